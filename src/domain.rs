@@ -1,0 +1,380 @@
+//! Provider-neutral types. Adapters map their wire formats onto these; nothing
+//! else in otpdeck sees a provider's JSON.
+
+use crate::money::Rupiah;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    GateOtp,
+    NexOtp,
+    OtpZap,
+    GoTopUp,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 4] = [
+        ProviderKind::GateOtp,
+        ProviderKind::NexOtp,
+        ProviderKind::OtpZap,
+        ProviderKind::GoTopUp,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::GateOtp => "gateotp",
+            ProviderKind::NexOtp => "nexotp",
+            ProviderKind::OtpZap => "otpzap",
+            ProviderKind::GoTopUp => "gotopup",
+        }
+    }
+
+    pub fn display_name(self) -> &'static str {
+        match self {
+            ProviderKind::GateOtp => "GateOTP",
+            ProviderKind::NexOtp => "NEXOTP",
+            ProviderKind::OtpZap => "OTPZap",
+            ProviderKind::GoTopUp => "GoTopUp",
+        }
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ProviderKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "gateotp" => Ok(ProviderKind::GateOtp),
+            "nexotp" => Ok(ProviderKind::NexOtp),
+            "otpzap" => Ok(ProviderKind::OtpZap),
+            "gotopup" => Ok(ProviderKind::GoTopUp),
+            other => Err(format!(
+                "unknown provider '{other}' (expected gateotp, nexotp, otpzap or gotopup)"
+            )),
+        }
+    }
+}
+
+/// What an account's API can do; the UI offers only what is supported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Capabilities {
+    /// Catalog goes service -> country -> offer (false: service -> offer).
+    pub countries: bool,
+    pub operators: bool,
+    pub cancel: bool,
+    pub finish: bool,
+    pub resend: bool,
+    pub replace: bool,
+    /// Buys take a product code and a customer number (PPOB top-up).
+    pub topup: bool,
+    /// Buys can be replayed safely with the same idempotency key / ref_id.
+    pub idempotent_buy: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Country {
+    pub id: String,
+    pub name: String,
+    /// Dialling prefix such as `+62`, where the API gives one.
+    pub prefix: Option<String>,
+    pub stock: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operator {
+    pub id: String,
+    pub name: String,
+}
+
+/// One buyable thing: a price tier / provider / product for a service in a
+/// country. `id` is opaque outside the adapter that made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Offer {
+    pub id: String,
+    pub service_id: String,
+    pub country_id: Option<String>,
+    /// What a person reads: provider name, server, product name.
+    pub label: String,
+    pub price: Rupiah,
+    pub stock: Option<u64>,
+    /// Delivery success rate in percent, where the API gives one.
+    pub success_rate: Option<f32>,
+    pub operators: Vec<Operator>,
+    /// False when the provider lists the offer as inactive.
+    pub available: bool,
+}
+
+impl Offer {
+    pub fn in_stock(&self) -> bool {
+        self.available && self.stock.is_none_or(|s| s > 0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuyRequest {
+    pub service_id: String,
+    pub service_name: String,
+    pub country_id: Option<String>,
+    pub offer_id: String,
+    /// The price the user saw; GateOTP sends it (plus markup) as price_jual.
+    pub price: Rupiah,
+    pub operator: Option<String>,
+    /// Sent as idempotencyKey / Idempotency-Key / ref_id where the API has one.
+    pub idempotency_key: String,
+    /// GoTopUp: the phone or meter number to top up.
+    pub customer_number: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Row written, request not yet answered.
+    Buying,
+    Waiting,
+    OtpReceived,
+    Finished,
+    Cancelled,
+    Expired,
+    Failed,
+    /// The buy request may or may not have gone through (reply lost).
+    Unknown,
+}
+
+impl OrderStatus {
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Finished
+                | OrderStatus::Cancelled
+                | OrderStatus::Expired
+                | OrderStatus::Failed
+        )
+    }
+
+    pub fn is_active(self) -> bool {
+        matches!(self, OrderStatus::Waiting | OrderStatus::OtpReceived)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Buying => "buying",
+            OrderStatus::Waiting => "waiting",
+            OrderStatus::OtpReceived => "otp_received",
+            OrderStatus::Finished => "finished",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Expired => "expired",
+            OrderStatus::Failed => "failed",
+            OrderStatus::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        Some(match s {
+            "buying" => OrderStatus::Buying,
+            "waiting" => OrderStatus::Waiting,
+            "otp_received" => OrderStatus::OtpReceived,
+            "finished" => OrderStatus::Finished,
+            "cancelled" => OrderStatus::Cancelled,
+            "expired" => OrderStatus::Expired,
+            "failed" => OrderStatus::Failed,
+            "unknown" => OrderStatus::Unknown,
+            _ => return None,
+        })
+    }
+
+    /// Order of rank when merging updates: a final state never goes back.
+    fn rank(self) -> u8 {
+        match self {
+            OrderStatus::Buying | OrderStatus::Unknown => 0,
+            OrderStatus::Waiting => 1,
+            OrderStatus::OtpReceived => 2,
+            _ => 3,
+        }
+    }
+
+    /// The status after `next` arrives, ignoring stale replies that would
+    /// move an order backwards (polls can complete out of order).
+    pub fn advance(self, next: OrderStatus) -> OrderStatus {
+        if self.is_final() {
+            self
+        } else if next.rank() >= self.rank() {
+            next
+        } else {
+            self
+        }
+    }
+}
+
+impl fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the API said when an order was created.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlacedOrder {
+    pub provider_order_id: String,
+    /// Phone number (OTP) or customer number (top-up).
+    pub number: String,
+    pub price: Rupiah,
+    pub status: OrderStatus,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub otps: Vec<String>,
+    /// GoTopUp serial number, once the top-up succeeded.
+    pub sn: Option<String>,
+}
+
+/// What a status poll said.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct OrderUpdate {
+    pub status: Option<OrderStatus>,
+    /// Every OTP known so far, oldest first.
+    pub otps: Vec<String>,
+    pub number: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub sn: Option<String>,
+    /// When resend unlocks again, where the API says.
+    pub resend_locked_until: Option<DateTime<Utc>>,
+    /// A provider message worth showing (failure reason).
+    pub message: Option<String>,
+}
+
+/// What a cancel did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CancelOutcome {
+    pub refunded: Option<Rupiah>,
+    pub message: Option<String>,
+}
+
+/// An OTP as kept in the journal and shown in the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Otp {
+    pub order_id: i64,
+    pub account: String,
+    pub service: String,
+    pub number: String,
+    pub code: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// An order as the journal knows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    /// Local id (journal row).
+    pub id: i64,
+    pub account: String,
+    pub provider: ProviderKind,
+    pub idempotency_key: String,
+    pub provider_order_id: Option<String>,
+    pub service_id: String,
+    pub service: String,
+    pub country: Option<String>,
+    pub offer_id: String,
+    pub operator: Option<String>,
+    pub number: Option<String>,
+    pub customer_number: Option<String>,
+    pub price: Rupiah,
+    pub status: OrderStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub otps: Vec<String>,
+    pub sn: Option<String>,
+    pub refunded: Option<Rupiah>,
+    pub note: Option<String>,
+}
+
+impl Order {
+    pub fn latest_otp(&self) -> Option<&str> {
+        self.otps.last().map(String::as_str)
+    }
+}
+
+/// A provider's OTP-extraction: OTP APIs sometimes give the whole SMS; keep
+/// the code itself (first run of 4-8 digits) when the text is longer.
+pub fn extract_code(text: &str) -> String {
+    let t = text.trim();
+    if t.len() <= 10 {
+        return t.to_string();
+    }
+    let bytes: Vec<char> = t.chars().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if (4..=8).contains(&(i - start)) {
+                return bytes[start..i].iter().collect();
+            }
+        } else {
+            i += 1;
+        }
+    }
+    t.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn final_states_do_not_go_back() {
+        assert_eq!(
+            OrderStatus::Cancelled.advance(OrderStatus::Waiting),
+            OrderStatus::Cancelled
+        );
+        assert_eq!(
+            OrderStatus::OtpReceived.advance(OrderStatus::Waiting),
+            OrderStatus::OtpReceived
+        );
+        assert_eq!(
+            OrderStatus::Waiting.advance(OrderStatus::OtpReceived),
+            OrderStatus::OtpReceived
+        );
+        assert_eq!(
+            OrderStatus::Unknown.advance(OrderStatus::Waiting),
+            OrderStatus::Waiting
+        );
+    }
+
+    #[test]
+    fn provider_kind_parses_any_case() {
+        assert_eq!(
+            "GateOTP".parse::<ProviderKind>().unwrap(),
+            ProviderKind::GateOtp
+        );
+        assert!("foo".parse::<ProviderKind>().is_err());
+    }
+
+    #[test]
+    fn extracts_code_from_sms_text() {
+        assert_eq!(extract_code("949708"), "949708");
+        assert_eq!(
+            extract_code("Kode WhatsApp Anda: 123-456? no: 4821 jangan"),
+            "4821"
+        );
+        assert_eq!(
+            extract_code("Your Telegram code is 55012. Do not share"),
+            "55012"
+        );
+    }
+}

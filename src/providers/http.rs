@@ -1,0 +1,260 @@
+//! The HTTP policy every adapter shares: timeouts, User-Agent, Retry-After,
+//! which requests may be retried, and how HTTP failures become
+//! `ProviderError`s without leaking keys or URLs (Otomax signs in the query).
+
+use super::error::ProviderError;
+use crate::secret::{scrub, Secret};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HttpPolicy {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Attempts for requests that are safe to repeat.
+    pub max_attempts: u32,
+    /// Longest Retry-After we sleep through inside one call; longer waits
+    /// go back to the caller as `RateLimited`.
+    pub max_retry_wait: Duration,
+    /// First backoff step after a transient failure (doubles each time).
+    pub backoff: Duration,
+}
+
+impl Default for HttpPolicy {
+    fn default() -> Self {
+        HttpPolicy {
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(15),
+            max_attempts: 3,
+            max_retry_wait: Duration::from_secs(10),
+            backoff: Duration::from_millis(300),
+        }
+    }
+}
+
+/// Whether a request may be sent more than once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Reads, and writes the API deduplicates (same idempotency key/ref_id).
+    Safe,
+    /// Anything that could charge twice: one attempt only.
+    Never,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub retry_after: Option<Duration>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Parses the body; a parse failure names what was wrong.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ProviderError> {
+        serde_json::from_str(&self.body).map_err(|e| ProviderError::Malformed(format!("{e}")))
+    }
+
+    pub fn value(&self) -> Result<Value, ProviderError> {
+        self.json::<Value>()
+    }
+
+    /// The API's own message, if the body carries one.
+    pub fn message(&self) -> String {
+        message_of(&self.body)
+    }
+
+    /// The default mapping from an HTTP status to an error.
+    pub fn status_error(&self) -> ProviderError {
+        status_error(self.status, self.message(), self.retry_after)
+    }
+}
+
+/// Looks for a human message in a JSON error body, else a short excerpt.
+pub fn message_of(body: &str) -> String {
+    if let Ok(v) = serde_json::from_str::<Value>(body) {
+        for key in ["message", "error", "msg", "detail", "error_description"] {
+            match v.get(key) {
+                Some(Value::String(s)) if !s.is_empty() => return s.clone(),
+                Some(Value::Object(o)) => {
+                    if let Some(Value::String(s)) = o.get("message") {
+                        return s.clone();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let t = body.trim();
+    if t.is_empty() {
+        "(empty reply)".to_string()
+    } else {
+        t.chars().take(160).collect()
+    }
+}
+
+pub fn status_error(status: u16, message: String, retry_after: Option<Duration>) -> ProviderError {
+    match status {
+        401 | 403 => ProviderError::Unauthorized(message),
+        402 => ProviderError::InsufficientBalance(message),
+        404 => ProviderError::NotFound(message),
+        409 => ProviderError::Conflict(message),
+        429 => ProviderError::RateLimited {
+            retry_after,
+            message,
+        },
+        500..=599 => ProviderError::Unavailable { status, message },
+        _ => ProviderError::Rejected { status, message },
+    }
+}
+
+fn parse_retry_after(v: &reqwest::header::HeaderValue) -> Option<Duration> {
+    let s = v.to_str().ok()?.trim();
+    if let Ok(secs) = s.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(s).ok()?;
+    let secs = (when.timestamp() - chrono::Utc::now().timestamp()).max(0) as u64;
+    Some(Duration::from_secs(secs))
+}
+
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    base: String,
+    policy: HttpPolicy,
+    secrets: Vec<Secret>,
+}
+
+impl std::fmt::Debug for Http {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Http")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Http {
+    pub fn new(
+        base_url: &str,
+        policy: HttpPolicy,
+        secrets: Vec<Secret>,
+    ) -> Result<Http, ProviderError> {
+        let base = base_url.trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ProviderError::Connect(format!(
+                "base_url '{base}' must start with http:// or https://"
+            )));
+        }
+        let client = reqwest::Client::builder()
+            .connect_timeout(policy.connect_timeout)
+            .timeout(policy.request_timeout)
+            .user_agent(concat!("otpdeck/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ProviderError::Connect(e.without_url().to_string()))?;
+        Ok(Http {
+            client,
+            base,
+            policy,
+            secrets,
+        })
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn policy(&self) -> HttpPolicy {
+        self.policy
+    }
+
+    fn clean(&self, text: String) -> String {
+        let refs: Vec<&Secret> = self.secrets.iter().collect();
+        scrub(&text, &refs)
+    }
+
+    fn map_send_error(&self, e: reqwest::Error) -> ProviderError {
+        let (timeout, connect) = (e.is_timeout(), e.is_connect());
+        let text = self.clean(e.without_url().to_string());
+        if timeout {
+            ProviderError::Timeout
+        } else if connect {
+            ProviderError::Connect(text)
+        } else {
+            ProviderError::Network(text)
+        }
+    }
+
+    /// Sends a request built by `build`, retrying per `retry`. Non-2xx replies
+    /// come back as `Ok(Reply)`, except 429s that outlast our retries, which
+    /// come back as `Err(RateLimited)` when `retry` is Safe.
+    pub async fn send<F>(&self, retry: Retry, build: F) -> Result<Reply, ProviderError>
+    where
+        F: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    {
+        let attempts = match retry {
+            Retry::Safe => self.policy.max_attempts.max(1),
+            Retry::Never => 1,
+        };
+        let mut backoff = self.policy.backoff;
+        let mut last_err = ProviderError::Timeout;
+        for attempt in 1..=attempts {
+            let last = attempt == attempts;
+            match build(&self.client).send().await {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let retry_after = resp
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(parse_retry_after);
+                    let body = match resp.text().await {
+                        Ok(b) => self.clean(b),
+                        Err(e) => {
+                            last_err = self.map_send_error(e);
+                            if last {
+                                break;
+                            }
+                            tokio::time::sleep(backoff).await;
+                            backoff *= 2;
+                            continue;
+                        }
+                    };
+                    let reply = Reply {
+                        status,
+                        retry_after,
+                        body,
+                    };
+                    let transient = status == 429 || matches!(status, 502..=504);
+                    if retry == Retry::Safe && transient && !last {
+                        let wait = retry_after.unwrap_or(backoff);
+                        if wait <= self.policy.max_retry_wait {
+                            tracing::debug!(status, ?wait, "transient HTTP status, retrying");
+                            tokio::time::sleep(wait).await;
+                            backoff *= 2;
+                            continue;
+                        }
+                    }
+                    return Ok(reply);
+                }
+                Err(e) => {
+                    last_err = self.map_send_error(e);
+                    tracing::debug!(error = %last_err, attempt, "request failed");
+                    if last {
+                        break;
+                    }
+                    tokio::time::sleep(backoff).await;
+                    backoff *= 2;
+                }
+            }
+        }
+        Err(last_err)
+    }
+}

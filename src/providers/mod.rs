@@ -1,0 +1,140 @@
+//! The provider layer: one async trait, four adapters. Each adapter owns its
+//! wire types and maps them onto `crate::domain`; nothing outside an adapter
+//! sees a provider's JSON.
+
+pub mod error;
+pub mod gateotp;
+pub mod gotopup;
+pub mod http;
+pub mod lenient;
+pub mod nexotp;
+pub mod otpzap;
+
+pub use error::ProviderError;
+pub use http::HttpPolicy;
+
+use crate::domain::{
+    BuyRequest, CancelOutcome, Capabilities, Country, Offer, OrderUpdate, PlacedOrder,
+    ProviderKind, Service,
+};
+use crate::money::Rupiah;
+use crate::secret::Secret;
+use async_trait::async_trait;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How an account authenticates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Auth {
+    ApiKey(Secret),
+    /// GoTopUp's Otomax query-string scheme.
+    Otomax {
+        username: String,
+        sign: Secret,
+    },
+}
+
+impl Auth {
+    pub fn secrets(&self) -> Vec<Secret> {
+        match self {
+            Auth::ApiKey(k) => vec![k.clone()],
+            Auth::Otomax { sign, .. } => vec![sign.clone()],
+        }
+    }
+}
+
+/// Everything an adapter needs to talk to one account.
+#[derive(Debug, Clone)]
+pub struct ProviderSettings {
+    pub kind: ProviderKind,
+    /// Scheme, host and any path prefix before the documented paths.
+    pub base_url: String,
+    pub auth: Auth,
+    /// GateOTP: added to the price to form `price_jual`.
+    pub markup: Rupiah,
+    /// Used where the API does not say when an order expires.
+    pub order_lifetime: Duration,
+    pub http: HttpPolicy,
+}
+
+impl ProviderSettings {
+    pub fn new(kind: ProviderKind, base_url: impl Into<String>, auth: Auth) -> Self {
+        ProviderSettings {
+            kind,
+            base_url: base_url.into(),
+            auth,
+            markup: Rupiah::ZERO,
+            order_lifetime: Duration::from_secs(20 * 60),
+            http: HttpPolicy::default(),
+        }
+    }
+}
+
+/// The production host each API documents.
+pub fn default_base_url(kind: ProviderKind) -> &'static str {
+    match kind {
+        ProviderKind::GateOtp => "https://gateotp.com",
+        ProviderKind::NexOtp => "https://webnokosai.vercel.app",
+        ProviderKind::OtpZap => "https://otpzap.com/api/v1",
+        ProviderKind::GoTopUp => "https://api.gotopup.biz.id",
+    }
+}
+
+/// An order reference as adapters need it for status/cancel/etc.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRef {
+    pub provider_order_id: String,
+    /// The idempotency key / ref_id the order was placed with.
+    pub idempotency_key: String,
+    /// GoTopUp: where the order was placed (status is read from history).
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync {
+    fn kind(&self) -> ProviderKind;
+    fn capabilities(&self) -> Capabilities;
+
+    async fn balance(&self) -> Result<Rupiah, ProviderError>;
+    async fn services(&self) -> Result<Vec<Service>, ProviderError>;
+    /// Countries a service is sold in (empty when `capabilities().countries`
+    /// is false).
+    async fn countries(&self, service_id: &str) -> Result<Vec<Country>, ProviderError>;
+    /// Offers for a service, in a country where the API has countries.
+    async fn offers(
+        &self,
+        service_id: &str,
+        country_id: Option<&str>,
+    ) -> Result<Vec<Offer>, ProviderError>;
+
+    /// Places an order. Must never be retried by the adapter unless the API
+    /// deduplicates on `req.idempotency_key`.
+    async fn buy(&self, req: &BuyRequest) -> Result<PlacedOrder, ProviderError>;
+    async fn status(&self, order: &OrderRef) -> Result<OrderUpdate, ProviderError>;
+
+    async fn cancel(&self, _order: &OrderRef) -> Result<CancelOutcome, ProviderError> {
+        Err(ProviderError::Unsupported("cancel"))
+    }
+    async fn finish(&self, _order: &OrderRef) -> Result<(), ProviderError> {
+        Err(ProviderError::Unsupported("finish"))
+    }
+    async fn resend(&self, _order: &OrderRef) -> Result<(), ProviderError> {
+        Err(ProviderError::Unsupported("resend"))
+    }
+    /// OTPZap S1: cancels and buys a fresh number at the same price.
+    async fn replace(&self, _order: &OrderRef) -> Result<PlacedOrder, ProviderError> {
+        Err(ProviderError::Unsupported("replace"))
+    }
+}
+
+pub type SharedProvider = Arc<dyn Provider>;
+
+/// Builds the adapter for an account.
+pub fn build(settings: &ProviderSettings) -> Result<SharedProvider, ProviderError> {
+    Ok(match settings.kind {
+        ProviderKind::GateOtp => Arc::new(gateotp::GateOtp::new(settings)?),
+        ProviderKind::NexOtp => Arc::new(nexotp::NexOtp::new(settings)?),
+        ProviderKind::OtpZap => Arc::new(otpzap::OtpZap::new(settings)?),
+        ProviderKind::GoTopUp => Arc::new(gotopup::GoTopUp::new(settings)?),
+    })
+}

@@ -1,0 +1,201 @@
+//! The built-in simulator of all four provider APIs (axum, loopback only).
+//! One listener serves every API under its own path prefix, so each account's
+//! `base_url` is simply `http://127.0.0.1:PORT/<api prefix>`.
+//!
+//! Auth: any API key (or Otomax username) that starts with `sim-` is valid and
+//! gets its own wallet, created on first use with `initial_balance`; any other
+//! key is refused with the API's 401. This lets tests use many independent
+//! accounts, and check the 401 path, with no set-up.
+
+pub mod faults;
+pub mod gateotp;
+pub mod gotopup;
+pub mod nexotp;
+pub mod otpzap;
+
+use crate::money::Rupiah;
+use axum::http::HeaderMap;
+use axum::Router;
+use faults::Api;
+use serde::Serialize;
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// Time from a buy to its (first) OTP / top-up SN.
+    pub otp_delay: Duration,
+    /// Lifetime of an OTP order; past it, waiting orders expire and refund.
+    pub order_lifetime: Duration,
+    /// OTPZap's cancel cooldown (2 minutes in production).
+    pub cancel_cooldown: Duration,
+    pub initial_balance: Rupiah,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            otp_delay: Duration::from_secs(6),
+            order_lifetime: Duration::from_secs(20 * 60),
+            cancel_cooldown: Duration::from_secs(120),
+            initial_balance: Rupiah(500_000),
+        }
+    }
+}
+
+/// Whether a key is one the simulator accepts.
+pub fn key_is_valid(key: &str) -> bool {
+    key.starts_with("sim-") && key.len() > 4
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let t = v
+        .strip_prefix("Bearer ")
+        .or_else(|| v.strip_prefix("bearer "))?;
+    Some(t.trim().to_string())
+}
+
+/// A 6-digit OTP code derived from an order number and a sequence, so runs
+/// are reproducible but codes differ between orders.
+pub fn otp_code(order_seq: u64, nth: u32) -> String {
+    let x = order_seq
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407u64.wrapping_mul(nth as u64 + 1));
+    format!("{:06}", (x >> 33) % 1_000_000)
+}
+
+/// Base URLs of the four simulated APIs.
+#[derive(Debug, Clone, Serialize)]
+pub struct SimUrls {
+    pub gateotp: String,
+    pub nexotp: String,
+    pub otpzap: String,
+    pub gotopup: String,
+}
+
+/// Per-API state handles, so tests can inspect wallets and orders.
+#[derive(Clone)]
+pub struct SimStates {
+    /// Faults to inject; see `faults::Faults`.
+    pub faults: Arc<faults::Faults>,
+    /// Requests seen per API (gateotp, nexotp, otpzap, gotopup).
+    pub requests: [Arc<AtomicU64>; 4],
+    pub gateotp: Arc<gateotp::SimState>,
+    pub nexotp: Arc<nexotp::SimState>,
+    pub otpzap: Arc<otpzap::SimState>,
+    pub gotopup: Arc<gotopup::SimState>,
+}
+
+pub struct SimHandle {
+    pub addr: SocketAddr,
+    pub urls: SimUrls,
+    pub states: SimStates,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl SimHandle {
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub fn router(opts: &SimOptions) -> (Router, SimStates) {
+    let states = SimStates {
+        faults: Arc::new(faults::Faults::default()),
+        requests: Default::default(),
+        gateotp: Arc::new(gateotp::SimState::new(opts.clone())),
+        nexotp: Arc::new(nexotp::SimState::new(opts.clone())),
+        otpzap: Arc::new(otpzap::SimState::new(opts.clone())),
+        gotopup: Arc::new(gotopup::SimState::new(opts.clone())),
+    };
+    let layer = |api: Api, i: usize| {
+        axum::middleware::from_fn_with_state(
+            faults::FaultLayerState {
+                api,
+                faults: states.faults.clone(),
+                counter: states.requests[i].clone(),
+            },
+            faults::middleware,
+        )
+    };
+    let app = Router::new()
+        .nest(
+            "/gateotp",
+            gateotp::router(states.gateotp.clone()).layer(layer(Api::GateOtp, 0)),
+        )
+        .nest(
+            "/nexotp",
+            nexotp::router(states.nexotp.clone()).layer(layer(Api::NexOtp, 1)),
+        )
+        .nest(
+            "/otpzap/api/v1",
+            otpzap::router(states.otpzap.clone()).layer(layer(Api::OtpZap, 2)),
+        )
+        .nest(
+            "/gotopup",
+            gotopup::router(states.gotopup.clone()).layer(layer(Api::GoTopUp, 3)),
+        );
+    (app, states)
+}
+
+/// Starts the simulator on `listen` (must be a loopback address; port 0
+/// picks a free one) inside the current tokio runtime.
+pub async fn start(listen: SocketAddr, opts: SimOptions) -> std::io::Result<SimHandle> {
+    if !listen.ip().is_loopback() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("the simulator only binds to loopback, not {listen}"),
+        ));
+    }
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    let (app, states) = router(&opts);
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    let base = format!("http://{addr}");
+    Ok(SimHandle {
+        addr,
+        urls: SimUrls {
+            gateotp: format!("{base}/gateotp"),
+            nexotp: format!("{base}/nexotp"),
+            otpzap: format!("{base}/otpzap/api/v1"),
+            gotopup: format!("{base}/gotopup"),
+        },
+        states,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+/// Starts on 127.0.0.1 with a free port.
+pub async fn start_local(opts: SimOptions) -> std::io::Result<SimHandle> {
+    start(SocketAddr::from(([127, 0, 0, 1], 0)), opts).await
+}
