@@ -134,7 +134,7 @@ fn scaled(base: i64, country: u32) -> i64 {
 
 /// Stock that looks random but is fixed; about one row in seven is sold out.
 fn stock(a: u32, b: u32) -> u64 {
-    if (a + b) % 7 == 0 {
+    if (a + b).is_multiple_of(7) {
         0
     } else {
         u64::from((a * 37 + b * 11) % 150 + 3)

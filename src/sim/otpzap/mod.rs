@@ -219,6 +219,19 @@ fn fail(status: StatusCode, message: impl Into<String>) -> Resp {
     }
 }
 
+fn bad(message: &str) -> Resp {
+    fail(StatusCode::BAD_REQUEST, message)
+}
+
+/// A resolved create request.
+struct Wanted {
+    kind: Kind,
+    price: Rupiah,
+    name: String,
+    operator: Option<String>,
+    number_prefix: String,
+}
+
 fn too_soon(left: Duration, message: &str) -> Resp {
     let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
     Resp {
@@ -566,97 +579,99 @@ impl SimState {
         resp
     }
 
-    /// What a create body asks for: kind, price, service name, operator.
-    fn resolve(&self, body: &Value) -> Result<(Kind, i64, String, Option<String>, String), Resp> {
-        let bad = |m: &str| Err(fail(StatusCode::BAD_REQUEST, m.to_string()));
-        let (kind, price, name, operator, number_prefix) = if let Some(pid) =
-            num(body.get("product_id"))
-        {
-            let Some(p) = u32::try_from(pid)
-                .ok()
-                .and_then(|id| self.catalog.product(id))
-            else {
-                return bad("Unknown product_id");
-            };
-            if p.stock == 0 {
-                return bad("Product is out of stock");
-            }
-            let name = self.catalog.platform(p.platform).map_or("OTP", |x| x.name);
-            let prefix = self
-                .catalog
-                .country(p.country)
-                .map_or("62812", |c| c.number_prefix);
-            (
-                Kind::S1 { product: p.id },
-                p.price,
-                name.to_string(),
-                None,
-                prefix,
-            )
+    /// What a create body asks for.
+    fn resolve(&self, body: &Value) -> Result<Wanted, Resp> {
+        let wanted = if let Some(pid) = num(body.get("product_id")) {
+            self.resolve_s1(pid)?
         } else if let Some(sid) = num(body.get("service_id")) {
             let sid = u32::try_from(sid).unwrap_or(0);
             match num(body.get("country_id")) {
-                None => {
-                    let Some(s) = self.catalog.special(sid) else {
-                        return bad(
-                            "Unknown special service_id (send country_id for Server 2 services)",
-                        );
-                    };
-                    if s.stock == 0 {
-                        return bad("Special service is out of stock");
-                    }
-                    (
-                        Kind::Special { service: s.id },
-                        s.price,
-                        s.name.to_string(),
-                        None,
-                        "62811",
-                    )
-                }
-                Some(cid) => {
-                    let cid = u32::try_from(cid).unwrap_or(0);
-                    let (Some(s), Some(e)) = (
-                        self.catalog.s2_service(sid),
-                        self.catalog.s2_entry(sid, cid),
-                    ) else {
-                        return bad("Unknown service_id for this country_id");
-                    };
-                    if e.stock == 0 {
-                        return bad("Service is out of stock in this country");
-                    }
-                    let op = match body.get("operator_id") {
-                        None | Some(Value::Null) => "any".to_string(),
-                        Some(Value::String(s)) => s.trim().to_ascii_lowercase(),
-                        Some(other) => other.to_string(),
-                    };
-                    if !self.catalog.operators(cid).iter().any(|(id, _)| *id == op) {
-                        return bad("Unknown operator_id for this country");
-                    }
-                    let prefix = self
-                        .catalog
-                        .country(cid)
-                        .map_or("62812", |c| c.number_prefix);
-                    (
-                        Kind::S2 {
-                            service: sid,
-                            country: cid,
-                        },
-                        e.price,
-                        s.name.to_string(),
-                        Some(op),
-                        prefix,
-                    )
-                }
+                None => self.resolve_special(sid)?,
+                Some(cid) => self.resolve_s2(sid, u32::try_from(cid).unwrap_or(0), body)?,
             }
         } else {
-            return bad("Send product_id (Server 1) or service_id (Server 2)");
+            return Err(bad("Send product_id (Server 1) or service_id (Server 2)"));
         };
         if let Some(sent) = body.get("service_name").and_then(Value::as_str) {
-            if !sent.trim().eq_ignore_ascii_case(&name) {
-                return bad("service_name does not match the selected service");
+            if !sent.trim().eq_ignore_ascii_case(&wanted.name) {
+                return Err(bad("service_name does not match the selected service"));
             }
         }
-        Ok((kind, price, name, operator, number_prefix.to_string()))
+        Ok(wanted)
+    }
+
+    fn resolve_s1(&self, pid: u64) -> Result<Wanted, Resp> {
+        let product = u32::try_from(pid)
+            .ok()
+            .and_then(|id| self.catalog.product(id));
+        let Some(p) = product else {
+            return Err(bad("Unknown product_id"));
+        };
+        if p.stock == 0 {
+            return Err(bad("Product is out of stock"));
+        }
+        let name = self.catalog.platform(p.platform).map_or("OTP", |x| x.name);
+        Ok(Wanted {
+            kind: Kind::S1 { product: p.id },
+            price: Rupiah(p.price),
+            name: name.to_string(),
+            operator: None,
+            number_prefix: self.number_prefix(p.country),
+        })
+    }
+
+    fn resolve_special(&self, sid: u32) -> Result<Wanted, Resp> {
+        let Some(s) = self.catalog.special(sid) else {
+            return Err(bad(
+                "Unknown special service_id (send country_id for Server 2 services)",
+            ));
+        };
+        if s.stock == 0 {
+            return Err(bad("Special service is out of stock"));
+        }
+        Ok(Wanted {
+            kind: Kind::Special { service: s.id },
+            price: Rupiah(s.price),
+            name: s.name.to_string(),
+            operator: None,
+            number_prefix: "62811".into(),
+        })
+    }
+
+    fn resolve_s2(&self, sid: u32, cid: u32, body: &Value) -> Result<Wanted, Resp> {
+        let service = self.catalog.s2_service(sid);
+        let entry = self.catalog.s2_entry(sid, cid);
+        let (Some(s), Some(e)) = (service, entry) else {
+            return Err(bad("Unknown service_id for this country_id"));
+        };
+        if e.stock == 0 {
+            return Err(bad("Service is out of stock in this country"));
+        }
+        let op = match body.get("operator_id") {
+            None | Some(Value::Null) => "any".to_string(),
+            Some(Value::String(s)) => s.trim().to_ascii_lowercase(),
+            Some(other) => other.to_string(),
+        };
+        if !self.catalog.operators(cid).iter().any(|(id, _)| *id == op) {
+            return Err(bad("Unknown operator_id for this country"));
+        }
+        Ok(Wanted {
+            kind: Kind::S2 {
+                service: sid,
+                country: cid,
+            },
+            price: Rupiah(e.price),
+            name: s.name.to_string(),
+            operator: Some(op),
+            number_prefix: self.number_prefix(cid),
+        })
+    }
+
+    fn number_prefix(&self, country: u32) -> String {
+        self.catalog
+            .country(country)
+            .map_or("62812", |c| c.number_prefix)
+            .to_string()
     }
 
     fn create(&self, inner: &mut Inner, key: &str, headers: &HeaderMap, body: &Value) -> Resp {
@@ -681,11 +696,11 @@ impl SimState {
                 };
             }
         }
-        let (kind, price, name, operator, prefix) = match self.resolve(body) {
-            Ok(r) => r,
+        let wanted = match self.resolve(body) {
+            Ok(w) => w,
             Err(resp) => return resp,
         };
-        let view = match self.place(inner, key, kind, Rupiah(price), name, operator, &prefix) {
+        let view = match self.place(inner, key, wanted) {
             Ok(v) => v,
             Err(resp) => return resp,
         };
@@ -700,17 +715,14 @@ impl SimState {
     }
 
     /// Charges the wallet and opens an order; returns its view.
-    #[allow(clippy::too_many_arguments)]
-    fn place(
-        &self,
-        inner: &mut Inner,
-        key: &str,
-        kind: Kind,
-        price: Rupiah,
-        service_name: String,
-        operator: Option<String>,
-        number_prefix: &str,
-    ) -> Result<Value, Resp> {
+    fn place(&self, inner: &mut Inner, key: &str, wanted: Wanted) -> Result<Value, Resp> {
+        let Wanted {
+            kind,
+            price,
+            name: service_name,
+            operator,
+            number_prefix,
+        } = wanted;
         let Some(w) = inner.wallets.get_mut(key) else {
             return Err(fail(StatusCode::UNAUTHORIZED, "Invalid or missing API key"));
         };
@@ -804,7 +816,14 @@ impl SimState {
             w.balance += price;
         }
         inner.orders[idx].ended = Some((Final::Cancelled, at));
-        match self.place(inner, key, kind, price, name, None, &number_prefix) {
+        let wanted = Wanted {
+            kind,
+            price,
+            name,
+            operator: None,
+            number_prefix,
+        };
+        match self.place(inner, key, wanted) {
             Ok(mut view) => {
                 if let Value::Object(m) = &mut view {
                     m.insert("replaced_order_id".into(), json!(id));
