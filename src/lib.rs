@@ -1,8 +1,13 @@
 //! otpdeck: one terminal dashboard for every account of every virtual-number
 //! and top-up provider. The library holds everything; `main.rs` is the CLI.
 
+pub mod cli;
+pub mod config;
 pub mod domain;
+pub mod engine;
 pub mod money;
+pub mod paths;
 pub mod providers;
 pub mod secret;
 pub mod sim;
+pub mod tui;

@@ -107,6 +107,25 @@ pub trait Provider: Send + Sync {
         country_id: Option<&str>,
     ) -> Result<Vec<Offer>, ProviderError>;
 
+    /// Finds an offer by its id without walking the catalog by hand (GoTopUp
+    /// product codes); the default walks services and their offers.
+    async fn find_offer(&self, offer_id: &str) -> Result<Option<(Service, Offer)>, ProviderError> {
+        for service in self.services().await? {
+            if self.capabilities().countries {
+                continue;
+            }
+            if let Some(o) = self
+                .offers(&service.id, None)
+                .await?
+                .into_iter()
+                .find(|o| o.id.eq_ignore_ascii_case(offer_id))
+            {
+                return Ok(Some((service, o)));
+            }
+        }
+        Ok(None)
+    }
+
     /// Places an order. Must never be retried by the adapter unless the API
     /// deduplicates on `req.idempotency_key`.
     async fn buy(&self, req: &BuyRequest) -> Result<PlacedOrder, ProviderError>;

@@ -1,0 +1,187 @@
+//! The command line: the dashboard by default, `demo`, `sim`, and the
+//! scripting commands. Each command prints human text, or stable JSON with
+//! `--json`; errors go to stderr as one sentence with a non-zero exit.
+
+mod context;
+mod lookup;
+mod output;
+mod scripting;
+mod simulate;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub use context::Context;
+
+/// Exit codes scripts can rely on.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const ERROR: u8 = 1;
+    pub const USAGE: u8 = 2;
+    /// `watch`: the order ended without an OTP (cancelled, expired, failed).
+    pub const NO_OTP: u8 = 3;
+    /// `watch`: --timeout passed first.
+    pub const TIMEOUT: u8 = 4;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "otpdeck",
+    version,
+    about = "One terminal dashboard for every OTP and top-up provider account"
+)]
+pub struct Cli {
+    /// Config file (default: $XDG_CONFIG_HOME/otpdeck/config.toml).
+    #[arg(long, global = true, env = "OTPDECK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where the journal and logs live (default: the XDG data dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print stable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the dashboard against the built-in simulator: no keys, no network.
+    Demo,
+    /// Run the simulator of all four APIs on a loopback port.
+    Sim(simulate::SimArgs),
+    /// List the configured accounts.
+    Accounts,
+    /// Show balances.
+    Balance {
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Browse services, their countries and offers.
+    Catalog {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        service: Option<String>,
+        #[arg(long)]
+        country: Option<String>,
+    },
+    /// Buy a number (or, for GoTopUp, a top-up).
+    Buy(scripting::BuyArgs),
+    /// Wait for an order's OTP (or top-up SN) and print it.
+    Watch {
+        #[arg(long)]
+        account: String,
+        /// Local order number (#12) or the provider's order id.
+        id: String,
+        /// Give up after this long (e.g. 90s, 5m); default: the order's own expiry.
+        #[arg(long, value_parser = humantime::parse_duration)]
+        timeout: Option<std::time::Duration>,
+    },
+    /// Cancel an order (refunded by the provider).
+    Cancel {
+        #[arg(long)]
+        account: String,
+        id: String,
+    },
+    /// Mark an order finished.
+    Finish {
+        #[arg(long)]
+        account: String,
+        id: String,
+    },
+    /// Ask for another SMS on the same number.
+    Resend {
+        #[arg(long)]
+        account: String,
+        id: String,
+    },
+    /// List orders from the journal, with their OTPs.
+    Orders {
+        #[arg(long)]
+        active: bool,
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Print the config, data, state and log paths in use.
+    Info,
+}
+
+/// Runs the command line; never panics on user input.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("otpdeck: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::ERROR);
+        }
+    };
+    let code = runtime.block_on(run(cli));
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    ExitCode::from(code)
+}
+
+async fn run(cli: Cli) -> u8 {
+    let result = match &cli.command {
+        Some(Command::Sim(args)) => simulate::sim(args).await,
+        Some(Command::Demo) => simulate::demo(&cli).await,
+        None => Err(fail(
+            "the dashboard is not built yet; try `otpdeck demo` or `otpdeck --help`",
+        )),
+        Some(cmd) => scripting::run(&cli, cmd).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("otpdeck: {e}");
+            e.code
+        }
+    }
+}
+
+/// An error for the user: one sentence and an exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    pub code: u8,
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+pub fn fail(msg: impl Into<String>) -> CliError {
+    CliError {
+        message: msg.into(),
+        code: exit::ERROR,
+    }
+}
+
+impl<E: std::fmt::Display> From<E> for CliError
+where
+    E: Into<Box<dyn std::error::Error>>,
+{
+    fn from(e: E) -> Self {
+        fail(e.to_string())
+    }
+}
+
+pub type CliResult = Result<u8, CliError>;

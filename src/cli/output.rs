@@ -1,0 +1,108 @@
+//! The stable JSON shapes of the scripting commands (documented in the
+//! README) and their human-readable counterparts.
+
+use crate::domain::{Order, OrderStatus};
+use serde::Serialize;
+
+/// One order as `buy`, `watch`, `cancel`, `orders` print it.
+#[derive(Debug, Serialize)]
+pub struct OrderJson<'a> {
+    pub id: i64,
+    pub account: &'a str,
+    pub provider: &'a str,
+    pub provider_order_id: Option<&'a str>,
+    pub idempotency_key: &'a str,
+    pub service: &'a str,
+    pub service_id: &'a str,
+    pub country: Option<&'a str>,
+    pub offer_id: &'a str,
+    pub operator: Option<&'a str>,
+    pub number: Option<&'a str>,
+    pub customer_number: Option<&'a str>,
+    /// Whole rupiah.
+    pub price: i64,
+    pub status: OrderStatus,
+    /// The latest OTP (GoTopUp: the SN).
+    pub otp: Option<&'a str>,
+    pub otps: &'a [String],
+    pub sn: Option<&'a str>,
+    pub refunded: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub expires_at: Option<String>,
+    pub note: Option<&'a str>,
+}
+
+impl<'a> From<&'a Order> for OrderJson<'a> {
+    fn from(o: &'a Order) -> Self {
+        OrderJson {
+            id: o.id,
+            account: &o.account,
+            provider: o.provider.as_str(),
+            provider_order_id: o.provider_order_id.as_deref(),
+            idempotency_key: &o.idempotency_key,
+            service: &o.service,
+            service_id: &o.service_id,
+            country: o.country.as_deref(),
+            offer_id: &o.offer_id,
+            operator: o.operator.as_deref(),
+            number: o.number.as_deref(),
+            customer_number: o.customer_number.as_deref(),
+            price: o.price.0,
+            status: o.status,
+            otp: o.latest_otp(),
+            otps: &o.otps,
+            sn: o.sn.as_deref(),
+            refunded: o.refunded.map(|r| r.0),
+            created_at: o.created_at.to_rfc3339(),
+            updated_at: o.updated_at.to_rfc3339(),
+            expires_at: o.expires_at.map(|t| t.to_rfc3339()),
+            note: o.note.as_deref(),
+        }
+    }
+}
+
+pub fn print_json<T: Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("otpdeck: cannot encode JSON: {e}"),
+    }
+}
+
+/// One line per order for people.
+pub fn order_line(o: &Order) -> String {
+    let number = o.number.as_deref().unwrap_or("-");
+    let country = o.country.as_deref().unwrap_or("-");
+    let otps = if o.otps.is_empty() {
+        String::new()
+    } else {
+        format!("  OTP {}", o.otps.join(", "))
+    };
+    let status = match o.status {
+        OrderStatus::Unknown => "UNKNOWN (reply lost: check the provider)".to_string(),
+        s => s.to_string(),
+    };
+    let expires = o
+        .expires_at
+        .filter(|_| o.status.is_active())
+        .map(|t| {
+            format!(
+                "  expires {}",
+                t.with_timezone(&chrono::Local).format("%H:%M:%S")
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "#{:<4} {:<12} {:<10} {:<12} {:<7} {:<18} {:>10}  {}{}{}",
+        o.id,
+        o.account,
+        o.provider.as_str(),
+        o.service,
+        country,
+        number,
+        o.price.to_string(),
+        status,
+        otps,
+        expires
+    )
+}

@@ -1,0 +1,653 @@
+//! The scripting commands: accounts, balance, catalog, buy, watch, cancel,
+//! finish, resend, orders, info.
+
+use super::context::Context;
+use super::output::{order_line, print_json, OrderJson};
+use super::{exit, fail, lookup, Cli, CliError, CliResult, Command};
+use crate::domain::{BuyRequest, Offer, Order, OrderStatus};
+use crate::engine::journal::{Journal, OrderFilter};
+use crate::engine::orders::{self, EngineError};
+use crate::providers::ProviderError;
+use clap::Args;
+use rand::Rng;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Args)]
+pub struct BuyArgs {
+    #[arg(long)]
+    account: String,
+    /// Service id or name (whatsapp, 14, Telegram…).
+    #[arg(long)]
+    service: Option<String>,
+    /// Country id, name or ISO code (indonesia, id, 6…).
+    #[arg(long)]
+    country: Option<String>,
+    /// A specific offer id from `catalog` (default: the cheapest in stock).
+    #[arg(long)]
+    offer: Option<String>,
+    #[arg(long)]
+    operator: Option<String>,
+    /// Refuse to buy above this many rupiah.
+    #[arg(long, value_name = "RUPIAH")]
+    max_price: Option<i64>,
+    /// Reuse a key to retry a buy safely (GoTopUp: the ref_id).
+    #[arg(long)]
+    idempotency_key: Option<String>,
+    /// GoTopUp product code (TELKOMSEL10, PLN20…).
+    #[arg(long)]
+    product: Option<String>,
+    /// GoTopUp customer number (phone or meter number).
+    #[arg(long)]
+    customer: Option<String>,
+}
+
+pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
+    let ctx = Context::load(cli)?;
+    match cmd {
+        Command::Accounts => accounts(&ctx),
+        Command::Info => info(&ctx),
+        Command::Balance { account } => balance(&ctx, account.as_deref()).await,
+        Command::Catalog {
+            account,
+            service,
+            country,
+        } => catalog(&ctx, account, service.as_deref(), country.as_deref()).await,
+        Command::Buy(args) => buy(&ctx, args).await,
+        Command::Watch {
+            account,
+            id,
+            timeout,
+        } => watch(&ctx, account, id, *timeout).await,
+        Command::Cancel { account, id } => order_action(&ctx, account, id, Act::Cancel).await,
+        Command::Finish { account, id } => order_action(&ctx, account, id, Act::Finish).await,
+        Command::Resend { account, id } => order_action(&ctx, account, id, Act::Resend).await,
+        Command::Orders { active, account } => list_orders(&ctx, *active, account.as_deref()),
+        Command::Demo | Command::Sim(_) => Err(fail("internal: not a scripting command")),
+    }
+}
+
+fn accounts(ctx: &Context) -> CliResult {
+    if ctx.json {
+        let list: Vec<_> = ctx
+            .config
+            .accounts
+            .iter()
+            .map(|a| {
+                json!({
+                    "name": a.name,
+                    "provider": a.provider.as_str(),
+                    "base_url": a.base_url,
+                    "key_source": a.key.kind(),
+                })
+            })
+            .collect();
+        print_json(&list);
+    } else if ctx.config.accounts.is_empty() {
+        println!(
+            "No accounts configured. Copy config.example.toml to your config file and add one."
+        );
+    } else {
+        for a in &ctx.config.accounts {
+            println!(
+                "{:<16} {:<8} {:<40} key from {}",
+                a.name,
+                a.provider.as_str(),
+                a.base_url,
+                a.key.kind()
+            );
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn info(ctx: &Context) -> CliResult {
+    let p = &ctx.paths;
+    let config = p
+        .config_file
+        .as_ref()
+        .map(|c| c.display().to_string())
+        .unwrap_or_else(|| "(none: built-in defaults)".into());
+    if ctx.json {
+        print_json(&json!({
+            "config": p.config_file,
+            "data_dir": p.data_dir,
+            "state_dir": p.state_dir,
+            "journal": p.journal,
+            "log": p.log_file,
+        }));
+    } else {
+        println!("config   {config}");
+        println!("data     {}", p.data_dir.display());
+        println!("state    {}", p.state_dir.display());
+        println!("journal  {}", p.journal.display());
+        println!("log      {}", p.log_file.display());
+    }
+    Ok(exit::OK)
+}
+
+async fn balance(ctx: &Context, only: Option<&str>) -> CliResult {
+    let accounts: Vec<_> = match only {
+        Some(name) => vec![ctx.account(name)?],
+        None => ctx.config.accounts.iter().collect(),
+    };
+    if accounts.is_empty() {
+        return Err(fail("no accounts configured"));
+    }
+    // Each account is asked at once; one account's failure never hides another's figure.
+    let futures = accounts.iter().map(|a| async move {
+        let r = match ctx.provider(a) {
+            Ok(p) => p.balance().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.message),
+        };
+        (*a, r)
+    });
+    let results = futures::future::join_all(futures).await;
+    let failed = results.iter().filter(|(_, r)| r.is_err()).count();
+    if ctx.json {
+        let list: Vec<_> = results
+            .iter()
+            .map(|(a, r)| match r {
+                Ok(b) => {
+                    json!({"account": a.name, "provider": a.provider.as_str(), "balance": b.0})
+                }
+                Err(e) => json!({"account": a.name, "provider": a.provider.as_str(), "error": e}),
+            })
+            .collect();
+        print_json(&list);
+    } else {
+        let mut total = crate::money::Rupiah::ZERO;
+        for (a, r) in &results {
+            match r {
+                Ok(b) => {
+                    total += *b;
+                    println!(
+                        "{:<16} {:<8} {:>16}",
+                        a.name,
+                        a.provider.as_str(),
+                        b.to_string()
+                    );
+                }
+                Err(e) => println!(
+                    "{:<16} {:<8} {:>16}  {e}",
+                    a.name,
+                    a.provider.as_str(),
+                    "error"
+                ),
+            }
+        }
+        if results.len() > 1 {
+            println!("{:<25} {:>16}", "total", total.to_string());
+        }
+    }
+    Ok(if failed > 0 { exit::ERROR } else { exit::OK })
+}
+
+async fn catalog(
+    ctx: &Context,
+    account: &str,
+    service: Option<&str>,
+    country: Option<&str>,
+) -> CliResult {
+    let acc = ctx.account(account)?;
+    let p = ctx.provider(acc)?;
+    let caps = p.capabilities();
+    let services = p.services().await.map_err(provider_err)?;
+    let Some(wanted) = service else {
+        if ctx.json {
+            print_json(&services);
+        } else {
+            for s in &services {
+                println!("{:<12} {}", s.id, s.name);
+            }
+        }
+        return Ok(exit::OK);
+    };
+    let svc = lookup::service(&services, wanted)?;
+    let country_id = if caps.countries {
+        let countries = p.countries(&svc.id).await.map_err(provider_err)?;
+        match country {
+            None => {
+                if ctx.json {
+                    print_json(&countries);
+                } else {
+                    for c in &countries {
+                        let stock = c.stock.map(|s| format!("stock {s}")).unwrap_or_default();
+                        println!(
+                            "{:<10} {:<20} {:<6} {}",
+                            c.id,
+                            c.name,
+                            c.prefix.as_deref().unwrap_or(""),
+                            stock
+                        );
+                    }
+                }
+                return Ok(exit::OK);
+            }
+            Some(w) => Some(lookup::country(&countries, w)?.id.clone()),
+        }
+    } else {
+        None
+    };
+    let offers = p
+        .offers(&svc.id, country_id.as_deref())
+        .await
+        .map_err(provider_err)?;
+    if ctx.json {
+        print_json(&offers);
+    } else {
+        for o in &offers {
+            println!("{}", offer_line(o));
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn offer_line(o: &Offer) -> String {
+    let stock = match o.stock {
+        Some(s) => format!("stock {s}"),
+        None => String::new(),
+    };
+    let rate = o
+        .success_rate
+        .map(|r| format!("{r:.0}% ok"))
+        .unwrap_or_default();
+    let ops = if o.operators.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "operators {}",
+            o.operators
+                .iter()
+                .map(|op| op.id.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    };
+    let sold_out = if o.in_stock() { "" } else { "  SOLD OUT" };
+    format!(
+        "{:<22} {:<30} {:>10}  {:<10} {:<8} {}{}",
+        o.id,
+        o.label,
+        o.price.to_string(),
+        stock,
+        rate,
+        ops,
+        sold_out
+    )
+}
+
+fn provider_err(e: ProviderError) -> CliError {
+    fail(e.to_string())
+}
+
+fn engine_err(e: EngineError) -> CliError {
+    fail(e.to_string())
+}
+
+/// Chooses what to buy: the offer asked for, else the cheapest in stock.
+fn choose_offer<'a>(offers: &'a [Offer], wanted: Option<&str>) -> Result<&'a Offer, CliError> {
+    match wanted {
+        Some(id) => {
+            let o = offers
+                .iter()
+                .find(|o| o.id.eq_ignore_ascii_case(id))
+                .ok_or_else(|| fail(format!("no offer '{id}' here (see `otpdeck catalog`)")))?;
+            if !o.in_stock() {
+                return Err(fail(format!("offer '{id}' is sold out")));
+            }
+            Ok(o)
+        }
+        None => offers
+            .iter()
+            .filter(|o| o.in_stock())
+            .min_by_key(|o| (o.price, std::cmp::Reverse(o.stock.unwrap_or(0))))
+            .ok_or_else(|| fail("every offer here is sold out")),
+    }
+}
+
+async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
+    let acc = ctx.account(&args.account)?;
+    let p = ctx.provider(acc)?;
+    let caps = p.capabilities();
+    let key = args
+        .idempotency_key
+        .clone()
+        .unwrap_or_else(orders::new_idempotency_key);
+    let req = if caps.topup {
+        let (Some(product), Some(customer)) = (&args.product, &args.customer) else {
+            return Err(fail(format!(
+                "account '{}' sells top-ups: give --product CODE and --customer NUMBER",
+                acc.name
+            )));
+        };
+        let (svc, offer) = p
+            .find_offer(product)
+            .await
+            .map_err(provider_err)?
+            .ok_or_else(|| fail(format!("no product '{product}' in the price list")))?;
+        if !offer.in_stock() {
+            return Err(fail(format!(
+                "product '{product}' is not available right now"
+            )));
+        }
+        check_max_price(args.max_price, offer.price.0)?;
+        BuyRequest {
+            service_id: svc.id,
+            service_name: offer.label.clone(),
+            country_id: None,
+            offer_id: offer.id.clone(),
+            price: offer.price,
+            operator: None,
+            idempotency_key: key,
+            customer_number: Some(customer.clone()),
+        }
+    } else {
+        let Some(wanted) = &args.service else {
+            return Err(fail("give --service (and --country) to say what to buy"));
+        };
+        let services = p.services().await.map_err(provider_err)?;
+        let svc = lookup::service(&services, wanted)?.clone();
+        let country_id = if caps.countries {
+            let Some(cw) = &args.country else {
+                return Err(fail(format!(
+                    "{} is sold per country: give --country",
+                    svc.name
+                )));
+            };
+            let countries = p.countries(&svc.id).await.map_err(provider_err)?;
+            Some(lookup::country(&countries, cw)?.id.clone())
+        } else {
+            None
+        };
+        let offers = p
+            .offers(&svc.id, country_id.as_deref())
+            .await
+            .map_err(provider_err)?;
+        let offer = choose_offer(&offers, args.offer.as_deref())?;
+        check_max_price(args.max_price, offer.price.0 + acc.markup.0)?;
+        BuyRequest {
+            service_id: svc.id.clone(),
+            service_name: svc.name.clone(),
+            country_id,
+            offer_id: offer.id.clone(),
+            price: offer.price,
+            operator: args.operator.clone(),
+            idempotency_key: key,
+            customer_number: None,
+        }
+    };
+    let journal = ctx.journal()?;
+    match orders::buy(p.as_ref(), &journal, &acc.name, &req).await {
+        Ok(change) => {
+            let o = &change.order;
+            if ctx.json {
+                print_json(&OrderJson::from(o));
+            } else {
+                println!(
+                    "Bought {} {} for {} on {} — order #{} ({}), status {}.",
+                    o.service,
+                    o.number.as_deref().unwrap_or("-"),
+                    o.price,
+                    o.account,
+                    o.id,
+                    o.provider_order_id.as_deref().unwrap_or("-"),
+                    o.status
+                );
+                println!(
+                    "Idempotency key {} (pass it with --idempotency-key to retry this buy safely).",
+                    o.idempotency_key
+                );
+                println!(
+                    "Wait for the code with: otpdeck watch --account {} {}",
+                    o.account, o.id
+                );
+            }
+            Ok(exit::OK)
+        }
+        Err(EngineError::Ambiguous { order, reason }) => {
+            if ctx.json {
+                print_json(&OrderJson::from(order.as_ref()));
+            }
+            Err(fail(format!(
+                "no clear reply to the buy ({reason}). Order #{} for {} is kept as UNKNOWN in the journal: \
+                 check the provider before buying again{}",
+                order.id,
+                order.price,
+                if caps.idempotent_buy {
+                    format!("; re-running with --idempotency-key {} is safe", order.idempotency_key)
+                } else {
+                    String::new()
+                }
+            )))
+        }
+        Err(e) => Err(engine_err(e)),
+    }
+}
+
+fn check_max_price(max: Option<i64>, price: i64) -> Result<(), CliError> {
+    match max {
+        Some(m) if price > m => Err(fail(format!(
+            "the cheapest matching offer costs {}, above --max-price {}",
+            crate::money::Rupiah(price),
+            crate::money::Rupiah(m)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Time between polls: 4–5 s with jitter, as the providers ask.
+/// `OTPDECK_POLL_INTERVAL_MS` shortens it for tests.
+pub fn poll_interval() -> Duration {
+    if let Some(ms) = std::env::var("OTPDECK_POLL_INTERVAL_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        return Duration::from_millis(ms.max(10));
+    }
+    Duration::from_millis(rand::rng().random_range(4000..=5000))
+}
+
+fn find_order(journal: &Journal, account: &str, id: &str) -> Result<Order, CliError> {
+    journal
+        .find(Some(account), id)
+        .map_err(|e| fail(e.to_string()))?
+        .ok_or_else(|| {
+            fail(format!(
+                "no order '{id}' for account '{account}' in the journal (see `otpdeck orders`)"
+            ))
+        })
+}
+
+fn print_order_result(ctx: &Context, o: &Order, text: String) {
+    if ctx.json {
+        print_json(&OrderJson::from(o));
+    } else {
+        println!("{text}");
+    }
+}
+
+async fn watch(ctx: &Context, account: &str, id: &str, timeout: Option<Duration>) -> CliResult {
+    let acc = ctx.account(account)?;
+    let p = ctx.provider(acc)?;
+    let journal = ctx.journal()?;
+    let mut order = find_order(&journal, &acc.name, id)?;
+    if order.provider_order_id.is_none() && p.capabilities().idempotent_buy {
+        orders::reconcile_unknown(p.as_ref(), &journal, &acc.name)
+            .await
+            .map_err(engine_err)?;
+        order = find_order(&journal, &acc.name, &order.id.to_string())?;
+    }
+    if order.provider_order_id.is_none() {
+        return Err(fail(format!(
+            "order #{} is {} with no provider id: it cannot be watched; check the provider",
+            order.id, order.status
+        )));
+    }
+    let started = Instant::now();
+    let mut backoff = Duration::from_secs(2);
+    loop {
+        if order.status.is_active() || order.status == OrderStatus::Unknown {
+            match orders::poll(p.as_ref(), &journal, &order).await {
+                Ok(change) => {
+                    order = change.order;
+                    backoff = Duration::from_secs(2);
+                }
+                Err(EngineError::Provider(e)) if e.is_transient() => {
+                    let wait = e.retry_after().unwrap_or(backoff);
+                    backoff = (backoff * 2).min(Duration::from_secs(60));
+                    eprintln!("otpdeck: {e}; trying again in {}s", wait.as_secs().max(1));
+                    if !sleep_within(wait, started, timeout).await {
+                        return timed_out(ctx, &order);
+                    }
+                    continue;
+                }
+                Err(e) => return Err(engine_err(e)),
+            }
+        }
+        if let Some(code) = order.latest_otp() {
+            let code = code.to_string();
+            print_order_result(ctx, &order, code);
+            return Ok(exit::OK);
+        }
+        if order.status.is_final() {
+            print_order_result(
+                ctx,
+                &order,
+                format!("order #{} ended {} without an OTP", order.id, order.status),
+            );
+            if !ctx.json {
+                eprintln!(
+                    "otpdeck: order #{} ended {} without an OTP",
+                    order.id, order.status
+                );
+            }
+            return Ok(exit::NO_OTP);
+        }
+        // Past the order's own expiry (plus grace for the provider to say
+        // so) with no word from the API: report it as ended.
+        if let Some(exp) = order.expires_at {
+            if timeout.is_none() && chrono::Utc::now() > exp + chrono::Duration::minutes(5) {
+                eprintln!(
+                    "otpdeck: order #{} is 5 minutes past its expiry and still has no OTP",
+                    order.id
+                );
+                return Ok(exit::NO_OTP);
+            }
+        }
+        if !sleep_within(poll_interval(), started, timeout).await {
+            return timed_out(ctx, &order);
+        }
+    }
+}
+
+/// Sleeps, unless that would pass the timeout: then returns false.
+async fn sleep_within(d: Duration, started: Instant, timeout: Option<Duration>) -> bool {
+    match timeout {
+        Some(t) => {
+            let left = t.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return false;
+            }
+            tokio::time::sleep(d.min(left)).await;
+            started.elapsed() < t
+        }
+        None => {
+            tokio::time::sleep(d).await;
+            true
+        }
+    }
+}
+
+fn timed_out(ctx: &Context, order: &Order) -> CliResult {
+    if ctx.json {
+        print_json(&OrderJson::from(order));
+    }
+    eprintln!(
+        "otpdeck: timed out waiting for order #{} (still {})",
+        order.id, order.status
+    );
+    Ok(exit::TIMEOUT)
+}
+
+#[derive(Clone, Copy)]
+enum Act {
+    Cancel,
+    Finish,
+    Resend,
+}
+
+async fn order_action(ctx: &Context, account: &str, id: &str, act: Act) -> CliResult {
+    let acc = ctx.account(account)?;
+    let p = ctx.provider(acc)?;
+    let journal = ctx.journal()?;
+    let order = find_order(&journal, &acc.name, id)?;
+    let caps = p.capabilities();
+    let (supported, name) = match act {
+        Act::Cancel => (caps.cancel, "cancel"),
+        Act::Finish => (caps.finish, "finish"),
+        Act::Resend => (caps.resend, "resend"),
+    };
+    if !supported {
+        return Err(fail(format!(
+            "{} orders cannot be {name}ed through its API",
+            p.kind().display_name()
+        )));
+    }
+    let result = match act {
+        Act::Cancel => orders::cancel(p.as_ref(), &journal, &order).await,
+        Act::Finish => orders::finish(p.as_ref(), &journal, &order).await,
+        Act::Resend => orders::resend(p.as_ref(), &journal, &order).await,
+    };
+    match result {
+        Ok(o) => {
+            let text = match act {
+                Act::Cancel => match o.refunded {
+                    Some(r) => format!("Cancelled order #{}; refunded {r}.", o.id),
+                    None => format!("Cancelled order #{}.", o.id),
+                },
+                Act::Finish => format!("Finished order #{}.", o.id),
+                Act::Resend => format!(
+                    "Asked for another SMS on order #{}; watch it for the new code.",
+                    o.id
+                ),
+            };
+            print_order_result(ctx, &o, text);
+            Ok(exit::OK)
+        }
+        Err(EngineError::Provider(ProviderError::RateLimited {
+            retry_after: Some(d),
+            ..
+        })) => Err(fail(format!(
+            "the provider does not allow that yet: try again in {} s",
+            d.as_secs().max(1)
+        ))),
+        Err(e) => Err(engine_err(e)),
+    }
+}
+
+fn list_orders(ctx: &Context, active: bool, account: Option<&str>) -> CliResult {
+    let account = match account {
+        Some(a) => Some(ctx.account(a)?.name.clone()),
+        None => None,
+    };
+    let journal = ctx.journal()?;
+    let list = journal
+        .orders(&OrderFilter {
+            account,
+            active_only: active,
+            limit: None,
+        })
+        .map_err(|e| fail(e.to_string()))?;
+    if ctx.json {
+        let v: Vec<OrderJson> = list.iter().map(OrderJson::from).collect();
+        print_json(&v);
+    } else if list.is_empty() {
+        println!("No orders{}.", if active { " active" } else { "" });
+    } else {
+        for o in &list {
+            println!("{}", order_line(o));
+        }
+    }
+    Ok(exit::OK)
+}
