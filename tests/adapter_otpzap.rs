@@ -56,6 +56,8 @@ fn oref(p: &PlacedOrder) -> OrderRef {
         provider_order_id: p.provider_order_id.clone(),
         idempotency_key: String::new(),
         created_at: None,
+        offer_id: None,
+        customer_number: None,
     }
 }
 
@@ -525,6 +527,8 @@ async fn unknown_orders_are_not_found_and_keys_do_not_share_orders() {
         provider_order_id: "999999".into(),
         idempotency_key: String::new(),
         created_at: None,
+        offer_id: None,
+        customer_number: None,
     };
     assert!(matches!(
         p.status(&missing).await,

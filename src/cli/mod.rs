@@ -106,6 +106,18 @@ pub enum Command {
     },
     /// Print the config, data, state and log paths in use.
     Info,
+    /// Run many orders against the in-process simulator and check the books.
+    Soak {
+        /// Inject faults into about --fault-rate of all requests.
+        #[arg(long)]
+        chaos: bool,
+        #[arg(long, default_value_t = 2000)]
+        orders: usize,
+        #[arg(long, default_value_t = 0.2)]
+        fault_rate: f64,
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+    },
 }
 
 /// Runs the command line; never panics on user input.
@@ -141,6 +153,12 @@ async fn run(cli: Cli) -> u8 {
     let result = match &cli.command {
         Some(Command::Sim(args)) => simulate::sim(args).await,
         Some(Command::Demo) => simulate::demo(&cli).await,
+        Some(Command::Soak {
+            chaos,
+            orders,
+            fault_rate,
+            concurrency,
+        }) => simulate::soak(*chaos, *orders, *fault_rate, *concurrency).await,
         None => Err(fail(
             "the dashboard is not built yet; try `otpdeck demo` or `otpdeck --help`",
         )),

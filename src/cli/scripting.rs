@@ -9,7 +9,6 @@ use crate::engine::journal::{Journal, OrderFilter};
 use crate::engine::orders::{self, EngineError};
 use crate::providers::ProviderError;
 use clap::Args;
-use rand::Rng;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -44,6 +43,14 @@ pub struct BuyArgs {
 
 pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
     let ctx = Context::load(cli)?;
+    let _log = match cmd {
+        Command::Info | Command::Accounts => None,
+        _ => ctx
+            .paths
+            .ensure()
+            .ok()
+            .and_then(|_| crate::logging::init(&ctx.paths.log_file)),
+    };
     match cmd {
         Command::Accounts => accounts(&ctx),
         Command::Info => info(&ctx),
@@ -63,7 +70,9 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         Command::Finish { account, id } => order_action(&ctx, account, id, Act::Finish).await,
         Command::Resend { account, id } => order_action(&ctx, account, id, Act::Resend).await,
         Command::Orders { active, account } => list_orders(&ctx, *active, account.as_deref()),
-        Command::Demo | Command::Sim(_) => Err(fail("internal: not a scripting command")),
+        Command::Demo | Command::Sim(_) | Command::Soak { .. } => {
+            Err(fail("internal: not a scripting command"))
+        }
     }
 }
 
@@ -436,16 +445,10 @@ fn check_max_price(max: Option<i64>, price: i64) -> Result<(), CliError> {
     }
 }
 
-/// Time between polls: 4–5 s with jitter, as the providers ask.
-/// `OTPDECK_POLL_INTERVAL_MS` shortens it for tests.
-pub fn poll_interval() -> Duration {
-    if let Some(ms) = std::env::var("OTPDECK_POLL_INTERVAL_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        return Duration::from_millis(ms.max(10));
-    }
-    Duration::from_millis(rand::rng().random_range(4000..=5000))
+/// Time between polls: 4–5 s with jitter, as the providers ask
+/// (`OTPDECK_POLL_INTERVAL_MS` shortens it for tests).
+fn poll_interval() -> Duration {
+    crate::engine::poller::PollTiming::from_env().next()
 }
 
 fn find_order(journal: &Journal, account: &str, id: &str) -> Result<Order, CliError> {

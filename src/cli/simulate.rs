@@ -171,3 +171,34 @@ pub async fn demo(_cli: &Cli) -> CliResult {
     handle.stop().await;
     Ok(exit::OK)
 }
+
+/// `otpdeck soak [--chaos]`: the chaos scenario at a larger scale; prints
+/// its figures as JSON and exits 1 if the books do not balance.
+pub async fn soak(chaos: bool, orders: usize, fault_rate: f64, concurrency: usize) -> CliResult {
+    use crate::engine::journal::Journal;
+    use crate::soak::{run_chaos, ChaosOptions};
+    if !(0.0..=1.0).contains(&fault_rate) {
+        return Err(fail("--fault-rate must be between 0 and 1"));
+    }
+    let dir = std::env::temp_dir().join(format!("otpdeck-soak-{}", std::process::id()));
+    let journal = Journal::open(&dir.join("journal.sqlite3")).map_err(|e| fail(e.to_string()))?;
+    let opts = ChaosOptions {
+        orders,
+        fault_rate: if chaos { fault_rate } else { 0.0 },
+        concurrency,
+        ..Default::default()
+    };
+    let report = run_chaos(&opts, std::sync::Arc::new(journal))
+        .await
+        .map_err(fail)?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).map_err(|e| fail(e.to_string()))?
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(if report.clean() {
+        exit::OK
+    } else {
+        exit::ERROR
+    })
+}

@@ -4,3 +4,4 @@
 pub mod clipboard;
 pub mod journal;
 pub mod orders;
+pub mod poller;

@@ -39,6 +39,8 @@ pub fn order_ref(order: &Order) -> Result<OrderRef, EngineError> {
         provider_order_id,
         idempotency_key: order.idempotency_key.clone(),
         created_at: Some(order.created_at),
+        offer_id: Some(order.offer_id.clone()),
+        customer_number: order.customer_number.clone(),
     })
 }
 

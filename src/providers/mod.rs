@@ -88,6 +88,9 @@ pub struct OrderRef {
     pub idempotency_key: String,
     /// GoTopUp: where the order was placed (status is read from history).
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// GoTopUp Otomax: status is asked by re-sending product + customer.
+    pub offer_id: Option<String>,
+    pub customer_number: Option<String>,
 }
 
 #[async_trait]

@@ -1,20 +1,549 @@
-//! Simulator of the gotopup API (placeholder until its issue lands).
+//! Simulator of the GoTopUp buyer API (Bearer) and its Otomax endpoints
+//! (username + sign in the query; the wallet is keyed by username). Errors
+//! are `{"status": "error", "code", "message"}`: 401 bad key, 400 unknown or
+//! inactive product, 402 "Saldo tidak cukup", 409 `ref_id` already used.
+//! A transaction is pending until `otp_delay` has passed, then success with
+//! an SN (PLN: a 20-digit token); product `GAGAL5` ("gagal" = fails) always
+//! fails and refunds. Otomax: a repeated `ref_id` returns the current state
+//! ("00" success, "68" pending, "40" failed) without buying again.
 
-use super::SimOptions;
-use axum::Router;
-use std::sync::Arc;
+// Handlers bail out with a ready axum Response; boxing it buys nothing here.
+#![allow(clippy::result_large_err)]
+
+use super::wallets::Books;
+use super::{bearer, key_is_valid, SimOptions};
+use crate::money::Rupiah;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+pub const FAILING_PRODUCT: &str = "GAGAL5";
+
+struct Product {
+    code: String,
+    name: String,
+    subcategory: &'static str,
+    operator: &'static str,
+    price: i64,
+    active: bool,
+}
+
+fn catalog() -> Vec<Product> {
+    let mut v = Vec::new();
+    let pulsa: &[(&str, &str, i64)] = &[
+        ("TELKOMSEL", "Telkomsel", 500),
+        ("INDOSAT", "Indosat", 650),
+        ("XL", "XL", 600),
+        ("TRI", "Tri", 700),
+        ("SMARTFREN", "Smartfren", 750),
+        ("AXIS", "Axis", 600),
+    ];
+    for (code, op, fee) in pulsa {
+        for nominal in [5, 10, 20, 25, 50, 100] {
+            v.push(Product {
+                code: format!("{code}{nominal}"),
+                name: format!("Pulsa {op} {nominal}.000"),
+                subcategory: "pulsa",
+                operator: op,
+                price: nominal * 1000 + fee + nominal * 10,
+                active: !(*code == "AXIS" && nominal == 100),
+            });
+        }
+    }
+    v.iter_mut().for_each(|p| {
+        if p.code == "TELKOMSEL5" {
+            p.price = 5500;
+        } else if p.code == "TELKOMSEL10" {
+            p.price = 10500;
+        }
+    });
+    for (code, name, price) in [
+        ("TSELDATA1", "Data Telkomsel 1GB 7 hari", 12_500),
+        ("TSELDATA5", "Data Telkomsel 5GB 30 hari", 48_000),
+        ("XLDATA3", "Data XL 3GB 30 hari", 27_000),
+    ] {
+        let op = if code.starts_with("XL") {
+            "XL"
+        } else {
+            "Telkomsel"
+        };
+        v.push(Product {
+            code: code.into(),
+            name: name.into(),
+            subcategory: "data",
+            operator: op,
+            price,
+            active: true,
+        });
+    }
+    for nominal in [20, 50, 100] {
+        v.push(Product {
+            code: format!("PLN{nominal}"),
+            name: format!("Token PLN {nominal}.000"),
+            subcategory: "pln",
+            operator: "PLN",
+            price: nominal * 1000 + 1500,
+            active: true,
+        });
+    }
+    for (code, name, price, op) in [
+        (
+            "ML86",
+            "Mobile Legends 86 Diamonds",
+            21_000,
+            "Mobile Legends",
+        ),
+        (
+            "ML172",
+            "Mobile Legends 172 Diamonds",
+            41_500,
+            "Mobile Legends",
+        ),
+        ("FF140", "Free Fire 140 Diamonds", 19_000, "Free Fire"),
+    ] {
+        v.push(Product {
+            code: code.into(),
+            name: name.into(),
+            subcategory: "games",
+            operator: op,
+            price,
+            active: true,
+        });
+    }
+    v.push(Product {
+        code: FAILING_PRODUCT.into(),
+        name: "Pulsa Uji GAGAL 5.000 (selalu gagal)".into(),
+        subcategory: "pulsa",
+        operator: "Telkomsel",
+        price: 5_200,
+        active: true,
+    });
+    v
+}
+
+struct Txn {
+    wallet: String,
+    seq: u64,
+    ref_id: String,
+    id: String,
+    code: String,
+    name: String,
+    customer: String,
+    price: Rupiah,
+    created: Instant,
+    stamp: chrono::DateTime<chrono::Utc>,
+    refunded: bool,
+}
+
+#[derive(Default)]
+struct Inner {
+    books: Books,
+    txns: Vec<Txn>,
+    seq: u64,
+}
 
 pub struct SimState {
-    #[allow(dead_code)]
     opts: SimOptions,
+    products: Vec<Product>,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum St {
+    Pending,
+    Success,
+    Failed,
 }
 
 impl SimState {
     pub fn new(opts: SimOptions) -> Self {
-        SimState { opts }
+        SimState {
+            opts,
+            products: catalog(),
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn balance(&self, key: &str) -> Option<Rupiah> {
+        self.lock().books.peek(key)
+    }
+
+    pub fn orders_charged(&self, key: &str) -> usize {
+        self.lock().books.charged(key)
+    }
+
+    /// (ref_id, SN) of every SN a reply has carried so far.
+    pub fn delivered_otps(&self) -> Vec<(String, String)> {
+        self.lock().books.delivered()
     }
 }
 
-pub fn router(_state: Arc<SimState>) -> Router {
+fn sn_of(t: &Txn) -> String {
+    let x = t.seq.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    if t.code.starts_with("PLN") {
+        format!(
+            "{:010}{:010}",
+            x % 10_000_000_000,
+            (x >> 20) % 10_000_000_000
+        )
+    } else {
+        format!("{:016}", x % 10_000_000_000_000_000)
+    }
+}
+
+fn settle(g: &mut Inner, i: usize, opts: &SimOptions) -> St {
+    let (st, refund) = {
+        let Some(t) = g.txns.get_mut(i) else {
+            return St::Failed;
+        };
+        if Instant::now() < t.created + opts.otp_delay {
+            (St::Pending, None)
+        } else if t.code == FAILING_PRODUCT {
+            let r = (!t.refunded).then(|| (t.wallet.clone(), t.price));
+            t.refunded = true;
+            (St::Failed, r)
+        } else {
+            (St::Success, None)
+        }
+    };
+    if let Some((w, p)) = refund {
+        g.books.refund(&w, p, opts);
+    }
+    st
+}
+
+/// Records that a reply carried transaction `i`'s SN to the client.
+fn deliver(g: &mut Inner, i: usize, st: St) {
+    if st != St::Success {
+        return;
+    }
+    if let Some((r, sn)) = g.txns.get(i).map(|t| (t.ref_id.clone(), sn_of(t))) {
+        g.books.deliver(&r, &sn);
+    }
+}
+
+fn word(st: St) -> &'static str {
+    match st {
+        St::Pending => "pending",
+        St::Success => "success",
+        St::Failed => "failed",
+    }
+}
+
+fn err(status: StatusCode, code: &str, msg: &str) -> Response {
+    (
+        status,
+        Json(json!({"status": "error", "code": code, "message": msg})),
+    )
+        .into_response()
+}
+
+fn ok(data: Value) -> Response {
+    Json(json!({"status": "success", "code": "00", "data": data})).into_response()
+}
+
+fn auth(h: &HeaderMap) -> Result<String, Response> {
+    match bearer(h) {
+        Some(k) if key_is_valid(&k) => Ok(k),
+        _ => Err(err(StatusCode::UNAUTHORIZED, "41", "API key tidak valid")),
+    }
+}
+
+fn txn_json(t: &Txn, st: St) -> Value {
+    json!({
+        "ref_id": t.ref_id, "transaction_id": t.id, "code": t.code, "customer_number": t.customer,
+        "product_name": t.name, "price": t.price.0, "status": word(st),
+        "sn": (st == St::Success).then(|| sn_of(t)), "timestamp": t.stamp.to_rfc3339(),
+    })
+}
+
+async fn balance(State(s): State<Arc<SimState>>, h: HeaderMap) -> Response {
+    match auth(&h) {
+        Ok(k) => ok(json!({"balance": s.lock().books.balance(&k, &s.opts).0, "currency": "IDR"})),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct Filter {
+    category: Option<String>,
+    operator: Option<String>,
+}
+
+fn price_list(s: &SimState, f: &Filter) -> Vec<Value> {
+    s.products
+        .iter()
+        .filter(|p| {
+            f.category.as_deref().is_none_or(|c| {
+                c.eq_ignore_ascii_case(p.subcategory) || c.eq_ignore_ascii_case("prabayar")
+            })
+        })
+        .filter(|p| f.operator.as_deref().is_none_or(|o| o.eq_ignore_ascii_case(p.operator)))
+        .map(|p| {
+            json!({"code": p.code, "name": p.name, "category": "prabayar", "subcategory": p.subcategory,
+                   "operator": p.operator, "price": p.price, "status": if p.active { "active" } else { "inactive" }})
+        })
+        .collect()
+}
+
+async fn prices(
+    State(s): State<Arc<SimState>>,
+    h: HeaderMap,
+    body: Option<Json<Filter>>,
+) -> Response {
+    if let Err(r) = auth(&h) {
+        return r;
+    }
+    let f = body.map(|Json(f)| f).unwrap_or_default();
+    ok(json!(price_list(&s, &f)))
+}
+
+enum Outcome {
+    Placed(usize),
+    Existing(usize),
+    Refused(StatusCode, &'static str, &'static str),
+}
+
+fn place(
+    s: &SimState,
+    g: &mut Inner,
+    wallet: &str,
+    code: &str,
+    customer: &str,
+    ref_id: &str,
+) -> Outcome {
+    if let Some(i) = g
+        .txns
+        .iter()
+        .position(|t| t.wallet == wallet && t.ref_id == ref_id)
+    {
+        return Outcome::Existing(i);
+    }
+    let Some(p) = s
+        .products
+        .iter()
+        .find(|p| p.code.eq_ignore_ascii_case(code))
+    else {
+        return Outcome::Refused(StatusCode::BAD_REQUEST, "14", "Produk tidak ditemukan");
+    };
+    if !p.active {
+        return Outcome::Refused(StatusCode::BAD_REQUEST, "13", "Produk sedang tidak aktif");
+    }
+    if customer.len() < 6 || !customer.chars().all(|c| c.is_ascii_digit()) {
+        return Outcome::Refused(StatusCode::BAD_REQUEST, "15", "Nomor pelanggan tidak valid");
+    }
+    if !g.books.charge(wallet, Rupiah(p.price), &s.opts) {
+        return Outcome::Refused(StatusCode::PAYMENT_REQUIRED, "51", "Saldo tidak cukup");
+    }
+    g.seq += 1;
+    let seq = g.seq;
+    g.txns.push(Txn {
+        wallet: wallet.to_string(),
+        seq,
+        ref_id: ref_id.to_string(),
+        id: format!("TXN{:06}", 123_000 + seq),
+        code: p.code.clone(),
+        name: p.name.clone(),
+        customer: customer.to_string(),
+        price: Rupiah(p.price),
+        created: Instant::now(),
+        stamp: chrono::Utc::now(),
+        refunded: false,
+    });
+    Outcome::Placed(g.txns.len() - 1)
+}
+
+#[derive(Deserialize)]
+struct TxnBody {
+    code: Option<String>,
+    customer_number: Option<String>,
+    ref_id: Option<String>,
+}
+
+async fn transaction(
+    State(s): State<Arc<SimState>>,
+    h: HeaderMap,
+    body: Option<Json<TxnBody>>,
+) -> Response {
+    let key = match auth(&h) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    let Some(Json(TxnBody {
+        code: Some(code),
+        customer_number: Some(customer),
+        ref_id: Some(ref_id),
+    })) = body
+    else {
+        return err(
+            StatusCode::BAD_REQUEST,
+            "10",
+            "code, customer_number dan ref_id wajib diisi",
+        );
+    };
+    let mut g = s.lock();
+    match place(&s, &mut g, &key, &code, &customer, &ref_id) {
+        Outcome::Existing(_) => err(StatusCode::CONFLICT, "09", "ref_id sudah digunakan"),
+        Outcome::Refused(st, c, m) => err(st, c, m),
+        Outcome::Placed(i) => {
+            let st = settle(&mut g, i, &s.opts);
+            deliver(&mut g, i, st);
+            match g.txns.get(i) {
+                Some(t) => Json(json!({"status": "success", "code": "00", "message": "Transaksi diproses", "data": txn_json(t, st)})).into_response(),
+                None => err(StatusCode::INTERNAL_SERVER_ERROR, "99", "internal"),
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct HistoryBody {
+    status: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    page: Option<usize>,
+    limit: Option<usize>,
+}
+
+async fn history(
+    State(s): State<Arc<SimState>>,
+    h: HeaderMap,
+    body: Option<Json<HistoryBody>>,
+) -> Response {
+    let key = match auth(&h) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    let b = body.map(|Json(b)| b).unwrap_or_default();
+    let limit = b.limit.unwrap_or(20).clamp(1, 100);
+    let page = b.page.unwrap_or(1).max(1);
+    let mut g = s.lock();
+    let mine: Vec<usize> = (0..g.txns.len())
+        .rev()
+        .filter(|&i| g.txns[i].wallet == key)
+        .collect();
+    let mut rows = Vec::new();
+    for i in mine {
+        let st = settle(&mut g, i, &s.opts);
+        let t = &g.txns[i];
+        let day = t.stamp.format("%Y-%m-%d").to_string();
+        if b.status.as_deref().is_some_and(|f| f != word(st))
+            || b.start_date.as_deref().is_some_and(|d| day.as_str() < d)
+            || b.end_date.as_deref().is_some_and(|d| day.as_str() > d)
+        {
+            continue;
+        }
+        rows.push((i, st, txn_json(t, st)));
+    }
+    let total = rows.len();
+    let pages = total.div_ceil(limit).max(1);
+    let mut slice = Vec::new();
+    for (i, st, v) in rows.into_iter().skip((page - 1) * limit).take(limit) {
+        deliver(&mut g, i, st);
+        slice.push(v);
+    }
+    ok(
+        json!({"transactions": slice, "pagination": {"page": page, "limit": limit, "total": total, "total_pages": pages}}),
+    )
+}
+
+fn otomax_auth(q: &HashMap<String, String>) -> Result<String, Response> {
+    match (q.get("username"), q.get("sign")) {
+        (Some(u), Some(s)) if key_is_valid(u) && !s.is_empty() => Ok(u.clone()),
+        _ => Err((
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"status": "41", "message": "Username atau sign salah"})),
+        )
+            .into_response()),
+    }
+}
+
+async fn otomax_balance(
+    State(s): State<Arc<SimState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    match otomax_auth(&q) {
+        Ok(u) => Json(json!({"status": "00", "message": "Success", "balance": s.lock().books.balance(&u, &s.opts).0, "currency": "IDR"})).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn otomax_prices(
+    State(s): State<Arc<SimState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(r) = otomax_auth(&q) {
+        return r;
+    }
+    let f = Filter {
+        category: q.get("category").cloned(),
+        operator: q.get("operator").cloned(),
+    };
+    let data: Vec<Value> = price_list(&s, &f)
+        .into_iter()
+        .map(|p| json!({"code": p["code"], "name": p["name"], "price": p["price"], "status": p["status"]}))
+        .collect();
+    Json(json!({"status": "00", "message": "Success", "data": data})).into_response()
+}
+
+async fn otomax_request(
+    State(s): State<Arc<SimState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let user = match otomax_auth(&q) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (Some(code), Some(customer), Some(ref_id)) =
+        (q.get("code"), q.get("customer"), q.get("ref_id"))
+    else {
+        return Json(json!({"status": "10", "message": "code, customer dan ref_id wajib"}))
+            .into_response();
+    };
+    let mut g = s.lock();
+    let i = match place(&s, &mut g, &user, code, customer, ref_id) {
+        Outcome::Placed(i) | Outcome::Existing(i) => i,
+        Outcome::Refused(_, c, m) => {
+            return Json(json!({"status": c, "message": m, "ref_id": ref_id, "sn": null}))
+                .into_response()
+        }
+    };
+    let st = settle(&mut g, i, &s.opts);
+    deliver(&mut g, i, st);
+    let Some(t) = g.txns.get(i) else {
+        return Json(json!({"status": "99", "message": "internal"})).into_response();
+    };
+    let (status, msg) = match st {
+        St::Success => ("00", "Success"),
+        St::Pending => ("68", "Transaksi sedang diproses"),
+        St::Failed => ("40", "Transaksi gagal, saldo dikembalikan"),
+    };
+    Json(
+        json!({"status": status, "message": msg, "ref_id": t.ref_id, "price": t.price.0,
+                "sn": (st == St::Success).then(|| sn_of(t))}),
+    )
+    .into_response()
+}
+
+pub fn router(state: Arc<SimState>) -> Router {
     Router::new()
+        .route("/api/buyer/balance", post(balance))
+        .route("/api/buyer/price-list", post(prices))
+        .route("/api/buyer/transaction", post(transaction))
+        .route("/api/buyer/transactions", post(history))
+        .route("/api/otomax/balance", get(otomax_balance))
+        .route("/api/otomax/price-list", get(otomax_prices))
+        .route("/api/otomax/request", get(otomax_request))
+        .with_state(state)
 }
