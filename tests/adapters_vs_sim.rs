@@ -1,0 +1,483 @@
+//! GateOTP, NEXOTP and GoTopUp adapters against the in-process simulator:
+//! the happy path (balance, catalog, buy, poll to OTP/SN, cancel with
+//! refund, finish, resend) and the error paths (401, insufficient balance,
+//! 409, 429 with Retry-After, 503, malformed JSON, timeout, lost reply).
+//! OTPZap has its own file, `adapter_otpzap.rs`.
+
+use otpdeck::domain::*;
+use otpdeck::money::Rupiah;
+use otpdeck::providers::{self, Auth, OrderRef, ProviderError, ProviderSettings, SharedProvider};
+use otpdeck::secret::Secret;
+use otpdeck::sim::faults::{Api, Fault, FaultRule};
+use otpdeck::sim::{self, SimHandle, SimOptions};
+use std::time::Duration;
+
+async fn sim_with(opts: SimOptions) -> SimHandle {
+    sim::start_local(opts).await.expect("sim starts")
+}
+
+fn fast() -> SimOptions {
+    SimOptions {
+        otp_delay: Duration::from_millis(300),
+        ..Default::default()
+    }
+}
+
+fn url(sim: &SimHandle, kind: ProviderKind) -> String {
+    match kind {
+        ProviderKind::GateOtp => sim.urls.gateotp.clone(),
+        ProviderKind::NexOtp => sim.urls.nexotp.clone(),
+        ProviderKind::OtpZap => sim.urls.otpzap.clone(),
+        ProviderKind::GoTopUp => sim.urls.gotopup.clone(),
+    }
+}
+
+fn settings(sim: &SimHandle, kind: ProviderKind, key: &str) -> ProviderSettings {
+    let mut s = ProviderSettings::new(kind, url(sim, kind), Auth::ApiKey(Secret::new(key)));
+    s.http.backoff = Duration::from_millis(20);
+    s
+}
+
+fn provider(sim: &SimHandle, kind: ProviderKind, key: &str) -> SharedProvider {
+    providers::build(&settings(sim, kind, key)).expect("adapter")
+}
+
+fn oref(p: &PlacedOrder, key: &str) -> OrderRef {
+    OrderRef {
+        provider_order_id: p.provider_order_id.clone(),
+        idempotency_key: key.to_string(),
+        created_at: Some(chrono::Utc::now()),
+        offer_id: None,
+        customer_number: None,
+    }
+}
+
+/// The cheapest in-stock WhatsApp offer in Indonesia, as a buy request.
+async fn whatsapp_id(p: &SharedProvider, key: &str) -> BuyRequest {
+    let services = p.services().await.expect("services");
+    let svc = services
+        .iter()
+        .find(|s| s.name == "WhatsApp")
+        .expect("WhatsApp listed");
+    let countries = p.countries(&svc.id).await.expect("countries");
+    let c = countries
+        .iter()
+        .find(|c| c.name == "Indonesia")
+        .expect("Indonesia listed");
+    let offers = p.offers(&svc.id, Some(&c.id)).await.expect("offers");
+    assert!(
+        offers.iter().any(|o| !o.in_stock()),
+        "some offer is sold out"
+    );
+    // GateOTP's pricelist has no names, so its never-delivering offer is
+    // known by provider id.
+    let never = |o: &Offer| o.label.to_lowercase().contains("never") || o.id.ends_with(":9999");
+    assert!(offers.iter().any(never), "a never-delivering offer exists");
+    assert!(!never(
+        offers
+            .iter()
+            .filter(|o| o.in_stock())
+            .min_by_key(|o| o.price)
+            .expect("offer")
+    ));
+    let o = offers
+        .iter()
+        .filter(|o| o.in_stock())
+        .min_by_key(|o| o.price)
+        .expect("in stock");
+    BuyRequest {
+        service_id: svc.id.clone(),
+        service_name: svc.name.clone(),
+        country_id: Some(c.id.clone()),
+        offer_id: o.id.clone(),
+        price: o.price,
+        operator: None,
+        idempotency_key: key.to_string(),
+        customer_number: None,
+    }
+}
+
+async fn poll_until_otp(p: &SharedProvider, r: &OrderRef) -> OrderUpdate {
+    for _ in 0..40 {
+        let u = p.status(r).await.expect("status");
+        if !u.otps.is_empty() {
+            return u;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no OTP arrived");
+}
+
+#[tokio::test]
+async fn gateotp_happy_path() {
+    let sim = sim_with(fast()).await;
+    let key = "sim-gate-1";
+    let p = provider(&sim, ProviderKind::GateOtp, key);
+    let before = p.balance().await.expect("balance");
+    assert_eq!(before, Rupiah(500_000));
+    let req = whatsapp_id(&p, "k1").await;
+    let placed = p.buy(&req).await.expect("buy");
+    assert_eq!(placed.status, OrderStatus::Waiting);
+    assert!(placed.number.starts_with("+62"));
+    assert_eq!(p.balance().await.expect("balance"), before - placed.price);
+    let r = oref(&placed, "k1");
+    let u = poll_until_otp(&p, &r).await;
+    assert_eq!(u.status, Some(OrderStatus::OtpReceived));
+    let delivered = sim.states.gateotp.delivered_otps();
+    assert_eq!(
+        delivered,
+        vec![(placed.provider_order_id.clone(), u.otps[0].clone())]
+    );
+    // Resend: a second, different code arrives.
+    p.resend(&r).await.expect("resend");
+    let mut second = None;
+    for _ in 0..40 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let u2 = p.status(&r).await.expect("status");
+        if u2.otps.first().is_some_and(|c| *c != u.otps[0]) {
+            second = Some(u2.otps[0].clone());
+            break;
+        }
+    }
+    assert!(second.is_some(), "a new code after resend");
+    p.finish(&r).await.expect("finish");
+    // Cancel a fresh order: refunded.
+    let mut req2 = req.clone();
+    req2.idempotency_key = "k2".into();
+    let o2 = p.buy(&req2).await.expect("buy 2");
+    p.cancel(&oref(&o2, "k2")).await.expect("cancel");
+    assert_eq!(p.balance().await.expect("balance"), before - placed.price);
+    assert_eq!(
+        p.status(&oref(&o2, "k2")).await.expect("status").status,
+        Some(OrderStatus::Cancelled)
+    );
+    // An order with an SMS cannot be cancelled.
+    assert!(p.cancel(&r).await.is_err());
+}
+
+#[tokio::test]
+async fn gateotp_markup_is_sent_as_price_jual() {
+    let sim = sim_with(fast()).await;
+    let mut s = settings(&sim, ProviderKind::GateOtp, "sim-gate-markup");
+    s.markup = Rupiah(400);
+    let p = providers::build(&s).expect("adapter");
+    let req = whatsapp_id(&p, "m1").await;
+    let placed = p.buy(&req).await.expect("buy");
+    assert_eq!(placed.price, req.price + Rupiah(400));
+    assert_eq!(
+        p.balance().await.expect("b"),
+        Rupiah(500_000) - placed.price
+    );
+}
+
+#[tokio::test]
+async fn gateotp_lost_reply_is_ambiguous_and_not_retried() {
+    let sim = sim_with(fast()).await;
+    let key = "sim-gate-lost";
+    let p = provider(&sim, ProviderKind::GateOtp, key);
+    let req = whatsapp_id(&p, "lost").await;
+    let before = sim.states.requests[0].load(std::sync::atomic::Ordering::Relaxed);
+    sim.states.faults.push(FaultRule::once(
+        Api::GateOtp,
+        "/api/otp/order",
+        Fault::LoseReply,
+    ));
+    let e = p.buy(&req).await.expect_err("reply lost");
+    assert!(e.is_ambiguous(), "{e:?}");
+    assert_eq!(
+        sim.states.gateotp.orders_charged(key),
+        1,
+        "it did go through"
+    );
+    let after = sim.states.requests[0].load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(after - before, 1, "exactly one request: no retry");
+}
+
+#[tokio::test]
+async fn nexotp_happy_path_and_idempotency() {
+    let sim = sim_with(fast()).await;
+    let key = "sim-nex-1";
+    let p = provider(&sim, ProviderKind::NexOtp, key);
+    let before = p.balance().await.expect("balance");
+    let req = whatsapp_id(&p, "order-1001").await;
+    let placed = p.buy(&req).await.expect("buy");
+    assert!(placed.expires_at.is_some());
+    assert_eq!(p.balance().await.expect("balance"), before - placed.price);
+    // Replay with the same key and payload: the same order, charged once.
+    let again = p.buy(&req).await.expect("replay");
+    assert_eq!(again.provider_order_id, placed.provider_order_id);
+    assert_eq!(sim.states.nexotp.orders_charged(key), 1);
+    // Same key, different payload: 409.
+    let mut other = req.clone();
+    other.offer_id = "any".into();
+    assert!(matches!(
+        p.buy(&other).await,
+        Err(ProviderError::Conflict(_))
+    ));
+    let r = oref(&placed, "order-1001");
+    let u = poll_until_otp(&p, &r).await;
+    assert_eq!(u.status, Some(OrderStatus::OtpReceived));
+    assert_eq!(sim.states.nexotp.delivered_otps()[0].1, u.otps[0]);
+    // Cancel a fresh order: refunded with the amount.
+    let mut req2 = req.clone();
+    req2.idempotency_key = "order-1002".into();
+    let o2 = p.buy(&req2).await.expect("buy 2");
+    let c = p.cancel(&oref(&o2, "order-1002")).await.expect("cancel");
+    assert_eq!(c.refunded, Some(o2.price));
+    assert_eq!(p.balance().await.expect("balance"), before - placed.price);
+    // Another account's order is refused, not "bad key".
+    let stranger = provider(&sim, ProviderKind::NexOtp, "sim-nex-2");
+    assert!(matches!(
+        stranger.status(&r).await,
+        Err(ProviderError::Rejected { status: 403, .. })
+    ));
+}
+
+#[tokio::test]
+async fn gotopup_happy_path_bearer_and_otomax() {
+    let sim = sim_with(fast()).await;
+    let key = "sim-topup-1";
+    let p = provider(&sim, ProviderKind::GoTopUp, key);
+    let before = p.balance().await.expect("balance");
+    let services = p.services().await.expect("services");
+    assert!(services
+        .iter()
+        .any(|s| s.id == "pulsa:telkomsel" && s.name == "Pulsa Telkomsel"));
+    let offers = p.offers("pulsa:telkomsel", None).await.expect("offers");
+    assert!(offers
+        .iter()
+        .any(|o| o.id == "TELKOMSEL10" && o.price == Rupiah(10_500)));
+    let (_, offer) = p
+        .find_offer("TELKOMSEL10")
+        .await
+        .expect("find")
+        .expect("found");
+    let req = BuyRequest {
+        service_id: offer.service_id.clone(),
+        service_name: offer.label.clone(),
+        country_id: None,
+        offer_id: offer.id.clone(),
+        price: offer.price,
+        operator: None,
+        idempotency_key: "TXN-001".into(),
+        customer_number: Some("081234567890".into()),
+    };
+    let placed = p.buy(&req).await.expect("buy");
+    assert_eq!(placed.status, OrderStatus::Waiting);
+    assert_eq!(p.balance().await.expect("balance"), before - Rupiah(10_500));
+    let r = oref(&placed, "TXN-001");
+    let u = poll_until_otp(&p, &r).await;
+    assert_eq!(u.status, Some(OrderStatus::Finished));
+    assert_eq!(u.sn.as_deref(), u.otps.first().map(String::as_str));
+    assert_eq!(
+        sim.states.gotopup.delivered_otps()[0],
+        ("TXN-001".to_string(), u.otps[0].clone())
+    );
+    // Replaying the ref_id returns the same transaction, charged once.
+    let again = p.buy(&req).await.expect("replay");
+    assert_eq!(again.provider_order_id, placed.provider_order_id);
+    assert_eq!(sim.states.gotopup.orders_charged(key), 1);
+    // The failing product fails and is refunded.
+    let mut bad = req.clone();
+    bad.offer_id = "GAGAL5".into();
+    bad.idempotency_key = "TXN-002".into();
+    let f = p.buy(&bad).await.expect("buy failing product");
+    let mut status = None;
+    for _ in 0..40 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        status = p.status(&oref(&f, "TXN-002")).await.expect("status").status;
+        if status == Some(OrderStatus::Failed) {
+            break;
+        }
+    }
+    assert_eq!(status, Some(OrderStatus::Failed));
+    assert_eq!(p.balance().await.expect("balance"), before - Rupiah(10_500));
+
+    // Otomax: same flow through the query-string API.
+    let mut s = settings(&sim, ProviderKind::GoTopUp, "unused");
+    s.auth = Auth::Otomax {
+        username: "sim-otomax".into(),
+        sign: Secret::new("SIGNSECRET99"),
+    };
+    let o = providers::build(&s).expect("otomax adapter");
+    assert_eq!(o.balance().await.expect("balance"), Rupiah(500_000));
+    let mut oreq = req.clone();
+    oreq.idempotency_key = "OTO-1".into();
+    let placed = o.buy(&oreq).await.expect("otomax buy");
+    assert_eq!(placed.status, OrderStatus::Waiting);
+    let mut r = oref(&placed, "OTO-1");
+    r.offer_id = Some(oreq.offer_id.clone());
+    r.customer_number = oreq.customer_number.clone();
+    let u = poll_until_otp(&o, &r).await;
+    assert_eq!(u.status, Some(OrderStatus::Finished));
+    assert_eq!(
+        o.balance().await.expect("balance"),
+        Rupiah(500_000) - Rupiah(10_500),
+        "polling never re-buys"
+    );
+    // A wrong Otomax user is refused without echoing the sign.
+    s.auth = Auth::Otomax {
+        username: "nobody".into(),
+        sign: Secret::new("SIGNSECRET99"),
+    };
+    let bad = providers::build(&s).expect("adapter");
+    let e = bad.balance().await.expect_err("refused");
+    assert!(matches!(e, ProviderError::Unauthorized(_)));
+    assert!(!format!("{e} {e:?}").contains("SIGNSECRET99"));
+}
+
+/// Error paths every adapter shares, run against each of the three.
+async fn error_paths(
+    kind: ProviderKind,
+    api: Api,
+    read_path: &str,
+    buy_path: &str,
+    status_path: &str,
+) {
+    let sim = sim_with(fast()).await;
+    // 401, and the key never shows in the error.
+    let p = provider(&sim, kind, "bad-key-SECRET42");
+    let e = p.balance().await.expect_err("401");
+    assert!(matches!(e, ProviderError::Unauthorized(_)), "{kind}: {e:?}");
+    assert!(!format!("{e} {e:?}").contains("SECRET42"));
+
+    // Insufficient balance.
+    let poor = sim_with(SimOptions {
+        initial_balance: Rupiah(500),
+        ..fast()
+    })
+    .await;
+    let pp = provider(&poor, kind, "sim-poor");
+    let req = buy_request(&pp, kind, "poor-1").await;
+    let e = pp.buy(&req).await.expect_err("no balance");
+    assert!(
+        matches!(e, ProviderError::InsufficientBalance(_)),
+        "{kind}: {e:?}"
+    );
+
+    let key = format!("sim-errors-{kind}");
+    let p = provider(&sim, kind, &key);
+    // 429 with a short Retry-After: waited out and retried.
+    sim.states
+        .faults
+        .push(FaultRule::once(api, read_path, Fault::RateLimit(1)));
+    let t = std::time::Instant::now();
+    p.balance().await.expect("retried after Retry-After");
+    assert!(
+        t.elapsed() >= Duration::from_millis(900),
+        "{kind}: honoured Retry-After"
+    );
+    // A long one comes back as a state with the wait.
+    sim.states
+        .faults
+        .push(FaultRule::once(api, read_path, Fault::RateLimit(60)));
+    let e = p.balance().await.expect_err("429");
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(60)), "{kind}");
+
+    // 503 on a buy: nothing charged.
+    let req = buy_request(&p, kind, "e-503").await;
+    let rule = FaultRule::random(Some(api), Some(buy_path), Fault::Status(503), 1.0);
+    sim.states.faults.push(rule);
+    let e = p.buy(&req).await.expect_err("503");
+    assert!(
+        matches!(e, ProviderError::Unavailable { status: 503, .. }),
+        "{kind}: {e:?}"
+    );
+    sim.states.faults.clear();
+    let charged = |sim: &SimHandle| match kind {
+        ProviderKind::GateOtp => sim.states.gateotp.orders_charged(&key),
+        ProviderKind::NexOtp => sim.states.nexotp.orders_charged(&key),
+        ProviderKind::GoTopUp => sim.states.gotopup.orders_charged(&key),
+        ProviderKind::OtpZap => sim.states.otpzap.orders_charged(&key),
+    };
+    assert_eq!(charged(&sim), 0, "{kind}: no charge on 503");
+
+    // Malformed JSON on a status poll.
+    let req = buy_request(&p, kind, "e-mal").await;
+    let placed = p.buy(&req).await.expect("buy");
+    let mut r = oref(&placed, "e-mal");
+    r.offer_id = Some(req.offer_id.clone());
+    r.customer_number = req.customer_number.clone();
+    sim.states.faults.push(FaultRule::random(
+        Some(api),
+        Some(status_path),
+        Fault::Malformed,
+        1.0,
+    ));
+    let e = p.status(&r).await.expect_err("malformed");
+    assert!(matches!(e, ProviderError::Malformed(_)), "{kind}: {e:?}");
+    sim.states.faults.clear();
+    p.status(&r).await.expect("recovers once replies are sane");
+
+    // Timeout.
+    let mut s = settings(&sim, kind, &key);
+    s.http.request_timeout = Duration::from_millis(300);
+    s.http.max_attempts = 1;
+    let slow = providers::build(&s).expect("adapter");
+    sim.states.faults.push(FaultRule::once(
+        api,
+        read_path,
+        Fault::Slow(Duration::from_secs(2)),
+    ));
+    assert!(
+        matches!(slow.balance().await, Err(ProviderError::Timeout)),
+        "{kind}"
+    );
+}
+
+async fn buy_request(p: &SharedProvider, kind: ProviderKind, key: &str) -> BuyRequest {
+    if kind == ProviderKind::GoTopUp {
+        let (_, o) = p
+            .find_offer("TELKOMSEL5")
+            .await
+            .expect("find")
+            .expect("found");
+        return BuyRequest {
+            service_id: o.service_id.clone(),
+            service_name: o.label.clone(),
+            country_id: None,
+            offer_id: o.id,
+            price: o.price,
+            operator: None,
+            idempotency_key: key.into(),
+            customer_number: Some("081234567890".into()),
+        };
+    }
+    whatsapp_id(p, key).await
+}
+
+#[tokio::test]
+async fn gateotp_error_paths() {
+    error_paths(
+        ProviderKind::GateOtp,
+        Api::GateOtp,
+        "/api/user/profile",
+        "/api/otp/order",
+        "/api/otp/status",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn nexotp_error_paths() {
+    error_paths(
+        ProviderKind::NexOtp,
+        Api::NexOtp,
+        "/api/v1/balance",
+        "/api/v1/order",
+        "/api/v1/order/",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn gotopup_error_paths() {
+    error_paths(
+        ProviderKind::GoTopUp,
+        Api::GoTopUp,
+        "/api/buyer/balance",
+        "/api/buyer/transaction",
+        "/api/buyer/transactions",
+    )
+    .await;
+}
