@@ -1,6 +1,7 @@
 //! otpdeck: one terminal dashboard for every account of every virtual-number
 //! and top-up provider. The library holds everything; `main.rs` is the CLI.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;
@@ -9,7 +10,9 @@ pub mod logging;
 pub mod money;
 pub mod paths;
 pub mod providers;
+pub mod runtime;
 pub mod secret;
 pub mod sim;
 pub mod soak;
 pub mod tui;
+pub mod ui;

@@ -3,6 +3,7 @@
 //! `--json`; errors go to stderr as one sentence with a non-zero exit.
 
 mod context;
+mod dashboard;
 mod lookup;
 mod output;
 mod scripting;
@@ -152,16 +153,14 @@ pub fn main() -> ExitCode {
 async fn run(cli: Cli) -> u8 {
     let result = match &cli.command {
         Some(Command::Sim(args)) => simulate::sim(args).await,
-        Some(Command::Demo) => simulate::demo(&cli).await,
+        Some(Command::Demo) => dashboard::demo(&cli).await,
         Some(Command::Soak {
             chaos,
             orders,
             fault_rate,
             concurrency,
         }) => simulate::soak(*chaos, *orders, *fault_rate, *concurrency).await,
-        None => Err(fail(
-            "the dashboard is not built yet; try `otpdeck demo` or `otpdeck --help`",
-        )),
+        None => dashboard::dashboard(&cli).await,
         Some(cmd) => scripting::run(&cli, cmd).await,
     };
     match result {

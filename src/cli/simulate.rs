@@ -1,6 +1,6 @@
 //! `otpdeck sim` (the simulator on a loopback port) and `otpdeck demo`.
 
-use super::{exit, fail, Cli, CliResult};
+use super::{exit, fail, CliResult};
 use crate::sim::{self, faults::Faults, SimOptions};
 use clap::Args;
 use std::io::Write;
@@ -55,119 +55,6 @@ pub async fn sim(args: &SimArgs) -> CliResult {
     let _ = std::io::stdout().flush();
     eprintln!("otpdeck: simulator listening on {}; any API key starting with 'sim-' works. Ctrl-C stops it.", handle.addr);
     let _ = tokio::signal::ctrl_c().await;
-    handle.stop().await;
-    Ok(exit::OK)
-}
-
-/// Until the dashboard lands: start the simulator and run a short scripted
-/// session through the same engine the dashboard will use.
-pub async fn demo(_cli: &Cli) -> CliResult {
-    use crate::domain::ProviderKind;
-    use crate::engine::{journal::Journal, orders};
-    use crate::providers::{self, Auth, ProviderSettings};
-    use crate::secret::Secret;
-
-    let handle = sim::start_local(SimOptions {
-        otp_delay: Duration::from_secs(2),
-        ..Default::default()
-    })
-    .await
-    .map_err(|e| fail(format!("cannot start the simulator: {e}")))?;
-    println!("Simulator running:");
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&handle.urls).unwrap_or_default()
-    );
-    let journal = Journal::open_in_memory().map_err(|e| fail(e.to_string()))?;
-    for kind in ProviderKind::ALL {
-        let url = match kind {
-            ProviderKind::GateOtp => &handle.urls.gateotp,
-            ProviderKind::NexOtp => &handle.urls.nexotp,
-            ProviderKind::OtpZap => &handle.urls.otpzap,
-            ProviderKind::GoTopUp => &handle.urls.gotopup,
-        };
-        let settings = ProviderSettings::new(
-            kind,
-            url.clone(),
-            Auth::ApiKey(Secret::new(format!("sim-demo-{kind}"))),
-        );
-        let p = providers::build(&settings).map_err(|e| fail(e.to_string()))?;
-        let account = format!("demo-{kind}");
-        let balance = p.balance().await.map_err(|e| fail(e.to_string()))?;
-        println!("\n{} ({}): balance {balance}", account, kind.display_name());
-        let services = p.services().await.map_err(|e| fail(e.to_string()))?;
-        let caps = p.capabilities();
-        let Some(svc) = services
-            .iter()
-            .find(|s| {
-                s.name.to_lowercase().contains("whatsapp")
-                    || s.name.to_lowercase().contains("telkomsel")
-            })
-            .or(services.first())
-        else {
-            continue;
-        };
-        let country = if caps.countries {
-            let countries = p
-                .countries(&svc.id)
-                .await
-                .map_err(|e| fail(e.to_string()))?;
-            countries
-                .iter()
-                .find(|c| c.name == "Indonesia")
-                .or(countries.first())
-                .map(|c| c.id.clone())
-        } else {
-            None
-        };
-        let offers = p
-            .offers(&svc.id, country.as_deref())
-            .await
-            .map_err(|e| fail(e.to_string()))?;
-        let Some(offer) = offers
-            .iter()
-            .filter(|o| o.in_stock() && !o.label.to_lowercase().contains("never"))
-            .min_by_key(|o| o.price)
-        else {
-            continue;
-        };
-        let req = crate::domain::BuyRequest {
-            service_id: svc.id.clone(),
-            service_name: svc.name.clone(),
-            country_id: country,
-            offer_id: offer.id.clone(),
-            price: offer.price,
-            operator: None,
-            idempotency_key: orders::new_idempotency_key(),
-            customer_number: caps.topup.then(|| "081234567890".to_string()),
-        };
-        let change = orders::buy(p.as_ref(), &journal, &account, &req)
-            .await
-            .map_err(|e| fail(e.to_string()))?;
-        let mut order = change.order;
-        println!(
-            "  bought {} {} for {} -> {}",
-            svc.name,
-            order.number.as_deref().unwrap_or("-"),
-            order.price,
-            order.status
-        );
-        for _ in 0..20 {
-            if order.latest_otp().is_some() || order.status.is_final() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            order = orders::poll(p.as_ref(), &journal, &order)
-                .await
-                .map_err(|e| fail(e.to_string()))?
-                .order;
-        }
-        println!(
-            "  status {} code {}",
-            order.status,
-            order.latest_otp().unwrap_or("-")
-        );
-    }
     handle.stop().await;
     Ok(exit::OK)
 }

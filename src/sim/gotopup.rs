@@ -122,7 +122,7 @@ fn catalog() -> Vec<Product> {
         name: "Pulsa Uji GAGAL 5.000 (selalu gagal)".into(),
         subcategory: "pulsa",
         operator: "Telkomsel",
-        price: 5_200,
+        price: 5_600,
         active: true,
     });
     v

@@ -67,10 +67,12 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
 /// A 6-digit OTP code derived from an order number and a sequence, so runs
 /// are reproducible but codes differ between orders.
 pub fn otp_code(order_seq: u64, nth: u32) -> String {
-    let x = order_seq
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407u64.wrapping_mul(nth as u64 + 1));
-    format!("{:06}", (x >> 33) % 1_000_000)
+    // splitmix64: small sequence numbers still give well-spread codes.
+    let mut x = order_seq.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ ((nth as u64 + 1) << 32);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^= x >> 31;
+    format!("{:06}", x % 1_000_000)
 }
 
 /// Base URLs of the four simulated APIs.

@@ -146,7 +146,7 @@ fn settle(g: &mut Inner, id: &str, opts: &SimOptions) -> Option<(St, Option<Stri
         let o = g.orders.get_mut(id)?;
         let code =
             (o.provider != NEVER_PROVIDER && !o.cancelled && now >= o.created + opts.otp_delay)
-                .then(|| otp_code(o.seq, 0));
+                .then(|| otp_code(o.seq * 3 + 2, 0));
         let over = now >= o.created + opts.order_lifetime;
         let st = match (o.cancelled, &code, over) {
             (true, _, _) => St::Cancelled,

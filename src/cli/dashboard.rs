@@ -1,0 +1,163 @@
+//! `otpdeck` (the dashboard with the user's config) and `otpdeck demo` (the
+//! same dashboard against an in-process simulator, two accounts per API).
+
+use super::{exit, fail, Cli, CliResult};
+use crate::app::{AccountInfo, AppSettings};
+use crate::config::{self, Config};
+use crate::domain::ProviderKind;
+use crate::engine::journal::Journal;
+use crate::paths::Paths;
+use crate::providers::{self, Auth, ProviderSettings};
+use crate::runtime::{self, RuntimeAccount, RuntimeOptions};
+use crate::secret::Secret;
+use crate::sim::{self, SimOptions};
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn settings_of(cfg: &Config) -> AppSettings {
+    AppSettings {
+        theme: cfg.theme.clone(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        auto_copy: cfg.auto_copy,
+        bell: cfg.bell,
+        auto_cancel_before: cfg.auto_cancel_before,
+        keys: cfg.keys.clone(),
+    }
+}
+
+/// Loads the config; on an error shows where and what, and offers to go on
+/// with built-in defaults when a person is at the keyboard.
+fn load_or_ask(cli: &Cli) -> Result<config::Loaded, super::CliError> {
+    match config::load(cli.config.as_deref()) {
+        Ok(l) => Ok(l),
+        Err(e) => {
+            eprintln!("otpdeck: config error: {e}");
+            if !std::io::stdin().is_terminal() {
+                return Err(super::CliError {
+                    message: "fix the config and start again".into(),
+                    code: exit::ERROR,
+                });
+            }
+            eprint!("Go on with built-in defaults (no accounts)? [y/N] ");
+            let _ = std::io::stderr().flush();
+            let mut answer = String::new();
+            let _ = std::io::stdin().lock().read_line(&mut answer);
+            if answer.trim().eq_ignore_ascii_case("y") {
+                Ok(config::Loaded {
+                    config: Config::default(),
+                    path: None,
+                    warnings: vec![format!("config not used: {e}")],
+                })
+            } else {
+                Err(super::CliError {
+                    message: "fix the config and start again".into(),
+                    code: exit::ERROR,
+                })
+            }
+        }
+    }
+}
+
+pub async fn dashboard(cli: &Cli) -> CliResult {
+    let loaded = load_or_ask(cli)?;
+    let paths = Paths::resolve(loaded.path.clone(), cli.data_dir.clone(), &loaded.config);
+    paths
+        .ensure()
+        .map_err(|e| fail(format!("cannot create {}: {e}", paths.data_dir.display())))?;
+    let _log = crate::logging::init(&paths.log_file);
+    let journal = Arc::new(Journal::open(&paths.journal).map_err(|e| fail(e.to_string()))?);
+    let cfg = loaded.config;
+    let accounts = cfg
+        .accounts
+        .iter()
+        .map(|a| {
+            let provider = a
+                .resolve()
+                .map_err(|e| e.to_string())
+                .and_then(|s| providers::build(&s).map_err(|e| e.to_string()));
+            let caps = provider
+                .as_ref()
+                .map(|p| p.capabilities())
+                .unwrap_or_default();
+            RuntimeAccount {
+                info: AccountInfo {
+                    name: a.name.clone(),
+                    kind: a.provider,
+                    caps,
+                },
+                provider,
+            }
+        })
+        .collect();
+    let mut notices = loaded.warnings;
+    if cfg.accounts.is_empty() {
+        notices
+            .push("No accounts configured: see config.example.toml, or try `otpdeck demo`".into());
+    }
+    let opts = RuntimeOptions {
+        accounts,
+        settings: settings_of(&cfg),
+        journal,
+        clipboard: cfg.clipboard,
+        osc52_passthrough: cfg.osc52_passthrough,
+        balance_refresh: cfg.balance_refresh,
+        notices,
+    };
+    runtime::run(opts).await.map_err(fail)?;
+    Ok(exit::OK)
+}
+
+pub async fn demo(cli: &Cli) -> CliResult {
+    // The demo uses the user's look-and-feel settings when a config loads,
+    // but never their accounts.
+    let cfg = config::load(cli.config.as_deref())
+        .map(|l| l.config)
+        .unwrap_or_default();
+    let handle = sim::start_local(SimOptions {
+        otp_delay: Duration::from_secs(5),
+        ..Default::default()
+    })
+    .await
+    .map_err(|e| fail(format!("cannot start the simulator: {e}")))?;
+    let mut accounts = Vec::new();
+    for kind in ProviderKind::ALL {
+        let url = match kind {
+            ProviderKind::GateOtp => &handle.urls.gateotp,
+            ProviderKind::NexOtp => &handle.urls.nexotp,
+            ProviderKind::OtpZap => &handle.urls.otpzap,
+            ProviderKind::GoTopUp => &handle.urls.gotopup,
+        };
+        for suffix in ["main", "alt"] {
+            let name = format!("{}-{suffix}", kind.as_str());
+            let settings = ProviderSettings::new(
+                kind,
+                url.clone(),
+                Auth::ApiKey(Secret::new(format!("sim-demo-{name}"))),
+            );
+            let provider = providers::build(&settings).map_err(|e| e.to_string());
+            let caps = provider
+                .as_ref()
+                .map(|p| p.capabilities())
+                .unwrap_or_default();
+            accounts.push(RuntimeAccount {
+                info: AccountInfo { name, kind, caps },
+                provider,
+            });
+        }
+    }
+    let journal = Arc::new(Journal::open_in_memory().map_err(|e| fail(e.to_string()))?);
+    let opts = RuntimeOptions {
+        accounts,
+        settings: settings_of(&cfg),
+        journal,
+        clipboard: cfg.clipboard,
+        osc52_passthrough: cfg.osc52_passthrough,
+        balance_refresh: cfg.balance_refresh,
+        notices: vec!["Demo: simulated accounts, no keys, no network. Expand an account in the catalog (Enter) and buy.".into()],
+    };
+    let result = runtime::run(opts).await;
+    handle.stop().await;
+    result.map_err(fail)?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,112 @@
+//! Drawing: a pure function of the app state (no I/O, no clock reads; the
+//! time shown is `app.now`). Long lists draw only their visible rows.
+
+mod balance;
+mod catalog;
+mod orders;
+mod otp_log;
+mod popups;
+mod status_bar;
+pub mod theme;
+
+use crate::app::commands::Pane;
+use crate::app::{layout, App};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+use theme::Theme;
+
+/// Spinner frames, advanced by the clock in state.
+pub fn spinner(app: &App) -> &'static str {
+    const FRAMES: [&str; 4] = ["◐", "◓", "◑", "◒"];
+    FRAMES[(app.now.timestamp_subsec_millis() / 250) as usize % 4]
+}
+
+pub fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: String) -> Block<'a> {
+    let focused = app.focus == pane;
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(if focused { theme.focus } else { theme.border })
+        .title(Span::styled(
+            format!(" {title} "),
+            if focused { theme.focus } else { theme.title },
+        ))
+}
+
+pub fn theme_of(app: &App) -> Theme {
+    if app.settings.no_color {
+        Theme::no_color()
+    } else {
+        Theme::by_name(&app.settings.theme).unwrap_or_default()
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let theme = theme_of(app);
+    let Some(l) = layout::compute(area, app.accounts.len()) else {
+        let msg = Paragraph::new(vec![
+            Line::from("otpdeck needs more room"),
+            Line::from(format!(
+                "at least {}x{} (now {}x{})",
+                layout::MIN_W,
+                layout::MIN_H,
+                area.width,
+                area.height
+            )),
+        ])
+        .wrap(Wrap { trim: true })
+        .style(theme.warn);
+        frame.render_widget(msg, area);
+        return;
+    };
+    header(frame, app, &theme, l.header);
+    balance::draw(frame, app, &theme, l.balance);
+    catalog::draw(frame, app, &theme, l.catalog);
+    orders::draw(frame, app, &theme, l.orders);
+    otp_log::draw(frame, app, &theme, l.otp_log);
+    status_bar::draw(frame, app, &theme, l.status);
+    popups::draw(frame, app, &theme, area);
+}
+
+fn header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let who = app.active_name().unwrap_or("All accounts");
+    let line = Line::from(vec![
+        Span::styled(" otpdeck ", theme.title),
+        Span::styled(format!("│ {who} "), theme.header),
+        Span::styled(format!("│ total {} ", app.total_balance()), theme.header),
+        Span::styled(
+            format!(
+                "│ {} active ",
+                app.orders.values().filter(|o| o.status.is_active()).count()
+            ),
+            theme.header,
+        ),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(theme.header), area);
+}
+
+/// Text cut to `w` columns with an ellipsis.
+pub fn fit(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n <= w {
+        s.to_string()
+    } else if w == 0 {
+        String::new()
+    } else {
+        let mut t: String = s.chars().take(w - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub fn styled(s: String, st: Style) -> Span<'static> {
+    Span::styled(s, st)
+}

@@ -1,0 +1,60 @@
+//! OTP log pane: every code that arrived, newest first (from the journal at
+//! start, so it survives restarts).
+
+use super::{fit, pane_block, theme::Theme};
+use crate::app::commands::Pane;
+use crate::app::App;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let list = app.visible_otps();
+    let block = pane_block(
+        app,
+        theme,
+        Pane::OtpLog,
+        format!("OTP log · {}", list.len()),
+    );
+    let w = area.width.saturating_sub(2) as usize;
+    let height = area.height.saturating_sub(3) as usize;
+    let mut lines = vec![Line::styled(
+        fit(
+            &format!(
+                "{:<8} {:<10} {:<10} {:<16} code",
+                "time", "account", "service", "number"
+            ),
+            w,
+        ),
+        theme.dim,
+    )];
+    if list.is_empty() {
+        lines.push(Line::styled("No OTPs yet.", theme.dim));
+    }
+    let sel = app.sel(Pane::OtpLog);
+    let skip = crate::app::scroll_offset(app, Pane::OtpLog, area.height);
+    for (i, o) in list.iter().enumerate().skip(skip).take(height) {
+        let t = o
+            .received_at
+            .with_timezone(&chrono::Local)
+            .format("%H:%M:%S");
+        let mut line = Line::from(vec![
+            Span::styled(
+                format!(
+                    "{t:<8} {:<10} {:<10} {:<16} ",
+                    fit(&o.account, 10),
+                    fit(&o.service, 10),
+                    fit(&o.number, 16)
+                ),
+                theme.text,
+            ),
+            Span::styled(o.code.clone(), theme.otp),
+        ]);
+        if app.focus == Pane::OtpLog && i == sel {
+            line = line.style(theme.highlight);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,149 @@
+//! Popups: buy and cancel confirmations, help, the account picker and the
+//! `:` command line.
+
+use super::theme::Theme;
+use crate::app::{App, Popup};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn boxed<'a>(theme: &Theme, title: &str) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.focus)
+        .title(Span::styled(format!(" {title} "), theme.title))
+}
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let Some(popup) = &app.popup else {
+        return;
+    };
+    match popup {
+        Popup::ConfirmBuy {
+            account,
+            request,
+            balance_after,
+            customer,
+        } => {
+            let r = centered(area, 56, if customer.is_some() { 10 } else { 9 });
+            let mut lines = vec![
+                Line::from(format!(
+                    "{} · {}",
+                    request.service_name,
+                    request.country_id.as_deref().unwrap_or("-")
+                )),
+                Line::from(format!("account  {account}")),
+                Line::from(vec![
+                    Span::raw("price    "),
+                    Span::styled(request.price.to_string(), theme.price),
+                ]),
+                Line::from(format!(
+                    "after    {}",
+                    balance_after
+                        .map(|b| b.to_string())
+                        .unwrap_or_else(|| "balance unknown".into())
+                )),
+            ];
+            match customer {
+                Some(input) => {
+                    lines.push(Line::from(vec![
+                        Span::raw("customer "),
+                        Span::styled(format!("{}▏", input.value()), theme.otp),
+                    ]));
+                    lines.push(Line::styled(
+                        "type the number · Enter buy · Esc back",
+                        theme.dim,
+                    ));
+                }
+                None => lines.push(Line::styled("Enter/y buy · Esc back", theme.dim)),
+            }
+            frame.render_widget(Clear, r);
+            frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Buy?")), r);
+        }
+        Popup::ConfirmCancel { order_id } => {
+            let r = centered(area, 44, 5);
+            let lines = vec![
+                Line::from(format!("Cancel order #{order_id}? It is refunded.")),
+                Line::styled("Enter/y cancel it · Esc keep it", theme.dim),
+            ];
+            frame.render_widget(Clear, r);
+            frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Cancel?")), r);
+        }
+        Popup::Help => {
+            let rows = app.keymap.help_rows();
+            let r = centered(
+                area,
+                84,
+                rows.len() as u16 + 4 + app.key_problems.len() as u16,
+            );
+            let mut lines: Vec<Line> = rows
+                .into_iter()
+                .map(|(k, help, panes)| {
+                    Line::from(vec![
+                        Span::styled(format!("{k:<16}"), theme.title),
+                        Span::styled(format!("{help:<48}"), theme.text),
+                        Span::styled(panes, theme.dim),
+                    ])
+                })
+                .collect();
+            for p in &app.key_problems {
+                lines.push(Line::styled(p.clone(), theme.warn));
+            }
+            lines.push(Line::styled("Esc or ? closes", theme.dim));
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(boxed(theme, "Keys")),
+                r,
+            );
+        }
+        Popup::AccountPicker { selected } => {
+            let r = centered(area, 40, app.accounts.len() as u16 + 3);
+            let mut lines = Vec::new();
+            let names = std::iter::once("All accounts".to_string()).chain(
+                app.accounts
+                    .iter()
+                    .map(|a| format!("{} ({})", a.info.name, a.info.kind.display_name())),
+            );
+            for (i, n) in names.enumerate() {
+                let mut l = Line::from(n);
+                if i == *selected {
+                    l = l.style(theme.highlight);
+                }
+                lines.push(l);
+            }
+            frame.render_widget(Clear, r);
+            frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Account")), r);
+        }
+        Popup::CommandLine(input) => {
+            let r = Rect::new(
+                area.x,
+                area.y + area.height.saturating_sub(3),
+                area.width,
+                3.min(area.height),
+            );
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(":", theme.title),
+                    Span::raw(format!("{}▏", input.value())),
+                ]))
+                .block(boxed(theme, "command (Tab completes)")),
+                r,
+            );
+        }
+    }
+}
