@@ -1,0 +1,762 @@
+//! `App::update` driven as a user would: key strings and runtime actions in,
+//! state and effects out. No terminal, no network.
+
+mod common;
+
+use common::*;
+use otpdeck::app::commands::Pane;
+use otpdeck::app::{Action, AppSettings, Effect, Popup};
+use otpdeck::domain::*;
+use otpdeck::money::Rupiah;
+use proptest::prelude::*;
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use std::time::Duration;
+
+#[test]
+fn start_loads_every_balance() {
+    let (_, effects) = app_with(AppSettings::default());
+    assert_eq!(effects.len(), 4);
+    assert!(effects.contains(&Effect::LoadBalance {
+        account: "zap".into()
+    }));
+}
+
+#[test]
+fn balances_and_errors_are_per_account() {
+    let mut a = app();
+    assert_eq!(
+        a.total_balance(),
+        Rupiah(150_000 + 2_450_000 + 125_500 + 1_000_000)
+    );
+    a.update(Action::BalanceLoaded {
+        account: "nex".into(),
+        result: Err("401 key refused".into()),
+        now: t0(),
+    });
+    let nex = a.account_of("nex").expect("nex");
+    assert_eq!(nex.error.as_deref(), Some("401 key refused"));
+    assert_eq!(
+        nex.balance,
+        Some(Rupiah(2_450_000)),
+        "an error keeps the last figure"
+    );
+    assert!(a.account_of("gate").expect("gate").error.is_none());
+    // Unknown accounts are ignored, not a panic.
+    a.update(Action::BalanceLoaded {
+        account: "ghost".into(),
+        result: Ok(Rupiah(1)),
+        now: t0(),
+    });
+}
+
+#[test]
+fn expanding_loads_lazily_and_buying_asks_first() {
+    let mut a = app();
+    let fx = keys(&mut a, "<Enter>");
+    assert_eq!(
+        fx,
+        vec![Effect::LoadServices {
+            account: "gate".into()
+        }]
+    );
+    a.update(Action::ServicesLoaded {
+        account: "gate".into(),
+        result: Ok(services()),
+        now: t0(),
+    });
+    let fx = keys(&mut a, "jjj<Enter>");
+    assert_eq!(
+        fx,
+        vec![Effect::LoadCountries {
+            account: "gate".into(),
+            service_id: "14".into()
+        }]
+    );
+    a.update(Action::CountriesLoaded {
+        account: "gate".into(),
+        service_id: "14".into(),
+        result: Ok(countries()),
+        now: t0(),
+    });
+    let fx = keys(&mut a, "j<Enter>");
+    assert_eq!(
+        fx,
+        vec![Effect::LoadOffers {
+            account: "gate".into(),
+            service_id: "14".into(),
+            country_id: Some("340437".into())
+        }]
+    );
+    a.update(Action::OffersLoaded {
+        account: "gate".into(),
+        service_id: "14".into(),
+        country_id: Some("340437".into()),
+        result: Ok(offers()),
+        now: t0(),
+    });
+    // Sorted by price: the sold-out Server 1 first; Enter on it explains.
+    let fx = keys(&mut a, "j<Enter>");
+    assert!(fx.is_empty());
+    assert!(a.popup.is_none());
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("sold out")));
+    // Server 3 at Rp 3.300: confirmation with the balance after it.
+    keys(&mut a, "j<Enter>");
+    match &a.popup {
+        Some(Popup::ConfirmBuy {
+            request,
+            balance_after,
+            ..
+        }) => {
+            assert_eq!(request.price, Rupiah(3300));
+            assert_eq!(request.offer_id, "340437:3837");
+            assert_eq!(*balance_after, Some(Rupiah(150_000 - 3300)));
+        }
+        other => panic!("expected a buy confirmation, got {other:?}"),
+    }
+    let fx = keys(&mut a, "y");
+    match fx.as_slice() {
+        [Effect::Buy { account, request }] => {
+            assert_eq!(account, "gate");
+            assert_eq!(request.service_name, "WhatsApp");
+            assert_eq!(request.country_id.as_deref(), Some("340437"));
+        }
+        other => panic!("expected one Buy, got {other:?}"),
+    }
+    assert_eq!(a.visible_pending().len(), 1, "shows buying… at once");
+    assert_eq!(a.focus, Pane::Orders);
+}
+
+#[test]
+fn esc_backs_out_of_a_buy() {
+    let mut a = app();
+    open_gate_whatsapp_indonesia(&mut a);
+    keys(&mut a, "jj<Enter>");
+    assert!(matches!(a.popup, Some(Popup::ConfirmBuy { .. })));
+    assert!(keys(&mut a, "<Esc>").is_empty());
+    assert!(a.popup.is_none());
+}
+
+#[test]
+fn each_buy_gets_its_own_key() {
+    let mut a = app();
+    open_gate_whatsapp_indonesia(&mut a);
+    let k1 = match keys(&mut a, "jj<Enter>y").pop() {
+        Some(Effect::Buy { request, .. }) => request.idempotency_key,
+        other => panic!("{other:?}"),
+    };
+    a.focus = Pane::Catalog;
+    let k2 = match keys(&mut a, "<Enter>y").pop() {
+        Some(Effect::Buy { request, .. }) => request.idempotency_key,
+        other => panic!("{other:?}"),
+    };
+    assert_ne!(k1, k2);
+}
+
+#[test]
+fn order_changes_arrive_out_of_order_and_for_unknown_orders() {
+    let mut a = app();
+    let mut o = order(7, "gate", ProviderKind::GateOtp, OrderStatus::Waiting, &[]);
+    a.update(Action::OrderChanged(o.clone()));
+    assert_eq!(a.orders.len(), 1, "an unknown id is inserted");
+    o.status = OrderStatus::OtpReceived;
+    o.otps = vec!["949708".into()];
+    o.updated_at = t0() + chrono::Duration::seconds(10);
+    a.update(Action::OrderChanged(o.clone()));
+    // An older reply arriving late does not take the OTP away.
+    let mut stale = o.clone();
+    stale.status = OrderStatus::Waiting;
+    stale.otps.clear();
+    stale.updated_at = t0() + chrono::Duration::seconds(5);
+    a.update(Action::OrderChanged(stale));
+    assert_eq!(a.orders[&7].status, OrderStatus::OtpReceived);
+    assert_eq!(a.otp_log.len(), 1);
+    assert_eq!(a.otp_log[0].code, "949708");
+    // Final never goes back, even with a newer timestamp.
+    let mut done = o.clone();
+    done.status = OrderStatus::Cancelled;
+    done.updated_at = t0() + chrono::Duration::seconds(20);
+    a.update(Action::OrderChanged(done.clone()));
+    let mut back = done.clone();
+    back.status = OrderStatus::Waiting;
+    back.updated_at = t0() + chrono::Duration::seconds(30);
+    a.update(Action::OrderChanged(back));
+    assert_eq!(a.orders[&7].status, OrderStatus::Cancelled);
+}
+
+#[test]
+fn placed_order_replaces_the_buying_row() {
+    let mut a = app();
+    open_gate_whatsapp_indonesia(&mut a);
+    let key = match keys(&mut a, "jj<Enter>y").pop() {
+        Some(Effect::Buy { request, .. }) => request.idempotency_key,
+        other => panic!("{other:?}"),
+    };
+    let mut o = order(1, "gate", ProviderKind::GateOtp, OrderStatus::Waiting, &[]);
+    o.idempotency_key = key;
+    let fx = a.update(Action::OrderChanged(o));
+    assert!(a.visible_pending().is_empty());
+    assert!(
+        fx.contains(&Effect::LoadBalance {
+            account: "gate".into()
+        }),
+        "balance refreshes after a buy"
+    );
+}
+
+#[test]
+fn a_refused_buy_clears_the_buying_row_and_says_why() {
+    let mut a = app();
+    open_gate_whatsapp_indonesia(&mut a);
+    let key = match keys(&mut a, "jj<Enter>y").pop() {
+        Some(Effect::Buy { request, .. }) => request.idempotency_key,
+        other => panic!("{other:?}"),
+    };
+    a.update(Action::BuyFailed {
+        account: "gate".into(),
+        idempotency_key: key,
+        error: "not enough balance".into(),
+    });
+    assert!(a.visible_pending().is_empty());
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("not enough balance")));
+}
+
+#[test]
+fn copy_keys_copy_the_otp_and_the_number() {
+    let mut a = app();
+    a.update(Action::OrderChanged(order(
+        3,
+        "zap",
+        ProviderKind::OtpZap,
+        OrderStatus::OtpReceived,
+        &["111111", "222222"],
+    )));
+    a.focus = Pane::Orders;
+    assert_eq!(
+        keys(&mut a, "c"),
+        vec![Effect::Copy {
+            text: "222222".into(),
+            what: "OTP".into()
+        }]
+    );
+    assert_eq!(
+        keys(&mut a, "n"),
+        vec![Effect::Copy {
+            text: "+6281234567890".into(),
+            what: "number".into()
+        }]
+    );
+    a.update(Action::Copied {
+        what: "OTP".into(),
+        how: "OSC 52".into(),
+    });
+    assert!(a.status.as_ref().is_some_and(|(s, _)| s.contains("OSC 52")));
+    a.update(Action::CopyFailed("no clipboard".into()));
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("no clipboard")));
+    // From the OTP log too.
+    a.focus = Pane::OtpLog;
+    assert_eq!(
+        keys(&mut a, "c"),
+        vec![Effect::Copy {
+            text: "222222".into(),
+            what: "OTP".into()
+        }]
+    );
+}
+
+#[test]
+fn cancel_asks_then_cancels_and_respects_cooldowns() {
+    let mut a = app();
+    a.update(Action::OrderChanged(order(
+        4,
+        "zap",
+        ProviderKind::OtpZap,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    a.focus = Pane::Orders;
+    assert!(keys(&mut a, "x").is_empty());
+    assert!(matches!(
+        a.popup,
+        Some(Popup::ConfirmCancel { order_id: 4 })
+    ));
+    assert_eq!(keys(&mut a, "y"), vec![Effect::Cancel { order_id: 4 }]);
+    a.update(Action::ActionFailed {
+        order_id: 4,
+        what: "cancel".into(),
+        error: "rate limited".into(),
+        retry_after: Some(Duration::from_secs(87)),
+        now: t0(),
+    });
+    assert!(a.status.as_ref().is_some_and(|(s, _)| s.contains("87s")));
+    assert!(
+        keys(&mut a, "x").is_empty(),
+        "cooldown: no confirmation yet"
+    );
+    assert!(a.popup.is_none());
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("cancelling in")));
+}
+
+#[test]
+fn commands_only_where_the_api_has_them() {
+    let mut a = app();
+    a.update(Action::OrderChanged(order(
+        5,
+        "nex",
+        ProviderKind::NexOtp,
+        OrderStatus::OtpReceived,
+        &["1234"],
+    )));
+    a.focus = Pane::Orders;
+    for k in ["r", "f", "R"] {
+        assert!(keys(&mut a, k).is_empty(), "{k} on NEXOTP");
+        assert!(a
+            .status
+            .as_ref()
+            .is_some_and(|(s, _)| s.contains("NEXOTP has no")));
+    }
+    a.update(Action::OrderChanged(order(
+        6,
+        "zap",
+        ProviderKind::OtpZap,
+        OrderStatus::OtpReceived,
+        &["1234"],
+    )));
+    // Newest first: order 6 is on top.
+    assert_eq!(keys(&mut a, "r"), vec![Effect::Resend { order_id: 6 }]);
+    assert_eq!(keys(&mut a, "f"), vec![Effect::Finish { order_id: 6 }]);
+    assert_eq!(keys(&mut a, "R"), vec![Effect::Replace { order_id: 6 }]);
+}
+
+#[test]
+fn switching_accounts_filters_orders_and_otps() {
+    let mut a = app();
+    a.update(Action::OrderChanged(order(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::OtpReceived,
+        &["1"],
+    )));
+    a.update(Action::OrderChanged(order(
+        2,
+        "nex",
+        ProviderKind::NexOtp,
+        OrderStatus::OtpReceived,
+        &["2"],
+    )));
+    assert_eq!(a.visible_orders().len(), 2);
+    keys(&mut a, "]");
+    assert_eq!(a.active_name(), Some("gate"));
+    assert_eq!(a.visible_orders().len(), 1);
+    assert_eq!(a.visible_otps().len(), 1);
+    keys(&mut a, "]");
+    assert_eq!(a.active_name(), Some("nex"));
+    keys(&mut a, "[[");
+    assert_eq!(a.active_name(), None, "All accounts");
+    // Picker: "All accounts" first, then each account.
+    keys(&mut a, "ajjj<Enter>");
+    assert_eq!(a.active_name(), Some("zap"));
+    keys(&mut a, ":account nex<Enter>");
+    assert_eq!(a.active_name(), Some("nex"));
+    keys(&mut a, ":account all<Enter>");
+    assert_eq!(a.active_name(), None);
+    keys(&mut a, ":account nobody<Enter>");
+    assert!(a.status.as_ref().is_some_and(|(s, _)| s.contains("nobody")));
+}
+
+#[test]
+fn command_line_quits_completes_and_sets_themes() {
+    let mut a = app();
+    keys(&mut a, ":acc<Tab>z<Tab><Enter>");
+    assert_eq!(a.active_name(), Some("zap"));
+    assert_eq!(
+        keys(&mut a, ":theme light<Enter>"),
+        vec![Effect::SetTheme("light".into())]
+    );
+    assert_eq!(a.settings.theme, "light");
+    assert!(keys(&mut a, ":theme neon<Enter>").is_empty());
+    assert_eq!(keys(&mut a, ":q<Enter>"), vec![Effect::Quit]);
+    assert!(a.quit);
+}
+
+#[test]
+fn buy_command_walks_the_catalog() {
+    let mut a = app();
+    keys(&mut a, "]");
+    assert_eq!(
+        keys(&mut a, ":buy whatsapp indonesia<Enter>"),
+        vec![Effect::LoadServices {
+            account: "gate".into()
+        }]
+    );
+    a.update(Action::ServicesLoaded {
+        account: "gate".into(),
+        result: Ok(services()),
+        now: t0(),
+    });
+    assert_eq!(
+        keys(&mut a, ":buy whatsapp indonesia<Enter>"),
+        vec![Effect::LoadCountries {
+            account: "gate".into(),
+            service_id: "14".into()
+        }]
+    );
+    a.update(Action::CountriesLoaded {
+        account: "gate".into(),
+        service_id: "14".into(),
+        result: Ok(countries()),
+        now: t0(),
+    });
+    keys(&mut a, ":buy whatsapp indonesia<Enter>");
+    a.update(Action::OffersLoaded {
+        account: "gate".into(),
+        service_id: "14".into(),
+        country_id: Some("340437".into()),
+        result: Ok(offers()),
+        now: t0(),
+    });
+    keys(&mut a, ":buy whatsapp indonesia<Enter>");
+    match &a.popup {
+        Some(Popup::ConfirmBuy { request, .. }) => {
+            assert_eq!(request.price, Rupiah(3300), "cheapest in stock")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn filter_narrows_the_tree_and_sort_cycles() {
+    let mut a = app();
+    open_gate_whatsapp_indonesia(&mut a);
+    let all = otpdeck::app::catalog::rows(&a).len();
+    keys(&mut a, "/tele");
+    let rows = otpdeck::app::catalog::rows(&a);
+    assert!(rows.len() < all);
+    assert!(rows.iter().any(|r| r.label == "Telegram"));
+    assert!(!rows.iter().any(|r| r.label == "WhatsApp"));
+    keys(&mut a, "<Esc>");
+    assert_eq!(otpdeck::app::catalog::rows(&a).len(), all);
+    // Sort: price → stock → name.
+    keys(&mut a, "s");
+    let labels: Vec<String> = otpdeck::app::catalog::rows(&a)
+        .into_iter()
+        .filter(|r| r.label.starts_with("Server"))
+        .map(|r| r.label)
+        .collect();
+    assert_eq!(labels, vec!["Server 3", "Server 5", "Server 1"]);
+    keys(&mut a, "s");
+    let labels: Vec<String> = otpdeck::app::catalog::rows(&a)
+        .into_iter()
+        .filter(|r| r.label.starts_with("Server"))
+        .map(|r| r.label)
+        .collect();
+    assert_eq!(labels, vec!["Server 1", "Server 3", "Server 5"]);
+}
+
+#[test]
+fn load_errors_show_in_the_tree_and_retry() {
+    let mut a = app();
+    keys(&mut a, "<Enter>");
+    a.update(Action::ServicesLoaded {
+        account: "gate".into(),
+        result: Err("503 unavailable".into()),
+        now: t0(),
+    });
+    let rows = otpdeck::app::catalog::rows(&a);
+    assert!(rows.iter().any(|r| r.label.contains("503 unavailable")));
+    assert_eq!(
+        keys(&mut a, "j<Enter>"),
+        vec![Effect::LoadServices {
+            account: "gate".into()
+        }]
+    );
+}
+
+#[test]
+fn auto_copy_and_bell_on_a_new_otp() {
+    let (mut a, _) = app_with(AppSettings {
+        auto_copy: true,
+        bell: true,
+        ..Default::default()
+    });
+    a.update(Action::OrderChanged(order(
+        9,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    let mut o = order(
+        9,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::OtpReceived,
+        &["555111"],
+    );
+    o.updated_at = t0() + chrono::Duration::seconds(3);
+    let fx = a.update(Action::OrderChanged(o));
+    assert!(fx.contains(&Effect::Copy {
+        text: "555111".into(),
+        what: "OTP".into()
+    }));
+    assert!(fx.contains(&Effect::Bell));
+}
+
+#[test]
+fn auto_cancel_fires_once_before_expiry() {
+    let mut a = app();
+    a.update(Action::OrderChanged(order(
+        11,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    assert!(a
+        .update(Action::Tick(t0() + chrono::Duration::minutes(10)))
+        .is_empty());
+    let near = t0() + chrono::Duration::minutes(19) + chrono::Duration::seconds(5);
+    assert_eq!(
+        a.update(Action::Tick(near)),
+        vec![Effect::Cancel { order_id: 11 }]
+    );
+    assert!(
+        a.update(Action::Tick(near + chrono::Duration::seconds(1)))
+            .is_empty(),
+        "only once"
+    );
+    // Not for APIs without cancel, nor when turned off.
+    a.update(Action::OrderChanged(order(
+        12,
+        "pulsa",
+        ProviderKind::GoTopUp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    assert!(a.update(Action::Tick(near)).is_empty());
+    let (mut off, _) = app_with(AppSettings {
+        auto_cancel_before: Duration::ZERO,
+        ..Default::default()
+    });
+    off.update(Action::OrderChanged(order(
+        13,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    assert!(off.update(Action::Tick(near)).is_empty());
+}
+
+#[test]
+fn needs_tick_only_while_something_counts_down() {
+    let mut a = app();
+    assert!(!a.needs_tick());
+    a.update(Action::OrderChanged(order(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    assert!(a.needs_tick());
+    let mut o = order(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Finished,
+        &["1"],
+    );
+    o.updated_at = t0() + chrono::Duration::seconds(1);
+    a.update(Action::OrderChanged(o));
+    a.update(Action::Tick(t0() + chrono::Duration::minutes(2)));
+    assert!(!a.needs_tick(), "final and past its linger time");
+    assert!(a.visible_orders().is_empty(), "final rows leave the pane");
+}
+
+#[test]
+fn otp_history_notice_and_resize() {
+    let mut a = app();
+    a.update(Action::OtpHistory(vec![Otp {
+        order_id: 1,
+        account: "gate".into(),
+        service: "WhatsApp".into(),
+        number: "+62812".into(),
+        code: "949708".into(),
+        received_at: t0(),
+    }]));
+    assert_eq!(a.visible_otps().len(), 1);
+    a.update(Action::Notice("hello".into()));
+    assert_eq!(a.status.as_ref().map(|s| s.0.as_str()), Some("hello"));
+    a.update(Action::Resize(60, 20));
+    assert_eq!(a.size, (60, 20));
+}
+
+#[test]
+fn focus_help_and_quit_keys() {
+    let mut a = app();
+    assert_eq!(a.focus, Pane::Catalog);
+    keys(&mut a, "<Tab>");
+    assert_eq!(a.focus, Pane::Orders);
+    keys(&mut a, "<S-Tab><S-Tab>");
+    assert_eq!(a.focus, Pane::Balance);
+    keys(&mut a, "?");
+    assert!(matches!(a.popup, Some(Popup::Help)));
+    keys(&mut a, "<Esc>");
+    assert!(a.popup.is_none());
+    assert_eq!(keys(&mut a, "<C-c>"), vec![Effect::Quit]);
+}
+
+#[test]
+fn a_topup_asks_for_the_customer_number() {
+    let mut a = app();
+    keys(&mut a, "jjj<Enter>");
+    a.update(Action::ServicesLoaded {
+        account: "pulsa".into(),
+        result: Ok(vec![Service {
+            id: "pulsa:telkomsel".into(),
+            name: "Pulsa Telkomsel".into(),
+            category: None,
+        }]),
+        now: t0(),
+    });
+    keys(&mut a, "j<Enter>");
+    let offer = Offer {
+        id: "TELKOMSEL10".into(),
+        service_id: "pulsa:telkomsel".into(),
+        country_id: None,
+        label: "Pulsa Telkomsel 10.000".into(),
+        price: Rupiah(10_500),
+        stock: None,
+        success_rate: None,
+        operators: vec![],
+        available: true,
+    };
+    a.update(Action::OffersLoaded {
+        account: "pulsa".into(),
+        service_id: "pulsa:telkomsel".into(),
+        country_id: None,
+        result: Ok(vec![offer]),
+        now: t0(),
+    });
+    keys(&mut a, "j<Enter>");
+    assert!(matches!(
+        a.popup,
+        Some(Popup::ConfirmBuy {
+            customer: Some(_),
+            ..
+        })
+    ));
+    assert!(keys(&mut a, "<Enter>").is_empty(), "no number yet");
+    match keys(&mut a, "081234567890<Enter>").pop() {
+        Some(Effect::Buy { request, .. }) => {
+            assert_eq!(request.customer_number.as_deref(), Some("081234567890"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn mouse_click_focuses_and_selects() {
+    let mut a = app();
+    a.update(Action::OrderChanged(order(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    a.update(Action::OrderChanged(order(
+        2,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    let l = otpdeck::app::layout::compute(ratatui::layout::Rect::new(0, 0, 120, 40), 4)
+        .expect("layout");
+    let click = |x, y| MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    };
+    // Border, header row, then the second order.
+    a.update(Action::Mouse(click(l.orders.x + 3, l.orders.y + 3), t0()));
+    assert_eq!(a.focus, Pane::Orders);
+    assert_eq!(a.sel(Pane::Orders), 1);
+    let wheel = MouseEvent {
+        kind: MouseEventKind::ScrollUp,
+        column: l.orders.x + 3,
+        row: l.orders.y + 3,
+        modifiers: KeyModifiers::NONE,
+    };
+    a.update(Action::Mouse(wheel, t0()));
+    assert_eq!(a.sel(Pane::Orders), 0);
+}
+
+#[test]
+fn key_overrides_and_their_problems() {
+    let mut keys_map = std::collections::BTreeMap::new();
+    keys_map.insert("cancel".to_string(), "ctrl-x".to_string());
+    keys_map.insert("warp".to_string(), "w".to_string());
+    let (mut a, _) = app_with(AppSettings {
+        keys: keys_map,
+        ..Default::default()
+    });
+    assert!(a.key_problems.iter().any(|p| p.contains("warp")));
+    assert!(
+        a.status.as_ref().is_some_and(|(s, _)| s.contains("warp")),
+        "problems are shown at start"
+    );
+    a.update(Action::OrderChanged(order(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    a.focus = Pane::Orders;
+    assert!(keys(&mut a, "x").is_empty());
+    assert!(a.popup.is_none(), "x no longer cancels");
+    a.update(Action::Key(
+        KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL),
+        t0(),
+    ));
+    assert!(matches!(
+        a.popup,
+        Some(Popup::ConfirmCancel { order_id: 1 })
+    ));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    #[test]
+    fn any_key_sequence_never_panics(seq in proptest::collection::vec(0usize..40, 0..60)) {
+        let mut a = app();
+        open_gate_whatsapp_indonesia(&mut a);
+        a.update(Action::OrderChanged(order(1, "zap", ProviderKind::OtpZap, OrderStatus::OtpReceived, &["1"])));
+        let alphabet = ["j", "k", "h", "l", "<Enter>", "<Esc>", "<Tab>", "<S-Tab>", "/", "s", "c", "n", "x", "r", "f", "R", "]", "[", "a", ":", "?", "y", "<Up>", "<Down>", "<Left>", "<Right>", "<BS>", "g", "w", "1", "q", "z", "<lt>", " ", "0", "Q", "-", "#", "%", "é"];
+        for i in seq {
+            let k = alphabet[i % alphabet.len()];
+            keys(&mut a, k);
+            let backend = ratatui::backend::TestBackend::new(80, 24);
+            let mut term = ratatui::Terminal::new(backend).expect("terminal");
+            term.draw(|f| otpdeck::ui::draw(f, &a)).expect("draw");
+        }
+    }
+}
