@@ -16,6 +16,15 @@ pub enum Pane {
 impl Pane {
     pub const ALL: [Pane; 4] = [Pane::Balance, Pane::Catalog, Pane::Orders, Pane::OtpLog];
 
+    pub fn short(self) -> &'static str {
+        match self {
+            Pane::Balance => "balance",
+            Pane::Catalog => "catalog",
+            Pane::Orders => "orders",
+            Pane::OtpLog => "log",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Pane::Balance => "Balance",
@@ -484,7 +493,7 @@ impl KeyMap {
                 } else {
                     d.panes
                         .iter()
-                        .map(|p| p.title())
+                        .map(|p| p.short())
                         .collect::<Vec<_>>()
                         .join(", ")
                 };

@@ -562,7 +562,20 @@ impl App {
         }
         let old_otps = previous.as_ref().map(|p| p.otps.len()).unwrap_or(0);
         let was_final = previous.as_ref().is_some_and(|p| p.status.is_final());
-        let new_codes: Vec<String> = order.otps.iter().skip(old_otps).cloned().collect();
+        // Codes already in the log (loaded from the journal at start) are
+        // not new, whatever this first sight of the order says.
+        let new_codes: Vec<String> = order
+            .otps
+            .iter()
+            .skip(old_otps)
+            .filter(|c| {
+                !self
+                    .otp_log
+                    .iter()
+                    .any(|l| l.order_id == order.id && &l.code == *c)
+            })
+            .cloned()
+            .collect();
         if !new_codes.is_empty() {
             for code in &new_codes {
                 self.otp_log.insert(

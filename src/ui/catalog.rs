@@ -44,7 +44,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             r.label.clone()
         };
         let left = format!("{indent}{marker}{label}");
-        let detail_w = r.detail.chars().count();
+        // The name matters more than the details: keep only the price when
+        // the row is too narrow for both.
+        let detail =
+            if w.saturating_sub(r.detail.chars().count() + 1) < left.chars().count().min(w / 2) {
+                r.detail.split("  ").next().unwrap_or("").to_string()
+            } else {
+                r.detail.clone()
+            };
+        let detail_w = detail.chars().count();
         let left_w = w.saturating_sub(detail_w + 1);
         let mut spans = vec![Span::styled(
             format!("{:<left_w$}", fit(&left, left_w)),

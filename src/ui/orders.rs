@@ -33,6 +33,61 @@ fn status_text(o: &Order) -> String {
     }
 }
 
+/// Which optional columns fit: the OTP always gets room first.
+struct Cols {
+    country: bool,
+    price: bool,
+    status: bool,
+}
+
+fn columns(w: usize) -> Cols {
+    // #4 service9 number15 left5 OTP>=10 plus separators.
+    let base = 4 + 9 + 15 + 5 + 10 + 5;
+    let mut left = w.saturating_sub(base);
+    let mut take = |n: usize| {
+        if left >= n {
+            left -= n;
+            true
+        } else {
+            false
+        }
+    };
+    let status = take(9);
+    let price = take(10);
+    let country = take(7);
+    Cols {
+        country,
+        price,
+        status,
+    }
+}
+
+fn row_text(
+    c: &Cols,
+    id: &str,
+    service: &str,
+    country: &str,
+    number: &str,
+    price: &str,
+    status: &str,
+    left: &str,
+) -> (String, String, String) {
+    let mut head = format!("{:<4} {:<9} ", fit(id, 4), fit(service, 9));
+    if c.country {
+        head.push_str(&format!("{:<6} ", fit(country, 6)));
+    }
+    head.push_str(&format!("{:<15} ", fit(number, 15)));
+    if c.price {
+        head.push_str(&format!("{:>9} ", price));
+    }
+    let status = if c.status {
+        format!("{:<8} ", fit(status, 8))
+    } else {
+        String::new()
+    };
+    (head, status, format!("{left:>5} "))
+}
+
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let pending = app.visible_pending();
     let orders = app.visible_orders();
@@ -47,16 +102,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     let w = area.width.saturating_sub(2) as usize;
     let height = area.height.saturating_sub(3) as usize;
-    let mut lines = vec![Line::styled(
-        fit(
-            &format!(
-                "{:<4} {:<9} {:<6} {:<15} {:>9} {:<8} {:>5} OTP",
-                "#", "service", "ctry", "number", "price", "status", "left"
-            ),
-            w,
-        ),
-        theme.dim,
-    )];
+    let cols = columns(w);
+    let (h1, h2, h3) = row_text(
+        &cols, "#", "service", "ctry", "number", "price", "status", "left",
+    );
+    let mut lines = vec![Line::styled(fit(&format!("{h1}{h2}{h3}OTP"), w), theme.dim)];
     if pending.is_empty() && orders.is_empty() {
         lines.push(Line::styled(
             "No active orders. Pick an offer in the catalog and press Enter.",
@@ -68,19 +118,18 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut i = 0usize;
     for p in &pending {
         if i >= skip && lines.len() <= height {
+            let (head, _, _) = row_text(
+                &cols,
+                "…",
+                &p.service,
+                p.country.as_deref().unwrap_or("-"),
+                "",
+                &p.price.to_string(),
+                "",
+                "",
+            );
             let mut line = Line::from(vec![Span::styled(
-                fit(
-                    &format!(
-                        "{:<4} {:<9} {:<6} {:<15} {:>9} {} buying…",
-                        "…",
-                        fit(&p.service, 9),
-                        fit(p.country.as_deref().unwrap_or("-"), 6),
-                        "",
-                        p.price.to_string(),
-                        spinner(app)
-                    ),
-                    w,
-                ),
+                fit(&format!("{head}{} buying…", spinner(app)), w),
                 theme.warn,
             )]);
             if app.focus == Pane::Orders && i == sel {
@@ -109,39 +158,39 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        let head = format!(
-            "{:<4} {:<9} {:<6} {:<15} {:>9} ",
-            format!("#{}", o.id),
-            fit(&o.service, 9),
-            fit(o.country.as_deref().unwrap_or("-"), 6),
-            fit(&number, 15),
-            o.price.to_string()
+        let (head, status, left_s) = row_text(
+            &cols,
+            &format!("#{}", o.id),
+            &o.service,
+            o.country.as_deref().unwrap_or("-"),
+            &number,
+            &o.price.to_string(),
+            &status_text(o),
+            &left,
         );
-        let mut spans = vec![
-            Span::styled(
-                head,
-                if o.status.is_final() {
-                    theme.dim
-                } else {
-                    theme.text
-                },
-            ),
-            Span::styled(format!("{:<8} ", fit(&status_text(o), 8)), status_style),
-            Span::styled(
-                format!("{left:>5} "),
-                if warn { theme.warn } else { theme.dim },
-            ),
-            Span::styled(o.otps.join(" "), theme.otp),
-        ];
-        if o.status == OrderStatus::Unknown {
-            spans = vec![Span::styled(
+        let spans = if o.status == OrderStatus::Unknown {
+            vec![Span::styled(
                 fit(
                     &format!("#{} {} {} — {}", o.id, o.service, o.account, status_text(o)),
                     w,
                 ),
                 theme.error,
-            )];
-        }
+            )]
+        } else {
+            vec![
+                Span::styled(
+                    head,
+                    if o.status.is_final() {
+                        theme.dim
+                    } else {
+                        theme.text
+                    },
+                ),
+                Span::styled(status, status_style),
+                Span::styled(left_s, if warn { theme.warn } else { theme.dim }),
+                Span::styled(o.otps.join(" "), theme.otp),
+            ]
+        };
         let mut line = Line::from(spans);
         if app.focus == Pane::Orders && i == sel {
             line = line.style(theme.highlight);

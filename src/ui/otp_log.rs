@@ -22,8 +22,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut lines = vec![Line::styled(
         fit(
             &format!(
-                "{:<8} {:<10} {:<10} {:<16} code",
-                "time", "account", "service", "number"
+                "{:<8} {:<8} {:<10} {:<10} number",
+                "time", "code", "service", "account"
             ),
             w,
         ),
@@ -39,17 +39,17 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .received_at
             .with_timezone(&chrono::Local)
             .format("%H:%M:%S");
+        // The code comes right after the time: it must survive narrow panes.
+        let rest = format!(
+            "{:<10} {:<10} {}",
+            fit(&o.service, 10),
+            fit(&o.account, 10),
+            o.number
+        );
         let mut line = Line::from(vec![
-            Span::styled(
-                format!(
-                    "{t:<8} {:<10} {:<10} {:<16} ",
-                    fit(&o.account, 10),
-                    fit(&o.service, 10),
-                    fit(&o.number, 16)
-                ),
-                theme.text,
-            ),
-            Span::styled(o.code.clone(), theme.otp),
+            Span::styled(format!("{t:<8} "), theme.dim),
+            Span::styled(format!("{:<8} ", o.code), theme.otp),
+            Span::styled(fit(&rest, w.saturating_sub(18)), theme.text),
         ]);
         if app.focus == Pane::OtpLog && i == sel {
             line = line.style(theme.highlight);

@@ -93,7 +93,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 .map(|(k, help, panes)| {
                     Line::from(vec![
                         Span::styled(format!("{k:<16}"), theme.title),
-                        Span::styled(format!("{help:<48}"), theme.text),
+                        Span::styled(format!("{help:<52} "), theme.text),
                         Span::styled(panes, theme.dim),
                     ])
                 })

@@ -1,0 +1,173 @@
+//! Whole-screen snapshots of the dashboard (ratatui TestBackend + insta) in
+//! normal, empty, error and small-terminal states, and of the popups. Time
+//! comes from the state, so the snapshots are stable.
+
+mod common;
+
+use common::*;
+use otpdeck::app::commands::Pane;
+use otpdeck::app::{Action, App, AppSettings};
+use otpdeck::domain::*;
+use otpdeck::money::Rupiah;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    // Times are shown in local time; pin the zone so snapshots agree.
+    std::env::set_var("TZ", "UTC");
+    app.update(Action::Resize(w, h));
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    term.draw(|f| otpdeck::ui::draw(f, app)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn busy() -> App {
+    let mut a = app();
+    open_gate_whatsapp_indonesia(&mut a);
+    a.update(Action::OtpHistory(vec![Otp {
+        order_id: 1,
+        account: "nex".into(),
+        service: "Telegram".into(),
+        number: "+6281298765432".into(),
+        code: "482913".into(),
+        received_at: t0() - chrono::Duration::minutes(3),
+    }]));
+    let mut o1 = order(
+        1,
+        "nex",
+        ProviderKind::NexOtp,
+        OrderStatus::OtpReceived,
+        &["482913"],
+    );
+    o1.service = "Telegram".into();
+    o1.expires_at = Some(t0() + chrono::Duration::seconds(95));
+    a.update(Action::OrderChanged(o1));
+    a.update(Action::OrderChanged(order(
+        2,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    let mut lost = order(3, "gate", ProviderKind::GateOtp, OrderStatus::Unknown, &[]);
+    lost.provider_order_id = None;
+    lost.price = Rupiah(4200);
+    a.update(Action::OrderChanged(lost));
+    a.update(Action::Tick(t0() + chrono::Duration::seconds(12)));
+    a
+}
+
+#[test]
+fn normal_120x40() {
+    let mut a = busy();
+    insta::assert_snapshot!(screen(&mut a, 120, 40));
+}
+
+#[test]
+fn normal_80x24() {
+    let mut a = busy();
+    insta::assert_snapshot!(screen(&mut a, 80, 24));
+}
+
+#[test]
+fn stacked_60x20() {
+    let mut a = busy();
+    a.focus = Pane::Orders;
+    insta::assert_snapshot!(screen(&mut a, 60, 20));
+}
+
+#[test]
+fn too_small_30x10() {
+    let mut a = busy();
+    insta::assert_snapshot!(screen(&mut a, 30, 10));
+}
+
+#[test]
+fn empty_no_accounts() {
+    let (mut a, _) = otpdeck::app::App::new(vec![], AppSettings::default(), t0());
+    insta::assert_snapshot!(screen(&mut a, 100, 30));
+}
+
+#[test]
+fn empty_accounts_loading() {
+    let (mut a, _) = app_with(AppSettings::default());
+    insta::assert_snapshot!(screen(&mut a, 80, 24));
+}
+
+#[test]
+fn errors_everywhere() {
+    let mut a = app();
+    a.update(Action::BalanceLoaded {
+        account: "nex".into(),
+        result: Err("the API key was refused: API key tidak valid".into()),
+        now: t0(),
+    });
+    keys(&mut a, "<Enter>");
+    a.update(Action::ServicesLoaded {
+        account: "gate".into(),
+        result: Err("the provider is unavailable (HTTP 503)".into()),
+        now: t0(),
+    });
+    a.update(Action::ActionFailed {
+        order_id: 9,
+        what: "cancel".into(),
+        error: "conflict: order already has an SMS".into(),
+        retry_after: None,
+        now: t0(),
+    });
+    a.focus = Pane::Balance;
+    keys(&mut a, "j");
+    insta::assert_snapshot!(screen(&mut a, 120, 30));
+}
+
+#[test]
+fn errors_80x24() {
+    let mut a = app();
+    a.update(Action::BalanceLoaded {
+        account: "gate".into(),
+        result: Err("could not connect".into()),
+        now: t0(),
+    });
+    a.update(Action::BuyFailed {
+        account: "gate".into(),
+        idempotency_key: "k".into(),
+        error: "not enough balance: Saldo tidak cukup".into(),
+    });
+    insta::assert_snapshot!(screen(&mut a, 80, 24));
+}
+
+#[test]
+fn buy_confirmation() {
+    let mut a = busy();
+    keys(&mut a, "jj<Enter>");
+    insta::assert_snapshot!(screen(&mut a, 100, 30));
+}
+
+#[test]
+fn help_popup_lists_every_command() {
+    let mut a = busy();
+    keys(&mut a, "?");
+    let s = screen(&mut a, 120, 40);
+    for d in otpdeck::app::commands::COMMANDS {
+        assert!(s.contains(d.help), "help lacks {}", d.id);
+    }
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn filter_and_light_theme_render() {
+    let mut a = busy();
+    a.settings.theme = "light".into();
+    keys(&mut a, "/indo");
+    insta::assert_snapshot!(screen(&mut a, 100, 30));
+}
