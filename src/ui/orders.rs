@@ -52,7 +52,7 @@ fn columns(w: usize) -> Cols {
             false
         }
     };
-    let status = take(9);
+    let status = take(11);
     let price = take(10);
     let country = take(7);
     Cols {
@@ -62,15 +62,10 @@ fn columns(w: usize) -> Cols {
     }
 }
 
+/// Cells: id, service, country, number, price, status, time left.
 fn row_text(
     c: &Cols,
-    id: &str,
-    service: &str,
-    country: &str,
-    number: &str,
-    price: &str,
-    status: &str,
-    left: &str,
+    [id, service, country, number, price, status, left]: [&str; 7],
 ) -> (String, String, String) {
     let mut head = format!("{:<4} {:<9} ", fit(id, 4), fit(service, 9));
     if c.country {
@@ -81,7 +76,7 @@ fn row_text(
         head.push_str(&format!("{:>9} ", price));
     }
     let status = if c.status {
-        format!("{:<8} ", fit(status, 8))
+        format!("{:<10} ", fit(status, 10))
     } else {
         String::new()
     };
@@ -104,7 +99,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let height = area.height.saturating_sub(3) as usize;
     let cols = columns(w);
     let (h1, h2, h3) = row_text(
-        &cols, "#", "service", "ctry", "number", "price", "status", "left",
+        &cols,
+        ["#", "service", "ctry", "number", "price", "status", "left"],
     );
     let mut lines = vec![Line::styled(fit(&format!("{h1}{h2}{h3}OTP"), w), theme.dim)];
     if pending.is_empty() && orders.is_empty() {
@@ -118,15 +114,18 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut i = 0usize;
     for p in &pending {
         if i >= skip && lines.len() <= height {
+            let price = p.price.to_string();
             let (head, _, _) = row_text(
                 &cols,
-                "…",
-                &p.service,
-                p.country.as_deref().unwrap_or("-"),
-                "",
-                &p.price.to_string(),
-                "",
-                "",
+                [
+                    "…",
+                    &p.service,
+                    p.country.as_deref().unwrap_or("-"),
+                    "",
+                    &price,
+                    "",
+                    "",
+                ],
             );
             let mut line = Line::from(vec![Span::styled(
                 fit(&format!("{head}{} buying…", spinner(app)), w),
@@ -158,16 +157,17 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        let (head, status, left_s) = row_text(
-            &cols,
-            &format!("#{}", o.id),
+        let (id, price, status) = (format!("#{}", o.id), o.price.to_string(), status_text(o));
+        let cells = [
+            id.as_str(),
             &o.service,
             o.country.as_deref().unwrap_or("-"),
             &number,
-            &o.price.to_string(),
-            &status_text(o),
+            &price,
+            &status,
             &left,
-        );
+        ];
+        let (head, status, left_s) = row_text(&cols, cells);
         let spans = if o.status == OrderStatus::Unknown {
             vec![Span::styled(
                 fit(
