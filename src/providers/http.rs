@@ -206,6 +206,8 @@ impl Http {
         };
         let mut backoff = self.policy.backoff;
         let mut last_err = ProviderError::Timeout;
+        // Set once an attempt may have reached the provider unanswered.
+        let mut uncertain = false;
         for attempt in 1..=attempts {
             let last = attempt == attempts;
             match build(&self.client).send().await {
@@ -219,6 +221,7 @@ impl Http {
                         Ok(b) => self.clean(b),
                         Err(e) => {
                             last_err = self.map_send_error(e);
+                            uncertain = true;
                             if last {
                                 break;
                             }
@@ -237,15 +240,25 @@ impl Http {
                         let wait = retry_after.unwrap_or(backoff);
                         if wait <= self.policy.max_retry_wait {
                             tracing::debug!(status, ?wait, "transient HTTP status, retrying");
+                            uncertain |= matches!(status, 502 | 504);
                             tokio::time::sleep(wait).await;
                             backoff *= 2;
                             continue;
                         }
                     }
+                    // A "try later" answer says nothing about an earlier
+                    // attempt that may have been carried out: that stays
+                    // unclear, so a buy is kept as Unknown, not written off.
+                    if uncertain && (status == 429 || status >= 500) {
+                        return Err(ProviderError::Network(format!(
+                            "no clear reply: an earlier attempt may have gone through (last answer HTTP {status})"
+                        )));
+                    }
                     return Ok(reply);
                 }
                 Err(e) => {
                     last_err = self.map_send_error(e);
+                    uncertain |= last_err.is_ambiguous();
                     tracing::debug!(error = %last_err, attempt, "request failed");
                     if last {
                         break;
