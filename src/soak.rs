@@ -12,7 +12,7 @@ use crate::money::Rupiah;
 use crate::providers::{self, Auth, HttpPolicy, ProviderSettings, SharedProvider};
 use crate::secret::Secret;
 use crate::sim::faults::{Fault, FaultRule};
-use crate::sim::{self, SimHandle, SimOptions};
+use crate::sim::{self, SimBooks, SimHandle, SimOptions};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -9,7 +9,7 @@ use otpdeck::money::Rupiah;
 use otpdeck::providers::{self, Auth, OrderRef, ProviderError, ProviderSettings, SharedProvider};
 use otpdeck::secret::Secret;
 use otpdeck::sim::faults::{Api, Fault, FaultRule};
-use otpdeck::sim::{self, SimHandle, SimOptions};
+use otpdeck::sim::{self, SimBooks, SimHandle, SimOptions};
 use std::time::Duration;
 
 async fn sim_with(opts: SimOptions) -> SimHandle {

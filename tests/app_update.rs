@@ -744,7 +744,10 @@ fn key_overrides_and_their_problems() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    // OTPDECK_FUZZ_CASES raises the count for the long runs in the README.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("OTPDECK_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300)
+    ))]
     #[test]
     fn any_key_sequence_never_panics(seq in proptest::collection::vec(0usize..40, 0..60)) {
         let mut a = app();

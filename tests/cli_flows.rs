@@ -371,3 +371,57 @@ fn cancel_refunds_and_bad_input_gets_a_sentence() {
     let t = env.run(&["watch", "--account", "gate", "999999"]);
     assert_eq!(t.status.code(), Some(1));
 }
+
+#[test]
+fn broken_config_and_unreachable_hosts_get_a_sentence() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "theme = \"dark\"\n[[accounts]\nname = \"x\"\n").expect("write");
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("balance")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml") && err.contains("line 2"), "{err}");
+    assert!(!err.contains("panicked"));
+
+    std::fs::write(
+        &cfg,
+        "[[accounts]]\nname = \"x\"\nprovider = \"smsking\"\napi_key = \"sim-1\"\n",
+    )
+    .expect("write");
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("accounts")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown provider 'smsking'"));
+
+    // Nothing listens on port 9 of loopback: a clear "could not connect".
+    std::fs::write(
+        &cfg,
+        "[[accounts]]\nname = \"down\"\nprovider = \"nexotp\"\nbase_url = \"http://127.0.0.1:9\"\napi_key = \"sim-MARKERKEY-down\"\n",
+    )
+    .expect("write");
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--data-dir")
+        .arg(dir.path().join("d"))
+        .args(["balance"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("could not connect"), "{all}");
+    assert!(!all.contains("MARKERKEY"));
+}

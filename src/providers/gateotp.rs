@@ -17,13 +17,12 @@
 //! so a reply lost after sending becomes an Unknown order, never a second buy.
 
 use super::http::{Http, Reply, Retry};
-use super::lenient;
+use super::lenient::{self, parse};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
 use crate::domain::*;
 use crate::money::Rupiah;
 use crate::secret::Secret;
 use async_trait::async_trait;
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -134,10 +133,6 @@ fn payload(reply: &Reply) -> Result<Value, ProviderError> {
     }
     let v = v.ok_or_else(|| ProviderError::Malformed("reply is not JSON".into()))?;
     Ok(lenient::unwrap_data(v))
-}
-
-fn parse<T: DeserializeOwned>(v: Value, what: &str) -> Result<T, ProviderError> {
-    serde_json::from_value(v).map_err(|e| ProviderError::Malformed(format!("{what}: {e}")))
 }
 
 fn status_word(word: &str) -> Result<OrderStatus, ProviderError> {

@@ -23,13 +23,12 @@
 //!   offer id = product code.
 
 use super::http::{encode, Http, Reply, Retry};
-use super::lenient;
+use super::lenient::{self, parse};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
 use crate::domain::*;
 use crate::money::Rupiah;
 use crate::secret::Secret;
 use async_trait::async_trait;
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 pub struct GoTopUp {
@@ -148,10 +147,6 @@ fn payload(reply: &Reply) -> Result<Value, ProviderError> {
             }
         }
     }
-}
-
-fn parse<T: DeserializeOwned>(v: Value, what: &str) -> Result<T, ProviderError> {
-    serde_json::from_value(v).map_err(|e| ProviderError::Malformed(format!("{what}: {e}")))
 }
 
 fn status_word(word: &str) -> Result<OrderStatus, ProviderError> {
@@ -566,6 +561,7 @@ impl Provider for GoTopUp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::de::DeserializeOwned;
 
     fn reply(status: u16, body: &str) -> Reply {
         Reply {

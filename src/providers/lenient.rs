@@ -107,6 +107,16 @@ pub fn norm(word: &str) -> String {
     word.trim().to_ascii_lowercase().replace([' ', '-'], "_")
 }
 
+/// Reads a wire struct out of a JSON value; what was wrong becomes a
+/// `Malformed` error naming `what`.
+pub fn parse<T: serde::de::DeserializeOwned>(
+    v: Value,
+    what: &str,
+) -> Result<T, crate::providers::ProviderError> {
+    serde_json::from_value(v)
+        .map_err(|e| crate::providers::ProviderError::Malformed(format!("{what}: {e}")))
+}
+
 /// Unwraps a `{"data": ...}` envelope when there is one.
 pub fn unwrap_data(v: Value) -> Value {
     match v {

@@ -14,14 +14,13 @@
 //! Buys carry `idempotencyKey` and are retried only with that same key.
 
 use super::http::{encode, Http, Reply, Retry};
-use super::lenient;
+use super::lenient::{self, parse};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
 use crate::domain::*;
 use crate::money::Rupiah;
 use crate::secret::Secret;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -133,10 +132,6 @@ fn payload(reply: &Reply) -> Result<Value, ProviderError> {
     }
     let v = v.ok_or_else(|| ProviderError::Malformed("reply is not JSON".into()))?;
     Ok(lenient::unwrap_data(v))
-}
-
-fn parse<T: DeserializeOwned>(v: Value, what: &str) -> Result<T, ProviderError> {
-    serde_json::from_value(v).map_err(|e| ProviderError::Malformed(format!("{what}: {e}")))
 }
 
 fn status_word(word: &str) -> Result<OrderStatus, ProviderError> {
@@ -361,6 +356,7 @@ impl Provider for NexOtp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::de::DeserializeOwned;
 
     fn reply(status: u16, body: &str) -> Reply {
         Reply {

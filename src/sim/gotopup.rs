@@ -10,7 +10,7 @@
 // Handlers bail out with a ready axum Response; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 
-use super::wallets::Books;
+use super::wallets::{Books, SimBooks};
 use super::{bearer, key_is_valid, SimOptions};
 use crate::money::Rupiah;
 use axum::extract::{Query, State};
@@ -174,18 +174,11 @@ impl SimState {
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
 
-    pub fn balance(&self, key: &str) -> Option<Rupiah> {
-        self.lock().books.peek(key)
-    }
-
-    pub fn orders_charged(&self, key: &str) -> usize {
-        self.lock().books.charged(key)
-    }
-
-    /// (ref_id, SN) of every SN a reply has carried so far.
-    pub fn delivered_otps(&self) -> Vec<(String, String)> {
-        self.lock().books.delivered()
+impl SimBooks for SimState {
+    fn with_books<R>(&self, f: impl FnOnce(&mut Books) -> R) -> R {
+        f(&mut self.lock().books)
     }
 }
 

@@ -14,6 +14,8 @@ pub mod nexotp;
 pub mod otpzap;
 pub mod wallets;
 
+pub use wallets::SimBooks;
+
 use crate::money::Rupiah;
 use axum::http::HeaderMap;
 use axum::Router;

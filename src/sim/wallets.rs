@@ -65,3 +65,23 @@ pub fn phone(prefix: &str, seq: u64) -> String {
         p => format!("{p} {:04} {:04}", n / 10_000, n % 10_000),
     }
 }
+
+/// The figures every simulated API exposes to tests (wallets, charges,
+/// delivered codes); an API module only says where its books are.
+pub trait SimBooks {
+    fn with_books<R>(&self, f: impl FnOnce(&mut Books) -> R) -> R;
+
+    fn balance(&self, key: &str) -> Option<Rupiah> {
+        self.with_books(|b| b.peek(key))
+    }
+
+    /// How many orders `key` was charged for.
+    fn orders_charged(&self, key: &str) -> usize {
+        self.with_books(|b| b.charged(key))
+    }
+
+    /// (order id, code) of every OTP (or SN) a reply has carried so far.
+    fn delivered_otps(&self) -> Vec<(String, String)> {
+        self.with_books(|b| b.delivered())
+    }
+}
