@@ -307,6 +307,15 @@ impl Order {
     }
 }
 
+/// `now` plus `d`, or None when that is past the calendar's end: lifetimes
+/// and remaining seconds come from configs and providers, and adding them
+/// must never panic.
+pub fn expiry_after(now: DateTime<Utc>, d: std::time::Duration) -> Option<DateTime<Utc>> {
+    chrono::Duration::from_std(d)
+        .ok()
+        .and_then(|d| now.checked_add_signed(d))
+}
+
 /// A provider's OTP-extraction: OTP APIs sometimes give the whole SMS; keep
 /// the code itself (first run of 4-8 digits) when the text is longer.
 pub fn extract_code(text: &str) -> String {
@@ -353,6 +362,16 @@ mod tests {
         assert_eq!(
             OrderStatus::Unknown.advance(OrderStatus::Waiting),
             OrderStatus::Waiting
+        );
+    }
+
+    #[test]
+    fn huge_lifetimes_do_not_panic() {
+        let now = Utc::now();
+        assert!(expiry_after(now, std::time::Duration::from_secs(60)).is_some());
+        assert_eq!(
+            expiry_after(now, std::time::Duration::from_secs(u64::MAX)),
+            None
         );
     }
 

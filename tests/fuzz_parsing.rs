@@ -249,6 +249,38 @@ fn adapters_never_panic_on_any_reply() {
     let state: Shared = Arc::new(Mutex::new((200, String::new())));
     let base = rt.block_on(server(state.clone()));
     let list = adapters(&base);
+    // The corpus: replies that once broke an adapter (or came close) are
+    // replayed first, with every status the generator uses.
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus");
+    let mut files: Vec<_> = std::fs::read_dir(&corpus)
+        .expect("corpus folder")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for f in files {
+        let body = std::fs::read_to_string(&f).expect("corpus file");
+        for st in [200u16, 409, 429, 503] {
+            if let Ok(mut g) = state.lock() {
+                *g = (st, body.clone());
+            }
+            let list = list.clone();
+            let res = rt.block_on(async move {
+                tokio::spawn(async move {
+                    for p in &list {
+                        exercise(p).await;
+                    }
+                })
+                .await
+            });
+            assert!(
+                res.is_ok(),
+                "an adapter panicked on {} with HTTP {st}",
+                f.display()
+            );
+        }
+    }
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases,
         ..ProptestConfig::default()

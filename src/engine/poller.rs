@@ -108,7 +108,12 @@ pub fn spawn(
                         break;
                     }
                     backoff = (backoff * 2).min(timing.max_backoff);
-                    wait = retry_after.unwrap_or(backoff).max(timing.min);
+                    // Honour Retry-After, but a provider's absurd value must
+                    // not park the poller for good.
+                    wait = retry_after
+                        .unwrap_or(backoff)
+                        .max(timing.min)
+                        .min(Duration::from_secs(600));
                 }
                 Err(e) => {
                     emit(PollEvent::Failed {

@@ -361,7 +361,7 @@ impl Provider for GateOtp {
             number: o.phone_number.unwrap_or_default(),
             price: o.amount.unwrap_or(price_jual),
             status,
-            expires_at: Some(chrono::Utc::now() + self.lifetime),
+            expires_at: expiry_after(chrono::Utc::now(), self.lifetime),
             otps: Vec::new(),
             sn: None,
         })

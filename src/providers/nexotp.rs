@@ -193,8 +193,9 @@ impl NexOtp {
     fn update_of(&self, o: &wire::Order) -> Result<OrderUpdate, ProviderError> {
         let status = status_word(&o.status)?;
         let expires_at = o.expires_at.as_deref().and_then(parse_time).or_else(|| {
-            o.remaining_seconds
-                .map(|s| Utc::now() + chrono::Duration::seconds(s.max(0)))
+            o.remaining_seconds.and_then(|s| {
+                expiry_after(Utc::now(), std::time::Duration::from_secs(s.max(0) as u64))
+            })
         });
         Ok(OrderUpdate {
             status: Some(status),
@@ -307,7 +308,9 @@ impl Provider for NexOtp {
             number: o.phone_number.unwrap_or_default(),
             price: o.price.unwrap_or(req.price),
             status: u.status.unwrap_or(OrderStatus::Waiting),
-            expires_at: u.expires_at.or_else(|| Some(Utc::now() + self.lifetime)),
+            expires_at: u
+                .expires_at
+                .or_else(|| expiry_after(Utc::now(), self.lifetime)),
             otps: u.otps,
             sn: None,
         })

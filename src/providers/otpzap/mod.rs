@@ -251,11 +251,9 @@ impl OtpZap {
             number,
             price,
             status: o.status.unwrap_or(OrderStatus::Waiting),
-            expires_at: o.expires_at.or_else(|| {
-                chrono::Duration::from_std(self.lifetime)
-                    .ok()
-                    .map(|d| chrono::Utc::now() + d)
-            }),
+            expires_at: o
+                .expires_at
+                .or_else(|| expiry_after(chrono::Utc::now(), self.lifetime)),
             otps: o.otps,
             sn: None,
         })
