@@ -273,6 +273,7 @@ fn parse_text(text: &str, file: &str, with_env: bool) -> Result<(Config, bool), 
     if with_env {
         builder = builder.add_source(
             config::Environment::with_prefix("OTPDECK")
+                .prefix_separator("_")
                 .separator("__")
                 .try_parsing(true),
         );
@@ -547,6 +548,21 @@ mod tests {
             cfg.accounts[3].resolve().unwrap().auth,
             Auth::Otomax { .. }
         ));
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "bell = false\nauto_cancel_before = \"60s\"\n").unwrap();
+        // Only this test reads these two keys, so setting them cannot race.
+        std::env::set_var("OTPDECK_BELL", "true");
+        std::env::set_var("OTPDECK_AUTO_CANCEL_BEFORE", "2m");
+        let cfg = load(Some(&p)).unwrap().config;
+        std::env::remove_var("OTPDECK_BELL");
+        std::env::remove_var("OTPDECK_AUTO_CANCEL_BEFORE");
+        assert!(cfg.bell);
+        assert_eq!(cfg.auto_cancel_before, Duration::from_secs(120));
     }
 
     #[cfg(unix)]
