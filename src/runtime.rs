@@ -349,9 +349,7 @@ pub async fn run(opts: RuntimeOptions) -> Result<(), String> {
         limit: Some(200),
         ..Default::default()
     }) {
-        for o in list.into_iter().rev() {
-            send(&tx, Action::OrderChanged(o));
-        }
+        send(&tx, Action::Restored(list));
     }
     // Lost buys are replayed where the API deduplicates on the key.
     for (name, p) in rt.providers.clone() {
@@ -431,8 +429,10 @@ pub async fn run(opts: RuntimeOptions) -> Result<(), String> {
             batch.push(a);
         }
         for action in batch {
-            if let Action::OrderChanged(o) = &action {
-                rt.watch(o);
+            match &action {
+                Action::OrderChanged(o) => rt.watch(o),
+                Action::Restored(list) => list.iter().for_each(|o| rt.watch(o)),
+                _ => {}
             }
             for e in app.update(action) {
                 rt.exec(e, &mut stdout);

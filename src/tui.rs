@@ -1,6 +1,6 @@
 //! Terminal set-up and restore. The terminal is restored on quit, on error
-//! and on panic (the hook restores first, then runs the previous hook so the
-//! message is readable on the normal screen).
+//! and on a panic of the main thread (the hook restores first, then runs the
+//! previous hook so the message is readable on the normal screen).
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
@@ -28,8 +28,16 @@ pub fn restore() {
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
-        previous(info);
+        // A panic in a background task (a poller, an API call) must not
+        // tear the screen down under a UI that keeps running, nor print
+        // over it: it goes to the log. The main thread's panic ends the
+        // program, so the terminal is restored before the message.
+        if std::thread::current().name() == Some("main") {
+            restore();
+            previous(info);
+        } else {
+            tracing::error!(panic = %info, "a background task panicked");
+        }
     }));
 }
 

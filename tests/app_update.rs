@@ -403,25 +403,34 @@ fn buy_command_walks_the_catalog() {
             account: "gate".into()
         }]
     );
-    a.update(Action::ServicesLoaded {
-        account: "gate".into(),
-        result: Ok(services()),
-        now: t0(),
-    });
+    // Each level that arrives carries the command on: no need to re-type it.
     assert_eq!(
-        keys(&mut a, ":buy whatsapp indonesia<Enter>"),
+        a.update(Action::ServicesLoaded {
+            account: "gate".into(),
+            result: Ok(services()),
+            now: t0(),
+        }),
         vec![Effect::LoadCountries {
             account: "gate".into(),
             service_id: "14".into()
         }]
     );
-    a.update(Action::CountriesLoaded {
-        account: "gate".into(),
-        service_id: "14".into(),
-        result: Ok(countries()),
-        now: t0(),
-    });
-    keys(&mut a, ":buy whatsapp indonesia<Enter>");
+    // Typing it again while a level loads sends no second request.
+    assert!(keys(&mut a, ":buy whatsapp indonesia<Enter>").is_empty());
+    assert_eq!(
+        a.update(Action::CountriesLoaded {
+            account: "gate".into(),
+            service_id: "14".into(),
+            result: Ok(countries()),
+            now: t0(),
+        }),
+        vec![Effect::LoadOffers {
+            account: "gate".into(),
+            service_id: "14".into(),
+            country_id: Some("340437".into()),
+        }]
+    );
+    assert!(a.popup.is_none());
     a.update(Action::OffersLoaded {
         account: "gate".into(),
         service_id: "14".into(),
@@ -429,13 +438,185 @@ fn buy_command_walks_the_catalog() {
         result: Ok(offers()),
         now: t0(),
     });
-    keys(&mut a, ":buy whatsapp indonesia<Enter>");
     match &a.popup {
-        Some(Popup::ConfirmBuy { request, .. }) => {
-            assert_eq!(request.price, Rupiah(3300), "cheapest in stock")
+        Some(Popup::ConfirmBuy { request, what, .. }) => {
+            assert_eq!(request.price, Rupiah(3300), "cheapest in stock");
+            assert_eq!(what, "WhatsApp · Indonesia · Server 3");
         }
         other => panic!("{other:?}"),
     }
+    assert!(a.pending_buy.is_none());
+}
+
+#[test]
+fn buy_command_stops_when_a_level_fails_or_the_account_changes() {
+    let mut a = app();
+    keys(&mut a, "]:buy whatsapp indonesia<Enter>");
+    let e = a.update(Action::ServicesLoaded {
+        account: "gate".into(),
+        result: Err("HTTP 503".into()),
+        now: t0(),
+    });
+    assert!(e.is_empty());
+    assert!(a.pending_buy.is_none());
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains(":buy stopped")));
+    // A load for another account does not drive gate's command.
+    keys(&mut a, ":buy whatsapp indonesia<Enter>");
+    assert!(a
+        .update(Action::ServicesLoaded {
+            account: "nex".into(),
+            result: Ok(services()),
+            now: t0(),
+        })
+        .is_empty());
+    assert!(a.pending_buy.is_some());
+    keys(&mut a, "]");
+    assert!(a.pending_buy.is_none(), "switching accounts drops it");
+}
+
+#[test]
+fn command_line_completes_services_and_countries() {
+    let mut a = app();
+    keys(&mut a, "]");
+    open_gate_whatsapp_indonesia(&mut a);
+    keys(&mut a, ":buy wh<Tab>ind<Tab>");
+    match &a.popup {
+        Some(Popup::CommandLine(input)) => assert_eq!(input.value(), "buy whatsapp indonesia "),
+        other => panic!("{other:?}"),
+    }
+    keys(&mut a, "<Esc>");
+    // Several matches complete to what they share.
+    let c = otpdeck::app::complete_command(&a, "buy whatsapp ");
+    assert_eq!(c, "buy whatsapp ", "indonesia and malaysia share nothing");
+    assert_eq!(otpdeck::app::complete_command(&a, "th"), "theme ");
+    assert_eq!(otpdeck::app::complete_command(&a, "nope"), "nope");
+}
+
+#[test]
+fn restored_orders_come_back_quietly() {
+    let mut a = app();
+    let mut old = order(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Finished,
+        &["1234"],
+    );
+    old.updated_at = t0() - chrono::Duration::hours(3);
+    let mut cancelled = order(2, "nex", ProviderKind::NexOtp, OrderStatus::Cancelled, &[]);
+    cancelled.updated_at = t0() - chrono::Duration::seconds(10);
+    let active = order(3, "zap", ProviderKind::OtpZap, OrderStatus::Waiting, &[]);
+    let status_before = a.status.clone();
+    let effects = a.update(Action::Restored(vec![old, cancelled, active]));
+    assert!(
+        effects.is_empty(),
+        "no balance refresh per old order: {effects:?}"
+    );
+    assert_eq!(a.status, status_before, "no messages for old news");
+    let shown: Vec<i64> = a.visible_orders().iter().map(|o| o.id).collect();
+    assert_eq!(
+        shown,
+        vec![3, 2],
+        "an order finished hours ago does not linger"
+    );
+    // A live change after the restore is news again.
+    let mut got = order(
+        3,
+        "zap",
+        ProviderKind::OtpZap,
+        OrderStatus::OtpReceived,
+        &["777111"],
+    );
+    got.updated_at = t0() + chrono::Duration::seconds(5);
+    a.update(Action::OrderChanged(got));
+    assert_eq!(a.otp_log.first().map(|o| o.code.as_str()), Some("777111"));
+}
+
+#[test]
+fn poll_failures_show_and_unknown_orders_are_harmless() {
+    let mut a = app();
+    a.update(Action::OrderChanged(order(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    let e = a.update(Action::ActionFailed {
+        order_id: 1,
+        what: "status check".into(),
+        error: "HTTP 503 (retrying)".into(),
+        retry_after: None,
+        now: t0(),
+    });
+    assert!(e.is_empty());
+    let (text, level) = a.status.clone().expect("status");
+    assert!(text.contains("status check failed") && text.contains("retrying"));
+    assert_eq!(level, otpdeck::app::Level::Error);
+    // A failure or a cooldown for an order the app never saw changes nothing else.
+    for what in ["cancel", "status check"] {
+        a.update(Action::ActionFailed {
+            order_id: 99,
+            what: what.into(),
+            error: "gone".into(),
+            retry_after: Some(Duration::from_secs(30)),
+            now: t0(),
+        });
+    }
+    assert_eq!(a.orders.len(), 1);
+    assert_eq!(a.visible_orders().len(), 1);
+}
+
+#[test]
+fn ctrl_c_quits_from_popups_and_the_filter() {
+    for prefix in ["?", ":", "/wh", "a", ""] {
+        let mut a = app();
+        keys(&mut a, prefix);
+        assert_eq!(
+            keys(&mut a, "<C-c>"),
+            vec![Effect::Quit],
+            "after {prefix:?}"
+        );
+        assert!(a.quit);
+    }
+}
+
+#[test]
+fn hints_offer_order_commands_only_where_the_api_has_them() {
+    let mut a = app();
+    let hints = |a: &otpdeck::app::App| -> Vec<&'static str> {
+        a.keymap
+            .hints_where(a.focus, |c| otpdeck::app::command_applies(a, c))
+            .into_iter()
+            .map(|(_, h)| h)
+            .collect()
+    };
+    a.update(Action::OrderChanged(order(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    keys(&mut a, "<Tab>");
+    assert_eq!(a.focus, Pane::Orders);
+    let h = hints(&a);
+    assert!(h.contains(&"cancel") && h.contains(&"resend") && h.contains(&"finish"));
+    assert!(!h.contains(&"replace"), "GateOTP has no replace: {h:?}");
+    a.update(Action::OrderChanged(order(
+        2,
+        "nex",
+        ProviderKind::NexOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    // Newest first: the NEXOTP order is selected.
+    let h = hints(&a);
+    assert!(h.contains(&"cancel") && !h.contains(&"resend") && !h.contains(&"finish"));
+    assert!(h.contains(&"copy OTP"));
 }
 
 #[test]
@@ -760,6 +941,151 @@ proptest! {
             let backend = ratatui::backend::TestBackend::new(80, 24);
             let mut term = ratatui::Terminal::new(backend).expect("terminal");
             term.draw(|f| otpdeck::ui::draw(f, &a)).expect("draw");
+        }
+    }
+}
+
+/// Every key of a keyboard, with every modifier combination.
+fn every_key() -> Vec<KeyEvent> {
+    let mut codes: Vec<KeyCode> = (' '..='~').map(KeyCode::Char).collect();
+    codes.extend(['é', 'ß', '€', '中', '\u{0}', '\u{7f}'].map(KeyCode::Char));
+    codes.extend((1..=24).map(KeyCode::F));
+    codes.extend([
+        KeyCode::Backspace,
+        KeyCode::Enter,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Delete,
+        KeyCode::Insert,
+        KeyCode::Null,
+        KeyCode::CapsLock,
+        KeyCode::ScrollLock,
+        KeyCode::NumLock,
+        KeyCode::PrintScreen,
+        KeyCode::Pause,
+        KeyCode::Menu,
+        KeyCode::KeypadBegin,
+    ]);
+    let mods = [
+        KeyModifiers::NONE,
+        KeyModifiers::SHIFT,
+        KeyModifiers::CONTROL,
+        KeyModifiers::ALT,
+        KeyModifiers::SUPER,
+        KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+        KeyModifiers::ALT | KeyModifiers::SHIFT,
+        KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT,
+    ];
+    codes
+        .iter()
+        .flat_map(|c| mods.iter().map(move |m| KeyEvent::new(*c, *m)))
+        .collect()
+}
+
+fn draw_at(a: &otpdeck::app::App, w: u16, h: u16) {
+    let backend = ratatui::backend::TestBackend::new(w, h);
+    let mut term = ratatui::Terminal::new(backend).expect("terminal");
+    term.draw(|f| otpdeck::ui::draw(f, a)).expect("draw");
+}
+
+/// Every key on the keyboard in every pane and every popup, each followed by
+/// a frame at a normal, a stacked and a too-small size: never a panic.
+#[test]
+fn every_key_in_every_pane_and_popup() {
+    let setups = [
+        "",
+        "<Tab>",
+        "<Tab><Tab>",
+        "<Tab><Tab><Tab>",
+        "/",
+        "?",
+        ":",
+        "a",
+        "jj<Enter>",
+        "<Tab>x",
+    ];
+    let keys_all = every_key();
+    for setup in setups {
+        for (n, k) in keys_all.iter().enumerate() {
+            let mut a = app();
+            open_gate_whatsapp_indonesia(&mut a);
+            a.update(Action::OrderChanged(order(
+                1,
+                "zap",
+                ProviderKind::OtpZap,
+                OrderStatus::OtpReceived,
+                &["1"],
+            )));
+            a.update(Action::OtpHistory(vec![Otp {
+                order_id: 1,
+                account: "zap".into(),
+                service: "WhatsApp".into(),
+                number: "+62812".into(),
+                code: "1".into(),
+                received_at: t0(),
+            }]));
+            keys(&mut a, setup);
+            a.update(Action::Key(*k, t0()));
+            // Drawing every combination at three sizes costs too much in a
+            // debug build; every 7th covers each key at some size.
+            if n % 7 == 0 {
+                for (w, h) in [(80, 24), (39, 12), (1, 1)] {
+                    draw_at(&a, w, h);
+                }
+            } else {
+                draw_at(&a, 60, 20);
+            }
+        }
+    }
+}
+
+fn arb_key() -> impl Strategy<Value = KeyEvent> {
+    let code = prop_oneof![
+        any::<char>().prop_map(KeyCode::Char),
+        (1u8..=24).prop_map(KeyCode::F),
+        (0usize..every_key().len()).prop_map(|i| every_key()[i].code),
+    ];
+    let mods = (0u8..16).prop_map(KeyModifiers::from_bits_truncate);
+    (code, mods).prop_map(|(c, m)| KeyEvent::new(c, m))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("OTPDECK_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(100)
+    ))]
+    /// Arbitrary keys (any char, any modifiers), mouse events and resizes.
+    #[test]
+    fn any_input_at_any_size_never_panics(
+        seq in proptest::collection::vec(arb_key(), 0..40),
+        mouse in proptest::collection::vec((0u16..130, 0u16..45, 0u8..3), 0..10),
+        size in (1u16..140, 1u16..50),
+    ) {
+        let mut a = app();
+        open_gate_whatsapp_indonesia(&mut a);
+        a.update(Action::Resize(size.0, size.1));
+        for k in seq {
+            a.update(Action::Key(k, t0()));
+            draw_at(&a, size.0, size.1);
+        }
+        for (x, y, k) in mouse {
+            let kind = [
+                MouseEventKind::Down(MouseButton::Left),
+                MouseEventKind::ScrollDown,
+                MouseEventKind::ScrollUp,
+            ][k as usize];
+            a.update(Action::Mouse(
+                MouseEvent { kind, column: x, row: y, modifiers: KeyModifiers::NONE },
+                t0(),
+            ));
+            draw_at(&a, size.0, size.1);
         }
     }
 }

@@ -471,11 +471,21 @@ impl KeyMap {
 
     /// `key hint` pairs for the status bar of `pane`.
     pub fn hints(&self, pane: Pane) -> Vec<(String, &'static str)> {
+        self.hints_where(pane, |_| true)
+    }
+
+    /// The hints for `pane` of the commands that `applies` lets through (the
+    /// order commands only where the selected order's API has them).
+    pub fn hints_where(
+        &self,
+        pane: Pane,
+        applies: impl Fn(Cmd) -> bool,
+    ) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = COMMANDS
             .iter()
             .filter(|d| d.panes.contains(&pane))
             .chain(COMMANDS.iter().filter(|d| d.panes.is_empty()))
-            .filter(|d| !d.hint.is_empty())
+            .filter(|d| !d.hint.is_empty() && applies(d.cmd))
             .filter_map(|d| self.keys(d.cmd).first().map(|k| (k.label(), d.hint)))
             .collect();
         out.dedup();

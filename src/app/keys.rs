@@ -6,7 +6,7 @@ use super::commands::{Cmd, Key, Pane};
 use super::{layout, App, Effect, Level, Popup};
 use crate::domain::OrderStatus;
 use ratatui::crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::Rect;
 use tui_input::backend::crossterm::EventHandler;
@@ -15,6 +15,11 @@ use tui_input::Input;
 pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     if k.kind == KeyEventKind::Release {
         return Vec::new();
+    }
+    // Ctrl-C quits from anywhere: popups and text inputs included.
+    if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+        app.quit = true;
+        return vec![Effect::Quit];
     }
     if let Some(popup) = app.popup.take() {
         return on_popup_key(app, popup, k);
@@ -43,6 +48,7 @@ fn on_popup_key(app: &mut App, popup: Popup, k: KeyEvent) -> Vec<Effect> {
     match popup {
         Popup::ConfirmBuy {
             account,
+            what,
             mut request,
             balance_after,
             customer,
@@ -58,6 +64,7 @@ fn on_popup_key(app: &mut App, popup: Popup, k: KeyEvent) -> Vec<Effect> {
                         app.set_status("Type the customer number (digits) first", Level::Warn);
                         app.popup = Some(Popup::ConfirmBuy {
                             account,
+                            what,
                             request,
                             balance_after,
                             customer: c,
@@ -86,6 +93,7 @@ fn on_popup_key(app: &mut App, popup: Popup, k: KeyEvent) -> Vec<Effect> {
                 input.handle_event(&Event::Key(k));
                 app.popup = Some(Popup::ConfirmBuy {
                     account,
+                    what,
                     request,
                     balance_after,
                     customer: Some(input),
@@ -95,6 +103,7 @@ fn on_popup_key(app: &mut App, popup: Popup, k: KeyEvent) -> Vec<Effect> {
             (_, None) => {
                 app.popup = Some(Popup::ConfirmBuy {
                     account,
+                    what,
                     request,
                     balance_after,
                     customer: None,
@@ -161,6 +170,7 @@ fn on_popup_key(app: &mut App, popup: Popup, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn switch_account(app: &mut App, to: Option<usize>) {
+    app.pending_buy = None;
     app.active = to.filter(|i| *i < app.accounts.len());
     app.selected.clear();
     let label = app.active_name().unwrap_or("All accounts").to_string();
@@ -170,36 +180,69 @@ fn switch_account(app: &mut App, to: Option<usize>) {
 const COMMAND_WORDS: &[&str] = &["account", "theme", "buy", "q", "quit", "help"];
 
 /// Tab completion for the command line: the command word, then account or
-/// theme names.
+/// theme names, or for `:buy` the service and country names of the account
+/// it buys on. Several matches complete to what they share.
 pub fn complete(app: &App, text: &str) -> String {
-    let (word, arg) = match text.split_once(' ') {
-        Some((w, a)) => (w, Some(a)),
-        None => (text, None),
+    let words: Vec<&str> = text.split(' ').collect();
+    let (done, last) = words.split_at(words.len() - 1);
+    let last = last.first().copied().unwrap_or("");
+    let options: Vec<String> = match done {
+        [] => COMMAND_WORDS.iter().map(|c| c.to_string()).collect(),
+        ["account"] => std::iter::once("all".to_string())
+            .chain(app.accounts.iter().map(|x| x.info.name.clone()))
+            .collect(),
+        ["theme"] => crate::ui::theme::Theme::names()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        ["buy"] => buy_account(app)
+            .and_then(|a| a.services.get())
+            .map(|l| l.iter().map(|s| s.service.name.to_lowercase()).collect())
+            .unwrap_or_default(),
+        ["buy", service] => buy_account(app)
+            .and_then(|a| a.services.get())
+            .and_then(|l| {
+                l.iter()
+                    .find(|s| s.service.name.eq_ignore_ascii_case(service))
+            })
+            .and_then(|s| s.countries.get())
+            .map(|l| l.iter().map(|c| c.country.name.to_lowercase()).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
     };
-    match arg {
-        None => COMMAND_WORDS
-            .iter()
-            .find(|c| c.starts_with(word))
-            .map(|c| format!("{c} "))
-            .unwrap_or_else(|| text.to_string()),
-        Some(a) => {
-            let options: Vec<String> = match word {
-                "account" => std::iter::once("all".to_string())
-                    .chain(app.accounts.iter().map(|x| x.info.name.clone()))
-                    .collect(),
-                "theme" => crate::ui::theme::Theme::names()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-                _ => Vec::new(),
-            };
-            options
-                .iter()
-                .find(|o| o.to_lowercase().starts_with(&a.to_lowercase()))
-                .map(|o| format!("{word} {o}"))
-                .unwrap_or_else(|| text.to_string())
-        }
+    let lower = last.to_lowercase();
+    let hits: Vec<&String> = options
+        .iter()
+        .filter(|o| o.to_lowercase().starts_with(&lower))
+        .collect();
+    let completed = match hits.as_slice() {
+        [] => return text.to_string(),
+        [one] => format!("{one} "),
+        many => common_prefix(many),
+    };
+    if completed.trim_end().chars().count() < last.chars().count() {
+        return text.to_string();
     }
+    let mut out: Vec<String> = done.iter().map(|w| w.to_string()).collect();
+    out.push(completed);
+    out.join(" ")
+}
+
+fn common_prefix(words: &[&String]) -> String {
+    let first: Vec<char> = words[0].chars().collect();
+    let n = words.iter().skip(1).fold(first.len(), |n, w| {
+        w.chars()
+            .zip(&first)
+            .take(n)
+            .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+            .count()
+    });
+    first[..n].iter().collect()
+}
+
+/// The account `:buy` works on: the active one, else the first.
+fn buy_account(app: &App) -> Option<&super::AccountState> {
+    app.accounts.get(app.active.unwrap_or(0))
 }
 
 fn run_command_line(app: &mut App, text: &str) -> Vec<Effect> {
@@ -248,7 +291,10 @@ fn run_command_line(app: &mut App, text: &str) -> Vec<Effect> {
                 Vec::new()
             }
         }
-        "buy" => buy_command(app, &args),
+        "buy" => {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            buy_command(app, &args)
+        }
         other => {
             app.set_status(
                 format!("Unknown command ':{other}' (try :account, :theme, :buy, :q)"),
@@ -260,9 +306,14 @@ fn run_command_line(app: &mut App, text: &str) -> Vec<Effect> {
 }
 
 /// `:buy SERVICE COUNTRY`: opens the path in the catalog of the active (or
-/// first) account, loading what is missing; run it again once loaded to get
-/// the confirmation for the cheapest offer in stock.
-fn buy_command(app: &mut App, args: &[&str]) -> Vec<Effect> {
+/// first) account, loading what is missing (the command carries on as each
+/// level arrives), then asks to confirm the cheapest offer in stock.
+pub fn buy_command(app: &mut App, args: &[String]) -> Vec<Effect> {
+    app.pending_buy = None;
+    buy_step(app, args)
+}
+
+fn buy_step(app: &mut App, args: &[String]) -> Vec<Effect> {
     let Some(service_q) = args.first().map(|s| s.to_lowercase()) else {
         app.set_status("Usage: :buy SERVICE [COUNTRY]", Level::Warn);
         return Vec::new();
@@ -274,9 +325,14 @@ fn buy_command(app: &mut App, args: &[&str]) -> Vec<Effect> {
     };
     let name = acc.info.name.clone();
     let has_countries = acc.info.caps.countries;
+    let services_loading = acc.services == Load::Loading;
     app.expanded.insert(NodeId::Account(a).key());
     let Some(services) = acc.services.get() else {
-        app.set_status("Loading services… run :buy again in a moment", Level::Info);
+        app.set_status("Loading services…", Level::Info);
+        app.pending_buy = Some(args.to_vec());
+        if services_loading {
+            return Vec::new();
+        }
         return load_services(app, a);
     };
     let Some(s) = services.iter().position(|s| {
@@ -289,24 +345,37 @@ fn buy_command(app: &mut App, args: &[&str]) -> Vec<Effect> {
     let service = node.service.clone();
     app.expanded.insert(NodeId::Service(a, s).key());
     if !has_countries {
-        return match node.offers.get() {
-            Some(list) => confirm_cheapest(app, a, &service, None, list.clone()),
-            None => {
-                app.set_status("Loading offers… run :buy again in a moment", Level::Info);
+        if let Some(list) = node.offers.get() {
+            return confirm_cheapest(app, a, &service, None, list.clone());
+        }
+        app.set_status("Loading offers…", Level::Info);
+        app.pending_buy = Some(args.to_vec());
+        return match app.service_mut(&name, &service.id) {
+            Some(n) if n.offers != Load::Loading => {
+                n.offers = Load::Loading;
                 vec![Effect::LoadOffers {
                     account: name,
                     service_id: service.id,
                     country_id: None,
                 }]
             }
+            _ => Vec::new(),
         };
     }
     let Some(countries) = node.countries.get() else {
-        app.set_status("Loading countries… run :buy again in a moment", Level::Info);
-        return vec![Effect::LoadCountries {
-            account: name,
-            service_id: service.id,
-        }];
+        app.set_status("Loading countries…", Level::Info);
+        app.pending_buy = Some(args.to_vec());
+        let node = app.service_mut(&name, &service.id);
+        return match node {
+            Some(n) if n.countries != Load::Loading => {
+                n.countries = Load::Loading;
+                vec![Effect::LoadCountries {
+                    account: name,
+                    service_id: service.id,
+                }]
+            }
+            _ => Vec::new(),
+        };
     };
     let Some(cq) = country_q else {
         app.set_status("Usage: :buy SERVICE COUNTRY", Level::Warn);
@@ -325,16 +394,27 @@ fn buy_command(app: &mut App, args: &[&str]) -> Vec<Effect> {
     let country = countries[c].country.clone();
     let offers = countries[c].offers.get().cloned();
     app.expanded.insert(NodeId::Country(a, s, c).key());
-    match offers {
-        Some(list) => confirm_cheapest(app, a, &service, Some(&country), list),
-        None => {
-            app.set_status("Loading offers… run :buy again in a moment", Level::Info);
+    if let Some(list) = offers {
+        return confirm_cheapest(app, a, &service, Some(&country), list);
+    }
+    app.set_status("Loading offers…", Level::Info);
+    app.pending_buy = Some(args.to_vec());
+    let node = app
+        .service_mut(&name, &service.id)
+        .and_then(|n| match &mut n.countries {
+            Load::Loaded(list, _) => list.get_mut(c),
+            _ => None,
+        });
+    match node {
+        Some(n) if n.offers != Load::Loading => {
+            n.offers = Load::Loading;
             vec![Effect::LoadOffers {
                 account: name,
                 service_id: service.id,
                 country_id: Some(country.id),
             }]
         }
+        _ => Vec::new(),
     }
 }
 
@@ -649,6 +729,26 @@ fn copy(app: &mut App, otp: bool) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Whether `cmd` can do anything for the selection: the order commands
+/// only on an order whose account's API has them. Other commands always.
+pub fn applies(app: &App, cmd: Cmd) -> bool {
+    let need = |caps: crate::domain::Capabilities| match cmd {
+        Cmd::Cancel => Some(caps.cancel),
+        Cmd::Resend => Some(caps.resend),
+        Cmd::Finish => Some(caps.finish),
+        Cmd::Replace => Some(caps.replace),
+        _ => None,
+    };
+    if need(crate::domain::Capabilities::default()).is_none() {
+        return true;
+    }
+    selected_order(app)
+        .filter(|o| o.status.is_active())
+        .and_then(|o| app.account_of(&o.account))
+        .and_then(|a| need(a.info.caps))
+        .unwrap_or(false)
 }
 
 fn order_command(app: &mut App, cmd: Cmd) -> Vec<Effect> {

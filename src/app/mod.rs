@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod commands;
 mod keys;
+pub use keys::{applies as command_applies, complete as complete_command};
 pub mod layout;
 
 use crate::domain::{
@@ -89,6 +90,9 @@ pub enum Action {
     },
     /// The journal's view of an order after any change.
     OrderChanged(Order),
+    /// The journal's orders at start: shown as they are, without the
+    /// balance refreshes and messages a live change brings.
+    Restored(Vec<Order>),
     /// The journal's OTP history, newest first (at start).
     OtpHistory(Vec<Otp>),
     /// A buy that the provider refused (nothing charged) or whose reply was
@@ -179,6 +183,8 @@ pub enum Level {
 pub enum Popup {
     ConfirmBuy {
         account: String,
+        /// What is bought, in words: service, country and offer.
+        what: String,
         request: BuyRequest,
         balance_after: Option<Rupiah>,
         /// Top-ups ask for the customer number here.
@@ -233,6 +239,8 @@ pub struct App {
     pub selected: HashMap<Pane, usize>,
     pub popup: Option<Popup>,
     pub status: Option<(String, Level)>,
+    /// A `:buy` waiting for a catalog level to load; it carries on then.
+    pub pending_buy: Option<Vec<String>>,
     pub quit: bool,
     counter: u64,
 }
@@ -288,6 +296,7 @@ impl App {
             selected: HashMap::new(),
             popup: None,
             status,
+            pending_buy: None,
             quit: false,
             counter: 0,
         };
@@ -373,6 +382,43 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let loaded = match &action {
+            Action::ServicesLoaded {
+                account, result, ..
+            } => Some((account.clone(), result.is_ok())),
+            Action::CountriesLoaded {
+                account, result, ..
+            } => Some((account.clone(), result.is_ok())),
+            Action::OffersLoaded {
+                account, result, ..
+            } => Some((account.clone(), result.is_ok())),
+            _ => None,
+        };
+        let mut effects = self.apply(action);
+        if let Some((account, ok)) = loaded {
+            effects.extend(self.resume_buy(&account, ok));
+        }
+        effects
+    }
+
+    /// Carries a waiting `:buy` on once the level it needed has loaded.
+    fn resume_buy(&mut self, account: &str, ok: bool) -> Vec<Effect> {
+        let target = self.accounts.get(self.active.unwrap_or(0));
+        if self.pending_buy.is_none() || target.is_none_or(|a| a.info.name != account) {
+            return Vec::new();
+        }
+        let args = self.pending_buy.take().unwrap_or_default();
+        if !ok {
+            self.set_status(
+                format!("{account}: the catalog did not load, so :buy stopped (Enter on the error retries)"),
+                Level::Error,
+            );
+            return Vec::new();
+        }
+        keys::buy_command(self, &args)
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Key(k, now) => {
                 self.now = now;
@@ -484,6 +530,19 @@ impl App {
                 Vec::new()
             }
             Action::OrderChanged(order) => self.on_order(order),
+            Action::Restored(list) => {
+                for order in list {
+                    if order.status.is_final() {
+                        // Old finals linger only for what is left of their time.
+                        self.final_since.insert(order.id, order.updated_at);
+                    }
+                    self.pending.retain(|p| {
+                        !(p.idempotency_key == order.idempotency_key && p.account == order.account)
+                    });
+                    self.orders.insert(order.id, order);
+                }
+                Vec::new()
+            }
             Action::OtpHistory(list) => {
                 self.otp_log = list;
                 Vec::new()
@@ -724,8 +783,19 @@ impl App {
         let acc = self.accounts.get(account)?;
         let name = acc.info.name.clone();
         let balance_after = acc.balance.map(|b| b - offer.price);
+        let what = [
+            Some(service.name.as_str()),
+            country.map(|c| c.name.as_str()),
+            Some(offer.label.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
         Some(Popup::ConfirmBuy {
             account: name,
+            what,
             request: BuyRequest {
                 service_id: service.id.clone(),
                 service_name: service.name.clone(),

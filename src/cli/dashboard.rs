@@ -15,6 +15,19 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// A theme name the binary does not have is said at start, not ignored.
+fn theme_notice(cfg: &Config) -> Option<String> {
+    crate::ui::theme::Theme::by_name(&cfg.theme)
+        .is_none()
+        .then(|| {
+            format!(
+                "No theme '{}' (have: {}); using default",
+                cfg.theme,
+                crate::ui::theme::Theme::names().join(", ")
+            )
+        })
+}
+
 fn settings_of(cfg: &Config) -> AppSettings {
     AppSettings {
         theme: cfg.theme.clone(),
@@ -91,6 +104,7 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
         })
         .collect();
     let mut notices = loaded.warnings;
+    notices.extend(theme_notice(&cfg));
     if cfg.accounts.is_empty() {
         notices
             .push("No accounts configured: see config.example.toml, or try `otpdeck demo`".into());
@@ -111,9 +125,15 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
 pub async fn demo(cli: &Cli) -> CliResult {
     // The demo uses the user's look-and-feel settings when a config loads,
     // but never their accounts.
-    let cfg = config::load(cli.config.as_deref())
-        .map(|l| l.config)
-        .unwrap_or_default();
+    let loaded = config::load(cli.config.as_deref()).ok();
+    let config_path = loaded.as_ref().and_then(|l| l.path.clone());
+    let cfg = loaded.map(|l| l.config).unwrap_or_default();
+    let paths = Paths::resolve(config_path, cli.data_dir.clone(), &cfg);
+    // The demo's journal is in memory, but its log goes where otpdeck's does.
+    let _log = paths
+        .ensure()
+        .ok()
+        .and_then(|_| crate::logging::init(&paths.log_file));
     let handle = sim::start_local(SimOptions {
         otp_delay: Duration::from_secs(5),
         ..Default::default()
@@ -154,7 +174,10 @@ pub async fn demo(cli: &Cli) -> CliResult {
         clipboard: cfg.clipboard,
         osc52_passthrough: cfg.osc52_passthrough,
         balance_refresh: cfg.balance_refresh,
-        notices: vec!["Demo: simulated accounts, no keys, no network. Expand an account in the catalog (Enter) and buy.".into()],
+        notices: theme_notice(&cfg)
+            .into_iter()
+            .chain(["Demo: simulated accounts, no keys, no network. Expand an account in the catalog (Enter) and buy.".into()])
+            .collect(),
     };
     let result = runtime::run(opts).await;
     handle.stop().await;

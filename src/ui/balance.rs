@@ -39,22 +39,46 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ));
     }
     let skip = crate::app::scroll_offset(app, Pane::Balance, area.height);
-    for (i, a) in app.accounts.iter().enumerate().skip(skip) {
-        let name_w = inner_w.saturating_sub(32).clamp(6, 18);
-        let figure = match (a.balance, a.loading) {
+    let figures: Vec<String> = app
+        .accounts
+        .iter()
+        .map(|a| match (a.balance, a.loading) {
             (Some(b), _) => b.to_string(),
             (None, true) => spinner(app).to_string(),
             (None, false) => "—".into(),
-        };
-        let mut spans = vec![
-            Span::styled(
-                format!("{:<name_w$} ", fit(&a.info.name, name_w)),
-                theme.text,
-            ),
-            Span::styled(format!("{:<7}", a.info.kind.display_name()), theme.dim),
-            Span::styled(format!("{:>14}", figure), theme.price),
-            Span::styled(format!(" {:>4}", age(app, a.balance_at)), theme.dim),
-        ];
+        })
+        .collect();
+    let longest = app
+        .accounts
+        .iter()
+        .map(|a| a.info.name.chars().count())
+        .max();
+    let cols = Columns::fit(
+        inner_w,
+        longest.unwrap_or(0),
+        &figures,
+        app.accounts.iter().any(|a| a.error.is_some()),
+    );
+    for (i, a) in app.accounts.iter().enumerate().skip(skip) {
+        let name_w = cols.name;
+        let mut spans = vec![Span::styled(
+            format!("{:<name_w$} ", fit_middle(&a.info.name, name_w)),
+            theme.text,
+        )];
+        if cols.kind {
+            spans.push(Span::styled(
+                format!("{:<7} ", a.info.kind.display_name()),
+                theme.dim,
+            ));
+        }
+        spans.push(Span::styled(
+            format!("{:>w$}", figures[i], w = cols.figure),
+            theme.price,
+        ));
+        spans.push(Span::styled(
+            format!(" {:>3}", age(app, a.balance_at)),
+            theme.dim,
+        ));
         if a.error.is_some() {
             spans.push(Span::styled(" ERR", theme.error));
         }
@@ -73,4 +97,72 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Column widths: the figure, its age and the error badge always fit; the
+/// name takes what is left, and the provider column shows only with room.
+struct Columns {
+    name: usize,
+    kind: bool,
+    figure: usize,
+}
+
+impl Columns {
+    fn fit(width: usize, longest_name: usize, figures: &[String], any_error: bool) -> Columns {
+        let figure = figures
+            .iter()
+            .map(|f| f.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(4);
+        // name + space, figure, space + age(3), optional " ERR".
+        let fixed = 1 + figure + 4 + if any_error { 4 } else { 0 };
+        let left = width.saturating_sub(fixed);
+        let kind = left >= 10 + 8;
+        let name = if kind { left - 8 } else { left }.min(longest_name.max(3));
+        Columns { name, kind, figure }
+    }
+}
+
+/// Cuts the middle out of a long name, so `gateotp-main` and `gateotp-alt`
+/// stay apart (`gat…main`, `gat…-alt`).
+fn fit_middle(s: &str, w: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= w {
+        return s.to_string();
+    }
+    if w < 5 {
+        return fit(s, w);
+    }
+    let tail = (w - 1) / 2;
+    let head = w - 1 - tail;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_keep_both_ends() {
+        assert_eq!(fit_middle("gateotp-main", 8), "gate…ain");
+        assert_eq!(fit_middle("gateotp-alt", 9), "gate…-alt");
+        assert_eq!(fit_middle("short", 8), "short");
+        assert_eq!(fit_middle("abcdefgh", 3), "ab…");
+    }
+
+    #[test]
+    fn figure_age_and_error_always_fit() {
+        let figs = vec!["Rp 2.450.000".to_string(), "Rp 150.000".to_string()];
+        let c = Columns::fit(28, 12, &figs, true);
+        assert!(!c.kind);
+        assert_eq!(c.figure, 12);
+        assert_eq!(c.name + 1 + c.figure + 4 + 4, 28);
+        let wide = Columns::fit(60, 12, &figs, false);
+        assert!(wide.kind);
+        assert_eq!(wide.name, 12, "no wider than the longest name");
+    }
 }

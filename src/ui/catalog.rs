@@ -26,7 +26,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let skip = crate::app::scroll_offset(app, Pane::Catalog, area.height);
     let mut lines: Vec<Line> = Vec::new();
     if all.is_empty() {
-        lines.push(Line::styled("Nothing matches the filter", theme.dim));
+        let why = if app.accounts.is_empty() {
+            "No accounts to browse"
+        } else {
+            "Nothing matches the filter"
+        };
+        lines.push(Line::styled(why, theme.dim));
     }
     for (i, r) in all.iter().enumerate().skip(skip).take(height) {
         let indent = "  ".repeat(r.depth);
@@ -58,13 +63,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             format!("{:<left_w$}", fit(&left, left_w)),
             style,
         )];
-        if !r.detail.is_empty() {
+        if !detail.is_empty() {
             let dstyle = if matches!(r.kind, RowKind::Offer { in_stock: false }) {
                 theme.dim
             } else {
                 theme.price
             };
-            spans.push(Span::styled(format!(" {}", r.detail), dstyle));
+            spans.push(Span::styled(format!(" {detail}"), dstyle));
         }
         let mut line = Line::from(spans);
         if app.focus == Pane::Catalog && i == sel {

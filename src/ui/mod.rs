@@ -21,7 +21,8 @@ use theme::Theme;
 /// Spinner frames, advanced by the clock in state.
 pub fn spinner(app: &App) -> &'static str {
     const FRAMES: [&str; 4] = ["◐", "◓", "◑", "◒"];
-    FRAMES[(app.now.timestamp_subsec_millis() / 250) as usize % 4]
+    // Whole seconds: the loop ticks once a second while something spins.
+    FRAMES[app.now.timestamp().rem_euclid(4) as usize]
 }
 
 pub fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: String) -> Block<'a> {
@@ -78,7 +79,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 fn header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let who = app.active_name().unwrap_or("All accounts");
-    let line = Line::from(vec![
+    let mut line = Line::from(vec![
         Span::styled(" otpdeck ", theme.title),
         Span::styled(format!("│ {who} "), theme.header),
         Span::styled(format!("│ total {} ", app.total_balance()), theme.header),
@@ -90,6 +91,13 @@ fn header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             theme.header,
         ),
     ]);
+    if !app.key_problems.is_empty() {
+        // Pinned, so later messages cannot hide a broken [keys] section.
+        line.spans.push(Span::styled(
+            format!("│ ⚠ {} key problem(s): see ? ", app.key_problems.len()),
+            theme.warn,
+        ));
+    }
     frame.render_widget(Paragraph::new(line).style(theme.header), area);
 }
 

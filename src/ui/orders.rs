@@ -35,12 +35,26 @@ fn status_text(o: &Order) -> String {
 
 /// Which optional columns fit: the OTP always gets room first.
 struct Cols {
+    account: bool,
     country: bool,
     price: bool,
     status: bool,
 }
 
-fn columns(w: usize) -> Cols {
+/// Where the status column does not fit, a final order says what it ended
+/// as in the time-left cell (active orders show their countdown there, and
+/// an OTP-received one shows its code).
+fn short_status(s: OrderStatus) -> &'static str {
+    match s {
+        OrderStatus::Finished => "done",
+        OrderStatus::Cancelled => "cancl",
+        OrderStatus::Expired => "exp",
+        OrderStatus::Failed => "fail",
+        _ => "",
+    }
+}
+
+fn columns(w: usize, all_accounts: bool) -> Cols {
     // #4 service9 number15 left5 OTP>=10 plus separators.
     let base = 4 + 9 + 15 + 5 + 10 + 5;
     let mut left = w.saturating_sub(base);
@@ -55,19 +69,25 @@ fn columns(w: usize) -> Cols {
     let status = take(11);
     let price = take(10);
     let country = take(7);
+    let account = all_accounts && take(11);
     Cols {
+        account,
         country,
         price,
         status,
     }
 }
 
-/// Cells: id, service, country, number, price, status, time left.
+/// Cells: id, account, service, country, number, price, status, time left.
 fn row_text(
     c: &Cols,
-    [id, service, country, number, price, status, left]: [&str; 7],
+    [id, account, service, country, number, price, status, left]: [&str; 8],
 ) -> (String, String, String) {
-    let mut head = format!("{:<4} {:<9} ", fit(id, 4), fit(service, 9));
+    let mut head = format!("{:<4} ", fit(id, 4));
+    if c.account {
+        head.push_str(&format!("{:<10} ", fit(account, 10)));
+    }
+    head.push_str(&format!("{:<9} ", fit(service, 9)));
     if c.country {
         head.push_str(&format!("{:<6} ", fit(country, 6)));
     }
@@ -97,10 +117,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     let w = area.width.saturating_sub(2) as usize;
     let height = area.height.saturating_sub(3) as usize;
-    let cols = columns(w);
+    let cols = columns(w, app.active.is_none());
     let (h1, h2, h3) = row_text(
         &cols,
-        ["#", "service", "ctry", "number", "price", "status", "left"],
+        [
+            "#", "account", "service", "ctry", "number", "price", "status", "left",
+        ],
     );
     let mut lines = vec![Line::styled(fit(&format!("{h1}{h2}{h3}OTP"), w), theme.dim)];
     if pending.is_empty() && orders.is_empty() {
@@ -119,6 +141,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 &cols,
                 [
                     "…",
+                    &p.account,
                     &p.service,
                     p.country.as_deref().unwrap_or("-"),
                     "",
@@ -143,7 +166,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             i += 1;
             continue;
         }
-        let (left, warn) = countdown(app, o);
+        let (mut left, warn) = countdown(app, o);
+        if !cols.status && left.is_empty() {
+            left = short_status(o.status).to_string();
+        }
         let status_style: Style = match o.status {
             OrderStatus::Unknown | OrderStatus::Failed => theme.error,
             OrderStatus::OtpReceived | OrderStatus::Finished => theme.ok,
@@ -160,6 +186,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let (id, price, status) = (format!("#{}", o.id), o.price.to_string(), status_text(o));
         let cells = [
             id.as_str(),
+            &o.account,
             &o.service,
             o.country.as_deref().unwrap_or("-"),
             &number,

@@ -33,17 +33,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     match popup {
         Popup::ConfirmBuy {
             account,
+            what,
             request,
             balance_after,
             customer,
         } => {
-            let r = centered(area, 56, if customer.is_some() { 10 } else { 9 });
+            let r = centered(area, 56, if customer.is_some() { 8 } else { 7 });
             let mut lines = vec![
-                Line::from(format!(
-                    "{} · {}",
-                    request.service_name,
-                    request.country_id.as_deref().unwrap_or("-")
-                )),
+                Line::from(what.as_str()),
                 Line::from(format!("account  {account}")),
                 Line::from(vec![
                     Span::raw("price    "),

@@ -20,7 +20,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ),
     };
     let mut hints = Vec::new();
-    for (k, h) in app.keymap.hints(app.focus) {
+    for (k, h) in app
+        .keymap
+        .hints_where(app.focus, |c| crate::app::command_applies(app, c))
+    {
         hints.push(Span::styled(format!(" {k}"), theme.title));
         hints.push(Span::styled(format!(" {h} "), theme.dim));
     }

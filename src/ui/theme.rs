@@ -83,10 +83,18 @@ impl Theme {
     }
 
     pub fn by_name(name: &str) -> Option<Theme> {
-        EMBEDDED
+        // Parsed once: drawing asks for the theme on every frame.
+        static PARSED: std::sync::OnceLock<Vec<Theme>> = std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                EMBEDDED
+                    .iter()
+                    .filter_map(|(_, t)| Theme::parse(t).ok())
+                    .collect()
+            })
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .and_then(|(_, t)| Theme::parse(t).ok())
+            .find(|t| t.name.eq_ignore_ascii_case(name))
+            .cloned()
     }
 
     /// For `NO_COLOR`: emphasis by modifiers alone.
