@@ -4,7 +4,7 @@
 //! never waits on the network), and draws once after each batch.
 
 use crate::app::{AccountInfo, Action, App, AppSettings, Effect};
-use crate::domain::Order;
+use crate::domain::{BuyRequest, Order, OrderStatus};
 use crate::engine::clipboard::{Clipboard, ClipboardMode};
 use crate::engine::journal::{Journal, OrderFilter};
 use crate::engine::orders::{self, EngineError};
@@ -215,7 +215,11 @@ impl Runtime {
                     match orders::buy(p.as_ref(), &journal, &account, &request).await {
                         Ok(change) => send(&tx, Action::OrderChanged(change.order)),
                         Err(EngineError::Ambiguous { order, .. }) => {
-                            send(&tx, Action::OrderChanged(*order))
+                            let id = order.id;
+                            send(&tx, Action::OrderChanged(*order));
+                            if p.capabilities().idempotent_buy {
+                                replay_lost_buy(p, journal, account, request, id, tx).await;
+                            }
                         }
                         Err(e) => send(
                             &tx,
@@ -286,6 +290,32 @@ impl Runtime {
                         }
                     }
                 });
+            }
+        }
+    }
+}
+
+/// A buy whose reply was lost, on an API that deduplicates on the key, is
+/// sent again with the same key after a pause, a few times, until the
+/// provider answers clearly; the journal row says what happened. Without a
+/// clear answer the order stays Unknown (the next start tries again).
+async fn replay_lost_buy(
+    p: SharedProvider,
+    journal: Arc<Journal>,
+    account: String,
+    request: BuyRequest,
+    order_id: i64,
+    tx: UnboundedSender<Action>,
+) {
+    for pause in [3u64, 10, 30, 60] {
+        tokio::time::sleep(Duration::from_secs(pause)).await;
+        let result = orders::buy(p.as_ref(), &journal, &account, &request).await;
+        let settled = result.is_ok();
+        if let Ok(Some(order)) = journal.order(order_id) {
+            let still_unknown = order.status == OrderStatus::Unknown;
+            send(&tx, Action::OrderChanged(order));
+            if settled || !still_unknown {
+                return;
             }
         }
     }
