@@ -441,7 +441,9 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
 fn permission_warning(p: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(p).ok()?.permissions().mode();
-    (mode & 0o077 != 0).then(|| {
+    // Readable by group or others; write or execute bits alone do not
+    // expose the key.
+    (mode & 0o044 != 0).then(|| {
         format!(
             "{} holds an API key and can be read by other users (mode {:o}); run `chmod 600 {}`",
             p.display(),
@@ -578,8 +580,19 @@ mod tests {
         .unwrap();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(load(Some(&p)).unwrap().warnings.len(), 1);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        assert_eq!(load(Some(&p)).unwrap().warnings.len(), 1, "group-readable");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o604)).unwrap();
+        assert_eq!(load(Some(&p)).unwrap().warnings.len(), 1, "world-readable");
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert!(load(Some(&p)).unwrap().warnings.is_empty());
+        // Writable or executable by others, but not readable: the key stays
+        // private, so no warning.
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o622)).unwrap();
+        assert!(load(Some(&p)).unwrap().warnings.is_empty());
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o611)).unwrap();
+        assert!(load(Some(&p)).unwrap().warnings.is_empty());
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert!(load(Some(&dir.path().join("missing.toml"))).is_err());
     }
 }

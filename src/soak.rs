@@ -1,9 +1,10 @@
 //! The chaos run: many orders across the four simulated APIs while a share
 //! of all requests fail (429s, 5xx, slow replies, malformed and truncated
 //! JSON, lost replies, resets). Afterwards faults stop, everything is
-//! reconciled, and the journal is checked against the simulator's books:
-//! no double charge, every charge and every delivered OTP journaled, and
-//! the balance change equal to the journal's charges minus refunds.
+//! reconciled, and the journal is checked against the simulator's books,
+//! charge by charge: no order charged twice, every charge and every
+//! delivered OTP journaled, and the balance change equal to the journal's
+//! charges minus refunds.
 
 use crate::domain::{BuyRequest, Order, OrderStatus, ProviderKind};
 use crate::engine::journal::{Journal, OrderFilter};
@@ -12,9 +13,10 @@ use crate::money::Rupiah;
 use crate::providers::{self, Auth, HttpPolicy, ProviderSettings, SharedProvider};
 use crate::secret::Secret;
 use crate::sim::faults::{Fault, FaultRule};
+use crate::sim::wallets::SimCharge;
 use crate::sim::{self, SimBooks, SimHandle, SimOptions};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,6 +52,8 @@ pub struct ApiFigures {
     pub unknown: usize,
     pub unknown_amount: i64,
     pub cancelled: usize,
+    /// Placed orders whose first reply was lost and a replay settled.
+    pub replayed: usize,
     pub sim_charged_orders: usize,
     pub sim_balance_change: i64,
     /// Journal charges minus refunds of placed orders.
@@ -67,6 +71,11 @@ pub struct ChaosReport {
     pub orders: usize,
     pub requests: u64,
     pub faults_injected: u64,
+    /// Orders the provider placed (has its id in the journal).
+    pub placed: usize,
+    /// Lost buy replies settled by a replay with the same key.
+    pub replayed_buys: usize,
+    pub otps_delivered: usize,
     pub double_charges: usize,
     pub lost_orders: usize,
     pub lost_otps: usize,
@@ -343,6 +352,9 @@ pub async fn run_chaos(opts: &ChaosOptions, journal: Arc<Journal>) -> Result<Cha
         report.lost_otps += f.lost_otps;
         report.unexplained_rupiah += f.unexplained_rupiah.abs();
         report.unknown_orders += f.unknown;
+        report.placed += f.placed;
+        report.replayed_buys += f.replayed;
+        report.otps_delivered += f.otps_delivered;
         report.apis.push(f);
     }
     report.seconds = started.elapsed().as_secs_f64();
@@ -360,6 +372,56 @@ fn balance_of(sim: &SimHandle, api: &Api) -> i64 {
     b.map(|r| r.0).unwrap_or(1_000_000_000)
 }
 
+#[derive(Debug, Default, PartialEq, Eq)]
+struct ChargeMatch {
+    /// Charges beyond the first for one journal order.
+    double_charges: usize,
+    /// Charges no journal order accounts for.
+    lost_orders: usize,
+}
+
+/// Matches each charge the simulator took to the journal order it paid
+/// for: by the key the buy carried, else by the provider's order id. A
+/// charge with no key and no journaled id (GateOTP) may be one of the
+/// journal's Unknown orders, each explaining at most one charge.
+fn match_charges(charges: &[SimCharge], orders: &[Order]) -> ChargeMatch {
+    let by_key: HashMap<&str, &Order> = orders
+        .iter()
+        .map(|o| (o.idempotency_key.as_str(), o))
+        .collect();
+    let by_id: HashMap<&str, &Order> = orders
+        .iter()
+        .filter_map(|o| o.provider_order_id.as_deref().map(|id| (id, o)))
+        .collect();
+    let mut per_order: HashMap<i64, usize> = HashMap::new();
+    let mut lost = 0usize;
+    let mut keyless_unmatched = 0usize;
+    for c in charges {
+        let owner = c
+            .client_key
+            .as_deref()
+            .and_then(|k| by_key.get(k))
+            .or_else(|| by_id.get(c.order_id.as_str()));
+        match owner {
+            Some(o) => *per_order.entry(o.id).or_default() += 1,
+            None if c.client_key.is_none() => keyless_unmatched += 1,
+            None => lost += 1,
+        }
+    }
+    let unknown_unexplained = orders
+        .iter()
+        .filter(|o| {
+            o.provider_order_id.is_none()
+                && matches!(o.status, OrderStatus::Unknown | OrderStatus::Buying)
+                && !per_order.contains_key(&o.id)
+        })
+        .count();
+    ChargeMatch {
+        double_charges: per_order.values().map(|n| n.saturating_sub(1)).sum(),
+        lost_orders: lost + keyless_unmatched.saturating_sub(unknown_unexplained),
+    }
+}
+
 fn figures(
     sim: &SimHandle,
     api: &Api,
@@ -373,21 +435,21 @@ fn figures(
             ..Default::default()
         })
         .map_err(|e| e.to_string())?;
-    let (charged, delivered) = match api.kind {
+    let (charges, delivered): (Vec<SimCharge>, _) = match api.kind {
         ProviderKind::GateOtp => (
-            sim.states.gateotp.orders_charged(&api.key),
+            sim.states.gateotp.charges(&api.key),
             sim.states.gateotp.delivered_otps(),
         ),
         ProviderKind::NexOtp => (
-            sim.states.nexotp.orders_charged(&api.key),
+            sim.states.nexotp.charges(&api.key),
             sim.states.nexotp.delivered_otps(),
         ),
         ProviderKind::OtpZap => (
-            sim.states.otpzap.orders_charged(&api.key),
+            sim.states.otpzap.charges(&api.key),
             sim.states.otpzap.delivered_otps(),
         ),
         ProviderKind::GoTopUp => (
-            sim.states.gotopup.orders_charged(&api.key),
+            sim.states.gotopup.charges(&api.key),
             sim.states.gotopup.delivered_otps(),
         ),
     };
@@ -415,13 +477,19 @@ fn figures(
         .sum();
     let unknown_amount: i64 = unknown.iter().map(|o| o.price.0).sum();
     let change = start - balance_of(sim, api);
-    let distinct: HashSet<&str> = placed
+    let ChargeMatch {
+        double_charges,
+        lost_orders: lost,
+    } = match_charges(&charges, &orders);
+    let replayed = placed
         .iter()
-        .filter_map(|o| o.provider_order_id.as_deref())
-        .collect();
-    // Orders the provider charged beyond those the journal knows: double
-    // charges if the journal has the key twice, lost orders otherwise.
-    let beyond = charged.saturating_sub(distinct.len() + unknown.len());
+        .filter(|o| {
+            journal.events(o.id).is_ok_and(|ev| {
+                ev.iter()
+                    .any(|e| e.0 == "reply_lost" || e.0 == "replay_unsettled")
+            })
+        })
+        .count();
     let journaled: HashSet<(String, String)> = orders
         .iter()
         .flat_map(|o| {
@@ -457,16 +525,97 @@ fn figures(
             .iter()
             .filter(|o| o.status == OrderStatus::Cancelled)
             .count(),
-        sim_charged_orders: charged,
+        replayed,
+        sim_charged_orders: charges.len(),
         sim_balance_change: change,
         journal_net_charge: net,
-        // Two journal orders on one provider order would be one charge
-        // counted twice; keys are unique per buy, so a charge the journal
-        // cannot account for shows up in lost_orders instead.
-        double_charges: placed.len() - distinct.len(),
-        lost_orders: beyond,
+        double_charges,
+        lost_orders: lost,
         lost_otps,
         otps_delivered: delivered.len(),
         unexplained_rupiah: unexplained,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ProviderKind;
+
+    fn order(id: i64, key: &str, provider_id: Option<&str>, status: OrderStatus) -> Order {
+        Order {
+            id,
+            account: "a".into(),
+            provider: ProviderKind::NexOtp,
+            idempotency_key: key.into(),
+            provider_order_id: provider_id.map(str::to_string),
+            service_id: "s".into(),
+            service: "S".into(),
+            country: None,
+            offer_id: "o".into(),
+            operator: None,
+            number: None,
+            customer_number: None,
+            price: Rupiah(1000),
+            status,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+            expires_at: None,
+            otps: Vec::new(),
+            sn: None,
+            refunded: None,
+            note: None,
+        }
+    }
+
+    fn charge(order_id: &str, key: Option<&str>) -> SimCharge {
+        SimCharge {
+            wallet: "w".into(),
+            order_id: order_id.into(),
+            client_key: key.map(str::to_string),
+            amount: Rupiah(1000),
+        }
+    }
+
+    #[test]
+    fn charges_are_matched_order_by_order() {
+        let orders = vec![
+            order(1, "k1", Some("p1"), OrderStatus::Waiting),
+            order(2, "k2", Some("p2"), OrderStatus::Waiting),
+        ];
+        let clean = [charge("p1", Some("k1")), charge("p2", Some("k2"))];
+        assert_eq!(match_charges(&clean, &orders), ChargeMatch::default());
+        // Same count as the journal's orders, but k1 paid twice and k2's
+        // order was never charged: a count comparison would see nothing.
+        let twice = [charge("p1", Some("k1")), charge("p9", Some("k1"))];
+        assert_eq!(
+            match_charges(&twice, &orders),
+            ChargeMatch {
+                double_charges: 1,
+                lost_orders: 0
+            }
+        );
+        // A charge for a key the journal does not have.
+        let stray = [
+            charge("p1", Some("k1")),
+            charge("p2", Some("k2")),
+            charge("p3", Some("k3")),
+        ];
+        assert_eq!(match_charges(&stray, &orders).lost_orders, 1);
+    }
+
+    #[test]
+    fn keyless_charges_are_explained_by_unknown_orders_at_most_once_each() {
+        let orders = vec![
+            order(1, "g1", Some("t1"), OrderStatus::Waiting),
+            order(2, "g2", None, OrderStatus::Unknown),
+        ];
+        let one = [charge("t1", None), charge("t2", None)];
+        assert_eq!(match_charges(&one, &orders), ChargeMatch::default());
+        let two = [charge("t1", None), charge("t2", None), charge("t3", None)];
+        assert_eq!(match_charges(&two, &orders).lost_orders, 1);
+        // The placed order charged again under another id is not its own.
+        let again = [charge("t1", None), charge("t1", None)];
+        assert_eq!(match_charges(&again, &orders).double_charges, 1);
+    }
 }

@@ -162,12 +162,59 @@ async fn gateotp_markup_is_sent_as_price_jual() {
     s.markup = Rupiah(400);
     let p = providers::build(&s).expect("adapter");
     let req = whatsapp_id(&p, "m1").await;
+    assert_eq!(
+        p.charge_for(&req),
+        req.price + Rupiah(400),
+        "what is journaled"
+    );
     let placed = p.buy(&req).await.expect("buy");
     assert_eq!(placed.price, req.price + Rupiah(400));
     assert_eq!(
         p.balance().await.expect("b"),
         Rupiah(500_000) - placed.price
     );
+}
+
+#[tokio::test]
+async fn gateotp_offers_carry_their_operators() {
+    let sim = sim_with(fast()).await;
+    let p = provider(&sim, ProviderKind::GateOtp, "sim-gate-ops");
+    assert!(p.capabilities().operators);
+    let services = p.services().await.expect("services");
+    let wa = services.iter().find(|s| s.name == "WhatsApp").expect("WA");
+    let countries = p.countries(&wa.id).await.expect("countries");
+    let id_of = |name: &str| {
+        countries
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.id.clone())
+            .expect("country")
+    };
+    let offers = p
+        .offers(&wa.id, Some(&id_of("Indonesia")))
+        .await
+        .expect("offers");
+    assert!(!offers.is_empty());
+    for o in &offers {
+        let ids: Vec<&str> = o.operators.iter().map(|op| op.id.as_str()).collect();
+        assert!(
+            ids.contains(&"any") && ids.contains(&"telkomsel") && ids.contains(&"indosat"),
+            "{}: {ids:?}",
+            o.id
+        );
+    }
+    let my = p
+        .offers(&wa.id, Some(&id_of("Malaysia")))
+        .await
+        .expect("offers");
+    assert!(my
+        .iter()
+        .all(|o| o.operators.iter().map(|op| op.id.as_str()).eq(["any"])));
+    // A buy with one of them goes through.
+    let mut req = whatsapp_id(&p, "ops-1").await;
+    req.operator = Some("telkomsel".into());
+    let placed = p.buy(&req).await.expect("buy with an operator");
+    assert_eq!(placed.status, OrderStatus::Waiting);
 }
 
 #[tokio::test]

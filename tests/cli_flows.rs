@@ -81,6 +81,13 @@ name = "topup"
 provider = "gotopup"
 base_url = "{t}"
 api_key = "{MARKER}-t"
+
+[[accounts]]
+name = "omx"
+provider = "gotopup"
+base_url = "{t}"
+otomax_username = "sim-otomax-user"
+otomax_sign = "{MARKER}-o"
 "#,
             g = sim.url("gateotp"),
             n = sim.url("nexotp"),
@@ -101,14 +108,22 @@ api_key = "{MARKER}-t"
     }
 
     fn run(&self, args: &[&str]) -> Output {
+        self.run_in(&self.data(), args)
+    }
+
+    /// Runs with another data dir: a fresh journal that knows no orders.
+    fn run_in(&self, data: &Path, args: &[&str]) -> Output {
         let out = Command::new(BIN)
             .arg("--config")
             .arg(&self.config)
             .arg("--data-dir")
-            .arg(self.data())
+            .arg(data)
             .args(args)
             .env("OTPDECK_TEST_NEX_KEY", format!("{MARKER}-n"))
             .env("OTPDECK_POLL_INTERVAL_MS", "200")
+            // Everything is logged, so the key-leak checks see every line
+            // that could carry a key (request URLs hold the Otomax sign).
+            .env("OTPDECK_LOG", "trace")
             .output()
             .expect("run otpdeck");
         let all = format!(
@@ -124,9 +139,13 @@ api_key = "{MARKER}-t"
     }
 
     fn json(&self, args: &[&str]) -> Value {
+        self.json_in(&self.data(), args)
+    }
+
+    fn json_in(&self, data: &Path, args: &[&str]) -> Value {
         let mut a = vec!["--json"];
         a.extend_from_slice(args);
-        let out = self.run(&a);
+        let out = self.run_in(data, &a);
         assert!(
             out.status.success(),
             "{args:?} failed: {}",
@@ -234,9 +253,25 @@ fn buy_then_watch_prints_the_otp_for_every_api() {
     );
     assert_eq!(o["status"].as_str(), Some("finished"));
     assert_eq!(o["sn"].as_str(), o["otp"].as_str());
+    // The Otomax scheme puts its sign (here the marker) in every URL.
+    let o = buy_and_watch(
+        &env,
+        "omx",
+        &["--product", "TELKOMSEL5", "--customer", "081355501234"],
+    );
+    assert_eq!(o["status"].as_str(), Some("finished"));
+    let cat = env.run(&["catalog", "--account", "omx"]);
+    assert_eq!(cat.status.code(), Some(0));
     // Everything survived the processes that wrote it.
     let all = env.json(&["orders"]);
-    assert_eq!(all.as_array().map(|a| a.len()), Some(4));
+    assert_eq!(all.as_array().map(|a| a.len()), Some(5));
+    // The trace-level log exists and was searched along with the journal.
+    let log = env.data().join("logs").join("otpdeck.log");
+    let text = std::fs::read_to_string(&log).expect("log written");
+    assert!(
+        text.contains("TRACE") || text.contains("DEBUG"),
+        "trace log"
+    );
     no_marker_in_dir(&env.data());
 }
 
@@ -266,12 +301,24 @@ fn a_replayed_key_charges_once() {
         let second = env.json(&args);
         assert_eq!(first["id"], second["id"], "{account}: same journal order");
         assert_eq!(first["provider_order_id"], second["provider_order_id"]);
+        // The journal answered that one. With a journal that has never seen
+        // the key, the replay reaches the API, which must deduplicate it.
+        let fresh = env.dir.path().join(format!("fresh-{account}"));
+        let third = env.json_in(&fresh, &args);
+        assert!(first["provider_order_id"].is_string(), "{account}: {first}");
+        assert_eq!(
+            first["provider_order_id"], third["provider_order_id"],
+            "{account}: the API gave back the same order"
+        );
+        assert_eq!(third["idempotency_key"].as_str(), Some("replay-key-1"));
         let price = first["price"].as_i64().expect("price");
+        assert_eq!(third["price"].as_i64(), Some(price), "{account}");
         assert_eq!(
             env.balance(account),
             before - price,
             "{account}: charged once"
         );
+        no_marker_in_dir(&fresh);
     }
 }
 
@@ -424,4 +471,223 @@ fn broken_config_and_unreachable_hosts_get_a_sentence() {
     );
     assert!(all.contains("could not connect"), "{all}");
     assert!(!all.contains("MARKERKEY"));
+}
+
+#[test]
+fn watch_gives_up_with_exit_4_when_the_timeout_passes() {
+    let sim = Sim::start(&[]);
+    let env = Env::new(&sim);
+    // Offers whose SMS never comes (the sim names them "never delivers").
+    let cases: [(&str, &str); 2] = [("gate", "340437:9999"), ("nex", "never")];
+    for (account, offer) in cases {
+        let o = env.json(&[
+            "buy",
+            "--account",
+            account,
+            "--service",
+            "whatsapp",
+            "--country",
+            "indonesia",
+            "--offer",
+            offer,
+        ]);
+        assert_eq!(o["status"].as_str(), Some("waiting"), "{account}: {o}");
+        let id = o["id"].as_i64().expect("id").to_string();
+        let started = std::time::Instant::now();
+        let out = env.run(&["watch", "--account", account, &id, "--timeout", "2s"]);
+        let took = started.elapsed();
+        assert_eq!(
+            out.status.code(),
+            Some(4),
+            "{account}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            took >= std::time::Duration::from_secs(2) && took < std::time::Duration::from_secs(15),
+            "{account}: watch took {took:?}"
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("timed out"), "{err}");
+        assert!(stdout(&out).is_empty(), "no code printed");
+        // The order is still open: giving up watching is not cancelling.
+        let orders = env.json(&["orders", "--active", "--account", account]);
+        assert!(
+            orders
+                .as_array()
+                .expect("array")
+                .iter()
+                .any(|x| x["id"] == o["id"] && x["status"] == "waiting"),
+            "{orders}"
+        );
+    }
+}
+
+#[test]
+fn a_lost_gateotp_reply_journals_the_price_with_markup() {
+    let sim = Sim::start(&["--faults", "gateotp:/api/otp/order:lose"]);
+    let env = Env::new(&sim);
+    let text = std::fs::read_to_string(&env.config).expect("config");
+    let key_line = format!("api_key = \"{MARKER}-g\"");
+    assert!(text.contains(&key_line));
+    std::fs::write(
+        &env.config,
+        text.replace(&key_line, &format!("{key_line}\nmarkup = 700")),
+    )
+    .expect("write config");
+    let offers = env.json(&[
+        "catalog",
+        "--account",
+        "gate",
+        "--service",
+        "whatsapp",
+        "--country",
+        "id",
+    ]);
+    let cheapest = offers
+        .as_array()
+        .expect("offers")
+        .iter()
+        .filter(|o| o["stock"].as_i64().is_some_and(|s| s > 0) && o["available"] == true)
+        .filter_map(|o| o["price"].as_i64())
+        .min()
+        .expect("an offer in stock");
+    let before = env.balance("gate");
+    let out = env.run(&[
+        "buy",
+        "--account",
+        "gate",
+        "--service",
+        "whatsapp",
+        "--country",
+        "id",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("UNKNOWN"), "{err}");
+    let orders = env.json(&["orders", "--active", "--account", "gate"]);
+    assert_eq!(orders[0]["status"].as_str(), Some("unknown"));
+    let at_risk = orders[0]["price"].as_i64().expect("price");
+    assert_eq!(at_risk, cheapest + 700, "price_jual = price + markup");
+    // The journal shows what the provider really took.
+    assert_eq!(env.balance("gate"), before - at_risk);
+    let shown = format!("{}", at_risk);
+    let digits: String = err.chars().filter(char::is_ascii_digit).collect();
+    assert!(digits.contains(&shown), "the error names the amount: {err}");
+}
+
+#[test]
+fn an_otpzap_cancel_in_cooldown_is_a_state_with_its_own_exit_code() {
+    let sim = Sim::start(&["--cancel-cooldown", "2m"]);
+    let env = Env::new(&sim);
+    let o = env.json(&[
+        "buy",
+        "--account",
+        "zap",
+        "--service",
+        "telegram",
+        "--country",
+        "indonesia",
+    ]);
+    let id = o["id"].as_i64().expect("id");
+    let out = env.run(&["cancel", "--account", "zap", &id.to_string()]);
+    assert_eq!(out.status.code(), Some(5), "cooldown exit code");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let secs: u64 = err
+        .split("the provider allows cancelling in ")
+        .nth(1)
+        .and_then(|rest| rest.split(" s").next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("says when: {err}"));
+    assert!((1..=120).contains(&secs), "{secs}");
+    let j = env.run(&["--json", "cancel", "--account", "zap", &id.to_string()]);
+    assert_eq!(j.status.code(), Some(5));
+    let v: Value = serde_json::from_slice(&j.stdout).expect("JSON");
+    assert_eq!(v["action"].as_str(), Some("cancel"));
+    assert!(v["cooldown_seconds"].as_u64().is_some_and(|s| s <= 120));
+    // Journaled as a cooldown with its seconds, never as a failed cancel;
+    // the order is still waiting.
+    let journal = otpdeck::engine::journal::Journal::open(&env.data().join("journal.sqlite3"))
+        .expect("journal");
+    let events = journal.events(id).expect("events");
+    let cooldowns: Vec<_> = events
+        .iter()
+        .filter(|(kind, _, _)| kind == "cancel_cooldown")
+        .collect();
+    assert_eq!(cooldowns.len(), 2, "{events:?}");
+    assert_eq!(cooldowns[0].2.as_deref(), Some(secs.to_string().as_str()));
+    assert!(
+        !events.iter().any(|(kind, _, _)| kind == "cancel_failed"),
+        "{events:?}"
+    );
+    let order = journal.order(id).expect("read").expect("order");
+    assert_eq!(order.status.as_str(), "waiting");
+}
+
+#[test]
+fn gateotp_catalog_shows_operators_and_buy_checks_them() {
+    let sim = Sim::start(&[]);
+    let env = Env::new(&sim);
+    let offers = env.json(&[
+        "catalog",
+        "--account",
+        "gate",
+        "--service",
+        "whatsapp",
+        "--country",
+        "indonesia",
+    ]);
+    let first = &offers[0];
+    let ops: Vec<&str> = first["operators"]
+        .as_array()
+        .expect("operators")
+        .iter()
+        .filter_map(|o| o["id"].as_str())
+        .collect();
+    assert!(
+        ops.contains(&"telkomsel") && ops.contains(&"any"),
+        "{ops:?}"
+    );
+    let text = env.run(&[
+        "catalog",
+        "--account",
+        "gate",
+        "--service",
+        "whatsapp",
+        "--country",
+        "indonesia",
+    ]);
+    assert!(stdout(&text).contains("telkomsel"), "{}", stdout(&text));
+
+    let before = env.balance("gate");
+    let bad = env.run(&[
+        "buy",
+        "--account",
+        "gate",
+        "--service",
+        "whatsapp",
+        "--country",
+        "indonesia",
+        "--operator",
+        "nosuchtelco",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("operator 'nosuchtelco'") && err.contains("telkomsel"),
+        "{err}"
+    );
+    assert_eq!(env.balance("gate"), before, "nothing bought");
+
+    let o = env.json(&[
+        "buy",
+        "--account",
+        "gate",
+        "--service",
+        "whatsapp",
+        "--country",
+        "indonesia",
+        "--operator",
+        "Telkomsel",
+    ]);
+    assert_eq!(o["operator"].as_str(), Some("telkomsel"), "{o}");
 }

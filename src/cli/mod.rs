@@ -20,10 +20,15 @@ pub mod exit {
     pub const OK: u8 = 0;
     pub const ERROR: u8 = 1;
     pub const USAGE: u8 = 2;
-    /// `watch`: the order ended without an OTP (cancelled, expired, failed).
+    /// `watch`: the order ended without an OTP (cancelled, expired, failed);
+    /// a finished order is a success (0) even without an OTP or SN.
     pub const NO_OTP: u8 = 3;
     /// `watch`: --timeout passed first.
     pub const TIMEOUT: u8 = 4;
+    /// `cancel` / `resend` / `finish`: the provider allows it only after a
+    /// cooldown (OTPZap's 2-minute cancel, resend until the new OTP); the
+    /// message says how many seconds.
+    pub const COOLDOWN: u8 = 5;
 }
 
 #[derive(Debug, Parser)]

@@ -294,8 +294,34 @@ fn engine_err(e: EngineError) -> CliError {
     fail(e.to_string())
 }
 
-/// Chooses what to buy: the offer asked for, else the cheapest in stock.
-fn choose_offer<'a>(offers: &'a [Offer], wanted: Option<&str>) -> Result<&'a Offer, CliError> {
+/// The offer's operator matching `wanted` (id or name, any case). Offers
+/// with no operator list (the API does not say) accept any operator as is.
+fn offer_operator(o: &Offer, wanted: &str) -> Option<String> {
+    if o.operators.is_empty() {
+        return Some(wanted.to_string());
+    }
+    o.operators
+        .iter()
+        .find(|op| op.id.eq_ignore_ascii_case(wanted) || op.name.eq_ignore_ascii_case(wanted))
+        .map(|op| op.id.clone())
+}
+
+fn operator_list(o: &Offer) -> String {
+    o.operators
+        .iter()
+        .map(|op| op.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Chooses what to buy: the offer asked for, else the cheapest in stock
+/// (with `operator`, the cheapest that has it). Returns the offer and the
+/// operator id to send.
+fn choose_offer<'a>(
+    offers: &'a [Offer],
+    wanted: Option<&str>,
+    operator: Option<&str>,
+) -> Result<(&'a Offer, Option<String>), CliError> {
     match wanted {
         Some(id) => {
             let o = offers
@@ -305,13 +331,40 @@ fn choose_offer<'a>(offers: &'a [Offer], wanted: Option<&str>) -> Result<&'a Off
             if !o.in_stock() {
                 return Err(fail(format!("offer '{id}' is sold out")));
             }
-            Ok(o)
+            let op = match operator {
+                None => None,
+                Some(w) => Some(offer_operator(o, w).ok_or_else(|| {
+                    fail(format!(
+                        "offer '{id}' has no operator '{w}' (it has: {})",
+                        operator_list(o)
+                    ))
+                })?),
+            };
+            Ok((o, op))
         }
-        None => offers
-            .iter()
-            .filter(|o| o.in_stock())
-            .min_by_key(|o| (o.price, std::cmp::Reverse(o.stock.unwrap_or(0))))
-            .ok_or_else(|| fail("every offer here is sold out")),
+        None => {
+            let in_stock = offers.iter().filter(|o| o.in_stock());
+            let cheapest = |it: &mut dyn Iterator<Item = (&'a Offer, Option<String>)>| {
+                it.min_by_key(|(o, _)| (o.price, std::cmp::Reverse(o.stock.unwrap_or(0))))
+            };
+            match operator {
+                None => cheapest(&mut in_stock.map(|o| (o, None)))
+                    .ok_or_else(|| fail("every offer here is sold out")),
+                Some(w) => cheapest(
+                    &mut in_stock.filter_map(|o| offer_operator(o, w).map(|op| (o, Some(op)))),
+                )
+                .ok_or_else(|| {
+                    let known: std::collections::BTreeSet<&str> = offers
+                        .iter()
+                        .flat_map(|o| o.operators.iter().map(|op| op.id.as_str()))
+                        .collect();
+                    fail(format!(
+                        "no offer in stock here has operator '{w}' (operators: {})",
+                        known.into_iter().collect::<Vec<_>>().join(", ")
+                    ))
+                }),
+            }
+        }
     }
 }
 
@@ -373,7 +426,8 @@ async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
             .offers(&svc.id, country_id.as_deref())
             .await
             .map_err(provider_err)?;
-        let offer = choose_offer(&offers, args.offer.as_deref())?;
+        let (offer, operator) =
+            choose_offer(&offers, args.offer.as_deref(), args.operator.as_deref())?;
         check_max_price(args.max_price, offer.price.0 + acc.markup.0)?;
         BuyRequest {
             service_id: svc.id.clone(),
@@ -381,7 +435,7 @@ async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
             country_id,
             offer_id: offer.id.clone(),
             price: offer.price,
-            operator: args.operator.clone(),
+            operator,
             idempotency_key: key,
             customer_number: None,
         }
@@ -508,29 +562,45 @@ async fn watch(ctx: &Context, account: &str, id: &str, timeout: Option<Duration>
                 Err(e) => return Err(engine_err(e)),
             }
         }
-        if let Some(code) = order.latest_otp() {
-            let code = code.to_string();
-            print_order_result(ctx, &order, code);
-            return Ok(exit::OK);
-        }
-        if order.status.is_final() {
-            print_order_result(
-                ctx,
-                &order,
-                format!("order #{} ended {} without an OTP", order.id, order.status),
-            );
-            if !ctx.json {
-                eprintln!(
-                    "otpdeck: order #{} ended {} without an OTP",
-                    order.id, order.status
-                );
+        match verdict(&order, chrono::Utc::now(), timeout) {
+            None => {}
+            Some(Verdict::Code(code)) => {
+                print_order_result(ctx, &order, code);
+                return Ok(exit::OK);
             }
-            return Ok(exit::NO_OTP);
-        }
-        // Past the order's own expiry (plus grace for the provider to say
-        // so) with no word from the API: report it as ended.
-        if let Some(exp) = order.expires_at {
-            if timeout.is_none() && chrono::Utc::now() > exp + chrono::Duration::minutes(5) {
+            Some(Verdict::FinishedWithoutCode) => {
+                // A top-up (or an order closed by hand) that succeeded
+                // without an SN is still a success; stdout stays empty so a
+                // script never mistakes the sentence for a code.
+                if ctx.json {
+                    print_json(&OrderJson::from(&order));
+                }
+                eprintln!(
+                    "otpdeck: order #{} finished; the provider gave no {}",
+                    order.id,
+                    if order.provider == crate::domain::ProviderKind::GoTopUp {
+                        "SN"
+                    } else {
+                        "OTP"
+                    }
+                );
+                return Ok(exit::OK);
+            }
+            Some(Verdict::Ended) => {
+                print_order_result(
+                    ctx,
+                    &order,
+                    format!("order #{} ended {} without an OTP", order.id, order.status),
+                );
+                if !ctx.json {
+                    eprintln!(
+                        "otpdeck: order #{} ended {} without an OTP",
+                        order.id, order.status
+                    );
+                }
+                return Ok(exit::NO_OTP);
+            }
+            Some(Verdict::PastExpiry) => {
                 eprintln!(
                     "otpdeck: order #{} is 5 minutes past its expiry and still has no OTP",
                     order.id
@@ -541,6 +611,47 @@ async fn watch(ctx: &Context, account: &str, id: &str, timeout: Option<Duration>
         if !sleep_within(poll_interval(), started, timeout).await {
             return timed_out(ctx, &order);
         }
+    }
+}
+
+/// What `watch` does with an order as it now stands.
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    /// The latest OTP (GoTopUp: the SN): print it, exit 0.
+    Code(String),
+    /// Finished, but the provider gave no code or SN: still a success.
+    FinishedWithoutCode,
+    /// Cancelled, expired or failed without a code: exit 3.
+    Ended,
+    /// No --timeout, and the order is well past its own expiry with no word
+    /// from the provider: exit 3.
+    PastExpiry,
+}
+
+/// None: keep polling. Without --timeout, watch never gives up before the
+/// order's own expiry (plus 5 minutes for the provider to say so).
+fn verdict(
+    order: &Order,
+    now: chrono::DateTime<chrono::Utc>,
+    timeout: Option<Duration>,
+) -> Option<Verdict> {
+    if let Some(code) = order.latest_otp() {
+        return Some(Verdict::Code(code.to_string()));
+    }
+    if order.status == OrderStatus::Finished {
+        return Some(match order.sn.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(sn) => Verdict::Code(sn.to_string()),
+            None => Verdict::FinishedWithoutCode,
+        });
+    }
+    if order.status.is_final() {
+        return Some(Verdict::Ended);
+    }
+    match order.expires_at {
+        Some(exp) if timeout.is_none() && now > exp + chrono::Duration::minutes(5) => {
+            Some(Verdict::PastExpiry)
+        }
+        _ => None,
     }
 }
 
@@ -618,13 +729,31 @@ async fn order_action(ctx: &Context, account: &str, id: &str, act: Act) -> CliRe
             print_order_result(ctx, &o, text);
             Ok(exit::OK)
         }
+        // A cooldown is a state, not a failure: say when it ends, with its
+        // own exit code.
         Err(EngineError::Provider(ProviderError::RateLimited {
             retry_after: Some(d),
             ..
-        })) => Err(fail(format!(
-            "the provider does not allow that yet: try again in {} s",
-            d.as_secs().max(1)
-        ))),
+        })) => {
+            let secs = d.as_secs().max(1);
+            let message = match act {
+                Act::Cancel => format!("the provider allows cancelling in {secs} s"),
+                Act::Resend => format!("the provider allows another SMS in {secs} s"),
+                Act::Finish => format!("the provider allows finishing in {secs} s"),
+            };
+            if ctx.json {
+                print_json(&json!({
+                    "id": order.id,
+                    "action": name,
+                    "cooldown_seconds": secs,
+                    "message": message,
+                }));
+            }
+            Err(CliError {
+                message,
+                code: exit::COOLDOWN,
+            })
+        }
         Err(e) => Err(engine_err(e)),
     }
 }
@@ -653,4 +782,96 @@ fn list_orders(ctx: &Context, active: bool, account: Option<&str>) -> CliResult 
         }
     }
     Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ProviderKind;
+    use crate::money::Rupiah;
+    use chrono::{TimeZone, Utc};
+
+    fn order(status: OrderStatus) -> Order {
+        let t = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+        Order {
+            id: 7,
+            account: "topup".into(),
+            provider: ProviderKind::GoTopUp,
+            idempotency_key: "k".into(),
+            provider_order_id: Some("TXN1".into()),
+            service_id: "pulsa:telkomsel".into(),
+            service: "Pulsa Telkomsel 5.000".into(),
+            country: None,
+            offer_id: "TELKOMSEL5".into(),
+            operator: None,
+            number: Some("0812".into()),
+            customer_number: Some("0812".into()),
+            price: Rupiah(5550),
+            status,
+            created_at: t,
+            updated_at: t,
+            expires_at: Some(t + chrono::Duration::minutes(20)),
+            otps: Vec::new(),
+            sn: None,
+            refunded: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_finished_order_without_a_code_is_a_success() {
+        let now = Utc::now();
+        let o = order(OrderStatus::Finished);
+        assert_eq!(verdict(&o, now, None), Some(Verdict::FinishedWithoutCode));
+        let mut with_sn = o.clone();
+        with_sn.sn = Some("1234".into());
+        assert_eq!(
+            verdict(&with_sn, now, None),
+            Some(Verdict::Code("1234".into()))
+        );
+        let mut with_otp = order(OrderStatus::OtpReceived);
+        with_otp.otps = vec!["111".into(), "222".into()];
+        assert_eq!(
+            verdict(&with_otp, now, None),
+            Some(Verdict::Code("222".into()))
+        );
+        for s in [
+            OrderStatus::Cancelled,
+            OrderStatus::Expired,
+            OrderStatus::Failed,
+        ] {
+            assert_eq!(verdict(&order(s), now, None), Some(Verdict::Ended), "{s}");
+        }
+    }
+
+    #[test]
+    fn watch_never_gives_up_before_the_orders_expiry() {
+        let o = order(OrderStatus::Waiting);
+        let exp = o.expires_at.unwrap();
+        for before in [
+            o.created_at,
+            exp - chrono::Duration::seconds(1),
+            exp,
+            exp + chrono::Duration::minutes(4),
+        ] {
+            assert_eq!(verdict(&o, before, None), None, "{before}");
+        }
+        assert_eq!(
+            verdict(&o, exp + chrono::Duration::minutes(6), None),
+            Some(Verdict::PastExpiry)
+        );
+        // With --timeout, the timeout alone decides.
+        assert_eq!(
+            verdict(
+                &o,
+                exp + chrono::Duration::minutes(6),
+                Some(Duration::from_secs(3600))
+            ),
+            None
+        );
+        // No known expiry: keep waiting.
+        let mut open = o.clone();
+        open.expires_at = None;
+        assert_eq!(verdict(&open, exp + chrono::Duration::days(2), None), None);
+    }
 }

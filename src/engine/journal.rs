@@ -77,6 +77,9 @@ CREATE TABLE otps (
 CREATE INDEX otps_by_time ON otps (received_at);
 "#];
 
+/// The first event of a row written by `Journal::begin_replacement`.
+pub const REPLACE_SENT: &str = "replace_sent";
+
 /// A buy about to be sent.
 #[derive(Debug, Clone)]
 pub struct NewOrder {
@@ -206,6 +209,30 @@ impl Journal {
 
     /// Writes the order row before its buy request is sent.
     pub fn begin_order(&self, new: &NewOrder, now: DateTime<Utc>) -> Result<Order> {
+        self.insert_order(new, now, "buy_sent")
+    }
+
+    /// Writes the row of the new order an OTPZap replace will create, before
+    /// the replace is sent. Its key was never sent to the provider (replace
+    /// carries no Idempotency-Key), so the row is marked, in the same
+    /// transaction, as one that must never be replayed as a buy.
+    pub fn begin_replacement(&self, new: &NewOrder, now: DateTime<Utc>) -> Result<Order> {
+        self.insert_order(new, now, REPLACE_SENT)
+    }
+
+    /// Whether the order was journaled as the new half of a replace (see
+    /// `begin_replacement`): replaying its key as a buy would buy afresh.
+    pub fn is_replacement(&self, id: i64) -> Result<bool> {
+        let conn = self.conn();
+        let n: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM order_events WHERE order_id = ?1 AND kind = ?2",
+            params![id, REPLACE_SENT],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+
+    fn insert_order(&self, new: &NewOrder, now: DateTime<Utc>, event: &str) -> Result<Order> {
         let conn = self.conn();
         let tx = conn.unchecked_transaction()?;
         tx.execute(
@@ -227,7 +254,7 @@ impl Journal {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        insert_event(&tx, id, now, "buy_sent", OrderStatus::Buying, None)?;
+        insert_event(&tx, id, now, event, OrderStatus::Buying, None)?;
         tx.commit()?;
         drop(conn);
         self.order(id)?.ok_or(JournalError::NoSuchOrder(id))

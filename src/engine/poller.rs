@@ -65,6 +65,9 @@ impl PollTiming {
     }
 }
 
+/// Non-transient poll failures in a row after which a poller gives up.
+pub const HARD_FAILURE_LIMIT: u32 = 5;
+
 /// Polls `order` until it is final (or unknown to the provider for good).
 pub fn spawn(
     provider: SharedProvider,
@@ -77,6 +80,7 @@ pub fn spawn(
         let mut order = order;
         let mut backoff = timing.min;
         let mut wait = timing.next();
+        // Non-transient failures in a row; any other outcome ends the run.
         let mut hard_failures = 0u32;
         loop {
             tokio::time::sleep(wait).await;
@@ -94,7 +98,9 @@ pub fn spawn(
                 }
                 Err(EngineError::Provider(e)) => {
                     let retry_after = e.retry_after();
-                    if !e.is_transient() {
+                    if e.is_transient() {
+                        hard_failures = 0;
+                    } else {
                         hard_failures += 1;
                     }
                     emit(PollEvent::Failed {
@@ -102,9 +108,9 @@ pub fn spawn(
                         error: e.to_string(),
                         retry_after,
                     });
-                    // Not found or refused many times over: stop, the journal
-                    // keeps the order for the user to check.
-                    if hard_failures >= 5 {
+                    // Not found or refused five times in a row: stop, the
+                    // journal keeps the order for the user to check.
+                    if hard_failures >= HARD_FAILURE_LIMIT {
                         break;
                     }
                     backoff = (backoff * 2).min(timing.max_backoff);
@@ -127,4 +133,255 @@ pub fn spawn(
         }
         emit(PollEvent::Stopped { order_id: order.id });
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{BuyRequest, OrderStatus, ProviderKind};
+    use crate::providers::{self, Auth, HttpPolicy, ProviderSettings};
+    use crate::secret::Secret;
+    use crate::sim::faults::{Api, Fault, FaultRule};
+    use crate::sim::{self, SimHandle, SimOptions};
+    use std::sync::atomic::Ordering;
+    use std::time::Instant;
+    use tokio::sync::mpsc;
+
+    const STATUS_PATH: &str = "/api/v1/order/";
+
+    async fn sim_with(otp_delay: Duration, lifetime: Duration) -> SimHandle {
+        sim::start_local(SimOptions {
+            otp_delay,
+            order_lifetime: lifetime,
+            ..Default::default()
+        })
+        .await
+        .expect("sim")
+    }
+
+    /// A NexOTP account with one attempt per request, so every injected
+    /// fault reaches the poller.
+    fn nexotp(sim: &SimHandle, key: &str) -> SharedProvider {
+        let mut s = ProviderSettings::new(
+            ProviderKind::NexOtp,
+            sim.urls.nexotp.clone(),
+            Auth::ApiKey(Secret::new(key)),
+        );
+        s.http = HttpPolicy {
+            connect_timeout: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(2),
+            max_attempts: 1,
+            max_retry_wait: Duration::from_secs(5),
+            backoff: Duration::from_millis(10),
+        };
+        providers::build(&s).expect("adapter")
+    }
+
+    async fn placed(p: &SharedProvider, journal: &Journal, key: &str) -> Order {
+        let svc = p
+            .services()
+            .await
+            .expect("services")
+            .into_iter()
+            .find(|s| s.name == "WhatsApp")
+            .expect("WhatsApp");
+        let c = p
+            .countries(&svc.id)
+            .await
+            .expect("countries")
+            .into_iter()
+            .find(|c| c.name == "Indonesia")
+            .expect("Indonesia");
+        let o = p
+            .offers(&svc.id, Some(&c.id))
+            .await
+            .expect("offers")
+            .into_iter()
+            .filter(|o| o.in_stock())
+            .min_by_key(|o| o.price)
+            .expect("offer");
+        let req = BuyRequest {
+            service_id: svc.id,
+            service_name: svc.name,
+            country_id: Some(c.id),
+            offer_id: o.id,
+            price: o.price,
+            operator: None,
+            idempotency_key: key.into(),
+            customer_number: None,
+        };
+        orders::buy(p.as_ref(), journal, "nex", &req)
+            .await
+            .expect("buy")
+            .order
+    }
+
+    fn timing(min_ms: u64, max_backoff_ms: u64) -> PollTiming {
+        PollTiming {
+            min: Duration::from_millis(min_ms),
+            max: Duration::from_millis(min_ms),
+            max_backoff: Duration::from_millis(max_backoff_ms),
+        }
+    }
+
+    type Events = mpsc::UnboundedReceiver<(Instant, PollEvent)>;
+
+    fn start(
+        p: &SharedProvider,
+        journal: &Arc<Journal>,
+        order: Order,
+        t: PollTiming,
+    ) -> (Events, tokio::task::JoinHandle<()>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let task = spawn(p.clone(), journal.clone(), order, t, move |e| {
+            let _ = tx.send((Instant::now(), e));
+        });
+        (rx, task)
+    }
+
+    async fn next(rx: &mut Events) -> (Instant, PollEvent) {
+        tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("an event within 10 s")
+            .expect("poller alive")
+    }
+
+    #[tokio::test]
+    async fn backs_off_on_errors_recovers_on_its_own_and_stops_when_final() {
+        // The OTP comes at 300 ms; the order is final (success) at 2.5 s.
+        let sim = sim_with(Duration::from_millis(300), Duration::from_millis(2500)).await;
+        let p = nexotp(&sim, "sim-poll-1");
+        let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+        let order = placed(&p, &journal, "poll-k1").await;
+        // Every status request fails for a while.
+        sim.states.faults.push(FaultRule::random(
+            Some(Api::NexOtp),
+            Some(STATUS_PATH),
+            Fault::Status(503),
+            1.0,
+        ));
+        let (mut rx, _task) = start(&p, &journal, order.clone(), timing(20, 320));
+        let mut failures = Vec::new();
+        while failures.len() < 6 {
+            match next(&mut rx).await {
+                (at, PollEvent::Failed { .. }) => failures.push(at),
+                (_, e) => panic!("only failures while the API is down: {e:?}"),
+            }
+        }
+        let gaps: Vec<Duration> = failures.windows(2).map(|w| w[1] - w[0]).collect();
+        // The waits after each failure are 40, 80, 160, 320 ms, then stay
+        // at the 320 ms cap (a sleep never ends early; it may end late).
+        for (gap, wait) in gaps.iter().zip([40u64, 80, 160, 320, 320]) {
+            assert!(
+                *gap + Duration::from_millis(5) >= Duration::from_millis(wait),
+                "the wait doubles on each error: {gaps:?}"
+            );
+        }
+        assert!(
+            gaps[4] < Duration::from_millis(600),
+            "and stops doubling at the cap: {gaps:?}"
+        );
+        // The API comes back: the poller recovers with no help, gets the
+        // OTP, then stops on the final status.
+        sim.states.faults.clear();
+        let mut otp = false;
+        let mut last = None;
+        loop {
+            match next(&mut rx).await.1 {
+                PollEvent::Changed(c) => {
+                    otp |= !c.order.otps.is_empty();
+                    last = Some(c.order.status);
+                }
+                PollEvent::Failed { error, .. } => panic!("recovered: {error}"),
+                PollEvent::Stopped { order_id } => {
+                    assert_eq!(order_id, order.id);
+                    break;
+                }
+            }
+        }
+        assert!(otp, "the OTP arrived");
+        assert_eq!(last, Some(OrderStatus::Finished));
+        let o = journal.order(order.id).expect("order").expect("row");
+        assert_eq!(o.status, OrderStatus::Finished);
+        assert!(!o.otps.is_empty());
+        // Stopped for good: no more requests.
+        let sent = sim.states.requests[1].load(Ordering::Relaxed);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(sim.states.requests[1].load(Ordering::Relaxed), sent);
+        assert!(rx.recv().await.is_none(), "the task ended");
+    }
+
+    #[tokio::test]
+    async fn honours_retry_after() {
+        let sim = sim_with(Duration::from_millis(100), Duration::from_secs(60)).await;
+        let p = nexotp(&sim, "sim-poll-2");
+        let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+        let order = placed(&p, &journal, "poll-k2").await;
+        sim.states.faults.push(FaultRule::once(
+            Api::NexOtp,
+            STATUS_PATH,
+            Fault::RateLimit(1),
+        ));
+        let (mut rx, _task) = start(&p, &journal, order, timing(20, 100));
+        let (failed_at, e) = next(&mut rx).await;
+        let PollEvent::Failed { retry_after, .. } = e else {
+            panic!("the first poll is rate-limited: {e:?}");
+        };
+        assert_eq!(retry_after, Some(Duration::from_secs(1)));
+        let (at, e) = next(&mut rx).await;
+        assert!(matches!(e, PollEvent::Changed(_)), "{e:?}");
+        assert!(
+            at - failed_at >= Duration::from_millis(950),
+            "waited out Retry-After (1 s), not the 20 ms interval: {:?}",
+            at - failed_at
+        );
+    }
+
+    #[tokio::test]
+    async fn gives_up_only_after_five_hard_failures_in_a_row() {
+        let sim = sim_with(Duration::from_secs(30), Duration::from_secs(60)).await;
+        let p = nexotp(&sim, "sim-poll-3");
+        let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+        let faults = &sim.states.faults;
+        // Four "not found", a transient error, four more: never five in a
+        // row, so the poller keeps going and sees the order again.
+        let order = placed(&p, &journal, "poll-k3").await;
+        for fault in [404, 404, 404, 404, 503, 404, 404, 404, 404] {
+            faults.push(FaultRule::once(
+                Api::NexOtp,
+                STATUS_PATH,
+                Fault::Status(fault),
+            ));
+        }
+        let (mut rx, first) = start(&p, &journal, order, timing(10, 40));
+        for i in 0..9 {
+            let e = next(&mut rx).await.1;
+            assert!(matches!(e, PollEvent::Failed { .. }), "failure {i}: {e:?}");
+        }
+        let e = next(&mut rx).await.1;
+        assert!(matches!(e, PollEvent::Changed(_)), "kept polling: {e:?}");
+        first.abort();
+        let _ = first.await;
+
+        // Five in a row: it stops and asks no more.
+        let order = placed(&p, &journal, "poll-k4").await;
+        for _ in 0..HARD_FAILURE_LIMIT {
+            faults.push(FaultRule::once(
+                Api::NexOtp,
+                STATUS_PATH,
+                Fault::Status(404),
+            ));
+        }
+        let (mut rx, _task) = start(&p, &journal, order.clone(), timing(10, 40));
+        for i in 0..HARD_FAILURE_LIMIT {
+            let e = next(&mut rx).await.1;
+            assert!(matches!(e, PollEvent::Failed { .. }), "failure {i}: {e:?}");
+        }
+        let e = next(&mut rx).await.1;
+        assert!(
+            matches!(e, PollEvent::Stopped { order_id } if order_id == order.id),
+            "{e:?}"
+        );
+        assert!(rx.recv().await.is_none(), "the task ended");
+    }
 }

@@ -11,7 +11,9 @@
 //!   `order_lifetime`.
 //! * Offers are pricelist entries; their id is `<number_id>:<provider_id>`
 //!   so a buy can rebuild the body. Operators need the country's NAME
-//!   (`/api/otp/operators/indonesia/3837`), see `GateOtp::operators`.
+//!   (`/api/otp/operators/indonesia/3837`), see `GateOtp::operators`; each
+//!   offer carries its operators (one look-up per offer, all at once; a
+//!   failed look-up leaves the list empty and the buy sends "any").
 //!
 //! Buys are never retried (`Retry::Never`): GateOTP has no idempotency key,
 //! so a reply lost after sending becomes an Unknown order, never a second buy.
@@ -242,8 +244,13 @@ impl GateOtp {
                 Retry::Never,
             )
             .await?;
-        Ok(v.get("message").and_then(Value::as_str).map(str::to_string))
+        Ok(message_of(&v))
     }
+}
+
+/// The provider's own words in a reply (`message`), if any.
+fn message_of(v: &Value) -> Option<String> {
+    v.get("message").and_then(Value::as_str).map(str::to_string)
 }
 
 /// Keeps path segments to safe characters (ids come from the provider).
@@ -321,9 +328,18 @@ impl Provider for GateOtp {
         let Some(c) = countries.into_iter().find(|c| c.number_id == country_id) else {
             return Ok(Vec::new());
         };
+        // Operators are per country and provider: ask for every offer at
+        // once. A failed look-up leaves that offer's list empty (buyable
+        // with operator "any") rather than hiding the offer.
+        let lookups = c
+            .pricelist
+            .iter()
+            .map(|p| self.operators(&c.name, &p.provider_id));
+        let operators = futures::future::join_all(lookups).await;
         Ok(c.pricelist
             .into_iter()
-            .map(|p| Offer {
+            .zip(operators)
+            .map(|(p, ops)| Offer {
                 id: format!("{}:{}", c.number_id, p.provider_id),
                 service_id: service_id.to_string(),
                 country_id: Some(c.number_id.clone()),
@@ -334,15 +350,23 @@ impl Provider for GateOtp {
                 price: p.price,
                 stock: p.stock.map(|s| s.max(0) as u64),
                 success_rate: p.rate,
-                operators: Vec::new(),
+                operators: ops.unwrap_or_else(|e| {
+                    tracing::debug!(provider = %p.provider_id, error = %e, "GateOTP operators unavailable");
+                    Vec::new()
+                }),
                 available: true,
             })
             .collect())
     }
 
+    /// The order is charged `price_jual`: the price plus the markup.
+    fn charge_for(&self, req: &BuyRequest) -> Rupiah {
+        req.price + self.markup
+    }
+
     async fn buy(&self, req: &BuyRequest) -> Result<PlacedOrder, ProviderError> {
         let (number_id, provider_id) = split_offer(&req.offer_id)?;
-        let price_jual = req.price + self.markup;
+        let price_jual = self.charge_for(req);
         let body = json!({
             "number_id": number_id,
             "provider_id": provider_id,
@@ -465,16 +489,40 @@ mod tests {
         assert_eq!(s.otp_code.as_deref(), Some("949708"));
 
         let set = r#"{"success": true, "message": "Status berhasil diubah menjadi cancel"}"#;
-        assert!(payload(&reply(200, set)).is_ok());
+        assert_eq!(
+            message_of(&payload(&reply(200, set)).unwrap()).as_deref(),
+            Some("Status berhasil diubah menjadi cancel")
+        );
 
-        // Deposit bodies (used by a later issue) parse as JSON envelopes too.
-        for body in [
-            r#"{"success": true, "trxId": "WN0000000050", "qr_string": "00020101021126600015...", "qr_image": "https://qris.url/img.png", "total": 50200, "expired_at": 1775022865340}"#,
-            r#"{"success": true, "status": "success", "amount": 50000, "detail": {"created_at": "2026-04-02 12:34:25", "total": 50200, "fee": 200, "diterima": 50000, "brand_name": "DANA", "buyer_reff": "1js8mUeShBIw"}}"#,
-            r#"{"success": true, "message": "Deposit dibatalkan", "detail": {"created_at": "2026-04-02 12:34:25", "total": 50200, "fee": 200, "diterima": 50000, "brand_name": "QRIS", "buyer_reff": "-"}}"#,
-        ] {
-            assert!(payload(&reply(200, body)).is_ok());
-        }
+        // Deposit bodies (used by a later issue): no `data` envelope.
+        let rp = |v: &Value| lenient::rupiah(v).ok();
+        let created = payload(&reply(200, r#"{"success": true, "trxId": "WN0000000050", "qr_string": "00020101021126600015...", "qr_image": "https://qris.url/img.png", "total": 50200, "expired_at": 1775022865340}"#)).unwrap();
+        assert_eq!(created["trxId"], "WN0000000050");
+        assert_eq!(rp(&created["total"]), Some(Rupiah(50_200)));
+        assert_eq!(created["qr_string"], "00020101021126600015...");
+        assert_eq!(created["expired_at"].as_i64(), Some(1_775_022_865_340));
+
+        let paid = payload(&reply(200, r#"{"success": true, "status": "success", "amount": 50000, "detail": {"created_at": "2026-04-02 12:34:25", "total": 50200, "fee": 200, "diterima": 50000, "brand_name": "DANA", "buyer_reff": "1js8mUeShBIw"}}"#)).unwrap();
+        assert_eq!(paid["status"], "success");
+        assert_eq!(rp(&paid["amount"]), Some(Rupiah(50_000)));
+        let d = &paid["detail"];
+        assert_eq!(
+            (rp(&d["total"]), rp(&d["fee"]), rp(&d["diterima"])),
+            (
+                Some(Rupiah(50_200)),
+                Some(Rupiah(200)),
+                Some(Rupiah(50_000))
+            )
+        );
+        assert_eq!(d["brand_name"], "DANA");
+
+        let cancelled = payload(&reply(200, r#"{"success": true, "message": "Deposit dibatalkan", "detail": {"created_at": "2026-04-02 12:34:25", "total": 50200, "fee": 200, "diterima": 50000, "brand_name": "QRIS", "buyer_reff": "-"}}"#)).unwrap();
+        assert_eq!(
+            message_of(&cancelled).as_deref(),
+            Some("Deposit dibatalkan")
+        );
+        assert_eq!(rp(&cancelled["detail"]["total"]), Some(Rupiah(50_200)));
+        assert_eq!(cancelled["detail"]["brand_name"], "QRIS");
     }
 
     #[test]

@@ -12,12 +12,19 @@
 //!   failed → Failed (the provider refunds).
 //! * A buy whose `ref_id` was already used (409) is looked up in history: if
 //!   code and customer match, that transaction is the order (a replay never
-//!   charges twice); otherwise it stays a Conflict.
+//!   charges twice); otherwise it is no clear reply (see below).
 //! * Otomax accounts (`username` + `sign` in the query) have no history
 //!   endpoint; as Otomax H2H servers do, re-sending `/api/otomax/request`
 //!   with the same `ref_id` returns that transaction's current state instead
-//!   of buying again. Codes: "00" success (with `sn`), "68" pending, anything
-//!   else failed (with `message`).
+//!   of buying again. Codes: "00" success (with `sn`, the only code
+//!   api-docs/gotopup.txt documents) and "68" pending (the Otomax
+//!   convention). The docs document no failure code, so any other code is
+//!   no clear reply: a buy that gets one is kept Unknown (it may have gone
+//!   through), a status poll that gets one changes nothing and reports it.
+//! * A `ref_id` already taken (409) whose transaction the history does not
+//!   show (or shows for another product or customer) is no clear reply
+//!   either: this key may have been charged, so it is never read as "not
+//!   bought".
 //! * Catalog: services are price-list groups (subcategory or category +
 //!   operator, e.g. `pulsa:telkomsel`); offers are the group's products,
 //!   offer id = product code.
@@ -81,6 +88,8 @@ mod wire {
         pub sn: Option<String>,
         #[serde(default)]
         pub message: Option<String>,
+        #[serde(default, deserialize_with = "lenient::opt_string")]
+        pub timestamp: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -162,12 +171,26 @@ fn status_word(word: &str) -> Result<OrderStatus, ProviderError> {
     })
 }
 
+/// An Otomax code as a status; `Unknown` for every code the docs do not
+/// document (none is documented as a failure, so none means "not bought").
 fn otomax_status(code: &str) -> OrderStatus {
     match code.trim() {
         "00" => OrderStatus::Finished,
         "68" => OrderStatus::Waiting,
-        _ => OrderStatus::Failed,
+        _ => OrderStatus::Unknown,
     }
+}
+
+/// An Otomax reply whose code says nothing certain about the transaction.
+fn otomax_unclear(r: &wire::OtomaxReply) -> ProviderError {
+    ProviderError::Malformed(format!(
+        "undocumented Otomax code {}{}: the transaction's state is unknown",
+        r.status.trim(),
+        r.message
+            .as_deref()
+            .map(|m| format!(" ({m})"))
+            .unwrap_or_default()
+    ))
 }
 
 fn group_of(p: &wire::Product) -> (String, String) {
@@ -212,38 +235,57 @@ fn offer_of(p: &wire::Product, service_id: &str) -> Offer {
     }
 }
 
-fn update_of(t: &wire::Transaction) -> Result<OrderUpdate, ProviderError> {
+/// A history row (or a transaction reply) as a provider-neutral
+/// `Transaction`; an unknown status word is an error, not a guess.
+fn transaction_of(t: wire::Transaction) -> Result<Transaction, ProviderError> {
     let status = status_word(&t.status)?;
-    let sn = t.sn.clone().filter(|s| !s.trim().is_empty());
-    Ok(OrderUpdate {
-        status: Some(status),
-        otps: if status == OrderStatus::Finished {
-            sn.clone().into_iter().collect()
+    Ok(Transaction {
+        reference: t.ref_id,
+        provider_id: t.transaction_id,
+        product: t.code,
+        customer_number: t.customer_number,
+        price: t.price,
+        status,
+        sn: t.sn.filter(|s| !s.trim().is_empty()),
+        message: t.message,
+        at: t
+            .timestamp
+            .as_deref()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s.trim()).ok())
+            .map(|d| d.with_timezone(&chrono::Utc)),
+    })
+}
+
+fn update_of(t: &Transaction) -> OrderUpdate {
+    OrderUpdate {
+        status: Some(t.status),
+        otps: if t.status == OrderStatus::Finished {
+            t.sn.clone().into_iter().collect()
         } else {
             Vec::new()
         },
         number: t.customer_number.clone(),
-        sn,
+        sn: t.sn.clone(),
         message: t.message.clone(),
         ..Default::default()
-    })
+    }
 }
 
-fn placed_of(t: &wire::Transaction, req: &BuyRequest) -> Result<PlacedOrder, ProviderError> {
-    let u = update_of(t)?;
-    Ok(PlacedOrder {
-        provider_order_id: t.transaction_id.clone().unwrap_or_else(|| t.ref_id.clone()),
+fn placed_of(t: &Transaction, req: &BuyRequest) -> PlacedOrder {
+    let u = update_of(t);
+    PlacedOrder {
+        provider_order_id: t.provider_id.clone().unwrap_or_else(|| t.reference.clone()),
         number: t
             .customer_number
             .clone()
             .or_else(|| req.customer_number.clone())
             .unwrap_or_default(),
         price: t.price.unwrap_or(req.price),
-        status: u.status.unwrap_or(OrderStatus::Waiting),
+        status: t.status,
         expires_at: None,
         otps: u.otps,
         sn: u.sn,
-    })
+    }
 }
 
 impl GoTopUp {
@@ -318,7 +360,7 @@ impl GoTopUp {
         &self,
         key: &Secret,
         order: &OrderRef,
-    ) -> Result<Option<wire::Transaction>, ProviderError> {
+    ) -> Result<Option<Transaction>, ProviderError> {
         let start = order.created_at.map(|t| {
             (t - chrono::Duration::days(1))
                 .format("%Y-%m-%d")
@@ -339,7 +381,7 @@ impl GoTopUp {
                 .into_iter()
                 .find(|t| t.ref_id == order.idempotency_key)
             {
-                return Ok(Some(t));
+                return transaction_of(t).map(Some);
             }
             if page >= last {
                 break;
@@ -459,7 +501,7 @@ impl Provider for GoTopUp {
             Auth::ApiKey(key) => {
                 let body = json!({"code": req.offer_id, "customer_number": customer, "ref_id": req.idempotency_key});
                 match self.post("/api/buyer/transaction", body, key).await {
-                    Ok(v) => placed_of(&parse(v, "transaction")?, req),
+                    Ok(v) => Ok(placed_of(&transaction_of(parse(v, "transaction")?)?, req)),
                     Err(ProviderError::Conflict(msg)) => {
                         let r = OrderRef {
                             provider_order_id: req.idempotency_key.clone(),
@@ -478,16 +520,27 @@ impl Provider for GoTopUp {
                         })?;
                         match found {
                             Some(t)
-                                if t.code
+                                if t.product
                                     .as_deref()
                                     .is_none_or(|c| c.eq_ignore_ascii_case(&req.offer_id))
                                     && t.customer_number
                                         .as_deref()
                                         .is_none_or(|c| c == customer) =>
                             {
-                                placed_of(&t, req)
+                                Ok(placed_of(&t, req))
                             }
-                            _ => Err(ProviderError::Conflict(msg)),
+                            // Taken, but not visibly by this buy: still no
+                            // proof that this key was never charged.
+                            Some(t) => Err(ProviderError::Malformed(format!(
+                                "ref_id {} is already used ({msg}) and the history shows it for {} / {}, not this top-up: check the provider",
+                                req.idempotency_key,
+                                t.product.as_deref().unwrap_or("?"),
+                                t.customer_number.as_deref().unwrap_or("?"),
+                            ))),
+                            None => Err(ProviderError::Malformed(format!(
+                                "ref_id {} is already used ({msg}) but the history does not show it: the top-up may have gone through",
+                                req.idempotency_key
+                            ))),
                         }
                     }
                     Err(e) => Err(e),
@@ -498,13 +551,8 @@ impl Provider for GoTopUp {
                     .otomax_request(&req.offer_id, customer, &req.idempotency_key)
                     .await?;
                 let status = otomax_status(&r.status);
-                if status == OrderStatus::Failed {
-                    return Err(ProviderError::Rejected {
-                        status: 200,
-                        message: r
-                            .message
-                            .unwrap_or_else(|| format!("Otomax code {}", r.status)),
-                    });
+                if status == OrderStatus::Unknown {
+                    return Err(otomax_unclear(&r));
                 }
                 Ok(PlacedOrder {
                     provider_order_id: req.idempotency_key.clone(),
@@ -526,7 +574,7 @@ impl Provider for GoTopUp {
     async fn status(&self, order: &OrderRef) -> Result<OrderUpdate, ProviderError> {
         match &self.auth {
             Auth::ApiKey(key) => match self.find_in_history(key, order).await? {
-                Some(t) => update_of(&t),
+                Some(t) => Ok(update_of(&t)),
                 None => Err(ProviderError::NotFound(format!(
                     "no transaction with ref_id {} in the history",
                     order.idempotency_key
@@ -542,6 +590,9 @@ impl Provider for GoTopUp {
                     .otomax_request(code, customer, &order.idempotency_key)
                     .await?;
                 let status = otomax_status(&r.status);
+                if status == OrderStatus::Unknown {
+                    return Err(otomax_unclear(&r));
+                }
                 Ok(OrderUpdate {
                     status: Some(status),
                     otps: if status == OrderStatus::Finished {
@@ -575,6 +626,20 @@ mod tests {
         parse(payload(&reply(200, body)).unwrap(), "t").unwrap()
     }
 
+    fn tx(body: &str) -> Transaction {
+        transaction_of(ok(body)).unwrap()
+    }
+
+    fn rp(v: &Value) -> Option<Rupiah> {
+        lenient::rupiah(v).ok()
+    }
+
+    /// Some doc examples elide lists as `[...]`, which is not JSON; read
+    /// them as an empty list, as a reader would.
+    fn doc(body: &str) -> String {
+        body.replace("[...]", "[]")
+    }
+
     #[test]
     fn every_doc_example_parses() {
         let b: wire::Balance = ok(
@@ -593,10 +658,28 @@ mod tests {
             r#"{"status": "success", "code": "00", "message": "Deposit berhasil", "data": {"ref_id": "DEPO-001", "amount": 100000, "balance_before": 500000, "balance_after": 600000, "timestamp": "2025-01-15T10:30:00Z"}}"#,
         );
         assert_eq!(dep["amount"], 100000);
-        let t: wire::Transaction = ok(
+        let t = tx(
             r#"{"status": "success", "code": "00", "message": "Transaksi berhasil", "data": {"ref_id": "TXN-001", "transaction_id": "TXN123456", "code": "TELKOMSEL5", "customer_number": "081234567890", "product_name": "Pulsa Telkomsel 5.000", "price": 5500, "sn": "1234567890123456", "status": "success", "timestamp": "2025-01-15T10:30:00Z"}}"#,
         );
-        let u = update_of(&t).unwrap();
+        assert_eq!(
+            (
+                t.reference.as_str(),
+                t.provider_id.as_deref(),
+                t.product.as_deref(),
+                t.price
+            ),
+            (
+                "TXN-001",
+                Some("TXN123456"),
+                Some("TELKOMSEL5"),
+                Some(Rupiah(5500))
+            )
+        );
+        assert_eq!(
+            t.at.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2025-01-15T10:30:00+00:00")
+        );
+        let u = update_of(&t);
         assert_eq!(
             (u.status, u.sn.as_deref()),
             (Some(OrderStatus::Finished), Some("1234567890123456"))
@@ -606,15 +689,28 @@ mod tests {
             r#"{"status": "success", "code": "00", "data": {"customer_number": "12345678901", "customer_name": "John Doe", "bill_period": "2025-01", "total_bill": 150000, "admin_fee": 2500, "total_amount": 152500}}"#,
         );
         assert_eq!(inq["total_amount"], 152500);
-        let pay: wire::Transaction = ok(
+        let pay = tx(
             r#"{"status": "success", "code": "00", "data": {"ref_id": "PAY-001", "transaction_id": "TXN123456", "customer_number": "12345678901", "product_name": "PLN Pascabayar", "price": 152500, "status": "pending"}}"#,
         );
-        assert_eq!(update_of(&pay).unwrap().status, Some(OrderStatus::Waiting));
+        assert_eq!(
+            (pay.status, pay.price),
+            (OrderStatus::Waiting, Some(Rupiah(152_500)))
+        );
+        assert_eq!(update_of(&pay).status, Some(OrderStatus::Waiting));
         let h: wire::History = ok(
             r#"{"status": "success", "code": "00", "data": {"transactions": [{"ref_id": "TXN-001", "transaction_id": "TXN123456", "customer_number": "081234567890", "code": "TELKOMSEL5", "product_name": "Pulsa Telkomsel 5.000", "price": 5500, "status": "success", "sn": "1234567890123456", "timestamp": "2025-01-15T10:30:00Z"}], "pagination": {"page": 1, "limit": 20, "total": 45, "total_pages": 3}}}"#,
         );
-        assert_eq!(h.transactions.len(), 1);
         assert_eq!(h.pagination.and_then(|p| p.total_pages), Some(3));
+        let rows: Vec<Transaction> = h
+            .transactions
+            .into_iter()
+            .map(|t| transaction_of(t).unwrap())
+            .collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].status, rows[0].sn.as_deref()),
+            (OrderStatus::Finished, Some("1234567890123456"))
+        );
         let cfg: Value = ok(
             r#"{"status": "success", "code": "00", "data": {"api_key": "buyer_api_key_123", "webhook_url": "https://your-domain.com/webhook", "ip_whitelist": ["192.168.1.1"], "rate_limit": 100, "is_active": true}}"#,
         );
@@ -634,17 +730,288 @@ mod tests {
         let ob: wire::Balance =
             ok(r#"{"status": "00", "message": "Success", "balance": 1000000, "currency": "IDR"}"#);
         assert_eq!(ob.balance, Rupiah(1_000_000));
+
+        // The rest of the doc's bodies: buyer config update and reports, the
+        // seller API, the Otomax callback and the webhook payload.
+        // POST /api/buyer/api/config
+        let cfg: Value = ok(r#"{
+"status": "success",
+"code": "00",
+"message": "API config berhasil diupdate",
+"data": {
+"api_key": "buyer_api_key_123",
+"webhook_url": "https://your-domain.com/webhook",
+"ip_whitelist": ["192.168.1.1"],
+"rate_limit": 100
+}
+}"#);
+        assert_eq!(cfg["webhook_url"], "https://your-domain.com/webhook");
+        assert_eq!(cfg["ip_whitelist"][0], "192.168.1.1");
+        assert_eq!(cfg["rate_limit"], 100);
+
+        // POST /api/buyer/reports
+        let report: Value = ok(&doc(r#"{
+"status": "success",
+"code": "00",
+"data": {
+"type": "transaction",
+"period": {
+"start_date": "2025-01-01",
+"end_date": "2025-01-31"
+},
+"summary": {
+"total_transactions": 45,
+"success_transactions": 42,
+"failed_transactions": 3,
+"total_amount": 247500,
+"success_amount": 231000
+},
+"transactions": [...]
+}
+}"#));
+        assert_eq!(report["type"], "transaction");
+        assert_eq!(report["period"]["end_date"], "2025-01-31");
+        assert_eq!(
+            rp(&report["summary"]["success_amount"]),
+            Some(Rupiah(231_000))
+        );
+        assert_eq!(report["summary"]["failed_transactions"], 3);
+        let rows: Vec<wire::Transaction> = parse(report["transactions"].clone(), "rows").unwrap();
+        assert!(rows.is_empty());
+
+        // GET /api/seller/products
+        let products: Vec<wire::Product> = ok(r#"{
+"status": "success",
+"code": "00",
+"data": [
+{
+"code": "TELKOMSEL5",
+"name": "Pulsa Telkomsel 5.000",
+"category": "prabayar",
+"subcategory": "pulsa",
+"operator": "Telkomsel",
+"price": 5500,
+"status": "active"
+}
+]
+}"#);
+        let offer = offer_of(&products[0], "pulsa:telkomsel");
+        assert_eq!(
+            (offer.id.as_str(), offer.price, offer.available),
+            ("TELKOMSEL5", Rupiah(5500), true)
+        );
+
+        // POST /api/seller/products
+        let created: wire::Product = ok(r#"{
+"status": "success",
+"code": "00",
+"message": "Product created successfully",
+"data": {
+"code": "TELKOMSEL5",
+"name": "Pulsa Telkomsel 5.000",
+"category": "prabayar",
+"subcategory": "pulsa",
+"operator": "Telkomsel",
+"price": 5500,
+"status": "active"
+}
+}"#);
+        assert_eq!(group_of(&created).0, "pulsa:telkomsel");
+        assert_eq!(created.category.as_deref(), Some("prabayar"));
+
+        // PUT /api/seller/products/TELKOMSEL5: no category or operator.
+        let updated: wire::Product = ok(r#"{
+"status": "success",
+"code": "00",
+"message": "Product updated successfully",
+"data": {
+"code": "TELKOMSEL5",
+"name": "Pulsa Telkomsel 5.000",
+"price": 5500,
+"status": "active"
+}
+}"#);
+        assert_eq!(
+            (
+                updated.code.as_str(),
+                updated.price,
+                updated.operator.as_deref()
+            ),
+            ("TELKOMSEL5", Rupiah(5500), None)
+        );
+        assert_eq!(group_of(&updated).0, "produk:lainnya");
+
+        // POST /api/seller/settlement/request
+        let settle: Value = ok(r#"{
+"status": "success",
+"code": "00",
+"message": "Settlement request berhasil dibuat",
+"data": {
+"settlement_id": "SETT123456",
+"amount": 500000,
+"fee": 5000,
+"net_amount": 495000,
+"status": "pending",
+"estimated_completion": "2025-01-18T10:00:00Z"
+}
+}"#);
+        assert_eq!(settle["settlement_id"], "SETT123456");
+        assert_eq!(
+            (
+                rp(&settle["amount"]),
+                rp(&settle["fee"]),
+                rp(&settle["net_amount"])
+            ),
+            (
+                Some(Rupiah(500_000)),
+                Some(Rupiah(5_000)),
+                Some(Rupiah(495_000))
+            )
+        );
+        assert_eq!(settle["status"], "pending");
+
+        // POST /api/seller/transactions
+        let h: wire::History = ok(&doc(r#"{
+"status": "success",
+"code": "00",
+"data": {
+"transactions": [...],
+"pagination": {
+"page": 1,
+"limit": 20,
+"total": 45,
+"total_pages": 3
+}
+}
+}"#));
+        assert!(h.transactions.is_empty());
+        assert_eq!(h.pagination.and_then(|p| p.total_pages), Some(3));
+
+        // POST /api/seller/api/config
+        let cfg: Value = ok(r#"{
+"status": "success",
+"code": "00",
+"message": "API config berhasil diupdate",
+"data": {
+"api_key": "seller_api_key_123",
+"webhook_url": "https://your-domain.com/webhook",
+"ip_whitelist": [],
+"rate_limit": 100
+}
+}"#);
+        assert_eq!(cfg["webhook_url"], "https://your-domain.com/webhook");
+        assert_eq!(cfg["ip_whitelist"].as_array().map(Vec::len), Some(0));
+        assert_eq!(cfg["rate_limit"], 100);
+
+        // POST /api/seller/reports
+        let sales: Value = ok(r#"{
+"status": "success",
+"code": "00",
+"data": {
+"type": "sales",
+"period": {
+"start_date": "2025-01-01",
+"end_date": "2025-01-31"
+},
+"summary": {
+"total_transactions": 45,
+"success_transactions": 42,
+"failed_transactions": 3,
+"total_revenue": 231000,
+"success_revenue": 231000,
+"commission_rate": 0.05,
+"commission_amount": 11550,
+"net_revenue": 219450
+}
+}
+}"#);
+        assert_eq!(sales["type"], "sales");
+        let sum = &sales["summary"];
+        assert_eq!(sum["commission_rate"].as_f64(), Some(0.05));
+        assert_eq!(
+            (rp(&sum["commission_amount"]), rp(&sum["net_revenue"])),
+            (Some(Rupiah(11_550)), Some(Rupiah(219_450)))
+        );
+
+        // The Otomax callback GoTopUp POSTs to the seller (shown as
+        // `# `-commented lines in the doc): a bare transaction.
+        let callback: String = r#"# {
+#   "ref_id": "TXN-001",
+#   "code": "TELKOMSEL5",
+#   "customer_number": "081234567890",
+#   "status": "success",
+#   "sn": "1234567890123456",
+#   "message": "Transaksi berhasil"
+# }"#
+            .lines()
+            .map(|l| l.trim_start_matches('#'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let cb = tx(&callback);
+        assert_eq!(
+            (
+                cb.reference.as_str(),
+                cb.product.as_deref(),
+                cb.customer_number.as_deref()
+            ),
+            ("TXN-001", Some("TELKOMSEL5"), Some("081234567890"))
+        );
+        assert_eq!(
+            (cb.status, cb.sn.as_deref(), cb.message.as_deref()),
+            (
+                OrderStatus::Finished,
+                Some("1234567890123456"),
+                Some("Transaksi berhasil")
+            )
+        );
+
+        // The webhook payload: an event wrapping a transaction.
+        let hook: Value = serde_json::from_str(
+            r#"{
+"event": "transaction.success",
+"data": {
+"ref_id": "TXN-001",
+"transaction_id": "TXN123456",
+"code": "TELKOMSEL5",
+"customer_number": "081234567890",
+"status": "success",
+"sn": "1234567890123456",
+"price": 5500,
+"timestamp": "2025-01-15T10:30:00Z"
+},
+"timestamp": "2025-01-15T10:30:00Z"
+}"#,
+        )
+        .unwrap();
+        assert_eq!(hook["event"], "transaction.success");
+        let t = transaction_of(parse(hook["data"].clone(), "webhook").unwrap()).unwrap();
+        assert_eq!(
+            (t.provider_id.as_deref(), t.status, t.price, t.sn.as_deref()),
+            (
+                Some("TXN123456"),
+                OrderStatus::Finished,
+                Some(Rupiah(5500)),
+                Some("1234567890123456")
+            )
+        );
+        let u = update_of(&t);
+        assert_eq!(u.otps, vec!["1234567890123456"]);
     }
 
     #[test]
     fn drift_and_errors() {
         let t: wire::Transaction = ok(r#"{"ref_id": 77, "status": "PROCESSING", "price": "5500"}"#);
         assert_eq!((t.ref_id.as_str(), t.price), ("77", Some(Rupiah(5500))));
-        assert_eq!(update_of(&t).unwrap().status, Some(OrderStatus::Waiting));
+        assert_eq!(transaction_of(t).unwrap().status, OrderStatus::Waiting);
         assert!(
             matches!(status_word("refunding"), Err(ProviderError::Malformed(m)) if m.contains("refunding"))
         );
         assert!(parse::<wire::Transaction>(json!({"ref_id": "x"}), "t").is_err());
+        let odd: wire::Transaction = ok(r#"{"ref_id": "x", "status": "refunding"}"#);
+        assert!(matches!(
+            transaction_of(odd),
+            Err(ProviderError::Malformed(_))
+        ));
         let e = payload(&reply(
             200,
             r#"{"status": "error", "code": "14", "message": "Produk tidak aktif"}"#,

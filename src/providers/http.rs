@@ -268,6 +268,13 @@ impl Http {
                 }
             }
         }
+        // An earlier attempt may have been carried out: a later "could not
+        // connect" does not undo that.
+        if uncertain && !last_err.is_ambiguous() {
+            return Err(ProviderError::Network(format!(
+                "no clear reply: an earlier attempt may have gone through (last error: {last_err})"
+            )));
+        }
         Err(last_err)
     }
 }

@@ -129,6 +129,14 @@ pub trait Provider: Send + Sync {
         Ok(None)
     }
 
+    /// What buying `req` takes from the balance, as far as is known before
+    /// the reply: the journal records it before the request is sent, so an
+    /// order whose reply is lost shows the amount really at risk. Default:
+    /// the offer's price.
+    fn charge_for(&self, req: &BuyRequest) -> Rupiah {
+        req.price
+    }
+
     /// Places an order. Must never be retried by the adapter unless the API
     /// deduplicates on `req.idempotency_key`.
     async fn buy(&self, req: &BuyRequest) -> Result<PlacedOrder, ProviderError>;

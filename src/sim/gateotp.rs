@@ -381,6 +381,7 @@ async fn create(
     g.seq += 1;
     let seq = g.seq;
     let trx = format!("WN{:010}", 100 + seq);
+    g.books.record_charge(&key, &trx, None, Rupiah(price_jual));
     let now = Instant::now();
     let number = phone(country.prefix, seq);
     g.orders.insert(

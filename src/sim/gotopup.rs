@@ -341,11 +341,14 @@ fn place(
     }
     g.seq += 1;
     let seq = g.seq;
+    let id = format!("TXN{:06}", 123_000 + seq);
+    g.books
+        .record_charge(wallet, &id, Some(ref_id), Rupiah(p.price));
     g.txns.push(Txn {
         wallet: wallet.to_string(),
         seq,
         ref_id: ref_id.to_string(),
-        id: format!("TXN{:06}", 123_000 + seq),
+        id,
         code: p.code.clone(),
         name: p.name.clone(),
         customer: customer.to_string(),

@@ -369,6 +369,8 @@ async fn create(
     g.seq += 1;
     let seq = g.seq;
     let id = format!("ord_{:08X}", 0x5100_0000u64 + seq);
+    g.books
+        .record_charge(&key, &id, b.idempotency_key.as_deref(), Rupiah(price));
     let prefix = COUNTRIES
         .iter()
         .find(|c| c.0 == country)

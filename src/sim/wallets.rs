@@ -1,15 +1,28 @@
-//! Per-key wallets and the books every simulated API keeps: balances, how
-//! many orders each key was charged for, and the OTPs made visible, so
-//! tests can check the client's journal against them.
+//! Per-key wallets and the books every simulated API keeps: balances, each
+//! charge with the order it paid for, and the OTPs made visible, so tests
+//! can check the client's journal against them order by order.
 
 use super::SimOptions;
 use crate::money::Rupiah;
 use std::collections::HashMap;
 
+/// One charge the simulator took for an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimCharge {
+    /// The API key (or Otomax username) charged.
+    pub wallet: String,
+    /// The API's id of the order the charge paid for.
+    pub order_id: String,
+    /// The idempotency key / ref_id the buy carried, if any.
+    pub client_key: Option<String>,
+    pub amount: Rupiah,
+}
+
 #[derive(Debug, Default)]
 pub struct Books {
     balances: HashMap<String, Rupiah>,
     charged: HashMap<String, usize>,
+    ledger: Vec<SimCharge>,
     delivered: Vec<(String, String)>,
 }
 
@@ -34,6 +47,31 @@ impl Books {
         self.balances.insert(key.to_string(), b - amount);
         *self.charged.entry(key.to_string()).or_default() += 1;
         true
+    }
+
+    /// Notes which order a charge taken with `charge` paid for.
+    pub fn record_charge(
+        &mut self,
+        wallet: &str,
+        order_id: &str,
+        client_key: Option<&str>,
+        amount: Rupiah,
+    ) {
+        self.ledger.push(SimCharge {
+            wallet: wallet.to_string(),
+            order_id: order_id.to_string(),
+            client_key: client_key.map(str::to_string),
+            amount,
+        });
+    }
+
+    /// Every charge taken from `wallet`, oldest first.
+    pub fn charges(&self, wallet: &str) -> Vec<SimCharge> {
+        self.ledger
+            .iter()
+            .filter(|c| c.wallet == wallet)
+            .cloned()
+            .collect()
     }
 
     pub fn refund(&mut self, key: &str, amount: Rupiah, opts: &SimOptions) {
@@ -78,6 +116,11 @@ pub trait SimBooks {
     /// How many orders `key` was charged for.
     fn orders_charged(&self, key: &str) -> usize {
         self.with_books(|b| b.charged(key))
+    }
+
+    /// Every charge taken from `key`, with the order it paid for.
+    fn charges(&self, key: &str) -> Vec<SimCharge> {
+        self.with_books(|b| b.charges(key))
     }
 
     /// (order id, code) of every OTP (or SN) a reply has carried so far.

@@ -19,6 +19,7 @@ mod catalog;
 
 pub use catalog::NEVER_OTP_PRODUCT;
 
+use super::wallets::SimCharge;
 use super::{bearer, key_is_valid, otp_code, SimOptions};
 use crate::money::Rupiah;
 use axum::body::Bytes;
@@ -47,6 +48,8 @@ struct Inner {
     /// (API key, Idempotency-Key) → (request body, order id).
     idempotency: HashMap<(String, String), (String, u64)>,
     delivered: Vec<(String, String)>,
+    /// Every charge, with the order it paid for.
+    ledger: Vec<SimCharge>,
 }
 
 struct Wallet {
@@ -325,6 +328,16 @@ impl SimState {
     /// How many orders a key was charged for (replacements included).
     pub fn orders_charged(&self, key: &str) -> usize {
         self.lock().wallets.get(key).map_or(0, |w| w.charged)
+    }
+
+    /// Every charge taken from `key` (replacements included), oldest first.
+    pub fn charges(&self, key: &str) -> Vec<SimCharge> {
+        self.lock()
+            .ledger
+            .iter()
+            .filter(|c| c.wallet == key)
+            .cloned()
+            .collect()
     }
 
     /// Every OTP made visible so far: (order id, code).
@@ -700,7 +713,7 @@ impl SimState {
             Ok(w) => w,
             Err(resp) => return resp,
         };
-        let view = match self.place(inner, key, wanted) {
+        let view = match self.place(inner, key, idem.as_deref(), wanted) {
             Ok(v) => v,
             Err(resp) => return resp,
         };
@@ -715,7 +728,13 @@ impl SimState {
     }
 
     /// Charges the wallet and opens an order; returns its view.
-    fn place(&self, inner: &mut Inner, key: &str, wanted: Wanted) -> Result<Value, Resp> {
+    fn place(
+        &self,
+        inner: &mut Inner,
+        key: &str,
+        client_key: Option<&str>,
+        wanted: Wanted,
+    ) -> Result<Value, Resp> {
         let Wanted {
             kind,
             price,
@@ -738,6 +757,12 @@ impl SimState {
         w.balance -= price;
         w.charged += 1;
         let id = 65 + inner.orders.len() as u64;
+        inner.ledger.push(SimCharge {
+            wallet: key.to_string(),
+            order_id: id.to_string(),
+            client_key: client_key.map(str::to_string),
+            amount: price,
+        });
         let never = match kind {
             Kind::S1 { product } => self.catalog.product(product).is_some_and(|p| p.never_otp),
             _ => false,
@@ -823,7 +848,8 @@ impl SimState {
             operator: None,
             number_prefix,
         };
-        match self.place(inner, key, wanted) {
+        // A replace carries no Idempotency-Key.
+        match self.place(inner, key, None, wanted) {
             Ok(mut view) => {
                 if let Value::Object(m) = &mut view {
                     m.insert("replaced_order_id".into(), json!(id));
