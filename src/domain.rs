@@ -78,6 +78,8 @@ pub struct Capabilities {
     pub topup: bool,
     /// Buys can be replayed safely with the same idempotency key / ref_id.
     pub idempotent_buy: bool,
+    /// Seconds after a buy before the API lets it be cancelled (OTPZap: 120).
+    pub cancel_after_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +133,9 @@ pub struct BuyRequest {
     pub service_id: String,
     pub service_name: String,
     pub country_id: Option<String>,
+    /// The country's name as the catalog showed it (for people; the id is
+    /// what the API gets).
+    pub country_name: Option<String>,
     pub offer_id: String,
     /// The price the user saw; GateOTP sends it (plus markup) as price_jual.
     pub price: Rupiah,
@@ -336,7 +341,10 @@ pub struct Order {
     pub provider_order_id: Option<String>,
     pub service_id: String,
     pub service: String,
+    /// The country's id as the API knows it.
     pub country: Option<String>,
+    /// Its name, where the buy knew it.
+    pub country_name: Option<String>,
     pub offer_id: String,
     pub operator: Option<String>,
     pub number: Option<String>,

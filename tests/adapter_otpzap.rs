@@ -43,6 +43,7 @@ fn request(offer: &Offer, idem: &str) -> BuyRequest {
         service_id: offer.service_id.clone(),
         service_name: "WhatsApp".into(),
         country_id: offer.country_id.clone(),
+        country_name: None,
         offer_id: offer.id.clone(),
         price: offer.price,
         operator: None,

@@ -277,13 +277,10 @@ fn copy_keys_copy_the_otp_and_the_number() {
 #[test]
 fn cancel_asks_then_cancels_and_respects_cooldowns() {
     let mut a = app();
-    a.update(Action::OrderChanged(order(
-        4,
-        "zap",
-        ProviderKind::OtpZap,
-        OrderStatus::Waiting,
-        &[],
-    )));
+    // Bought three minutes ago: OTPZap's own two-minute wait is over.
+    let mut o = order(4, "zap", ProviderKind::OtpZap, OrderStatus::Waiting, &[]);
+    o.created_at = t0() - chrono::Duration::minutes(3);
+    a.update(Action::OrderChanged(o));
     a.focus = Pane::Orders;
     assert!(keys(&mut a, "x").is_empty());
     assert!(matches!(
@@ -1088,4 +1085,28 @@ proptest! {
             draw_at(&a, size.0, size.1);
         }
     }
+}
+
+#[test]
+fn otpzap_cancel_waits_out_its_two_minutes_before_asking() {
+    let mut a = app();
+    a.update(Action::OrderChanged(order(
+        1,
+        "zap",
+        ProviderKind::OtpZap,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    keys(&mut a, "<Tab>");
+    a.update(Action::Tick(t0() + chrono::Duration::seconds(30)));
+    assert!(keys(&mut a, "x").is_empty());
+    assert!(a.popup.is_none(), "no confirmation inside the cooldown");
+    let (text, _) = a.status.clone().expect("status");
+    assert!(text.contains("allows cancelling in 90s"), "{text}");
+    a.update(Action::Tick(t0() + chrono::Duration::seconds(121)));
+    keys(&mut a, "x");
+    assert!(matches!(
+        a.popup,
+        Some(Popup::ConfirmCancel { order_id: 1 })
+    ));
 }

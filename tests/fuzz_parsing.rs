@@ -211,6 +211,7 @@ async fn exercise(p: &SharedProvider) {
         service_id: "s1:1".into(),
         service_name: "WhatsApp".into(),
         country_id: Some("7".into()),
+        country_name: None,
         offer_id: "s1:101".into(),
         price: Rupiah(3500),
         operator: None,

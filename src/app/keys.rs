@@ -77,7 +77,10 @@ fn on_popup_key(app: &mut App, popup: Popup, k: KeyEvent) -> Vec<Effect> {
                     account: account.clone(),
                     idempotency_key: request.idempotency_key.clone(),
                     service: request.service_name.clone(),
-                    country: request.country_id.clone(),
+                    country: request
+                        .country_name
+                        .clone()
+                        .or_else(|| request.country_id.clone()),
                     price: request.price,
                     since: app.now,
                 });
@@ -783,8 +786,8 @@ fn order_command(app: &mut App, cmd: Cmd) -> Vec<Effect> {
     }
     match cmd {
         Cmd::Cancel => {
-            if let Some(until) = app.cooldown_until.get(&id).filter(|t| **t > app.now) {
-                let left = (*until - app.now).num_seconds().max(1);
+            if let Some(until) = app.cancel_allowed_at(id).filter(|t| *t > app.now) {
+                let left = (until - app.now).num_seconds().max(1);
                 app.set_status(
                     format!("#{id}: the provider allows cancelling in {left}s"),
                     Level::Warn,

@@ -368,6 +368,19 @@ impl App {
             })
     }
 
+    /// When the provider lets order `id` be cancelled: after a cooldown it
+    /// announced (429 + Retry-After), or after the API's fixed wait from the
+    /// buy (OTPZap's two minutes). None: no wait known.
+    pub fn cancel_allowed_at(&self, id: i64) -> Option<DateTime<Utc>> {
+        let announced = self.cooldown_until.get(&id).copied();
+        let fixed = self.orders.get(&id).and_then(|o| {
+            let secs = self.account_of(&o.account)?.info.caps.cancel_after_secs?;
+            o.created_at
+                .checked_add_signed(chrono::Duration::seconds(secs.min(86_400) as i64))
+        });
+        announced.max(fixed)
+    }
+
     pub fn sel(&self, pane: Pane) -> usize {
         self.selected.get(&pane).copied().unwrap_or(0)
     }
@@ -736,11 +749,7 @@ impl App {
                     .is_some_and(|a| a.info.caps.cancel)
             })
             .filter(|o| !self.auto_cancelled.contains(&o.id))
-            .filter(|o| {
-                self.cooldown_until
-                    .get(&o.id)
-                    .is_none_or(|t| *t <= self.now)
-            })
+            .filter(|o| self.cancel_allowed_at(o.id).is_none_or(|t| t <= self.now))
             .map(|o| o.id)
             .collect();
         for id in candidates {
@@ -800,6 +809,7 @@ impl App {
                 service_id: service.id.clone(),
                 service_name: service.name.clone(),
                 country_id: country.map(|c| c.id.clone()),
+                country_name: country.map(|c| c.name.clone()),
                 offer_id: offer.id.clone(),
                 price: offer.price,
                 operator: None,

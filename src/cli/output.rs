@@ -15,6 +15,7 @@ pub struct OrderJson<'a> {
     pub service: &'a str,
     pub service_id: &'a str,
     pub country: Option<&'a str>,
+    pub country_name: Option<&'a str>,
     pub offer_id: &'a str,
     pub operator: Option<&'a str>,
     pub number: Option<&'a str>,
@@ -44,6 +45,7 @@ impl<'a> From<&'a Order> for OrderJson<'a> {
             service: &o.service,
             service_id: &o.service_id,
             country: o.country.as_deref(),
+            country_name: o.country_name.as_deref(),
             offer_id: &o.offer_id,
             operator: o.operator.as_deref(),
             number: o.number.as_deref(),
@@ -72,7 +74,11 @@ pub fn print_json<T: Serialize>(value: &T) {
 /// One line per order for people.
 pub fn order_line(o: &Order) -> String {
     let number = o.number.as_deref().unwrap_or("-");
-    let country = o.country.as_deref().unwrap_or("-");
+    let country = o
+        .country_name
+        .as_deref()
+        .or(o.country.as_deref())
+        .unwrap_or("-");
     let otps = if o.otps.is_empty() {
         String::new()
     } else {

@@ -398,6 +398,7 @@ async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
             service_id: svc.id,
             service_name: offer.label.clone(),
             country_id: None,
+            country_name: None,
             offer_id: offer.id.clone(),
             price: offer.price,
             operator: None,
@@ -410,7 +411,7 @@ async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
         };
         let services = p.services().await.map_err(provider_err)?;
         let svc = lookup::service(&services, wanted)?.clone();
-        let country_id = if caps.countries {
+        let country = if caps.countries {
             let Some(cw) = &args.country else {
                 return Err(fail(format!(
                     "{} is sold per country: give --country",
@@ -418,10 +419,11 @@ async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
                 )));
             };
             let countries = p.countries(&svc.id).await.map_err(provider_err)?;
-            Some(lookup::country(&countries, cw)?.id.clone())
+            Some(lookup::country(&countries, cw)?.clone())
         } else {
             None
         };
+        let country_id = country.as_ref().map(|c| c.id.clone());
         let offers = p
             .offers(&svc.id, country_id.as_deref())
             .await
@@ -433,6 +435,7 @@ async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
             service_id: svc.id.clone(),
             service_name: svc.name.clone(),
             country_id,
+            country_name: country.map(|c| c.name),
             offer_id: offer.id.clone(),
             price: offer.price,
             operator,
@@ -802,6 +805,7 @@ mod tests {
             service_id: "pulsa:telkomsel".into(),
             service: "Pulsa Telkomsel 5.000".into(),
             country: None,
+            country_name: None,
             offer_id: "TELKOMSEL5".into(),
             operator: None,
             number: Some("0812".into()),

@@ -31,7 +31,8 @@ pub enum JournalError {
 pub type Result<T> = std::result::Result<T, JournalError>;
 
 /// Schema migrations, applied in order; `user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE orders (
     id                INTEGER PRIMARY KEY,
     account           TEXT NOT NULL,
@@ -75,7 +76,10 @@ CREATE TABLE otps (
     UNIQUE (order_id, seq)
 );
 CREATE INDEX otps_by_time ON otps (received_at);
-"#];
+"#,
+    // The country's name beside its id: GateOTP's ids are opaque numbers.
+    "ALTER TABLE orders ADD COLUMN country_name TEXT;",
+];
 
 /// The first event of a row written by `Journal::begin_replacement`.
 pub const REPLACE_SENT: &str = "replace_sent";
@@ -89,6 +93,7 @@ pub struct NewOrder {
     pub service_id: String,
     pub service: String,
     pub country: Option<String>,
+    pub country_name: Option<String>,
     pub offer_id: String,
     pub operator: Option<String>,
     pub customer_number: Option<String>,
@@ -126,7 +131,7 @@ fn from_ms(v: i64) -> DateTime<Utc> {
 const ORDER_COLUMNS: &str =
     "id, account, provider, idempotency_key, provider_order_id, service_id, \
      service, country, offer_id, operator, number, customer_number, price, status, created_at, \
-     updated_at, expires_at, sn, refunded, note";
+     updated_at, expires_at, sn, refunded, note, country_name";
 
 fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
     let provider: String = row.get(2)?;
@@ -153,6 +158,7 @@ fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
         sn: row.get(17)?,
         refunded: row.get::<_, Option<i64>>(18)?.map(Rupiah),
         note: row.get(19)?,
+        country_name: row.get(20)?,
     })
 }
 
@@ -237,8 +243,9 @@ impl Journal {
         let tx = conn.unchecked_transaction()?;
         tx.execute(
             "INSERT INTO orders (account, provider, idempotency_key, service_id, service, country, \
-             offer_id, operator, customer_number, number, price, status, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, 'buying', ?11, ?11)",
+             offer_id, operator, customer_number, number, price, status, created_at, updated_at, \
+             country_name) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, 'buying', ?11, ?11, ?12)",
             params![
                 new.account,
                 new.provider.as_str(),
@@ -250,7 +257,8 @@ impl Journal {
                 new.operator,
                 new.customer_number,
                 new.price.0,
-                ms(now)
+                ms(now),
+                new.country_name
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -622,6 +630,42 @@ fn append_otps(
 mod tests {
     use super::*;
 
+    /// A journal written by the first schema opens, migrates, and keeps
+    /// its orders (country_name is new and empty for them).
+    #[test]
+    fn an_old_journal_migrates_and_keeps_its_orders() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("old.sqlite3");
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(MIGRATIONS[0]).expect("v1 schema");
+            conn.pragma_update(None, "user_version", 1)
+                .expect("version");
+            conn.execute(
+                "INSERT INTO orders (account, provider, idempotency_key, service_id, service, \
+                 country, offer_id, price, status, created_at, updated_at) \
+                 VALUES ('acc', 'nexotp', 'k1', 'wa', 'WhatsApp', 'id', 'any', 6500, 'waiting', 1, 1)",
+                [],
+            )
+            .expect("old row");
+        }
+        let j = Journal::open(&path).expect("migrates");
+        let o = j
+            .find_by_key("acc", "k1")
+            .expect("query")
+            .expect("row kept");
+        assert_eq!(o.price, Rupiah(6500));
+        assert_eq!(o.country.as_deref(), Some("id"));
+        assert_eq!(o.country_name, None);
+        let mut n = new_order("k2");
+        n.country_name = Some("Indonesia".into());
+        let o2 = j.begin_order(&n, Utc::now()).expect("new row");
+        assert_eq!(o2.country_name.as_deref(), Some("Indonesia"));
+        drop(j);
+        let again = Journal::open(&path).expect("reopens at the same version");
+        assert!(again.find_by_key("acc", "k2").expect("query").is_some());
+    }
+
     fn new_order(key: &str) -> NewOrder {
         NewOrder {
             account: "acc".into(),
@@ -630,6 +674,7 @@ mod tests {
             service_id: "whatsapp".into(),
             service: "WhatsApp".into(),
             country: Some("id".into()),
+            country_name: None,
             offer_id: "any".into(),
             operator: None,
             customer_number: None,

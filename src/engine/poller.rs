@@ -204,6 +204,7 @@ mod tests {
             service_id: svc.id,
             service_name: svc.name,
             country_id: Some(c.id),
+            country_name: None,
             offer_id: o.id,
             price: o.price,
             operator: None,

@@ -276,6 +276,7 @@ impl Provider for GateOtp {
             replace: false,
             topup: false,
             idempotent_buy: false,
+            cancel_after_secs: None,
         }
     }
 

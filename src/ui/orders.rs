@@ -188,7 +188,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             id.as_str(),
             &o.account,
             &o.service,
-            o.country.as_deref().unwrap_or("-"),
+            o.country_name
+                .as_deref()
+                .or(o.country.as_deref())
+                .unwrap_or("-"),
             &number,
             &price,
             &status,

@@ -38,6 +38,7 @@ pub fn caps(kind: ProviderKind) -> Capabilities {
             resend: true,
             replace: true,
             idempotent_buy: true,
+            cancel_after_secs: Some(120),
             ..Default::default()
         },
         ProviderKind::GoTopUp => Capabilities {
@@ -222,6 +223,7 @@ pub fn order(
         service_id: "14".into(),
         service: "WhatsApp".into(),
         country: Some("id".into()),
+        country_name: Some("Indonesia".into()),
         offer_id: "any".into(),
         operator: None,
         number: Some("+6281234567890".into()),

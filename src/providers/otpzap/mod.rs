@@ -402,6 +402,8 @@ impl Provider for OtpZap {
             replace: true,
             topup: false,
             idempotent_buy: true,
+            // "A 2-minute cooldown applies to all orders" (cancel).
+            cancel_after_secs: Some(120),
         }
     }
 
