@@ -1,6 +1,6 @@
 //! Balance pane: each account's figure, its age, errors, and the total.
 
-use super::{fit, pane_block, spinner, theme::Theme};
+use super::{fit, fit_middle, pane_block, spinner, theme::Theme};
 use crate::app::commands::Pane;
 use crate::app::App;
 use ratatui::layout::Rect;
@@ -122,24 +122,6 @@ impl Columns {
         let name = if kind { left - 8 } else { left }.min(longest_name.max(3));
         Columns { name, kind, figure }
     }
-}
-
-/// Cuts the middle out of a long name, so `gateotp-main` and `gateotp-alt`
-/// stay apart (`gat…main`, `gat…-alt`).
-fn fit_middle(s: &str, w: usize) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() <= w {
-        return s.to_string();
-    }
-    if w < 5 {
-        return fit(s, w);
-    }
-    let tail = (w - 1) / 2;
-    let head = w - 1 - tail;
-    let mut out: String = chars[..head].iter().collect();
-    out.push('…');
-    out.extend(&chars[chars.len() - tail..]);
-    out
 }
 
 #[cfg(test)]

@@ -115,6 +115,24 @@ pub fn fit(s: &str, w: usize) -> String {
     }
 }
 
+/// Cuts the middle out of a long name, so `gateotp-main` and `gateotp-alt`
+/// stay apart (`gat…main`, `gat…-alt`).
+pub fn fit_middle(s: &str, w: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= w {
+        return s.to_string();
+    }
+    if w < 5 {
+        return fit(s, w);
+    }
+    let tail = (w - 1) / 2;
+    let head = w - 1 - tail;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
 pub fn styled(s: String, st: Style) -> Span<'static> {
     Span::styled(s, st)
 }

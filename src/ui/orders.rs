@@ -36,7 +36,8 @@ fn status_text(o: &Order) -> String {
 /// Which optional columns fit: the OTP always gets room first.
 struct Cols {
     account: bool,
-    country: bool,
+    /// Width of the country column (0: not shown).
+    country: usize,
     price: bool,
     status: bool,
 }
@@ -68,8 +69,13 @@ fn columns(w: usize, all_accounts: bool) -> Cols {
     };
     let status = take(11);
     let price = take(10);
-    let country = take(7);
-    let account = all_accounts && take(11);
+    // The country takes what is left, up to a name like "Indonesia".
+    let country = match left {
+        n if n >= 6 => (n - 1).min(10),
+        _ => 0,
+    };
+    left -= if country > 0 { country + 1 } else { 0 };
+    let account = all_accounts && left >= 11;
     Cols {
         account,
         country,
@@ -88,8 +94,9 @@ fn row_text(
         head.push_str(&format!("{:<10} ", fit(account, 10)));
     }
     head.push_str(&format!("{:<9} ", fit(service, 9)));
-    if c.country {
-        head.push_str(&format!("{:<6} ", fit(country, 6)));
+    if c.country > 0 {
+        let w = c.country;
+        head.push_str(&format!("{:<w$} ", fit(country, w)));
     }
     head.push_str(&format!("{:<15} ", fit(number, 15)));
     if c.price {

@@ -1,7 +1,7 @@
 //! OTP log pane: every code that arrived, newest first (from the journal at
 //! start, so it survives restarts).
 
-use super::{fit, pane_block, theme::Theme};
+use super::{fit, fit_middle, pane_block, theme::Theme};
 use crate::app::commands::Pane;
 use crate::app::App;
 use ratatui::layout::Rect;
@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let rest = format!(
             "{:<10} {:<10} {}",
             fit(&o.service, 10),
-            fit(&o.account, 10),
+            fit_middle(&o.account, 10),
             o.number
         );
         let mut line = Line::from(vec![
