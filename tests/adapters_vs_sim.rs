@@ -531,3 +531,127 @@ async fn gotopup_error_paths() {
     )
     .await;
 }
+
+/// Every injected fault kind, on every API, on reads, buys and polls: a
+/// typed error (never a panic), and "no clear reply" wherever a buy may
+/// have gone through.
+#[tokio::test]
+async fn every_fault_kind_is_a_typed_error_for_every_api() {
+    let sim = sim_with(fast()).await;
+    let table = [
+        (
+            ProviderKind::GateOtp,
+            Api::GateOtp,
+            "/api/user/profile",
+            "/api/otp/order",
+            "/api/otp/status",
+        ),
+        (
+            ProviderKind::NexOtp,
+            Api::NexOtp,
+            "/api/v1/balance",
+            "/api/v1/order",
+            "/api/v1/order/",
+        ),
+        (
+            ProviderKind::OtpZap,
+            Api::OtpZap,
+            "/balance",
+            "/order/create",
+            "/order/check",
+        ),
+        (
+            ProviderKind::GoTopUp,
+            Api::GoTopUp,
+            "/api/buyer/balance",
+            "/api/buyer/transaction",
+            "/api/buyer/transactions",
+        ),
+    ];
+    for (kind, api, read_path, buy_path, status_path) in table {
+        let key = format!("sim-kinds-{kind}");
+        let mut s = settings(&sim, kind, &key);
+        s.http.max_attempts = 1;
+        s.http.request_timeout = Duration::from_millis(500);
+        let p = providers::build(&s).expect("adapter");
+        for fault in [
+            Fault::Reset,
+            Fault::Truncated,
+            Fault::Malformed,
+            Fault::LoseReply,
+            Fault::Status(500),
+            Fault::Slow(Duration::from_secs(2)),
+        ] {
+            sim.states
+                .faults
+                .push(FaultRule::once(api, read_path, fault.clone()));
+            let e = p.balance().await.expect_err("a faulted read fails");
+            assert!(e.is_transient(), "{kind} {fault:?}: {e:?}");
+        }
+        // Buys cut before or after the provider acted are both unclear.
+        for (n, fault) in [Fault::Reset, Fault::LoseReply, Fault::Truncated]
+            .into_iter()
+            .enumerate()
+        {
+            let req = cheapest_request(&p, kind, &format!("kinds-{n}")).await;
+            sim.states
+                .faults
+                .push(FaultRule::once(api, buy_path, fault.clone()));
+            let e = p.buy(&req).await.expect_err("a faulted buy fails");
+            assert!(e.is_ambiguous(), "{kind} {fault:?} on a buy: {e:?}");
+        }
+        // Unknown status words on a poll: a typed error, and the poll
+        // recovers once the words are sane again.
+        let req = cheapest_request(&p, kind, "kinds-weird").await;
+        let placed = p.buy(&req).await.expect("buy");
+        let mut r = oref(&placed, "kinds-weird");
+        r.offer_id = Some(req.offer_id.clone());
+        r.customer_number = req.customer_number.clone();
+        sim.states.faults.push(FaultRule::random(
+            Some(api),
+            Some(status_path),
+            Fault::WeirdStatus,
+            1.0,
+        ));
+        let e = p.status(&r).await.expect_err("an unknown status word");
+        assert!(matches!(e, ProviderError::Malformed(_)), "{kind}: {e:?}");
+        sim.states.faults.clear();
+        p.status(&r).await.expect("recovers");
+    }
+    sim.stop().await;
+}
+
+/// The cheapest WhatsApp offer in Indonesia in stock (a pulsa top-up on
+/// GoTopUp), with no assumptions about the rest of the catalog.
+async fn cheapest_request(p: &SharedProvider, kind: ProviderKind, key: &str) -> BuyRequest {
+    if kind == ProviderKind::GoTopUp {
+        return buy_request(p, kind, key).await;
+    }
+    let services = p.services().await.expect("services");
+    let svc = services
+        .iter()
+        .find(|s| s.name == "WhatsApp")
+        .expect("WhatsApp");
+    let countries = p.countries(&svc.id).await.expect("countries");
+    let c = countries
+        .iter()
+        .find(|c| c.name == "Indonesia")
+        .expect("Indonesia");
+    let offers = p.offers(&svc.id, Some(&c.id)).await.expect("offers");
+    let o = offers
+        .iter()
+        .filter(|o| o.in_stock())
+        .min_by_key(|o| o.price)
+        .expect("in stock");
+    BuyRequest {
+        service_id: svc.id.clone(),
+        service_name: svc.name.clone(),
+        country_id: Some(c.id.clone()),
+        country_name: Some(c.name.clone()),
+        offer_id: o.id.clone(),
+        price: o.price,
+        operator: None,
+        idempotency_key: key.to_string(),
+        customer_number: None,
+    }
+}

@@ -296,7 +296,10 @@ pub async fn middleware(State(st): State<FaultLayerState>, req: Request, next: N
             tokio::time::sleep(d).await;
             next.run(req).await
         }
-        Fault::Reset => broken_response(),
+        // The connection drops before any reply: unwinding out of the
+        // connection's task closes the socket with no status line at all
+        // (resume_unwind skips the panic hook, so nothing is printed).
+        Fault::Reset => std::panic::resume_unwind(Box::new("injected connection reset")),
         Fault::LoseReply => {
             let _ = next.run(req).await;
             broken_response()
