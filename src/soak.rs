@@ -110,7 +110,10 @@ fn url(sim: &SimHandle, kind: ProviderKind) -> String {
     }
 }
 
-async fn template(p: &SharedProvider) -> Result<BuyRequest, String> {
+/// A buy of `service` in Indonesia from the simulator's catalog (the offer
+/// with most stock), or of a TELKOMSEL5 top-up on GoTopUp; the caller sets
+/// the key. Tests use it too.
+pub async fn buy_template(p: &SharedProvider, service: &str) -> Result<BuyRequest, String> {
     let caps = p.capabilities();
     if caps.topup {
         let (svc, offer) = p
@@ -133,8 +136,8 @@ async fn template(p: &SharedProvider) -> Result<BuyRequest, String> {
     let services = p.services().await.map_err(|e| e.to_string())?;
     let svc = services
         .iter()
-        .find(|s| s.name.eq_ignore_ascii_case("telegram"))
-        .ok_or("no Telegram service")?;
+        .find(|s| s.name.eq_ignore_ascii_case(service))
+        .ok_or_else(|| format!("no {service} service"))?;
     let countries = p.countries(&svc.id).await.map_err(|e| e.to_string())?;
     let c = countries
         .iter()
@@ -273,7 +276,7 @@ pub async fn run_chaos(opts: &ChaosOptions, journal: Arc<Journal>) -> Result<Cha
         );
         settings.http = policy;
         let provider = providers::build(&settings).map_err(|e| e.to_string())?;
-        let template = template(&provider)
+        let template = buy_template(&provider, "telegram")
             .await
             .map_err(|e| format!("{kind}: {e}"))?;
         apis.push(Arc::new(Api {

@@ -593,7 +593,7 @@ async fn every_fault_kind_is_a_typed_error_for_every_api() {
             .into_iter()
             .enumerate()
         {
-            let req = cheapest_request(&p, kind, &format!("kinds-{n}")).await;
+            let req = request_for(&p, &format!("kinds-{n}")).await;
             sim.states
                 .faults
                 .push(FaultRule::once(api, buy_path, fault.clone()));
@@ -602,7 +602,7 @@ async fn every_fault_kind_is_a_typed_error_for_every_api() {
         }
         // Unknown status words on a poll: a typed error, and the poll
         // recovers once the words are sane again.
-        let req = cheapest_request(&p, kind, "kinds-weird").await;
+        let req = request_for(&p, "kinds-weird").await;
         let placed = p.buy(&req).await.expect("buy");
         let mut r = oref(&placed, "kinds-weird");
         r.offer_id = Some(req.offer_id.clone());
@@ -621,37 +621,11 @@ async fn every_fault_kind_is_a_typed_error_for_every_api() {
     sim.stop().await;
 }
 
-/// The cheapest WhatsApp offer in Indonesia in stock (a pulsa top-up on
-/// GoTopUp), with no assumptions about the rest of the catalog.
-async fn cheapest_request(p: &SharedProvider, kind: ProviderKind, key: &str) -> BuyRequest {
-    if kind == ProviderKind::GoTopUp {
-        return buy_request(p, kind, key).await;
-    }
-    let services = p.services().await.expect("services");
-    let svc = services
-        .iter()
-        .find(|s| s.name == "WhatsApp")
-        .expect("WhatsApp");
-    let countries = p.countries(&svc.id).await.expect("countries");
-    let c = countries
-        .iter()
-        .find(|c| c.name == "Indonesia")
-        .expect("Indonesia");
-    let offers = p.offers(&svc.id, Some(&c.id)).await.expect("offers");
-    let o = offers
-        .iter()
-        .filter(|o| o.in_stock())
-        .min_by_key(|o| o.price)
-        .expect("in stock");
-    BuyRequest {
-        service_id: svc.id.clone(),
-        service_name: svc.name.clone(),
-        country_id: Some(c.id.clone()),
-        country_name: Some(c.name.clone()),
-        offer_id: o.id.clone(),
-        price: o.price,
-        operator: None,
-        idempotency_key: key.to_string(),
-        customer_number: None,
-    }
+/// A WhatsApp buy in Indonesia (a pulsa top-up on GoTopUp) under `key`.
+async fn request_for(p: &SharedProvider, key: &str) -> BuyRequest {
+    let mut r = otpdeck::soak::buy_template(p, "whatsapp")
+        .await
+        .expect("a buyable offer");
+    r.idempotency_key = key.to_string();
+    r
 }
