@@ -33,16 +33,105 @@ impl fmt::Display for Secret {
     }
 }
 
+/// The forms a key can take when a server echoes it back: as sent, percent-
+/// encoded (a URL in an error message; either hex case, `+` for spaces) and
+/// JSON-escaped (PHP writes `/` as `\/`).
+fn echoed_forms(key: &str) -> Vec<String> {
+    let mut forms = vec![key.to_string()];
+    let mut upper = String::new();
+    let mut lower = String::new();
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            upper.push(b as char);
+            lower.push(b as char);
+        } else {
+            upper.push_str(&format!("%{b:02X}"));
+            lower.push_str(&format!("%{b:02x}"));
+        }
+    }
+    let form = upper.replace("%20", "+");
+    forms.extend([upper, lower, form]);
+    if let Ok(json) = serde_json::to_string(key) {
+        let json = json[1..json.len() - 1].to_string();
+        forms.push(json.replace('/', "\\/"));
+        forms.push(json);
+    }
+    // Longest first, so a form that contains another is replaced whole.
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    forms
+}
+
 /// Removes every occurrence of each secret from a text that came from
-/// outside (a provider's error message may echo the key back).
+/// outside (a provider's error message may echo the key back), in any of the
+/// forms a server is likely to echo it in. A JSON text is also checked after
+/// decoding, so no escape (`\u0041`, `\/`) can carry the key past this into a
+/// message read out of the JSON later.
 pub fn scrub(text: &str, secrets: &[&Secret]) -> String {
+    let keys: Vec<&str> = secrets
+        .iter()
+        .map(|s| s.0.as_str())
+        .filter(|k| k.len() >= 4)
+        .collect();
     let mut out = text.to_string();
-    for s in secrets {
-        if s.0.len() >= 4 {
-            out = out.replace(&s.0, "***");
+    for key in &keys {
+        for form in echoed_forms(key) {
+            if out.contains(&form) {
+                out = out.replace(&form, "***");
+            }
+        }
+    }
+    if keys.is_empty() || !out.contains('\\') {
+        return out;
+    }
+    if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&out) {
+        if scrub_json(&mut value, &keys) {
+            if let Ok(clean) = serde_json::to_string(&value) {
+                return clean;
+            }
         }
     }
     out
+}
+
+/// Scrubs the decoded strings (and object keys) of a JSON value; true if
+/// anything changed.
+fn scrub_json(v: &mut serde_json::Value, keys: &[&str]) -> bool {
+    use serde_json::Value;
+    let clean = |s: &str| -> Option<String> {
+        keys.iter()
+            .any(|k| s.contains(k))
+            .then(|| keys.iter().fold(s.to_string(), |t, k| t.replace(k, "***")))
+    };
+    match v {
+        Value::String(s) => match clean(s) {
+            Some(c) => {
+                *s = c;
+                true
+            }
+            None => false,
+        },
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, i| scrub_json(i, keys) | changed),
+        Value::Object(map) => {
+            let mut changed = false;
+            let old = std::mem::take(map);
+            for (k, mut item) in old {
+                changed |= scrub_json(&mut item, keys);
+                let k = match clean(&k) {
+                    Some(c) => {
+                        changed = true;
+                        c
+                    }
+                    None => k,
+                };
+                map.insert(k, item);
+            }
+            changed
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -55,11 +144,42 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret(***)");
         assert_eq!(format!("{s}"), "***");
         assert_eq!(s.expose(), "sk_live_abcdef");
+        // Inside other types' derived Debug too.
+        assert!(!format!("{:?}", Some(vec![s.clone()])).contains("abcdef"));
     }
 
     #[test]
     fn scrub_removes_echoed_keys() {
         let s = Secret::new("sk_live_abcdef");
         assert_eq!(scrub("bad key sk_live_abcdef!", &[&s]), "bad key ***!");
+    }
+
+    #[test]
+    fn scrub_catches_encoded_echoes() {
+        let s = Secret::new("sim-MARK/ER+7f 3a\"x");
+        for echoed in [
+            // Percent-encoded in an echoed URL, either hex case, or a form.
+            "GET /api?key=sim-MARK%2FER%2B7f%203a%22x failed",
+            "GET /api?key=sim-MARK%2fER%2b7f%203a%22x failed",
+            "GET /api?key=sim-MARK%2FER%2B7f+3a%22x failed",
+            // JSON-escaped, with and without PHP's `\/`.
+            r#"{"message":"invalid key sim-MARK\/ER+7f 3a\"x"}"#,
+            r#"{"message":"invalid key sim-MARK/ER+7f 3a\"x"}"#,
+            // Unicode escapes that only decoding reveals.
+            r#"{"message":"invalid key sim-MARK\/ER+7f 3a\u0022\u0078","k":[1]}"#,
+            r#"{"error":{"sim-\u004dARK/ER+7f 3a\"x":"bad"}}"#,
+        ] {
+            let out = scrub(echoed, &[&s]);
+            assert!(!out.contains("MARK"), "{echoed} -> {out}");
+            if echoed.starts_with('{') {
+                let v: serde_json::Value = serde_json::from_str(&out).expect("still JSON");
+                assert!(!v.to_string().contains("MARK"), "{v}");
+            }
+        }
+        // Text without the key, JSON or not, is left as it was.
+        let other = r#"{"message": "saldo \/ kurang"}"#;
+        assert_eq!(scrub(other, &[&s]), other);
+        // Keys too short to scrub safely are left alone (and so is the text).
+        assert_eq!(scrub("a b c", &[&Secret::new("b")]), "a b c");
     }
 }

@@ -1,127 +1,26 @@
 //! The real binary in tmux against `otpdeck sim`: start, buy with the
-//! keyboard through the catalog, watch the countdown move, get the OTP, copy it with `c` (OSC 52
-//! into tmux's buffer), switch accounts, cancel and see the refund, quit,
-//! start again and find the OTP log and the active order resumed.
+//! keyboard through the catalog, watch the countdown move, get the OTP, copy
+//! it with `c` (OSC 52 into tmux's buffer), switch accounts, buy with `:buy`,
+//! cancel and see the refund, quit, start again and find the OTP log and
+//! the active orders resumed; and `otpdeck demo` starting with no config.
 //!
 //! Needs tmux. Without it the test says so and passes, unless
 //! OTPDECK_REQUIRE_TMUX is set (CI sets it and installs tmux).
 
-use std::io::{BufRead, BufReader};
+mod common;
+
+use common::tmux::{line_with, tmux_ready, SimProcess, Tmux, BIN};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_otpdeck");
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).to_string()
-    }
-
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        self.cmd(&args);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn type_text(&self, text: &str) {
-        self.cmd(&["send-keys", "-t", "e2e", "-l", text]);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    /// Waits until the screen satisfies `ok`, or fails with the screen.
-    fn wait_for(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if Instant::now() > end {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn start(&self, command: &str) {
-        self.cmd(&[
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            command,
-        ]);
-        self.cmd(&["set-option", "-g", "set-clipboard", "on"]);
-    }
-
-    fn alive(&self) -> bool {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "has-session", "-t", "e2e"])
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-struct Sim(Child);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-/// `:buy SERVICE COUNTRY` until the confirmation shows (each run loads the
-/// next level of the catalog), then `y`.
+/// `:buy SERVICE COUNTRY` once: it loads each catalog level as needed and
+/// then asks; `y` buys.
 fn buy(t: &Tmux, service: &str, country: &str) {
-    for _ in 0..6 {
-        t.keys(&[":"]);
-        t.type_text(&format!("buy {service} {country}"));
-        t.keys(&["Enter"]);
-        std::thread::sleep(Duration::from_millis(400));
-        if t.screen().contains("Buy?") {
-            t.keys(&["y"]);
-            return;
-        }
-    }
-    panic!("no buy confirmation; screen:\n{}", t.screen());
+    t.keys(&[":"]);
+    t.type_text(&format!("buy {service} {country}"));
+    t.keys(&["Enter"]);
+    t.wait_for("the buy confirmation", 10, |s| s.contains("Buy?"));
+    t.keys(&["y"]);
 }
 
 /// Buys through the catalog with the keyboard alone: expand the account,
@@ -166,10 +65,6 @@ fn otp_log_has(screen: &str, code: &str) -> bool {
     })
 }
 
-fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
-    screen.lines().find(|l| l.contains(needle)).unwrap_or("")
-}
-
 fn six_digits(s: &str) -> Option<String> {
     s.split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)
@@ -178,34 +73,18 @@ fn six_digits(s: &str) -> Option<String> {
 
 #[test]
 fn dashboard_end_to_end_in_tmux() {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("OTPDECK_REQUIRE_TMUX").is_none(),
-            "tmux is required here but missing"
-        );
-        eprintln!("tmux not installed: skipping the end-to-end dashboard test");
+    if !tmux_ready("the end-to-end dashboard test") {
         return;
     }
-    let mut child = Command::new(BIN)
-        .args(["sim", "--listen", "127.0.0.1:0", "--otp-delay", "4s"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sim");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("urls");
-    let _sim = Sim(child);
-    let urls: serde_json::Value = serde_json::from_str(&line).expect("urls");
+    let sim = SimProcess::start("4s");
     let dir = tempfile::tempdir().expect("tmp");
     let cfg = dir.path().join("config.toml");
     std::fs::write(
         &cfg,
         format!(
             "clipboard = \"osc52\"\n[[accounts]]\nname = \"gate\"\nprovider = \"gateotp\"\nbase_url = \"{}\"\napi_key = \"sim-e2e-gate\"\n\n[[accounts]]\nname = \"nex\"\nprovider = \"nexotp\"\nbase_url = \"{}\"\napi_key = \"sim-e2e-nex\"\n",
-            urls["gateotp"].as_str().expect("gate url"),
-            urls["nexotp"].as_str().expect("nex url"),
+            sim.url("gateotp"),
+            sim.url("nexotp"),
         ),
     )
     .expect("config");
@@ -220,9 +99,7 @@ fn dashboard_end_to_end_in_tmux() {
         cfg.display(),
         data.display()
     );
-    let t = Tmux {
-        socket: format!("otpdeck-e2e-{}", std::process::id()),
-    };
+    let t = Tmux::new("e2e");
     t.start(&command);
     t.wait_for("balances", 20, |s| s.matches("Rp 500.000").count() >= 2);
 
@@ -276,11 +153,7 @@ fn dashboard_end_to_end_in_tmux() {
 
     // Quit and start again: the OTP log and the active orders come back, and
     // the order that was waiting gets its OTP from a resumed poller.
-    t.keys(&["q"]);
-    let end = Instant::now() + Duration::from_secs(5);
-    while t.alive() && Instant::now() < end {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    t.quit();
     assert!(!t.alive(), "q quits");
     t.start(&command);
     let s = t.wait_for("resumed state", 20, |s| {
@@ -303,18 +176,11 @@ fn dashboard_end_to_end_in_tmux() {
 /// account shows its balance, and `q` leaves a usable shell.
 #[test]
 fn demo_starts_in_tmux() {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("OTPDECK_REQUIRE_TMUX").is_none(),
-            "tmux is required here but missing"
-        );
-        eprintln!("tmux not installed: skipping the demo test");
+    if !tmux_ready("the demo test") {
         return;
     }
     let home = tempfile::tempdir().expect("tmp");
-    let t = Tmux {
-        socket: format!("otpdeck-demo-{}", std::process::id()),
-    };
+    let t = Tmux::new("demo");
     t.start(&format!(
         "env -u OTPDECK_CONFIG HOME={h} XDG_CONFIG_HOME={h}/config XDG_DATA_HOME={h}/data XDG_STATE_HOME={h}/state TERM=xterm-256color {BIN} demo",
         h = home.path().display()
@@ -324,10 +190,6 @@ fn demo_starts_in_tmux() {
     });
     assert!(s.contains("Demo:"), "the demo says what it is:\n{s}");
     assert!(s.contains("total Rp 4.000.000"));
-    t.keys(&["q"]);
-    let end = Instant::now() + Duration::from_secs(5);
-    while t.alive() && Instant::now() < end {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    t.quit();
     assert!(!t.alive(), "q quits the demo");
 }

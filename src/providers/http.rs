@@ -291,3 +291,62 @@ pub fn encode(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A server that answers every request with `status` and `body`.
+    async fn echo_server(status: &'static str, body: String) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                let body = body.clone();
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = sock.read(&mut buf).await;
+                    let reply = format!(
+                        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = sock.write_all(reply.as_bytes()).await;
+                    let _ = sock.shutdown().await;
+                });
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn a_key_echoed_in_an_error_body_never_reaches_the_error() {
+        let key = Secret::new("sim-MARKER/7f3a");
+        for body in [
+            r#"{"message":"invalid key sim-MARKER/7f3a"}"#.to_string(),
+            r#"{"message":"invalid key sim-MARKER\/7f3a"}"#.to_string(),
+            r#"{"error":{"message":"key \u0073im-MARKER\/7f3a refused"}}"#.to_string(),
+            "<html>bad key in /api?key=sim-MARKER%2F7f3a</html>".to_string(),
+        ] {
+            for status in ["401 Unauthorized", "400 Bad Request", "503 Unavailable"] {
+                let base = echo_server(status, body.clone()).await;
+                let http = Http::new(&base, HttpPolicy::default(), vec![key.clone()]).unwrap();
+                let reply = http
+                    .send(Retry::Never, |c| {
+                        c.get(http.url("/balance"))
+                            .header("x-api-key", key.expose())
+                    })
+                    .await
+                    .unwrap();
+                let err = reply.status_error().to_string();
+                for text in [&reply.body, &reply.message(), &err] {
+                    assert!(!text.contains("MARKER"), "{status} {body}: {text}");
+                }
+                assert!(
+                    err.contains("***") || reply.message().contains("***"),
+                    "{err}"
+                );
+            }
+        }
+    }
+}

@@ -2,6 +2,8 @@
 //! helix-style key strings, and sample catalog data.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use chrono::{DateTime, TimeZone, Utc};
 use otpdeck::app::{AccountInfo, Action, App, AppSettings, Effect};
 use otpdeck::domain::*;
