@@ -629,3 +629,24 @@ async fn request_for(p: &SharedProvider, key: &str) -> BuyRequest {
     r.idempotency_key = key.to_string();
     r
 }
+
+/// NEXOTP filters services server-side (`q`, `limit`); the others filter
+/// the full list the same way.
+#[tokio::test]
+async fn services_can_be_searched_with_q_and_limit() {
+    let sim = sim_with(fast()).await;
+    for kind in [ProviderKind::NexOtp, ProviderKind::GateOtp] {
+        let p = provider(&sim, kind, &format!("sim-search-{kind}"));
+        let all = p.services().await.expect("services");
+        assert!(all.len() > 3, "{kind}: a catalog to search");
+        let found = p.search_services("whats", None).await.expect("search");
+        assert_eq!(
+            found.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            vec!["WhatsApp"],
+            "{kind}"
+        );
+        let two = p.search_services("", Some(2)).await.expect("limit");
+        assert_eq!(two.len(), 2, "{kind}: limit");
+    }
+    sim.stop().await;
+}

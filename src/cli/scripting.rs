@@ -192,6 +192,24 @@ async fn balance(ctx: &Context, only: Option<&str>) -> CliResult {
     Ok(if failed > 0 { exit::ERROR } else { exit::OK })
 }
 
+/// The service `wanted` names (id or name): asked of the API's search
+/// first (NEXOTP filters server-side), then of the whole list, so an id the
+/// search does not match by name is still found.
+async fn find_service(
+    p: &dyn crate::providers::Provider,
+    wanted: &str,
+) -> Result<crate::domain::Service, CliError> {
+    let narrowed = p
+        .search_services(wanted, None)
+        .await
+        .map_err(provider_err)?;
+    if let Ok(s) = lookup::service(&narrowed, wanted) {
+        return Ok(s.clone());
+    }
+    let all = p.services().await.map_err(provider_err)?;
+    lookup::service(&all, wanted).cloned()
+}
+
 async fn catalog(
     ctx: &Context,
     account: &str,
@@ -201,8 +219,8 @@ async fn catalog(
     let acc = ctx.account(account)?;
     let p = ctx.provider(acc)?;
     let caps = p.capabilities();
-    let services = p.services().await.map_err(provider_err)?;
     let Some(wanted) = service else {
+        let services = p.services().await.map_err(provider_err)?;
         if ctx.json {
             print_json(&services);
         } else {
@@ -212,7 +230,7 @@ async fn catalog(
         }
         return Ok(exit::OK);
     };
-    let svc = lookup::service(&services, wanted)?;
+    let svc = &find_service(p.as_ref(), wanted).await?;
     let country_id = if caps.countries {
         let countries = p.countries(&svc.id).await.map_err(provider_err)?;
         match country {
@@ -409,8 +427,7 @@ async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
         let Some(wanted) = &args.service else {
             return Err(fail("give --service (and --country) to say what to buy"));
         };
-        let services = p.services().await.map_err(provider_err)?;
-        let svc = lookup::service(&services, wanted)?.clone();
+        let svc = find_service(p.as_ref(), wanted).await?;
         let country = if caps.countries {
             let Some(cw) = &args.country else {
                 return Err(fail(format!(

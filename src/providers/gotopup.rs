@@ -457,13 +457,23 @@ impl Provider for GoTopUp {
         service_id: &str,
         _country_id: Option<&str>,
     ) -> Result<Vec<Offer>, ProviderError> {
-        let mut list: Vec<Offer> = self
-            .products(None, None)
-            .await?
-            .iter()
-            .filter(|p| group_of(p).0 == service_id)
-            .map(|p| offer_of(p, service_id))
-            .collect();
+        // The price list filters by category and operator server-side; a
+        // group whose names the API spells differently (spaces, case) comes
+        // back empty that way, so the full list is the fallback.
+        let in_group = |products: Vec<wire::Product>| -> Vec<Offer> {
+            products
+                .iter()
+                .filter(|p| group_of(p).0 == service_id)
+                .map(|p| offer_of(p, service_id))
+                .collect()
+        };
+        let mut list = match service_id.split_once(':') {
+            Some((cat, op)) => in_group(self.products(Some(cat), Some(op)).await?),
+            None => Vec::new(),
+        };
+        if list.is_empty() {
+            list = in_group(self.products(None, None).await?);
+        }
         list.sort_by_key(|o| o.price);
         Ok(list)
     }

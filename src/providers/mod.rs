@@ -100,6 +100,24 @@ pub trait Provider: Send + Sync {
 
     async fn balance(&self) -> Result<Rupiah, ProviderError>;
     async fn services(&self) -> Result<Vec<Service>, ProviderError>;
+    /// Services whose name contains `query` (case-insensitive), at most
+    /// `limit`. APIs that filter server-side (NEXOTP's `q` and `limit`) do
+    /// it there; the default filters the full list.
+    async fn search_services(
+        &self,
+        query: &str,
+        limit: Option<usize>,
+    ) -> Result<Vec<Service>, ProviderError> {
+        let q = query.to_lowercase();
+        let mut found: Vec<Service> = self
+            .services()
+            .await?
+            .into_iter()
+            .filter(|s| s.name.to_lowercase().contains(&q) || s.id.eq_ignore_ascii_case(query))
+            .collect();
+        found.truncate(limit.unwrap_or(usize::MAX));
+        Ok(found)
+    }
     /// Countries a service is sold in (empty when `capabilities().countries`
     /// is false).
     async fn countries(&self, service_id: &str) -> Result<Vec<Country>, ProviderError>;

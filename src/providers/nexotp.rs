@@ -170,6 +170,21 @@ impl NexOtp {
         })
     }
 
+    /// `GET /api/v1/services` with or without `q`/`limit`; unavailable
+    /// services are left out.
+    async fn services_query(&self, path: &str) -> Result<Vec<Service>, ProviderError> {
+        let list: Vec<wire::Service> = parse(self.get(path).await?, "services")?;
+        Ok(list
+            .into_iter()
+            .filter(|s| s.available != Some(false))
+            .map(|s| Service {
+                id: s.service_code,
+                name: s.name,
+                category: s.category,
+            })
+            .collect())
+    }
+
     async fn get(&self, path: &str) -> Result<Value, ProviderError> {
         let url = self.http.url(path);
         let reply = self
@@ -233,16 +248,19 @@ impl Provider for NexOtp {
     }
 
     async fn services(&self) -> Result<Vec<Service>, ProviderError> {
-        let list: Vec<wire::Service> = parse(self.get("/api/v1/services").await?, "services")?;
-        Ok(list
-            .into_iter()
-            .filter(|s| s.available != Some(false))
-            .map(|s| Service {
-                id: s.service_code,
-                name: s.name,
-                category: s.category,
-            })
-            .collect())
+        self.services_query("/api/v1/services").await
+    }
+
+    async fn search_services(
+        &self,
+        query: &str,
+        limit: Option<usize>,
+    ) -> Result<Vec<Service>, ProviderError> {
+        let mut path = format!("/api/v1/services?q={}", encode(query));
+        if let Some(n) = limit {
+            path.push_str(&format!("&limit={n}"));
+        }
+        self.services_query(&path).await
     }
 
     async fn countries(&self, service_id: &str) -> Result<Vec<Country>, ProviderError> {
