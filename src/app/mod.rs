@@ -41,6 +41,9 @@ pub struct AppSettings {
     /// Cancel an order with no SMS this long before expiry (zero: off).
     pub auto_cancel_before: Duration,
     pub keys: BTreeMap<String, String>,
+    /// The local time zone's offset, read once at start, so drawing the OTP
+    /// log's times reads no clock or zone data of its own.
+    pub utc_offset: chrono::FixedOffset,
 }
 
 impl Default for AppSettings {
@@ -52,6 +55,7 @@ impl Default for AppSettings {
             bell: false,
             auto_cancel_before: Duration::from_secs(60),
             keys: BTreeMap::new(),
+            utc_offset: chrono::Offset::fix(&Utc),
         }
     }
 }

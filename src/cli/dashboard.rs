@@ -36,6 +36,7 @@ fn settings_of(cfg: &Config) -> AppSettings {
         bell: cfg.bell,
         auto_cancel_before: cfg.auto_cancel_before,
         keys: cfg.keys.clone(),
+        utc_offset: *chrono::Local::now().offset(),
     }
 }
 

@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     for (i, o) in list.iter().enumerate().skip(skip).take(height) {
         let t = o
             .received_at
-            .with_timezone(&chrono::Local)
+            .with_timezone(&app.settings.utc_offset)
             .format("%H:%M:%S");
         // The code comes right after the time: it must survive narrow panes.
         let rest = format!(
