@@ -600,6 +600,19 @@ async fn every_fault_kind_is_a_typed_error_for_every_api() {
             let e = p.buy(&req).await.expect_err("a faulted buy fails");
             assert!(e.is_ambiguous(), "{kind} {fault:?} on a buy: {e:?}");
         }
+        // A 409 on a buy (GateOTP's doc names none): a conflict, never read
+        // as "not bought" by guesswork.
+        let req = request_for(&p, "kinds-409").await;
+        sim.states
+            .faults
+            .push(FaultRule::once(api, buy_path, Fault::Status(409)));
+        let e = p.buy(&req).await.expect_err("409");
+        if kind == ProviderKind::GoTopUp {
+            // A taken ref_id the history does not show may have been charged.
+            assert!(e.is_ambiguous(), "{kind}: {e:?}");
+        } else {
+            assert!(matches!(e, ProviderError::Conflict(_)), "{kind}: {e:?}");
+        }
         // Unknown status words on a poll: a typed error, and the poll
         // recovers once the words are sane again.
         let req = request_for(&p, "kinds-weird").await;
