@@ -5,45 +5,12 @@
 //! and the API key never shows up anywhere.
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_otpdeck");
+mod common;
 
-struct Sim {
-    child: Child,
-    urls: Value,
-}
-
-impl Sim {
-    fn start(extra: &[&str]) -> Sim {
-        let mut child = Command::new(BIN)
-            .args(["sim", "--listen", "127.0.0.1:0", "--otp-delay", "1s"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn sim");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read urls");
-        let urls: Value = serde_json::from_str(&line).expect("sim prints its URLs as JSON");
-        Sim { child, urls }
-    }
-
-    fn url(&self, api: &str) -> String {
-        self.urls[api].as_str().expect("url").to_string()
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::process::{walk, SimProcess, BIN};
 
 struct Env {
     dir: tempfile::TempDir,
@@ -53,7 +20,7 @@ struct Env {
 const MARKER: &str = "sim-MARKERKEY-7f3a9c";
 
 impl Env {
-    fn new(sim: &Sim) -> Env {
+    fn new(sim: &SimProcess) -> Env {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = dir.path().join("config.toml");
         let text = format!(
@@ -176,21 +143,6 @@ fn no_marker_in_dir(dir: &Path) {
     }
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
 fn buy_and_watch(env: &Env, account: &str, buy_args: &[&str]) -> Value {
     let before = env.balance(account);
     let mut args = vec!["buy", "--account", account];
@@ -230,7 +182,7 @@ fn buy_and_watch(env: &Env, account: &str, buy_args: &[&str]) -> Value {
 
 #[test]
 fn buy_then_watch_prints_the_otp_for_every_api() {
-    let sim = Sim::start(&[]);
+    let sim = SimProcess::start("1s");
     let env = Env::new(&sim);
     for account in ["gate", "nex", "zap"] {
         let o = buy_and_watch(
@@ -277,7 +229,7 @@ fn buy_then_watch_prints_the_otp_for_every_api() {
 
 #[test]
 fn a_replayed_key_charges_once() {
-    let sim = Sim::start(&[]);
+    let sim = SimProcess::start("1s");
     let env = Env::new(&sim);
     let cases: [(&str, &[&str]); 3] = [
         ("nex", &["--service", "whatsapp", "--country", "id"]),
@@ -324,7 +276,7 @@ fn a_replayed_key_charges_once() {
 
 #[test]
 fn a_lost_gateotp_reply_is_unknown_and_never_rebought() {
-    let sim = Sim::start(&["--faults", "gateotp:/api/otp/order:lose"]);
+    let sim = SimProcess::start_with("1s", &["--faults", "gateotp:/api/otp/order:lose"]);
     let env = Env::new(&sim);
     let before = env.balance("gate");
     let out = env.run(&[
@@ -364,7 +316,7 @@ fn a_lost_gateotp_reply_is_unknown_and_never_rebought() {
 
 #[test]
 fn cancel_refunds_and_bad_input_gets_a_sentence() {
-    let sim = Sim::start(&[]);
+    let sim = SimProcess::start("1s");
     let env = Env::new(&sim);
     let before = env.balance("nex");
     let o = env.json(&[
@@ -475,7 +427,7 @@ fn broken_config_and_unreachable_hosts_get_a_sentence() {
 
 #[test]
 fn watch_gives_up_with_exit_4_when_the_timeout_passes() {
-    let sim = Sim::start(&[]);
+    let sim = SimProcess::start("1s");
     let env = Env::new(&sim);
     // Offers whose SMS never comes (the sim names them "never delivers").
     let cases: [(&str, &str); 2] = [("gate", "340437:9999"), ("nex", "never")];
@@ -524,7 +476,7 @@ fn watch_gives_up_with_exit_4_when_the_timeout_passes() {
 
 #[test]
 fn a_lost_gateotp_reply_journals_the_price_with_markup() {
-    let sim = Sim::start(&["--faults", "gateotp:/api/otp/order:lose"]);
+    let sim = SimProcess::start_with("1s", &["--faults", "gateotp:/api/otp/order:lose"]);
     let env = Env::new(&sim);
     let text = std::fs::read_to_string(&env.config).expect("config");
     let key_line = format!("api_key = \"{MARKER}-g\"");
@@ -577,7 +529,7 @@ fn a_lost_gateotp_reply_journals_the_price_with_markup() {
 
 #[test]
 fn an_otpzap_cancel_in_cooldown_is_a_state_with_its_own_exit_code() {
-    let sim = Sim::start(&["--cancel-cooldown", "2m"]);
+    let sim = SimProcess::start_with("1s", &["--cancel-cooldown", "2m"]);
     let env = Env::new(&sim);
     let o = env.json(&[
         "buy",
@@ -625,7 +577,7 @@ fn an_otpzap_cancel_in_cooldown_is_a_state_with_its_own_exit_code() {
 
 #[test]
 fn gateotp_catalog_shows_operators_and_buy_checks_them() {
-    let sim = Sim::start(&[]);
+    let sim = SimProcess::start("1s");
     let env = Env::new(&sim);
     let offers = env.json(&[
         "catalog",

@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::tmux::{line_with, tmux_ready, SimProcess, Tmux, BIN};
+use common::process::{walk, write_private, SimProcess, BIN};
+use common::tmux::{line_with, tmux_ready, Tmux};
 
 /// Every key in these tests contains this; it must be found nowhere.
 const MARKER: &str = "MARKER-7f3a";
@@ -120,30 +121,6 @@ fn serve(mut conn: std::net::TcpStream, saw: &AtomicBool, n: usize) -> std::io::
     conn.flush()
 }
 
-fn write_config(path: &Path, text: &str) {
-    std::fs::write(path, text).expect("write config");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
 /// Asserts no file under `dir` (journal, its WAL, the log) holds the
 /// marker, and returns the files searched.
 fn no_marker_in_dir(dir: &Path) -> Vec<PathBuf> {
@@ -178,7 +155,7 @@ fn a_provider_echoing_the_key_never_gets_it_shown() {
     // The config holds the keys, so it lives outside the searched dirs.
     let config_dir = tempfile::tempdir().expect("tmp");
     let config = config_dir.path().join("config.toml");
-    write_config(
+    write_private(
         &config,
         &format!(
             r#"
@@ -334,7 +311,7 @@ fn the_dashboard_never_shows_or_logs_the_key() {
     // The config holds the keys, so it lives outside the searched dirs.
     let config_dir = tempfile::tempdir().expect("tmp");
     let config = config_dir.path().join("config.toml");
-    write_config(
+    write_private(
         &config,
         &format!(
             r#"

@@ -9,7 +9,8 @@
 
 mod common;
 
-use common::tmux::{line_with, tmux_ready, SimProcess, Tmux, BIN};
+use common::process::{SimProcess, BIN};
+use common::tmux::{line_with, tmux_ready, Tmux};
 use std::path::Path;
 use std::time::Duration;
 

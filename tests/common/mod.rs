@@ -2,6 +2,7 @@
 //! helix-style key strings, and sample catalog data.
 #![allow(dead_code)]
 
+pub mod process;
 pub mod tmux;
 
 use chrono::{DateTime, TimeZone, Utc};

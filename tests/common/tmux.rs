@@ -1,11 +1,8 @@
-//! Driving the real binary in tmux (send-keys, capture-pane) and running
-//! `otpdeck sim` as a process: shared by the end-to-end tests.
+//! Driving the real binary in tmux (send-keys, capture-pane): shared by the
+//! end-to-end tests.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-pub const BIN: &str = env!("CARGO_BIN_EXE_otpdeck");
 
 /// A private tmux server (its own socket) with one session; killed on drop.
 pub struct Tmux {
@@ -147,41 +144,6 @@ pub fn tmux_ready(test: &str) -> bool {
         eprintln!("tmux not installed: skipping {test}");
     }
     have
-}
-
-/// `otpdeck sim` on a loopback port; killed on drop.
-pub struct SimProcess {
-    child: Child,
-    urls: serde_json::Value,
-}
-
-impl SimProcess {
-    pub fn start(otp_delay: &str) -> SimProcess {
-        let mut child = Command::new(BIN)
-            .args(["sim", "--listen", "127.0.0.1:0", "--otp-delay", otp_delay])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn sim");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read urls");
-        let urls = serde_json::from_str(&line).expect("sim prints its URLs as JSON");
-        SimProcess { child, urls }
-    }
-
-    /// The base URL of `api` (gateotp, nexotp, otpzap, gotopup).
-    pub fn url(&self, api: &str) -> &str {
-        self.urls[api].as_str().expect("url")
-    }
-}
-
-impl Drop for SimProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 pub fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
