@@ -257,6 +257,8 @@ pub struct OrderUpdate {
     pub sn: Option<String>,
     /// When resend unlocks again, where the API says.
     pub resend_locked_until: Option<DateTime<Utc>>,
+    /// How many times the SMS was resent, where the API says.
+    pub resend_count: Option<u32>,
     /// A provider message worth showing (failure reason).
     pub message: Option<String>,
 }
@@ -345,6 +347,9 @@ pub struct Order {
     pub country: Option<String>,
     /// Its name, where the buy knew it.
     pub country_name: Option<String>,
+    /// Resends so far and when the next one is allowed (OTPZap).
+    pub resend_count: Option<u32>,
+    pub resend_locked_until: Option<DateTime<Utc>>,
     pub offer_id: String,
     pub operator: Option<String>,
     pub number: Option<String>,

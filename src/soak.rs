@@ -558,6 +558,8 @@ mod tests {
             service: "S".into(),
             country: None,
             country_name: None,
+            resend_count: None,
+            resend_locked_until: None,
             offer_id: "o".into(),
             operator: None,
             number: None,

@@ -173,6 +173,7 @@ async fn s1_happy_path_with_resend_and_finish() {
     assert_eq!(first.status, Some(OrderStatus::OtpReceived));
     assert_eq!(first.otps, codes_of(&sim, &placed.provider_order_id));
     assert_eq!(first.resend_locked_until, None);
+    assert_eq!(first.resend_count, Some(0));
 
     p.resend(&order).await.unwrap();
     let again = p.resend(&order).await.unwrap_err();
@@ -184,6 +185,7 @@ async fn s1_happy_path_with_resend_and_finish() {
     let until = locked
         .resend_locked_until
         .expect("locked while the new OTP is due");
+    assert_eq!(locked.resend_count, Some(1), "resend_count is read");
     let now = chrono::Utc::now();
     assert!(
         until > now - chrono::Duration::seconds(2) && until < now + chrono::Duration::seconds(3)

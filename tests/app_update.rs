@@ -1088,6 +1088,27 @@ proptest! {
 }
 
 #[test]
+fn resend_waits_for_the_lock_the_api_gave() {
+    let mut a = app();
+    let mut o = order(
+        1,
+        "zap",
+        ProviderKind::OtpZap,
+        OrderStatus::OtpReceived,
+        &["1"],
+    );
+    o.resend_count = Some(1);
+    o.resend_locked_until = Some(t0() + chrono::Duration::seconds(45));
+    a.update(Action::OrderChanged(o));
+    keys(&mut a, "<Tab>");
+    assert!(keys(&mut a, "r").is_empty());
+    let (text, _) = a.status.clone().expect("status");
+    assert!(text.contains("another SMS in 45s"), "{text}");
+    a.update(Action::Tick(t0() + chrono::Duration::seconds(46)));
+    assert_eq!(keys(&mut a, "r"), vec![Effect::Resend { order_id: 1 }]);
+}
+
+#[test]
 fn otpzap_cancel_waits_out_its_two_minutes_before_asking() {
     let mut a = app();
     a.update(Action::OrderChanged(order(

@@ -797,7 +797,18 @@ fn order_command(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             app.popup = Some(Popup::ConfirmCancel { order_id: id });
             Vec::new()
         }
-        Cmd::Resend => vec![Effect::Resend { order_id: id }],
+        Cmd::Resend => {
+            let locked = selected_order(app).and_then(|o| o.resend_locked_until);
+            if let Some(until) = locked.filter(|t| *t > app.now) {
+                let left = (until - app.now).num_seconds().max(1);
+                app.set_status(
+                    format!("#{id}: the provider allows another SMS in {left}s"),
+                    Level::Warn,
+                );
+                return Vec::new();
+            }
+            vec![Effect::Resend { order_id: id }]
+        }
         Cmd::Finish => vec![Effect::Finish { order_id: id }],
         _ => vec![Effect::Replace { order_id: id }],
     }

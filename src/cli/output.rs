@@ -31,6 +31,8 @@ pub struct OrderJson<'a> {
     pub created_at: String,
     pub updated_at: String,
     pub expires_at: Option<String>,
+    pub resend_count: Option<u32>,
+    pub resend_locked_until: Option<String>,
     pub note: Option<&'a str>,
 }
 
@@ -59,6 +61,8 @@ impl<'a> From<&'a Order> for OrderJson<'a> {
             created_at: o.created_at.to_rfc3339(),
             updated_at: o.updated_at.to_rfc3339(),
             expires_at: o.expires_at.map(|t| t.to_rfc3339()),
+            resend_count: o.resend_count,
+            resend_locked_until: o.resend_locked_until.map(|t| t.to_rfc3339()),
             note: o.note.as_deref(),
         }
     }

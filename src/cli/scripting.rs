@@ -823,6 +823,8 @@ mod tests {
             service: "Pulsa Telkomsel 5.000".into(),
             country: None,
             country_name: None,
+            resend_count: None,
+            resend_locked_until: None,
             offer_id: "TELKOMSEL5".into(),
             operator: None,
             number: Some("0812".into()),

@@ -79,6 +79,9 @@ CREATE INDEX otps_by_time ON otps (received_at);
 "#,
     // The country's name beside its id: GateOTP's ids are opaque numbers.
     "ALTER TABLE orders ADD COLUMN country_name TEXT;",
+    // OTPZap's resend gating, kept so a restart still knows it.
+    "ALTER TABLE orders ADD COLUMN resend_count INTEGER; \
+     ALTER TABLE orders ADD COLUMN resend_locked_until INTEGER;",
 ];
 
 /// The first event of a row written by `Journal::begin_replacement`.
@@ -131,7 +134,8 @@ fn from_ms(v: i64) -> DateTime<Utc> {
 const ORDER_COLUMNS: &str =
     "id, account, provider, idempotency_key, provider_order_id, service_id, \
      service, country, offer_id, operator, number, customer_number, price, status, created_at, \
-     updated_at, expires_at, sn, refunded, note, country_name";
+     updated_at, expires_at, sn, refunded, note, country_name, resend_count, \
+     resend_locked_until";
 
 fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
     let provider: String = row.get(2)?;
@@ -159,6 +163,8 @@ fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
         refunded: row.get::<_, Option<i64>>(18)?.map(Rupiah),
         note: row.get(19)?,
         country_name: row.get(20)?,
+        resend_count: row.get(21)?,
+        resend_locked_until: row.get::<_, Option<i64>>(22)?.map(from_ms),
     })
 }
 
@@ -342,7 +348,8 @@ impl Journal {
         }
         tx.execute(
             "UPDATE orders SET status = ?2, number = COALESCE(number, ?3), \
-             expires_at = COALESCE(?4, expires_at), sn = COALESCE(?5, sn), updated_at = ?6 \
+             expires_at = COALESCE(?4, expires_at), sn = COALESCE(?5, sn), updated_at = ?6, \
+             resend_count = COALESCE(?7, resend_count), resend_locked_until = ?8 \
              WHERE id = ?1",
             params![
                 id,
@@ -350,7 +357,9 @@ impl Journal {
                 update.number,
                 update.expires_at.map(ms),
                 update.sn,
-                ms(now)
+                ms(now),
+                update.resend_count,
+                update.resend_locked_until.map(ms)
             ],
         )?;
         if status != before.status {
@@ -629,6 +638,33 @@ fn append_otps(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// OTPZap's resend gating survives in the journal and is cleared when
+    /// the API says it is over.
+    #[test]
+    fn resend_count_and_lock_are_kept() {
+        let j = Journal::open_in_memory().expect("journal");
+        let o = j.begin_order(&new_order("k1"), Utc::now()).expect("row");
+        j.record_placed(o.id, &placed(&[]), Utc::now())
+            .expect("placed");
+        let until = Utc::now() + chrono::Duration::seconds(40);
+        let upd = OrderUpdate {
+            resend_count: Some(2),
+            resend_locked_until: Some(until),
+            ..Default::default()
+        };
+        let c = j.record_update(o.id, &upd, Utc::now()).expect("update");
+        assert_eq!(c.order.resend_count, Some(2));
+        assert_eq!(
+            c.order.resend_locked_until.map(|t| t.timestamp_millis()),
+            Some(until.timestamp_millis())
+        );
+        let c = j
+            .record_update(o.id, &OrderUpdate::default(), Utc::now())
+            .expect("update");
+        assert_eq!(c.order.resend_count, Some(2), "a poll without it keeps it");
+        assert_eq!(c.order.resend_locked_until, None, "unlocked");
+    }
 
     /// A journal written by the first schema opens, migrates, and keeps
     /// its orders (country_name is new and empty for them).

@@ -26,10 +26,14 @@ pub fn countdown(app: &App, o: &Order) -> (String, bool) {
 }
 
 fn status_text(o: &Order) -> String {
-    match o.status {
-        OrderStatus::Unknown => format!("UNKNOWN — check provider ({} at risk)", o.price),
-        OrderStatus::OtpReceived => "otp".into(),
+    let word = match o.status {
+        OrderStatus::Unknown => return format!("UNKNOWN — check provider ({} at risk)", o.price),
+        OrderStatus::OtpReceived => "otp".to_string(),
         s => s.to_string(),
+    };
+    match o.resend_count.filter(|n| *n > 0) {
+        Some(n) => format!("{word} ↻{n}"),
+        None => word,
     }
 }
 

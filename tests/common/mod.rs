@@ -227,6 +227,8 @@ pub fn order(
         service: "WhatsApp".into(),
         country: Some("id".into()),
         country_name: Some("Indonesia".into()),
+        resend_count: None,
+        resend_locked_until: None,
         offer_id: "any".into(),
         operator: None,
         number: Some("+6281234567890".into()),

@@ -635,6 +635,7 @@ impl Provider for OtpZap {
             expires_at: o.expires_at,
             sn: None,
             resend_locked_until: o.resend_locked_until,
+            resend_count: o.resend_count,
             message,
         })
     }

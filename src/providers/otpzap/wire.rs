@@ -311,6 +311,7 @@ pub(super) struct WOrder {
     pub otps: Vec<String>,
     pub expires_at: Option<DateTime<Utc>>,
     pub resend_locked_until: Option<DateTime<Utc>>,
+    pub resend_count: Option<u32>,
     pub message: Option<String>,
 }
 
@@ -339,6 +340,9 @@ pub(super) fn order(v: &Value) -> Result<WOrder, ProviderError> {
         otps,
         expires_at: o.value(&["expires_at", "expired_at"]).and_then(time),
         resend_locked_until: o.value(&["resend_locked_until"]).and_then(time),
+        resend_count: o
+            .opt_u64(&["resend_count"])?
+            .map(|n| n.min(u32::MAX as u64) as u32),
         message: o.opt_string(&["message", "note"])?,
     })
 }
