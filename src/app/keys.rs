@@ -447,7 +447,7 @@ fn load_services(app: &mut App, a: usize) -> Vec<Effect> {
     }]
 }
 
-fn pane_len(app: &App, pane: Pane) -> usize {
+pub(super) fn pane_len(app: &App, pane: Pane) -> usize {
     match pane {
         Pane::Balance => app.accounts.len(),
         Pane::Catalog => catalog::rows(app).len(),

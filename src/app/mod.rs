@@ -827,9 +827,13 @@ impl App {
 }
 
 /// The first list row drawn for `pane`, so the selection stays visible;
-/// drawing and mouse hit-testing both use it.
+/// drawing and mouse hit-testing both use it. It scrolls as little as
+/// possible from the top: the selection (kept within the list) ends up on
+/// the last visible line, which is also how the catalog's tree widget
+/// scrolls a fresh `TreeState` to its selected item.
 pub fn scroll_offset(app: &App, pane: Pane, height: u16) -> usize {
     let header = matches!(pane, Pane::Orders | Pane::OtpLog) as usize;
     let visible = (height as usize).saturating_sub(2 + header).max(1);
-    app.sel(pane).saturating_sub(visible - 1)
+    let last = keys::pane_len(app, pane).saturating_sub(1);
+    app.sel(pane).min(last).saturating_sub(visible - 1)
 }
