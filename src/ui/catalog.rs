@@ -1,13 +1,19 @@
-//! Catalog pane: the account → service → country → offer tree.
+//! Catalog pane: the account → service → country → offer tree, drawn with
+//! `tui-tree-widget`. The rows (lazy loads, filter, sort, notes, dimming)
+//! come from `app::catalog::rows`; this module only turns them into tree
+//! items and a `TreeState` built afresh each frame, so drawing stays a pure
+//! function of `&App`.
 
 use super::{fit, pane_block, spinner, theme::Theme};
-use crate::app::catalog::{rows, RowKind};
+use crate::app::catalog::{rows, Row, RowKind};
 use crate::app::commands::Pane;
 use crate::app::App;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use tui_tree_widget::{Tree, TreeItem, TreeState};
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let filter = app.filter.value();
@@ -20,62 +26,141 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     let block = pane_block(app, theme, Pane::Catalog, title);
     let all = rows(app);
-    let w = area.width.saturating_sub(2) as usize;
-    let height = area.height.saturating_sub(2) as usize;
-    let sel = app.sel(Pane::Catalog).min(all.len().saturating_sub(1));
-    let skip = crate::app::scroll_offset(app, Pane::Catalog, area.height);
-    let mut lines: Vec<Line> = Vec::new();
     if all.is_empty() {
         let why = if app.accounts.is_empty() {
             "No accounts to browse"
         } else {
             "Nothing matches the filter"
         };
-        lines.push(Line::styled(why, theme.dim));
+        let line = Line::styled(why, theme.dim);
+        frame.render_widget(Paragraph::new(line).block(block), area);
+        return;
     }
-    for (i, r) in all.iter().enumerate().skip(skip).take(height) {
-        let indent = "  ".repeat(r.depth);
-        let (marker, style) = match &r.kind {
-            RowKind::Branch { expanded: true } => ("▾ ", theme.text),
-            RowKind::Branch { expanded: false } => ("▸ ", theme.text),
-            RowKind::Offer { in_stock: true } => ("• ", theme.text),
-            RowKind::Offer { in_stock: false } => ("· ", theme.dim),
-            RowKind::Loading => ("", theme.dim),
-            RowKind::Error => ("! ", theme.error),
-        };
-        let label = if r.kind == RowKind::Loading {
-            format!("{} {}", spinner(app), r.label)
+    let sel = app.sel(Pane::Catalog).min(all.len() - 1);
+    let look = Look {
+        app,
+        theme,
+        width: area.width.saturating_sub(2) as usize,
+        selected: (app.focus == Pane::Catalog).then_some(sel),
+    };
+    let mut state = TreeState::default();
+    let mut path = Vec::new();
+    let mut next = 0;
+    let items = build(&all, &mut next, 0, &mut path, sel, &look, &mut state);
+    debug_assert_eq!(next, all.len(), "every row has a place in the tree");
+    // Markers are part of each row's text (see `text`), so the widget's own
+    // node symbols are blank; it indents two columns a level, as we did.
+    let Ok(tree) = Tree::new(&items) else {
+        frame.render_widget(block, area);
+        return;
+    };
+    let tree = tree
+        .block(block)
+        .node_closed_symbol("")
+        .node_open_symbol("")
+        .node_no_children_symbol("");
+    frame.render_stateful_widget(tree, area, &mut state);
+    // The widget scrolled just far enough to show the selection, starting
+    // from offset 0; mouse hit-testing assumes the same first row.
+    debug_assert!(
+        area.height < 3
+            || state.get_offset() == crate::app::scroll_offset(app, Pane::Catalog, area.height),
+        "tree offset {} disagrees with scroll_offset",
+        state.get_offset()
+    );
+}
+
+struct Look<'a> {
+    app: &'a App,
+    theme: &'a Theme,
+    /// Inner width of the pane.
+    width: usize,
+    /// The highlighted row, when the catalog has the focus.
+    selected: Option<usize>,
+}
+
+/// Nests the flat rows (pre-order, with depths) into tree items keyed by
+/// `NodeId::key()`, opening the expanded branches and selecting row `sel`
+/// in `state` on the way. `path` holds the keys of the current ancestors.
+fn build(
+    rows: &[Row],
+    next: &mut usize,
+    depth: usize,
+    path: &mut Vec<String>,
+    sel: usize,
+    look: &Look,
+    state: &mut TreeState<String>,
+) -> Vec<TreeItem<'static, String>> {
+    let mut items = Vec::new();
+    while let Some(r) = rows.get(*next).filter(|r| r.depth == depth) {
+        let i = *next;
+        *next += 1;
+        let key = r.id.key();
+        path.push(key.clone());
+        if i == sel {
+            state.select(path.clone());
+        }
+        if matches!(r.kind, RowKind::Branch { expanded: true }) {
+            state.open(path.clone());
+        }
+        let children = build(rows, next, depth + 1, path, sel, look, state);
+        path.pop();
+        let text = text(r, look, look.selected == Some(i));
+        items.push(
+            TreeItem::new(key.clone(), text.clone(), children)
+                .unwrap_or_else(|_| TreeItem::new_leaf(key, text)),
+        );
+    }
+    items
+}
+
+/// One row's text: marker and label on the left, details right-aligned.
+fn text(r: &Row, look: &Look, highlighted: bool) -> Text<'static> {
+    let (theme, w) = (look.theme, look.width);
+    // The widget draws the indentation in front of the text.
+    let indent = 2 * r.depth;
+    let (marker, style) = match &r.kind {
+        RowKind::Branch { expanded: true } => ("▾ ", theme.text),
+        RowKind::Branch { expanded: false } => ("▸ ", theme.text),
+        RowKind::Offer { in_stock: true } => ("• ", theme.text),
+        RowKind::Offer { in_stock: false } => ("· ", theme.dim),
+        RowKind::Loading => ("", theme.dim),
+        RowKind::Error => ("! ", theme.error),
+    };
+    let label = if r.kind == RowKind::Loading {
+        format!("{} {}", spinner(look.app), r.label)
+    } else {
+        r.label.clone()
+    };
+    let left = format!("{marker}{label}");
+    let left_n = indent + left.chars().count();
+    // The name matters more than the details: keep only the price when
+    // the row is too narrow for both.
+    let detail = if w.saturating_sub(r.detail.chars().count() + 1) < left_n.min(w / 2) {
+        r.detail.split("  ").next().unwrap_or("").to_string()
+    } else {
+        r.detail.clone()
+    };
+    let detail_w = detail.chars().count();
+    let left_w = w.saturating_sub(detail_w + 1).saturating_sub(indent);
+    let mut spans = vec![Span::styled(
+        format!("{:<left_w$}", fit(&left, left_w)),
+        style,
+    )];
+    if !detail.is_empty() {
+        let dstyle = if matches!(r.kind, RowKind::Offer { in_stock: false }) {
+            theme.dim
         } else {
-            r.label.clone()
+            theme.price
         };
-        let left = format!("{indent}{marker}{label}");
-        // The name matters more than the details: keep only the price when
-        // the row is too narrow for both.
-        let detail =
-            if w.saturating_sub(r.detail.chars().count() + 1) < left.chars().count().min(w / 2) {
-                r.detail.split("  ").next().unwrap_or("").to_string()
-            } else {
-                r.detail.clone()
-            };
-        let detail_w = detail.chars().count();
-        let left_w = w.saturating_sub(detail_w + 1);
-        let mut spans = vec![Span::styled(
-            format!("{:<left_w$}", fit(&left, left_w)),
-            style,
-        )];
-        if !detail.is_empty() {
-            let dstyle = if matches!(r.kind, RowKind::Offer { in_stock: false }) {
-                theme.dim
-            } else {
-                theme.price
-            };
-            spans.push(Span::styled(format!(" {detail}"), dstyle));
-        }
-        let mut line = Line::from(spans);
-        if app.focus == Pane::Catalog && i == sel {
-            line = line.style(theme.highlight);
-        }
-        lines.push(line);
+        spans.push(Span::styled(format!(" {detail}"), dstyle));
     }
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    // The highlight is the text's base style (the widget paints the indent
+    // with it too) and the row's own colours go on top, as in other panes.
+    let base = if highlighted {
+        theme.highlight
+    } else {
+        Style::default()
+    };
+    Text::from(Line::from(spans)).style(base)
 }
