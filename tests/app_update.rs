@@ -475,6 +475,31 @@ fn buy_command_stops_when_a_level_fails_or_the_account_changes() {
 }
 
 #[test]
+fn completing_a_service_loads_the_catalog_first() {
+    let mut a = app();
+    keys(&mut a, "]");
+    assert_eq!(
+        keys(&mut a, ":buy wh<Tab>"),
+        vec![Effect::LoadServices {
+            account: "gate".into()
+        }]
+    );
+    a.update(Action::ServicesLoaded {
+        account: "gate".into(),
+        result: Ok(services()),
+        now: t0(),
+    });
+    assert!(
+        keys(&mut a, "<Tab>").is_empty(),
+        "loaded: no second request"
+    );
+    match &a.popup {
+        Some(Popup::CommandLine(input)) => assert_eq!(input.value(), "buy whatsapp "),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn command_line_completes_services_and_countries() {
     let mut a = app();
     keys(&mut a, "]");
@@ -1130,4 +1155,99 @@ fn otpzap_cancel_waits_out_its_two_minutes_before_asking() {
         a.popup,
         Some(Popup::ConfirmCancel { order_id: 1 })
     ));
+}
+
+#[test]
+fn buy_and_completion_take_names_with_spaces() {
+    let mut a = app();
+    keys(&mut a, "]]]"); // zap
+    assert_eq!(a.active_name(), Some("zap"));
+    keys(&mut a, "<Enter>");
+    let svc = |id: &str, name: &str| Service {
+        id: id.into(),
+        name: name.into(),
+        category: None,
+    };
+    a.update(Action::ServicesLoaded {
+        account: "zap".into(),
+        result: Ok(vec![
+            svc("s1:1", "WhatsApp"),
+            svc("s2:509", "WhatsApp + Telegram (multiservice)"),
+            svc("sp:901", "WhatsApp Special ID (special)"),
+        ]),
+        now: t0(),
+    });
+    // Three names share "whatsapp": Tab completes that far and lists them;
+    // a second Tab takes the exact name.
+    keys(&mut a, ":buy wh<Tab>");
+    match &a.popup {
+        Some(Popup::CommandLine(i)) => assert_eq!(i.value(), "buy whatsapp"),
+        other => panic!("{other:?}"),
+    }
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("whatsapp special id (special)")));
+    keys(&mut a, "<Tab>");
+    match &a.popup {
+        Some(Popup::CommandLine(i)) => assert_eq!(i.value(), "buy whatsapp "),
+        other => panic!("{other:?}"),
+    }
+    keys(&mut a, "<Esc>");
+    // A service whose name has spaces, then a country.
+    let e = keys(
+        &mut a,
+        ":buy whatsapp special id (special) indonesia<Enter>",
+    );
+    assert_eq!(
+        e,
+        vec![Effect::LoadCountries {
+            account: "zap".into(),
+            service_id: "sp:901".into()
+        }]
+    );
+    a.update(Action::CountriesLoaded {
+        account: "zap".into(),
+        service_id: "sp:901".into(),
+        result: Ok(countries()),
+        now: t0(),
+    });
+    // Completion now offers that service's countries.
+    assert_eq!(
+        otpdeck::app::complete_command(&a, "buy whatsapp special id (special) ma"),
+        "buy whatsapp special id (special) malaysia "
+    );
+}
+
+#[test]
+fn tab_loads_countries_and_a_country_may_be_a_unique_prefix() {
+    let mut a = app();
+    keys(&mut a, "]<Enter>");
+    a.update(Action::ServicesLoaded {
+        account: "gate".into(),
+        result: Ok(services()),
+        now: t0(),
+    });
+    assert_eq!(
+        keys(&mut a, ":buy whatsapp <Tab>"),
+        vec![Effect::LoadCountries {
+            account: "gate".into(),
+            service_id: "14".into()
+        }]
+    );
+    a.update(Action::CountriesLoaded {
+        account: "gate".into(),
+        service_id: "14".into(),
+        result: Ok(countries()),
+        now: t0(),
+    });
+    keys(&mut a, "<Esc>");
+    assert_eq!(
+        keys(&mut a, ":buy whatsapp indo<Enter>"),
+        vec![Effect::LoadOffers {
+            account: "gate".into(),
+            service_id: "14".into(),
+            country_id: Some("340437".into()),
+        }]
+    );
 }

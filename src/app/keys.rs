@@ -160,7 +160,25 @@ fn on_popup_key(app: &mut App, popup: Popup, k: KeyEvent) -> Vec<Effect> {
             KeyCode::Enter => run_command_line(app, input.value()),
             KeyCode::Tab => {
                 let completed = complete(app, input.value());
+                let several = completion_candidates(app, &completed);
+                if several.len() > 1 && !completed.ends_with(' ') {
+                    app.set_status(
+                        format!(
+                            "Tab: {}",
+                            several
+                                .iter()
+                                .take(6)
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(" · ")
+                        ),
+                        Level::Info,
+                    );
+                }
                 app.popup = Some(Popup::CommandLine(Input::new(completed)));
+                if input.value().starts_with("buy ") {
+                    return load_for_completion(app, input.value());
+                }
                 Vec::new()
             }
             _ => {
@@ -183,37 +201,13 @@ fn switch_account(app: &mut App, to: Option<usize>) {
 const COMMAND_WORDS: &[&str] = &["account", "theme", "buy", "q", "quit", "help"];
 
 /// Tab completion for the command line: the command word, then account or
-/// theme names, or for `:buy` the service and country names of the account
-/// it buys on. Several matches complete to what they share.
+/// theme names, or for `:buy` the service and then the country names of the
+/// account it buys on (names may have spaces). Several matches complete to
+/// what they share; when that is already typed and is itself a name, Tab
+/// takes it.
 pub fn complete(app: &App, text: &str) -> String {
-    let words: Vec<&str> = text.split(' ').collect();
-    let (done, last) = words.split_at(words.len() - 1);
-    let last = last.first().copied().unwrap_or("");
-    let options: Vec<String> = match done {
-        [] => COMMAND_WORDS.iter().map(|c| c.to_string()).collect(),
-        ["account"] => std::iter::once("all".to_string())
-            .chain(app.accounts.iter().map(|x| x.info.name.clone()))
-            .collect(),
-        ["theme"] => crate::ui::theme::Theme::names()
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
-        ["buy"] => buy_account(app)
-            .and_then(|a| a.services.get())
-            .map(|l| l.iter().map(|s| s.service.name.to_lowercase()).collect())
-            .unwrap_or_default(),
-        ["buy", service] => buy_account(app)
-            .and_then(|a| a.services.get())
-            .and_then(|l| {
-                l.iter()
-                    .find(|s| s.service.name.eq_ignore_ascii_case(service))
-            })
-            .and_then(|s| s.countries.get())
-            .map(|l| l.iter().map(|c| c.country.name.to_lowercase()).collect())
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    let lower = last.to_lowercase();
+    let (head, prefix, options) = completion_context(app, text);
+    let lower = prefix.to_lowercase();
     let hits: Vec<&String> = options
         .iter()
         .filter(|o| o.to_lowercase().starts_with(&lower))
@@ -221,14 +215,80 @@ pub fn complete(app: &App, text: &str) -> String {
     let completed = match hits.as_slice() {
         [] => return text.to_string(),
         [one] => format!("{one} "),
-        many => common_prefix(many),
+        many => {
+            let shared = common_prefix(many);
+            if shared.eq_ignore_ascii_case(prefix)
+                && many.iter().any(|o| o.eq_ignore_ascii_case(prefix))
+            {
+                format!("{shared} ")
+            } else {
+                shared
+            }
+        }
     };
-    if completed.trim_end().chars().count() < last.chars().count() {
+    if completed.trim_end().chars().count() < prefix.chars().count() {
         return text.to_string();
     }
-    let mut out: Vec<String> = done.iter().map(|w| w.to_string()).collect();
-    out.push(completed);
-    out.join(" ")
+    format!("{head}{completed}")
+}
+
+/// The names Tab could complete `text` to, for the status bar when there
+/// are several.
+pub fn completion_candidates(app: &App, text: &str) -> Vec<String> {
+    let (_, prefix, options) = completion_context(app, text);
+    let lower = prefix.to_lowercase();
+    options
+        .into_iter()
+        .filter(|o| o.to_lowercase().starts_with(&lower))
+        .collect()
+}
+
+/// Splits `text` into what stays, the part being completed, and the names
+/// that part may become.
+fn completion_context<'t>(app: &App, text: &'t str) -> (&'t str, &'t str, Vec<String>) {
+    let Some((word, rest)) = text.split_once(' ') else {
+        let words = COMMAND_WORDS.iter().map(|c| c.to_string()).collect();
+        return ("", text, words);
+    };
+    let head_len = word.len() + 1;
+    let options: Vec<String> = match word {
+        "account" => std::iter::once("all".to_string())
+            .chain(app.accounts.iter().map(|x| x.info.name.clone()))
+            .collect(),
+        "theme" => crate::ui::theme::Theme::names()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        "buy" => {
+            let services = buy_account(app).and_then(|a| a.services.get());
+            // A service already typed in full, then a space: countries next.
+            let chosen = services.and_then(|l| {
+                l.iter()
+                    .filter(|s| {
+                        let n = s.service.name.to_lowercase();
+                        rest.to_lowercase().starts_with(&format!("{n} "))
+                    })
+                    .max_by_key(|s| s.service.name.len())
+            });
+            let at = chosen.map(|s| head_len + s.service.name.len() + 1);
+            if let (Some(s), Some((head, part))) = (
+                chosen,
+                at.and_then(|at| Some((text.get(..at)?, text.get(at..)?))),
+            ) {
+                let countries = s
+                    .countries
+                    .get()
+                    .map(|l| l.iter().map(|c| c.country.name.to_lowercase()).collect())
+                    .unwrap_or_default();
+                return (head, part, countries);
+            }
+            services
+                .map(|l| l.iter().map(|s| s.service.name.to_lowercase()).collect())
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    (text.get(..head_len).unwrap_or(""), rest, options)
 }
 
 fn common_prefix(words: &[&String]) -> String {
@@ -241,6 +301,41 @@ fn common_prefix(words: &[&String]) -> String {
             .count()
     });
     first[..n].iter().collect()
+}
+
+/// Completing `:buy` needs the catalog: the services, then the countries
+/// of the service typed. Loads what is missing, so the next Tab has names.
+fn load_for_completion(app: &mut App, text: &str) -> Vec<Effect> {
+    let a = app.active.unwrap_or(0);
+    let Some(acc) = app.accounts.get(a) else {
+        return Vec::new();
+    };
+    if acc.services == Load::NotLoaded {
+        app.set_status("Loading services to complete…", Level::Info);
+        return load_services(app, a);
+    }
+    let name = acc.info.name.clone();
+    let rest = text.trim_start_matches("buy ").to_lowercase();
+    let chosen = acc.services.get().and_then(|l| {
+        l.iter()
+            .filter(|s| rest.starts_with(&format!("{} ", s.service.name.to_lowercase())))
+            .max_by_key(|s| s.service.name.len())
+            .map(|s| s.service.id.clone())
+    });
+    let Some(service_id) = chosen.filter(|_| acc.info.caps.countries) else {
+        return Vec::new();
+    };
+    match app.service_mut(&name, &service_id) {
+        Some(node) if node.countries == Load::NotLoaded => {
+            node.countries = Load::Loading;
+            app.set_status("Loading countries to complete…", Level::Info);
+            vec![Effect::LoadCountries {
+                account: name,
+                service_id,
+            }]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The account `:buy` works on: the active one, else the first.
@@ -317,11 +412,11 @@ pub fn buy_command(app: &mut App, args: &[String]) -> Vec<Effect> {
 }
 
 fn buy_step(app: &mut App, args: &[String]) -> Vec<Effect> {
-    let Some(service_q) = args.first().map(|s| s.to_lowercase()) else {
+    let typed = args.join(" ").to_lowercase();
+    if typed.is_empty() {
         app.set_status("Usage: :buy SERVICE [COUNTRY]", Level::Warn);
         return Vec::new();
-    };
-    let country_q = args.get(1).map(|s| s.to_lowercase());
+    }
     let a = app.active.unwrap_or(0);
     let Some(acc) = app.accounts.get(a) else {
         return Vec::new();
@@ -338,12 +433,24 @@ fn buy_step(app: &mut App, args: &[String]) -> Vec<Effect> {
         }
         return load_services(app, a);
     };
-    let Some(s) = services.iter().position(|s| {
-        s.service.name.to_lowercase() == service_q || s.service.id.to_lowercase() == service_q
-    }) else {
-        app.set_status(format!("No service '{service_q}' on {name}"), Level::Error);
+    // Names may have spaces: the longest service name (or id) the typed
+    // words start with is the service, the rest the country.
+    let hit = services
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            [
+                (i, s.service.name.to_lowercase()),
+                (i, s.service.id.to_lowercase()),
+            ]
+        })
+        .filter(|(_, n)| typed == *n || typed.starts_with(&format!("{n} ")))
+        .max_by_key(|(_, n)| n.len());
+    let Some((s, matched)) = hit else {
+        app.set_status(format!("No service '{typed}' on {name}"), Level::Error);
         return Vec::new();
     };
+    let country_q = Some(typed[matched.len()..].trim().to_string()).filter(|c| !c.is_empty());
     let node = &services[s];
     let service = node.service.clone();
     app.expanded.insert(NodeId::Service(a, s).key());
@@ -384,10 +491,20 @@ fn buy_step(app: &mut App, args: &[String]) -> Vec<Effect> {
         app.set_status("Usage: :buy SERVICE COUNTRY", Level::Warn);
         return Vec::new();
     };
-    let Some(c) = countries
+    // The name or id, else the one name it begins.
+    let exact = countries
         .iter()
-        .position(|c| c.country.name.to_lowercase() == cq || c.country.id.to_lowercase() == cq)
-    else {
+        .position(|c| c.country.name.to_lowercase() == cq || c.country.id.to_lowercase() == cq);
+    let starts: Vec<usize> = countries
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.country.name.to_lowercase().starts_with(&cq))
+        .map(|(i, _)| i)
+        .collect();
+    let Some(c) = exact.or(match starts.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }) else {
         app.set_status(
             format!("No country '{cq}' for {}", service.name),
             Level::Error,
