@@ -1251,3 +1251,31 @@ fn tab_loads_countries_and_a_country_may_be_a_unique_prefix() {
         }]
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("OTPDECK_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200)
+    ))]
+    /// Any text on the command line (any Unicode, names with odd case
+    /// folding), completed with Tab and run with Enter, never panics.
+    #[test]
+    fn any_command_line_never_panics(
+        head in prop_oneof![Just("buy "), Just("account "), Just("theme "), Just("")],
+        text in "\\PC{0,24}",
+        tabs in 0usize..3,
+    ) {
+        let mut a = app();
+        keys(&mut a, "]");
+        open_gate_whatsapp_indonesia(&mut a);
+        keys(&mut a, ":");
+        for c in format!("{head}{text}").chars() {
+            a.update(Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), t0()));
+        }
+        for _ in 0..tabs {
+            keys(&mut a, "<Tab>");
+        }
+        let _ = otpdeck::app::complete_command(&a, &format!("buy whatsapp {text}"));
+        keys(&mut a, "<Enter>");
+        draw_at(&a, 80, 24);
+    }
+}
