@@ -262,22 +262,15 @@ fn completion_context<'t>(app: &App, text: &'t str) -> (&'t str, &'t str, Vec<St
         "buy" => {
             let services = buy_account(app).and_then(|a| a.services.get());
             // A service already typed in full, then a space: countries next.
-            let chosen = services.and_then(|l| {
-                l.iter()
-                    .filter(|s| {
-                        let n = s.service.name.to_lowercase();
-                        rest.to_lowercase().starts_with(&format!("{n} "))
-                    })
-                    .max_by_key(|s| s.service.name.len())
-            });
-            let at = chosen.map(|s| head_len + s.service.name.len() + 1);
-            if let (Some(s), Some((head, part))) = (
+            let chosen = services.and_then(|l| typed_service(l, rest));
+            let at = chosen.map(|(_, matched)| head_len + matched + 1);
+            if let (Some((i, _)), Some((head, part))) = (
                 chosen,
                 at.and_then(|at| Some((text.get(..at)?, text.get(at..)?))),
             ) {
-                let countries = s
-                    .countries
-                    .get()
+                let countries = services
+                    .and_then(|l| l.get(i))
+                    .and_then(|s| s.countries.get())
                     .map(|l| l.iter().map(|c| c.country.name.to_lowercase()).collect())
                     .unwrap_or_default();
                 return (head, part, countries);
@@ -315,12 +308,10 @@ fn load_for_completion(app: &mut App, text: &str) -> Vec<Effect> {
         return load_services(app, a);
     }
     let name = acc.info.name.clone();
-    let rest = text.trim_start_matches("buy ").to_lowercase();
+    let rest = text.trim_start_matches("buy ");
     let chosen = acc.services.get().and_then(|l| {
-        l.iter()
-            .filter(|s| rest.starts_with(&format!("{} ", s.service.name.to_lowercase())))
-            .max_by_key(|s| s.service.name.len())
-            .map(|s| s.service.id.clone())
+        let (i, _) = typed_service(l, rest)?;
+        l.get(i).map(|s| s.service.id.clone())
     });
     let Some(service_id) = chosen.filter(|_| acc.info.caps.countries) else {
         return Vec::new();
@@ -336,6 +327,30 @@ fn load_for_completion(app: &mut App, text: &str) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+/// The service that `typed` begins with: the longest name or id that is
+/// all of it or is followed by a space (names may have spaces; the rest is
+/// the country). Its index and the length of `typed` (lowercased) it takes.
+fn service_in(list: &[super::catalog::ServiceNode], typed: &str) -> Option<(usize, usize)> {
+    let typed = typed.to_lowercase();
+    list.iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            [
+                (i, s.service.name.to_lowercase()),
+                (i, s.service.id.to_lowercase()),
+            ]
+        })
+        .filter(|(_, n)| typed == *n || typed.starts_with(&format!("{n} ")))
+        .map(|(i, n)| (i, n.len()))
+        .max_by_key(|(_, len)| *len)
+}
+
+/// Like `service_in`, for completion: only a name typed in full and
+/// followed by a space counts (before that, the name itself is completed).
+fn typed_service(list: &[super::catalog::ServiceNode], rest: &str) -> Option<(usize, usize)> {
+    service_in(list, rest).filter(|(_, matched)| rest.len() > *matched)
 }
 
 /// The account `:buy` works on: the active one, else the first.
@@ -433,24 +448,11 @@ fn buy_step(app: &mut App, args: &[String]) -> Vec<Effect> {
         }
         return load_services(app, a);
     };
-    // Names may have spaces: the longest service name (or id) the typed
-    // words start with is the service, the rest the country.
-    let hit = services
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| {
-            [
-                (i, s.service.name.to_lowercase()),
-                (i, s.service.id.to_lowercase()),
-            ]
-        })
-        .filter(|(_, n)| typed == *n || typed.starts_with(&format!("{n} ")))
-        .max_by_key(|(_, n)| n.len());
-    let Some((s, matched)) = hit else {
+    let Some((s, matched)) = service_in(services, &typed) else {
         app.set_status(format!("No service '{typed}' on {name}"), Level::Error);
         return Vec::new();
     };
-    let country_q = Some(typed[matched.len()..].trim().to_string()).filter(|c| !c.is_empty());
+    let country_q = Some(typed[matched..].trim().to_string()).filter(|c| !c.is_empty());
     let node = &services[s];
     let service = node.service.clone();
     app.expanded.insert(NodeId::Service(a, s).key());
@@ -854,21 +856,26 @@ fn copy(app: &mut App, otp: bool) -> Vec<Effect> {
 /// Whether `cmd` can do anything for the selection: the order commands
 /// only on an order whose account's API has them. Other commands always.
 pub fn applies(app: &App, cmd: Cmd) -> bool {
-    let need = |caps: crate::domain::Capabilities| match cmd {
-        Cmd::Cancel => Some(caps.cancel),
-        Cmd::Resend => Some(caps.resend),
-        Cmd::Finish => Some(caps.finish),
-        Cmd::Replace => Some(caps.replace),
-        _ => None,
-    };
-    if need(crate::domain::Capabilities::default()).is_none() {
+    if order_capability(cmd, &Default::default()).is_none() {
         return true;
     }
     selected_order(app)
         .filter(|o| o.status.is_active())
         .and_then(|o| app.account_of(&o.account))
-        .and_then(|a| need(a.info.caps))
-        .unwrap_or(false)
+        .and_then(|a| order_capability(cmd, &a.info.caps))
+        .is_some_and(|(has, _)| has)
+}
+
+/// For an order command: whether `caps` has it, and its name. None for the
+/// commands that are not about an order.
+fn order_capability(cmd: Cmd, caps: &crate::domain::Capabilities) -> Option<(bool, &'static str)> {
+    match cmd {
+        Cmd::Cancel => Some((caps.cancel, "cancel")),
+        Cmd::Resend => Some((caps.resend, "resend")),
+        Cmd::Finish => Some((caps.finish, "finish")),
+        Cmd::Replace => Some((caps.replace, "replace")),
+        _ => None,
+    }
 }
 
 fn order_command(app: &mut App, cmd: Cmd) -> Vec<Effect> {
@@ -884,11 +891,8 @@ fn order_command(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         .account_of(&account)
         .map(|a| a.info.kind.display_name())
         .unwrap_or("");
-    let (ok, name) = match cmd {
-        Cmd::Cancel => (caps.cancel, "cancel"),
-        Cmd::Resend => (caps.resend, "resend"),
-        Cmd::Finish => (caps.finish, "finish"),
-        _ => (caps.replace, "replace"),
+    let Some((ok, name)) = order_capability(cmd, &caps) else {
+        return Vec::new();
     };
     if !ok {
         app.set_status(format!("{kind} has no {name} for orders"), Level::Warn);

@@ -553,9 +553,7 @@ impl App {
                         // Old finals linger only for what is left of their time.
                         self.final_since.insert(order.id, order.updated_at);
                     }
-                    self.pending.retain(|p| {
-                        !(p.idempotency_key == order.idempotency_key && p.account == order.account)
-                    });
+                    self.clear_pending(&order);
                     self.orders.insert(order.id, order);
                 }
                 Vec::new()
@@ -622,11 +620,16 @@ impl App {
         }
     }
 
-    fn on_order(&mut self, order: Order) -> Vec<Effect> {
-        let mut effects = Vec::new();
+    /// The "buying…" row of `order`'s buy goes once the journal has it.
+    fn clear_pending(&mut self, order: &Order) {
         self.pending.retain(|p| {
             !(p.idempotency_key == order.idempotency_key && p.account == order.account)
         });
+    }
+
+    fn on_order(&mut self, order: Order) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        self.clear_pending(&order);
         let previous = self.orders.get(&order.id).cloned();
         // Updates can arrive out of order: never go back in time or status.
         if let Some(prev) = &previous {

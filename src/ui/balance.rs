@@ -129,14 +129,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_names_keep_both_ends() {
-        assert_eq!(fit_middle("gateotp-main", 8), "gate…ain");
-        assert_eq!(fit_middle("gateotp-alt", 9), "gate…-alt");
-        assert_eq!(fit_middle("short", 8), "short");
-        assert_eq!(fit_middle("abcdefgh", 3), "ab…");
-    }
-
-    #[test]
     fn figure_age_and_error_always_fit() {
         let figs = vec!["Rp 2.450.000".to_string(), "Rp 150.000".to_string()];
         let c = Columns::fit(28, 12, &figs, true);

@@ -136,3 +136,16 @@ pub fn fit_middle(s: &str, w: usize) -> String {
 pub fn styled(s: String, st: Style) -> Span<'static> {
     Span::styled(s, st)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_keep_both_ends() {
+        assert_eq!(fit_middle("gateotp-main", 8), "gate…ain");
+        assert_eq!(fit_middle("gateotp-alt", 9), "gate…-alt");
+        assert_eq!(fit_middle("short", 8), "short");
+        assert_eq!(fit_middle("abcdefgh", 3), "ab…");
+    }
+}
