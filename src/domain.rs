@@ -82,6 +82,52 @@ pub struct Capabilities {
     pub cancel_after_secs: Option<u64>,
 }
 
+/// What can be done to a placed order. One enum for the command table, the
+/// effects, the failure actions and the CLI, so no operation is ever named
+/// by a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrderOp {
+    Cancel,
+    Finish,
+    Resend,
+    Replace,
+}
+
+impl OrderOp {
+    pub const ALL: [OrderOp; 4] = [
+        OrderOp::Cancel,
+        OrderOp::Finish,
+        OrderOp::Resend,
+        OrderOp::Replace,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderOp::Cancel => "cancel",
+            OrderOp::Finish => "finish",
+            OrderOp::Resend => "resend",
+            OrderOp::Replace => "replace",
+        }
+    }
+
+    /// Whether an API with `caps` offers this operation.
+    pub fn offered_by(self, caps: &Capabilities) -> bool {
+        match self {
+            OrderOp::Cancel => caps.cancel,
+            OrderOp::Finish => caps.finish,
+            OrderOp::Resend => caps.resend,
+            OrderOp::Replace => caps.replace,
+        }
+    }
+}
+
+impl std::fmt::Display for OrderOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
     pub id: String,
