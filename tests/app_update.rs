@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use otpdeck::app::commands::Pane;
+use otpdeck::app::Pane;
 use otpdeck::app::{Action, AppSettings, Effect, Popup};
 use otpdeck::domain::*;
 use otpdeck::money::Rupiah;
@@ -99,14 +99,14 @@ fn expanding_loads_lazily_and_buying_asks_first() {
     // Sorted by price: the sold-out Server 1 first; Enter on it explains.
     let fx = keys(&mut a, "j<Enter>");
     assert!(fx.is_empty());
-    assert!(a.popup.is_none());
+    assert!(a.popup().is_none());
     assert!(a
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("sold out")));
     // Server 3 at Rp 3.300: confirmation with the balance after it.
     keys(&mut a, "j<Enter>");
-    match &a.popup {
+    match a.popup() {
         Some(Popup::ConfirmBuy {
             request,
             balance_after,
@@ -136,9 +136,9 @@ fn esc_backs_out_of_a_buy() {
     let mut a = app();
     open_gate_whatsapp_indonesia(&mut a);
     keys(&mut a, "jj<Enter>");
-    assert!(matches!(a.popup, Some(Popup::ConfirmBuy { .. })));
+    assert!(matches!(a.popup(), Some(Popup::ConfirmBuy { .. })));
     assert!(keys(&mut a, "<Esc>").is_empty());
-    assert!(a.popup.is_none());
+    assert!(a.popup().is_none());
 }
 
 #[test]
@@ -284,13 +284,19 @@ fn cancel_asks_then_cancels_and_respects_cooldowns() {
     a.focus = Pane::Orders;
     assert!(keys(&mut a, "x").is_empty());
     assert!(matches!(
-        a.popup,
+        a.popup(),
         Some(Popup::ConfirmCancel { order_id: 4 })
     ));
-    assert_eq!(keys(&mut a, "y"), vec![Effect::Cancel { order_id: 4 }]);
+    assert_eq!(
+        keys(&mut a, "y"),
+        vec![Effect::Order {
+            op: OrderOp::Cancel,
+            order_id: 4,
+        }]
+    );
     a.update(Action::ActionFailed {
         order_id: 4,
-        what: "cancel".into(),
+        op: Some(OrderOp::Cancel),
         error: "rate limited".into(),
         retry_after: Some(Duration::from_secs(87)),
         now: t0(),
@@ -300,7 +306,7 @@ fn cancel_asks_then_cancels_and_respects_cooldowns() {
         keys(&mut a, "x").is_empty(),
         "cooldown: no confirmation yet"
     );
-    assert!(a.popup.is_none());
+    assert!(a.popup().is_none());
     assert!(a
         .status
         .as_ref()
@@ -333,9 +339,27 @@ fn commands_only_where_the_api_has_them() {
         &["1234"],
     )));
     // Newest first: order 6 is on top.
-    assert_eq!(keys(&mut a, "r"), vec![Effect::Resend { order_id: 6 }]);
-    assert_eq!(keys(&mut a, "f"), vec![Effect::Finish { order_id: 6 }]);
-    assert_eq!(keys(&mut a, "R"), vec![Effect::Replace { order_id: 6 }]);
+    assert_eq!(
+        keys(&mut a, "r"),
+        vec![Effect::Order {
+            op: OrderOp::Resend,
+            order_id: 6,
+        }]
+    );
+    assert_eq!(
+        keys(&mut a, "f"),
+        vec![Effect::Order {
+            op: OrderOp::Finish,
+            order_id: 6,
+        }]
+    );
+    assert_eq!(
+        keys(&mut a, "R"),
+        vec![Effect::Order {
+            op: OrderOp::Replace,
+            order_id: 6,
+        }]
+    );
 }
 
 #[test]
@@ -380,10 +404,7 @@ fn command_line_quits_completes_and_sets_themes() {
     let mut a = app();
     keys(&mut a, ":acc<Tab>z<Tab><Enter>");
     assert_eq!(a.active_name(), Some("zap"));
-    assert_eq!(
-        keys(&mut a, ":theme light<Enter>"),
-        vec![Effect::SetTheme("light".into())]
-    );
+    assert!(keys(&mut a, ":theme light<Enter>").is_empty());
     assert_eq!(a.settings.theme, "light");
     assert!(keys(&mut a, ":theme neon<Enter>").is_empty());
     assert_eq!(keys(&mut a, ":q<Enter>"), vec![Effect::Quit]);
@@ -427,7 +448,7 @@ fn buy_command_walks_the_catalog() {
             country_id: Some("340437".into()),
         }]
     );
-    assert!(a.popup.is_none());
+    assert!(a.popup().is_none());
     a.update(Action::OffersLoaded {
         account: "gate".into(),
         service_id: "14".into(),
@@ -435,7 +456,7 @@ fn buy_command_walks_the_catalog() {
         result: Ok(offers()),
         now: t0(),
     });
-    match &a.popup {
+    match a.popup() {
         Some(Popup::ConfirmBuy { request, what, .. }) => {
             assert_eq!(request.price, Rupiah(3300), "cheapest in stock");
             assert_eq!(what, "WhatsApp · Indonesia · Server 3");
@@ -493,7 +514,7 @@ fn completing_a_service_loads_the_catalog_first() {
         keys(&mut a, "<Tab>").is_empty(),
         "loaded: no second request"
     );
-    match &a.popup {
+    match a.popup() {
         Some(Popup::CommandLine(input)) => assert_eq!(input.value(), "buy whatsapp "),
         other => panic!("{other:?}"),
     }
@@ -505,7 +526,7 @@ fn command_line_completes_services_and_countries() {
     keys(&mut a, "]");
     open_gate_whatsapp_indonesia(&mut a);
     keys(&mut a, ":buy wh<Tab>ind<Tab>");
-    match &a.popup {
+    match a.popup() {
         Some(Popup::CommandLine(input)) => assert_eq!(input.value(), "buy whatsapp indonesia "),
         other => panic!("{other:?}"),
     }
@@ -532,10 +553,11 @@ fn restored_orders_come_back_quietly() {
     cancelled.updated_at = t0() - chrono::Duration::seconds(10);
     let active = order(3, "zap", ProviderKind::OtpZap, OrderStatus::Waiting, &[]);
     let status_before = a.status.clone();
-    let effects = a.update(Action::Restored(vec![old, cancelled, active]));
-    assert!(
-        effects.is_empty(),
-        "no balance refresh per old order: {effects:?}"
+    let effects = a.update(Action::Restored(vec![old, cancelled, active.clone()]));
+    assert_eq!(
+        effects,
+        vec![Effect::Watch(active)],
+        "only the active order is polled; no balance refresh per old order"
     );
     assert_eq!(a.status, status_before, "no messages for old news");
     let shown: Vec<i64> = a.visible_orders().iter().map(|o| o.id).collect();
@@ -569,7 +591,7 @@ fn poll_failures_show_and_unknown_orders_are_harmless() {
     )));
     let e = a.update(Action::ActionFailed {
         order_id: 1,
-        what: "status check".into(),
+        op: None,
         error: "HTTP 503 (retrying)".into(),
         retry_after: None,
         now: t0(),
@@ -579,10 +601,10 @@ fn poll_failures_show_and_unknown_orders_are_harmless() {
     assert!(text.contains("status check failed") && text.contains("retrying"));
     assert_eq!(level, otpdeck::app::Level::Error);
     // A failure or a cooldown for an order the app never saw changes nothing else.
-    for what in ["cancel", "status check"] {
+    for op in [Some(OrderOp::Cancel), None] {
         a.update(Action::ActionFailed {
             order_id: 99,
-            what: what.into(),
+            op,
             error: "gone".into(),
             retry_after: Some(Duration::from_secs(30)),
             now: t0(),
@@ -611,7 +633,9 @@ fn hints_offer_order_commands_only_where_the_api_has_them() {
     let mut a = app();
     let hints = |a: &otpdeck::app::App| -> Vec<&'static str> {
         a.keymap
-            .hints_where(a.focus, |c| otpdeck::app::command_applies(a, c))
+            .hints(&otpdeck::app::key_layers(a), |c| {
+                otpdeck::app::command_applies(a, c)
+            })
             .into_iter()
             .map(|(_, h)| h)
             .collect()
@@ -735,7 +759,10 @@ fn auto_cancel_fires_once_before_expiry() {
     let near = t0() + chrono::Duration::minutes(19) + chrono::Duration::seconds(5);
     assert_eq!(
         a.update(Action::Tick(near)),
-        vec![Effect::Cancel { order_id: 11 }]
+        vec![Effect::Order {
+            op: OrderOp::Cancel,
+            order_id: 11,
+        }]
     );
     assert!(
         a.update(Action::Tick(near + chrono::Duration::seconds(1)))
@@ -818,9 +845,9 @@ fn focus_help_and_quit_keys() {
     keys(&mut a, "<S-Tab><S-Tab>");
     assert_eq!(a.focus, Pane::Balance);
     keys(&mut a, "?");
-    assert!(matches!(a.popup, Some(Popup::Help)));
+    assert!(matches!(a.popup(), Some(Popup::Help { .. })));
     keys(&mut a, "<Esc>");
-    assert!(a.popup.is_none());
+    assert!(a.popup().is_none());
     assert_eq!(keys(&mut a, "<C-c>"), vec![Effect::Quit]);
 }
 
@@ -858,7 +885,7 @@ fn a_topup_asks_for_the_customer_number() {
     });
     keys(&mut a, "j<Enter>");
     assert!(matches!(
-        a.popup,
+        a.popup(),
         Some(Popup::ConfirmBuy {
             customer: Some(_),
             ..
@@ -915,8 +942,8 @@ fn mouse_click_focuses_and_selects() {
 #[test]
 fn key_overrides_and_their_problems() {
     let mut keys_map = std::collections::BTreeMap::new();
-    keys_map.insert("cancel".to_string(), "ctrl-x".to_string());
-    keys_map.insert("warp".to_string(), "w".to_string());
+    keys_map.insert("cancel".to_string(), vec!["ctrl-x".to_string()]);
+    keys_map.insert("warp".to_string(), vec!["w".to_string()]);
     let (mut a, _) = app_with(AppSettings {
         keys: keys_map,
         ..Default::default()
@@ -935,13 +962,13 @@ fn key_overrides_and_their_problems() {
     )));
     a.focus = Pane::Orders;
     assert!(keys(&mut a, "x").is_empty());
-    assert!(a.popup.is_none(), "x no longer cancels");
+    assert!(a.popup().is_none(), "x no longer cancels");
     a.update(Action::Key(
         KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL),
         t0(),
     ));
     assert!(matches!(
-        a.popup,
+        a.popup(),
         Some(Popup::ConfirmCancel { order_id: 1 })
     ));
 }
@@ -1130,7 +1157,13 @@ fn resend_waits_for_the_lock_the_api_gave() {
     let (text, _) = a.status.clone().expect("status");
     assert!(text.contains("another SMS in 45s"), "{text}");
     a.update(Action::Tick(t0() + chrono::Duration::seconds(46)));
-    assert_eq!(keys(&mut a, "r"), vec![Effect::Resend { order_id: 1 }]);
+    assert_eq!(
+        keys(&mut a, "r"),
+        vec![Effect::Order {
+            op: OrderOp::Resend,
+            order_id: 1,
+        }]
+    );
 }
 
 #[test]
@@ -1146,13 +1179,13 @@ fn otpzap_cancel_waits_out_its_two_minutes_before_asking() {
     keys(&mut a, "<Tab>");
     a.update(Action::Tick(t0() + chrono::Duration::seconds(30)));
     assert!(keys(&mut a, "x").is_empty());
-    assert!(a.popup.is_none(), "no confirmation inside the cooldown");
+    assert!(a.popup().is_none(), "no confirmation inside the cooldown");
     let (text, _) = a.status.clone().expect("status");
     assert!(text.contains("allows cancelling in 90s"), "{text}");
     a.update(Action::Tick(t0() + chrono::Duration::seconds(121)));
     keys(&mut a, "x");
     assert!(matches!(
-        a.popup,
+        a.popup(),
         Some(Popup::ConfirmCancel { order_id: 1 })
     ));
 }
@@ -1180,7 +1213,7 @@ fn buy_and_completion_take_names_with_spaces() {
     // Three names share "whatsapp": Tab completes that far and lists them;
     // a second Tab takes the exact name.
     keys(&mut a, ":buy wh<Tab>");
-    match &a.popup {
+    match a.popup() {
         Some(Popup::CommandLine(i)) => assert_eq!(i.value(), "buy whatsapp"),
         other => panic!("{other:?}"),
     }
@@ -1189,7 +1222,7 @@ fn buy_and_completion_take_names_with_spaces() {
         .as_ref()
         .is_some_and(|(s, _)| s.contains("whatsapp special id (special)")));
     keys(&mut a, "<Tab>");
-    match &a.popup {
+    match a.popup() {
         Some(Popup::CommandLine(i)) => assert_eq!(i.value(), "buy whatsapp "),
         other => panic!("{other:?}"),
     }

@@ -73,28 +73,34 @@ pub struct ServiceNode {
     pub offers: Load<Vec<Offer>>,
 }
 
-/// Where a row points.
+/// Where a row points: the account's position (accounts are fixed for the
+/// run) and then the API's own ids, so a reload that reorders services or
+/// countries keeps the same rows expanded and selected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NodeId {
     Account(usize),
-    Service(usize, usize),
-    Country(usize, usize, usize),
-    /// (account, service, country if any, offer)
-    Offer(usize, usize, Option<usize>, usize),
+    Service(usize, String),
+    Country(usize, String, String),
+    /// (account, service id, country id if any, offer id)
+    Offer(usize, String, Option<String>, String),
     /// A "loading…" or error line under a node.
     Note(Box<NodeId>),
 }
+
+/// Separates the parts of a key; ids never contain it.
+const SEP: char = '\u{1f}';
 
 impl NodeId {
     pub fn key(&self) -> String {
         match self {
             NodeId::Account(a) => format!("{a}"),
-            NodeId::Service(a, s) => format!("{a}/{s}"),
-            NodeId::Country(a, s, c) => format!("{a}/{s}/{c}"),
-            NodeId::Offer(a, s, c, o) => {
-                format!("{a}/{s}/{}/{o}", c.map(|c| c as i64).unwrap_or(-1))
-            }
-            NodeId::Note(p) => format!("{}/note", p.key()),
+            NodeId::Service(a, s) => format!("{a}{SEP}{s}"),
+            NodeId::Country(a, s, c) => format!("{a}{SEP}{s}{SEP}c{c}"),
+            NodeId::Offer(a, s, c, o) => match c {
+                Some(c) => format!("{a}{SEP}{s}{SEP}c{c}{SEP}o{o}"),
+                None => format!("{a}{SEP}{s}{SEP}o{o}"),
+            },
+            NodeId::Note(p) => format!("{}{SEP}note", p.key()),
         }
     }
 
@@ -102,10 +108,38 @@ impl NodeId {
         match self {
             NodeId::Account(_) => None,
             NodeId::Service(a, _) => Some(NodeId::Account(*a)),
-            NodeId::Country(a, s, _) => Some(NodeId::Service(*a, *s)),
-            NodeId::Offer(a, s, Some(c), _) => Some(NodeId::Country(*a, *s, *c)),
-            NodeId::Offer(a, s, None, _) => Some(NodeId::Service(*a, *s)),
+            NodeId::Country(a, s, _) => Some(NodeId::Service(*a, s.clone())),
+            NodeId::Offer(a, s, Some(c), _) => Some(NodeId::Country(*a, s.clone(), c.clone())),
+            NodeId::Offer(a, s, None, _) => Some(NodeId::Service(*a, s.clone())),
             NodeId::Note(p) => Some((**p).clone()),
+        }
+    }
+}
+
+/// The service node with id `sid` under `services`.
+pub fn service<'a>(services: &'a Load<Vec<ServiceNode>>, sid: &str) -> Option<&'a ServiceNode> {
+    services.get()?.iter().find(|s| s.service.id == sid)
+}
+
+pub fn service_mut<'a>(
+    services: &'a mut Load<Vec<ServiceNode>>,
+    sid: &str,
+) -> Option<&'a mut ServiceNode> {
+    match services {
+        Load::Loaded(list, _) => list.iter_mut().find(|s| s.service.id == sid),
+        _ => None,
+    }
+}
+
+impl ServiceNode {
+    pub fn country(&self, cid: &str) -> Option<&CountryNode> {
+        self.countries.get()?.iter().find(|c| c.country.id == cid)
+    }
+
+    pub fn country_mut(&mut self, cid: &str) -> Option<&mut CountryNode> {
+        match &mut self.countries {
+            Load::Loaded(list, _) => list.iter_mut().find(|c| c.country.id == cid),
+            _ => None,
         }
     }
 }
@@ -196,8 +230,8 @@ fn offer_rows(
     rows: &mut Vec<Row>,
     offers: &Load<Vec<Offer>>,
     a: usize,
-    s: usize,
-    c: Option<usize>,
+    s: &str,
+    c: Option<&str>,
     depth: usize,
     parent: &NodeId,
     filter: &str,
@@ -213,7 +247,7 @@ fn offer_rows(
             continue;
         }
         rows.push(Row {
-            id: NodeId::Offer(a, s, c, i),
+            id: NodeId::Offer(a, s.to_string(), c.map(str::to_string), o.id.clone()),
             depth,
             label: o.label.clone(),
             detail: offer_detail(o),
@@ -252,14 +286,13 @@ pub fn rows(app: &App) -> Vec<Row> {
         };
         let mut order: Vec<usize> = (0..services.len()).collect();
         order.sort_by_key(|i| services[*i].service.name.to_lowercase());
-        for s in order {
-            let sn = &services[s];
+        for sn in order.into_iter().map(|i| &services[i]) {
             let s_match = filter.is_empty() || fuzzy(&sn.service.name, &filter);
             let below_match = !filter.is_empty() && subtree_matches(sn, &filter);
             if !s_match && !below_match {
                 continue;
             }
-            let sid = NodeId::Service(a, s);
+            let sid = NodeId::Service(a, sn.service.id.clone());
             let s_open = app.expanded.contains(&sid.key()) || (below_match && !s_match);
             rows.push(Row {
                 id: sid.clone(),
@@ -276,7 +309,7 @@ pub fn rows(app: &App) -> Vec<Row> {
                 let Some(countries) = sn.countries.get() else {
                     continue;
                 };
-                for (c, cn) in countries.iter().enumerate() {
+                for cn in countries {
                     let c_match = s_match || fuzzy(&cn.country.name, &filter);
                     let offers_match = cn
                         .offers
@@ -285,7 +318,7 @@ pub fn rows(app: &App) -> Vec<Row> {
                     if !c_match && !offers_match {
                         continue;
                     }
-                    let cid = NodeId::Country(a, s, c);
+                    let cid = NodeId::Country(a, sn.service.id.clone(), cn.country.id.clone());
                     let c_open = app.expanded.contains(&cid.key());
                     rows.push(Row {
                         id: cid.clone(),
@@ -304,8 +337,8 @@ pub fn rows(app: &App) -> Vec<Row> {
                             &mut rows,
                             &cn.offers,
                             a,
-                            s,
-                            Some(c),
+                            &sn.service.id,
+                            Some(&cn.country.id),
                             3,
                             &cid,
                             &filter,
@@ -315,7 +348,16 @@ pub fn rows(app: &App) -> Vec<Row> {
                 }
             } else {
                 offer_rows(
-                    app, &mut rows, &sn.offers, a, s, None, 2, &sid, &filter, s_match,
+                    app,
+                    &mut rows,
+                    &sn.offers,
+                    a,
+                    &sn.service.id,
+                    None,
+                    2,
+                    &sid,
+                    &filter,
+                    s_match,
                 );
             }
         }
@@ -345,6 +387,21 @@ mod tests {
         assert!(fuzzy("WhatsApp", "wtsp"));
         assert!(!fuzzy("Telegram", "wa"));
         assert!(fuzzy("anything", ""));
+    }
+
+    #[test]
+    fn keys_come_from_ids_not_positions() {
+        let a = NodeId::Offer(0, "wa".into(), Some("6".into()), "6:1".into());
+        let b = NodeId::Offer(0, "wa".into(), None, "6:1".into());
+        assert_ne!(a.key(), b.key());
+        assert_eq!(
+            a.parent(),
+            Some(NodeId::Country(0, "wa".into(), "6".into()))
+        );
+        assert_eq!(
+            NodeId::Service(1, "tg".into()).key(),
+            NodeId::Service(1, "tg".into()).key()
+        );
     }
 
     #[test]

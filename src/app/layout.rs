@@ -1,7 +1,7 @@
 //! Where each pane goes, as a pure function of the terminal size, shared by
 //! drawing and mouse hit-testing.
 
-use super::commands::Pane;
+use super::panes::Pane;
 use ratatui::layout::{Constraint, Direction, Layout as RLayout, Rect};
 
 pub const MIN_W: u16 = 40;

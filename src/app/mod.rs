@@ -6,11 +6,23 @@
 //! writes, clipboard); it never awaits, does I/O or reads a clock: time
 //! arrives inside the actions. `ui::draw` reads the state only.
 
+mod action;
+mod book;
+mod buy_walk;
 pub mod catalog;
-pub mod commands;
-mod keys;
-pub use keys::{applies as command_applies, complete as complete_command};
+mod input;
+pub mod keymap;
 pub mod layout;
+pub mod panes;
+pub mod popups;
+mod replay;
+
+pub use action::{Action, Effect};
+pub use input::layers as key_layers;
+pub use panes::orders::{applies as command_applies, selected_order};
+pub use panes::Pane;
+pub use popups::{complete as complete_command, Popup};
+pub use replay::Replay;
 
 use crate::domain::{
     BuyRequest, Capabilities, Country, Offer, Order, OrderStatus, Otp, ProviderKind, Service,
@@ -18,8 +30,7 @@ use crate::domain::{
 use crate::money::Rupiah;
 use catalog::{CountryNode, Load, ServiceNode, Sort};
 use chrono::{DateTime, Utc};
-use commands::{KeyMap, Pane};
-use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+use keymap::KeyMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 use tui_input::Input;
@@ -40,7 +51,11 @@ pub struct AppSettings {
     pub bell: bool,
     /// Cancel an order with no SMS this long before expiry (zero: off).
     pub auto_cancel_before: Duration,
-    pub keys: BTreeMap<String, String>,
+    /// `[keys]`: command id -> its keys (empty: unbound).
+    pub keys: BTreeMap<String, Vec<String>>,
+    /// Mixed into idempotency keys so two runs never make the same one;
+    /// the runtime draws it at start (update itself stays deterministic).
+    pub key_salt: u64,
     /// The local time zone's offset, read once at start, so drawing the OTP
     /// log's times reads no clock or zone data of its own.
     pub utc_offset: chrono::FixedOffset,
@@ -55,113 +70,10 @@ impl Default for AppSettings {
             bell: false,
             auto_cancel_before: Duration::from_secs(60),
             keys: BTreeMap::new(),
+            key_salt: 0,
             utc_offset: chrono::Offset::fix(&Utc),
         }
     }
-}
-
-// Actions and popups are moved, not stored in bulk; boxing the big ones
-// would only add noise.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-pub enum Action {
-    Key(KeyEvent, DateTime<Utc>),
-    Mouse(MouseEvent, DateTime<Utc>),
-    Resize(u16, u16),
-    Tick(DateTime<Utc>),
-    BalanceLoaded {
-        account: String,
-        result: Result<Rupiah, String>,
-        now: DateTime<Utc>,
-    },
-    ServicesLoaded {
-        account: String,
-        result: Result<Vec<Service>, String>,
-        now: DateTime<Utc>,
-    },
-    CountriesLoaded {
-        account: String,
-        service_id: String,
-        result: Result<Vec<Country>, String>,
-        now: DateTime<Utc>,
-    },
-    OffersLoaded {
-        account: String,
-        service_id: String,
-        country_id: Option<String>,
-        result: Result<Vec<Offer>, String>,
-        now: DateTime<Utc>,
-    },
-    /// The journal's view of an order after any change.
-    OrderChanged(Order),
-    /// The journal's orders at start: shown as they are, without the
-    /// balance refreshes and messages a live change brings.
-    Restored(Vec<Order>),
-    /// The journal's OTP history, newest first (at start).
-    OtpHistory(Vec<Otp>),
-    /// A buy that the provider refused (nothing charged) or whose reply was
-    /// lost (the order, if journaled, arrives as OrderChanged too).
-    BuyFailed {
-        account: String,
-        idempotency_key: String,
-        error: String,
-    },
-    /// An order action or poll failed.
-    ActionFailed {
-        order_id: i64,
-        what: String,
-        error: String,
-        retry_after: Option<Duration>,
-        now: DateTime<Utc>,
-    },
-    Notice(String),
-    Copied {
-        what: String,
-        how: String,
-    },
-    CopyFailed(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    LoadBalance {
-        account: String,
-    },
-    LoadServices {
-        account: String,
-    },
-    LoadCountries {
-        account: String,
-        service_id: String,
-    },
-    LoadOffers {
-        account: String,
-        service_id: String,
-        country_id: Option<String>,
-    },
-    Buy {
-        account: String,
-        request: BuyRequest,
-    },
-    Cancel {
-        order_id: i64,
-    },
-    Finish {
-        order_id: i64,
-    },
-    Resend {
-        order_id: i64,
-    },
-    Replace {
-        order_id: i64,
-    },
-    Copy {
-        text: String,
-        what: String,
-    },
-    Bell,
-    SetTheme(String),
-    Quit,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -180,28 +92,6 @@ pub enum Level {
     Ok,
     Warn,
     Error,
-}
-
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-pub enum Popup {
-    ConfirmBuy {
-        account: String,
-        /// What is bought, in words: service, country and offer.
-        what: String,
-        request: BuyRequest,
-        balance_after: Option<Rupiah>,
-        /// Top-ups ask for the customer number here.
-        customer: Option<Input>,
-    },
-    ConfirmCancel {
-        order_id: i64,
-    },
-    Help,
-    AccountPicker {
-        selected: usize,
-    },
-    CommandLine(Input),
 }
 
 /// A buy sent but not yet journaled as placed: shown as "buying…".
@@ -241,11 +131,16 @@ pub struct App {
     pub filter: Input,
     pub filtering: bool,
     pub selected: HashMap<Pane, usize>,
-    pub popup: Option<Popup>,
+    /// Open popups, the top one last.
+    pub popups: Vec<Popup>,
     pub status: Option<(String, Level)>,
     /// A `:buy` waiting for a catalog level to load; it carries on then.
     pub pending_buy: Option<Vec<String>>,
     pub quit: bool,
+    /// Orders being polled.
+    pub watched: HashSet<i64>,
+    /// Lost buys waiting for a replay, by order id.
+    pub replays: BTreeMap<i64, Replay>,
     counter: u64,
 }
 
@@ -298,10 +193,12 @@ impl App {
             filter: Input::default(),
             filtering: false,
             selected: HashMap::new(),
-            popup: None,
+            popups: Vec::new(),
             status,
             pending_buy: None,
             quit: false,
+            watched: HashSet::new(),
+            replays: BTreeMap::new(),
             counter: 0,
         };
         (app, effects)
@@ -361,6 +258,7 @@ impl App {
     /// True while something counts down or spins: the runtime ticks then.
     pub fn needs_tick(&self) -> bool {
         !self.pending.is_empty()
+            || !self.replays.is_empty()
             || self.accounts.iter().any(|a| a.loading)
             || self.orders.values().any(|o| {
                 o.status.is_active()
@@ -398,6 +296,34 @@ impl App {
         format!("otpd-{}-{}", now.timestamp_millis(), self.counter)
     }
 
+    /// The top popup, if any.
+    pub fn popup(&self) -> Option<&Popup> {
+        self.popups.last()
+    }
+
+    /// Opens `popup` over whatever is open.
+    pub fn open(&mut self, popup: Popup) {
+        self.popups.push(popup);
+    }
+
+    /// Closes the top popup and gives it back.
+    pub fn close_top(&mut self) -> Option<Popup> {
+        self.popups.pop()
+    }
+
+    pub fn quit(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        vec![Effect::Quit]
+    }
+
+    pub fn switch_account(&mut self, to: Option<usize>) {
+        self.pending_buy = None;
+        self.active = to.filter(|i| *i < self.accounts.len());
+        self.selected.clear();
+        let label = self.active_name().unwrap_or("All accounts").to_string();
+        self.set_status(format!("Showing {label}"), Level::Info);
+    }
+
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let loaded = match &action {
             Action::ServicesLoaded {
@@ -413,37 +339,20 @@ impl App {
         };
         let mut effects = self.apply(action);
         if let Some((account, ok)) = loaded {
-            effects.extend(self.resume_buy(&account, ok));
+            effects.extend(buy_walk::resume(self, &account, ok));
         }
         effects
-    }
-
-    /// Carries a waiting `:buy` on once the level it needed has loaded.
-    fn resume_buy(&mut self, account: &str, ok: bool) -> Vec<Effect> {
-        let target = self.accounts.get(self.active.unwrap_or(0));
-        if self.pending_buy.is_none() || target.is_none_or(|a| a.info.name != account) {
-            return Vec::new();
-        }
-        let args = self.pending_buy.take().unwrap_or_default();
-        if !ok {
-            self.set_status(
-                format!("{account}: the catalog did not load, so :buy stopped (Enter on the error retries)"),
-                Level::Error,
-            );
-            return Vec::new();
-        }
-        keys::buy_command(self, &args)
     }
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Key(k, now) => {
                 self.now = now;
-                keys::on_key(self, k)
+                input::on_key(self, k)
             }
             Action::Mouse(m, now) => {
                 self.now = now;
-                keys::on_mouse(self, m);
+                input::on_mouse(self, m);
                 Vec::new()
             }
             Action::Resize(w, h) => {
@@ -453,6 +362,10 @@ impl App {
             Action::Tick(now) => {
                 self.now = now;
                 self.on_tick()
+            }
+            Action::RefreshDue(now) => {
+                self.now = now;
+                panes::balance::refresh(self)
             }
             Action::BalanceLoaded {
                 account,
@@ -535,11 +448,8 @@ impl App {
                     match &country_id {
                         None => s.offers = load,
                         Some(cid) => {
-                            if let Load::Loaded(countries, _) = &mut s.countries {
-                                if let Some(c) = countries.iter_mut().find(|c| &c.country.id == cid)
-                                {
-                                    c.offers = load;
-                                }
+                            if let Some(c) = s.country_mut(cid) {
+                                c.offers = load;
                             }
                         }
                     }
@@ -547,17 +457,7 @@ impl App {
                 Vec::new()
             }
             Action::OrderChanged(order) => self.on_order(order),
-            Action::Restored(list) => {
-                for order in list {
-                    if order.status.is_final() {
-                        // Old finals linger only for what is left of their time.
-                        self.final_since.insert(order.id, order.updated_at);
-                    }
-                    self.clear_pending(&order);
-                    self.orders.insert(order.id, order);
-                }
-                Vec::new()
-            }
+            Action::Restored(list) => self.on_restored(list),
             Action::OtpHistory(list) => {
                 self.otp_log = list;
                 Vec::new()
@@ -572,29 +472,31 @@ impl App {
                 self.set_status(format!("{account}: buy failed: {error}"), Level::Error);
                 vec![Effect::LoadBalance { account }]
             }
+            Action::BuyUnclear {
+                account,
+                request,
+                order_id,
+                now,
+            } => {
+                self.on_buy_unclear(account, request, order_id, now);
+                Vec::new()
+            }
+            Action::ReplayDone { order_id, now } => {
+                self.on_replay_done(order_id, now);
+                Vec::new()
+            }
             Action::ActionFailed {
                 order_id,
-                what,
+                op,
                 error,
                 retry_after,
                 now,
             } => {
-                self.now = now;
-                if let Some(d) = retry_after {
-                    if what == "cancel" {
-                        let until = now + chrono::Duration::from_std(d).unwrap_or_default();
-                        self.cooldown_until.insert(order_id, until);
-                        self.set_status(
-                            format!(
-                                "#{order_id}: the provider allows cancelling in {}s",
-                                d.as_secs().max(1)
-                            ),
-                            Level::Warn,
-                        );
-                        return Vec::new();
-                    }
-                }
-                self.set_status(format!("#{order_id}: {what} failed: {error}"), Level::Error);
+                self.on_action_failed(order_id, op, error, retry_after, now);
+                Vec::new()
+            }
+            Action::PollStopped { order_id } => {
+                self.watched.remove(&order_id);
                 Vec::new()
             }
             Action::Notice(text) => {
@@ -614,189 +516,22 @@ impl App {
 
     fn service_mut(&mut self, account: &str, service_id: &str) -> Option<&mut ServiceNode> {
         let a = self.accounts.iter_mut().find(|a| a.info.name == account)?;
-        match &mut a.services {
-            Load::Loaded(list, _) => list.iter_mut().find(|s| s.service.id == service_id),
-            _ => None,
-        }
+        catalog::service_mut(&mut a.services, service_id)
     }
 
-    /// The "buying…" row of `order`'s buy goes once the journal has it.
-    fn clear_pending(&mut self, order: &Order) {
-        self.pending.retain(|p| {
-            !(p.idempotency_key == order.idempotency_key && p.account == order.account)
-        });
-    }
-
-    fn on_order(&mut self, order: Order) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        self.clear_pending(&order);
-        let previous = self.orders.get(&order.id).cloned();
-        // Updates can arrive out of order: never go back in time or status.
-        if let Some(prev) = &previous {
-            if prev.updated_at > order.updated_at
-                || (prev.status.is_final() && !order.status.is_final())
-            {
-                return effects;
-            }
-        }
-        let old_otps = previous.as_ref().map(|p| p.otps.len()).unwrap_or(0);
-        let was_final = previous.as_ref().is_some_and(|p| p.status.is_final());
-        // Codes already in the log (loaded from the journal at start) are
-        // not new, whatever this first sight of the order says.
-        let new_codes: Vec<String> = order
-            .otps
-            .iter()
-            .skip(old_otps)
-            .filter(|c| {
-                !self
-                    .otp_log
-                    .iter()
-                    .any(|l| l.order_id == order.id && &l.code == *c)
-            })
-            .cloned()
-            .collect();
-        if !new_codes.is_empty() {
-            for code in &new_codes {
-                self.otp_log.insert(
-                    0,
-                    Otp {
-                        order_id: order.id,
-                        account: order.account.clone(),
-                        service: order.service.clone(),
-                        number: order.number.clone().unwrap_or_default(),
-                        code: code.clone(),
-                        received_at: order.updated_at,
-                    },
-                );
-            }
-            let latest = new_codes.last().cloned().unwrap_or_default();
-            self.set_status(
-                format!(
-                    "OTP {latest} for {} {}",
-                    order.service,
-                    order.number.as_deref().unwrap_or("")
-                ),
-                Level::Ok,
-            );
-            if self.settings.auto_copy {
-                effects.push(Effect::Copy {
-                    text: latest,
-                    what: "OTP".into(),
-                });
-            }
-            if self.settings.bell {
-                effects.push(Effect::Bell);
-            }
-        }
-        if order.status.is_final() && !was_final {
-            self.final_since
-                .insert(order.id, order.updated_at.max(self.now));
-            if matches!(
-                order.status,
-                OrderStatus::Cancelled | OrderStatus::Expired | OrderStatus::Failed
-            ) {
-                effects.push(Effect::LoadBalance {
-                    account: order.account.clone(),
-                });
-            }
-            if order.status == OrderStatus::Cancelled {
-                let refund = order
-                    .refunded
-                    .map(|r| format!("; refunded {r}"))
-                    .unwrap_or_default();
-                self.set_status(format!("Order #{} cancelled{refund}", order.id), Level::Ok);
-            }
-        }
-        if previous.is_none() && order.status != OrderStatus::Buying {
-            effects.push(Effect::LoadBalance {
-                account: order.account.clone(),
-            });
-            if order.status == OrderStatus::Waiting
-                && order.created_at >= self.now - chrono::Duration::minutes(1)
-            {
-                self.set_status(
-                    format!(
-                        "Bought {} {} for {} on {}; waiting for the SMS",
-                        order.service,
-                        order.number.as_deref().unwrap_or(""),
-                        order.price,
-                        order.account
-                    ),
-                    Level::Ok,
-                );
-            }
-            if order.status == OrderStatus::Unknown {
-                self.set_status(
-                    format!(
-                        "Order #{}: no clear reply to the buy; {} may have been charged. Check the provider.",
-                        order.id, order.price
-                    ),
-                    Level::Error,
-                );
-            }
-        }
-        self.orders.insert(order.id, order);
-        effects
-    }
-
-    fn on_tick(&mut self) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        let before =
-            chrono::Duration::from_std(self.settings.auto_cancel_before).unwrap_or_default();
-        if before.is_zero() {
-            return effects;
-        }
-        let candidates: Vec<i64> = self
-            .orders
-            .values()
-            .filter(|o| o.status == OrderStatus::Waiting && o.otps.is_empty())
-            .filter(|o| o.expires_at.is_some_and(|e| e - self.now <= before))
-            .filter(|o| {
-                self.account_of(&o.account)
-                    .is_some_and(|a| a.info.caps.cancel)
-            })
-            .filter(|o| !self.auto_cancelled.contains(&o.id))
-            .filter(|o| self.cancel_allowed_at(o.id).is_none_or(|t| t <= self.now))
-            .map(|o| o.id)
-            .collect();
-        for id in candidates {
-            self.auto_cancelled.insert(id);
-            self.set_status(
-                format!("Order #{id} got no SMS before expiry: cancelling for a refund"),
-                Level::Warn,
-            );
-            effects.push(Effect::Cancel { order_id: id });
-        }
-        // A rate-limited auto-cancel is tried again once its cooldown ends.
-        let retry: Vec<i64> = self
-            .cooldown_until
-            .iter()
-            .filter(|(id, t)| **t <= self.now && self.auto_cancelled.contains(id))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in retry {
-            self.cooldown_until.remove(&id);
-            if self
-                .orders
-                .get(&id)
-                .is_some_and(|o| o.status == OrderStatus::Waiting)
-            {
-                effects.push(Effect::Cancel { order_id: id });
-            }
-        }
-        effects
-    }
-
-    /// Starts a buy of `offer` for the confirm popup.
-    pub fn buy_request(
+    /// Opens the buy confirmation for `offer`: the price is what the buy
+    /// charges, and the balance after is computed from it.
+    pub fn confirm_buy(
         &mut self,
         account: usize,
         service: &Service,
         country: Option<&Country>,
         offer: &Offer,
-    ) -> Option<Popup> {
+    ) {
         let key = self.next_key(self.now);
-        let acc = self.accounts.get(account)?;
+        let Some(acc) = self.accounts.get(account) else {
+            return;
+        };
         let name = acc.info.name.clone();
         let balance_after = acc.balance.map(|b| b - offer.price);
         let what = [
@@ -809,7 +544,8 @@ impl App {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" · ");
-        Some(Popup::ConfirmBuy {
+        let customer = acc.info.caps.topup.then(Input::default);
+        self.open(Popup::ConfirmBuy {
             account: name,
             what,
             request: BuyRequest {
@@ -824,8 +560,8 @@ impl App {
                 customer_number: None,
             },
             balance_after,
-            customer: acc.info.caps.topup.then(Input::default),
-        })
+            customer,
+        });
     }
 }
 
@@ -837,6 +573,6 @@ impl App {
 pub fn scroll_offset(app: &App, pane: Pane, height: u16) -> usize {
     let header = matches!(pane, Pane::Orders | Pane::OtpLog) as usize;
     let visible = (height as usize).saturating_sub(2 + header).max(1);
-    let last = keys::pane_len(app, pane).saturating_sub(1);
+    let last = panes::pane_len(app, pane).saturating_sub(1);
     app.sel(pane).min(last).saturating_sub(visible - 1)
 }

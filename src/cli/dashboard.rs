@@ -8,9 +8,9 @@ use crate::domain::ProviderKind;
 use crate::engine::journal::Journal;
 use crate::paths::Paths;
 use crate::providers::{self, Auth, ProviderSettings};
-use crate::runtime::{self, RuntimeAccount, RuntimeOptions};
 use crate::secret::Secret;
 use crate::sim::{self, SimOptions};
+use crate::tui::{RuntimeAccount, RuntimeOptions};
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,7 +35,12 @@ fn settings_of(cfg: &Config) -> AppSettings {
         auto_copy: cfg.auto_copy,
         bell: cfg.bell,
         auto_cancel_before: cfg.auto_cancel_before,
-        keys: cfg.keys.clone(),
+        keys: cfg
+            .keys
+            .iter()
+            .map(|(k, v)| (k.clone(), vec![v.clone()]))
+            .collect(),
+        key_salt: rand::random(),
         utc_offset: *chrono::Local::now().offset(),
     }
 }
@@ -119,7 +124,7 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
         balance_refresh: cfg.balance_refresh,
         notices,
     };
-    runtime::run(opts).await.map_err(fail)?;
+    crate::tui::run_terminal(opts).await.map_err(fail)?;
     Ok(exit::OK)
 }
 
@@ -180,7 +185,7 @@ pub async fn demo(cli: &Cli) -> CliResult {
             .chain(["Demo: simulated accounts, no keys, no network. Expand an account in the catalog (Enter) and buy.".into()])
             .collect(),
     };
-    let result = runtime::run(opts).await;
+    let result = crate::tui::run_terminal(opts).await;
     handle.stop().await;
     result.map_err(fail)?;
     Ok(exit::OK)

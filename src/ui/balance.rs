@@ -1,8 +1,8 @@
 //! Balance pane: each account's figure, its age, errors, and the total.
 
 use super::{fit, fit_middle, pane_block, spinner, theme::Theme};
-use crate::app::commands::Pane;
 use crate::app::App;
+use crate::app::Pane;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;

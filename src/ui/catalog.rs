@@ -6,8 +6,8 @@
 
 use super::{fit, pane_block, spinner, theme::Theme};
 use crate::app::catalog::{rows, Row, RowKind};
-use crate::app::commands::Pane;
 use crate::app::App;
+use crate::app::Pane;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};

@@ -7,9 +7,9 @@ mod orders;
 mod otp_log;
 mod popups;
 mod status_bar;
-pub mod theme;
+pub use crate::theme;
 
-use crate::app::commands::Pane;
+use crate::app::Pane;
 use crate::app::{layout, App};
 use ratatui::layout::Rect;
 use ratatui::style::Style;

@@ -2,8 +2,8 @@
 //! countdown that turns to the warning colour under two minutes.
 
 use super::{fit, pane_block, spinner, theme::Theme};
-use crate::app::commands::Pane;
 use crate::app::App;
+use crate::app::Pane;
 use crate::domain::{Order, OrderStatus};
 use ratatui::layout::Rect;
 use ratatui::style::Style;

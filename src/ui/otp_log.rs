@@ -2,8 +2,8 @@
 //! start, so it survives restarts).
 
 use super::{fit, fit_middle, pane_block, theme::Theme};
-use crate::app::commands::Pane;
 use crate::app::App;
+use crate::app::Pane;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;

@@ -20,10 +20,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ),
     };
     let mut hints = Vec::new();
-    for (k, h) in app
-        .keymap
-        .hints_where(app.focus, |c| crate::app::command_applies(app, c))
-    {
+    for (k, h) in app.keymap.hints(&crate::app::key_layers(app), |c| {
+        crate::app::command_applies(app, c)
+    }) {
         hints.push(Span::styled(format!(" {k}"), theme.title));
         hints.push(Span::styled(format!(" {h} "), theme.dim));
     }

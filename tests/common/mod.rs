@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod process;
+pub mod shared_backend;
 pub mod tmux;
 
 use chrono::{DateTime, TimeZone, Utc};

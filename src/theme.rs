@@ -1,16 +1,17 @@
 //! Themes: `themes/*.toml`, embedded in the binary so it runs without the
 //! folder. `NO_COLOR` gives a theme of modifiers only.
+//! It sits below `app` and `ui`: the app checks names, drawing takes colours.
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::str::FromStr;
 
 const EMBEDDED: &[(&str, &str)] = &[
-    ("default", include_str!("../../themes/default.toml")),
-    ("light", include_str!("../../themes/light.toml")),
+    ("default", include_str!("../themes/default.toml")),
+    ("light", include_str!("../themes/light.toml")),
     (
         "high-contrast",
-        include_str!("../../themes/high-contrast.toml"),
+        include_str!("../themes/high-contrast.toml"),
     ),
 ];
 

@@ -1,14 +1,18 @@
-//! Popups: buy and cancel confirmations, help, the account picker and the
-//! `:` command line.
+//! Popups, drawn bottom to top so the top one is whole: buy and cancel
+//! confirmations, help, the account picker and the `:` command line. Their
+//! key hints come from the command table, so a remapped key shows.
+
+mod help;
 
 use super::theme::Theme;
+use crate::app::keymap::Cmd;
 use crate::app::{App, Popup};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect::new(
@@ -19,17 +23,29 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-fn boxed<'a>(theme: &Theme, title: &str) -> Block<'a> {
+pub fn boxed<'a>(theme: &Theme, title: &str) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme.focus)
         .title(Span::styled(format!(" {title} "), theme.title))
 }
 
+/// "y buy · Esc back" from the keys in force.
+fn yes_no(app: &App, yes: &str, no: &str) -> String {
+    format!(
+        "{} {yes} · {} {no}",
+        app.keymap.labels(Cmd::Confirm),
+        app.keymap.labels(Cmd::Dismiss)
+    )
+}
+
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let Some(popup) = &app.popup else {
-        return;
-    };
+    for popup in &app.popups {
+        draw_one(frame, app, popup, theme, area);
+    }
+}
+
+fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Rect) {
     match popup {
         Popup::ConfirmBuy {
             account,
@@ -60,11 +76,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                         Span::styled(format!("{}▏", input.value()), theme.otp),
                     ]));
                     lines.push(Line::styled(
-                        "type the number · Enter buy · Esc back",
+                        format!("type the number · {}", yes_no(app, "buy", "back")),
                         theme.dim,
                     ));
                 }
-                None => lines.push(Line::styled("Enter/y buy · Esc back", theme.dim)),
+                None => lines.push(Line::styled(yes_no(app, "buy", "back"), theme.dim)),
             }
             frame.render_widget(Clear, r);
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Buy?")), r);
@@ -73,40 +89,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let r = centered(area, 44, 5);
             let lines = vec![
                 Line::from(format!("Cancel order #{order_id}? It is refunded.")),
-                Line::styled("Enter/y cancel it · Esc keep it", theme.dim),
+                Line::styled(yes_no(app, "cancel it", "keep it"), theme.dim),
             ];
             frame.render_widget(Clear, r);
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Cancel?")), r);
         }
-        Popup::Help => {
-            let rows = app.keymap.help_rows();
-            let r = centered(
-                area,
-                84,
-                rows.len() as u16 + 4 + app.key_problems.len() as u16,
-            );
-            let mut lines: Vec<Line> = rows
-                .into_iter()
-                .map(|(k, help, panes)| {
-                    Line::from(vec![
-                        Span::styled(format!("{k:<16}"), theme.title),
-                        Span::styled(format!("{help:<52} "), theme.text),
-                        Span::styled(panes, theme.dim),
-                    ])
-                })
-                .collect();
-            for p in &app.key_problems {
-                lines.push(Line::styled(p.clone(), theme.warn));
-            }
-            lines.push(Line::styled("Esc or ? closes", theme.dim));
-            frame.render_widget(Clear, r);
-            frame.render_widget(
-                Paragraph::new(lines)
-                    .wrap(Wrap { trim: false })
-                    .block(boxed(theme, "Keys")),
-                r,
-            );
-        }
+        Popup::Help { scroll } => help::draw(frame, app, *scroll, theme, area),
         Popup::AccountPicker { selected } => {
             let r = centered(area, 40, app.accounts.len() as u16 + 3);
             let mut lines = Vec::new();
@@ -132,13 +120,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 area.width,
                 3.min(area.height),
             );
+            let title = format!("command ({} completes)", app.keymap.label(Cmd::Complete));
             frame.render_widget(Clear, r);
             frame.render_widget(
                 Paragraph::new(Line::from(vec![
                     Span::styled(":", theme.title),
                     Span::raw(format!("{}▏", input.value())),
                 ]))
-                .block(boxed(theme, "command (Tab completes)")),
+                .block(boxed(theme, &title)),
                 r,
             );
         }

@@ -1,0 +1,135 @@
+//! What comes into `App::update` (actions) and what goes out (effects).
+//! Every action that moves time carries `now`; the runtime only turns
+//! effects into API calls, journal work, pollers and terminal writes.
+
+use crate::domain::{BuyRequest, Country, Offer, Order, OrderOp, Otp, Service};
+use crate::money::Rupiah;
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+use std::time::Duration;
+
+// Actions are moved, not stored in bulk; boxing the big ones would only add
+// noise.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent, DateTime<Utc>),
+    Mouse(MouseEvent, DateTime<Utc>),
+    Resize(u16, u16),
+    Tick(DateTime<Utc>),
+    /// The periodic balance refresh is due.
+    RefreshDue(DateTime<Utc>),
+    BalanceLoaded {
+        account: String,
+        result: Result<Rupiah, String>,
+        now: DateTime<Utc>,
+    },
+    ServicesLoaded {
+        account: String,
+        result: Result<Vec<Service>, String>,
+        now: DateTime<Utc>,
+    },
+    CountriesLoaded {
+        account: String,
+        service_id: String,
+        result: Result<Vec<Country>, String>,
+        now: DateTime<Utc>,
+    },
+    OffersLoaded {
+        account: String,
+        service_id: String,
+        country_id: Option<String>,
+        result: Result<Vec<Offer>, String>,
+        now: DateTime<Utc>,
+    },
+    /// The journal's view of an order after any change.
+    OrderChanged(Order),
+    /// The journal's orders at start: shown as they are, without the
+    /// balance refreshes and messages a live change brings.
+    Restored(Vec<Order>),
+    /// The journal's OTP history, newest first (at start).
+    OtpHistory(Vec<Otp>),
+    /// A buy that the provider refused (nothing charged).
+    BuyFailed {
+        account: String,
+        idempotency_key: String,
+        error: String,
+    },
+    /// A buy whose reply was lost (its order, journaled as Unknown, arrives
+    /// as OrderChanged too). Where the API deduplicates on the key, the app
+    /// schedules replays with the same request.
+    BuyUnclear {
+        account: String,
+        request: BuyRequest,
+        order_id: i64,
+        now: DateTime<Utc>,
+    },
+    /// A replay of a lost buy came back (its order arrives as OrderChanged).
+    ReplayDone {
+        order_id: i64,
+        now: DateTime<Utc>,
+    },
+    /// An order operation (None: a status check) failed.
+    ActionFailed {
+        order_id: i64,
+        op: Option<OrderOp>,
+        error: String,
+        retry_after: Option<Duration>,
+        now: DateTime<Utc>,
+    },
+    /// The poller of an order ended (final status, or it gave up).
+    PollStopped {
+        order_id: i64,
+    },
+    Notice(String),
+    Copied {
+        what: String,
+        how: String,
+    },
+    CopyFailed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadBalance {
+        account: String,
+    },
+    LoadServices {
+        account: String,
+    },
+    LoadCountries {
+        account: String,
+        service_id: String,
+    },
+    LoadOffers {
+        account: String,
+        service_id: String,
+        country_id: Option<String>,
+    },
+    Buy {
+        account: String,
+        request: BuyRequest,
+    },
+    /// Sends a lost buy again with the same key (keyed APIs only).
+    ReplayBuy {
+        account: String,
+        request: BuyRequest,
+        order_id: i64,
+    },
+    Order {
+        op: OrderOp,
+        order_id: i64,
+    },
+    /// Start polling this order (once per order).
+    Watch(Order),
+    /// Stop polling this order.
+    Unwatch {
+        order_id: i64,
+    },
+    Copy {
+        text: String,
+        what: String,
+    },
+    Bell,
+    Quit,
+}

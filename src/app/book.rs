@@ -1,0 +1,237 @@
+//! The orders as the dashboard holds them: changes from the journal (new
+//! OTPs, finals, balances to refresh), which orders are polled, and the
+//! timed rules (auto-cancel before expiry, replays of lost buys).
+
+use super::{App, Effect, Level};
+use crate::domain::{Order, OrderOp, OrderStatus, Otp};
+use crate::engine::orders::pollable;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+impl App {
+    /// Polls a pollable order once; stops polling it once it is final.
+    fn watch(&mut self, order: &Order) -> Vec<Effect> {
+        if pollable(order) {
+            if self.watched.insert(order.id) {
+                return vec![Effect::Watch(order.clone())];
+            }
+        } else if order.status.is_final() && self.watched.remove(&order.id) {
+            return vec![Effect::Unwatch { order_id: order.id }];
+        }
+        Vec::new()
+    }
+
+    /// The journal's orders at start.
+    pub(super) fn on_restored(&mut self, list: Vec<Order>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for order in list {
+            if order.status.is_final() {
+                // Old finals linger only for what is left of their time.
+                self.final_since.insert(order.id, order.updated_at);
+            }
+            self.clear_pending(&order);
+            effects.extend(self.watch(&order));
+            self.orders.insert(order.id, order);
+        }
+        effects
+    }
+
+    /// The "buying…" row of `order`'s buy goes once the journal has it.
+    pub(super) fn clear_pending(&mut self, order: &Order) {
+        self.pending.retain(|p| {
+            !(p.idempotency_key == order.idempotency_key && p.account == order.account)
+        });
+    }
+
+    pub(super) fn on_action_failed(
+        &mut self,
+        order_id: i64,
+        op: Option<OrderOp>,
+        error: String,
+        retry_after: Option<Duration>,
+        now: DateTime<Utc>,
+    ) {
+        self.now = now;
+        if let (Some(d), Some(OrderOp::Cancel)) = (retry_after, op) {
+            let until = now + chrono::Duration::from_std(d).unwrap_or_default();
+            self.cooldown_until.insert(order_id, until);
+            self.set_status(
+                format!(
+                    "#{order_id}: the provider allows cancelling in {}s",
+                    d.as_secs().max(1)
+                ),
+                Level::Warn,
+            );
+            return;
+        }
+        let what = op.map(OrderOp::as_str).unwrap_or("status check");
+        self.set_status(format!("#{order_id}: {what} failed: {error}"), Level::Error);
+    }
+
+    pub(super) fn on_order(&mut self, order: Order) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        self.clear_pending(&order);
+        let previous = self.orders.get(&order.id).cloned();
+        // Updates can arrive out of order: never go back in time or status.
+        if let Some(prev) = &previous {
+            if prev.updated_at > order.updated_at
+                || (prev.status.is_final() && !order.status.is_final())
+            {
+                return effects;
+            }
+        }
+        let old_otps = previous.as_ref().map(|p| p.otps.len()).unwrap_or(0);
+        let was_final = previous.as_ref().is_some_and(|p| p.status.is_final());
+        // Codes already in the log (loaded from the journal at start) are
+        // not new, whatever this first sight of the order says.
+        let new_codes: Vec<String> = order
+            .otps
+            .iter()
+            .skip(old_otps)
+            .filter(|c| {
+                !self
+                    .otp_log
+                    .iter()
+                    .any(|l| l.order_id == order.id && &l.code == *c)
+            })
+            .cloned()
+            .collect();
+        if !new_codes.is_empty() {
+            for code in &new_codes {
+                self.otp_log.insert(
+                    0,
+                    Otp {
+                        order_id: order.id,
+                        account: order.account.clone(),
+                        service: order.service.clone(),
+                        number: order.number.clone().unwrap_or_default(),
+                        code: code.clone(),
+                        received_at: order.updated_at,
+                    },
+                );
+            }
+            let latest = new_codes.last().cloned().unwrap_or_default();
+            self.set_status(
+                format!(
+                    "OTP {latest} for {} {}",
+                    order.service,
+                    order.number.as_deref().unwrap_or("")
+                ),
+                Level::Ok,
+            );
+            if self.settings.auto_copy {
+                effects.push(Effect::Copy {
+                    text: latest,
+                    what: "OTP".into(),
+                });
+            }
+            if self.settings.bell {
+                effects.push(Effect::Bell);
+            }
+        }
+        if order.status.is_final() && !was_final {
+            self.final_since
+                .insert(order.id, order.updated_at.max(self.now));
+            if matches!(
+                order.status,
+                OrderStatus::Cancelled | OrderStatus::Expired | OrderStatus::Failed
+            ) {
+                effects.push(Effect::LoadBalance {
+                    account: order.account.clone(),
+                });
+            }
+            if order.status == OrderStatus::Cancelled {
+                let refund = order
+                    .refunded
+                    .map(|r| format!("; refunded {r}"))
+                    .unwrap_or_default();
+                self.set_status(format!("Order #{} cancelled{refund}", order.id), Level::Ok);
+            }
+        }
+        if previous.is_none() && order.status != OrderStatus::Buying {
+            effects.push(Effect::LoadBalance {
+                account: order.account.clone(),
+            });
+            if order.status == OrderStatus::Waiting
+                && order.created_at >= self.now - chrono::Duration::minutes(1)
+            {
+                self.set_status(
+                    format!(
+                        "Bought {} {} for {} on {}; waiting for the SMS",
+                        order.service,
+                        order.number.as_deref().unwrap_or(""),
+                        order.price,
+                        order.account
+                    ),
+                    Level::Ok,
+                );
+            }
+            if order.status == OrderStatus::Unknown {
+                self.set_status(
+                    format!(
+                        "Order #{}: no clear reply to the buy; {} may have been charged. Check the provider.",
+                        order.id, order.price
+                    ),
+                    Level::Error,
+                );
+            }
+        }
+        effects.extend(self.watch(&order));
+        self.orders.insert(order.id, order);
+        effects
+    }
+
+    pub(super) fn on_tick(&mut self) -> Vec<Effect> {
+        let mut effects = self.due_replays();
+        let before =
+            chrono::Duration::from_std(self.settings.auto_cancel_before).unwrap_or_default();
+        if before.is_zero() {
+            return effects;
+        }
+        let candidates: Vec<i64> = self
+            .orders
+            .values()
+            .filter(|o| o.status == OrderStatus::Waiting && o.otps.is_empty())
+            .filter(|o| o.expires_at.is_some_and(|e| e - self.now <= before))
+            .filter(|o| {
+                self.account_of(&o.account)
+                    .is_some_and(|a| a.info.caps.cancel)
+            })
+            .filter(|o| !self.auto_cancelled.contains(&o.id))
+            .filter(|o| self.cancel_allowed_at(o.id).is_none_or(|t| t <= self.now))
+            .map(|o| o.id)
+            .collect();
+        for id in candidates {
+            self.auto_cancelled.insert(id);
+            self.set_status(
+                format!("Order #{id} got no SMS before expiry: cancelling for a refund"),
+                Level::Warn,
+            );
+            effects.push(Effect::Order {
+                op: OrderOp::Cancel,
+                order_id: id,
+            });
+        }
+        // A rate-limited auto-cancel is tried again once its cooldown ends.
+        let retry: Vec<i64> = self
+            .cooldown_until
+            .iter()
+            .filter(|(id, t)| **t <= self.now && self.auto_cancelled.contains(id))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in retry {
+            self.cooldown_until.remove(&id);
+            if self
+                .orders
+                .get(&id)
+                .is_some_and(|o| o.status == OrderStatus::Waiting)
+            {
+                effects.push(Effect::Order {
+                    op: OrderOp::Cancel,
+                    order_id: id,
+                });
+            }
+        }
+        effects
+    }
+}

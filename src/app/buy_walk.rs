@@ -1,0 +1,213 @@
+//! `:buy SERVICE [COUNTRY]`: opens the path in the catalog of the active
+//! (or first) account, loading what is missing (the walk carries on as
+//! each level arrives), then asks to confirm the cheapest offer in stock.
+
+use super::catalog::{self, Load, NodeId, ServiceNode};
+use super::panes::catalog::{load_countries, load_offers, load_services};
+use super::{AccountState, App, Effect, Level};
+use crate::domain::{Country, Offer, Service};
+
+pub fn start(app: &mut App, args: &[String]) -> Vec<Effect> {
+    app.pending_buy = None;
+    step(app, args)
+}
+
+/// Carries a waiting `:buy` on once a catalog level of `account` arrived.
+pub fn resume(app: &mut App, account: &str, ok: bool) -> Vec<Effect> {
+    if app.pending_buy.is_none() || buy_account(app).is_none_or(|a| a.info.name != account) {
+        return Vec::new();
+    }
+    let args = app.pending_buy.take().unwrap_or_default();
+    if !ok {
+        app.set_status(
+            format!(
+                "{account}: the catalog did not load, so :buy stopped (Enter on the error retries)"
+            ),
+            Level::Error,
+        );
+        return Vec::new();
+    }
+    step(app, &args)
+}
+
+/// The account `:buy` works on: the active one, else the first.
+fn buy_account(app: &App) -> Option<&AccountState> {
+    app.accounts.get(app.active.unwrap_or(0))
+}
+
+fn wait(app: &mut App, args: &[String], what: &str, effects: Vec<Effect>) -> Vec<Effect> {
+    app.set_status(format!("Loading {what}…"), Level::Info);
+    app.pending_buy = Some(args.to_vec());
+    effects
+}
+
+fn step(app: &mut App, args: &[String]) -> Vec<Effect> {
+    let typed = args.join(" ").to_lowercase();
+    if typed.is_empty() {
+        app.set_status("Usage: :buy SERVICE [COUNTRY]", Level::Warn);
+        return Vec::new();
+    }
+    let a = app.active.unwrap_or(0);
+    let Some(acc) = app.accounts.get(a) else {
+        return Vec::new();
+    };
+    let name = acc.info.name.clone();
+    let has_countries = acc.info.caps.countries;
+    app.expanded.insert(NodeId::Account(a).key());
+    let Some(services) = acc.services.get() else {
+        let effects = if acc.services == Load::Loading {
+            Vec::new()
+        } else {
+            load_services(app, a)
+        };
+        return wait(app, args, "services", effects);
+    };
+    let Some((s, matched)) = service_in(services, &typed) else {
+        app.set_status(format!("No service '{typed}' on {name}"), Level::Error);
+        return Vec::new();
+    };
+    let country_q = Some(typed[matched..].trim().to_string()).filter(|c| !c.is_empty());
+    let node = &services[s];
+    let service = node.service.clone();
+    app.expanded
+        .insert(NodeId::Service(a, service.id.clone()).key());
+    if !has_countries {
+        if let Some(list) = node.offers.get() {
+            let list = list.clone();
+            return confirm_cheapest(app, a, &service, None, &list);
+        }
+        let effects = load_offers(app, a, &service.id, None);
+        return wait(app, args, "offers", effects);
+    }
+    let Some(countries) = node.countries.get() else {
+        let effects = load_countries(app, a, &service.id);
+        return wait(app, args, "countries", effects);
+    };
+    let Some(cq) = country_q else {
+        app.set_status("Usage: :buy SERVICE COUNTRY", Level::Warn);
+        return Vec::new();
+    };
+    let list: Vec<Country> = countries.iter().map(|c| c.country.clone()).collect();
+    let country = match find_country(&list, &cq) {
+        Ok(c) => c.clone(),
+        Err(e) => {
+            app.set_status(format!("{e} for {}", service.name), Level::Error);
+            return Vec::new();
+        }
+    };
+    let offers = node
+        .country(&country.id)
+        .and_then(|c| c.offers.get())
+        .cloned();
+    app.expanded
+        .insert(NodeId::Country(a, service.id.clone(), country.id.clone()).key());
+    if let Some(list) = offers {
+        return confirm_cheapest(app, a, &service, Some(&country), &list);
+    }
+    let effects = load_offers(app, a, &service.id, Some(&country.id));
+    wait(app, args, "offers", effects)
+}
+
+/// The country a person typed: its name or id, else the one name it
+/// begins.
+fn find_country<'a>(list: &'a [Country], typed: &str) -> Result<&'a Country, String> {
+    let exact = list
+        .iter()
+        .find(|c| c.name.to_lowercase() == typed || c.id.to_lowercase() == typed);
+    let starts: Vec<&Country> = list
+        .iter()
+        .filter(|c| c.name.to_lowercase().starts_with(typed))
+        .collect();
+    match (exact, starts.as_slice()) {
+        (Some(c), _) => Ok(c),
+        (None, [c]) => Ok(*c),
+        _ => Err(format!("No country '{typed}'")),
+    }
+}
+
+fn confirm_cheapest(
+    app: &mut App,
+    a: usize,
+    service: &Service,
+    country: Option<&Country>,
+    list: &[Offer],
+) -> Vec<Effect> {
+    match list.iter().filter(|o| o.in_stock()).min_by_key(|o| o.price) {
+        Some(o) => app.confirm_buy(a, service, country, o),
+        None => app.set_status("Every offer there is sold out", Level::Warn),
+    }
+    Vec::new()
+}
+
+/// The service that `typed` begins with: the longest name or id that is
+/// all of it or is followed by a space (names may have spaces; the rest is
+/// the country). Its index and the length of `typed` (lowercased) it takes.
+fn service_in(list: &[ServiceNode], typed: &str) -> Option<(usize, usize)> {
+    let typed = typed.to_lowercase();
+    list.iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            [
+                (i, s.service.name.to_lowercase()),
+                (i, s.service.id.to_lowercase()),
+            ]
+        })
+        .filter(|(_, n)| typed == *n || typed.starts_with(&format!("{n} ")))
+        .map(|(i, n)| (i, n.len()))
+        .max_by_key(|(_, len)| *len)
+}
+
+/// Like `service_in`, for completion: only a name typed in full and
+/// followed by a space counts (before that, the name itself is completed).
+fn typed_service(list: &[ServiceNode], rest: &str) -> Option<(usize, usize)> {
+    service_in(list, rest).filter(|(_, matched)| rest.len() > *matched)
+}
+
+/// Service names of the `:buy` account, lowercased, for completion.
+pub fn service_names(app: &App) -> Vec<String> {
+    buy_account(app)
+        .and_then(|a| a.services.get())
+        .map(|l| l.iter().map(|s| s.service.name.to_lowercase()).collect())
+        .unwrap_or_default()
+}
+
+/// Once a service is typed in full (after `buy `): where in `rest` the
+/// country starts, and the service's country names.
+pub fn country_names(app: &App, rest: &str) -> Option<(usize, Vec<String>)> {
+    let services = buy_account(app)?.services.get()?;
+    let (i, matched) = typed_service(services, rest)?;
+    let names = services[i]
+        .countries
+        .get()
+        .map(|l| l.iter().map(|c| c.country.name.to_lowercase()).collect())
+        .unwrap_or_default();
+    Some((matched + 1, names))
+}
+
+/// Completing `:buy` needs the catalog: the services, then the countries
+/// of the service typed. Loads what is missing, so the next Tab has names.
+pub fn load_for_completion(app: &mut App, text: &str) -> Vec<Effect> {
+    let a = app.active.unwrap_or(0);
+    let Some(acc) = app.accounts.get(a) else {
+        return Vec::new();
+    };
+    if acc.services == Load::NotLoaded {
+        app.set_status("Loading services to complete…", Level::Info);
+        return load_services(app, a);
+    }
+    let rest = text.trim_start_matches("buy ");
+    let chosen = acc.services.get().and_then(|l| {
+        let (i, _) = typed_service(l, rest)?;
+        l.get(i).map(|s| s.service.id.clone())
+    });
+    let Some(sid) = chosen.filter(|_| acc.info.caps.countries) else {
+        return Vec::new();
+    };
+    let not_loaded =
+        catalog::service(&acc.services, &sid).is_some_and(|n| n.countries == Load::NotLoaded);
+    if !not_loaded {
+        return Vec::new();
+    }
+    app.set_status("Loading countries to complete…", Level::Info);
+    load_countries(app, a, &sid)
+}

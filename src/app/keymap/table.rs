@@ -1,0 +1,456 @@
+//! The one command table: every key of every place the user can be (the
+//! panes, the filter, each popup, the command line). Hints, `?` help, Tab
+//! completion of `:` words and `[keys]` overrides all read it.
+
+use super::key::Key;
+use crate::app::panes::Pane;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+/// The kinds of popup, for the table (a popup's state lives in `Popup`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PopupKind {
+    ConfirmBuy,
+    ConfirmCancel,
+    Help,
+    AccountPicker,
+    CommandLine,
+}
+
+/// Where the user is; each command is bound in one or more layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layer {
+    /// Everywhere, popups and text inputs included.
+    Global,
+    /// Any pane, when no popup is open.
+    Panes,
+    /// One pane (wins over `Panes`).
+    Pane(Pane),
+    /// The catalog filter while typing.
+    Filter,
+    Popup(PopupKind),
+}
+
+impl Layer {
+    /// Layers that take typed text: a printable key goes to the input
+    /// before the table is asked.
+    pub fn takes_text(self) -> bool {
+        matches!(self, Layer::Filter | Layer::Popup(PopupKind::CommandLine))
+    }
+
+    /// Whether a key bound in both layers would be ambiguous.
+    pub fn overlaps(self, other: Layer) -> bool {
+        self == other
+            || matches!(self, Layer::Global)
+            || matches!(other, Layer::Global)
+            || matches!(
+                (self, other),
+                (Layer::Panes, Layer::Pane(_)) | (Layer::Pane(_), Layer::Panes)
+            )
+    }
+}
+
+/// What a key can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cmd {
+    QuitNow,
+    Quit,
+    FocusNext,
+    FocusPrev,
+    Help,
+    CommandLine,
+    AccountPicker,
+    NextAccount,
+    PrevAccount,
+    Up,
+    Down,
+    Expand,
+    Collapse,
+    Filter,
+    Sort,
+    CopyOtp,
+    CopyNumber,
+    Cancel,
+    Resend,
+    Finish,
+    Replace,
+    Refresh,
+    FilterDone,
+    FilterClear,
+    Confirm,
+    Dismiss,
+    RunCommand,
+    Complete,
+}
+
+pub struct CommandDef {
+    pub cmd: Cmd,
+    /// The name in `[keys]` and in `?`.
+    pub id: &'static str,
+    pub keys: &'static [Key],
+    pub layers: &'static [Layer],
+    /// Short word for the status-bar hints; empty: not hinted.
+    pub hint: &'static str,
+    pub help: &'static str,
+}
+
+use KeyCode::*;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const ORD: &[Layer] = &[Layer::Pane(Pane::Orders)];
+const ORD_LOG: &[Layer] = &[Layer::Pane(Pane::Orders), Layer::Pane(Pane::OtpLog)];
+const CAT: &[Layer] = &[Layer::Pane(Pane::Catalog)];
+const PANES: &[Layer] = &[Layer::Panes];
+const LISTS: &[Layer] = &[
+    Layer::Panes,
+    Layer::Popup(PopupKind::AccountPicker),
+    Layer::Popup(PopupKind::Help),
+];
+
+const fn def(
+    cmd: Cmd,
+    id: &'static str,
+    keys: &'static [Key],
+    layers: &'static [Layer],
+    hint: &'static str,
+    help: &'static str,
+) -> CommandDef {
+    CommandDef {
+        cmd,
+        id,
+        keys,
+        layers,
+        hint,
+        help,
+    }
+}
+
+pub const COMMANDS: &[CommandDef] = &[
+    def(
+        Cmd::Expand,
+        "expand",
+        &[Key::plain(Enter), Key::plain(Right), Key::ch('l')],
+        CAT,
+        "open/buy",
+        "Expand a node; on an offer, buy it (asks first)",
+    ),
+    def(
+        Cmd::Collapse,
+        "collapse",
+        &[Key::plain(Left), Key::ch('h')],
+        CAT,
+        "close",
+        "Collapse the node",
+    ),
+    def(
+        Cmd::Filter,
+        "filter",
+        &[Key::ch('/')],
+        CAT,
+        "filter",
+        "Filter the catalog as you type (fuzzy)",
+    ),
+    def(
+        Cmd::Sort,
+        "sort",
+        &[Key::ch('s')],
+        CAT,
+        "sort",
+        "Sort offers by price, stock or name",
+    ),
+    def(
+        Cmd::CopyOtp,
+        "copy_otp",
+        &[Key::ch('c')],
+        ORD_LOG,
+        "copy OTP",
+        "Copy the OTP (OSC 52 over SSH)",
+    ),
+    def(
+        Cmd::CopyNumber,
+        "copy_number",
+        &[Key::ch('n')],
+        ORD_LOG,
+        "copy number",
+        "Copy the phone number",
+    ),
+    def(
+        Cmd::Cancel,
+        "cancel",
+        &[Key::ch('x')],
+        ORD,
+        "cancel",
+        "Cancel the order (asks first; refunded)",
+    ),
+    def(
+        Cmd::Resend,
+        "resend",
+        &[Key::ch('r')],
+        ORD,
+        "resend",
+        "Ask for another SMS",
+    ),
+    def(
+        Cmd::Finish,
+        "finish",
+        &[Key::ch('f')],
+        ORD,
+        "finish",
+        "Mark the order finished",
+    ),
+    def(
+        Cmd::Replace,
+        "replace",
+        &[Key::ch('R')],
+        ORD,
+        "replace",
+        "Cancel and buy a fresh number (OTPZap S1)",
+    ),
+    def(
+        Cmd::Refresh,
+        "refresh",
+        &[Key::ch('g')],
+        &[Layer::Pane(Pane::Balance)],
+        "refresh",
+        "Refresh balances now",
+    ),
+    def(
+        Cmd::Up,
+        "up",
+        &[Key::plain(Up), Key::ch('k')],
+        LISTS,
+        "",
+        "Move up",
+    ),
+    def(
+        Cmd::Down,
+        "down",
+        &[Key::plain(Down), Key::ch('j')],
+        LISTS,
+        "",
+        "Move down",
+    ),
+    def(
+        Cmd::FocusNext,
+        "focus_next",
+        &[Key::plain(Tab)],
+        PANES,
+        "pane",
+        "Focus the next pane",
+    ),
+    def(
+        Cmd::FocusPrev,
+        "focus_prev",
+        &[Key::plain(BackTab)],
+        PANES,
+        "",
+        "Focus the previous pane",
+    ),
+    def(
+        Cmd::NextAccount,
+        "next_account",
+        &[Key::ch(']')],
+        PANES,
+        "",
+        "Next account",
+    ),
+    def(
+        Cmd::PrevAccount,
+        "prev_account",
+        &[Key::ch('[')],
+        PANES,
+        "",
+        "Previous account",
+    ),
+    def(
+        Cmd::AccountPicker,
+        "accounts",
+        &[Key::ch('a')],
+        PANES,
+        "accounts",
+        "Pick an account, or All accounts",
+    ),
+    def(
+        Cmd::CommandLine,
+        "command",
+        &[Key::ch(':')],
+        PANES,
+        "command",
+        "Command line (:buy, :account, :theme, :q)",
+    ),
+    def(
+        Cmd::FilterDone,
+        "filter_done",
+        &[Key::plain(Enter), Key::plain(Down), Key::plain(Up)],
+        &[Layer::Filter],
+        "keep filter",
+        "Stop typing, keep the filter",
+    ),
+    def(
+        Cmd::FilterClear,
+        "filter_clear",
+        &[Key::plain(Esc)],
+        &[Layer::Filter],
+        "clear",
+        "Clear the filter",
+    ),
+    def(
+        Cmd::Confirm,
+        "confirm",
+        &[Key::plain(Enter), Key::ch('y')],
+        &[
+            Layer::Popup(PopupKind::ConfirmBuy),
+            Layer::Popup(PopupKind::ConfirmCancel),
+            Layer::Popup(PopupKind::AccountPicker),
+            Layer::Popup(PopupKind::Help),
+        ],
+        "confirm",
+        "Yes: buy, cancel the order, pick the account",
+    ),
+    def(
+        Cmd::Dismiss,
+        "dismiss",
+        &[Key::plain(Esc), Key::ch('n')],
+        &[
+            Layer::Popup(PopupKind::ConfirmBuy),
+            Layer::Popup(PopupKind::ConfirmCancel),
+            Layer::Popup(PopupKind::AccountPicker),
+            Layer::Popup(PopupKind::Help),
+            Layer::Popup(PopupKind::CommandLine),
+        ],
+        "back",
+        "No: close the top popup only",
+    ),
+    def(
+        Cmd::RunCommand,
+        "run_command",
+        &[Key::plain(Enter)],
+        &[Layer::Popup(PopupKind::CommandLine)],
+        "run",
+        "Run the typed command",
+    ),
+    def(
+        Cmd::Complete,
+        "complete",
+        &[Key::plain(Tab)],
+        &[Layer::Popup(PopupKind::CommandLine)],
+        "complete",
+        "Complete the word: command, account, service, country",
+    ),
+    def(
+        Cmd::Help,
+        "help",
+        &[Key::ch('?')],
+        &[
+            Layer::Panes,
+            Layer::Popup(PopupKind::ConfirmBuy),
+            Layer::Popup(PopupKind::ConfirmCancel),
+            Layer::Popup(PopupKind::AccountPicker),
+            Layer::Popup(PopupKind::Help),
+        ],
+        "help",
+        "Show this help (over a popup too; again closes it)",
+    ),
+    def(
+        Cmd::Quit,
+        "quit",
+        &[Key::ch('q')],
+        PANES,
+        "quit",
+        "Quit (active orders stay in the journal)",
+    ),
+    def(
+        Cmd::QuitNow,
+        "quit_now",
+        &[Key {
+            code: Char('c'),
+            mods: CTRL,
+        }],
+        &[Layer::Global],
+        "",
+        "Quit from anywhere, popups and inputs too",
+    ),
+];
+
+pub fn def_of(cmd: Cmd) -> &'static CommandDef {
+    COMMANDS
+        .iter()
+        .find(|c| c.cmd == cmd)
+        .unwrap_or(&COMMANDS[0])
+}
+
+/// Where a command applies, in words, for `?`: the panes, then the
+/// popups ("popups" when it is most of them).
+pub fn place_label(layers: &[Layer]) -> String {
+    let popups: Vec<&str> = layers
+        .iter()
+        .filter(|l| matches!(l, Layer::Popup(_)))
+        .map(|l| place_name(*l))
+        .collect();
+    let mut parts: Vec<String> = layers
+        .iter()
+        .filter(|l| !matches!(l, Layer::Popup(_)))
+        .map(|l| place_name(*l).to_string())
+        .collect();
+    match popups.len() {
+        0 => {}
+        n if n >= 3 => parts.push("popups".into()),
+        _ => parts.extend(popups.iter().map(|p| p.to_string())),
+    }
+    let joined = parts.join(", ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => joined,
+    }
+}
+
+/// Where a command applies, in words, for `?`.
+pub fn place_name(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Global => "Anywhere",
+        Layer::Panes => "Any pane",
+        Layer::Pane(p) => p.title(),
+        Layer::Filter => "Catalog filter",
+        Layer::Popup(PopupKind::ConfirmBuy) => "buy confirmation",
+        Layer::Popup(PopupKind::ConfirmCancel) => "cancel confirmation",
+        Layer::Popup(PopupKind::Help) => "help",
+        Layer::Popup(PopupKind::AccountPicker) => "account picker",
+        Layer::Popup(PopupKind::CommandLine) => "command line",
+    }
+}
+
+/// A word of the `:` command line.
+pub struct LineDef {
+    pub word: &'static str,
+    /// Other words for it.
+    pub aliases: &'static [&'static str],
+    pub usage: &'static str,
+    pub help: &'static str,
+}
+
+/// The `:` commands besides the table's ids (`:refresh`, `:cancel`…).
+pub const LINE_COMMANDS: &[LineDef] = &[
+    LineDef {
+        word: "buy",
+        aliases: &[],
+        usage: "buy SERVICE [COUNTRY]",
+        help: "Cheapest offer in stock on the account shown",
+    },
+    LineDef {
+        word: "account",
+        aliases: &[],
+        usage: "account NAME|all",
+        help: "Show one account, or all",
+    },
+    LineDef {
+        word: "theme",
+        aliases: &[],
+        usage: "theme NAME",
+        help: "Switch the colour theme",
+    },
+    LineDef {
+        word: "quit",
+        aliases: &["q"],
+        usage: "quit, :q",
+        help: "Quit",
+    },
+];

@@ -1,0 +1,214 @@
+//! The catalog pane's keys: open and close nodes (loading children on
+//! first open), buy an offer, sort, and the `/` filter.
+
+use crate::app::catalog::{self, Load, NodeId, RowKind};
+use crate::app::keymap::Cmd;
+use crate::app::panes::Pane;
+use crate::app::{App, Effect, Level};
+use ratatui::crossterm::event::{Event, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
+    match cmd {
+        Cmd::Expand => expand(app),
+        Cmd::Collapse => {
+            collapse(app);
+            Vec::new()
+        }
+        Cmd::Filter => {
+            app.filtering = true;
+            app.focus = Pane::Catalog;
+            Vec::new()
+        }
+        Cmd::Sort => {
+            app.sort = app.sort.next();
+            app.set_status(
+                format!("Offers sorted by {}", app.sort.label()),
+                Level::Info,
+            );
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A key while the filter takes typing: the filter's own commands, else
+/// the key edits the filter text.
+pub fn filter_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
+    match cmd {
+        Some(Cmd::FilterClear) => {
+            app.filtering = false;
+            app.filter = Input::default();
+        }
+        Some(Cmd::FilterDone) => app.filtering = false,
+        Some(Cmd::QuitNow) => return app.quit(),
+        _ => {
+            app.filter.handle_event(&Event::Key(k));
+            app.selected.insert(Pane::Catalog, 0);
+        }
+    }
+    Vec::new()
+}
+
+fn collapse(app: &mut App) {
+    let rows = catalog::rows(app);
+    let Some(row) = rows.get(app.sel(Pane::Catalog)) else {
+        return;
+    };
+    let target = match row.kind {
+        RowKind::Branch { expanded: true } => Some(row.id.clone()),
+        _ => row.id.parent(),
+    };
+    if let Some(t) = target {
+        app.expanded.remove(&t.key());
+        let rows = catalog::rows(app);
+        if let Some(i) = rows.iter().position(|r| r.id == t) {
+            app.selected.insert(Pane::Catalog, i);
+        }
+    }
+}
+
+pub fn load_services(app: &mut App, a: usize) -> Vec<Effect> {
+    let Some(acc) = app.accounts.get_mut(a) else {
+        return Vec::new();
+    };
+    acc.services = Load::Loading;
+    vec![Effect::LoadServices {
+        account: acc.info.name.clone(),
+    }]
+}
+
+/// Asks for the countries of service `sid` unless they are fresh or on
+/// their way.
+pub fn load_countries(app: &mut App, a: usize, sid: &str) -> Vec<Effect> {
+    let now = app.now;
+    let Some(acc) = app.accounts.get_mut(a) else {
+        return Vec::new();
+    };
+    let account = acc.info.name.clone();
+    match catalog::service_mut(&mut acc.services, sid) {
+        Some(node) if node.countries.needs_load(now) => {
+            node.countries = Load::Loading;
+            vec![Effect::LoadCountries {
+                account,
+                service_id: sid.to_string(),
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Asks for the offers of a service (or of one of its countries) unless
+/// they are fresh or on their way.
+pub fn load_offers(app: &mut App, a: usize, sid: &str, cid: Option<&str>) -> Vec<Effect> {
+    let now = app.now;
+    let Some(acc) = app.accounts.get_mut(a) else {
+        return Vec::new();
+    };
+    let account = acc.info.name.clone();
+    let Some(node) = catalog::service_mut(&mut acc.services, sid) else {
+        return Vec::new();
+    };
+    let offers = match cid {
+        None => &mut node.offers,
+        Some(c) => match node.country_mut(c) {
+            Some(cn) => &mut cn.offers,
+            None => return Vec::new(),
+        },
+    };
+    if !offers.needs_load(now) {
+        return Vec::new();
+    }
+    *offers = Load::Loading;
+    vec![Effect::LoadOffers {
+        account,
+        service_id: sid.to_string(),
+        country_id: cid.map(str::to_string),
+    }]
+}
+
+fn expand(app: &mut App) -> Vec<Effect> {
+    let rows = catalog::rows(app);
+    let Some(row) = rows.get(app.sel(Pane::Catalog)).cloned() else {
+        return Vec::new();
+    };
+    let now = app.now;
+    match &row.id {
+        NodeId::Account(a) => {
+            app.expanded.insert(row.id.key());
+            if app
+                .accounts
+                .get(*a)
+                .is_some_and(|acc| acc.services.needs_load(now))
+            {
+                return load_services(app, *a);
+            }
+            Vec::new()
+        }
+        NodeId::Service(a, sid) => {
+            app.expanded.insert(row.id.key());
+            let has_countries = app.accounts.get(*a).is_some_and(|x| x.info.caps.countries);
+            if has_countries {
+                load_countries(app, *a, sid)
+            } else {
+                load_offers(app, *a, sid, None)
+            }
+        }
+        NodeId::Country(a, sid, cid) => {
+            app.expanded.insert(row.id.key());
+            load_offers(app, *a, sid, Some(cid))
+        }
+        NodeId::Offer(a, sid, cid, oid) => {
+            let Some(acc) = app.accounts.get(*a) else {
+                return Vec::new();
+            };
+            let Some(node) = catalog::service(&acc.services, sid) else {
+                return Vec::new();
+            };
+            let (country, offers) = match cid {
+                Some(c) => {
+                    let cn = node.country(c);
+                    (
+                        cn.map(|x| x.country.clone()),
+                        cn.and_then(|x| x.offers.get()),
+                    )
+                }
+                None => (None, node.offers.get()),
+            };
+            let Some(offer) = offers
+                .and_then(|l| l.iter().find(|o| &o.id == oid))
+                .cloned()
+            else {
+                return Vec::new();
+            };
+            if !offer.in_stock() {
+                app.set_status(
+                    format!(
+                        "{} is sold out or inactive: pick another offer",
+                        offer.label
+                    ),
+                    Level::Warn,
+                );
+                return Vec::new();
+            }
+            let service = node.service.clone();
+            app.confirm_buy(*a, &service, country.as_ref(), &offer);
+            Vec::new()
+        }
+        NodeId::Note(parent) => {
+            // Enter on an error line retries the load.
+            app.selected.insert(
+                Pane::Catalog,
+                rows.iter().position(|r| r.id == **parent).unwrap_or(0),
+            );
+            app.expanded.remove(&parent.key());
+            if let NodeId::Account(a) = **parent {
+                if let Some(acc) = app.accounts.get_mut(a) {
+                    acc.services = Load::NotLoaded;
+                }
+            }
+            expand(app)
+        }
+    }
+}

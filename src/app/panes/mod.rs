@@ -1,0 +1,122 @@
+//! The four panes: which one has focus, how long each list is, moving the
+//! selection, and the commands that are not about one pane's content.
+//! Each pane's own commands live in its file.
+
+pub mod balance;
+pub mod catalog;
+pub mod orders;
+
+use super::keymap::Cmd;
+use super::{App, Effect};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Balance,
+    Catalog,
+    Orders,
+    OtpLog,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Balance, Pane::Catalog, Pane::Orders, Pane::OtpLog];
+
+    pub fn short(self) -> &'static str {
+        match self {
+            Pane::Balance => "balance",
+            Pane::Catalog => "catalog",
+            Pane::Orders => "orders",
+            Pane::OtpLog => "log",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Balance => "Balance",
+            Pane::Catalog => "Catalog",
+            Pane::Orders => "Active orders",
+            Pane::OtpLog => "OTP log",
+        }
+    }
+}
+
+pub fn pane_len(app: &App, pane: Pane) -> usize {
+    match pane {
+        Pane::Balance => app.accounts.len(),
+        Pane::Catalog => super::catalog::rows(app).len(),
+        Pane::Orders => app.visible_pending().len() + app.visible_orders().len(),
+        Pane::OtpLog => app.visible_otps().len(),
+    }
+}
+
+/// Moves the selection of `pane` by `delta` rows, within the list.
+pub fn move_sel(app: &mut App, pane: Pane, delta: i64) {
+    let len = pane_len(app, pane) as i64;
+    if len == 0 {
+        return;
+    }
+    let cur = (app.sel(pane) as i64).min(len - 1);
+    let next = (cur + delta).clamp(0, len - 1);
+    app.selected.insert(pane, next as usize);
+}
+
+/// Runs a command bound in the panes (the caller looked it up for the
+/// focused pane).
+pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
+    match cmd {
+        Cmd::Quit | Cmd::QuitNow => app.quit(),
+        Cmd::FocusNext | Cmd::FocusPrev => {
+            let i = Pane::ALL.iter().position(|p| *p == app.focus).unwrap_or(0);
+            let n = Pane::ALL.len();
+            app.focus = Pane::ALL[if cmd == Cmd::FocusNext {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            }];
+            Vec::new()
+        }
+        Cmd::Help => {
+            app.open(super::popups::Popup::Help { scroll: 0 });
+            Vec::new()
+        }
+        Cmd::CommandLine => {
+            app.open(super::popups::Popup::CommandLine(Default::default()));
+            Vec::new()
+        }
+        Cmd::AccountPicker => {
+            let selected = app.active.map(|i| i + 1).unwrap_or(0);
+            app.open(super::popups::Popup::AccountPicker { selected });
+            Vec::new()
+        }
+        Cmd::NextAccount | Cmd::PrevAccount => {
+            let n = app.accounts.len() + 1;
+            let cur = app.active.map(|i| i + 1).unwrap_or(0);
+            let next = if cmd == Cmd::NextAccount {
+                (cur + 1) % n
+            } else {
+                (cur + n - 1) % n
+            };
+            app.switch_account(next.checked_sub(1));
+            Vec::new()
+        }
+        Cmd::Up => {
+            move_sel(app, app.focus, -1);
+            Vec::new()
+        }
+        Cmd::Down => {
+            move_sel(app, app.focus, 1);
+            Vec::new()
+        }
+        Cmd::Expand | Cmd::Collapse | Cmd::Filter | Cmd::Sort => catalog::run(app, cmd),
+        Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Cancel | Cmd::Resend | Cmd::Finish | Cmd::Replace => {
+            orders::run(app, cmd)
+        }
+        Cmd::Refresh => balance::refresh(app),
+        // Popup and filter commands do nothing in the panes.
+        Cmd::FilterDone
+        | Cmd::FilterClear
+        | Cmd::Confirm
+        | Cmd::Dismiss
+        | Cmd::RunCommand
+        | Cmd::Complete => Vec::new(),
+    }
+}

@@ -1,0 +1,134 @@
+//! The orders and OTP log panes' keys: copy the OTP or the number, and the
+//! order operations (cancel asks first), offered only where the order's
+//! API has them.
+
+use crate::app::keymap::Cmd;
+use crate::app::panes::Pane;
+use crate::app::popups::Popup;
+use crate::app::{App, Effect, Level};
+use crate::domain::{Order, OrderOp, OrderStatus};
+
+pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
+    match cmd {
+        Cmd::CopyOtp => copy(app, true),
+        Cmd::CopyNumber => copy(app, false),
+        _ => match op_of(cmd) {
+            Some(op) => order_op(app, op),
+            None => Vec::new(),
+        },
+    }
+}
+
+/// The order operation a command stands for.
+pub fn op_of(cmd: Cmd) -> Option<OrderOp> {
+    match cmd {
+        Cmd::Cancel => Some(OrderOp::Cancel),
+        Cmd::Resend => Some(OrderOp::Resend),
+        Cmd::Finish => Some(OrderOp::Finish),
+        Cmd::Replace => Some(OrderOp::Replace),
+        _ => None,
+    }
+}
+
+/// The order under the cursor in the orders pane (pending rows come first
+/// and have no order yet).
+pub fn selected_order(app: &App) -> Option<&Order> {
+    let i = app
+        .sel(Pane::Orders)
+        .checked_sub(app.visible_pending().len())?;
+    app.visible_orders().get(i).copied()
+}
+
+/// Whether `cmd` can do anything for the selection: the order commands
+/// only on an active order whose account's API has them. Other commands
+/// always.
+pub fn applies(app: &App, cmd: Cmd) -> bool {
+    let Some(op) = op_of(cmd) else {
+        return true;
+    };
+    selected_order(app)
+        .filter(|o| o.status.is_active())
+        .and_then(|o| app.account_of(&o.account))
+        .is_some_and(|a| op.offered_by(&a.info.caps))
+}
+
+fn copy(app: &mut App, otp: bool) -> Vec<Effect> {
+    let found: Option<(Option<String>, Option<String>)> = match app.focus {
+        Pane::Orders => {
+            selected_order(app).map(|o| (o.latest_otp().map(str::to_string), o.number.clone()))
+        }
+        Pane::OtpLog => app
+            .visible_otps()
+            .get(app.sel(Pane::OtpLog))
+            .map(|o| (Some(o.code.clone()), Some(o.number.clone()))),
+        _ => None,
+    };
+    let Some((code, number)) = found else {
+        app.set_status("Nothing selected to copy", Level::Warn);
+        return Vec::new();
+    };
+    let (text, what) = if otp {
+        (code, "OTP")
+    } else {
+        (number, "number")
+    };
+    match text.filter(|t| !t.is_empty()) {
+        Some(text) => vec![Effect::Copy {
+            text,
+            what: what.into(),
+        }],
+        None => {
+            app.set_status(format!("No {what} yet for this order"), Level::Warn);
+            Vec::new()
+        }
+    }
+}
+
+fn order_op(app: &mut App, op: OrderOp) -> Vec<Effect> {
+    let Some(o) = selected_order(app) else {
+        app.set_status("Select an order first", Level::Warn);
+        return Vec::new();
+    };
+    let (id, status, locked) = (o.id, o.status, o.resend_locked_until);
+    let Some(acc) = app.account_of(&o.account) else {
+        return Vec::new();
+    };
+    if !op.offered_by(&acc.info.caps) {
+        let kind = acc.info.kind.display_name();
+        app.set_status(format!("{kind} has no {op} for orders"), Level::Warn);
+        return Vec::new();
+    }
+    if status.is_final() || matches!(status, OrderStatus::Buying | OrderStatus::Unknown) {
+        app.set_status(
+            format!("Order #{id} is {status}: nothing to {op}"),
+            Level::Warn,
+        );
+        return Vec::new();
+    }
+    match op {
+        OrderOp::Cancel => {
+            if let Some(until) = app.cancel_allowed_at(id).filter(|t| *t > app.now) {
+                let left = (until - app.now).num_seconds().max(1);
+                app.set_status(
+                    format!("#{id}: the provider allows cancelling in {left}s"),
+                    Level::Warn,
+                );
+                return Vec::new();
+            }
+            app.open(Popup::ConfirmCancel { order_id: id });
+            Vec::new()
+        }
+        OrderOp::Resend => {
+            if let Some(until) = locked.filter(|t| *t > app.now) {
+                let left = (until - app.now).num_seconds().max(1);
+                app.set_status(
+                    format!("#{id}: the provider allows another SMS in {left}s"),
+                    Level::Warn,
+                );
+                return Vec::new();
+            }
+            vec![Effect::Order { op, order_id: id }]
+        }
+        OrderOp::Finish | OrderOp::Replace => vec![Effect::Order { op, order_id: id }],
+    }
+}

@@ -1,0 +1,23 @@
+//! The account picker: All accounts, then each account.
+
+use crate::app::keymap::Cmd;
+use crate::app::popups::Popup;
+use crate::app::{App, Effect};
+
+pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    let n = app.accounts.len() + 1;
+    let Some(Popup::AccountPicker { selected }) = app.popups.last_mut() else {
+        return Vec::new();
+    };
+    match cmd {
+        Some(Cmd::Down) => *selected = (*selected + 1) % n,
+        Some(Cmd::Up) => *selected = (*selected + n - 1) % n,
+        Some(Cmd::Confirm) => {
+            let to = selected.checked_sub(1);
+            app.close_top();
+            app.switch_account(to);
+        }
+        _ => {}
+    }
+    Vec::new()
+}

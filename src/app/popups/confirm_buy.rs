@@ -1,0 +1,54 @@
+//! "Buy?": what, on which account, the price as charged and the balance
+//! after; a top-up also asks for the customer number here.
+
+use crate::app::keymap::Cmd;
+use crate::app::panes::Pane;
+use crate::app::popups::Popup;
+use crate::app::{App, Effect, Level, PendingBuy};
+use ratatui::crossterm::event::{Event, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+
+pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
+    let Some(Popup::ConfirmBuy { customer, .. }) = app.popups.last_mut() else {
+        return Vec::new();
+    };
+    if cmd != Some(Cmd::Confirm) {
+        if let Some(input) = customer {
+            input.handle_event(&Event::Key(k));
+        }
+        return Vec::new();
+    }
+    let number = customer.as_ref().map(|i| i.value().trim().to_string());
+    if let Some(n) = &number {
+        if n.len() < 6 || !n.chars().all(|ch| ch.is_ascii_digit()) {
+            app.set_status("Type the customer number (digits) first", Level::Warn);
+            return Vec::new();
+        }
+    }
+    let Some(Popup::ConfirmBuy {
+        account,
+        mut request,
+        ..
+    }) = app.close_top()
+    else {
+        return Vec::new();
+    };
+    request.customer_number = number;
+    app.pending.push(PendingBuy {
+        account: account.clone(),
+        idempotency_key: request.idempotency_key.clone(),
+        service: request.service_name.clone(),
+        country: request
+            .country_name
+            .clone()
+            .or_else(|| request.country_id.clone()),
+        price: request.price,
+        since: app.now,
+    });
+    app.set_status(
+        format!("Buying {} on {account}…", request.service_name),
+        Level::Info,
+    );
+    app.focus = Pane::Orders;
+    vec![Effect::Buy { account, request }]
+}

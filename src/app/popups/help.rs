@@ -1,0 +1,69 @@
+//! `?`: every key of every place, from the command table. It scrolls, so
+//! it stays readable on a small terminal; drawing and scrolling share
+//! `lines` and `visible_rows`.
+
+use crate::app::keymap::Cmd;
+use crate::app::popups::Popup;
+use crate::app::{App, Effect};
+
+/// One line of the help text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HelpLine {
+    /// Where the keys below apply.
+    Heading(String),
+    Row {
+        keys: String,
+        help: &'static str,
+    },
+    /// A problem with a `[keys]` override.
+    Problem(String),
+}
+
+pub fn lines(app: &App) -> Vec<HelpLine> {
+    let mut out: Vec<HelpLine> = app
+        .key_problems
+        .iter()
+        .map(|p| HelpLine::Problem(p.clone()))
+        .collect();
+    for (place, rows) in app.keymap.help_sections() {
+        out.push(HelpLine::Heading(place));
+        out.extend(
+            rows.into_iter()
+                .map(|(keys, help)| HelpLine::Row { keys, help }),
+        );
+    }
+    out
+}
+
+/// The help box's height on a terminal `h` rows high, and how many text
+/// rows it shows (borders and the footer line take three).
+pub fn box_height(app: &App, total_lines: usize) -> (u16, usize) {
+    let h = (total_lines as u16 + 3).min(app.size.1);
+    (h, h.saturating_sub(3) as usize)
+}
+
+pub fn max_scroll(app: &App) -> u16 {
+    let total = lines(app).len();
+    let (_, visible) = box_height(app, total);
+    total.saturating_sub(visible.max(1)) as u16
+}
+
+pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    let max = max_scroll(app);
+    match cmd {
+        Some(Cmd::Confirm) => {
+            app.close_top();
+        }
+        Some(Cmd::Up) | Some(Cmd::Down) => {
+            if let Some(Popup::Help { scroll }) = app.popups.last_mut() {
+                *scroll = if cmd == Some(Cmd::Up) {
+                    scroll.saturating_sub(1).min(max)
+                } else {
+                    scroll.saturating_add(1).min(max)
+                };
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}

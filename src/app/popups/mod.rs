@@ -1,0 +1,107 @@
+//! Popups on a stack: a popup can open another on top (help over the
+//! account picker, a confirmation over a form), keys go to the top one, and
+//! dismissing closes the top one only. Each popup's keys are in its file.
+
+mod account_picker;
+mod command_line;
+mod confirm_buy;
+mod confirm_cancel;
+pub mod help;
+
+pub use command_line::{complete, completion_candidates};
+
+use super::keymap::{Cmd, Key, Layer, PopupKind};
+use super::{App, Effect};
+use crate::domain::BuyRequest;
+use crate::money::Rupiah;
+use ratatui::crossterm::event::KeyEvent;
+use tui_input::Input;
+
+// Popups are moved, not stored in bulk; boxing the big one would only add
+// noise.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Popup {
+    ConfirmBuy {
+        account: String,
+        /// What is bought, in words: service, country and offer.
+        what: String,
+        request: BuyRequest,
+        balance_after: Option<Rupiah>,
+        /// Top-ups ask for the customer number here.
+        customer: Option<Input>,
+    },
+    ConfirmCancel {
+        order_id: i64,
+    },
+    Help {
+        /// First help line shown (the help scrolls on small terminals).
+        scroll: u16,
+    },
+    AccountPicker {
+        selected: usize,
+    },
+    CommandLine(Input),
+}
+
+impl Popup {
+    pub fn kind(&self) -> PopupKind {
+        match self {
+            Popup::ConfirmBuy { .. } => PopupKind::ConfirmBuy,
+            Popup::ConfirmCancel { .. } => PopupKind::ConfirmCancel,
+            Popup::Help { .. } => PopupKind::Help,
+            Popup::AccountPicker { .. } => PopupKind::AccountPicker,
+            Popup::CommandLine(_) => PopupKind::CommandLine,
+        }
+    }
+
+    /// Whether typed characters go into a text field of this popup.
+    pub fn takes_text(&self) -> bool {
+        match self {
+            Popup::ConfirmBuy { customer, .. } => customer.is_some(),
+            Popup::CommandLine(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// A key for the top popup.
+pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
+    let Some(top) = app.popups.last() else {
+        return Vec::new();
+    };
+    let key = Key::of(&k);
+    let cmd = if top.takes_text() && key.is_text() {
+        None
+    } else {
+        app.keymap
+            .lookup(key, &[Layer::Global, Layer::Popup(top.kind())])
+    };
+    match cmd {
+        Some(Cmd::QuitNow) => return app.quit(),
+        Some(Cmd::Dismiss) => {
+            let kind = top.kind();
+            app.close_top();
+            if kind == PopupKind::ConfirmBuy {
+                app.set_status("Buy cancelled", super::Level::Info);
+            }
+            return Vec::new();
+        }
+        Some(Cmd::Help) => {
+            if top.kind() == PopupKind::Help {
+                app.close_top();
+            } else {
+                app.open(Popup::Help { scroll: 0 });
+            }
+            return Vec::new();
+        }
+        _ => {}
+    }
+    match top.kind() {
+        PopupKind::ConfirmBuy => confirm_buy::on_key(app, cmd, k),
+        PopupKind::ConfirmCancel => confirm_cancel::on_key(app, cmd),
+        PopupKind::Help => help::on_key(app, cmd),
+        PopupKind::AccountPicker => account_picker::on_key(app, cmd),
+        PopupKind::CommandLine => command_line::on_key(app, cmd, k),
+    }
+}

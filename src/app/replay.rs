@@ -1,0 +1,122 @@
+//! Lost buys on APIs that deduplicate on the key are sent again with the
+//! same key, after 3, 10, 30 and 60 s, until the provider answers clearly;
+//! without a clear answer the order stays Unknown (the next start tries
+//! again). The schedule is decided here, in `update`; the runtime only
+//! sends what `Effect::ReplayBuy` asks.
+
+use super::{App, Effect};
+use crate::domain::{BuyRequest, OrderStatus};
+use chrono::{DateTime, Duration, Utc};
+
+/// Pauses before each replay, counted from the unclear reply (the first)
+/// or from the previous replay's reply.
+pub const PAUSES_SECS: [i64; 4] = [3, 10, 30, 60];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replay {
+    pub account: String,
+    pub request: BuyRequest,
+    /// Replays sent so far.
+    pub sent: usize,
+    /// When the next one is due; None while one is in flight.
+    pub due: Option<DateTime<Utc>>,
+}
+
+/// The pause before replay number `sent` (0-based), or None when the
+/// schedule is spent.
+pub fn pause(sent: usize) -> Option<Duration> {
+    PAUSES_SECS.get(sent).map(|s| Duration::seconds(*s))
+}
+
+impl App {
+    /// A buy came back unclear: schedule its first replay where the API
+    /// makes that safe.
+    pub(super) fn on_buy_unclear(
+        &mut self,
+        account: String,
+        request: BuyRequest,
+        order_id: i64,
+        now: DateTime<Utc>,
+    ) {
+        self.now = now;
+        let keyed = self
+            .account_of(&account)
+            .is_some_and(|a| a.info.caps.idempotent_buy);
+        if !keyed {
+            return;
+        }
+        if let Some(first) = pause(0) {
+            self.replays.insert(
+                order_id,
+                Replay {
+                    account,
+                    request,
+                    sent: 0,
+                    due: Some(now + first),
+                },
+            );
+        }
+    }
+
+    /// A replay came back: schedule the next one, unless the order is
+    /// settled or the schedule is spent.
+    pub(super) fn on_replay_done(&mut self, order_id: i64, now: DateTime<Utc>) {
+        self.now = now;
+        let unknown = self.still_unknown(order_id);
+        match self.replays.get_mut(&order_id) {
+            Some(r) if unknown => match pause(r.sent) {
+                Some(p) => r.due = Some(now + p),
+                None => {
+                    self.replays.remove(&order_id);
+                }
+            },
+            _ => {
+                self.replays.remove(&order_id);
+            }
+        }
+    }
+
+    fn still_unknown(&self, order_id: i64) -> bool {
+        self.orders
+            .get(&order_id)
+            .is_none_or(|o| o.status == OrderStatus::Unknown)
+    }
+
+    /// Replays that are due at `self.now`.
+    pub(super) fn due_replays(&mut self) -> Vec<Effect> {
+        let settled: Vec<i64> = self
+            .replays
+            .keys()
+            .copied()
+            .filter(|id| !self.still_unknown(*id))
+            .collect();
+        for id in settled {
+            self.replays.remove(&id);
+        }
+        let now = self.now;
+        let mut effects = Vec::new();
+        for (id, r) in self.replays.iter_mut() {
+            if r.due.is_some_and(|d| d <= now) {
+                r.due = None;
+                r.sent += 1;
+                effects.push(Effect::ReplayBuy {
+                    account: r.account.clone(),
+                    request: r.request.clone(),
+                    order_id: *id,
+                });
+            }
+        }
+        effects
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schedule_is_three_ten_thirty_sixty_then_stops() {
+        let got: Vec<i64> = (0..5).filter_map(pause).map(|d| d.num_seconds()).collect();
+        assert_eq!(got, vec![3, 10, 30, 60]);
+    }
+}

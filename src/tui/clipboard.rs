@@ -1,0 +1,42 @@
+//! Where `c` and `n` put text: behind a small trait, so the event loop
+//! copies the same way on a real terminal and in a test, which reads what
+//! was copied.
+
+use crate::engine::clipboard::Clipboard;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+pub trait CopyTarget: Send {
+    /// Copies `text`; says how (for the status bar), or why not. `term`
+    /// is the terminal's output, for OSC 52.
+    fn copy(&mut self, text: &str, term: &mut dyn Write) -> Result<&'static str, String>;
+}
+
+impl CopyTarget for Clipboard {
+    fn copy(&mut self, text: &str, mut term: &mut dyn Write) -> Result<&'static str, String> {
+        Clipboard::copy(self, text, &mut term)
+    }
+}
+
+/// A clipboard that keeps what was copied, for tests and headless runs.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder {
+    copied: Arc<Mutex<Vec<String>>>,
+}
+
+impl Recorder {
+    /// Everything copied so far, oldest first.
+    pub fn copied(&self) -> Vec<String> {
+        self.copied.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+}
+
+impl CopyTarget for Recorder {
+    fn copy(&mut self, text: &str, _term: &mut dyn Write) -> Result<&'static str, String> {
+        self.copied
+            .lock()
+            .map_err(|_| "clipboard recorder poisoned".to_string())?
+            .push(text.to_string());
+        Ok("recorded")
+    }
+}

@@ -1,0 +1,374 @@
+//! Carries out the effects `App::update` returns: each API call in its own
+//! task (the UI never waits on the network), pollers started and stopped
+//! when the app says, copies and the bell. Results come back as actions.
+
+use super::clipboard::CopyTarget;
+use crate::app::{AccountInfo, Action, AppSettings, Effect};
+use crate::domain::{BuyRequest, Order, OrderOp};
+use crate::engine::journal::Journal;
+use crate::engine::orders::{self, EngineError};
+use crate::engine::poller::{self, PollEvent, PollTiming};
+use crate::providers::SharedProvider;
+use chrono::Utc;
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+/// One account ready for the dashboard: its adapter, or why it has none.
+pub struct RuntimeAccount {
+    pub info: AccountInfo,
+    pub provider: Result<SharedProvider, String>,
+}
+
+pub struct RuntimeOptions {
+    pub accounts: Vec<RuntimeAccount>,
+    pub settings: AppSettings,
+    pub journal: Arc<Journal>,
+    pub clipboard: crate::engine::clipboard::ClipboardMode,
+    pub osc52_passthrough: bool,
+    pub balance_refresh: Duration,
+    /// Said in the status bar at start (config warnings, demo hints).
+    pub notices: Vec<String>,
+}
+
+pub(super) struct Runtime {
+    pub tx: UnboundedSender<Action>,
+    pub providers: HashMap<String, SharedProvider>,
+    pub journal: Arc<Journal>,
+    pub pollers: HashMap<i64, JoinHandle<()>>,
+    pub timing: PollTiming,
+    pub clipboard: Box<dyn CopyTarget>,
+    /// Set once the app asked to quit.
+    pub quitting: bool,
+}
+
+pub(super) fn send(tx: &UnboundedSender<Action>, a: Action) {
+    // The loop is gone only while quitting; nothing left to tell it then.
+    let _ = tx.send(a);
+}
+
+impl Runtime {
+    fn provider(&self, account: &str) -> Option<SharedProvider> {
+        self.providers.get(account).cloned()
+    }
+
+    fn order(&self, id: i64) -> Option<Order> {
+        self.journal.order(id).ok().flatten()
+    }
+
+    /// Polls `order` until it is final; the app asks once per order.
+    fn watch(&mut self, order: Order) {
+        self.pollers.retain(|_, h| !h.is_finished());
+        let Some(p) = self.provider(&order.account) else {
+            send(&self.tx, Action::PollStopped { order_id: order.id });
+            return;
+        };
+        let tx = self.tx.clone();
+        let id = order.id;
+        let handle = poller::spawn(
+            p,
+            self.journal.clone(),
+            order,
+            self.timing,
+            move |ev| match ev {
+                PollEvent::Changed(c) => send(&tx, Action::OrderChanged(c.order)),
+                PollEvent::Failed {
+                    order_id,
+                    error,
+                    retry_after,
+                } => send(
+                    &tx,
+                    Action::ActionFailed {
+                        order_id,
+                        op: None,
+                        error: format!("{error} (retrying)"),
+                        retry_after,
+                        now: Utc::now(),
+                    },
+                ),
+                PollEvent::Stopped { order_id } => send(&tx, Action::PollStopped { order_id }),
+            },
+        );
+        if let Some(old) = self.pollers.insert(id, handle) {
+            old.abort();
+        }
+    }
+
+    pub fn stop_all(&mut self) {
+        for (_, h) in self.pollers.drain() {
+            h.abort();
+        }
+    }
+
+    pub fn exec(&mut self, effect: Effect, out: &mut dyn Write) {
+        let tx = self.tx.clone();
+        match effect {
+            Effect::Quit => self.quitting = true,
+            Effect::Bell => {
+                let _ = out.write_all(b"\x07").and_then(|_| out.flush());
+            }
+            Effect::Copy { text, what } => match self.clipboard.copy(&text, out) {
+                Ok(how) => send(
+                    &tx,
+                    Action::Copied {
+                        what,
+                        how: how.into(),
+                    },
+                ),
+                Err(e) => send(&tx, Action::CopyFailed(e)),
+            },
+            Effect::Watch(order) => self.watch(order),
+            Effect::Unwatch { order_id } => {
+                if let Some(h) = self.pollers.remove(&order_id) {
+                    h.abort();
+                }
+            }
+            Effect::LoadBalance { account } => self.load_balance(account),
+            Effect::LoadServices { account } => self.load_services(account),
+            Effect::LoadCountries {
+                account,
+                service_id,
+            } => self.load_countries(account, service_id),
+            Effect::LoadOffers {
+                account,
+                service_id,
+                country_id,
+            } => self.load_offers(account, service_id, country_id),
+            Effect::Buy { account, request } => self.buy(account, request),
+            Effect::ReplayBuy {
+                account,
+                request,
+                order_id,
+            } => self.replay(account, request, order_id),
+            Effect::Order { op, order_id } => self.order_op(op, order_id),
+        }
+    }
+
+    fn load_balance(&self, account: String) {
+        let tx = self.tx.clone();
+        let Some(p) = self.provider(&account) else {
+            let result = Err("no provider for this account".into());
+            let now = Utc::now();
+            return send(
+                &tx,
+                Action::BalanceLoaded {
+                    account,
+                    result,
+                    now,
+                },
+            );
+        };
+        tokio::spawn(async move {
+            let result = p.balance().await.map_err(|e| e.to_string());
+            let now = Utc::now();
+            send(
+                &tx,
+                Action::BalanceLoaded {
+                    account,
+                    result,
+                    now,
+                },
+            );
+        });
+    }
+
+    fn load_services(&self, account: String) {
+        let tx = self.tx.clone();
+        let Some(p) = self.provider(&account) else {
+            let result = Err("no provider for this account".into());
+            let now = Utc::now();
+            return send(
+                &tx,
+                Action::ServicesLoaded {
+                    account,
+                    result,
+                    now,
+                },
+            );
+        };
+        tokio::spawn(async move {
+            let result = p.services().await.map_err(|e| e.to_string());
+            let now = Utc::now();
+            send(
+                &tx,
+                Action::ServicesLoaded {
+                    account,
+                    result,
+                    now,
+                },
+            );
+        });
+    }
+
+    fn load_countries(&self, account: String, service_id: String) {
+        let tx = self.tx.clone();
+        let p = self.provider(&account);
+        tokio::spawn(async move {
+            let result = match p {
+                Some(p) => p.countries(&service_id).await.map_err(|e| e.to_string()),
+                None => Err("no provider for this account".into()),
+            };
+            let now = Utc::now();
+            send(
+                &tx,
+                Action::CountriesLoaded {
+                    account,
+                    service_id,
+                    result,
+                    now,
+                },
+            );
+        });
+    }
+
+    fn load_offers(&self, account: String, service_id: String, country_id: Option<String>) {
+        let tx = self.tx.clone();
+        let p = self.provider(&account);
+        tokio::spawn(async move {
+            let result = match p {
+                Some(p) => p
+                    .offers(&service_id, country_id.as_deref())
+                    .await
+                    .map_err(|e| e.to_string()),
+                None => Err("no provider for this account".into()),
+            };
+            let now = Utc::now();
+            send(
+                &tx,
+                Action::OffersLoaded {
+                    account,
+                    service_id,
+                    country_id,
+                    result,
+                    now,
+                },
+            );
+        });
+    }
+
+    fn buy(&self, account: String, request: BuyRequest) {
+        let (tx, journal) = (self.tx.clone(), self.journal.clone());
+        let Some(p) = self.provider(&account) else {
+            let error = "no provider for this account".into();
+            let idempotency_key = request.idempotency_key;
+            return send(
+                &tx,
+                Action::BuyFailed {
+                    account,
+                    idempotency_key,
+                    error,
+                },
+            );
+        };
+        tokio::spawn(async move {
+            match orders::buy(p.as_ref(), &journal, &account, &request).await {
+                Ok(change) => send(&tx, Action::OrderChanged(change.order)),
+                Err(EngineError::Ambiguous { order, .. }) => {
+                    let order_id = order.id;
+                    send(&tx, Action::OrderChanged(*order));
+                    let now = Utc::now();
+                    send(
+                        &tx,
+                        Action::BuyUnclear {
+                            account,
+                            request,
+                            order_id,
+                            now,
+                        },
+                    );
+                }
+                Err(e) => send(
+                    &tx,
+                    Action::BuyFailed {
+                        account,
+                        idempotency_key: request.idempotency_key,
+                        error: e.to_string(),
+                    },
+                ),
+            }
+        });
+    }
+
+    /// Sends a lost buy again with its key; the journal row says what
+    /// happened, and the app decides whether to try again.
+    fn replay(&self, account: String, request: BuyRequest, order_id: i64) {
+        let (tx, journal) = (self.tx.clone(), self.journal.clone());
+        let Some(p) = self.provider(&account) else {
+            return send(
+                &tx,
+                Action::ReplayDone {
+                    order_id,
+                    now: Utc::now(),
+                },
+            );
+        };
+        tokio::spawn(async move {
+            // The outcome is in the journal either way: a clear answer
+            // settles the row, another unclear one leaves it Unknown.
+            let _ = orders::buy(p.as_ref(), &journal, &account, &request).await;
+            if let Ok(Some(order)) = journal.order(order_id) {
+                send(&tx, Action::OrderChanged(order));
+            }
+            send(
+                &tx,
+                Action::ReplayDone {
+                    order_id,
+                    now: Utc::now(),
+                },
+            );
+        });
+    }
+
+    fn order_op(&self, op: OrderOp, order_id: i64) {
+        let (tx, journal) = (self.tx.clone(), self.journal.clone());
+        let Some(order) = self.order(order_id) else {
+            return;
+        };
+        let Some(p) = self.provider(&order.account) else {
+            return;
+        };
+        tokio::spawn(async move {
+            let result = match op {
+                OrderOp::Cancel => orders::cancel(p.as_ref(), &journal, &order).await,
+                OrderOp::Finish => orders::finish(p.as_ref(), &journal, &order).await,
+                OrderOp::Resend => orders::resend(p.as_ref(), &journal, &order).await,
+                OrderOp::Replace => orders::replace(p.as_ref(), &journal, &order)
+                    .await
+                    .map(|c| c.order),
+            };
+            match result {
+                Ok(o) => {
+                    if op == OrderOp::Replace {
+                        if let Ok(Some(old)) = journal.order(order_id) {
+                            send(&tx, Action::OrderChanged(old));
+                        }
+                    }
+                    if op == OrderOp::Resend {
+                        let text = format!("Asked for another SMS on #{order_id}");
+                        send(&tx, Action::Notice(text));
+                    }
+                    send(&tx, Action::OrderChanged(o));
+                }
+                Err(e) => {
+                    let retry_after = match &e {
+                        EngineError::Provider(pe) => pe.retry_after(),
+                        _ => None,
+                    };
+                    send(
+                        &tx,
+                        Action::ActionFailed {
+                            order_id,
+                            op: Some(op),
+                            error: e.to_string(),
+                            retry_after,
+                            now: Utc::now(),
+                        },
+                    );
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,203 @@
+//! The dashboard's loop: terminal events, ticks, the balance timer, poller
+//! updates and API replies become `Action`s for the pure `App::update`;
+//! its effects are carried out; one frame is drawn after each batch. The
+//! event source and the backend are parameters, so a test drives the whole
+//! loop on ratatui's `TestBackend` with a scripted stream.
+
+use super::clipboard::CopyTarget;
+use super::effects::{send, Runtime, RuntimeOptions};
+use crate::app::{Action, App};
+use crate::engine::clipboard::Clipboard;
+use crate::engine::journal::OrderFilter;
+use crate::engine::orders;
+use crate::engine::poller::PollTiming;
+use chrono::Utc;
+use futures::{Stream, StreamExt};
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::Event;
+use ratatui::Terminal;
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::unbounded_channel;
+
+/// Where the loop's side effects go besides the API: the clipboard, and
+/// the terminal's own output (bell, OSC 52).
+pub struct Io {
+    pub clipboard: Box<dyn CopyTarget>,
+    pub out: Box<dyn Write + Send>,
+}
+
+/// Runs the dashboard on the real terminal until the user quits. The
+/// terminal is restored on every way out (the panic hook restores too).
+pub async fn run_terminal(opts: RuntimeOptions) -> Result<(), String> {
+    let mut terminal = super::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let _guard = super::Guard;
+    let (clipboard, note) = Clipboard::new(opts.clipboard, opts.osc52_passthrough);
+    tracing::info!(note = %note, "clipboard chosen");
+    let io = Io {
+        clipboard: Box::new(clipboard),
+        out: Box::new(std::io::stdout()),
+    };
+    let events = crossterm::event::EventStream::new();
+    run(&mut terminal, events, opts, io).await
+}
+
+fn to_action(ev: Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) => Some(Action::Key(k, Utc::now())),
+        Event::Mouse(m) => Some(Action::Mouse(m, Utc::now())),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Runs the loop until the app quits.
+pub async fn run<B, S>(
+    terminal: &mut Terminal<B>,
+    mut events: S,
+    opts: RuntimeOptions,
+    mut io: Io,
+) -> Result<(), String>
+where
+    B: Backend,
+    S: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let (tx, mut rx) = unbounded_channel::<Action>();
+    let mut rt = Runtime {
+        tx: tx.clone(),
+        providers: HashMap::new(),
+        journal: opts.journal.clone(),
+        pollers: HashMap::new(),
+        timing: PollTiming::from_env(),
+        clipboard: io.clipboard,
+        quitting: false,
+    };
+    let mut infos = Vec::new();
+    let mut broken = Vec::new();
+    for a in opts.accounts {
+        match a.provider {
+            Ok(p) => {
+                rt.providers.insert(a.info.name.clone(), p);
+            }
+            Err(e) => broken.push((a.info.name.clone(), e)),
+        }
+        infos.push(a.info);
+    }
+    let (mut app, effects) = App::new(infos, opts.settings, Utc::now());
+    if let Ok(size) = terminal.size() {
+        app.update(Action::Resize(size.width, size.height));
+    }
+    for e in effects {
+        rt.exec(e, &mut io.out);
+    }
+    for (account, e) in broken {
+        let now = Utc::now();
+        send(
+            &tx,
+            Action::BalanceLoaded {
+                account,
+                result: Err(e),
+                now,
+            },
+        );
+    }
+    for n in opts.notices {
+        send(&tx, Action::Notice(n));
+    }
+    resume(&rt, &tx);
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut refresh = tokio::time::interval(opts.balance_refresh.max(Duration::from_secs(10)));
+    refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    refresh.tick().await;
+    let mut last_draw = Instant::now() - Duration::from_secs(1);
+    let mut dirty = true;
+    let mut events_open = true;
+    loop {
+        if dirty {
+            // Redraw on change only, at most every ~10 ms.
+            let since = last_draw.elapsed();
+            if since < Duration::from_millis(10) {
+                tokio::time::sleep(Duration::from_millis(10) - since).await;
+            }
+            terminal
+                .draw(|f| crate::ui::draw(f, &app))
+                .map_err(|e| format!("cannot draw: {e}"))?;
+            last_draw = Instant::now();
+            dirty = false;
+        }
+        let first = tokio::select! {
+            a = rx.recv() => a,
+            ev = events.next(), if events_open => match ev {
+                Some(Ok(ev)) => match to_action(ev) {
+                    Some(a) => Some(a),
+                    None => continue,
+                },
+                Some(Err(e)) => {
+                    tracing::warn!(error = %e, "terminal event error");
+                    events_open = false;
+                    continue;
+                }
+                None => {
+                    events_open = false;
+                    continue;
+                }
+            },
+            _ = tick.tick(), if app.needs_tick() => Some(Action::Tick(Utc::now())),
+            _ = refresh.tick() => Some(Action::RefreshDue(Utc::now())),
+        };
+        let Some(first) = first else {
+            break;
+        };
+        let mut batch = vec![first];
+        while let Ok(a) = rx.try_recv() {
+            batch.push(a);
+        }
+        for action in batch {
+            for e in app.update(action) {
+                rt.exec(e, &mut io.out);
+            }
+        }
+        dirty = true;
+        if rt.quitting {
+            break;
+        }
+    }
+    rt.stop_all();
+    Ok(())
+}
+
+/// At start: the journal's OTPs and orders, and lost buys replayed where
+/// the API deduplicates on the key. The app starts pollers for the active
+/// orders as they arrive.
+fn resume(rt: &Runtime, tx: &tokio::sync::mpsc::UnboundedSender<Action>) {
+    if let Ok(list) = rt.journal.otp_log(500) {
+        send(tx, Action::OtpHistory(list));
+    }
+    if let Ok(list) = rt.journal.orders(&OrderFilter {
+        limit: Some(200),
+        ..Default::default()
+    }) {
+        send(tx, Action::Restored(list));
+    }
+    for (name, p) in rt.providers.clone() {
+        let (journal, tx) = (rt.journal.clone(), tx.clone());
+        tokio::spawn(async move {
+            if let Ok(still) = orders::reconcile_unknown(p.as_ref(), &journal, &name).await {
+                for o in still {
+                    send(&tx, Action::OrderChanged(o));
+                }
+            }
+            if let Ok(list) = journal.orders(&OrderFilter {
+                account: Some(name),
+                active_only: true,
+                limit: None,
+            }) {
+                for o in list {
+                    send(&tx, Action::OrderChanged(o));
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,12 @@
+//! Everything that touches the terminal: set-up and restore, the event
+//! loop that feeds `App::update` and carries out its effects, and the
+//! clipboard (system or OSC 52). Nothing here decides; `app` does.
+
+pub mod clipboard;
+mod effects;
+mod event_loop;
+mod terminal;
+
+pub use effects::{RuntimeAccount, RuntimeOptions};
+pub use event_loop::{run, run_terminal, Io};
+pub use terminal::{enter, install_panic_hook, restore, Guard, Term};

@@ -1,0 +1,288 @@
+//! The real event loop on ratatui's `TestBackend`, driven by a scripted
+//! stream of key events: keys in, pollers against the in-process
+//! simulator, effects carried out, frames drawn, copies recorded.
+
+mod common;
+
+use common::shared_backend::SharedBackend;
+use futures::channel::mpsc::{unbounded, UnboundedSender};
+use otpdeck::app::{AccountInfo, AppSettings};
+use otpdeck::domain::ProviderKind;
+use otpdeck::engine::journal::{Journal, OrderFilter};
+use otpdeck::providers::{self, Auth, ProviderSettings};
+use otpdeck::secret::Secret;
+use otpdeck::sim::{self, SimHandle, SimOptions};
+use otpdeck::tui::clipboard::Recorder;
+use otpdeck::tui::{self, Io, RuntimeAccount, RuntimeOptions};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+type Keys = UnboundedSender<std::io::Result<Event>>;
+
+fn account(handle: &SimHandle, kind: ProviderKind, name: &str) -> RuntimeAccount {
+    let url = match kind {
+        ProviderKind::GateOtp => &handle.urls.gateotp,
+        ProviderKind::NexOtp => &handle.urls.nexotp,
+        ProviderKind::OtpZap => &handle.urls.otpzap,
+        ProviderKind::GoTopUp => &handle.urls.gotopup,
+    };
+    let settings = ProviderSettings::new(
+        kind,
+        url.clone(),
+        Auth::ApiKey(Secret::new(format!("sim-test-{name}"))),
+    );
+    let provider = providers::build(&settings).map_err(|e| e.to_string());
+    let caps = provider
+        .as_ref()
+        .map(|p| p.capabilities())
+        .unwrap_or_default();
+    RuntimeAccount {
+        info: AccountInfo {
+            name: name.into(),
+            kind,
+            caps,
+        },
+        provider,
+    }
+}
+
+fn options(
+    accounts: Vec<RuntimeAccount>,
+    journal: Arc<Journal>,
+    keys: BTreeMap<String, Vec<String>>,
+) -> RuntimeOptions {
+    RuntimeOptions {
+        accounts,
+        settings: AppSettings {
+            keys,
+            ..Default::default()
+        },
+        journal,
+        clipboard: Default::default(),
+        osc52_passthrough: false,
+        balance_refresh: Duration::from_secs(60),
+        notices: Vec::new(),
+    }
+}
+
+fn press(tx: &Keys, s: &str) {
+    for k in common::parse_keys(s) {
+        tx.unbounded_send(Ok(Event::Key(k)))
+            .expect("loop is listening");
+    }
+}
+
+/// Waits until the screen satisfies `ok`; on a real hang, fails with the
+/// last screen. The limit is generous: a busy machine only makes it slow.
+async fn wait_for(screen: &SharedBackend, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let text = screen.text();
+        if ok(&text) {
+            return text;
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            panic!("never saw {what}; the screen:\n{text}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The row (screen line) of the first line containing `needle` at or
+/// after line `from`.
+fn line_of(screen: &str, needle: &str, from: usize) -> Option<usize> {
+    screen
+        .lines()
+        .enumerate()
+        .skip(from)
+        .find(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buy_from_the_catalog_copy_the_otp_and_quit() {
+    std::env::set_var("OTPDECK_POLL_INTERVAL_MS", "200");
+    let handle = sim::start_local(SimOptions {
+        otp_delay: Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await
+    .expect("simulator");
+    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+    let opts = options(
+        vec![account(&handle, ProviderKind::GateOtp, "gate")],
+        journal.clone(),
+        BTreeMap::new(),
+    );
+    let backend = SharedBackend::new(120, 50);
+    let screen = backend.clone();
+    let mut terminal = Terminal::new(backend).expect("terminal");
+    let recorder = Recorder::default();
+    let io = Io {
+        clipboard: Box::new(recorder.clone()),
+        out: Box::new(std::io::sink()),
+    };
+    let (tx, rx) = unbounded();
+    let script = async move {
+        wait_for(&screen, "the balance", |s| s.contains("Rp 500.000")).await;
+        // Open the account, then WhatsApp, then Indonesia.
+        press(&tx, "<Enter>");
+        let s = wait_for(&screen, "the services", |s| s.contains("WhatsApp")).await;
+        let account_row = line_of(&s, "gate (GateOTP)", 0).expect("account row");
+        let service_row = line_of(&s, "WhatsApp", 0).expect("service row");
+        press(&tx, &"j".repeat(service_row - account_row));
+        press(&tx, "<Enter>");
+        let s = wait_for(&screen, "the countries", |s| s.contains("Indonesia")).await;
+        let country_row = line_of(&s, "Indonesia", 0).expect("country row");
+        press(&tx, &"j".repeat(country_row - service_row));
+        press(&tx, "<Enter>");
+        let s = wait_for(&screen, "offers in stock", |s| {
+            line_of(s, "•", country_row + 1).is_some()
+        })
+        .await;
+        let offer_row = line_of(&s, "•", country_row + 1).expect("offer row");
+        press(&tx, &"j".repeat(offer_row - country_row));
+        press(&tx, "<Enter>");
+        wait_for(&screen, "the buy confirmation", |s| s.contains("Buy?")).await;
+        press(&tx, "y");
+        let s = wait_for(&screen, "the OTP", |s| {
+            s.contains(" OTP ") && s.contains("for WhatsApp")
+        })
+        .await;
+        let status = s
+            .lines()
+            .find(|l| l.contains("for WhatsApp"))
+            .expect("status line")
+            .to_string();
+        let code = status
+            .split_whitespace()
+            .skip_while(|w| *w != "OTP")
+            .nth(1)
+            .expect("a code after OTP")
+            .to_string();
+        // The buy left the focus on the orders pane, on the new order.
+        press(&tx, "c");
+        wait_for(&screen, "the copy", |s| s.contains("Copied OTP")).await;
+        assert_eq!(recorder.copied(), vec![code.clone()]);
+        press(&tx, "q");
+        code
+    };
+    let (ran, code) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
+    ran.expect("the loop ends cleanly on q");
+    let orders = journal
+        .orders(&OrderFilter::default())
+        .expect("journal orders");
+    assert_eq!(orders.len(), 1, "one buy, one order");
+    assert_eq!(orders[0].latest_otp(), Some(code.as_str()));
+    assert_eq!(orders[0].service, "WhatsApp");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn popups_stack_and_esc_closes_the_top_one() {
+    let handle = sim::start_local(SimOptions::default())
+        .await
+        .expect("simulator");
+    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+    let opts = options(
+        vec![account(&handle, ProviderKind::NexOtp, "nex")],
+        journal,
+        BTreeMap::new(),
+    );
+    let backend = SharedBackend::new(100, 40);
+    let screen = backend.clone();
+    let mut terminal = Terminal::new(backend).expect("terminal");
+    let io = Io {
+        clipboard: Box::new(Recorder::default()),
+        out: Box::new(std::io::sink()),
+    };
+    let (tx, rx) = unbounded();
+    let script = async move {
+        press(&tx, "a");
+        wait_for(&screen, "the account picker", |s| s.contains(" Account ")).await;
+        press(&tx, "?");
+        let s = wait_for(&screen, "help over the picker", |s| s.contains(" Keys ")).await;
+        assert!(s.contains("Any pane"), "{s}");
+        press(&tx, "<Esc>");
+        let s = wait_for(&screen, "the picker again", |s| !s.contains(" Keys ")).await;
+        assert!(s.contains(" Account ") && s.contains("All accounts"), "{s}");
+        press(&tx, "<Esc>");
+        wait_for(&screen, "no popup", |s| !s.contains(" Account ")).await;
+        // Esc with nothing open does nothing; q still quits.
+        press(&tx, "<Esc>q");
+    };
+    let (ran, ()) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
+    ran.expect("the loop ends cleanly on q");
+}
+
+/// A key bound twice, a key unbound and a popup key remapped work in the
+/// loop, and `?` shows them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remapped_keys_work_and_help_shows_them() {
+    let handle = sim::start_local(SimOptions::default())
+        .await
+        .expect("simulator");
+    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+    let mut keys = BTreeMap::new();
+    keys.insert(
+        "accounts".to_string(),
+        vec!["a".to_string(), "ctrl-a".to_string()],
+    );
+    keys.insert("dismiss".to_string(), vec!["ctrl-g".to_string()]);
+    keys.insert("quit".to_string(), vec![String::new()]);
+    keys.insert("help".to_string(), vec!["F1".to_string()]);
+    let opts = options(
+        vec![account(&handle, ProviderKind::OtpZap, "zap")],
+        journal,
+        keys,
+    );
+    let backend = SharedBackend::new(100, 40);
+    let screen = backend.clone();
+    let mut terminal = Terminal::new(backend).expect("terminal");
+    let io = Io {
+        clipboard: Box::new(Recorder::default()),
+        out: Box::new(std::io::sink()),
+    };
+    let (tx, rx) = unbounded();
+    let script = async move {
+        let ctrl = |c| {
+            Ok(Event::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::CONTROL,
+            )))
+        };
+        tx.unbounded_send(ctrl('a')).expect("send");
+        wait_for(&screen, "the picker from Ctrl-A", |s| {
+            s.contains(" Account ")
+        })
+        .await;
+        press(&tx, "<Esc>");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            screen.text().contains(" Account "),
+            "Esc no longer dismisses"
+        );
+        tx.unbounded_send(ctrl('g')).expect("send");
+        wait_for(&screen, "the picker closed by Ctrl-G", |s| {
+            !s.contains(" Account ")
+        })
+        .await;
+        press(&tx, "q");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        tx.unbounded_send(Ok(Event::Key(KeyEvent::new(
+            KeyCode::F(1),
+            KeyModifiers::NONE,
+        ))))
+        .expect("q did not quit: the loop still listens");
+        let s = wait_for(&screen, "help from F1", |s| s.contains(" Keys ")).await;
+        assert!(s.contains("a Ctrl-a"), "both keys of accounts shown:\n{s}");
+        assert!(s.contains("Ctrl-g"), "the remapped dismiss key shown:\n{s}");
+        assert!(s.contains("(unbound)"), "quit shown unbound:\n{s}");
+        tx.unbounded_send(ctrl('g')).expect("send");
+        tx.unbounded_send(ctrl('c')).expect("send");
+    };
+    let (ran, ()) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
+    ran.expect("the loop ends cleanly on Ctrl-C");
+}
