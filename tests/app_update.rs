@@ -986,7 +986,9 @@ proptest! {
         let alphabet = ["j", "k", "h", "l", "<Enter>", "<Esc>", "<Tab>", "<S-Tab>", "/", "s", "c", "n", "x", "r", "f", "R", "]", "[", "a", ":", "?", "y", "<Up>", "<Down>", "<Left>", "<Right>", "<BS>", "g", "w", "1", "q", "z", "<lt>", " ", "0", "Q", "-", "#", "%", "é"];
         for i in seq {
             let k = alphabet[i % alphabet.len()];
-            keys(&mut a, k);
+            for ev in parse_keys(k) {
+                step(&mut a, ev);
+            }
             let backend = ratatui::backend::TestBackend::new(80, 24);
             let mut term = ratatui::Terminal::new(backend).expect("terminal");
             term.draw(|f| otpdeck::ui::draw(f, &a)).expect("draw");
@@ -1039,6 +1041,38 @@ fn every_key() -> Vec<KeyEvent> {
         .collect()
 }
 
+/// What must hold after every step, whatever the input: every selection
+/// is on a row (or 0 in an empty list), the focus is on a drawn pane, and
+/// the popups are a stack whose top takes the keys.
+fn check_invariants(a: &otpdeck::app::App) {
+    for p in Pane::ALL {
+        let len = otpdeck::app::panes::pane_len(a, p);
+        let sel = a.sel(p);
+        assert!(sel < len.max(1), "{p:?}: selection {sel} of {len} rows");
+    }
+    let area = ratatui::layout::Rect::new(0, 0, a.size.0, a.size.1);
+    if let Some(l) = otpdeck::app::layout::compute(area, a.accounts.len()) {
+        let r = l.pane(a.focus);
+        assert!(r.width > 0 && r.height > 0, "focus on {:?}, not drawn", a.focus);
+    }
+    assert!(a.popups.len() <= 8, "popups pile up: {}", a.popups.len());
+}
+
+/// Sends one key and checks the invariants, and that Esc (the default
+/// dismiss key) closed exactly the top popup.
+fn step(a: &mut otpdeck::app::App, k: KeyEvent) {
+    let before = a.popups.len();
+    let filtering = a.filtering;
+    a.update(Action::Key(k, t0()));
+    if k.code == KeyCode::Esc && k.modifiers.is_empty() && before > 0 {
+        assert_eq!(a.popups.len(), before - 1, "Esc closes the top popup only");
+    }
+    if k.code == KeyCode::Esc && k.modifiers.is_empty() && before == 0 && filtering {
+        assert!(!a.filtering, "Esc leaves the filter");
+    }
+    check_invariants(a);
+}
+
 fn draw_at(a: &otpdeck::app::App, w: u16, h: u16) {
     let backend = ratatui::backend::TestBackend::new(w, h);
     let mut term = ratatui::Terminal::new(backend).expect("terminal");
@@ -1082,7 +1116,7 @@ fn every_key_in_every_pane_and_popup() {
                 received_at: t0(),
             }]));
             keys(&mut a, setup);
-            a.update(Action::Key(*k, t0()));
+            step(&mut a, *k);
             // Drawing every combination at three sizes costs too much in a
             // debug build; every 7th covers each key at some size.
             if n % 7 == 0 {
@@ -1121,7 +1155,7 @@ proptest! {
         open_gate_whatsapp_indonesia(&mut a);
         a.update(Action::Resize(size.0, size.1));
         for k in seq {
-            a.update(Action::Key(k, t0()));
+            step(&mut a, k);
             draw_at(&a, size.0, size.1);
         }
         for (x, y, k) in mouse {
@@ -1134,6 +1168,7 @@ proptest! {
                 MouseEvent { kind, column: x, row: y, modifiers: KeyModifiers::NONE },
                 t0(),
             ));
+            check_invariants(&a);
             draw_at(&a, size.0, size.1);
         }
     }

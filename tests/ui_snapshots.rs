@@ -226,3 +226,28 @@ fn catalog_clicks_hit_the_rows_drawn_there() {
         }
     }
 }
+
+/// At 80×24 every help line fits on its row: each command's key and whole
+/// description show on one line as the help scrolls.
+#[test]
+fn help_is_readable_at_80x24() {
+    let mut a = busy();
+    keys(&mut a, "?");
+    let first = screen(&mut a, 80, 24);
+    let mut pages = vec![first.clone()];
+    for _ in 0..80 {
+        keys(&mut a, "j");
+        pages.push(screen(&mut a, 80, 24));
+    }
+    for d in otpdeck::app::keymap::COMMANDS {
+        let key = a.keymap.keys(d.cmd)[0].label();
+        assert!(
+            pages.iter().any(|p| p
+                .lines()
+                .any(|l| l.contains(d.help) && l.contains(&format!("│{key}")))),
+            "{} is not whole on one line",
+            d.id
+        );
+    }
+    insta::assert_snapshot!(first);
+}

@@ -341,7 +341,20 @@ impl App {
         if let Some((account, ok)) = loaded {
             effects.extend(buy_walk::resume(self, &account, ok));
         }
+        self.keep_selections_in_rows();
         effects
+    }
+
+    /// Lists shrink (a filter, a collapse, an order leaving): every
+    /// selection stays on a row that exists.
+    fn keep_selections_in_rows(&mut self) {
+        for pane in Pane::ALL {
+            let len = panes::pane_len(self, pane);
+            let sel = self.sel(pane);
+            if sel >= len && sel > 0 {
+                self.selected.insert(pane, len.saturating_sub(1));
+            }
+        }
     }
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
