@@ -123,7 +123,10 @@ fn a_lost_keyed_buy_is_replayed_at_3_10_30_60_s_then_left() {
             order_id: 7,
             now: t0() + Duration::seconds(at),
         });
-        assert!(replays_at(&mut a, at + pause - 1).is_empty(), "not before {pause}s");
+        assert!(
+            replays_at(&mut a, at + pause - 1).is_empty(),
+            "not before {pause}s"
+        );
         assert_eq!(replays_at(&mut a, at + pause).len(), 1, "after {pause}s");
         at += pause;
     }
@@ -142,7 +145,10 @@ fn a_settled_buy_is_not_replayed_and_keyless_apis_never_are() {
     let mut settled = waiting(8, "zap", ProviderKind::OtpZap);
     settled.updated_at = settled.updated_at + Duration::seconds(1);
     a.update(Action::OrderChanged(settled));
-    assert!(replays_at(&mut a, 3).is_empty(), "settled before its replay");
+    assert!(
+        replays_at(&mut a, 3).is_empty(),
+        "settled before its replay"
+    );
     // GateOTP has no idempotency key: a second buy could charge twice.
     unclear(&mut a, "gate", ProviderKind::GateOtp, 9);
     assert!(a.replays.is_empty());
@@ -152,8 +158,18 @@ fn a_settled_buy_is_not_replayed_and_keyless_apis_never_are() {
 #[test]
 fn the_selection_follows_a_list_that_shrinks() {
     let mut a = app();
-    a.update(Action::OrderChanged(waiting(1, "gate", ProviderKind::GateOtp)));
-    let mut done = order(2, "gate", ProviderKind::GateOtp, OrderStatus::Finished, &["1"]);
+    a.update(Action::OrderChanged(waiting(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+    )));
+    let mut done = order(
+        2,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Finished,
+        &["1"],
+    );
     done.id = 0;
     a.update(Action::OrderChanged(done));
     a.focus = otpdeck::app::Pane::Orders;

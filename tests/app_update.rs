@@ -15,12 +15,17 @@ use ratatui::crossterm::event::{
 use std::time::Duration;
 
 #[test]
-fn start_loads_every_balance() {
+fn start_loads_every_balance_and_reconciles_every_account() {
     let (_, effects) = app_with(AppSettings::default());
-    assert_eq!(effects.len(), 4);
-    assert!(effects.contains(&Effect::LoadBalance {
-        account: "zap".into()
-    }));
+    assert_eq!(effects.len(), 8);
+    for name in ["gate", "nex", "zap", "pulsa"] {
+        assert!(effects.contains(&Effect::LoadBalance {
+            account: name.into()
+        }));
+        assert!(effects.contains(&Effect::Reconcile {
+            account: name.into()
+        }));
+    }
 }
 
 #[test]
@@ -1053,7 +1058,11 @@ fn check_invariants(a: &otpdeck::app::App) {
     let area = ratatui::layout::Rect::new(0, 0, a.size.0, a.size.1);
     if let Some(l) = otpdeck::app::layout::compute(area, a.accounts.len()) {
         let r = l.pane(a.focus);
-        assert!(r.width > 0 && r.height > 0, "focus on {:?}, not drawn", a.focus);
+        assert!(
+            r.width > 0 && r.height > 0,
+            "focus on {:?}, not drawn",
+            a.focus
+        );
     }
     assert!(a.popups.len() <= 8, "popups pile up: {}", a.popups.len());
 }

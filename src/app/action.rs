@@ -116,6 +116,12 @@ pub enum Effect {
         request: BuyRequest,
         order_id: i64,
     },
+    /// At start: settle the account's buys left Buying or Unknown by an
+    /// earlier run (replayed with their key where the API allows), then
+    /// report its active orders.
+    Reconcile {
+        account: String,
+    },
     Order {
         op: OrderOp,
         order_id: i64,

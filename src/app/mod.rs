@@ -156,6 +156,9 @@ impl App {
             .map(|a| Effect::LoadBalance {
                 account: a.name.clone(),
             })
+            .chain(accounts.iter().map(|a| Effect::Reconcile {
+                account: a.name.clone(),
+            }))
             .collect();
         let status = key_problems.first().map(|p| {
             (

@@ -5,7 +5,7 @@
 use super::clipboard::CopyTarget;
 use crate::app::{AccountInfo, Action, AppSettings, Effect};
 use crate::domain::{BuyRequest, Order, OrderOp};
-use crate::engine::journal::Journal;
+use crate::engine::journal::{Journal, OrderFilter};
 use crate::engine::orders::{self, EngineError};
 use crate::engine::poller::{self, PollEvent, PollTiming};
 use crate::providers::SharedProvider;
@@ -144,7 +144,32 @@ impl Runtime {
                 order_id,
             } => self.replay(account, request, order_id),
             Effect::Order { op, order_id } => self.order_op(op, order_id),
+            Effect::Reconcile { account } => self.reconcile(account),
         }
+    }
+
+    fn reconcile(&self, account: String) {
+        let (tx, journal) = (self.tx.clone(), self.journal.clone());
+        let Some(p) = self.provider(&account) else {
+            return;
+        };
+        tokio::spawn(async move {
+            if let Ok(still) = orders::reconcile_unknown(p.as_ref(), &journal, &account).await {
+                for o in still {
+                    send(&tx, Action::OrderChanged(o));
+                }
+            }
+            let active = OrderFilter {
+                account: Some(account),
+                active_only: true,
+                limit: None,
+            };
+            if let Ok(list) = journal.orders(&active) {
+                for o in list {
+                    send(&tx, Action::OrderChanged(o));
+                }
+            }
+        });
     }
 
     fn load_balance(&self, account: String) {

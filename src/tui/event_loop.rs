@@ -9,7 +9,6 @@ use super::effects::{send, Runtime, RuntimeOptions};
 use crate::app::{Action, App};
 use crate::engine::clipboard::Clipboard;
 use crate::engine::journal::OrderFilter;
-use crate::engine::orders;
 use crate::engine::poller::PollTiming;
 use chrono::Utc;
 use futures::{Stream, StreamExt};
@@ -88,6 +87,8 @@ where
     if let Ok(size) = terminal.size() {
         app.update(Action::Resize(size.width, size.height));
     }
+    // The journal's view first, so the reconciliation's news lands on it.
+    resume(&rt, &tx);
     for e in effects {
         rt.exec(e, &mut io.out);
     }
@@ -105,7 +106,6 @@ where
     for n in opts.notices {
         send(&tx, Action::Notice(n));
     }
-    resume(&rt, &tx);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut refresh = tokio::time::interval(opts.balance_refresh.max(Duration::from_secs(10)));
@@ -168,9 +168,8 @@ where
     Ok(())
 }
 
-/// At start: the journal's OTPs and orders, and lost buys replayed where
-/// the API deduplicates on the key. The app starts pollers for the active
-/// orders as they arrive.
+/// At start: the journal's OTPs and orders. The app asks for each
+/// account's reconciliation and starts pollers as orders arrive.
 fn resume(rt: &Runtime, tx: &tokio::sync::mpsc::UnboundedSender<Action>) {
     if let Ok(list) = rt.journal.otp_log(500) {
         send(tx, Action::OtpHistory(list));
@@ -180,24 +179,5 @@ fn resume(rt: &Runtime, tx: &tokio::sync::mpsc::UnboundedSender<Action>) {
         ..Default::default()
     }) {
         send(tx, Action::Restored(list));
-    }
-    for (name, p) in rt.providers.clone() {
-        let (journal, tx) = (rt.journal.clone(), tx.clone());
-        tokio::spawn(async move {
-            if let Ok(still) = orders::reconcile_unknown(p.as_ref(), &journal, &name).await {
-                for o in still {
-                    send(&tx, Action::OrderChanged(o));
-                }
-            }
-            if let Ok(list) = journal.orders(&OrderFilter {
-                account: Some(name),
-                active_only: true,
-                limit: None,
-            }) {
-                for o in list {
-                    send(&tx, Action::OrderChanged(o));
-                }
-            }
-        });
     }
 }
