@@ -20,7 +20,7 @@ fn an_active_order_is_watched_once_and_unwatched_when_final() {
     let e = a.update(Action::OrderChanged(o.clone()));
     assert!(e.contains(&Effect::Watch(o.clone())), "{e:?}");
     let mut later = o.clone();
-    later.updated_at = later.updated_at + Duration::seconds(5);
+    later.updated_at += Duration::seconds(5);
     let e = a.update(Action::OrderChanged(later.clone()));
     assert!(
         !e.iter().any(|e| matches!(e, Effect::Watch(_))),
@@ -28,7 +28,7 @@ fn an_active_order_is_watched_once_and_unwatched_when_final() {
     );
     let mut done = later.clone();
     done.status = OrderStatus::Cancelled;
-    done.updated_at = done.updated_at + Duration::seconds(5);
+    done.updated_at += Duration::seconds(5);
     let e = a.update(Action::OrderChanged(done));
     assert!(e.contains(&Effect::Unwatch { order_id: 1 }), "{e:?}");
 }
@@ -40,7 +40,7 @@ fn a_poller_that_stopped_is_started_again_on_the_next_change() {
     a.update(Action::OrderChanged(o.clone()));
     a.update(Action::PollStopped { order_id: 2 });
     let mut later = o;
-    later.updated_at = later.updated_at + Duration::seconds(1);
+    later.updated_at += Duration::seconds(1);
     let e = a.update(Action::OrderChanged(later.clone()));
     assert!(e.contains(&Effect::Watch(later)), "{e:?}");
 }
@@ -143,7 +143,7 @@ fn a_settled_buy_is_not_replayed_and_keyless_apis_never_are() {
     let mut a = app();
     unclear(&mut a, "zap", ProviderKind::OtpZap, 8);
     let mut settled = waiting(8, "zap", ProviderKind::OtpZap);
-    settled.updated_at = settled.updated_at + Duration::seconds(1);
+    settled.updated_at += Duration::seconds(1);
     a.update(Action::OrderChanged(settled));
     assert!(
         replays_at(&mut a, 3).is_empty(),
