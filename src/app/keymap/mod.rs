@@ -184,6 +184,7 @@ impl KeyMap {
 mod tests {
     use super::*;
     use crate::app::panes::Pane;
+    use crate::domain::OrderOp;
     use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
     fn o(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
@@ -209,11 +210,17 @@ mod tests {
             code: KeyCode::Char('x'),
             mods: KeyModifiers::CONTROL,
         };
-        assert_eq!(map.keys(Cmd::Cancel), &[Key::ch('x'), ctrl_x]);
-        assert_eq!(map.lookup(ctrl_x, ORDERS), Some(Cmd::Cancel));
+        assert_eq!(
+            map.keys(Cmd::Order(OrderOp::Cancel)),
+            &[Key::ch('x'), ctrl_x]
+        );
+        assert_eq!(
+            map.lookup(ctrl_x, ORDERS),
+            Some(Cmd::Order(OrderOp::Cancel))
+        );
         assert!(map.keys(Cmd::Sort).is_empty());
         assert_eq!(
-            map.keys(Cmd::Resend),
+            map.keys(Cmd::Order(OrderOp::Resend)),
             &[Key::ch('r')],
             "bad name keeps the default"
         );

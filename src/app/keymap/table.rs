@@ -4,6 +4,7 @@
 
 use super::key::Key;
 use crate::app::panes::Pane;
+use crate::domain::OrderOp;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 /// The kinds of popup, for the table (a popup's state lives in `Popup`).
@@ -69,10 +70,8 @@ pub enum Cmd {
     Sort,
     CopyOtp,
     CopyNumber,
-    Cancel,
-    Resend,
-    Finish,
-    Replace,
+    /// An operation on the selected order.
+    Order(OrderOp),
     Refresh,
     FilterDone,
     FilterClear,
@@ -173,7 +172,7 @@ pub const COMMANDS: &[CommandDef] = &[
         "Copy the phone number",
     ),
     def(
-        Cmd::Cancel,
+        Cmd::Order(OrderOp::Cancel),
         "cancel",
         &[Key::ch('x')],
         ORD,
@@ -181,7 +180,7 @@ pub const COMMANDS: &[CommandDef] = &[
         "Cancel the order (asks first; refunded)",
     ),
     def(
-        Cmd::Resend,
+        Cmd::Order(OrderOp::Resend),
         "resend",
         &[Key::ch('r')],
         ORD,
@@ -189,7 +188,7 @@ pub const COMMANDS: &[CommandDef] = &[
         "Ask for another SMS",
     ),
     def(
-        Cmd::Finish,
+        Cmd::Order(OrderOp::Finish),
         "finish",
         &[Key::ch('f')],
         ORD,
@@ -197,7 +196,7 @@ pub const COMMANDS: &[CommandDef] = &[
         "Mark the order finished",
     ),
     def(
-        Cmd::Replace,
+        Cmd::Order(OrderOp::Replace),
         "replace",
         &[Key::ch('R')],
         ORD,

@@ -107,9 +107,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             Vec::new()
         }
         Cmd::Expand | Cmd::Collapse | Cmd::Filter | Cmd::Sort => catalog::run(app, cmd),
-        Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Cancel | Cmd::Resend | Cmd::Finish | Cmd::Replace => {
-            orders::run(app, cmd)
-        }
+        Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Order(_) => orders::run(app, cmd),
         Cmd::Refresh => balance::refresh(app),
         // Popup and filter commands do nothing in the panes.
         Cmd::FilterDone

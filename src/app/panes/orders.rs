@@ -22,10 +22,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
 /// The order operation a command stands for.
 pub fn op_of(cmd: Cmd) -> Option<OrderOp> {
     match cmd {
-        Cmd::Cancel => Some(OrderOp::Cancel),
-        Cmd::Resend => Some(OrderOp::Resend),
-        Cmd::Finish => Some(OrderOp::Finish),
-        Cmd::Replace => Some(OrderOp::Replace),
+        Cmd::Order(op) => Some(op),
         _ => None,
     }
 }
