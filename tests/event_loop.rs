@@ -286,3 +286,61 @@ async fn remapped_keys_work_and_help_shows_them() {
     let (ran, ()) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
     ran.expect("the loop ends cleanly on Ctrl-C");
 }
+
+/// `:buy whatsapp id` and `:buy whatsapp +62` reach the buy confirmation
+/// on every OTP account of the demo, whichever way each API names
+/// WhatsApp and Indonesia.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buy_by_iso_and_dial_code_on_every_otp_account() {
+    let handle = sim::start_local(SimOptions::default())
+        .await
+        .expect("simulator");
+    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+    let mut accounts = Vec::new();
+    let mut names = Vec::new();
+    for kind in [
+        ProviderKind::GateOtp,
+        ProviderKind::NexOtp,
+        ProviderKind::OtpZap,
+    ] {
+        for suffix in ["main", "alt"] {
+            let name = format!("{}-{suffix}", kind.as_str());
+            accounts.push(account(&handle, kind, &name));
+            names.push(name);
+        }
+    }
+    let opts = options(accounts, journal, BTreeMap::new());
+    let backend = SharedBackend::new(140, 50);
+    let screen = backend.clone();
+    let mut terminal = Terminal::new(backend).expect("terminal");
+    let io = Io {
+        clipboard: Box::new(Recorder::default()),
+        out: Box::new(std::io::sink()),
+    };
+    let (tx, rx) = unbounded();
+    let script = async move {
+        for name in &names {
+            press(&tx, &format!(":account {name}<Enter>"));
+            wait_for(&screen, "the account shown", |s| {
+                s.contains(&format!("Showing {name}"))
+            })
+            .await;
+            for country in ["id", "+62"] {
+                press(&tx, &format!(":buy whatsapp {country}<Enter>"));
+                let s = wait_for(&screen, "the confirmation or an error", |s| {
+                    s.contains("Buy?") || s.contains(" No ") || s.contains("stopped")
+                })
+                .await;
+                assert!(
+                    s.contains("Buy?") && s.contains("Indonesia"),
+                    "{name}: :buy whatsapp {country} did not reach the confirmation:\n{s}"
+                );
+                press(&tx, "<Esc>");
+                wait_for(&screen, "the confirmation closed", |s| !s.contains("Buy?")).await;
+            }
+        }
+        press(&tx, "q");
+    };
+    let (ran, ()) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
+    ran.expect("the loop ends cleanly on q");
+}

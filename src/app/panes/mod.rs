@@ -5,6 +5,7 @@
 pub mod balance;
 pub mod catalog;
 pub mod orders;
+pub mod otp_log;
 
 use super::keymap::Cmd;
 use super::{App, Effect};
@@ -107,6 +108,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             Vec::new()
         }
         Cmd::Expand | Cmd::Collapse | Cmd::Filter | Cmd::Sort => catalog::run(app, cmd),
+        Cmd::CopyOtp | Cmd::CopyNumber if app.focus == Pane::OtpLog => otp_log::run(app, cmd),
         Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Order(_) => orders::run(app, cmd),
         Cmd::Refresh => balance::refresh(app),
         // Popup and filter commands do nothing in the panes.

@@ -1,6 +1,6 @@
-//! The orders and OTP log panes' keys: copy the OTP or the number, and the
-//! order operations (cancel asks first), offered only where the order's
-//! API has them.
+//! The orders pane's keys: copy the selected order's OTP or number, and
+//! the order operations (cancel asks first), offered only where the
+//! order's API has them.
 
 use crate::app::keymap::Cmd;
 use crate::app::panes::Pane;
@@ -50,16 +50,17 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
 }
 
 fn copy(app: &mut App, otp: bool) -> Vec<Effect> {
-    let found: Option<(Option<String>, Option<String>)> = match app.focus {
-        Pane::Orders => {
-            selected_order(app).map(|o| (o.latest_otp().map(str::to_string), o.number.clone()))
-        }
-        Pane::OtpLog => app
-            .visible_otps()
-            .get(app.sel(Pane::OtpLog))
-            .map(|o| (Some(o.code.clone()), Some(o.number.clone()))),
-        _ => None,
-    };
+    let found = selected_order(app).map(|o| (o.latest_otp().map(str::to_string), o.number.clone()));
+    copy_effect(app, found, otp)
+}
+
+/// Copies the OTP (or the number) of the selected row, or says why not.
+/// `found` is the row's code and number; None: no row is selected.
+pub fn copy_effect(
+    app: &mut App,
+    found: Option<(Option<String>, Option<String>)>,
+    otp: bool,
+) -> Vec<Effect> {
     let Some((code, number)) = found else {
         app.set_status("Nothing selected to copy", Level::Warn);
         return Vec::new();
