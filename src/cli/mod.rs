@@ -4,7 +4,6 @@
 
 mod context;
 mod dashboard;
-mod lookup;
 mod output;
 mod scripting;
 mod simulate;

@@ -3,7 +3,8 @@
 
 use super::context::Context;
 use super::output::{order_line, print_json, OrderJson};
-use super::{exit, fail, lookup, Cli, CliError, CliResult, Command};
+use super::{exit, fail, Cli, CliError, CliResult, Command};
+use crate::domain::naming::{self, NameError, NameKind};
 use crate::domain::{BuyRequest, Offer, Order, OrderStatus};
 use crate::engine::journal::{Journal, OrderFilter};
 use crate::engine::orders::{self, EngineError};
@@ -203,11 +204,28 @@ async fn find_service(
         .search_services(wanted, None)
         .await
         .map_err(provider_err)?;
-    if let Ok(s) = lookup::service(&narrowed, wanted) {
+    if let Ok(s) = naming::find_service(&narrowed, wanted) {
         return Ok(s.clone());
     }
     let all = p.services().await.map_err(provider_err)?;
-    lookup::service(&all, wanted).cloned()
+    naming::find_service(&all, wanted)
+        .cloned()
+        .map_err(name_err)
+}
+
+/// A naming error as the CLI says it: a service list can be long, so it
+/// points at the command that prints it.
+fn name_err(e: NameError) -> CliError {
+    match &e {
+        NameError::NoMatch {
+            kind: NameKind::Service,
+            wanted,
+            ..
+        } => fail(format!(
+            "no service matches '{wanted}' (try `otpdeck catalog --account …` to list them)"
+        )),
+        _ => fail(e.to_string()),
+    }
 }
 
 async fn catalog(
@@ -251,7 +269,12 @@ async fn catalog(
                 }
                 return Ok(exit::OK);
             }
-            Some(w) => Some(lookup::country(&countries, w)?.id.clone()),
+            Some(w) => Some(
+                naming::find_country(&countries, w)
+                    .map_err(name_err)?
+                    .id
+                    .clone(),
+            ),
         }
     } else {
         None
@@ -436,7 +459,11 @@ async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
                 )));
             };
             let countries = p.countries(&svc.id).await.map_err(provider_err)?;
-            Some(lookup::country(&countries, cw)?.clone())
+            Some(
+                naming::find_country(&countries, cw)
+                    .map_err(name_err)?
+                    .clone(),
+            )
         } else {
             None
         };

@@ -7,6 +7,13 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod countries;
+mod idempotency;
+pub mod naming;
+
+pub use idempotency::{idempotency_key, KEY_LEN};
+pub use naming::{find_country, find_service, NameError, NameKind};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum ProviderKind {
