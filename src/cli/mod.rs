@@ -24,7 +24,7 @@ pub mod exit {
     pub const NO_OTP: u8 = 3;
     /// `watch`: --timeout passed first.
     pub const TIMEOUT: u8 = 4;
-    /// `cancel` / `resend` / `finish`: the provider allows it only after a
+    /// `cancel` / `resend` / `finish` / `replace`: the provider allows it only after a
     /// cooldown (OTPZap's 2-minute cancel, resend until the new OTP); the
     /// message says how many seconds.
     pub const COOLDOWN: u8 = 5;
@@ -98,6 +98,13 @@ pub enum Command {
     },
     /// Ask for another SMS on the same number.
     Resend {
+        #[arg(long)]
+        account: String,
+        id: String,
+    },
+    /// Swap an order's number for a fresh one at the same price (OTPZap
+    /// Server 1); the old order is cancelled and refunded.
+    Replace {
         #[arg(long)]
         account: String,
         id: String,

@@ -1,11 +1,11 @@
 //! The scripting commands: accounts, balance, catalog, buy, watch, cancel,
-//! finish, resend, orders, info.
+//! finish, resend, replace, orders, info.
 
 use super::context::Context;
 use super::output::{order_line, print_json, OrderJson};
 use super::{exit, fail, Cli, CliError, CliResult, Command};
 use crate::domain::naming::{self, NameError, NameKind};
-use crate::domain::{BuyRequest, Offer, Order, OrderStatus};
+use crate::domain::{BuyRequest, Offer, Order, OrderOp, OrderStatus};
 use crate::engine::journal::{Journal, OrderFilter};
 use crate::engine::orders::{self, EngineError};
 use crate::providers::ProviderError;
@@ -67,9 +67,10 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
             id,
             timeout,
         } => watch(&ctx, account, id, *timeout).await,
-        Command::Cancel { account, id } => order_action(&ctx, account, id, Act::Cancel).await,
-        Command::Finish { account, id } => order_action(&ctx, account, id, Act::Finish).await,
-        Command::Resend { account, id } => order_action(&ctx, account, id, Act::Resend).await,
+        Command::Cancel { account, id } => order_op(&ctx, account, id, OrderOp::Cancel).await,
+        Command::Finish { account, id } => order_op(&ctx, account, id, OrderOp::Finish).await,
+        Command::Resend { account, id } => order_op(&ctx, account, id, OrderOp::Resend).await,
+        Command::Replace { account, id } => order_op(&ctx, account, id, OrderOp::Replace).await,
         Command::Orders { active, account } => list_orders(&ctx, *active, account.as_deref()),
         Command::Demo | Command::Sim(_) | Command::Soak { .. } => {
             Err(fail("internal: not a scripting command"))
@@ -731,49 +732,34 @@ fn timed_out(ctx: &Context, order: &Order) -> CliResult {
     Ok(exit::TIMEOUT)
 }
 
-#[derive(Clone, Copy)]
-enum Act {
-    Cancel,
-    Finish,
-    Resend,
-}
-
-async fn order_action(ctx: &Context, account: &str, id: &str, act: Act) -> CliResult {
+/// Cancel, finish or resend (any `OrderOp`) through the engine's one entry
+/// point; the command only words the outcome.
+async fn order_op(ctx: &Context, account: &str, id: &str, op: OrderOp) -> CliResult {
     let acc = ctx.account(account)?;
     let p = ctx.provider(acc)?;
     let journal = ctx.journal()?;
     let order = find_order(&journal, &acc.name, id)?;
-    let caps = p.capabilities();
-    let (supported, name) = match act {
-        Act::Cancel => (caps.cancel, "cancel"),
-        Act::Finish => (caps.finish, "finish"),
-        Act::Resend => (caps.resend, "resend"),
-    };
-    if !supported {
-        return Err(fail(format!(
-            "{} orders cannot be {name}ed through its API",
-            p.kind().display_name()
-        )));
-    }
-    let result = match act {
-        Act::Cancel => orders::cancel(p.as_ref(), &journal, &order).await,
-        Act::Finish => orders::finish(p.as_ref(), &journal, &order).await,
-        Act::Resend => orders::resend(p.as_ref(), &journal, &order).await,
-    };
-    match result {
-        Ok(o) => {
-            let text = match act {
-                Act::Cancel => match o.refunded {
+    match orders::run_op(op, p.as_ref(), &journal, &order).await {
+        Ok(done) => {
+            let o = &done.order;
+            let text = match op {
+                OrderOp::Cancel => match o.refunded {
                     Some(r) => format!("Cancelled order #{}; refunded {r}.", o.id),
                     None => format!("Cancelled order #{}.", o.id),
                 },
-                Act::Finish => format!("Finished order #{}.", o.id),
-                Act::Resend => format!(
+                OrderOp::Finish => format!("Finished order #{}.", o.id),
+                OrderOp::Resend => format!(
                     "Asked for another SMS on order #{}; watch it for the new code.",
                     o.id
                 ),
+                OrderOp::Replace => format!(
+                    "Replaced order #{} with #{} ({}).",
+                    order.id,
+                    o.id,
+                    o.number.as_deref().unwrap_or("-")
+                ),
             };
-            print_order_result(ctx, &o, text);
+            print_order_result(ctx, o, text);
             Ok(exit::OK)
         }
         // A cooldown is a state, not a failure: say when it ends, with its
@@ -783,15 +769,16 @@ async fn order_action(ctx: &Context, account: &str, id: &str, act: Act) -> CliRe
             ..
         })) => {
             let secs = d.as_secs().max(1);
-            let message = match act {
-                Act::Cancel => format!("the provider allows cancelling in {secs} s"),
-                Act::Resend => format!("the provider allows another SMS in {secs} s"),
-                Act::Finish => format!("the provider allows finishing in {secs} s"),
+            let message = match op {
+                OrderOp::Cancel => format!("the provider allows cancelling in {secs} s"),
+                OrderOp::Resend => format!("the provider allows another SMS in {secs} s"),
+                OrderOp::Finish => format!("the provider allows finishing in {secs} s"),
+                OrderOp::Replace => format!("the provider allows replacing in {secs} s"),
             };
             if ctx.json {
                 print_json(&json!({
                     "id": order.id,
-                    "action": name,
+                    "action": op.as_str(),
                     "cooldown_seconds": secs,
                     "message": message,
                 }));

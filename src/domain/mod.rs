@@ -118,6 +118,16 @@ impl OrderOp {
         }
     }
 
+    /// The word for an order this was done to ("cannot be cancelled").
+    pub fn past_tense(self) -> &'static str {
+        match self {
+            OrderOp::Cancel => "cancelled",
+            OrderOp::Finish => "finished",
+            OrderOp::Resend => "resent",
+            OrderOp::Replace => "replaced",
+        }
+    }
+
     /// Whether an API with `caps` offers this operation.
     pub fn offered_by(self, caps: &Capabilities) -> bool {
         match self {
