@@ -8,6 +8,7 @@ use crate::domain::naming::{self, NameError, NameKind};
 use crate::domain::{BuyRequest, Offer, Order, OrderOp, OrderStatus};
 use crate::engine::journal::{Journal, OrderFilter};
 use crate::engine::orders::{self, EngineError};
+use crate::engine::poller::{PollOutcome, PollSchedule, PollTiming};
 use crate::providers::ProviderError;
 use clap::Args;
 use serde_json::json;
@@ -547,12 +548,6 @@ fn check_max_price(max: Option<i64>, price: i64) -> Result<(), CliError> {
     }
 }
 
-/// Time between polls: 4–5 s with jitter, as the providers ask
-/// (`OTPDECK_POLL_INTERVAL_MS` shortens it for tests).
-fn poll_interval() -> Duration {
-    crate::engine::poller::PollTiming::from_env().next()
-}
-
 fn find_order(journal: &Journal, account: &str, id: &str) -> Result<Order, CliError> {
     journal
         .find(Some(account), id)
@@ -590,17 +585,15 @@ async fn watch(ctx: &Context, account: &str, id: &str, timeout: Option<Duration>
         )));
     }
     let started = Instant::now();
-    let mut backoff = Duration::from_secs(2);
+    // The dashboard's back-off: 4–5 s with jitter, doubling on errors,
+    // Retry-After honoured (`OTPDECK_POLL_INTERVAL_MS` shortens it for tests).
+    let mut schedule = PollSchedule::new(PollTiming::from_env());
     loop {
         if order.status.is_active() || order.status == OrderStatus::Unknown {
             match orders::poll(p.as_ref(), &journal, &order).await {
-                Ok(change) => {
-                    order = change.order;
-                    backoff = Duration::from_secs(2);
-                }
+                Ok(change) => order = change.order,
                 Err(EngineError::Provider(e)) if e.is_transient() => {
-                    let wait = e.retry_after().unwrap_or(backoff);
-                    backoff = (backoff * 2).min(Duration::from_secs(60));
+                    let wait = schedule.after(PollOutcome::failed(&e), rand::random());
                     eprintln!("otpdeck: {e}; trying again in {}s", wait.as_secs().max(1));
                     if !sleep_within(wait, started, timeout).await {
                         return timed_out(ctx, &order);
@@ -656,7 +649,8 @@ async fn watch(ctx: &Context, account: &str, id: &str, timeout: Option<Duration>
                 return Ok(exit::NO_OTP);
             }
         }
-        if !sleep_within(poll_interval(), started, timeout).await {
+        let wait = schedule.after(PollOutcome::Answered, rand::random());
+        if !sleep_within(wait, started, timeout).await {
             return timed_out(ctx, &order);
         }
     }
