@@ -476,7 +476,7 @@ async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
             .map_err(provider_err)?;
         let (offer, operator) =
             choose_offer(&offers, args.offer.as_deref(), args.operator.as_deref())?;
-        check_max_price(args.max_price, offer.price.0 + acc.markup.0)?;
+        check_max_price(args.max_price, offer.price.0)?;
         BuyRequest {
             service_id: svc.id.clone(),
             service_name: svc.name.clone(),

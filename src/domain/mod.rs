@@ -176,6 +176,8 @@ pub struct Offer {
     pub country_id: Option<String>,
     /// What a person reads: provider name, server, product name.
     pub label: String,
+    /// What buying it charges, fees and markup included: the one figure the
+    /// catalog, the buy confirmation, price caps and the journal use.
     pub price: Rupiah,
     pub stock: Option<u64>,
     /// Delivery success rate in percent, where the API gives one.
@@ -200,7 +202,8 @@ pub struct BuyRequest {
     /// what the API gets).
     pub country_name: Option<String>,
     pub offer_id: String,
-    /// The price the user saw; GateOTP sends it (plus markup) as price_jual.
+    /// The offer's price, which is what the buy charges (GateOTP's offers
+    /// carry the account's markup; it is sent as price_jual).
     pub price: Rupiah,
     pub operator: Option<String>,
     /// Sent as idempotencyKey / Idempotency-Key / ref_id where the API has one.

@@ -50,7 +50,8 @@ pub struct ProviderSettings {
     /// Scheme, host and any path prefix before the documented paths.
     pub base_url: String,
     pub auth: Auth,
-    /// GateOTP: added to the price to form `price_jual`.
+    /// GateOTP: added to every offer's price; the sum is sent as
+    /// `price_jual` and is what the order charges.
     pub markup: Rupiah,
     /// Used where the API does not say when an order expires.
     pub order_lifetime: Duration,
@@ -145,14 +146,6 @@ pub trait Provider: Send + Sync {
             }
         }
         Ok(None)
-    }
-
-    /// What buying `req` takes from the balance, as far as is known before
-    /// the reply: the journal records it before the request is sent, so an
-    /// order whose reply is lost shows the amount really at risk. Default:
-    /// the offer's price.
-    fn charge_for(&self, req: &BuyRequest) -> Rupiah {
-        req.price
     }
 
     /// Places an order. Must never be retried by the adapter unless the API

@@ -67,9 +67,10 @@ pub async fn buy(
                 offer_id: req.offer_id.clone(),
                 operator: req.operator.clone(),
                 customer_number: req.customer_number.clone(),
-                // What the buy really charges (GateOTP adds the markup),
-                // so a lost reply shows the true amount at risk.
-                price: provider.charge_for(req),
+                // The offer's price is what the buy charges (GateOTP's
+                // carries the markup), so a lost reply shows the true
+                // amount at risk.
+                price: req.price,
             },
             Utc::now(),
         )?,
