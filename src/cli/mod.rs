@@ -2,11 +2,17 @@
 //! scripting commands. Each command prints human text, or stable JSON with
 //! `--json`; errors go to stderr as one sentence with a non-zero exit.
 
+mod accounts;
+mod balance;
+mod buy;
+mod catalog;
 mod context;
 mod dashboard;
+mod orders;
 mod output;
 mod scripting;
 mod simulate;
+mod watch;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -73,7 +79,7 @@ pub enum Command {
         country: Option<String>,
     },
     /// Buy a number (or, for GoTopUp, a top-up).
-    Buy(scripting::BuyArgs),
+    Buy(buy::BuyArgs),
     /// Wait for an order's OTP (or top-up SN) and print it.
     Watch {
         #[arg(long)]
