@@ -237,6 +237,19 @@ pub const COUNTRIES: &[CountryInfo] = table![
     ("ua", "380", "Ukraine"),
 ];
 
+/// Every entry with its names normalized (`naming::normalize`), worked out
+/// once: matching a typed name runs through them for each listed country.
+pub fn normalized() -> &'static [(&'static CountryInfo, Vec<String>)] {
+    static TABLE: std::sync::OnceLock<Vec<(&'static CountryInfo, Vec<String>)>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        COUNTRIES
+            .iter()
+            .map(|c| (c, c.names().map(super::naming::normalize).collect()))
+            .collect()
+    })
+}
+
 /// The entry whose ISO code is `iso2` (any case).
 pub fn by_iso2(iso2: &str) -> Option<&'static CountryInfo> {
     COUNTRIES.iter().find(|c| c.iso2.eq_ignore_ascii_case(iso2))
