@@ -746,6 +746,14 @@ fn the_gateotp_markup_is_in_every_price_a_buy_is_judged_by() {
     let o: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(o["price"].as_i64(), Some(cheapest));
     assert_eq!(env.balance("gatem"), before - cheapest);
+    // The key the CLI made keeps within every API's idempotency key / ref_id.
+    let key = o["idempotency_key"].as_str().expect("key");
+    assert_eq!(key.len(), otpdeck::domain::KEY_LEN, "{key}");
+    assert!(
+        key.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+        "{key}"
+    );
     let orders = env.json(&["orders", "--account", "gatem"]);
     assert_eq!(orders[0]["price"].as_i64(), Some(cheapest), "journaled");
 }

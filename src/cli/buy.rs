@@ -7,7 +7,7 @@ use super::output::{print_json, OrderJson};
 use super::scripting::{engine_err, provider_err};
 use super::{exit, fail, CliError, CliResult};
 use crate::domain::naming;
-use crate::domain::{BuyRequest, Offer};
+use crate::domain::{idempotency_key, BuyRequest, Offer};
 use crate::engine::orders::{self, EngineError};
 use clap::Args;
 
@@ -118,10 +118,11 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
     let acc = ctx.account(&args.account)?;
     let p = ctx.provider(acc)?;
     let caps = p.capabilities();
+    // A random nonce: two buys in the same millisecond get different keys.
     let key = args
         .idempotency_key
         .clone()
-        .unwrap_or_else(orders::new_idempotency_key);
+        .unwrap_or_else(|| idempotency_key(chrono::Utc::now(), rand::random()));
     let req = if caps.topup {
         let (Some(product), Some(customer)) = (&args.product, &args.customer) else {
             return Err(fail(format!(

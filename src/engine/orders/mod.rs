@@ -32,8 +32,9 @@ pub enum EngineError {
     Refused(String),
 }
 
-/// A fresh idempotency key (also GoTopUp's ref_id) for callers with a clock
-/// and a random source; the rule itself is `domain::idempotency_key`.
+/// A fresh idempotency key from the clock and a random nonce. The rule is
+/// `domain::idempotency_key`; this wrapper stays for callers elsewhere that
+/// have not switched to it yet.
 pub fn new_idempotency_key() -> String {
     crate::domain::idempotency_key(Utc::now(), rand::random())
 }

@@ -327,7 +327,7 @@ async fn a_buy_cut_off_by_a_crash_becomes_unknown_at_startup() {
             &NewOrder {
                 account: "gate".into(),
                 provider: ProviderKind::GateOtp,
-                idempotency_key: new_idempotency_key(),
+                idempotency_key: crate::domain::idempotency_key(Utc::now(), 1),
                 service_id: "1".into(),
                 service: "WhatsApp".into(),
                 country: Some("6".into()),
