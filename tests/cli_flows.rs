@@ -823,3 +823,79 @@ fn replace_and_unsupported_operations_go_through_one_entry_point() {
         );
     }
 }
+
+#[test]
+fn services_and_countries_are_named_the_same_way_on_every_api() {
+    let sim = SimProcess::start("1s");
+    let env = Env::new(&sim);
+    for account in ["gate", "nex", "zap"] {
+        for (service, country) in [
+            ("Whats App", "+62"),
+            ("WHATSAPP", "id"),
+            ("wa", "62"),
+            ("Telegram", "indo"),
+        ] {
+            let offers = env.json(&[
+                "catalog",
+                "--account",
+                account,
+                "--service",
+                service,
+                "--country",
+                country,
+            ]);
+            assert!(
+                offers.as_array().is_some_and(|o| !o.is_empty()),
+                "{account} {service} {country}: {offers}"
+            );
+        }
+    }
+    // A unique prefix is enough; a shared one lists what it could mean.
+    let tele = env.json(&[
+        "catalog",
+        "--account",
+        "gate",
+        "--service",
+        "tele",
+        "--country",
+        "id",
+    ]);
+    assert!(tele.as_array().is_some_and(|o| !o.is_empty()), "{tele}");
+    let out = env.run(&["catalog", "--account", "zap", "--service", "tele"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'tele' matches several services: Telegram, Telegram Special"),
+        "{err}"
+    );
+    let out = env.run(&[
+        "catalog",
+        "--account",
+        "nex",
+        "--service",
+        "whatsapp",
+        "--country",
+        "ind",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'ind' matches several countries: Indonesia, India"),
+        "{err}"
+    );
+    let out = env.run(&[
+        "catalog",
+        "--account",
+        "gate",
+        "--service",
+        "whatsapp",
+        "--country",
+        "narnia",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no country matches 'narnia' (available: Indonesia"),
+        "{err}"
+    );
+}

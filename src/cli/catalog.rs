@@ -8,9 +8,10 @@ use super::{exit, fail, CliError, CliResult};
 use crate::domain::naming::{self, NameError, NameKind};
 use crate::domain::Offer;
 
-/// The service `wanted` names (id or name): asked of the API's search
-/// first (NEXOTP filters server-side), then of the whole list, so an id the
-/// search does not match by name is still found.
+/// The service `wanted` names: asked of the API's search first (NEXOTP
+/// filters server-side), then of the whole list. A search result only
+/// counts when it names the service exactly: a prefix match among a few
+/// search results could differ from what the whole list would give.
 pub(super) async fn find_service(
     p: &dyn crate::providers::Provider,
     wanted: &str,
@@ -20,7 +21,9 @@ pub(super) async fn find_service(
         .await
         .map_err(provider_err)?;
     if let Ok(s) = naming::find_service(&narrowed, wanted) {
-        return Ok(s.clone());
+        if naming::names_service_exactly(s, wanted) {
+            return Ok(s.clone());
+        }
     }
     let all = p.services().await.map_err(provider_err)?;
     naming::find_service(&all, wanted)

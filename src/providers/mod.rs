@@ -101,7 +101,8 @@ pub trait Provider: Send + Sync {
 
     async fn balance(&self) -> Result<Rupiah, ProviderError>;
     async fn services(&self) -> Result<Vec<Service>, ProviderError>;
-    /// Services whose name contains `query` (case-insensitive), at most
+    /// Services whose name contains `query` (ignoring case, spaces and
+    /// punctuation) or whose id is `query`, at most
     /// `limit`. APIs that filter server-side (NEXOTP's `q` and `limit`) do
     /// it there; the default filters the full list.
     async fn search_services(
@@ -109,12 +110,17 @@ pub trait Provider: Send + Sync {
         query: &str,
         limit: Option<usize>,
     ) -> Result<Vec<Service>, ProviderError> {
-        let q = query.to_lowercase();
+        // Names compared as domain::naming compares them: case, spaces and
+        // punctuation do not matter.
+        let q = crate::domain::naming::normalize(query);
         let mut found: Vec<Service> = self
             .services()
             .await?
             .into_iter()
-            .filter(|s| s.name.to_lowercase().contains(&q) || s.id.eq_ignore_ascii_case(query))
+            .filter(|s| {
+                crate::domain::naming::normalize(&s.name).contains(&q)
+                    || s.id.eq_ignore_ascii_case(query.trim())
+            })
             .collect();
         found.truncate(limit.unwrap_or(usize::MAX));
         Ok(found)

@@ -153,10 +153,7 @@ pub fn find_service<'a>(services: &'a [Service], wanted: &str) -> Result<&'a Ser
     if q.is_empty() {
         return Err(NameError::Empty(NameKind::Service));
     }
-    let alias = SERVICE_ALIASES
-        .iter()
-        .find(|(a, _)| *a == q)
-        .map(|(_, name)| *name);
+    let alias = service_alias(&q);
     let tiers: [&dyn Fn(&Service) -> bool; 6] = [
         &|s| id_matches(&s.id, raw),
         &|s| normalize(&s.name) == q,
@@ -173,6 +170,25 @@ pub fn find_service<'a>(services: &'a [Service], wanted: &str) -> Result<&'a Ser
         |s| &s.id,
         |s| &s.name,
     )
+}
+
+/// The service name a short alias stands for (`wa` → whatsapp), normalized.
+fn service_alias(q: &str) -> Option<&'static str> {
+    SERVICE_ALIASES
+        .iter()
+        .find(|(a, _)| *a == q)
+        .map(|(_, name)| *name)
+}
+
+/// Whether `wanted` names `s` by its id, its name or an alias, not merely
+/// by a prefix or a part: a match found in a search result (NEXOTP filters
+/// server-side) stands for the whole catalog only when it is this exact.
+pub fn names_service_exactly(s: &Service, wanted: &str) -> bool {
+    let raw = wanted.trim();
+    let q = normalize(raw);
+    let name = normalize(&s.name);
+    !q.is_empty()
+        && (id_matches(&s.id, raw) || name == q || service_alias(&q).is_some_and(|a| name == a))
 }
 
 /// Whether a typed id names `id`: the whole id, or one part of a composite

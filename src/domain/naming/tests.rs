@@ -124,6 +124,20 @@ fn services_by_unique_prefix_or_word() {
 }
 
 #[test]
+fn a_search_result_counts_only_when_it_names_the_service_exactly() {
+    let (g, _) = gateotp();
+    let wa = &g[0];
+    for typed in ["whatsapp", " Whats App ", "14", "wa"] {
+        assert!(names_service_exactly(wa, typed), "{typed}");
+    }
+    for typed in ["whats", "app", "", "86"] {
+        assert!(!names_service_exactly(wa, typed), "{typed}");
+    }
+    let (z, _) = otpzap();
+    assert!(names_service_exactly(&z[0], "s2:501"));
+}
+
+#[test]
 fn ambiguous_services_list_their_candidates() {
     let (g, _) = gateotp();
     let mut list = g.clone();
