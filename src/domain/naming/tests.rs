@@ -337,3 +337,21 @@ fn normalizing_keeps_letters_and_digits_only() {
     assert_eq!(dial_code("id"), None);
     assert_eq!(dial_code("340437"), None, "ids are not dial codes");
 }
+
+proptest::proptest! {
+    /// Whatever a person types, naming answers (found, no match, ambiguous,
+    /// empty) and never panics; what it finds is in the list.
+    #[test]
+    fn any_input_gets_an_answer(typed in "\\PC{0,12}") {
+        let (services, countries) = otpzap();
+        if let Ok(s) = find_service(&services, &typed) {
+            proptest::prop_assert!(services.contains(s));
+        }
+        if let Ok(c) = find_country(&countries, &typed) {
+            proptest::prop_assert!(countries.contains(c));
+        }
+        let (services, countries) = gateotp();
+        let _ = find_service(&services, &typed).map_err(|e| e.to_string());
+        let _ = find_country(&countries, &typed).map_err(|e| e.to_string());
+    }
+}
