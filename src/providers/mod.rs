@@ -128,7 +128,9 @@ pub trait Provider: Send + Sync {
     /// Countries a service is sold in (empty when `capabilities().countries`
     /// is false).
     async fn countries(&self, service_id: &str) -> Result<Vec<Country>, ProviderError>;
-    /// Offers for a service, in a country where the API has countries.
+    /// Offers for a service, in a country where the API has countries,
+    /// each priced at what buying it charges (an adapter adds any markup
+    /// here, never at buy time), so every consumer shows the same figure.
     async fn offers(
         &self,
         service_id: &str,
