@@ -157,23 +157,32 @@ async fn gateotp_happy_path() {
 }
 
 #[tokio::test]
-async fn gateotp_markup_is_sent_as_price_jual() {
+async fn gateotp_offers_carry_the_markup_the_buy_charges() {
     let sim = sim_with(fast()).await;
-    let mut s = settings(&sim, ProviderKind::GateOtp, "sim-gate-markup");
+    let key = "sim-gate-markup";
+    let plain = provider(&sim, ProviderKind::GateOtp, key);
+    let mut s = settings(&sim, ProviderKind::GateOtp, key);
     s.markup = Rupiah(400);
     let p = providers::build(&s).expect("adapter");
+    // Every offer shows price_jual: the pricelist's price plus the markup.
+    let base = whatsapp_id(&plain, "m0").await;
     let req = whatsapp_id(&p, "m1").await;
-    assert_eq!(
-        p.charge_for(&req),
-        req.price + Rupiah(400),
-        "what is journaled"
-    );
+    assert_eq!(req.offer_id, base.offer_id, "the same cheapest offer");
+    assert_eq!(req.price, base.price + Rupiah(400));
+    let country = base.country_id.as_deref();
+    let with = p.offers(&base.service_id, country).await.expect("offers");
+    let without = plain
+        .offers(&base.service_id, country)
+        .await
+        .expect("offers");
+    assert_eq!(with.len(), without.len());
+    for (a, b) in with.iter().zip(&without) {
+        assert_eq!((&a.id, a.price), (&b.id, b.price + Rupiah(400)));
+    }
+    // The buy charges exactly what the offer said, no more.
     let placed = p.buy(&req).await.expect("buy");
-    assert_eq!(placed.price, req.price + Rupiah(400));
-    assert_eq!(
-        p.balance().await.expect("b"),
-        Rupiah(500_000) - placed.price
-    );
+    assert_eq!(placed.price, req.price);
+    assert_eq!(p.balance().await.expect("b"), Rupiah(500_000) - req.price);
 }
 
 #[tokio::test]

@@ -105,6 +105,17 @@ otomax_sign = "{MARKER}-o"
         out
     }
 
+    /// Adds `gatem`: the `gate` account (same key, same wallet) with a
+    /// GateOTP markup.
+    fn add_marked_up_gate(&self, sim: &SimProcess, markup: i64) {
+        let mut text = std::fs::read_to_string(&self.config).expect("config");
+        text.push_str(&format!(
+            "\n[[accounts]]\nname = \"gatem\"\nprovider = \"gateotp\"\nbase_url = \"{}\"\napi_key = \"{MARKER}-g\"\nmarkup = {markup}\n",
+            sim.url("gateotp")
+        ));
+        common::process::write_private(&self.config, &text);
+    }
+
     fn json(&self, args: &[&str]) -> Value {
         self.json_in(&self.data(), args)
     }
@@ -519,7 +530,7 @@ fn a_lost_gateotp_reply_journals_the_price_with_markup() {
     let orders = env.json(&["orders", "--active", "--account", "gate"]);
     assert_eq!(orders[0]["status"].as_str(), Some("unknown"));
     let at_risk = orders[0]["price"].as_i64().expect("price");
-    assert_eq!(at_risk, cheapest + 700, "price_jual = price + markup");
+    assert_eq!(at_risk, cheapest, "the catalog showed price_jual");
     // The journal shows what the provider really took.
     assert_eq!(env.balance("gate"), before - at_risk);
     let shown = format!("{}", at_risk);
@@ -642,4 +653,249 @@ fn gateotp_catalog_shows_operators_and_buy_checks_them() {
         "Telkomsel",
     ]);
     assert_eq!(o["operator"].as_str(), Some("telkomsel"), "{o}");
+}
+
+/// In-stock offers' (id, price) from `catalog --json`.
+fn offer_prices(offers: &Value) -> Vec<(String, i64)> {
+    offers
+        .as_array()
+        .expect("offers")
+        .iter()
+        .filter(|o| o["stock"].as_i64().is_some_and(|s| s > 0) && o["available"] == true)
+        .map(|o| {
+            (
+                o["id"].as_str().expect("id").to_string(),
+                o["price"].as_i64().expect("price"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_gateotp_markup_is_in_every_price_a_buy_is_judged_by() {
+    let sim = SimProcess::start("1s");
+    let env = Env::new(&sim);
+    env.add_marked_up_gate(&sim, 700);
+    let catalog = |account: &str| {
+        offer_prices(&env.json(&[
+            "catalog",
+            "--account",
+            account,
+            "--service",
+            "whatsapp",
+            "--country",
+            "id",
+        ]))
+    };
+    let (plain, marked) = (catalog("gate"), catalog("gatem"));
+    assert!(!plain.is_empty());
+    assert_eq!(plain.len(), marked.len());
+    for ((id, price), (mid, mprice)) in plain.iter().zip(&marked) {
+        assert_eq!(
+            (id, price + 700),
+            (mid, *mprice),
+            "the catalog shows price + markup"
+        );
+    }
+    let cheapest = marked.iter().map(|(_, p)| *p).min().expect("cheapest");
+    let buy = |max: i64| {
+        let max = max.to_string();
+        let args = [
+            "buy",
+            "--account",
+            "gatem",
+            "--service",
+            "whatsapp",
+            "--country",
+            "id",
+            "--max-price",
+            &max,
+        ];
+        env.run(&args)
+    };
+
+    // A cap between the price and price + markup: refused, nothing bought.
+    let before = env.balance("gatem");
+    let refused = buy(cheapest - 1);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("max-price"), "{err}");
+    assert_eq!(env.balance("gatem"), before, "nothing bought");
+    assert_eq!(env.json(&["orders"]).as_array().map(Vec::len), Some(0));
+
+    // At price + markup: bought, and the journal and the balance move by it.
+    let mut args = vec!["--json"];
+    let max = cheapest.to_string();
+    args.extend([
+        "buy",
+        "--account",
+        "gatem",
+        "--service",
+        "whatsapp",
+        "--country",
+        "id",
+        "--max-price",
+        &max,
+    ]);
+    let out = env.run(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let o: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(o["price"].as_i64(), Some(cheapest));
+    assert_eq!(env.balance("gatem"), before - cheapest);
+    // The key the CLI made keeps within every API's idempotency key / ref_id.
+    let key = o["idempotency_key"].as_str().expect("key");
+    assert_eq!(key.len(), otpdeck::domain::KEY_LEN, "{key}");
+    assert!(
+        key.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+        "{key}"
+    );
+    let orders = env.json(&["orders", "--account", "gatem"]);
+    assert_eq!(orders[0]["price"].as_i64(), Some(cheapest), "journaled");
+}
+
+#[test]
+fn replace_and_unsupported_operations_go_through_one_entry_point() {
+    let sim = SimProcess::start("60s");
+    let env = Env::new(&sim);
+    let s1 = offer_prices(&env.json(&[
+        "catalog",
+        "--account",
+        "zap",
+        "--service",
+        "whatsapp",
+        "--country",
+        "indonesia",
+    ]))
+    .into_iter()
+    .find(|(id, _)| id.starts_with("s1:"))
+    .expect("a Server 1 offer");
+    let old = env.json(&[
+        "buy",
+        "--account",
+        "zap",
+        "--service",
+        "whatsapp",
+        "--country",
+        "indonesia",
+        "--offer",
+        &s1.0,
+    ]);
+    let old_id = old["id"].as_i64().expect("id");
+    let new = env.json(&["replace", "--account", "zap", &old_id.to_string()]);
+    assert_ne!(new["id"].as_i64(), Some(old_id));
+    assert_eq!(new["status"].as_str(), Some("waiting"), "{new}");
+    assert_ne!(new["number"], old["number"]);
+    let orders = env.json(&["orders", "--account", "zap"]);
+    let status_of = |id: i64| {
+        orders
+            .as_array()
+            .expect("orders")
+            .iter()
+            .find(|o| o["id"].as_i64() == Some(id))
+            .and_then(|o| o["status"].as_str())
+            .map(str::to_string)
+    };
+    assert_eq!(status_of(old_id).as_deref(), Some("cancelled"));
+
+    // NEXOTP has no finish or replace: a sentence, nothing sent.
+    let o = env.json(&[
+        "buy",
+        "--account",
+        "nex",
+        "--service",
+        "telegram",
+        "--country",
+        "id",
+    ]);
+    let id = o["id"].as_i64().expect("id").to_string();
+    for (cmd, word) in [("finish", "finished"), ("replace", "replaced")] {
+        let out = env.run(&[cmd, "--account", "nex", &id]);
+        assert_eq!(out.status.code(), Some(1), "{cmd}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("NEXOTP orders cannot be {word} through its API")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn services_and_countries_are_named_the_same_way_on_every_api() {
+    let sim = SimProcess::start("1s");
+    let env = Env::new(&sim);
+    for account in ["gate", "nex", "zap"] {
+        for (service, country) in [
+            ("Whats App", "+62"),
+            ("WHATSAPP", "id"),
+            ("wa", "62"),
+            ("Telegram", "indo"),
+        ] {
+            let offers = env.json(&[
+                "catalog",
+                "--account",
+                account,
+                "--service",
+                service,
+                "--country",
+                country,
+            ]);
+            assert!(
+                offers.as_array().is_some_and(|o| !o.is_empty()),
+                "{account} {service} {country}: {offers}"
+            );
+        }
+    }
+    // A unique prefix is enough; a shared one lists what it could mean.
+    let tele = env.json(&[
+        "catalog",
+        "--account",
+        "gate",
+        "--service",
+        "tele",
+        "--country",
+        "id",
+    ]);
+    assert!(tele.as_array().is_some_and(|o| !o.is_empty()), "{tele}");
+    let out = env.run(&["catalog", "--account", "zap", "--service", "tele"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'tele' matches several services: Telegram, Telegram Special"),
+        "{err}"
+    );
+    let out = env.run(&[
+        "catalog",
+        "--account",
+        "nex",
+        "--service",
+        "whatsapp",
+        "--country",
+        "ind",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'ind' matches several countries: Indonesia, India"),
+        "{err}"
+    );
+    let out = env.run(&[
+        "catalog",
+        "--account",
+        "gate",
+        "--service",
+        "whatsapp",
+        "--country",
+        "narnia",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no country matches 'narnia' (available: Indonesia"),
+        "{err}"
+    );
 }

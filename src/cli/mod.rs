@@ -2,12 +2,17 @@
 //! scripting commands. Each command prints human text, or stable JSON with
 //! `--json`; errors go to stderr as one sentence with a non-zero exit.
 
+mod accounts;
+mod balance;
+mod buy;
+mod catalog;
 mod context;
 mod dashboard;
-mod lookup;
+mod orders;
 mod output;
 mod scripting;
 mod simulate;
+mod watch;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -25,7 +30,7 @@ pub mod exit {
     pub const NO_OTP: u8 = 3;
     /// `watch`: --timeout passed first.
     pub const TIMEOUT: u8 = 4;
-    /// `cancel` / `resend` / `finish`: the provider allows it only after a
+    /// `cancel` / `resend` / `finish` / `replace`: the provider allows it only after a
     /// cooldown (OTPZap's 2-minute cancel, resend until the new OTP); the
     /// message says how many seconds.
     pub const COOLDOWN: u8 = 5;
@@ -74,7 +79,7 @@ pub enum Command {
         country: Option<String>,
     },
     /// Buy a number (or, for GoTopUp, a top-up).
-    Buy(scripting::BuyArgs),
+    Buy(buy::BuyArgs),
     /// Wait for an order's OTP (or top-up SN) and print it.
     Watch {
         #[arg(long)]
@@ -99,6 +104,13 @@ pub enum Command {
     },
     /// Ask for another SMS on the same number.
     Resend {
+        #[arg(long)]
+        account: String,
+        id: String,
+    },
+    /// Swap an order's number for a fresh one at the same price (OTPZap
+    /// Server 1); the old order is cancelled and refunded.
+    Replace {
         #[arg(long)]
         account: String,
         id: String,

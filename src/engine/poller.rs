@@ -5,8 +5,7 @@
 use super::journal::{Change, Journal};
 use super::orders::{self, EngineError};
 use crate::domain::Order;
-use crate::providers::SharedProvider;
-use rand::Rng;
+use crate::providers::{ProviderError, SharedProvider};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,7 +22,7 @@ pub enum PollEvent {
     },
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PollTiming {
     pub min: Duration,
     pub max: Duration,
@@ -57,11 +56,83 @@ impl PollTiming {
         }
     }
 
-    pub fn next(&self) -> Duration {
+    /// A regular wait between polls: `min..=max`, placed by `jitter` (any
+    /// u64, e.g. random bits) so many pollers do not ask in step.
+    pub fn interval(&self, jitter: u64) -> Duration {
         if self.max <= self.min {
             return self.min;
         }
-        rand::rng().random_range(self.min..=self.max)
+        let span = (self.max - self.min).as_millis() as u64;
+        self.min + Duration::from_millis(jitter % (span + 1))
+    }
+
+    /// A regular wait, jittered from the thread's random source.
+    pub fn next(&self) -> Duration {
+        self.interval(rand::random())
+    }
+}
+
+/// How a poll ended, as far as the schedule cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PollOutcome {
+    /// The provider answered.
+    Answered,
+    /// It did not; `retry_after` where it said when to come back (429,
+    /// a 503 with Retry-After).
+    Failed { retry_after: Option<Duration> },
+}
+
+impl PollOutcome {
+    pub fn failed(e: &ProviderError) -> PollOutcome {
+        PollOutcome::Failed {
+            retry_after: e.retry_after(),
+        }
+    }
+}
+
+/// Longest a Retry-After may park a poller: a provider's absurd value must
+/// not stop it for good.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
+
+/// The one back-off for every poller: the dashboard's per-order tasks and
+/// `otpdeck watch`. Pure: the outcome and the jitter come in, the next wait
+/// goes out. Answers poll at the regular jittered interval; each failure in
+/// a row doubles the wait from `min` up to `max_backoff`; a Retry-After is
+/// honoured as given (never below `min`, never above `MAX_RETRY_AFTER`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollSchedule {
+    timing: PollTiming,
+    backoff: Duration,
+}
+
+impl PollSchedule {
+    pub fn new(timing: PollTiming) -> PollSchedule {
+        PollSchedule {
+            timing,
+            backoff: timing.min,
+        }
+    }
+
+    /// The wait before the first poll.
+    pub fn first(&self, jitter: u64) -> Duration {
+        self.timing.interval(jitter)
+    }
+
+    /// The wait after a poll that ended with `outcome`.
+    pub fn after(&mut self, outcome: PollOutcome, jitter: u64) -> Duration {
+        match outcome {
+            PollOutcome::Answered => {
+                self.backoff = self.timing.min;
+                self.timing.interval(jitter)
+            }
+            PollOutcome::Failed { retry_after } => {
+                self.backoff = (self.backoff * 2).min(self.timing.max_backoff);
+                retry_after
+                    .unwrap_or(self.backoff)
+                    .max(self.timing.min)
+                    .min(MAX_RETRY_AFTER)
+            }
+        }
     }
 }
 
@@ -78,8 +149,8 @@ pub fn spawn(
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut order = order;
-        let mut backoff = timing.min;
-        let mut wait = timing.next();
+        let mut schedule = PollSchedule::new(timing);
+        let mut wait = schedule.first(rand::random());
         // Non-transient failures in a row; any other outcome ends the run.
         let mut hard_failures = 0u32;
         loop {
@@ -88,13 +159,12 @@ pub fn spawn(
                 Ok(change) => {
                     order = change.order.clone();
                     hard_failures = 0;
-                    backoff = timing.min;
                     let done = order.status.is_final();
                     emit(PollEvent::Changed(Box::new(change)));
                     if done {
                         break;
                     }
-                    wait = timing.next();
+                    wait = schedule.after(PollOutcome::Answered, rand::random());
                 }
                 Err(EngineError::Provider(e)) => {
                     let retry_after = e.retry_after();
@@ -113,13 +183,7 @@ pub fn spawn(
                     if hard_failures >= HARD_FAILURE_LIMIT {
                         break;
                     }
-                    backoff = (backoff * 2).min(timing.max_backoff);
-                    // Honour Retry-After, but a provider's absurd value must
-                    // not park the poller for good.
-                    wait = retry_after
-                        .unwrap_or(backoff)
-                        .max(timing.min)
-                        .min(Duration::from_secs(600));
+                    wait = schedule.after(PollOutcome::failed(&e), rand::random());
                 }
                 Err(e) => {
                     emit(PollEvent::Failed {
@@ -245,6 +309,66 @@ mod tests {
             .await
             .expect("an event within 10 s")
             .expect("poller alive")
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn the_interval_is_jittered_within_its_bounds() {
+        let t = PollTiming::default();
+        assert_eq!(t.interval(0), ms(4000));
+        assert_eq!(t.interval(1000), ms(5000));
+        assert_eq!(t.interval(1001), ms(4000));
+        assert_eq!(t.interval(250), ms(4250));
+        for j in [7, 999_999, u64::MAX] {
+            let d = t.interval(j);
+            assert!((ms(4000)..=ms(5000)).contains(&d), "{d:?}");
+        }
+        // No span: no jitter.
+        assert_eq!(timing(20, 100).interval(u64::MAX), ms(20));
+    }
+
+    #[test]
+    fn failures_double_the_wait_up_to_the_cap_and_an_answer_resets_it() {
+        let mut s = PollSchedule::new(timing(20, 320));
+        assert_eq!(s.first(0), ms(20));
+        let failed = PollOutcome::Failed { retry_after: None };
+        let waits: Vec<Duration> = (0..6).map(|_| s.after(failed, 0)).collect();
+        assert_eq!(waits, [40, 80, 160, 320, 320, 320].map(ms));
+        assert_eq!(s.after(PollOutcome::Answered, 0), ms(20));
+        assert_eq!(s.after(failed, 0), ms(40), "starts over after an answer");
+        // The defaults: 4-5 s, then 8, 16, 32, 60 s.
+        let mut d = PollSchedule::new(PollTiming::default());
+        assert_eq!(d.after(PollOutcome::Answered, 500), ms(4500));
+        let waits: Vec<Duration> = (0..5).map(|_| d.after(failed, 0)).collect();
+        assert_eq!(waits, [8_000, 16_000, 32_000, 60_000, 60_000].map(ms));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_within_reason() {
+        let mut s = PollSchedule::new(timing(20, 320));
+        let after = |secs: u64| PollOutcome::Failed {
+            retry_after: Some(Duration::from_secs(secs)),
+        };
+        assert_eq!(
+            s.after(after(3), 0),
+            Duration::from_secs(3),
+            "above the cap"
+        );
+        assert_eq!(s.after(after(0), 0), ms(20), "never below the interval");
+        assert_eq!(s.after(after(86_400), 0), MAX_RETRY_AFTER, "never parked");
+        let e = ProviderError::RateLimited {
+            retry_after: Some(Duration::from_secs(2)),
+            message: "slow down".into(),
+        };
+        assert_eq!(
+            PollOutcome::failed(&e),
+            PollOutcome::Failed {
+                retry_after: Some(Duration::from_secs(2))
+            }
+        );
     }
 
     #[tokio::test]

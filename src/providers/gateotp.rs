@@ -15,6 +15,11 @@
 //!   offer carries its operators (one look-up per offer, all at once; a
 //!   failed look-up leaves the list empty and the buy sends "any").
 //!
+//! * `price_jual` (what the order charges) is the price plus the account's
+//!   `markup`. Offers carry that sum as their price, so the catalog, the
+//!   buy confirmation, `--max-price` and the journal all see what a buy
+//!   charges; a buy sends the request's price as `price_jual` unchanged.
+//!
 //! Buys are never retried (`Retry::Never`): GateOTP has no idempotency key,
 //! so a reply lost after sending becomes an Unknown order, never a second buy.
 
@@ -348,7 +353,8 @@ impl Provider for GateOtp {
                     Some(s) => format!("Server {s} · #{}", p.provider_id),
                     None => format!("#{}", p.provider_id),
                 },
-                price: p.price,
+                // What the buy charges: price_jual = price + markup.
+                price: p.price + self.markup,
                 stock: p.stock.map(|s| s.max(0) as u64),
                 success_rate: p.rate,
                 operators: ops.unwrap_or_else(|e| {
@@ -360,14 +366,10 @@ impl Provider for GateOtp {
             .collect())
     }
 
-    /// The order is charged `price_jual`: the price plus the markup.
-    fn charge_for(&self, req: &BuyRequest) -> Rupiah {
-        req.price + self.markup
-    }
-
     async fn buy(&self, req: &BuyRequest) -> Result<PlacedOrder, ProviderError> {
         let (number_id, provider_id) = split_offer(&req.offer_id)?;
-        let price_jual = self.charge_for(req);
+        // The offer's price already carries the markup.
+        let price_jual = req.price;
         let body = json!({
             "number_id": number_id,
             "provider_id": provider_id,

@@ -50,7 +50,8 @@ pub struct ProviderSettings {
     /// Scheme, host and any path prefix before the documented paths.
     pub base_url: String,
     pub auth: Auth,
-    /// GateOTP: added to the price to form `price_jual`.
+    /// GateOTP: added to every offer's price; the sum is sent as
+    /// `price_jual` and is what the order charges.
     pub markup: Rupiah,
     /// Used where the API does not say when an order expires.
     pub order_lifetime: Duration,
@@ -100,7 +101,8 @@ pub trait Provider: Send + Sync {
 
     async fn balance(&self) -> Result<Rupiah, ProviderError>;
     async fn services(&self) -> Result<Vec<Service>, ProviderError>;
-    /// Services whose name contains `query` (case-insensitive), at most
+    /// Services whose name contains `query` (ignoring case, spaces and
+    /// punctuation) or whose id is `query`, at most
     /// `limit`. APIs that filter server-side (NEXOTP's `q` and `limit`) do
     /// it there; the default filters the full list.
     async fn search_services(
@@ -108,12 +110,17 @@ pub trait Provider: Send + Sync {
         query: &str,
         limit: Option<usize>,
     ) -> Result<Vec<Service>, ProviderError> {
-        let q = query.to_lowercase();
+        // Names compared as domain::naming compares them: case, spaces and
+        // punctuation do not matter.
+        let q = crate::domain::naming::normalize(query);
         let mut found: Vec<Service> = self
             .services()
             .await?
             .into_iter()
-            .filter(|s| s.name.to_lowercase().contains(&q) || s.id.eq_ignore_ascii_case(query))
+            .filter(|s| {
+                crate::domain::naming::normalize(&s.name).contains(&q)
+                    || s.id.eq_ignore_ascii_case(query.trim())
+            })
             .collect();
         found.truncate(limit.unwrap_or(usize::MAX));
         Ok(found)
@@ -121,7 +128,9 @@ pub trait Provider: Send + Sync {
     /// Countries a service is sold in (empty when `capabilities().countries`
     /// is false).
     async fn countries(&self, service_id: &str) -> Result<Vec<Country>, ProviderError>;
-    /// Offers for a service, in a country where the API has countries.
+    /// Offers for a service, in a country where the API has countries,
+    /// each priced at what buying it charges (an adapter adds any markup
+    /// here, never at buy time), so every consumer shows the same figure.
     async fn offers(
         &self,
         service_id: &str,
@@ -145,14 +154,6 @@ pub trait Provider: Send + Sync {
             }
         }
         Ok(None)
-    }
-
-    /// What buying `req` takes from the balance, as far as is known before
-    /// the reply: the journal records it before the request is sent, so an
-    /// order whose reply is lost shows the amount really at risk. Default:
-    /// the offer's price.
-    fn charge_for(&self, req: &BuyRequest) -> Rupiah {
-        req.price
     }
 
     /// Places an order. Must never be retried by the adapter unless the API

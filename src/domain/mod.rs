@@ -7,6 +7,13 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod countries;
+mod idempotency;
+pub mod naming;
+
+pub use idempotency::{idempotency_key, KEY_LEN};
+pub use naming::{find_country, find_service, NameError, NameKind};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum ProviderKind {
@@ -111,6 +118,16 @@ impl OrderOp {
         }
     }
 
+    /// The word for an order this was done to ("cannot be cancelled").
+    pub fn past_tense(self) -> &'static str {
+        match self {
+            OrderOp::Cancel => "cancelled",
+            OrderOp::Finish => "finished",
+            OrderOp::Resend => "resent",
+            OrderOp::Replace => "replaced",
+        }
+    }
+
     /// Whether an API with `caps` offers this operation.
     pub fn offered_by(self, caps: &Capabilities) -> bool {
         match self {
@@ -159,6 +176,8 @@ pub struct Offer {
     pub country_id: Option<String>,
     /// What a person reads: provider name, server, product name.
     pub label: String,
+    /// What buying it charges, fees and markup included: the one figure the
+    /// catalog, the buy confirmation, price caps and the journal use.
     pub price: Rupiah,
     pub stock: Option<u64>,
     /// Delivery success rate in percent, where the API gives one.
@@ -183,7 +202,8 @@ pub struct BuyRequest {
     /// what the API gets).
     pub country_name: Option<String>,
     pub offer_id: String,
-    /// The price the user saw; GateOTP sends it (plus markup) as price_jual.
+    /// The offer's price, which is what the buy charges (GateOTP's offers
+    /// carry the account's markup; it is sent as price_jual).
     pub price: Rupiah,
     pub operator: Option<String>,
     /// Sent as idempotencyKey / Idempotency-Key / ref_id where the API has one.

@@ -1,0 +1,65 @@
+//! `accounts` and `info`: what is configured and where things live.
+
+use super::context::Context;
+use super::output::print_json;
+use super::{exit, CliResult};
+use serde_json::json;
+
+pub(super) fn accounts(ctx: &Context) -> CliResult {
+    if ctx.json {
+        let list: Vec<_> = ctx
+            .config
+            .accounts
+            .iter()
+            .map(|a| {
+                json!({
+                    "name": a.name,
+                    "provider": a.provider.as_str(),
+                    "base_url": a.base_url,
+                    "key_source": a.key.kind(),
+                })
+            })
+            .collect();
+        print_json(&list);
+    } else if ctx.config.accounts.is_empty() {
+        println!(
+            "No accounts configured. Copy config.example.toml to your config file and add one."
+        );
+    } else {
+        for a in &ctx.config.accounts {
+            println!(
+                "{:<16} {:<8} {:<40} key from {}",
+                a.name,
+                a.provider.as_str(),
+                a.base_url,
+                a.key.kind()
+            );
+        }
+    }
+    Ok(exit::OK)
+}
+
+pub(super) fn info(ctx: &Context) -> CliResult {
+    let p = &ctx.paths;
+    let config = p
+        .config_file
+        .as_ref()
+        .map(|c| c.display().to_string())
+        .unwrap_or_else(|| "(none: built-in defaults)".into());
+    if ctx.json {
+        print_json(&json!({
+            "config": p.config_file,
+            "data_dir": p.data_dir,
+            "state_dir": p.state_dir,
+            "journal": p.journal,
+            "log": p.log_file,
+        }));
+    } else {
+        println!("config   {config}");
+        println!("data     {}", p.data_dir.display());
+        println!("state    {}", p.state_dir.display());
+        println!("journal  {}", p.journal.display());
+        println!("log      {}", p.log_file.display());
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,117 @@
+//! The orders in the journal: `cancel`, `finish`, `resend`, `replace`
+//! (one `OrderOp` each, through `engine::orders::run_op`) and `orders`.
+
+use super::context::Context;
+use super::output::{order_line, print_json, OrderJson};
+use super::scripting::engine_err;
+use super::{exit, fail, CliError, CliResult};
+use crate::domain::{Order, OrderOp};
+use crate::engine::journal::{Journal, OrderFilter};
+use crate::engine::orders::{self, EngineError};
+use crate::providers::ProviderError;
+use serde_json::json;
+
+pub(super) fn find_order(journal: &Journal, account: &str, id: &str) -> Result<Order, CliError> {
+    journal
+        .find(Some(account), id)
+        .map_err(|e| fail(e.to_string()))?
+        .ok_or_else(|| {
+            fail(format!(
+                "no order '{id}' for account '{account}' in the journal (see `otpdeck orders`)"
+            ))
+        })
+}
+
+pub(super) fn print_order_result(ctx: &Context, o: &Order, text: String) {
+    if ctx.json {
+        print_json(&OrderJson::from(o));
+    } else {
+        println!("{text}");
+    }
+}
+
+/// Cancel, finish or resend (any `OrderOp`) through the engine's one entry
+/// point; the command only words the outcome.
+pub(super) async fn order_op(ctx: &Context, account: &str, id: &str, op: OrderOp) -> CliResult {
+    let acc = ctx.account(account)?;
+    let p = ctx.provider(acc)?;
+    let journal = ctx.journal()?;
+    let order = find_order(&journal, &acc.name, id)?;
+    match orders::run_op(op, p.as_ref(), &journal, &order).await {
+        Ok(done) => {
+            let o = &done.order;
+            let text = match op {
+                OrderOp::Cancel => match o.refunded {
+                    Some(r) => format!("Cancelled order #{}; refunded {r}.", o.id),
+                    None => format!("Cancelled order #{}.", o.id),
+                },
+                OrderOp::Finish => format!("Finished order #{}.", o.id),
+                OrderOp::Resend => format!(
+                    "Asked for another SMS on order #{}; watch it for the new code.",
+                    o.id
+                ),
+                OrderOp::Replace => format!(
+                    "Replaced order #{} with #{} ({}).",
+                    order.id,
+                    o.id,
+                    o.number.as_deref().unwrap_or("-")
+                ),
+            };
+            print_order_result(ctx, o, text);
+            Ok(exit::OK)
+        }
+        // A cooldown is a state, not a failure: say when it ends, with its
+        // own exit code.
+        Err(EngineError::Provider(ProviderError::RateLimited {
+            retry_after: Some(d),
+            ..
+        })) => {
+            let secs = d.as_secs().max(1);
+            let message = match op {
+                OrderOp::Cancel => format!("the provider allows cancelling in {secs} s"),
+                OrderOp::Resend => format!("the provider allows another SMS in {secs} s"),
+                OrderOp::Finish => format!("the provider allows finishing in {secs} s"),
+                OrderOp::Replace => format!("the provider allows replacing in {secs} s"),
+            };
+            if ctx.json {
+                print_json(&json!({
+                    "id": order.id,
+                    "action": op.as_str(),
+                    "cooldown_seconds": secs,
+                    "message": message,
+                }));
+            }
+            Err(CliError {
+                message,
+                code: exit::COOLDOWN,
+            })
+        }
+        Err(e) => Err(engine_err(e)),
+    }
+}
+
+pub(super) fn list_orders(ctx: &Context, active: bool, account: Option<&str>) -> CliResult {
+    let account = match account {
+        Some(a) => Some(ctx.account(a)?.name.clone()),
+        None => None,
+    };
+    let journal = ctx.journal()?;
+    let list = journal
+        .orders(&OrderFilter {
+            account,
+            active_only: active,
+            limit: None,
+        })
+        .map_err(|e| fail(e.to_string()))?;
+    if ctx.json {
+        let v: Vec<OrderJson> = list.iter().map(OrderJson::from).collect();
+        print_json(&v);
+    } else if list.is_empty() {
+        println!("No orders{}.", if active { " active" } else { "" });
+    } else {
+        for o in &list {
+            println!("{}", order_line(o));
+        }
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,271 @@
+//! `watch`: poll an order until its OTP (or top-up SN) arrives, with the
+//! dashboard's back-off.
+
+use super::context::Context;
+use super::orders::{find_order, print_order_result};
+use super::output::{print_json, OrderJson};
+use super::scripting::engine_err;
+use super::{exit, fail, CliResult};
+use crate::domain::{Order, OrderStatus};
+use crate::engine::orders::{self, EngineError};
+use crate::engine::poller::{PollOutcome, PollSchedule, PollTiming};
+use std::time::{Duration, Instant};
+
+pub(super) async fn watch(
+    ctx: &Context,
+    account: &str,
+    id: &str,
+    timeout: Option<Duration>,
+) -> CliResult {
+    let acc = ctx.account(account)?;
+    let p = ctx.provider(acc)?;
+    let journal = ctx.journal()?;
+    let mut order = find_order(&journal, &acc.name, id)?;
+    if order.provider_order_id.is_none() && p.capabilities().idempotent_buy {
+        orders::reconcile_unknown(p.as_ref(), &journal, &acc.name)
+            .await
+            .map_err(engine_err)?;
+        order = find_order(&journal, &acc.name, &order.id.to_string())?;
+    }
+    if order.provider_order_id.is_none() {
+        return Err(fail(format!(
+            "order #{} is {} with no provider id: it cannot be watched; check the provider",
+            order.id, order.status
+        )));
+    }
+    let started = Instant::now();
+    // The dashboard's back-off: 4–5 s with jitter, doubling on errors,
+    // Retry-After honoured (`OTPDECK_POLL_INTERVAL_MS` shortens it for tests).
+    let mut schedule = PollSchedule::new(PollTiming::from_env());
+    loop {
+        if order.status.is_active() || order.status == OrderStatus::Unknown {
+            match orders::poll(p.as_ref(), &journal, &order).await {
+                Ok(change) => order = change.order,
+                Err(EngineError::Provider(e)) if e.is_transient() => {
+                    let wait = schedule.after(PollOutcome::failed(&e), rand::random());
+                    eprintln!("otpdeck: {e}; trying again in {}s", wait.as_secs().max(1));
+                    if !sleep_within(wait, started, timeout).await {
+                        return timed_out(ctx, &order);
+                    }
+                    continue;
+                }
+                Err(e) => return Err(engine_err(e)),
+            }
+        }
+        match verdict(&order, chrono::Utc::now(), timeout) {
+            None => {}
+            Some(Verdict::Code(code)) => {
+                print_order_result(ctx, &order, code);
+                return Ok(exit::OK);
+            }
+            Some(Verdict::FinishedWithoutCode) => {
+                // A top-up (or an order closed by hand) that succeeded
+                // without an SN is still a success; stdout stays empty so a
+                // script never mistakes the sentence for a code.
+                if ctx.json {
+                    print_json(&OrderJson::from(&order));
+                }
+                eprintln!(
+                    "otpdeck: order #{} finished; the provider gave no {}",
+                    order.id,
+                    if order.provider == crate::domain::ProviderKind::GoTopUp {
+                        "SN"
+                    } else {
+                        "OTP"
+                    }
+                );
+                return Ok(exit::OK);
+            }
+            Some(Verdict::Ended) => {
+                print_order_result(
+                    ctx,
+                    &order,
+                    format!("order #{} ended {} without an OTP", order.id, order.status),
+                );
+                if !ctx.json {
+                    eprintln!(
+                        "otpdeck: order #{} ended {} without an OTP",
+                        order.id, order.status
+                    );
+                }
+                return Ok(exit::NO_OTP);
+            }
+            Some(Verdict::PastExpiry) => {
+                eprintln!(
+                    "otpdeck: order #{} is 5 minutes past its expiry and still has no OTP",
+                    order.id
+                );
+                return Ok(exit::NO_OTP);
+            }
+        }
+        let wait = schedule.after(PollOutcome::Answered, rand::random());
+        if !sleep_within(wait, started, timeout).await {
+            return timed_out(ctx, &order);
+        }
+    }
+}
+
+/// What `watch` does with an order as it now stands.
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    /// The latest OTP (GoTopUp: the SN): print it, exit 0.
+    Code(String),
+    /// Finished, but the provider gave no code or SN: still a success.
+    FinishedWithoutCode,
+    /// Cancelled, expired or failed without a code: exit 3.
+    Ended,
+    /// No --timeout, and the order is well past its own expiry with no word
+    /// from the provider: exit 3.
+    PastExpiry,
+}
+
+/// None: keep polling. Without --timeout, watch never gives up before the
+/// order's own expiry (plus 5 minutes for the provider to say so).
+fn verdict(
+    order: &Order,
+    now: chrono::DateTime<chrono::Utc>,
+    timeout: Option<Duration>,
+) -> Option<Verdict> {
+    if let Some(code) = order.latest_otp() {
+        return Some(Verdict::Code(code.to_string()));
+    }
+    if order.status == OrderStatus::Finished {
+        return Some(match order.sn.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(sn) => Verdict::Code(sn.to_string()),
+            None => Verdict::FinishedWithoutCode,
+        });
+    }
+    if order.status.is_final() {
+        return Some(Verdict::Ended);
+    }
+    match order.expires_at {
+        Some(exp) if timeout.is_none() && now > exp + chrono::Duration::minutes(5) => {
+            Some(Verdict::PastExpiry)
+        }
+        _ => None,
+    }
+}
+
+/// Sleeps, unless that would pass the timeout: then returns false.
+async fn sleep_within(d: Duration, started: Instant, timeout: Option<Duration>) -> bool {
+    match timeout {
+        Some(t) => {
+            let left = t.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return false;
+            }
+            tokio::time::sleep(d.min(left)).await;
+            started.elapsed() < t
+        }
+        None => {
+            tokio::time::sleep(d).await;
+            true
+        }
+    }
+}
+
+fn timed_out(ctx: &Context, order: &Order) -> CliResult {
+    if ctx.json {
+        print_json(&OrderJson::from(order));
+    }
+    eprintln!(
+        "otpdeck: timed out waiting for order #{} (still {})",
+        order.id, order.status
+    );
+    Ok(exit::TIMEOUT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ProviderKind;
+    use crate::money::Rupiah;
+    use chrono::{TimeZone, Utc};
+
+    fn order(status: OrderStatus) -> Order {
+        let t = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+        Order {
+            id: 7,
+            account: "topup".into(),
+            provider: ProviderKind::GoTopUp,
+            idempotency_key: "k".into(),
+            provider_order_id: Some("TXN1".into()),
+            service_id: "pulsa:telkomsel".into(),
+            service: "Pulsa Telkomsel 5.000".into(),
+            country: None,
+            country_name: None,
+            resend_count: None,
+            resend_locked_until: None,
+            offer_id: "TELKOMSEL5".into(),
+            operator: None,
+            number: Some("0812".into()),
+            customer_number: Some("0812".into()),
+            price: Rupiah(5550),
+            status,
+            created_at: t,
+            updated_at: t,
+            expires_at: Some(t + chrono::Duration::minutes(20)),
+            otps: Vec::new(),
+            sn: None,
+            refunded: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_finished_order_without_a_code_is_a_success() {
+        let now = Utc::now();
+        let o = order(OrderStatus::Finished);
+        assert_eq!(verdict(&o, now, None), Some(Verdict::FinishedWithoutCode));
+        let mut with_sn = o.clone();
+        with_sn.sn = Some("1234".into());
+        assert_eq!(
+            verdict(&with_sn, now, None),
+            Some(Verdict::Code("1234".into()))
+        );
+        let mut with_otp = order(OrderStatus::OtpReceived);
+        with_otp.otps = vec!["111".into(), "222".into()];
+        assert_eq!(
+            verdict(&with_otp, now, None),
+            Some(Verdict::Code("222".into()))
+        );
+        for s in [
+            OrderStatus::Cancelled,
+            OrderStatus::Expired,
+            OrderStatus::Failed,
+        ] {
+            assert_eq!(verdict(&order(s), now, None), Some(Verdict::Ended), "{s}");
+        }
+    }
+
+    #[test]
+    fn watch_never_gives_up_before_the_orders_expiry() {
+        let o = order(OrderStatus::Waiting);
+        let exp = o.expires_at.unwrap();
+        for before in [
+            o.created_at,
+            exp - chrono::Duration::seconds(1),
+            exp,
+            exp + chrono::Duration::minutes(4),
+        ] {
+            assert_eq!(verdict(&o, before, None), None, "{before}");
+        }
+        assert_eq!(
+            verdict(&o, exp + chrono::Duration::minutes(6), None),
+            Some(Verdict::PastExpiry)
+        );
+        // With --timeout, the timeout alone decides.
+        assert_eq!(
+            verdict(
+                &o,
+                exp + chrono::Duration::minutes(6),
+                Some(Duration::from_secs(3600))
+            ),
+            None
+        );
+        // No known expiry: keep waiting.
+        let mut open = o.clone();
+        open.expires_at = None;
+        assert_eq!(verdict(&open, exp + chrono::Duration::days(2), None), None);
+    }
+}

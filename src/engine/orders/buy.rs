@@ -1,0 +1,208 @@
+//! Buying once, and replaying buys whose reply was lost.
+
+use super::EngineError;
+use crate::domain::{BuyRequest, Order, OrderStatus, ProviderKind};
+use crate::engine::journal::{Change, Journal, NewOrder, OrderFilter};
+use crate::providers::Provider;
+use chrono::Utc;
+
+/// Buys once. The journal row is written first; the reply (or its absence)
+/// is written after. A key already in the journal is never bought blindly
+/// again: a placed order is returned as is, an Unknown one is replayed only
+/// where the API deduplicates on the key (and never when the key was not
+/// sent as a buy: the new half of an OTPZap replace).
+///
+/// A replay that is answered with an error keeps the order Unknown. The
+/// first attempt may have been carried out, and none of the three APIs that
+/// deduplicate documents that it checks the key before anything else: a
+/// refusal (no balance, 429, 503, bad request, even 401) or a connection
+/// failure on the replay speaks of the replay only, not of the first try.
+/// Only a clear reply about the key itself (the order, or its failed state)
+/// settles it.
+pub async fn buy(
+    provider: &dyn Provider,
+    journal: &Journal,
+    account: &str,
+    req: &BuyRequest,
+) -> Result<Change, EngineError> {
+    let idempotent = provider.capabilities().idempotent_buy;
+    let existing = journal.find_by_key(account, &req.idempotency_key)?;
+    let replay = existing.is_some();
+    let order = match existing {
+        Some(o) if o.provider_order_id.is_some() => {
+            return Ok(Change {
+                order: o,
+                new_otps: Vec::new(),
+                status_changed: false,
+            })
+        }
+        Some(o) if o.status == OrderStatus::Failed => {
+            return Err(EngineError::Refused(format!(
+                "key {} was already used for order #{}, which the provider refused; use a new key",
+                req.idempotency_key, o.id
+            )))
+        }
+        Some(o) if !idempotent => {
+            return Err(EngineError::Ambiguous {
+                reason: "an earlier attempt with this key got no clear reply, and this API cannot deduplicate a retry".into(),
+                order: Box::new(o),
+            })
+        }
+        Some(o) if is_replacement(journal, &o)? => {
+            return Err(EngineError::Ambiguous {
+                reason: "this order is the new number of a replace whose reply was lost; a replace carries no idempotency key, so it cannot be replayed as a buy".into(),
+                order: Box::new(o),
+            })
+        }
+        Some(o) => o,
+        None => journal.begin_order(
+            &NewOrder {
+                account: account.to_string(),
+                provider: provider.kind(),
+                idempotency_key: req.idempotency_key.clone(),
+                service_id: req.service_id.clone(),
+                service: req.service_name.clone(),
+                country: req.country_id.clone(),
+                country_name: req.country_name.clone(),
+                offer_id: req.offer_id.clone(),
+                operator: req.operator.clone(),
+                customer_number: req.customer_number.clone(),
+                // The offer's price is what the buy charges (GateOTP's
+                // carries the markup), so a lost reply shows the true
+                // amount at risk.
+                price: req.price,
+            },
+            Utc::now(),
+        )?,
+    };
+    tracing::info!(order = order.id, account, provider = %provider.kind(), "buy sent");
+    match provider.buy(req).await {
+        Ok(placed) => {
+            tracing::info!(order = order.id, status = %placed.status, "buy placed");
+            Ok(journal.record_placed(order.id, &placed, Utc::now())?)
+        }
+        Err(e) if e.is_ambiguous() => {
+            tracing::warn!(order = order.id, error = %e, "buy reply lost");
+            let order = journal.record_unknown(order.id, &e.to_string(), Utc::now())?;
+            Err(EngineError::Ambiguous {
+                order: Box::new(order),
+                reason: e.to_string(),
+            })
+        }
+        Err(e) if replay => {
+            let reason = format!(
+                "a replay of this buy got \"{e}\", which does not show whether an earlier attempt went through"
+            );
+            tracing::warn!(order = order.id, error = %e, "buy replay unsettled; kept as unknown");
+            let order = journal.set_status(
+                order.id,
+                OrderStatus::Unknown,
+                "replay_unsettled",
+                Some(&reason),
+                Utc::now(),
+            )?;
+            Err(EngineError::Ambiguous {
+                order: Box::new(order),
+                reason,
+            })
+        }
+        Err(e) => {
+            tracing::info!(order = order.id, error = %e, "buy refused");
+            journal.record_buy_failed(order.id, &e.to_string(), Utc::now())?;
+            Err(e.into())
+        }
+    }
+}
+
+/// Whether `order` is the new half of an OTPZap replace: journaled by
+/// `replace` (marked when written), or, in journals written before that
+/// mark existed, a key of the form `<key of an order in the journal>-r<ms>`.
+fn is_replacement(journal: &Journal, order: &Order) -> Result<bool, EngineError> {
+    if journal.is_replacement(order.id)? {
+        return Ok(true);
+    }
+    if order.provider != ProviderKind::OtpZap {
+        return Ok(false);
+    }
+    let Some((base, stamp)) = order.idempotency_key.rsplit_once("-r") else {
+        return Ok(false);
+    };
+    if stamp.len() < 10 || !stamp.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(false);
+    }
+    Ok(journal
+        .find_by_key(&order.account, base)?
+        .is_some_and(|b| b.id != order.id))
+}
+
+/// Replays Unknown buys of `account` where the API deduplicates on the key,
+/// so a lost reply becomes a known order (or a known non-order). Returns the
+/// orders that are still Unknown.
+///
+/// Runs at startup (and after a chaos run), when no buy of this process is
+/// in flight: a row still Buying was cut off before its reply was journaled.
+/// Where it cannot be replayed (no idempotency key, or the new half of a
+/// replace) it is promoted to Unknown so its amount shows as at risk. Should
+/// another process's buy still be in flight, its reply overrides this.
+pub async fn reconcile_unknown(
+    provider: &dyn Provider,
+    journal: &Journal,
+    account: &str,
+) -> Result<Vec<Order>, EngineError> {
+    let mut still_unknown = Vec::new();
+    let candidates: Vec<Order> = journal
+        .orders(&OrderFilter {
+            account: Some(account.to_string()),
+            active_only: true,
+            limit: None,
+        })?
+        .into_iter()
+        .filter(|o| {
+            matches!(o.status, OrderStatus::Unknown | OrderStatus::Buying)
+                && o.provider_order_id.is_none()
+        })
+        .collect();
+    for o in candidates {
+        let replayable = provider.capabilities().idempotent_buy && !is_replacement(journal, &o)?;
+        if !replayable {
+            let o = if o.status == OrderStatus::Buying {
+                tracing::warn!(
+                    order = o.id,
+                    "buy cut off before its reply; kept as unknown"
+                );
+                journal.record_unknown(
+                    o.id,
+                    &format!(
+                        "otpdeck stopped before the reply to this buy was journaled, and {} cannot be asked about it by key: it may have been charged; check the provider's order list before buying again",
+                        o.provider
+                    ),
+                    Utc::now(),
+                )?
+            } else {
+                o
+            };
+            still_unknown.push(o);
+            continue;
+        }
+        let req = BuyRequest {
+            service_id: o.service_id.clone(),
+            service_name: o.service.clone(),
+            country_id: o.country.clone(),
+            country_name: o.country_name.clone(),
+            offer_id: o.offer_id.clone(),
+            price: o.price,
+            operator: o.operator.clone(),
+            idempotency_key: o.idempotency_key.clone(),
+            customer_number: o.customer_number.clone(),
+        };
+        match buy(provider, journal, account, &req).await {
+            Ok(_) => {}
+            Err(EngineError::Ambiguous { order, .. }) => still_unknown.push(*order),
+            Err(EngineError::Provider(e)) => {
+                tracing::info!(order = o.id, error = %e, "reconcile: provider refused the replay");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(still_unknown)
+}

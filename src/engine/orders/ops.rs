@@ -1,0 +1,182 @@
+//! What is done to a placed order: poll, cancel, finish, resend, replace.
+
+use super::{order_ref, EngineError};
+use crate::domain::{CancelOutcome, Order, OrderOp, OrderStatus};
+use crate::engine::journal::{Change, Journal, NewOrder};
+use crate::providers::{Provider, ProviderError};
+use chrono::Utc;
+
+/// One status poll, journaled.
+pub async fn poll(
+    provider: &dyn Provider,
+    journal: &Journal,
+    order: &Order,
+) -> Result<Change, EngineError> {
+    let r = order_ref(order)?;
+    let update = provider.status(&r).await?;
+    Ok(journal.record_update(order.id, &update, Utc::now())?)
+}
+
+/// Cancels; the order is shown cancelled only once the API confirms it.
+/// A cooldown (OTPZap's 2 minutes: 429 with Retry-After) is a state, not a
+/// failure: it is journaled as `cancel_cooldown` with the seconds left, and
+/// the `RateLimited` error is handed back so the caller can say when.
+pub async fn cancel(
+    provider: &dyn Provider,
+    journal: &Journal,
+    order: &Order,
+) -> Result<Order, EngineError> {
+    let r = order_ref(order)?;
+    journal.note_event(order.id, "cancel_sent", None, Utc::now())?;
+    match provider.cancel(&r).await {
+        Ok(outcome) => Ok(journal.record_cancelled(order.id, &outcome, Utc::now())?),
+        Err(
+            e @ ProviderError::RateLimited {
+                retry_after: Some(d),
+                ..
+            },
+        ) => {
+            let secs = d.as_secs().max(1);
+            tracing::info!(order = order.id, secs, "cancel in cooldown");
+            journal.note_event(
+                order.id,
+                "cancel_cooldown",
+                Some(&secs.to_string()),
+                Utc::now(),
+            )?;
+            Err(e.into())
+        }
+        Err(e) => {
+            journal.note_event(order.id, "cancel_failed", Some(&e.to_string()), Utc::now())?;
+            Err(e.into())
+        }
+    }
+}
+
+pub async fn finish(
+    provider: &dyn Provider,
+    journal: &Journal,
+    order: &Order,
+) -> Result<Order, EngineError> {
+    let r = order_ref(order)?;
+    provider.finish(&r).await?;
+    Ok(journal.set_status(
+        order.id,
+        OrderStatus::Finished,
+        "finished",
+        None,
+        Utc::now(),
+    )?)
+}
+
+pub async fn resend(
+    provider: &dyn Provider,
+    journal: &Journal,
+    order: &Order,
+) -> Result<Order, EngineError> {
+    let r = order_ref(order)?;
+    provider.resend(&r).await?;
+    journal.note_event(order.id, "resend", None, Utc::now())?;
+    Ok(journal.order(order.id)?.unwrap_or_else(|| order.clone()))
+}
+
+/// OTPZap S1 replace: the old order is cancelled (refunded) and a new one
+/// journaled under a derived key, both in the journal.
+pub async fn replace(
+    provider: &dyn Provider,
+    journal: &Journal,
+    order: &Order,
+) -> Result<Change, EngineError> {
+    let r = order_ref(order)?;
+    let key = format!(
+        "{}-r{}",
+        order.idempotency_key,
+        Utc::now().timestamp_millis()
+    );
+    // Marked as a replacement in the same write: its key is never sent (a
+    // replace carries none), so a lost reply must not be replayed as a buy.
+    let new = journal.begin_replacement(
+        &NewOrder {
+            account: order.account.clone(),
+            provider: order.provider,
+            idempotency_key: key,
+            service_id: order.service_id.clone(),
+            service: order.service.clone(),
+            country: order.country.clone(),
+            country_name: order.country_name.clone(),
+            offer_id: order.offer_id.clone(),
+            operator: order.operator.clone(),
+            customer_number: order.customer_number.clone(),
+            price: order.price,
+        },
+        Utc::now(),
+    )?;
+    match provider.replace(&r).await {
+        Ok(placed) => {
+            journal.record_cancelled(
+                order.id,
+                &CancelOutcome {
+                    refunded: Some(order.price),
+                    message: Some(format!("replaced by #{}", new.id)),
+                },
+                Utc::now(),
+            )?;
+            Ok(journal.record_placed(new.id, &placed, Utc::now())?)
+        }
+        Err(e) if e.is_ambiguous() => {
+            let unknown = journal.record_unknown(new.id, &e.to_string(), Utc::now())?;
+            Err(EngineError::Ambiguous {
+                order: Box::new(unknown),
+                reason: e.to_string(),
+            })
+        }
+        Err(e) => {
+            journal.record_buy_failed(new.id, &e.to_string(), Utc::now())?;
+            Err(e.into())
+        }
+    }
+}
+
+/// What an order operation did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpDone {
+    pub op: OrderOp,
+    /// The order as it now stands; after a replace, the new order.
+    pub order: Order,
+    /// After a replace: the old order, now cancelled (refunded).
+    pub replaced: Option<Order>,
+}
+
+/// Runs `op` on `order`: the one entry point for callers that hold an
+/// `OrderOp` (the CLI's cancel / finish / resend, the dashboard's effects),
+/// so none of them matches on names. An operation the API does not offer
+/// is refused before anything is sent.
+pub async fn run_op(
+    op: OrderOp,
+    provider: &dyn Provider,
+    journal: &Journal,
+    order: &Order,
+) -> Result<OpDone, EngineError> {
+    if !op.offered_by(&provider.capabilities()) {
+        return Err(EngineError::Refused(format!(
+            "{} orders cannot be {} through its API",
+            provider.kind().display_name(),
+            op.past_tense()
+        )));
+    }
+    let (order, replaced) = match op {
+        OrderOp::Cancel => (cancel(provider, journal, order).await?, None),
+        OrderOp::Finish => (finish(provider, journal, order).await?, None),
+        OrderOp::Resend => (resend(provider, journal, order).await?, None),
+        OrderOp::Replace => {
+            let new = replace(provider, journal, order).await?.order;
+            let old = journal.order(order.id)?.unwrap_or_else(|| order.clone());
+            (new, Some(old))
+        }
+    };
+    Ok(OpDone {
+        op,
+        order,
+        replaced,
+    })
+}
