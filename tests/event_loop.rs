@@ -23,17 +23,27 @@ use std::time::{Duration, Instant};
 type Keys = UnboundedSender<std::io::Result<Event>>;
 
 fn account(handle: &SimHandle, kind: ProviderKind, name: &str) -> RuntimeAccount {
+    account_with_markup(handle, kind, name, 0)
+}
+
+fn account_with_markup(
+    handle: &SimHandle,
+    kind: ProviderKind,
+    name: &str,
+    markup: i64,
+) -> RuntimeAccount {
     let url = match kind {
         ProviderKind::GateOtp => &handle.urls.gateotp,
         ProviderKind::NexOtp => &handle.urls.nexotp,
         ProviderKind::OtpZap => &handle.urls.otpzap,
         ProviderKind::GoTopUp => &handle.urls.gotopup,
     };
-    let settings = ProviderSettings::new(
+    let mut settings = ProviderSettings::new(
         kind,
         url.clone(),
         Auth::ApiKey(Secret::new(format!("sim-test-{name}"))),
     );
+    settings.markup = otpdeck::money::Rupiah(markup);
     let provider = providers::build(&settings).map_err(|e| e.to_string());
     let caps = provider
         .as_ref()
@@ -328,7 +338,10 @@ async fn buy_by_iso_and_dial_code_on_every_otp_account() {
             for country in ["id", "+62"] {
                 press(&tx, &format!(":buy whatsapp {country}<Enter>"));
                 let s = wait_for(&screen, "the confirmation or an error", |s| {
-                    s.contains("Buy?") || s.contains(" No ") || s.contains("stopped")
+                    s.contains("Buy?")
+                        || s.contains(": no ")
+                        || s.contains("several")
+                        || s.contains("stopped")
                 })
                 .await;
                 assert!(
@@ -343,4 +356,79 @@ async fn buy_by_iso_and_dial_code_on_every_otp_account() {
     };
     let (ran, ()) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
     ran.expect("the loop ends cleanly on q");
+}
+
+/// Reads "price    Rp 3.300" and "after    Rp 496.700" off the buy
+/// confirmation, in rupiah.
+fn confirmation_figures(screen: &str) -> (i64, i64) {
+    let figure = |label: &str| -> i64 {
+        let line = screen
+            .lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("no {label} line:\n{screen}"));
+        let after = &line[line.find(label).expect("label") + label.len()..];
+        let digits: String = after
+            .trim_start()
+            .trim_start_matches("Rp")
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .filter(|c| c.is_ascii_digit())
+            .collect();
+        digits.parse().expect("a rupiah figure")
+    };
+    (figure("price    "), figure("after    "))
+}
+
+/// With `markup = 700` on a GateOTP account, the confirmation shows what
+/// the buy charges (price + 700) and the balance after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_confirmation_shows_the_price_with_markup() {
+    let handle = sim::start_local(SimOptions::default())
+        .await
+        .expect("simulator");
+    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+    let opts = options(
+        vec![
+            account(&handle, ProviderKind::GateOtp, "plain"),
+            account_with_markup(&handle, ProviderKind::GateOtp, "marked", 700),
+        ],
+        journal,
+        BTreeMap::new(),
+    );
+    let backend = SharedBackend::new(120, 40);
+    let screen = backend.clone();
+    let mut terminal = Terminal::new(backend).expect("terminal");
+    let io = Io {
+        clipboard: Box::new(Recorder::default()),
+        out: Box::new(std::io::sink()),
+    };
+    let (tx, rx) = unbounded();
+    let script = async move {
+        let mut seen = Vec::new();
+        for name in ["plain", "marked"] {
+            press(&tx, &format!(":account {name}<Enter>"));
+            wait_for(&screen, "the balance", |s| {
+                s.contains(&format!("Showing {name}")) && s.contains("Rp 500.000")
+            })
+            .await;
+            press(&tx, ":buy whatsapp indonesia<Enter>");
+            let s = wait_for(&screen, "the confirmation", |s| s.contains("Buy?")).await;
+            seen.push(confirmation_figures(&s));
+            press(&tx, "<Esc>");
+            wait_for(&screen, "the confirmation closed", |s| !s.contains("Buy?")).await;
+        }
+        press(&tx, "q");
+        seen
+    };
+    let (ran, seen) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
+    ran.expect("the loop ends cleanly on q");
+    let ((plain, plain_after), (marked, marked_after)) = (seen[0], seen[1]);
+    assert_eq!(marked, plain + 700, "the markup is in the price shown");
+    assert_eq!(plain_after, 500_000 - plain);
+    assert_eq!(
+        marked_after,
+        500_000 - marked,
+        "after = balance - price as charged"
+    );
 }

@@ -5,6 +5,7 @@
 use super::catalog::{self, Load, NodeId, ServiceNode};
 use super::panes::catalog::{load_countries, load_offers, load_services};
 use super::{AccountState, App, Effect, Level};
+use crate::domain::naming::{self, NameError};
 use crate::domain::{Country, Offer, Service};
 
 pub fn start(app: &mut App, args: &[String]) -> Vec<Effect> {
@@ -62,9 +63,12 @@ fn step(app: &mut App, args: &[String]) -> Vec<Effect> {
         };
         return wait(app, args, "services", effects);
     };
-    let Some((s, matched)) = service_in(services, &typed) else {
-        app.set_status(format!("No service '{typed}' on {name}"), Level::Error);
-        return Vec::new();
+    let (s, matched) = match service_in(services, &typed) {
+        Ok(found) => found,
+        Err(e) => {
+            app.set_status(format!("{name}: {e}"), Level::Error);
+            return Vec::new();
+        }
     };
     let country_q = Some(typed[matched..].trim().to_string()).filter(|c| !c.is_empty());
     let node = &services[s];
@@ -88,10 +92,10 @@ fn step(app: &mut App, args: &[String]) -> Vec<Effect> {
         return Vec::new();
     };
     let list: Vec<Country> = countries.iter().map(|c| c.country.clone()).collect();
-    let country = match find_country(&list, &cq) {
+    let country = match naming::find_country(&list, &cq) {
         Ok(c) => c.clone(),
         Err(e) => {
-            app.set_status(format!("{e} for {}", service.name), Level::Error);
+            app.set_status(format!("{}: {e}", service.name), Level::Error);
             return Vec::new();
         }
     };
@@ -108,23 +112,6 @@ fn step(app: &mut App, args: &[String]) -> Vec<Effect> {
     wait(app, args, "offers", effects)
 }
 
-/// The country a person typed: its name or id, else the one name it
-/// begins.
-fn find_country<'a>(list: &'a [Country], typed: &str) -> Result<&'a Country, String> {
-    let exact = list
-        .iter()
-        .find(|c| c.name.to_lowercase() == typed || c.id.to_lowercase() == typed);
-    let starts: Vec<&Country> = list
-        .iter()
-        .filter(|c| c.name.to_lowercase().starts_with(typed))
-        .collect();
-    match (exact, starts.as_slice()) {
-        (Some(c), _) => Ok(c),
-        (None, [c]) => Ok(*c),
-        _ => Err(format!("No country '{typed}'")),
-    }
-}
-
 fn confirm_cheapest(
     app: &mut App,
     a: usize,
@@ -139,28 +126,58 @@ fn confirm_cheapest(
     Vec::new()
 }
 
-/// The service that `typed` begins with: the longest name or id that is
-/// all of it or is followed by a space (names may have spaces; the rest is
-/// the country). Its index and the length of `typed` (lowercased) it takes.
-fn service_in(list: &[ServiceNode], typed: &str) -> Option<(usize, usize)> {
-    let typed = typed.to_lowercase();
-    list.iter()
-        .enumerate()
-        .flat_map(|(i, s)| {
-            [
-                (i, s.service.name.to_lowercase()),
-                (i, s.service.id.to_lowercase()),
-            ]
-        })
-        .filter(|(_, n)| typed == *n || typed.starts_with(&format!("{n} ")))
-        .map(|(i, n)| (i, n.len()))
-        .max_by_key(|(_, len)| *len)
+/// The words of `typed` that name a service, by the shared naming rule:
+/// the most leading words that do (names may have spaces; the rest is the
+/// country). The service's index and the length of `typed` it takes.
+fn service_in(list: &[ServiceNode], typed: &str) -> Result<(usize, usize), NameError> {
+    let services: Vec<Service> = list.iter().map(|n| n.service.clone()).collect();
+    let ends = word_ends(typed);
+    let mut first_error = None;
+    for &end in ends.iter().rev() {
+        match naming::find_service(&services, &typed[..end]) {
+            Ok(found) => {
+                let i = services.iter().position(|s| s.id == found.id).unwrap_or(0);
+                return Ok((i, end));
+            }
+            Err(e) => first_error = Some(e),
+        }
+    }
+    Err(first_error.unwrap_or(NameError::Empty(naming::NameKind::Service)))
 }
 
-/// Like `service_in`, for completion: only a name typed in full and
-/// followed by a space counts (before that, the name itself is completed).
+/// Byte offsets where each word of `text` ends.
+fn word_ends(text: &str) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut in_word = false;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if in_word {
+                ends.push(i);
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    if in_word {
+        ends.push(text.len());
+    }
+    ends
+}
+
+/// For completion: the service whose name or id the leading words of
+/// `rest` spell in full, followed by a space (before that, the name itself
+/// is completed). Its index and the length of `rest` it takes.
 fn typed_service(list: &[ServiceNode], rest: &str) -> Option<(usize, usize)> {
-    service_in(list, rest).filter(|(_, matched)| rest.len() > *matched)
+    word_ends(rest)
+        .into_iter()
+        .rev()
+        .filter(|end| rest.len() > *end)
+        .find_map(|end| {
+            list.iter()
+                .position(|n| naming::names_service_exactly(&n.service, &rest[..end]))
+                .map(|i| (i, end))
+        })
 }
 
 /// Service names of the `:buy` account, lowercased, for completion.

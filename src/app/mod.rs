@@ -294,9 +294,11 @@ impl App {
         self.status = Some((text.into(), level));
     }
 
+    /// The idempotency key of the next buy: the shared rule, with this
+    /// run's salt and a counter, so update stays deterministic.
     fn next_key(&mut self, now: DateTime<Utc>) -> String {
         self.counter += 1;
-        format!("otpd-{}-{}", now.timestamp_millis(), self.counter)
+        crate::domain::idempotency_key(now, self.settings.key_salt.wrapping_add(self.counter))
     }
 
     /// The top popup, if any.

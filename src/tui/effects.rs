@@ -356,26 +356,16 @@ impl Runtime {
             return;
         };
         tokio::spawn(async move {
-            let result = match op {
-                OrderOp::Cancel => orders::cancel(p.as_ref(), &journal, &order).await,
-                OrderOp::Finish => orders::finish(p.as_ref(), &journal, &order).await,
-                OrderOp::Resend => orders::resend(p.as_ref(), &journal, &order).await,
-                OrderOp::Replace => orders::replace(p.as_ref(), &journal, &order)
-                    .await
-                    .map(|c| c.order),
-            };
-            match result {
-                Ok(o) => {
-                    if op == OrderOp::Replace {
-                        if let Ok(Some(old)) = journal.order(order_id) {
-                            send(&tx, Action::OrderChanged(old));
-                        }
+            match orders::run_op(op, p.as_ref(), &journal, &order).await {
+                Ok(done) => {
+                    if let Some(old) = done.replaced {
+                        send(&tx, Action::OrderChanged(old));
                     }
                     if op == OrderOp::Resend {
                         let text = format!("Asked for another SMS on #{order_id}");
                         send(&tx, Action::Notice(text));
                     }
-                    send(&tx, Action::OrderChanged(o));
+                    send(&tx, Action::OrderChanged(done.order));
                 }
                 Err(e) => {
                     let retry_after = match &e {
