@@ -6,76 +6,96 @@ mod common;
 
 use common::shared_backend::SharedBackend;
 use futures::channel::mpsc::{unbounded, UnboundedSender};
-use otpdeck::app::{AccountInfo, AppSettings};
+use otpdeck::app::AppSettings;
 use otpdeck::domain::ProviderKind;
 use otpdeck::engine::journal::{Journal, OrderFilter};
-use otpdeck::providers::{self, Auth, ProviderSettings};
+use otpdeck::providers::{Auth, ProviderSettings};
 use otpdeck::secret::Secret;
-use otpdeck::sim::{self, SimHandle, SimOptions};
+use otpdeck::sim::{self, SimOptions};
 use otpdeck::tui::clipboard::Recorder;
 use otpdeck::tui::{self, Io, RuntimeAccount, RuntimeOptions};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 type Keys = UnboundedSender<std::io::Result<Event>>;
 
-fn account(handle: &SimHandle, kind: ProviderKind, name: &str) -> RuntimeAccount {
-    account_with_markup(handle, kind, name, 0)
+/// What a test runs the loop with.
+struct Setup {
+    /// (API, account name, GateOTP markup)
+    accounts: Vec<(ProviderKind, String, i64)>,
+    keys: BTreeMap<String, Vec<String>>,
+    sim: SimOptions,
+    size: (u16, u16),
 }
 
-fn account_with_markup(
-    handle: &SimHandle,
-    kind: ProviderKind,
-    name: &str,
-    markup: i64,
-) -> RuntimeAccount {
-    let url = match kind {
-        ProviderKind::GateOtp => &handle.urls.gateotp,
-        ProviderKind::NexOtp => &handle.urls.nexotp,
-        ProviderKind::OtpZap => &handle.urls.otpzap,
-        ProviderKind::GoTopUp => &handle.urls.gotopup,
-    };
-    let mut settings = ProviderSettings::new(
-        kind,
-        url.clone(),
-        Auth::ApiKey(Secret::new(format!("sim-test-{name}"))),
-    );
-    settings.markup = otpdeck::money::Rupiah(markup);
-    let provider = providers::build(&settings).map_err(|e| e.to_string());
-    let caps = provider
-        .as_ref()
-        .map(|p| p.capabilities())
-        .unwrap_or_default();
-    RuntimeAccount {
-        info: AccountInfo {
-            name: name.into(),
-            kind,
-            caps,
-        },
-        provider,
+impl Setup {
+    fn one(kind: ProviderKind, name: &str) -> Setup {
+        Setup {
+            accounts: vec![(kind, name.to_string(), 0)],
+            keys: BTreeMap::new(),
+            sim: SimOptions::default(),
+            size: (120, 40),
+        }
     }
 }
 
-fn options(
-    accounts: Vec<RuntimeAccount>,
-    journal: Arc<Journal>,
-    keys: BTreeMap<String, Vec<String>>,
-) -> RuntimeOptions {
-    RuntimeOptions {
+/// Runs the real loop against a fresh simulator and an in-memory journal
+/// while `script` types keys and reads the screen; the loop must end
+/// cleanly (the script quits). Gives back the script's result and the
+/// journal.
+async fn drive<T, Fut>(
+    setup: Setup,
+    script: impl FnOnce(Keys, SharedBackend, Recorder) -> Fut,
+) -> (T, Arc<Journal>)
+where
+    Fut: Future<Output = T>,
+{
+    let handle = sim::start_local(setup.sim).await.expect("simulator");
+    let accounts = setup
+        .accounts
+        .iter()
+        .map(|(kind, name, markup)| {
+            let mut settings = ProviderSettings::new(
+                *kind,
+                handle.urls.for_kind(*kind),
+                Auth::ApiKey(Secret::new(format!("sim-test-{name}"))),
+            );
+            settings.markup = otpdeck::money::Rupiah(*markup);
+            RuntimeAccount::new(name.clone(), *kind, Ok(settings))
+        })
+        .collect();
+    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+    let opts = RuntimeOptions {
         accounts,
         settings: AppSettings {
-            keys,
+            keys: setup.keys,
             ..Default::default()
         },
-        journal,
+        journal: journal.clone(),
         clipboard: Default::default(),
         osc52_passthrough: false,
         balance_refresh: Duration::from_secs(60),
         notices: Vec::new(),
-    }
+    };
+    let backend = SharedBackend::new(setup.size.0, setup.size.1);
+    let screen = backend.clone();
+    let mut terminal = Terminal::new(backend).expect("terminal");
+    let recorder = Recorder::default();
+    let io = Io {
+        clipboard: Box::new(recorder.clone()),
+        out: Box::new(std::io::sink()),
+    };
+    let (tx, rx) = unbounded();
+    let (ran, out) = tokio::join!(
+        tui::run(&mut terminal, rx, opts, io),
+        script(tx, screen, recorder)
+    );
+    ran.expect("the loop ends cleanly");
+    (out, journal)
 }
 
 fn press(tx: &Keys, s: &str) {
@@ -115,28 +135,10 @@ fn line_of(screen: &str, needle: &str, from: usize) -> Option<usize> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn buy_from_the_catalog_copy_the_otp_and_quit() {
     std::env::set_var("OTPDECK_POLL_INTERVAL_MS", "200");
-    let handle = sim::start_local(SimOptions {
-        otp_delay: Duration::from_secs(1),
-        ..Default::default()
-    })
-    .await
-    .expect("simulator");
-    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
-    let opts = options(
-        vec![account(&handle, ProviderKind::GateOtp, "gate")],
-        journal.clone(),
-        BTreeMap::new(),
-    );
-    let backend = SharedBackend::new(120, 50);
-    let screen = backend.clone();
-    let mut terminal = Terminal::new(backend).expect("terminal");
-    let recorder = Recorder::default();
-    let io = Io {
-        clipboard: Box::new(recorder.clone()),
-        out: Box::new(std::io::sink()),
-    };
-    let (tx, rx) = unbounded();
-    let script = async move {
+    let mut setup = Setup::one(ProviderKind::GateOtp, "gate");
+    setup.sim.otp_delay = Duration::from_secs(1);
+    setup.size = (120, 50);
+    let (code, journal) = drive(setup, |tx, screen, recorder| async move {
         wait_for(&screen, "the balance", |s| s.contains("Rp 500.000")).await;
         // Open the account, then WhatsApp, then Indonesia.
         press(&tx, "<Enter>");
@@ -179,9 +181,8 @@ async fn buy_from_the_catalog_copy_the_otp_and_quit() {
         assert_eq!(recorder.copied(), vec![code.clone()]);
         press(&tx, "q");
         code
-    };
-    let (ran, code) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
-    ran.expect("the loop ends cleanly on q");
+    })
+    .await;
     let orders = journal
         .orders(&OrderFilter::default())
         .expect("journal orders");
@@ -192,24 +193,9 @@ async fn buy_from_the_catalog_copy_the_otp_and_quit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn popups_stack_and_esc_closes_the_top_one() {
-    let handle = sim::start_local(SimOptions::default())
-        .await
-        .expect("simulator");
-    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
-    let opts = options(
-        vec![account(&handle, ProviderKind::NexOtp, "nex")],
-        journal,
-        BTreeMap::new(),
-    );
-    let backend = SharedBackend::new(100, 40);
-    let screen = backend.clone();
-    let mut terminal = Terminal::new(backend).expect("terminal");
-    let io = Io {
-        clipboard: Box::new(Recorder::default()),
-        out: Box::new(std::io::sink()),
-    };
-    let (tx, rx) = unbounded();
-    let script = async move {
+    let mut setup = Setup::one(ProviderKind::NexOtp, "nex");
+    setup.size = (100, 40);
+    let ((), _) = drive(setup, |tx, screen, _| async move {
         press(&tx, "a");
         wait_for(&screen, "the account picker", |s| s.contains(" Account ")).await;
         press(&tx, "?");
@@ -222,41 +208,26 @@ async fn popups_stack_and_esc_closes_the_top_one() {
         wait_for(&screen, "no popup", |s| !s.contains(" Account ")).await;
         // Esc with nothing open does nothing; q still quits.
         press(&tx, "<Esc>q");
-    };
-    let (ran, ()) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
-    ran.expect("the loop ends cleanly on q");
+    })
+    .await;
 }
 
 /// A key bound twice, a key unbound and a popup key remapped work in the
 /// loop, and `?` shows them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remapped_keys_work_and_help_shows_them() {
-    let handle = sim::start_local(SimOptions::default())
-        .await
-        .expect("simulator");
-    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
-    let mut keys = BTreeMap::new();
-    keys.insert(
-        "accounts".to_string(),
-        vec!["a".to_string(), "ctrl-a".to_string()],
-    );
-    keys.insert("dismiss".to_string(), vec!["ctrl-g".to_string()]);
-    keys.insert("quit".to_string(), vec![String::new()]);
-    keys.insert("help".to_string(), vec!["F1".to_string()]);
-    let opts = options(
-        vec![account(&handle, ProviderKind::OtpZap, "zap")],
-        journal,
-        keys,
-    );
-    let backend = SharedBackend::new(100, 40);
-    let screen = backend.clone();
-    let mut terminal = Terminal::new(backend).expect("terminal");
-    let io = Io {
-        clipboard: Box::new(Recorder::default()),
-        out: Box::new(std::io::sink()),
-    };
-    let (tx, rx) = unbounded();
-    let script = async move {
+    let mut setup = Setup::one(ProviderKind::OtpZap, "zap");
+    let keys = [
+        ("accounts", vec!["a", "ctrl-a"]),
+        ("dismiss", vec!["ctrl-g"]),
+        ("quit", vec![""]),
+        ("help", vec!["F1"]),
+    ];
+    for (id, names) in keys {
+        let names = names.into_iter().map(str::to_string).collect();
+        setup.keys.insert(id.to_string(), names);
+    }
+    let ((), _) = drive(setup, |tx, screen, _| async move {
         let ctrl = |c| {
             Ok(Event::Key(KeyEvent::new(
                 KeyCode::Char(c),
@@ -292,9 +263,8 @@ async fn remapped_keys_work_and_help_shows_them() {
         assert!(s.contains("(unbound)"), "quit shown unbound:\n{s}");
         tx.unbounded_send(ctrl('g')).expect("send");
         tx.unbounded_send(ctrl('c')).expect("send");
-    };
-    let (ran, ()) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
-    ran.expect("the loop ends cleanly on Ctrl-C");
+    })
+    .await;
 }
 
 /// `:buy whatsapp id` and `:buy whatsapp +62` reach the buy confirmation
@@ -302,11 +272,9 @@ async fn remapped_keys_work_and_help_shows_them() {
 /// WhatsApp and Indonesia.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn buy_by_iso_and_dial_code_on_every_otp_account() {
-    let handle = sim::start_local(SimOptions::default())
-        .await
-        .expect("simulator");
-    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
-    let mut accounts = Vec::new();
+    let mut setup = Setup::one(ProviderKind::GateOtp, "unused");
+    setup.accounts.clear();
+    setup.size = (140, 50);
     let mut names = Vec::new();
     for kind in [
         ProviderKind::GateOtp,
@@ -315,20 +283,11 @@ async fn buy_by_iso_and_dial_code_on_every_otp_account() {
     ] {
         for suffix in ["main", "alt"] {
             let name = format!("{}-{suffix}", kind.as_str());
-            accounts.push(account(&handle, kind, &name));
+            setup.accounts.push((kind, name.clone(), 0));
             names.push(name);
         }
     }
-    let opts = options(accounts, journal, BTreeMap::new());
-    let backend = SharedBackend::new(140, 50);
-    let screen = backend.clone();
-    let mut terminal = Terminal::new(backend).expect("terminal");
-    let io = Io {
-        clipboard: Box::new(Recorder::default()),
-        out: Box::new(std::io::sink()),
-    };
-    let (tx, rx) = unbounded();
-    let script = async move {
+    let ((), _) = drive(setup, |tx, screen, _| async move {
         for name in &names {
             press(&tx, &format!(":account {name}<Enter>"));
             wait_for(&screen, "the account shown", |s| {
@@ -353,9 +312,8 @@ async fn buy_by_iso_and_dial_code_on_every_otp_account() {
             }
         }
         press(&tx, "q");
-    };
-    let (ran, ()) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
-    ran.expect("the loop ends cleanly on q");
+    })
+    .await;
 }
 
 /// Reads "price    Rp 3.300" and "after    Rp 496.700" off the buy
@@ -384,27 +342,11 @@ fn confirmation_figures(screen: &str) -> (i64, i64) {
 /// the buy charges (price + 700) and the balance after it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_confirmation_shows_the_price_with_markup() {
-    let handle = sim::start_local(SimOptions::default())
-        .await
-        .expect("simulator");
-    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
-    let opts = options(
-        vec![
-            account(&handle, ProviderKind::GateOtp, "plain"),
-            account_with_markup(&handle, ProviderKind::GateOtp, "marked", 700),
-        ],
-        journal,
-        BTreeMap::new(),
-    );
-    let backend = SharedBackend::new(120, 40);
-    let screen = backend.clone();
-    let mut terminal = Terminal::new(backend).expect("terminal");
-    let io = Io {
-        clipboard: Box::new(Recorder::default()),
-        out: Box::new(std::io::sink()),
-    };
-    let (tx, rx) = unbounded();
-    let script = async move {
+    let mut setup = Setup::one(ProviderKind::GateOtp, "plain");
+    setup
+        .accounts
+        .push((ProviderKind::GateOtp, "marked".to_string(), 700));
+    let (seen, _) = drive(setup, |tx, screen, _| async move {
         let mut seen = Vec::new();
         for name in ["plain", "marked"] {
             press(&tx, &format!(":account {name}<Enter>"));
@@ -420,9 +362,8 @@ async fn the_confirmation_shows_the_price_with_markup() {
         }
         press(&tx, "q");
         seen
-    };
-    let (ran, seen) = tokio::join!(tui::run(&mut terminal, rx, opts, io), script);
-    ran.expect("the loop ends cleanly on q");
+    })
+    .await;
     let ((plain, plain_after), (marked, marked_after)) = (seen[0], seen[1]);
     assert_eq!(marked, plain + 700, "the markup is in the price shown");
     assert_eq!(plain_after, 500_000 - plain);

@@ -2,12 +2,12 @@
 //! same dashboard against an in-process simulator, two accounts per API).
 
 use super::{exit, fail, Cli, CliResult};
-use crate::app::{AccountInfo, AppSettings};
+use crate::app::AppSettings;
 use crate::config::{self, Config};
 use crate::domain::ProviderKind;
 use crate::engine::journal::Journal;
 use crate::paths::Paths;
-use crate::providers::{self, Auth, ProviderSettings};
+use crate::providers::{Auth, ProviderSettings};
 use crate::secret::Secret;
 use crate::sim::{self, SimOptions};
 use crate::tui::{RuntimeAccount, RuntimeOptions};
@@ -91,22 +91,8 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
         .accounts
         .iter()
         .map(|a| {
-            let provider = a
-                .resolve()
-                .map_err(|e| e.to_string())
-                .and_then(|s| providers::build(&s).map_err(|e| e.to_string()));
-            let caps = provider
-                .as_ref()
-                .map(|p| p.capabilities())
-                .unwrap_or_default();
-            RuntimeAccount {
-                info: AccountInfo {
-                    name: a.name.clone(),
-                    kind: a.provider,
-                    caps,
-                },
-                provider,
-            }
+            let settings = a.resolve().map_err(|e| e.to_string());
+            RuntimeAccount::new(a.name.clone(), a.provider, settings)
         })
         .collect();
     let mut notices = loaded.warnings;
@@ -148,28 +134,15 @@ pub async fn demo(cli: &Cli) -> CliResult {
     .map_err(|e| fail(format!("cannot start the simulator: {e}")))?;
     let mut accounts = Vec::new();
     for kind in ProviderKind::ALL {
-        let url = match kind {
-            ProviderKind::GateOtp => &handle.urls.gateotp,
-            ProviderKind::NexOtp => &handle.urls.nexotp,
-            ProviderKind::OtpZap => &handle.urls.otpzap,
-            ProviderKind::GoTopUp => &handle.urls.gotopup,
-        };
+        let url = handle.urls.for_kind(kind);
         for suffix in ["main", "alt"] {
             let name = format!("{}-{suffix}", kind.as_str());
             let settings = ProviderSettings::new(
                 kind,
-                url.clone(),
+                url,
                 Auth::ApiKey(Secret::new(format!("sim-demo-{name}"))),
             );
-            let provider = providers::build(&settings).map_err(|e| e.to_string());
-            let caps = provider
-                .as_ref()
-                .map(|p| p.capabilities())
-                .unwrap_or_default();
-            accounts.push(RuntimeAccount {
-                info: AccountInfo { name, kind, caps },
-                provider,
-            });
+            accounts.push(RuntimeAccount::new(name, kind, Ok(settings)));
         }
     }
     let journal = Arc::new(Journal::open_in_memory().map_err(|e| fail(e.to_string()))?);

@@ -86,6 +86,19 @@ pub struct SimUrls {
     pub gotopup: String,
 }
 
+impl SimUrls {
+    /// The base URL of the simulated `kind` API.
+    pub fn for_kind(&self, kind: crate::domain::ProviderKind) -> &str {
+        use crate::domain::ProviderKind::*;
+        match kind {
+            GateOtp => &self.gateotp,
+            NexOtp => &self.nexotp,
+            OtpZap => &self.otpzap,
+            GoTopUp => &self.gotopup,
+        }
+    }
+}
+
 /// Per-API state handles, so tests can inspect wallets and orders.
 #[derive(Clone)]
 pub struct SimStates {

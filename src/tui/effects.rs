@@ -4,11 +4,11 @@
 
 use super::clipboard::CopyTarget;
 use crate::app::{AccountInfo, Action, AppSettings, Effect};
-use crate::domain::{BuyRequest, Order, OrderOp};
+use crate::domain::{BuyRequest, Order, OrderOp, ProviderKind};
 use crate::engine::journal::{Journal, OrderFilter};
 use crate::engine::orders::{self, EngineError};
 use crate::engine::poller::{self, PollEvent, PollTiming};
-use crate::providers::SharedProvider;
+use crate::providers::{ProviderSettings, SharedProvider};
 use chrono::Utc;
 use std::collections::HashMap;
 use std::io::Write;
@@ -21,6 +21,27 @@ use tokio::task::JoinHandle;
 pub struct RuntimeAccount {
     pub info: AccountInfo,
     pub provider: Result<SharedProvider, String>,
+}
+
+impl RuntimeAccount {
+    /// Builds the adapter from resolved settings (or carries why there are
+    /// none); the account's capabilities come from its adapter.
+    pub fn new(
+        name: String,
+        kind: ProviderKind,
+        settings: Result<ProviderSettings, String>,
+    ) -> RuntimeAccount {
+        let provider =
+            settings.and_then(|s| crate::providers::build(&s).map_err(|e| e.to_string()));
+        let caps = provider
+            .as_ref()
+            .map(|p| p.capabilities())
+            .unwrap_or_default();
+        RuntimeAccount {
+            info: AccountInfo { name, kind, caps },
+            provider,
+        }
+    }
 }
 
 pub struct RuntimeOptions {
