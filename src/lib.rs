@@ -13,6 +13,5 @@ pub mod providers;
 pub mod runtime;
 pub mod secret;
 pub mod sim;
-pub mod soak;
 pub mod tui;
 pub mod ui;

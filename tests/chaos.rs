@@ -6,7 +6,7 @@
 //! cannot reconcile, are bounded by their amount at risk).
 
 use otpdeck::engine::journal::Journal;
-use otpdeck::soak::{run_chaos, ChaosOptions};
+use otpdeck::sim::soak::{run_chaos, ChaosOptions};
 use std::sync::Arc;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
