@@ -12,7 +12,6 @@ pub mod paths;
 pub mod providers;
 pub mod secret;
 pub mod sim;
-pub mod soak;
 pub mod theme;
 pub mod tui;
 pub mod ui;

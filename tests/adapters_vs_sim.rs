@@ -645,7 +645,7 @@ async fn every_fault_kind_is_a_typed_error_for_every_api() {
 
 /// A WhatsApp buy in Indonesia (a pulsa top-up on GoTopUp) under `key`.
 async fn request_for(p: &SharedProvider, key: &str) -> BuyRequest {
-    let mut r = otpdeck::soak::buy_template(p, "whatsapp")
+    let mut r = otpdeck::sim::soak::buy_template(p, "whatsapp")
         .await
         .expect("a buyable offer");
     r.idempotency_key = key.to_string();

@@ -4,17 +4,26 @@
 //! journal, and the simulator's balance change equal to the journal's
 //! charges minus refunds (GateOTP buys with no clear reply, which that API
 //! cannot reconcile, are bounded by their amount at risk).
+//!
+//! No assertion is about elapsed time, so a busy machine cannot fail it:
+//! the only limit is a generous one that catches a hang.
 
 use otpdeck::engine::journal::Journal;
-use otpdeck::soak::{run_chaos, ChaosOptions};
+use otpdeck::sim::soak::{run_chaos, ChaosOptions};
 use std::sync::Arc;
+use std::time::Duration;
+
+/// Far beyond any slow run (seconds on a quiet machine): only a run that
+/// stopped making progress gets here.
+const HANG: Duration = Duration::from_secs(15 * 60);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_orders_under_faults_lose_nothing() {
     let dir = tempfile::tempdir().expect("tmp");
     let journal = Arc::new(Journal::open(&dir.path().join("chaos.sqlite3")).expect("journal"));
-    let report = run_chaos(&ChaosOptions::default(), journal.clone())
+    let report = tokio::time::timeout(HANG, run_chaos(&ChaosOptions::default(), journal.clone()))
         .await
+        .expect("the chaos run hung")
         .expect("chaos run");
     println!(
         "{}",
@@ -38,7 +47,6 @@ async fn two_hundred_orders_under_faults_lose_nothing() {
         report.replayed_buys > 0,
         "some lost buy replies were settled by a replay"
     );
-    assert!(report.seconds < 60.0, "under a minute: {}s", report.seconds);
     assert_eq!(report.double_charges, 0);
     assert_eq!(report.lost_orders, 0);
     assert_eq!(report.lost_otps, 0);

@@ -31,6 +31,44 @@ fn screen(app: &mut App, w: u16, h: u16) -> String {
     out
 }
 
+/// The screen as `screen` gives it, then its styles: one letter per cell
+/// naming the cell's (fg, bg, modifiers), and the legend of the letters.
+/// Without this a theme's snapshot is only its text, the same for every
+/// theme.
+fn styled_screen(app: &mut App, w: u16, h: u16) -> String {
+    let text = screen(app, w, h);
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    term.draw(|f| otpdeck::ui::draw(f, app)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    const LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut legend: Vec<String> = Vec::new();
+    let mut grid = String::new();
+    for y in 0..h {
+        for x in 0..w {
+            let c = &buf[(x, y)];
+            let style = format!("fg={:?} bg={:?} {:?}", c.fg, c.bg, c.modifier);
+            let i = match legend.iter().position(|s| *s == style) {
+                Some(i) => i,
+                None => {
+                    legend.push(style);
+                    legend.len() - 1
+                }
+            };
+            grid.push(LETTERS.chars().nth(i).expect("more styles than letters"));
+        }
+        grid.push('\n');
+    }
+    let mut out = text;
+    out.push_str("--- styles ---\n");
+    out.push_str(&grid);
+    out.push_str("--- legend ---\n");
+    for (i, style) in legend.iter().enumerate() {
+        let letter = LETTERS.chars().nth(i).unwrap_or('?');
+        out.push_str(&format!("{letter} {style}\n"));
+    }
+    out
+}
+
 fn busy() -> App {
     let mut a = app();
     open_gate_whatsapp_indonesia(&mut a);
@@ -175,7 +213,30 @@ fn filter_and_light_theme_render() {
     let mut a = busy();
     a.settings.theme = "light".into();
     keys(&mut a, "/indo");
-    insta::assert_snapshot!(screen(&mut a, 100, 30));
+    insta::assert_snapshot!(styled_screen(&mut a, 100, 30));
+}
+
+#[test]
+fn filter_and_default_theme_render() {
+    let mut a = busy();
+    keys(&mut a, "/indo");
+    insta::assert_snapshot!(styled_screen(&mut a, 100, 30));
+}
+
+/// The same screen in the light and the default (dark) theme: the text is
+/// the same, the styles are not.
+#[test]
+fn light_and_dark_renders_differ() {
+    let render = |theme: &str| {
+        let mut a = busy();
+        a.settings.theme = theme.into();
+        keys(&mut a, "/indo");
+        (screen(&mut a, 100, 30), styled_screen(&mut a, 100, 30))
+    };
+    let (light_text, light) = render("light");
+    let (dark_text, dark) = render("default");
+    assert_eq!(light_text, dark_text, "a theme changes colours, not text");
+    assert_ne!(light, dark, "the light theme renders like the dark one");
 }
 
 /// The tree widget scrolls the catalog itself; a click must land on the row

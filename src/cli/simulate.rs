@@ -63,7 +63,7 @@ pub async fn sim(args: &SimArgs) -> CliResult {
 /// its figures as JSON and exits 1 if the books do not balance.
 pub async fn soak(chaos: bool, orders: usize, fault_rate: f64, concurrency: usize) -> CliResult {
     use crate::engine::journal::Journal;
-    use crate::soak::{run_chaos, ChaosOptions};
+    use crate::sim::soak::{run_chaos, ChaosOptions};
     if !(0.0..=1.0).contains(&fault_rate) {
         return Err(fail("--fault-rate must be between 0 and 1"));
     }

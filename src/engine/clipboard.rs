@@ -6,29 +6,7 @@
 use base64::Engine as _;
 use std::io::Write;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ClipboardMode {
-    #[default]
-    Auto,
-    System,
-    Osc52,
-    Off,
-}
-
-impl std::str::FromStr for ClipboardMode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "auto" => Ok(ClipboardMode::Auto),
-            "system" => Ok(ClipboardMode::System),
-            "osc52" => Ok(ClipboardMode::Osc52),
-            "off" => Ok(ClipboardMode::Off),
-            o => Err(format!(
-                "clipboard must be auto, system, osc52 or off, not '{o}'"
-            )),
-        }
-    }
-}
+pub use crate::config::ClipboardMode;
 
 /// Terminals cap OSC 52 payloads; OTPs and numbers are tiny, but refuse
 /// anything huge rather than garble the screen.

@@ -12,6 +12,7 @@ pub mod gateotp;
 pub mod gotopup;
 pub mod nexotp;
 pub mod otpzap;
+pub mod soak;
 pub mod wallets;
 
 pub use wallets::SimBooks;

@@ -1,0 +1,125 @@
+//! One provider account as configured, and turning it into the settings an
+//! adapter needs (reading its key).
+
+use super::key_cmd::{run_key_cmd, KEY_CMD_TIMEOUT};
+use super::ConfigError;
+use crate::domain::ProviderKind;
+use crate::money::Rupiah;
+use crate::providers::{Auth, ProviderSettings};
+use crate::secret::Secret;
+use std::time::Duration;
+
+/// Where an account's key comes from.
+#[derive(Clone, PartialEq)]
+pub enum KeySource {
+    Inline(Secret),
+    /// Name of an environment variable.
+    Env(String),
+    /// A command run with `sh -c`; the first line it prints is the key.
+    Cmd(String),
+    /// GoTopUp's Otomax username + signature.
+    Otomax {
+        username: String,
+        sign: Secret,
+    },
+}
+
+impl KeySource {
+    /// A word for listings: never the key itself.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            KeySource::Inline(_) => "config file",
+            KeySource::Env(_) => "environment",
+            KeySource::Cmd(_) => "command",
+            KeySource::Otomax { .. } => "otomax sign",
+        }
+    }
+}
+
+impl std::fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeySource::Inline(_) => f.write_str("Inline(***)"),
+            KeySource::Env(v) => write!(f, "Env({v})"),
+            // The command may hold the key itself (`printf KEY`).
+            KeySource::Cmd(_) => f.write_str("Cmd(***)"),
+            KeySource::Otomax { username, .. } => write!(f, "Otomax({username}, ***)"),
+        }
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountConfig {
+    pub name: String,
+    pub provider: ProviderKind,
+    pub base_url: String,
+    pub key: KeySource,
+    pub order_lifetime: Duration,
+    pub markup: Rupiah,
+}
+
+impl AccountConfig {
+    /// Reads the key (running the command or reading the variable now, so a
+    /// broken password manager for one account does not stop the others).
+    pub fn resolve(&self) -> Result<ProviderSettings, ConfigError> {
+        self.resolve_within(KEY_CMD_TIMEOUT)
+    }
+
+    pub(super) fn resolve_within(
+        &self,
+        cmd_timeout: Duration,
+    ) -> Result<ProviderSettings, ConfigError> {
+        let err = |message: String| ConfigError::Key {
+            account: self.name.clone(),
+            message,
+        };
+        let auth = match &self.key {
+            KeySource::Inline(s) => Auth::ApiKey(s.clone()),
+            KeySource::Env(var) => match std::env::var(var) {
+                Ok(v) if !v.trim().is_empty() => Auth::ApiKey(Secret::new(v.trim())),
+                _ => {
+                    return Err(err(format!(
+                        "api_key_env names ${var}, which is not set or empty"
+                    )))
+                }
+            },
+            KeySource::Cmd(cmd) => Auth::ApiKey(run_key_cmd(cmd, cmd_timeout).map_err(err)?),
+            KeySource::Otomax { username, sign } => Auth::Otomax {
+                username: username.clone(),
+                sign: sign.clone(),
+            },
+        };
+        let mut s = ProviderSettings::new(self.provider, self.base_url.clone(), auth);
+        s.order_lifetime = self.order_lifetime;
+        s.markup = self.markup;
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::from_toml_str;
+    use super::*;
+
+    #[test]
+    fn key_command_and_env_resolve() {
+        let cfg = from_toml_str(
+            "[[accounts]]\nname='c'\nprovider='otpzap'\napi_key_cmd='printf sim-from-cmd'\n\
+             [[accounts]]\nname='f'\nprovider='otpzap'\napi_key_cmd='echo leaked-output; exit 3'\n\
+             [[accounts]]\nname='e'\nprovider='nexotp'\napi_key_env='OTPDECK_TEST_UNSET_VAR_91'\n\
+             [[accounts]]\nname='o'\nprovider='gotopup'\notomax_username='sim-u'\notomax_sign='s1'\n",
+        )
+        .unwrap();
+        match cfg.accounts[0].resolve().unwrap().auth {
+            Auth::ApiKey(k) => assert_eq!(k.expose(), "sim-from-cmd"),
+            other => panic!("{other:?}"),
+        }
+        let e = cfg.accounts[1].resolve().unwrap_err().to_string();
+        assert!(e.contains("'f'") && !e.contains("leaked-output"), "{e}");
+        let e = cfg.accounts[2].resolve().unwrap_err().to_string();
+        assert!(e.contains("OTPDECK_TEST_UNSET_VAR_91"), "{e}");
+        assert!(matches!(
+            cfg.accounts[3].resolve().unwrap().auth,
+            Auth::Otomax { .. }
+        ));
+    }
+}

@@ -1,0 +1,297 @@
+//! Config text to `Config`: TOML syntax first (for exact positions), then
+//! config-rs with the environment layered on, then every value checked.
+
+use super::{AccountConfig, Config, ConfigError, KeySource};
+use crate::domain::ProviderKind;
+use crate::money::Rupiah;
+use crate::providers::default_base_url;
+use crate::secret::Secret;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum DurationValue {
+    Secs(u64),
+    Text(String),
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct RawConfig {
+    theme: Option<String>,
+    clipboard: Option<String>,
+    osc52_passthrough: Option<bool>,
+    auto_copy: Option<bool>,
+    bell: Option<bool>,
+    auto_cancel_before: Option<DurationValue>,
+    balance_refresh: Option<DurationValue>,
+    data_dir: Option<PathBuf>,
+    keys: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    accounts: Vec<RawAccount>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct RawAccount {
+    name: Option<String>,
+    provider: Option<String>,
+    base_url: Option<String>,
+    api_key: Option<String>,
+    api_key_env: Option<String>,
+    api_key_cmd: Option<String>,
+    otomax_username: Option<String>,
+    otomax_sign: Option<String>,
+    order_lifetime: Option<DurationValue>,
+    markup: Option<i64>,
+}
+
+fn parse_duration(v: &DurationValue, what: &str) -> Result<Duration, String> {
+    match v {
+        DurationValue::Secs(s) => Ok(Duration::from_secs(*s)),
+        DurationValue::Text(t) if t.trim() == "0" => Ok(Duration::ZERO),
+        DurationValue::Text(t) => humantime::parse_duration(t.trim()).map_err(|e| {
+            format!("{what} = \"{t}\" is not a duration like \"90s\" or \"20m\" ({e})")
+        }),
+    }
+}
+
+/// 1-based line of the first `name = "<name>"` in the text, for errors about
+/// one account.
+fn line_of_account(text: &str, name: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim();
+            t.starts_with("name") && t.contains(&format!("\"{name}\""))
+                || t.contains(&format!("'{name}'"))
+        })
+        .map(|i| i + 1)
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, column)
+}
+
+/// Parses and checks config text (no env overrides). `file` names it in errors.
+pub fn from_toml_str(text: &str) -> Result<Config, ConfigError> {
+    parse_text(text, "config", false).map(|(c, _)| c)
+}
+
+pub(super) fn parse_text(
+    text: &str,
+    file: &str,
+    with_env: bool,
+) -> Result<(Config, bool), ConfigError> {
+    // toml first, for a precise line and column on syntax errors.
+    if let Err(e) = toml::from_str::<toml::Table>(text) {
+        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+        return Err(ConfigError::Syntax {
+            file: file.to_string(),
+            line,
+            column,
+            message: e.message().to_string(),
+        });
+    }
+    let mut builder = config::Config::builder()
+        .add_source(config::File::from_str(text, config::FileFormat::Toml));
+    if with_env {
+        builder = builder.add_source(
+            config::Environment::with_prefix("OTPDECK")
+                .prefix_separator("_")
+                .separator("__")
+                .try_parsing(true),
+        );
+    }
+    let invalid = |line: Option<usize>, message: String| ConfigError::Invalid {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    let raw: RawConfig = builder
+        .build()
+        .and_then(|c| c.try_deserialize())
+        .map_err(|e| invalid(None, e.to_string()))?;
+    let mut cfg = Config::default();
+    if let Some(t) = raw.theme {
+        cfg.theme = t;
+    }
+    if let Some(c) = raw.clipboard {
+        cfg.clipboard = c.parse().map_err(|e: String| invalid(None, e))?;
+    }
+    cfg.osc52_passthrough = raw.osc52_passthrough.unwrap_or(false);
+    cfg.auto_copy = raw.auto_copy.unwrap_or(false);
+    cfg.bell = raw.bell.unwrap_or(false);
+    if let Some(d) = &raw.auto_cancel_before {
+        cfg.auto_cancel_before =
+            parse_duration(d, "auto_cancel_before").map_err(|e| invalid(None, e))?;
+    }
+    if let Some(d) = &raw.balance_refresh {
+        cfg.balance_refresh = parse_duration(d, "balance_refresh").map_err(|e| invalid(None, e))?;
+    }
+    cfg.data_dir = raw.data_dir;
+    cfg.keys = raw.keys.unwrap_or_default();
+    let mut has_inline_secret = false;
+    for (i, a) in raw.accounts.into_iter().enumerate() {
+        let Some(name) = a.name.filter(|n| !n.trim().is_empty()) else {
+            return Err(invalid(None, format!("account #{} has no name", i + 1)));
+        };
+        let line = line_of_account(text, &name);
+        let bad = |msg: String| invalid(line, format!("account '{name}': {msg}"));
+        if cfg.accounts.iter().any(|x: &AccountConfig| x.name == name) {
+            return Err(bad(
+                "the name is used by another account; names must be unique".into(),
+            ));
+        }
+        let provider: ProviderKind = a
+            .provider
+            .as_deref()
+            .ok_or_else(|| bad("no provider (gateotp, nexotp, otpzap or gotopup)".into()))?
+            .parse()
+            .map_err(bad)?;
+        let base_url = a
+            .base_url
+            .map(|u| u.trim().trim_end_matches('/').to_string())
+            .unwrap_or_else(|| default_base_url(provider).to_string());
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(bad(format!(
+                "base_url '{base_url}' must start with http:// or https://"
+            )));
+        }
+        let otomax = match (a.otomax_username, a.otomax_sign) {
+            (Some(u), Some(s)) => Some((u, s)),
+            (None, None) => None,
+            _ => return Err(bad("otomax_username and otomax_sign go together".into())),
+        };
+        if otomax.is_some() && provider != ProviderKind::GoTopUp {
+            return Err(bad(
+                "otomax_username/otomax_sign are for gotopup accounts only".into(),
+            ));
+        }
+        let mut sources = Vec::new();
+        if let Some(k) = a.api_key {
+            has_inline_secret = true;
+            sources.push(KeySource::Inline(Secret::new(k)));
+        }
+        if let Some(v) = a.api_key_env {
+            sources.push(KeySource::Env(v));
+        }
+        if let Some(c) = a.api_key_cmd {
+            sources.push(KeySource::Cmd(c));
+        }
+        if let Some((username, sign)) = otomax {
+            has_inline_secret = true;
+            sources.push(KeySource::Otomax {
+                username,
+                sign: Secret::new(sign),
+            });
+        }
+        let key = match sources.len() {
+            1 => sources.remove(0),
+            0 => return Err(bad("no key: set one of api_key, api_key_env or api_key_cmd".into())),
+            _ => {
+                return Err(bad(
+                    "more than one key source: keep exactly one of api_key, api_key_env, api_key_cmd (or the otomax pair)".into(),
+                ))
+            }
+        };
+        let order_lifetime = match &a.order_lifetime {
+            Some(d) => parse_duration(d, "order_lifetime").map_err(bad)?,
+            None => Duration::from_secs(20 * 60),
+        };
+        let markup = a.markup.unwrap_or(0);
+        if markup < 0 {
+            return Err(bad("markup must be zero or more rupiah".into()));
+        }
+        cfg.accounts.push(AccountConfig {
+            name,
+            provider,
+            base_url,
+            key,
+            order_lifetime,
+            markup: Rupiah(markup),
+        });
+    }
+    Ok((cfg, has_inline_secret))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ClipboardMode;
+
+    #[test]
+    fn example_config_parses_with_one_account_per_provider() {
+        let cfg = from_toml_str(include_str!("../../config.example.toml")).unwrap();
+        for kind in ProviderKind::ALL {
+            assert!(
+                cfg.accounts.iter().any(|a| a.provider == kind),
+                "no {kind} account"
+            );
+        }
+    }
+
+    #[test]
+    fn defaults_and_durations() {
+        let cfg = from_toml_str("auto_cancel_before = \"0\"\nbalance_refresh = 90\n").unwrap();
+        assert_eq!(cfg.auto_cancel_before, Duration::ZERO);
+        assert_eq!(cfg.balance_refresh, Duration::from_secs(90));
+        assert_eq!(cfg.theme, "default");
+        assert_eq!(cfg.clipboard, ClipboardMode::Auto);
+        let cfg = from_toml_str(
+            "[[accounts]]\nname='a'\nprovider='NEXOTP'\napi_key='sim-x'\norder_lifetime='90s'\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.accounts[0].order_lifetime, Duration::from_secs(90));
+        assert_eq!(cfg.accounts[0].base_url, "https://webnokosai.vercel.app");
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let text = "[[accounts]]\nname = \"a\"\nprovider = \"gateotp\"\napi_key = \"sim-1\"\n\n[[accounts]]\nname = \"a\"\nprovider = \"nexotp\"\napi_key = \"sim-2\"\n";
+        let e = from_toml_str(text).unwrap_err();
+        assert_eq!(e.line(), Some(2), "{e}");
+        assert!(e.to_string().contains("unique"));
+        let e = from_toml_str("theme = \n").unwrap_err();
+        assert_eq!(e.line(), Some(1));
+        assert!(matches!(e, ConfigError::Syntax { .. }));
+    }
+
+    #[test]
+    fn key_sources_must_be_exactly_one() {
+        let none = "[[accounts]]\nname='a'\nprovider='gateotp'\n";
+        assert!(from_toml_str(none)
+            .unwrap_err()
+            .to_string()
+            .contains("no key"));
+        let two = "[[accounts]]\nname='a'\nprovider='gateotp'\napi_key='sim-1'\napi_key_env='X'\n";
+        assert!(from_toml_str(two)
+            .unwrap_err()
+            .to_string()
+            .contains("more than one"));
+        let bad = "[[accounts]]\nname='a'\nprovider='smsking'\napi_key='sim-1'\n";
+        assert!(from_toml_str(bad)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown provider"));
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_and_errors() {
+        let cfg =
+            from_toml_str("[[accounts]]\nname='a'\nprovider='gateotp'\napi_key='sim-SECRET123'\n")
+                .unwrap();
+        assert!(!format!("{cfg:?}").contains("SECRET123"));
+        let e = from_toml_str("[[accounts]]\nname='a'\nprovider='gateotp'\napi_key='sim-SECRET123'\napi_key_env='X'\n")
+            .unwrap_err();
+        assert!(!e.to_string().contains("SECRET123"));
+    }
+}

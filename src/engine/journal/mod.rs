@@ -1,0 +1,185 @@
+//! The order journal: SQLite in WAL mode. A row is written before a buy is
+//! sent and updated with the reply; every status change and OTP is appended.
+//! Nothing else in otpdeck writes order state, so after any crash the journal
+//! says what may have been charged.
+
+mod orders;
+mod otps;
+mod record;
+mod schema;
+
+use crate::domain::{Order, ProviderKind};
+use crate::money::Rupiah;
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum JournalError {
+    #[error("journal database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("journal is newer (schema {found}) than this otpdeck understands ({known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("no order {0} in the journal")]
+    NoSuchOrder(i64),
+    #[error("cannot create the journal folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, JournalError>;
+
+/// The first event of a row written by `Journal::begin_replacement`.
+pub const REPLACE_SENT: &str = "replace_sent";
+
+/// A buy about to be sent.
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    pub account: String,
+    pub provider: ProviderKind,
+    pub idempotency_key: String,
+    pub service_id: String,
+    pub service: String,
+    pub country: Option<String>,
+    pub country_name: Option<String>,
+    pub offer_id: String,
+    pub operator: Option<String>,
+    pub customer_number: Option<String>,
+    pub price: Rupiah,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub account: Option<String>,
+    pub active_only: bool,
+    pub limit: Option<usize>,
+}
+
+/// An order after a change, with the OTPs that change brought.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub order: Order,
+    pub new_otps: Vec<String>,
+    /// The status moved.
+    pub status_changed: bool,
+}
+
+pub struct Journal {
+    conn: Mutex<Connection>,
+}
+
+fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn from_ms(v: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(v).single().unwrap_or_default()
+}
+
+impl Journal {
+    /// Opens (creating if needed) the journal at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Journal> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|source| JournalError::Folder {
+                    path: dir.display().to_string(),
+                    source,
+                })?;
+            }
+        }
+        let conn = Connection::open(path)?;
+        Self::init(conn)
+    }
+
+    pub fn open_in_memory() -> Result<Journal> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Journal> {
+        schema::prepare(&conn)?;
+        Ok(Journal {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (each
+        // change is one transaction), so a poisoned lock is still usable.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `PRAGMA integrity_check` said "ok".
+    pub fn integrity_ok(&self) -> Result<bool> {
+        let conn = self.conn();
+        let s: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(s == "ok")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{OrderStatus, PlacedOrder};
+
+    pub(super) fn new_order(key: &str) -> NewOrder {
+        NewOrder {
+            account: "acc".into(),
+            provider: ProviderKind::NexOtp,
+            idempotency_key: key.into(),
+            service_id: "whatsapp".into(),
+            service: "WhatsApp".into(),
+            country: Some("id".into()),
+            country_name: None,
+            offer_id: "any".into(),
+            operator: None,
+            customer_number: None,
+            price: Rupiah(6500),
+        }
+    }
+
+    pub(super) fn placed(otps: &[&str]) -> PlacedOrder {
+        PlacedOrder {
+            provider_order_id: "ord_1".into(),
+            number: "+62812".into(),
+            price: Rupiah(6500),
+            status: OrderStatus::Waiting,
+            expires_at: None,
+            otps: otps.iter().map(|s| s.to_string()).collect(),
+            sn: None,
+        }
+    }
+
+    #[test]
+    fn survives_reopen_and_passes_integrity_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.sqlite3");
+        let now = Utc::now();
+        {
+            let j = Journal::open(&path).unwrap();
+            let o = j.begin_order(&new_order("k3"), now).unwrap();
+            j.record_unknown(o.id, "timeout", now).unwrap();
+        }
+        let j = Journal::open(&path).unwrap();
+        let orders = j
+            .orders(&OrderFilter {
+                active_only: true,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(orders.len(), 1);
+        assert_eq!(orders[0].status, OrderStatus::Unknown);
+        assert_eq!(orders[0].price, Rupiah(6500));
+        assert!(j.integrity_ok().unwrap());
+        let kinds: Vec<String> = j
+            .events(orders[0].id)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.0)
+            .collect();
+        assert_eq!(kinds, vec!["buy_sent", "reply_lost"]);
+    }
+}

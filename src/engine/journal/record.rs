@@ -1,0 +1,380 @@
+//! Every change to an order: the row written before a buy is sent, the
+//! reply, polls, cancels and plain events. Each is one transaction.
+
+use super::orders::load_order;
+use super::otps::append_otps;
+use super::{ms, Change, Journal, JournalError, NewOrder, Result, REPLACE_SENT};
+use crate::domain::{CancelOutcome, Order, OrderStatus, OrderUpdate, PlacedOrder};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+impl Journal {
+    /// Writes the order row before its buy request is sent.
+    pub fn begin_order(&self, new: &NewOrder, now: DateTime<Utc>) -> Result<Order> {
+        self.insert_order(new, now, "buy_sent")
+    }
+
+    /// Writes the row of the new order an OTPZap replace will create, before
+    /// the replace is sent. Its key was never sent to the provider (replace
+    /// carries no Idempotency-Key), so the row is marked, in the same
+    /// transaction, as one that must never be replayed as a buy.
+    pub fn begin_replacement(&self, new: &NewOrder, now: DateTime<Utc>) -> Result<Order> {
+        self.insert_order(new, now, REPLACE_SENT)
+    }
+
+    /// Whether the order was journaled as the new half of a replace (see
+    /// `begin_replacement`): replaying its key as a buy would buy afresh.
+    pub fn is_replacement(&self, id: i64) -> Result<bool> {
+        let conn = self.conn();
+        let n: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM order_events WHERE order_id = ?1 AND kind = ?2",
+            params![id, REPLACE_SENT],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+
+    fn insert_order(&self, new: &NewOrder, now: DateTime<Utc>, event: &str) -> Result<Order> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO orders (account, provider, idempotency_key, service_id, service, country, \
+             offer_id, operator, customer_number, number, price, status, created_at, updated_at, \
+             country_name) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, 'buying', ?11, ?11, ?12)",
+            params![
+                new.account,
+                new.provider.as_str(),
+                new.idempotency_key,
+                new.service_id,
+                new.service,
+                new.country,
+                new.offer_id,
+                new.operator,
+                new.customer_number,
+                new.price.0,
+                ms(now),
+                new.country_name
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        insert_event(&tx, id, now, event, OrderStatus::Buying, None)?;
+        tx.commit()?;
+        drop(conn);
+        self.order(id)?.ok_or(JournalError::NoSuchOrder(id))
+    }
+
+    /// Records the provider's reply to a buy (or to a replay of it).
+    pub fn record_placed(
+        &self,
+        id: i64,
+        placed: &PlacedOrder,
+        now: DateTime<Utc>,
+    ) -> Result<Change> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        let before = load_order(&tx, id)?;
+        let status = before.status.advance(placed.status);
+        tx.execute(
+            "UPDATE orders SET provider_order_id = ?2, number = ?3, price = ?4, status = ?5, \
+             expires_at = COALESCE(?6, expires_at), sn = COALESCE(?7, sn), updated_at = ?8, \
+             note = NULL WHERE id = ?1",
+            params![
+                id,
+                placed.provider_order_id,
+                placed.number,
+                placed.price.0,
+                status.as_str(),
+                placed.expires_at.map(ms),
+                placed.sn,
+                ms(now)
+            ],
+        )?;
+        insert_event(
+            &tx,
+            id,
+            now,
+            "placed",
+            status,
+            Some(&placed.provider_order_id),
+        )?;
+        let new_otps = append_otps(&tx, id, &before.otps, &placed.otps, now)?;
+        tx.commit()?;
+        drop(conn);
+        let order = self.order(id)?.ok_or(JournalError::NoSuchOrder(id))?;
+        Ok(Change {
+            status_changed: order.status != before.status,
+            order,
+            new_otps,
+        })
+    }
+
+    /// The provider said no before charging: the order never existed.
+    pub fn record_buy_failed(&self, id: i64, reason: &str, now: DateTime<Utc>) -> Result<Order> {
+        self.set_status(id, OrderStatus::Failed, "buy_failed", Some(reason), now)
+    }
+
+    /// The buy may or may not have gone through: keep it, with its amount.
+    pub fn record_unknown(&self, id: i64, reason: &str, now: DateTime<Utc>) -> Result<Order> {
+        self.set_status(id, OrderStatus::Unknown, "reply_lost", Some(reason), now)
+    }
+
+    /// Applies a status poll. Stale replies never move an order backwards.
+    pub fn record_update(
+        &self,
+        id: i64,
+        update: &OrderUpdate,
+        now: DateTime<Utc>,
+    ) -> Result<Change> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        let before = load_order(&tx, id)?;
+        let mut status = match update.status {
+            Some(s) => before.status.advance(s),
+            None => before.status,
+        };
+        if !update.otps.is_empty() && status == OrderStatus::Waiting {
+            status = OrderStatus::OtpReceived;
+        }
+        tx.execute(
+            "UPDATE orders SET status = ?2, number = COALESCE(number, ?3), \
+             expires_at = COALESCE(?4, expires_at), sn = COALESCE(?5, sn), updated_at = ?6, \
+             resend_count = COALESCE(?7, resend_count), resend_locked_until = ?8 \
+             WHERE id = ?1",
+            params![
+                id,
+                status.as_str(),
+                update.number,
+                update.expires_at.map(ms),
+                update.sn,
+                ms(now),
+                update.resend_count,
+                update.resend_locked_until.map(ms)
+            ],
+        )?;
+        if status != before.status {
+            insert_event(&tx, id, now, "status", status, update.message.as_deref())?;
+        }
+        let new_otps = append_otps(&tx, id, &before.otps, &update.otps, now)?;
+        tx.commit()?;
+        drop(conn);
+        let order = self.order(id)?.ok_or(JournalError::NoSuchOrder(id))?;
+        Ok(Change {
+            status_changed: order.status != before.status,
+            order,
+            new_otps,
+        })
+    }
+
+    /// A cancel the provider confirmed.
+    pub fn record_cancelled(
+        &self,
+        id: i64,
+        outcome: &CancelOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<Order> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        let before = load_order(&tx, id)?;
+        let status = before.status.advance(OrderStatus::Cancelled);
+        tx.execute(
+            "UPDATE orders SET status = ?2, refunded = COALESCE(?3, refunded), updated_at = ?4 WHERE id = ?1",
+            params![id, status.as_str(), outcome.refunded.map(|r| r.0), ms(now)],
+        )?;
+        insert_event(
+            &tx,
+            id,
+            now,
+            "cancelled",
+            status,
+            outcome.message.as_deref(),
+        )?;
+        tx.commit()?;
+        drop(conn);
+        self.order(id)?.ok_or(JournalError::NoSuchOrder(id))
+    }
+
+    /// Moves an order to `status` (finish, expiry seen locally, …).
+    pub fn set_status(
+        &self,
+        id: i64,
+        status: OrderStatus,
+        kind: &str,
+        detail: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Order> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        let before = load_order(&tx, id)?;
+        // Buy outcomes may overwrite Buying/Unknown; otherwise only advance.
+        let next = match (before.status, status) {
+            (OrderStatus::Buying | OrderStatus::Unknown, s) => s,
+            (b, s) => b.advance(s),
+        };
+        tx.execute(
+            "UPDATE orders SET status = ?2, updated_at = ?3, note = COALESCE(?4, note) WHERE id = ?1",
+            params![id, next.as_str(), ms(now), detail],
+        )?;
+        insert_event(&tx, id, now, kind, next, detail)?;
+        tx.commit()?;
+        drop(conn);
+        self.order(id)?.ok_or(JournalError::NoSuchOrder(id))
+    }
+
+    /// Appends an event that does not change the status (cancel asked,
+    /// rate-limited, resend asked).
+    pub fn note_event(
+        &self,
+        id: i64,
+        kind: &str,
+        detail: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let conn = self.conn();
+        let status: String = conn
+            .query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or(JournalError::NoSuchOrder(id))?;
+        conn.execute(
+            "INSERT INTO order_events (order_id, at, kind, status, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, ms(now), kind, status, detail],
+        )?;
+        Ok(())
+    }
+}
+
+pub(super) fn insert_event(
+    conn: &Connection,
+    id: i64,
+    now: DateTime<Utc>,
+    kind: &str,
+    status: OrderStatus,
+    detail: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO order_events (order_id, at, kind, status, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, ms(now), kind, status.as_str(), detail],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{new_order, placed};
+    use super::*;
+    use crate::money::Rupiah;
+
+    /// OTPZap's resend gating survives in the journal and is cleared when
+    /// the API says it is over.
+    #[test]
+    fn resend_count_and_lock_are_kept() {
+        let j = Journal::open_in_memory().expect("journal");
+        let o = j.begin_order(&new_order("k1"), Utc::now()).expect("row");
+        j.record_placed(o.id, &placed(&[]), Utc::now())
+            .expect("placed");
+        let until = Utc::now() + chrono::Duration::seconds(40);
+        let upd = OrderUpdate {
+            resend_count: Some(2),
+            resend_locked_until: Some(until),
+            ..Default::default()
+        };
+        let c = j.record_update(o.id, &upd, Utc::now()).expect("update");
+        assert_eq!(c.order.resend_count, Some(2));
+        assert_eq!(
+            c.order.resend_locked_until.map(|t| t.timestamp_millis()),
+            Some(until.timestamp_millis())
+        );
+        let c = j
+            .record_update(o.id, &OrderUpdate::default(), Utc::now())
+            .expect("update");
+        assert_eq!(c.order.resend_count, Some(2), "a poll without it keeps it");
+        assert_eq!(c.order.resend_locked_until, None, "unlocked");
+    }
+
+    #[test]
+    fn order_lifecycle_is_journaled() {
+        let j = Journal::open_in_memory().unwrap();
+        let now = Utc::now();
+        let o = j.begin_order(&new_order("k1"), now).unwrap();
+        assert_eq!(o.status, OrderStatus::Buying);
+        let c = j.record_placed(o.id, &placed(&[]), now).unwrap();
+        assert_eq!(c.order.status, OrderStatus::Waiting);
+        assert_eq!(c.order.provider_order_id.as_deref(), Some("ord_1"));
+        let upd = OrderUpdate {
+            status: Some(OrderStatus::OtpReceived),
+            otps: vec!["111111".into()],
+            ..Default::default()
+        };
+        let c = j.record_update(o.id, &upd, now).unwrap();
+        assert_eq!(c.new_otps, vec!["111111"]);
+        // The same timeline again adds nothing; a longer one adds the new code.
+        assert!(j
+            .record_update(o.id, &upd, now)
+            .unwrap()
+            .new_otps
+            .is_empty());
+        let upd2 = OrderUpdate {
+            otps: vec!["111111".into(), "222222".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            j.record_update(o.id, &upd2, now).unwrap().new_otps,
+            vec!["222222"]
+        );
+        // A latest-only API that sends just the newest code adds nothing new.
+        let latest = OrderUpdate {
+            otps: vec!["222222".into()],
+            ..Default::default()
+        };
+        assert!(j
+            .record_update(o.id, &latest, now)
+            .unwrap()
+            .new_otps
+            .is_empty());
+        let o2 = j.order(o.id).unwrap().unwrap();
+        assert_eq!(o2.otps, vec!["111111", "222222"]);
+        assert_eq!(j.otp_log(10).unwrap().len(), 2);
+        assert_eq!(j.find(None, "ord_1").unwrap().unwrap().id, o.id);
+        assert_eq!(
+            j.find(Some("acc"), &o.id.to_string()).unwrap().unwrap().id,
+            o.id
+        );
+        assert!(j.find(Some("other"), "ord_1").unwrap().is_none());
+    }
+
+    #[test]
+    fn stale_updates_do_not_move_back() {
+        let j = Journal::open_in_memory().unwrap();
+        let now = Utc::now();
+        let o = j.begin_order(&new_order("k2"), now).unwrap();
+        j.record_placed(o.id, &placed(&[]), now).unwrap();
+        j.record_cancelled(
+            o.id,
+            &CancelOutcome {
+                refunded: Some(Rupiah(6500)),
+                message: None,
+            },
+            now,
+        )
+        .unwrap();
+        let upd = OrderUpdate {
+            status: Some(OrderStatus::Waiting),
+            ..Default::default()
+        };
+        let c = j.record_update(o.id, &upd, now).unwrap();
+        assert_eq!(c.order.status, OrderStatus::Cancelled);
+        assert_eq!(c.order.refunded, Some(Rupiah(6500)));
+        assert!(!c.status_changed);
+    }
+
+    #[test]
+    fn idempotency_key_is_unique_per_account() {
+        let j = Journal::open_in_memory().unwrap();
+        let now = Utc::now();
+        j.begin_order(&new_order("dup"), now).unwrap();
+        assert!(j.begin_order(&new_order("dup"), now).is_err());
+        assert!(j.find_by_key("acc", "dup").unwrap().is_some());
+    }
+}

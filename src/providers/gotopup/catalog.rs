@@ -1,0 +1,171 @@
+//! The catalog: services are price-list groups (subcategory or category +
+//! operator, e.g. `pulsa:telkomsel`); offers are the group's products, offer
+//! id = product code.
+
+use super::{wire, GoTopUp};
+use crate::domain::Offer;
+use crate::providers::lenient::{self, parse};
+use crate::providers::{Auth, ProviderError};
+use serde_json::{json, Value};
+
+/// A product's group as (service id, display name).
+pub(super) fn group_of(p: &wire::Product) -> (String, String) {
+    let cat = p
+        .subcategory
+        .clone()
+        .or_else(|| p.category.clone())
+        .unwrap_or_else(|| "produk".into());
+    let op = p.operator.clone().unwrap_or_else(|| "lainnya".into());
+    let id = format!("{}:{}", lenient::norm(&cat), lenient::norm(&op));
+    let mut name = String::new();
+    let mut first = true;
+    for word in cat.split(['_', ' ']).chain(std::iter::once(op.as_str())) {
+        if !first {
+            name.push(' ');
+        }
+        first = false;
+        let mut cs = word.chars();
+        if let Some(c) = cs.next() {
+            name.extend(c.to_uppercase());
+            name.push_str(cs.as_str());
+        }
+    }
+    (id, name)
+}
+
+pub(super) fn offer_of(p: &wire::Product, service_id: &str) -> Offer {
+    Offer {
+        id: p.code.clone(),
+        service_id: service_id.to_string(),
+        country_id: None,
+        label: p.name.clone(),
+        price: p.price,
+        stock: None,
+        success_rate: None,
+        operators: Vec::new(),
+        available: p
+            .status
+            .as_deref()
+            .map(|s| lenient::norm(s) == "active")
+            .unwrap_or(true),
+    }
+}
+
+impl GoTopUp {
+    /// The price list, filtered server-side when a category or operator is
+    /// given; both auth flavours have one.
+    pub(super) async fn products(
+        &self,
+        category: Option<&str>,
+        operator: Option<&str>,
+    ) -> Result<Vec<wire::Product>, ProviderError> {
+        let v = match &self.auth {
+            Auth::ApiKey(k) => {
+                let mut body = serde_json::Map::new();
+                if let Some(c) = category {
+                    body.insert("category".into(), json!(c));
+                }
+                if let Some(o) = operator {
+                    body.insert("operator".into(), json!(o));
+                }
+                self.post("/api/buyer/price-list", Value::Object(body), k)
+                    .await?
+            }
+            Auth::Otomax { .. } => {
+                let mut p = Vec::new();
+                if let Some(c) = category {
+                    p.push(("category", c));
+                }
+                if let Some(o) = operator {
+                    p.push(("operator", o));
+                }
+                lenient::unwrap_data(self.otomax("/api/otomax/price-list", &p).await?)
+            }
+        };
+        parse(v, "price list")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::ok;
+    use super::*;
+    use crate::money::Rupiah;
+
+    #[test]
+    fn buyer_price_list_example_groups_by_subcategory_and_operator() {
+        let p: Vec<wire::Product> = ok(
+            r#"{"status": "success", "code": "00", "data": [{"code": "TELKOMSEL5", "name": "Pulsa Telkomsel 5.000", "category": "prabayar", "subcategory": "pulsa", "operator": "Telkomsel", "price": 5500, "status": "active"}, {"code": "TELKOMSEL10", "name": "Pulsa Telkomsel 10.000", "category": "prabayar", "subcategory": "pulsa", "operator": "Telkomsel", "price": 10500, "status": "active"}]}"#,
+        );
+        assert_eq!(
+            group_of(&p[0]),
+            ("pulsa:telkomsel".to_string(), "Pulsa Telkomsel".to_string())
+        );
+        assert_eq!(p[1].price, Rupiah(10_500));
+    }
+
+    #[test]
+    fn seller_product_examples_parse_as_offers() {
+        // GET /api/seller/products
+        let products: Vec<wire::Product> = ok(r#"{
+"status": "success",
+"code": "00",
+"data": [
+{
+"code": "TELKOMSEL5",
+"name": "Pulsa Telkomsel 5.000",
+"category": "prabayar",
+"subcategory": "pulsa",
+"operator": "Telkomsel",
+"price": 5500,
+"status": "active"
+}
+]
+}"#);
+        let offer = offer_of(&products[0], "pulsa:telkomsel");
+        assert_eq!(
+            (offer.id.as_str(), offer.price, offer.available),
+            ("TELKOMSEL5", Rupiah(5500), true)
+        );
+
+        // POST /api/seller/products
+        let created: wire::Product = ok(r#"{
+"status": "success",
+"code": "00",
+"message": "Product created successfully",
+"data": {
+"code": "TELKOMSEL5",
+"name": "Pulsa Telkomsel 5.000",
+"category": "prabayar",
+"subcategory": "pulsa",
+"operator": "Telkomsel",
+"price": 5500,
+"status": "active"
+}
+}"#);
+        assert_eq!(group_of(&created).0, "pulsa:telkomsel");
+        assert_eq!(created.category.as_deref(), Some("prabayar"));
+
+        // PUT /api/seller/products/TELKOMSEL5: no category or operator.
+        let updated: wire::Product = ok(r#"{
+"status": "success",
+"code": "00",
+"message": "Product updated successfully",
+"data": {
+"code": "TELKOMSEL5",
+"name": "Pulsa Telkomsel 5.000",
+"price": 5500,
+"status": "active"
+}
+}"#);
+        assert_eq!(
+            (
+                updated.code.as_str(),
+                updated.price,
+                updated.operator.as_deref()
+            ),
+            ("TELKOMSEL5", Rupiah(5500), None)
+        );
+        assert_eq!(group_of(&updated).0, "produk:lainnya");
+    }
+}
