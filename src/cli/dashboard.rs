@@ -35,11 +35,7 @@ fn settings_of(cfg: &Config) -> AppSettings {
         auto_copy: cfg.auto_copy,
         bell: cfg.bell,
         auto_cancel_before: cfg.auto_cancel_before,
-        keys: cfg
-            .keys
-            .iter()
-            .map(|(k, v)| (k.clone(), vec![v.clone()]))
-            .collect(),
+        keys: cfg.keys.clone(),
         key_salt: rand::random(),
         utc_offset: *chrono::Local::now().offset(),
     }

@@ -61,8 +61,8 @@ pub struct Config {
     pub auto_cancel_before: Duration,
     pub balance_refresh: Duration,
     pub data_dir: Option<PathBuf>,
-    /// Key overrides: command id -> key.
-    pub keys: BTreeMap<String, String>,
+    /// Key overrides: command id -> its keys (empty: unbound).
+    pub keys: BTreeMap<String, Vec<String>>,
 }
 
 impl Default for Config {
@@ -91,7 +91,7 @@ pub struct Loaded {
 }
 
 /// Where copies go: `auto` picks the system clipboard or OSC 52 at run time
-/// (`engine::clipboard` does the copying; the config owns the setting).
+/// (`tui::clipboard` does the copying; the config owns the setting).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ClipboardMode {
     #[default]

@@ -18,6 +18,14 @@ enum DurationValue {
     Text(String),
 }
 
+/// A `[keys]` entry: one key (`"x"`, `""` to unbind) or several.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum KeysValue {
+    One(String),
+    Many(Vec<String>),
+}
+
 #[derive(Debug, Deserialize, Default)]
 struct RawConfig {
     theme: Option<String>,
@@ -28,7 +36,7 @@ struct RawConfig {
     auto_cancel_before: Option<DurationValue>,
     balance_refresh: Option<DurationValue>,
     data_dir: Option<PathBuf>,
-    keys: Option<BTreeMap<String, String>>,
+    keys: Option<BTreeMap<String, KeysValue>>,
     #[serde(default)]
     accounts: Vec<RawAccount>,
 }
@@ -138,7 +146,19 @@ pub(super) fn parse_text(
         cfg.balance_refresh = parse_duration(d, "balance_refresh").map_err(|e| invalid(None, e))?;
     }
     cfg.data_dir = raw.data_dir;
-    cfg.keys = raw.keys.unwrap_or_default();
+    cfg.keys = raw
+        .keys
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, v)| {
+            let keys = match v {
+                KeysValue::One(k) if k.trim().is_empty() => Vec::new(),
+                KeysValue::One(k) => vec![k],
+                KeysValue::Many(list) => list,
+            };
+            (id, keys)
+        })
+        .collect();
     let mut has_inline_secret = false;
     for (i, a) in raw.accounts.into_iter().enumerate() {
         let Some(name) = a.name.filter(|n| !n.trim().is_empty()) else {
@@ -237,6 +257,19 @@ mod tests {
                 "no {kind} account"
             );
         }
+    }
+
+    #[test]
+    fn keys_take_one_key_several_or_none() {
+        let cfg = from_toml_str(
+            "[keys]\ncancel = [\"x\", \"ctrl-x\"]\nsort = \"\"\nconfirm = \"ctrl-y\"\nresend = []\n",
+        )
+        .unwrap();
+        let k = |id: &str| cfg.keys.get(id).cloned().unwrap_or_default();
+        assert_eq!(k("cancel"), vec!["x".to_string(), "ctrl-x".to_string()]);
+        assert!(cfg.keys.contains_key("sort") && k("sort").is_empty());
+        assert!(k("resend").is_empty());
+        assert_eq!(k("confirm"), vec!["ctrl-y".to_string()]);
     }
 
     #[test]

@@ -347,38 +347,6 @@ pub struct Otp {
     pub received_at: DateTime<Utc>,
 }
 
-/// Where a deposit (money paid into the account's own balance) stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DepositStatus {
-    /// Created, waiting for the payment.
-    Pending,
-    /// Paid and credited.
-    Success,
-    Cancelled,
-    Expired,
-    Failed,
-}
-
-/// A deposit into an account's balance (GateOTP QRIS, OTPZap top-up,
-/// GoTopUp buyer deposit).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Deposit {
-    /// The provider's id (trxId, order_id, ref_id).
-    pub id: String,
-    /// What is credited to the balance.
-    pub amount: Rupiah,
-    /// Payment fee, where the API gives one.
-    pub fee: Option<Rupiah>,
-    /// What the payer pays (amount plus fee), where the API gives it.
-    pub total: Option<Rupiah>,
-    pub status: DepositStatus,
-    /// A QRIS string or payment URL to pay with, while pending.
-    pub payment: Option<String>,
-    pub created_at: Option<DateTime<Utc>>,
-    pub expires_at: Option<DateTime<Utc>>,
-}
-
 /// A purchase as a provider's history lists it (GoTopUp top-ups and bill
 /// payments), mapped onto the order lifecycle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

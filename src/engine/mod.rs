@@ -1,7 +1,6 @@
 //! The engine: what runs outside the pure app — the journal, the buy / poll /
 //! cancel flows that tie providers to the journal.
 
-pub mod clipboard;
 pub mod journal;
 pub mod orders;
 pub mod poller;

@@ -48,7 +48,7 @@ pub struct RuntimeOptions {
     pub accounts: Vec<RuntimeAccount>,
     pub settings: AppSettings,
     pub journal: Arc<Journal>,
-    pub clipboard: crate::engine::clipboard::ClipboardMode,
+    pub clipboard: crate::config::ClipboardMode,
     pub osc52_passthrough: bool,
     pub balance_refresh: Duration,
     /// Said in the status bar at start (config warnings, demo hints).

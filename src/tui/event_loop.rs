@@ -4,10 +4,10 @@
 //! event source and the backend are parameters, so a test drives the whole
 //! loop on ratatui's `TestBackend` with a scripted stream.
 
+use super::clipboard::Clipboard;
 use super::clipboard::CopyTarget;
 use super::effects::{send, Runtime, RuntimeOptions};
 use crate::app::{Action, App};
-use crate::engine::clipboard::Clipboard;
 use crate::engine::journal::OrderFilter;
 use crate::engine::poller::PollTiming;
 use chrono::Utc;

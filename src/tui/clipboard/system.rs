@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use std::io::Write;
 
-pub use crate::config::ClipboardMode;
+use crate::config::ClipboardMode;
 
 /// Terminals cap OSC 52 payloads; OTPs and numbers are tiny, but refuse
 /// anything huge rather than garble the screen.

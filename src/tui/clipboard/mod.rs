@@ -2,9 +2,11 @@
 //! copies the same way on a real terminal and in a test, which reads what
 //! was copied.
 
-use crate::engine::clipboard::Clipboard;
+mod system;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
+pub use system::Clipboard;
 
 pub trait CopyTarget: Send {
     /// Copies `text`; says how (for the status bar), or why not. `term`
