@@ -333,11 +333,13 @@ fn is_local(e: &ProviderError) -> bool {
 fn allowed_for_status(who: &str, status: u16, body: &str, e: &ProviderError) -> bool {
     use ProviderError as E;
     // GateOTP's documented rule: an error reply about "saldo"/"balance" is
-    // insufficient balance at any status but 401. Its message falls back to
+    // insufficient balance below 500 (not 401); a 5xx stays a server error
+    // (a buy answered so may have been charged). Its message falls back to
     // the body, so a bare `{"balance": ..}` counts too.
     let low = body.to_lowercase();
     if who == "gateotp"
         && status != 401
+        && status < 500
         && (low.contains("saldo") || low.contains("balance"))
         && matches!(e, E::InsufficientBalance(_))
     {

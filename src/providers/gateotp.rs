@@ -3,7 +3,8 @@
 //! Shapes follow `api-docs/gateotp.txt`; where it is silent we assume:
 //! * Errors are `{"success": false, "message": ".."}` with a 4xx/5xx status,
 //!   or `success:false` at HTTP 200. A message about "saldo"/"balance" is
-//!   insufficient balance, whatever the status.
+//!   insufficient balance at 200 and 4xx (not 401); a 5xx stays a server
+//!   error, since a buy answered so may have been charged.
 //! * The `data` envelope may be missing (fields then sit at the top level).
 //! * Order status words: waiting, completed, canceled (any case;
 //!   "cancelled", "cancel", "expired", "done" accepted).
@@ -127,7 +128,10 @@ fn payload(reply: &Reply) -> Result<Value, ProviderError> {
         .and_then(Value::as_bool)
         == Some(false);
     if !reply.is_success() || failed {
-        if balance_msg && reply.status != 401 {
+        // A server error stays a server error, whatever its text says: a
+        // buy answered with a 5xx may have been charged, and calling it
+        // "insufficient balance" would close it as not charged.
+        if balance_msg && reply.status != 401 && reply.status < 500 {
             return Err(ProviderError::InsufficientBalance(message));
         }
         if reply.is_success() {
@@ -574,5 +578,24 @@ mod tests {
     fn offer_ids_round_trip() {
         assert_eq!(split_offer("340437:3837").unwrap(), ("340437", "3837"));
         assert!(split_offer("3837").is_err());
+    }
+
+    #[test]
+    fn a_balance_message_is_insufficient_balance_only_below_500() {
+        let low = r#"{"success": false, "message": "Saldo tidak cukup"}"#;
+        assert!(matches!(
+            payload(&reply(400, low)),
+            Err(ProviderError::InsufficientBalance(_))
+        ));
+        assert!(matches!(
+            payload(&reply(200, low)),
+            Err(ProviderError::InsufficientBalance(_))
+        ));
+        // A gateway page that happens to mention balance is not a refusal.
+        let outage = "upstream balance service unavailable";
+        assert!(matches!(
+            payload(&reply(503, outage)),
+            Err(ProviderError::Unavailable { .. })
+        ));
     }
 }
