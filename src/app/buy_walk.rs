@@ -120,7 +120,10 @@ fn confirm_cheapest(
     list: &[Offer],
 ) -> Vec<Effect> {
     match list.iter().filter(|o| o.in_stock()).min_by_key(|o| o.price) {
-        Some(o) => app.confirm_buy(a, service, country, o),
+        Some(o) => {
+            app.set_status("The cheapest offer in stock: confirm to buy", Level::Info);
+            app.confirm_buy(a, service, country, o)
+        }
         None => app.set_status("Every offer there is sold out", Level::Warn),
     }
     Vec::new()
