@@ -180,3 +180,28 @@ fn the_selection_follows_a_list_that_shrinks() {
     assert_eq!(a.visible_orders().len(), 1);
     assert_eq!(a.sel(otpdeck::app::Pane::Orders), 0);
 }
+
+/// Catalog rows are keyed by the API's ids: a reload that lists the
+/// services in another order keeps the same service open.
+#[test]
+fn a_reordered_reload_keeps_the_same_rows_open() {
+    use otpdeck::app::catalog::{rows, RowKind};
+    let mut a = app();
+    open_gate_whatsapp_indonesia(&mut a);
+    let open = |a: &otpdeck::app::App| -> Vec<String> {
+        rows(a)
+            .into_iter()
+            .filter(|r| r.depth == 1 && r.kind == RowKind::Branch { expanded: true })
+            .map(|r| r.label)
+            .collect()
+    };
+    assert_eq!(open(&a), vec!["WhatsApp".to_string()]);
+    let mut reordered = services();
+    reordered.reverse();
+    a.update(Action::ServicesLoaded {
+        account: "gate".into(),
+        result: Ok(reordered),
+        now: t0() + Duration::minutes(10),
+    });
+    assert_eq!(open(&a), vec!["WhatsApp".to_string()]);
+}
