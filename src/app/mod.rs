@@ -207,10 +207,6 @@ impl App {
         (app, effects)
     }
 
-    pub fn account_index(&self, name: &str) -> Option<usize> {
-        self.accounts.iter().position(|a| a.info.name == name)
-    }
-
     pub fn account_of(&self, name: &str) -> Option<&AccountState> {
         self.accounts.iter().find(|a| a.info.name == name)
     }

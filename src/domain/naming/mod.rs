@@ -300,10 +300,6 @@ struct Known<'t> {
 /// The table entry a listed country is: by its name or an alias, by its id
 /// where the API keys countries by ISO code (NEXOTP), or by its dial code
 /// where only one country has it.
-pub fn country_info(c: &Country) -> Option<&'static CountryInfo> {
-    country_entry(c).map(|(i, _)| *i)
-}
-
 fn country_entry(c: &Country) -> Option<&'static (&'static CountryInfo, Vec<String>)> {
     let table = countries::normalized();
     let name = normalize(&c.name);

@@ -16,7 +16,6 @@ pub use ops::{cancel, finish, poll, replace, resend, run_op, OpDone};
 use super::journal::JournalError;
 use crate::domain::Order;
 use crate::providers::{OrderRef, ProviderError};
-use chrono::Utc;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -30,13 +29,6 @@ pub enum EngineError {
     Ambiguous { order: Box<Order>, reason: String },
     #[error("{0}")]
     Refused(String),
-}
-
-/// A fresh idempotency key from the clock and a random nonce. The rule is
-/// `domain::idempotency_key`; this wrapper stays for callers elsewhere that
-/// have not switched to it yet.
-pub fn new_idempotency_key() -> String {
-    crate::domain::idempotency_key(Utc::now(), rand::random())
 }
 
 pub fn order_ref(order: &Order) -> Result<OrderRef, EngineError> {
