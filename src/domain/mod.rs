@@ -8,9 +8,14 @@ use std::fmt;
 use std::str::FromStr;
 
 pub mod countries;
+mod deposit;
 mod idempotency;
 pub mod naming;
 
+pub use deposit::{
+    check_deposit, deposit_rules, Deposit, DepositMethod, DepositRequest, DepositRules,
+    DepositStatus, DepositUpdate,
+};
 pub use idempotency::{idempotency_key, KEY_LEN};
 pub use naming::{find_country, find_service, NameError, NameKind};
 

@@ -14,8 +14,8 @@ pub use error::ProviderError;
 pub use http::HttpPolicy;
 
 use crate::domain::{
-    BuyRequest, CancelOutcome, Capabilities, Country, Offer, OrderUpdate, PlacedOrder,
-    ProviderKind, Service,
+    BuyRequest, CancelOutcome, Capabilities, Country, DepositRequest, DepositUpdate, Offer,
+    OrderUpdate, PlacedOrder, ProviderKind, Service,
 };
 use crate::money::Rupiah;
 use crate::secret::Secret;
@@ -173,6 +173,18 @@ pub trait Provider: Send + Sync {
     /// OTPZap S1: cancels and buys a fresh number at the same price.
     async fn replace(&self, _order: &OrderRef) -> Result<PlacedOrder, ProviderError> {
         Err(ProviderError::Unsupported("replace"))
+    }
+
+    /// Creates a deposit invoice (or, on GoTopUp, the deposit itself).
+    async fn deposit_create(&self, _req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
+        Err(ProviderError::Unsupported("deposits"))
+    }
+    /// Where deposit `id` (the provider's id) stands.
+    async fn deposit_status(&self, _id: &str) -> Result<DepositUpdate, ProviderError> {
+        Err(ProviderError::Unsupported("deposit status"))
+    }
+    async fn deposit_cancel(&self, _id: &str) -> Result<DepositUpdate, ProviderError> {
+        Err(ProviderError::Unsupported("deposit cancel"))
     }
 }
 

@@ -11,6 +11,7 @@
 
 mod buyer;
 mod catalog;
+mod deposit;
 mod otomax;
 mod wire;
 
@@ -184,6 +185,10 @@ impl Provider for GoTopUp {
             Auth::ApiKey(key) => self.buyer_status(key, order).await,
             Auth::Otomax { .. } => self.otomax_poll(order).await,
         }
+    }
+
+    async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
+        self.buyer_deposit(req).await
     }
 }
 

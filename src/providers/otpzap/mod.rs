@@ -1,6 +1,6 @@
 //! OTPZap adapter: SMS numbers on Server 1 (products) and Server 2
-//! (service + country + operator, and "special" services). Server 3 (email
-//! OTP), top-ups and webhooks are not wired here.
+//! (service + country + operator, and "special" services), and QRIS
+//! top-ups (`topup`). Server 3 (email OTP) and webhooks are not wired here.
 //!
 //! The doc names paths but no HTTP methods and shows no bodies, so this is
 //! what we assume (the simulator in `sim::otpzap` produces exactly these):
@@ -64,6 +64,7 @@
 //! there is a cooldown for the UI, and replace has no idempotency key).
 
 mod catalog;
+mod topup;
 mod wire;
 
 use super::http::{encode, Http, Retry};
@@ -308,6 +309,14 @@ impl Provider for OtpZap {
             .order_action("/order/replace", order, Retry::Never)
             .await?;
         self.placed(wire::order(&v)?, None)
+    }
+
+    async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
+        self.create_topup(req).await
+    }
+
+    async fn deposit_status(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
+        self.check_topup(id).await
     }
 }
 

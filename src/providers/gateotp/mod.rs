@@ -24,6 +24,8 @@
 //! Buys are never retried (`Retry::Never`): GateOTP has no idempotency key,
 //! so a reply lost after sending becomes an Unknown order, never a second buy.
 
+mod deposit;
+
 use super::http::{Http, Reply, Retry};
 use super::lenient::{self, parse};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
@@ -437,6 +439,18 @@ impl Provider for GateOtp {
 
     async fn resend(&self, order: &OrderRef) -> Result<(), ProviderError> {
         self.set_status(order, "resend").await.map(|_| ())
+    }
+
+    async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
+        self.create_deposit(req).await
+    }
+
+    async fn deposit_status(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
+        self.deposit_state(id).await
+    }
+
+    async fn deposit_cancel(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
+        self.cancel_deposit(id).await
     }
 }
 

@@ -1,0 +1,193 @@
+//! GateOTP deposits (`/api/deposit/create`, `/status/:trxId`, `/cancel`).
+//!
+//! Shapes follow the doc's examples; where it is silent we assume:
+//! * Create answers at the top level (`trxId`, `qr_string`, `qr_image`,
+//!   `total`, `expired_at` as a millisecond epoch), or inside `data`.
+//! * Status words: pending, success, cancel ("cancelled", "expired",
+//!   "failed" accepted). `detail.diterima` is what was credited.
+//! * A refusal (under the minimum, more than 3 pending) is `success:false`
+//!   with a message, shown as the API wrote it.
+//!
+//! Create carries no idempotency key, so it is never retried
+//! (`Retry::Never`): a lost reply is "unclear, check the provider", never a
+//! second invoice.
+
+use super::{lenient, parse, path_part, GateOtp, Retry};
+use crate::domain::{DepositRequest, DepositStatus, DepositUpdate};
+use crate::money::Rupiah;
+use crate::providers::ProviderError;
+use chrono::{DateTime, TimeZone, Utc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Deserialize)]
+struct Created {
+    #[serde(rename = "trxId", deserialize_with = "lenient::string")]
+    trx_id: String,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    qr_string: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    qr_image: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_rupiah")]
+    total: Option<Rupiah>,
+    /// Milliseconds since the epoch.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    expired_at: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Detail {
+    #[serde(default, deserialize_with = "lenient::opt_rupiah")]
+    total: Option<Rupiah>,
+    #[serde(default, deserialize_with = "lenient::opt_rupiah")]
+    fee: Option<Rupiah>,
+    #[serde(default, deserialize_with = "lenient::opt_rupiah")]
+    diterima: Option<Rupiah>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    brand_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Status {
+    status: String,
+    #[serde(default)]
+    detail: Option<Detail>,
+}
+
+#[derive(Deserialize)]
+struct Cancelled {
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    detail: Option<Detail>,
+}
+
+fn status_word(word: &str) -> Result<DepositStatus, ProviderError> {
+    Ok(match lenient::norm(word).as_str() {
+        "pending" | "waiting" | "unpaid" => DepositStatus::Pending,
+        "success" | "paid" | "completed" => DepositStatus::Success,
+        "cancel" | "canceled" | "cancelled" => DepositStatus::Cancelled,
+        "expired" => DepositStatus::Expired,
+        "failed" => DepositStatus::Failed,
+        other => {
+            return Err(ProviderError::Malformed(format!(
+                "unknown deposit status '{other}'"
+            )))
+        }
+    })
+}
+
+fn epoch_ms(s: &str) -> Option<DateTime<Utc>> {
+    let ms: i64 = s.trim().parse().ok()?;
+    Utc.timestamp_millis_opt(ms).single()
+}
+
+fn with_detail(mut u: DepositUpdate, d: Option<Detail>) -> DepositUpdate {
+    if let Some(d) = d {
+        u.total = d.total.or(u.total);
+        u.fee = d.fee.or(u.fee);
+        u.paid_with = d.brand_name.filter(|b| !b.trim().is_empty() && b != "-");
+        if u.status == Some(DepositStatus::Success) {
+            u.credited = d.diterima;
+        }
+    }
+    u
+}
+
+impl GateOtp {
+    pub(super) async fn create_deposit(
+        &self,
+        req: &DepositRequest,
+    ) -> Result<DepositUpdate, ProviderError> {
+        let body = json!({"amount": req.amount.0, "method": req.method.as_str()});
+        let v = self.post("/api/deposit/create", body, Retry::Never).await?;
+        let c: Created = parse(v, "deposit")?;
+        Ok(DepositUpdate {
+            provider_id: Some(c.trx_id),
+            status: Some(DepositStatus::Pending),
+            fee: c.total.map(|t| t - req.amount),
+            total: c.total,
+            payment: c.qr_string.or(c.qr_image),
+            expires_at: c.expired_at.as_deref().and_then(epoch_ms),
+            ..Default::default()
+        })
+    }
+
+    pub(super) async fn deposit_state(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
+        let v = self
+            .get(&format!("/api/deposit/status/{}", path_part(id)))
+            .await?;
+        let s: Status = parse(v, "deposit status")?;
+        let u = DepositUpdate {
+            provider_id: Some(id.to_string()),
+            status: Some(status_word(&s.status)?),
+            ..Default::default()
+        };
+        Ok(with_detail(u, s.detail))
+    }
+
+    pub(super) async fn cancel_deposit(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
+        let v: Value = self
+            .post("/api/deposit/cancel", json!({"trxId": id}), Retry::Never)
+            .await?;
+        let c: Cancelled = parse(v, "deposit cancel")?;
+        let u = DepositUpdate {
+            provider_id: Some(id.to_string()),
+            status: Some(DepositStatus::Cancelled),
+            note: c.message,
+            ..Default::default()
+        };
+        Ok(with_detail(u, c.detail))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::http::Reply;
+
+    fn body(status: u16, s: &str) -> Value {
+        super::super::payload(&Reply {
+            status,
+            retry_after: None,
+            body: s.to_string(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn doc_examples_parse() {
+        let c: Created = parse(
+            body(200, r#"{"success": true, "trxId": "WN0000000050", "qr_string": "00020101021126600015...", "qr_image": "https://qris.url/img.png", "total": 50200, "expired_at": 1775022865340}"#),
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.trx_id, "WN0000000050");
+        assert_eq!(c.total, Some(Rupiah(50_200)));
+        let at = epoch_ms(c.expired_at.as_deref().unwrap()).unwrap();
+        assert_eq!(at.timestamp_millis(), 1_775_022_865_340);
+        let s: Status = parse(
+            body(200, r#"{"success": true, "status": "success", "amount": 50000, "detail": {"created_at": "2026-04-02 12:34:25", "total": 50200, "fee": 200, "diterima": 50000, "brand_name": "DANA", "buyer_reff": "1js8mUeShBIw"}}"#),
+            "s",
+        )
+        .unwrap();
+        let u = with_detail(
+            DepositUpdate {
+                status: Some(status_word(&s.status).unwrap()),
+                ..Default::default()
+            },
+            s.detail,
+        );
+        assert_eq!(u.credited, Some(Rupiah(50_000)));
+        assert_eq!(u.paid_with.as_deref(), Some("DANA"));
+        assert_eq!(u.fee, Some(Rupiah(200)));
+        let c: Cancelled = parse(
+            body(200, r#"{"success": true, "message": "Deposit dibatalkan", "detail": {"created_at": "2026-04-02 12:34:25", "total": 50200, "fee": 200, "diterima": 50000, "brand_name": "QRIS", "buyer_reff": "-"}}"#),
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.message.as_deref(), Some("Deposit dibatalkan"));
+        assert!(status_word("weird").is_err());
+        assert_eq!(status_word("cancel").unwrap(), DepositStatus::Cancelled);
+    }
+}
