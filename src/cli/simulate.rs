@@ -24,6 +24,12 @@ pub struct SimArgs {
     /// Starting balance of each simulated wallet, in rupiah.
     #[arg(long, default_value_t = 500_000)]
     balance: i64,
+    /// A deposit invoice is paid this long after it was made.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "8s")]
+    deposit_paid_after: Duration,
+    /// An unpaid deposit invoice expires after this long.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "30m")]
+    deposit_lifetime: Duration,
     /// Faults to inject: comma-separated API:PATH:FAULT[=P], e.g.
     /// `otpzap:/order/create:lose=0.1,*:*:503=0.05` (see README).
     #[arg(long)]
@@ -40,6 +46,8 @@ pub async fn sim(args: &SimArgs) -> CliResult {
         order_lifetime: args.order_lifetime,
         cancel_cooldown: args.cancel_cooldown,
         initial_balance: crate::money::Rupiah(args.balance),
+        deposit_paid_after: args.deposit_paid_after,
+        deposit_lifetime: args.deposit_lifetime,
     };
     let handle = sim::start(args.listen, opts).await.map_err(|e| {
         fail(format!(

@@ -148,8 +148,9 @@ enum St {
 }
 
 #[derive(Default)]
-struct Inner {
-    books: Books,
+pub(super) struct Inner {
+    pub(super) books: Books,
+    pub(super) deposits: super::deposits::DepositBook,
     orders: HashMap<String, Order>,
     stock: HashMap<(u32, u64, &'static str), i64>,
     seq: u64,
@@ -168,8 +169,17 @@ impl SimState {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(super) fn opts(&self) -> &SimOptions {
+        &self.opts
+    }
+
+    /// How many deposit invoices `key` has made, for tests.
+    pub fn deposits_made(&self, key: &str) -> usize {
+        self.lock().deposits.ids(key).len()
     }
 }
 
@@ -200,11 +210,11 @@ fn settle(g: &mut Inner, id: &str, opts: &SimOptions) -> Option<String> {
     code
 }
 
-fn err(status: StatusCode, msg: &str) -> Response {
+pub(super) fn err(status: StatusCode, msg: &str) -> Response {
     (status, Json(json!({"success": false, "message": msg}))).into_response()
 }
 
-fn auth(h: &HeaderMap) -> Result<String, Response> {
+pub(super) fn auth(h: &HeaderMap) -> Result<String, Response> {
     let key = h
         .get("x-api-key")
         .and_then(|v| v.to_str().ok())
@@ -513,5 +523,11 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/api/otp/order", post(create))
         .route("/api/otp/status/{id}", get(status))
         .route("/api/otp/set_status", post(set_status))
+        .route("/api/deposit/create", post(super::gateotp_deposit::create))
+        .route(
+            "/api/deposit/status/{id}",
+            get(super::gateotp_deposit::status),
+        )
+        .route("/api/deposit/cancel", post(super::gateotp_deposit::cancel))
         .with_state(state)
 }

@@ -147,6 +147,7 @@ struct Inner {
     books: Books,
     txns: Vec<Txn>,
     seq: u64,
+    deposits: super::deposits::DepositBook,
 }
 
 pub struct SimState {
@@ -266,6 +267,50 @@ async fn balance(State(s): State<Arc<SimState>>, h: HeaderMap) -> Response {
         Ok(k) => ok(json!({"balance": s.lock().books.balance(&k, &s.opts).0, "currency": "IDR"})),
         Err(r) => r,
     }
+}
+
+/// `POST /api/buyer/deposit`: credited at once, as the doc's reply shows;
+/// a ref_id used before gives back the first deposit without a second
+/// credit.
+async fn deposit(
+    State(s): State<Arc<SimState>>,
+    h: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    let key = match auth(&h) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    let amount = body.get("amount").and_then(Value::as_i64).unwrap_or(0);
+    let Some(ref_id) = body
+        .get("ref_id")
+        .and_then(Value::as_str)
+        .filter(|r| !r.is_empty())
+    else {
+        return err(StatusCode::BAD_REQUEST, "40", "ref_id wajib diisi");
+    };
+    if amount < 50_000 {
+        return err(StatusCode::BAD_REQUEST, "40", "Minimal deposit Rp 50.000");
+    }
+    let mut g = s.lock();
+    let before = g.books.balance(&key, &s.opts);
+    let d = match g.deposits.by_key(&key, ref_id) {
+        Some(d) => d,
+        None => {
+            let d = g
+                .deposits
+                .open(&key, "DEP", Some(ref_id), Rupiah(amount), Rupiah::ZERO);
+            g.deposits.mark_paid(&d.id);
+            g.books.refund(&key, d.amount, &s.opts);
+            d
+        }
+    };
+    let after = g.books.balance(&key, &s.opts);
+    Json(json!({"status": "success", "code": "00", "message": "Deposit berhasil", "data": {
+        "ref_id": ref_id, "amount": d.amount.0, "balance_before": (after - d.amount).0.min(before.0),
+        "balance_after": after.0, "timestamp": d.created_at.to_rfc3339(),
+    }}))
+    .into_response()
 }
 
 #[derive(Deserialize, Default)]
@@ -535,6 +580,7 @@ async fn otomax_request(
 pub fn router(state: Arc<SimState>) -> Router {
     Router::new()
         .route("/api/buyer/balance", post(balance))
+        .route("/api/buyer/deposit", post(deposit))
         .route("/api/buyer/price-list", post(prices))
         .route("/api/buyer/transaction", post(transaction))
         .route("/api/buyer/transactions", post(history))

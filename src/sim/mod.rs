@@ -7,8 +7,10 @@
 //! key is refused with the API's 401. This lets tests use many independent
 //! accounts, and check the 401 path, with no set-up.
 
+pub mod deposits;
 pub mod faults;
 pub mod gateotp;
+mod gateotp_deposit;
 pub mod gotopup;
 pub mod nexotp;
 pub mod otpzap;
@@ -37,6 +39,10 @@ pub struct SimOptions {
     /// OTPZap's cancel cooldown (2 minutes in production).
     pub cancel_cooldown: Duration,
     pub initial_balance: Rupiah,
+    /// A deposit invoice is paid this long after it was made.
+    pub deposit_paid_after: Duration,
+    /// An unpaid invoice expires after this long (OTPZap: 30 minutes).
+    pub deposit_lifetime: Duration,
 }
 
 impl Default for SimOptions {
@@ -46,6 +52,8 @@ impl Default for SimOptions {
             order_lifetime: Duration::from_secs(20 * 60),
             cancel_cooldown: Duration::from_secs(120),
             initial_balance: Rupiah(500_000),
+            deposit_paid_after: Duration::from_secs(8),
+            deposit_lifetime: Duration::from_secs(30 * 60),
         }
     }
 }

@@ -256,6 +256,7 @@ pub async fn run_chaos(opts: &ChaosOptions, journal: Arc<Journal>) -> Result<Cha
         cancel_cooldown: Duration::ZERO,
         order_lifetime: Duration::from_secs(600),
         initial_balance: Rupiah(1_000_000_000),
+        ..Default::default()
     })
     .await
     .map_err(|e| format!("cannot start the simulator: {e}"))?;

@@ -3,10 +3,13 @@
 //! Nothing else in otpdeck writes order state, so after any crash the journal
 //! says what may have been charged.
 
+mod deposits;
 mod orders;
 mod otps;
 mod record;
 mod schema;
+
+pub use deposits::NewDeposit;
 
 use crate::domain::{Order, ProviderKind};
 use crate::money::Rupiah;
@@ -24,6 +27,8 @@ pub enum JournalError {
     TooNew { found: i64, known: i64 },
     #[error("no order {0} in the journal")]
     NoSuchOrder(i64),
+    #[error("no deposit {0} in the journal")]
+    NoSuchDeposit(i64),
     #[error("cannot create the journal folder {path}: {source}")]
     Folder {
         path: String,

@@ -55,6 +55,38 @@ CREATE INDEX otps_by_time ON otps (received_at);
     // OTPZap's resend gating, kept so a restart still knows it.
     "ALTER TABLE orders ADD COLUMN resend_count INTEGER; \
      ALTER TABLE orders ADD COLUMN resend_locked_until INTEGER;",
+    // Deposits: written before the create request, updated with every reply.
+    r#"
+CREATE TABLE deposits (
+    id          INTEGER PRIMARY KEY,
+    account     TEXT NOT NULL,
+    provider    TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    provider_id TEXT,
+    amount      INTEGER NOT NULL,
+    method      TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    total       INTEGER,
+    fee         INTEGER,
+    credited    INTEGER,
+    payment     TEXT,
+    paid_with   TEXT,
+    note        TEXT,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    expires_at  INTEGER,
+    UNIQUE (account, key)
+);
+CREATE INDEX deposits_by_status ON deposits (status);
+CREATE TABLE deposit_events (
+    id         INTEGER PRIMARY KEY,
+    deposit_id INTEGER NOT NULL REFERENCES deposits (id),
+    at         INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    detail     TEXT
+);
+"#,
 ];
 
 /// Sets the connection up and applies the migrations this file lacks; a

@@ -20,6 +20,7 @@ mod catalog;
 mod listings;
 mod order;
 mod reply;
+mod topup;
 
 pub use catalog::NEVER_OTP_PRODUCT;
 
@@ -55,6 +56,7 @@ struct Inner {
     delivered: Vec<(String, String)>,
     /// Every charge, with the order it paid for.
     ledger: Vec<SimCharge>,
+    deposits: crate::sim::deposits::DepositBook,
 }
 
 struct Wallet {
@@ -78,6 +80,8 @@ enum Route {
     Finish,
     Resend,
     Replace,
+    TopupCreate,
+    TopupCheck,
 }
 
 /// An id from the query or body, given as a number or a numeric string.
@@ -156,6 +160,11 @@ impl SimState {
             .filter(|c| c.wallet == key)
             .cloned()
             .collect()
+    }
+
+    /// How many top-up invoices `key` has made, for tests.
+    pub fn deposits_made(&self, key: &str) -> usize {
+        self.lock().deposits.ids(key).len()
     }
 
     /// Every OTP made visible so far: (order id, code).
@@ -278,6 +287,8 @@ impl SimState {
                 )
             }),
             Route::Replace => self.replace(&mut inner, &key, order_id),
+            Route::TopupCreate => self.topup_create(&mut inner, &key, headers, &body),
+            Route::TopupCheck => self.topup_check(&mut inner, &key, q),
         }
     }
     /// Runs `f` on one of the key's orders, after settling.
@@ -344,5 +355,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/order/finish", endpoint(Route::Finish, true))
         .route("/order/resend", endpoint(Route::Resend, true))
         .route("/order/replace", endpoint(Route::Replace, true))
+        .route("/topup/create", endpoint(Route::TopupCreate, true))
+        .route("/topup/check", endpoint(Route::TopupCheck, false))
         .with_state(state)
 }

@@ -1,0 +1,126 @@
+//! Deposit flows: create (journaled before the request and after every
+//! reply), status and cancel. The CLI and the dashboard both go through
+//! these, so the rules (minimums checked before sending, never a second
+//! GateOTP invoice after a lost reply, one keyed replay on OTPZap and
+//! GoTopUp) are one piece of code.
+
+use super::journal::{Journal, JournalError, NewDeposit};
+use crate::domain::{check_deposit, deposit_rules, Deposit, DepositRequest, DepositStatus};
+use crate::providers::{Provider, ProviderError};
+use chrono::Utc;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum DepositError {
+    /// Refused before anything was sent (amount, method, no deposits).
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// The create got no clear reply: an invoice may exist.
+    #[error("no clear reply to the deposit ({reason}); deposit #{} of {} is kept as UNKNOWN: check the provider before creating another", .deposit.id, .deposit.amount)]
+    Unclear {
+        deposit: Box<Deposit>,
+        reason: String,
+    },
+}
+
+/// Creates a deposit: checks it, journals it, sends it. A lost reply is
+/// replayed once with the same key where the API deduplicates on it; where
+/// it cannot (GateOTP), the deposit stays UNKNOWN and is never re-sent.
+pub async fn create(
+    p: &dyn Provider,
+    journal: &Journal,
+    account: &str,
+    req: &DepositRequest,
+) -> Result<Deposit, DepositError> {
+    let kind = p.kind();
+    check_deposit(kind, req.amount, Some(req.method)).map_err(DepositError::Refused)?;
+    let keyed = deposit_rules(kind).is_some_and(|r| r.idempotent);
+    let d = journal.begin_deposit(
+        &NewDeposit {
+            account: account.to_string(),
+            provider: kind,
+            key: req.key.clone(),
+            amount: req.amount,
+            method: req.method,
+        },
+        Utc::now(),
+    )?;
+    let mut reply = p.deposit_create(req).await;
+    if keyed && matches!(&reply, Err(e) if e.is_ambiguous()) {
+        tracing::warn!(
+            deposit = d.id,
+            "deposit reply lost; replaying once with its key"
+        );
+        reply = p.deposit_create(req).await;
+    }
+    match reply {
+        Ok(u) => Ok(journal.record_deposit(d.id, "created", &u, Utc::now())?),
+        Err(e) if e.is_ambiguous() => {
+            let reason = e.to_string();
+            let note = if keyed {
+                format!("no clear reply, even to a replay with the same key ({reason}); check the provider")
+            } else {
+                format!("no clear reply ({reason}); an invoice may exist: check the provider before creating another")
+            };
+            let deposit = journal.mark_deposit(d.id, DepositStatus::Unknown, &note, Utc::now())?;
+            Err(DepositError::Unclear {
+                deposit: Box::new(deposit),
+                reason,
+            })
+        }
+        Err(e) => {
+            journal.mark_deposit(d.id, DepositStatus::Failed, &e.to_string(), Utc::now())?;
+            Err(e.into())
+        }
+    }
+}
+
+fn provider_id(d: &Deposit) -> Result<&str, DepositError> {
+    d.provider_id.as_deref().ok_or_else(|| {
+        DepositError::Refused(format!(
+            "deposit #{} has no provider id (status {}), so the provider cannot be asked about it",
+            d.id, d.status
+        ))
+    })
+}
+
+/// Asks where a deposit stands and journals the answer. GoTopUp has no
+/// status call: its deposit is as the create reply left it.
+pub async fn refresh(
+    p: &dyn Provider,
+    journal: &Journal,
+    d: &Deposit,
+) -> Result<Deposit, DepositError> {
+    let id = provider_id(d)?;
+    match p.deposit_status(id).await {
+        Ok(u) => Ok(journal.record_deposit(d.id, "poll", &u, Utc::now())?),
+        Err(ProviderError::Unsupported(_)) => Ok(d.clone()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Cancels a pending deposit where the API has it (GateOTP).
+pub async fn cancel(
+    p: &dyn Provider,
+    journal: &Journal,
+    d: &Deposit,
+) -> Result<Deposit, DepositError> {
+    if !deposit_rules(p.kind()).is_some_and(|r| r.cancel) {
+        return Err(DepositError::Refused(format!(
+            "{} deposits cannot be cancelled through its API",
+            p.kind().display_name()
+        )));
+    }
+    if d.status != DepositStatus::Pending {
+        return Err(DepositError::Refused(format!(
+            "deposit #{} is {}: nothing to cancel",
+            d.id, d.status
+        )));
+    }
+    let u = p.deposit_cancel(provider_id(d)?).await?;
+    Ok(journal.record_deposit(d.id, "cancel", &u, Utc::now())?)
+}
