@@ -8,6 +8,7 @@ mod buy;
 mod catalog;
 mod context;
 mod dashboard;
+mod deposits;
 mod orders;
 mod output;
 mod scripting;
@@ -119,6 +120,14 @@ pub enum Command {
     Orders {
         #[arg(long)]
         active: bool,
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Money into an account: create, status, cancel, watch.
+    #[command(subcommand)]
+    Deposit(deposits::DepositCmd),
+    /// List the journal's deposits.
+    Deposits {
         #[arg(long)]
         account: Option<String>,
     },

@@ -46,6 +46,8 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         Command::Replace { account, id } => {
             orders::order_op(&ctx, account, id, OrderOp::Replace).await
         }
+        Command::Deposit(d) => super::deposits::run(&ctx, d).await,
+        Command::Deposits { account } => super::deposits::list(&ctx, account.as_deref()),
         Command::Orders { active, account } => {
             orders::list_orders(&ctx, *active, account.as_deref())
         }

@@ -6,6 +6,7 @@ mod catalog;
 mod orders;
 mod otp_log;
 mod popups;
+pub mod qr;
 mod status_bar;
 pub use crate::theme;
 

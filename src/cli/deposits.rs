@@ -1,0 +1,275 @@
+//! `otpdeck deposit create|status|cancel|watch` and `otpdeck deposits`:
+//! money into an account, through `engine::deposits`, the same code the
+//! dashboard uses. `create` draws the QR code on stdout (or prints the
+//! payload with `--json`).
+
+use super::context::Context;
+use super::output::print_json;
+use super::{exit, fail, CliError, CliResult};
+use crate::domain::{
+    check_deposit, idempotency_key, Deposit, DepositMethod, DepositRequest, DepositStatus,
+};
+use crate::engine::deposits::{self, DepositError};
+use crate::engine::journal::Journal;
+use crate::engine::poller::{PollOutcome, PollSchedule, PollTiming};
+use crate::money::Rupiah;
+use crate::ui::qr::Modules;
+use clap::Subcommand;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Subcommand)]
+pub enum DepositCmd {
+    /// Creates a deposit invoice and shows how to pay it.
+    Create {
+        #[arg(long)]
+        account: String,
+        /// Whole rupiah to credit.
+        #[arg(long)]
+        amount: i64,
+        /// qris (default) or usdt-trc-20 (GateOTP).
+        #[arg(long)]
+        method: Option<String>,
+        /// Re-use a key to retry a create safely (OTPZap, GoTopUp).
+        #[arg(long)]
+        idempotency_key: Option<String>,
+    },
+    /// Asks the provider where a deposit stands.
+    Status {
+        #[arg(long)]
+        account: String,
+        id: String,
+    },
+    /// Cancels a pending deposit (GateOTP).
+    Cancel {
+        #[arg(long)]
+        account: String,
+        id: String,
+    },
+    /// Polls until the deposit is paid (exit 0), ends otherwise (3) or
+    /// `--timeout` passes (4).
+    Watch {
+        #[arg(long)]
+        account: String,
+        id: String,
+        #[arg(long, value_parser = humantime::parse_duration)]
+        timeout: Option<Duration>,
+    },
+}
+
+fn deposit_err(e: DepositError) -> CliError {
+    fail(e.to_string())
+}
+
+fn find(journal: &Journal, account: &str, id: &str) -> Result<Deposit, CliError> {
+    journal
+        .find_deposit(account, id)
+        .map_err(|e| fail(e.to_string()))?
+        .ok_or_else(|| {
+            fail(format!(
+                "no deposit '{id}' for account '{account}' in the journal (see `otpdeck deposits`)"
+            ))
+        })
+}
+
+/// One line about a deposit, for people.
+pub fn deposit_line(d: &Deposit) -> String {
+    let mut s = format!(
+        "#{} {} {} {} {}",
+        d.id,
+        d.account,
+        d.amount,
+        d.method.as_str(),
+        d.status
+    );
+    if let Some(t) = d.total.filter(|t| *t != d.amount) {
+        s.push_str(&format!(" (pay {t})"));
+    }
+    if let Some(c) = d.credited {
+        s.push_str(&format!(", credited {c}"));
+    }
+    if let Some(p) = &d.paid_with {
+        s.push_str(&format!(" via {p}"));
+    }
+    if let Some(n) = &d.note {
+        s.push_str(&format!(" — {n}"));
+    }
+    s
+}
+
+fn show(ctx: &Context, d: &Deposit) {
+    if ctx.json {
+        print_json(d);
+    } else {
+        println!("{}", deposit_line(d));
+    }
+}
+
+pub(super) async fn run(ctx: &Context, cmd: &DepositCmd) -> CliResult {
+    match cmd {
+        DepositCmd::Create {
+            account,
+            amount,
+            method,
+            idempotency_key: key,
+        } => create(ctx, account, *amount, method.as_deref(), key.clone()).await,
+        DepositCmd::Status { account, id } => {
+            let acc = ctx.account(account)?;
+            let p = ctx.provider(acc)?;
+            let journal = ctx.journal()?;
+            let d = find(&journal, &acc.name, id)?;
+            let d = deposits::refresh(p.as_ref(), &journal, &d)
+                .await
+                .map_err(deposit_err)?;
+            show(ctx, &d);
+            Ok(exit::OK)
+        }
+        DepositCmd::Cancel { account, id } => {
+            let acc = ctx.account(account)?;
+            let p = ctx.provider(acc)?;
+            let journal = ctx.journal()?;
+            let d = find(&journal, &acc.name, id)?;
+            let d = deposits::cancel(p.as_ref(), &journal, &d)
+                .await
+                .map_err(deposit_err)?;
+            show(ctx, &d);
+            Ok(exit::OK)
+        }
+        DepositCmd::Watch {
+            account,
+            id,
+            timeout,
+        } => watch(ctx, account, id, *timeout).await,
+    }
+}
+
+async fn create(
+    ctx: &Context,
+    account: &str,
+    amount: i64,
+    method: Option<&str>,
+    key: Option<String>,
+) -> CliResult {
+    let acc = ctx.account(account)?;
+    let method = match method {
+        Some(m) => Some(DepositMethod::parse(m).ok_or_else(|| {
+            fail(format!(
+                "--method {m}: not a deposit method (qris, usdt-trc-20)"
+            ))
+        })?),
+        None => None,
+    };
+    // Refused before anything is sent, with the reason.
+    let method = check_deposit(acc.provider, Rupiah(amount), method).map_err(fail)?;
+    let p = ctx.provider(acc)?;
+    let journal = ctx.journal()?;
+    let req = DepositRequest {
+        amount: Rupiah(amount),
+        method,
+        key: key.unwrap_or_else(|| idempotency_key(chrono::Utc::now(), rand::random())),
+    };
+    let d = match deposits::create(p.as_ref(), &journal, &acc.name, &req).await {
+        Ok(d) => d,
+        Err(DepositError::Unclear { deposit, reason }) => {
+            if ctx.json {
+                print_json(&*deposit);
+            }
+            return Err(fail(format!(
+                "no clear reply to the deposit ({reason}); deposit #{} is kept as UNKNOWN: check the provider before creating another (key {})",
+                deposit.id, deposit.key
+            )));
+        }
+        Err(e) => return Err(deposit_err(e)),
+    };
+    if ctx.json {
+        print_json(&d);
+        return Ok(exit::OK);
+    }
+    println!("{}", deposit_line(&d));
+    if let Some(payment) = d
+        .payment
+        .as_deref()
+        .filter(|_| d.status == DepositStatus::Pending)
+    {
+        match Modules::of(payment) {
+            Ok(m) => print!("{}", m.ansi()),
+            Err(e) => eprintln!("otpdeck: {e}"),
+        }
+        println!("{payment}");
+        if let Some(t) = d.total {
+            println!(
+                "Pay {t} before {}.",
+                d.expires_at
+                    .map(|e| e
+                        .with_timezone(&chrono::Local)
+                        .format("%H:%M:%S")
+                        .to_string())
+                    .unwrap_or_else(|| "it expires".into())
+            );
+        }
+        println!(
+            "`otpdeck deposit watch --account {} {}` waits for the payment.",
+            acc.name, d.id
+        );
+    }
+    Ok(exit::OK)
+}
+
+async fn watch(ctx: &Context, account: &str, id: &str, timeout: Option<Duration>) -> CliResult {
+    let acc = ctx.account(account)?;
+    let p = ctx.provider(acc)?;
+    let journal = ctx.journal()?;
+    let mut d = find(&journal, &acc.name, id)?;
+    let started = Instant::now();
+    let mut schedule = PollSchedule::new(PollTiming::from_env());
+    let mut wait = schedule.first(rand::random());
+    loop {
+        if d.status.is_final() {
+            show(ctx, &d);
+            return Ok(if d.status == DepositStatus::Success {
+                exit::OK
+            } else {
+                exit::NO_OTP
+            });
+        }
+        if d.provider_id.is_none() {
+            return Err(fail(format!(
+                "deposit #{} is {} and has no provider id: check the provider",
+                d.id, d.status
+            )));
+        }
+        if timeout.is_some_and(|t| started.elapsed() + wait > t) {
+            show(ctx, &d);
+            return Ok(exit::TIMEOUT);
+        }
+        tokio::time::sleep(wait).await;
+        match deposits::refresh(p.as_ref(), &journal, &d).await {
+            Ok(next) => {
+                d = next;
+                wait = schedule.after(PollOutcome::Answered, rand::random());
+            }
+            Err(DepositError::Provider(e)) if e.is_transient() => {
+                eprintln!("otpdeck: {e} (retrying)");
+                wait = schedule.after(PollOutcome::failed(&e), rand::random());
+            }
+            Err(e) => return Err(deposit_err(e)),
+        }
+    }
+}
+
+/// `otpdeck deposits`: the journal's deposits, newest first.
+pub(super) fn list(ctx: &Context, account: Option<&str>) -> CliResult {
+    let journal = ctx.journal()?;
+    let list = journal
+        .deposits(account, false, 500)
+        .map_err(|e| fail(e.to_string()))?;
+    if ctx.json {
+        print_json(&list);
+    } else if list.is_empty() {
+        println!("No deposits yet.");
+    } else {
+        for d in &list {
+            println!("{}", deposit_line(d));
+        }
+    }
+    Ok(exit::OK)
+}
