@@ -2,7 +2,9 @@
 //! Every action that moves time carries `now`; the runtime only turns
 //! effects into API calls, journal work, pollers and terminal writes.
 
-use crate::domain::{BuyRequest, Country, Offer, Order, OrderOp, Otp, Service};
+use crate::domain::{
+    BuyRequest, Country, Deposit, DepositRequest, Offer, Order, OrderOp, Otp, Service,
+};
 use crate::money::Rupiah;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
@@ -81,6 +83,20 @@ pub enum Action {
     PollStopped {
         order_id: i64,
     },
+    /// The journal's view of a deposit after any change.
+    DepositChanged(Deposit),
+    /// The journal's recent deposits at start.
+    DepositsRestored(Vec<Deposit>),
+    /// A deposit request or a deposit's status check failed.
+    DepositFailed {
+        account: String,
+        deposit_id: Option<i64>,
+        error: String,
+    },
+    /// The poller of a deposit ended.
+    DepositPollStopped {
+        deposit_id: i64,
+    },
     Notice(String),
     Copied {
         what: String,
@@ -136,6 +152,16 @@ pub enum Effect {
         text: String,
         what: String,
     },
+    /// Creates a deposit (journaled first, by the engine).
+    CreateDeposit {
+        account: String,
+        request: DepositRequest,
+    },
+    CancelDeposit {
+        deposit_id: i64,
+    },
+    /// Start polling this pending deposit (once per deposit).
+    WatchDeposit(Deposit),
     Bell,
     Quit,
 }

@@ -10,6 +10,7 @@ mod action;
 mod book;
 mod buy_walk;
 pub mod catalog;
+pub mod deposits;
 mod input;
 pub mod keymap;
 pub mod layout;
@@ -141,6 +142,12 @@ pub struct App {
     pub watched: HashSet<i64>,
     /// Lost buys waiting for a replay, by order id.
     pub replays: BTreeMap<i64, Replay>,
+    /// Deposits from the journal, by local id.
+    pub deposits: BTreeMap<i64, crate::domain::Deposit>,
+    /// Deposits being polled.
+    pub deposits_watched: HashSet<i64>,
+    /// The key of the deposit whose QR code opens when its invoice arrives.
+    pub deposit_to_show: Option<String>,
     counter: u64,
 }
 
@@ -202,6 +209,9 @@ impl App {
             quit: false,
             watched: HashSet::new(),
             replays: BTreeMap::new(),
+            deposits: BTreeMap::new(),
+            deposits_watched: HashSet::new(),
+            deposit_to_show: None,
             counter: 0,
         };
         (app, effects)
@@ -258,6 +268,10 @@ impl App {
     pub fn needs_tick(&self) -> bool {
         !self.pending.is_empty()
             || !self.replays.is_empty()
+            || self
+                .deposits
+                .values()
+                .any(|d| d.status == crate::domain::DepositStatus::Pending)
             || self.accounts.iter().any(|a| a.loading)
             || self.orders.values().any(|o| {
                 o.status.is_active()
@@ -292,7 +306,7 @@ impl App {
 
     /// The idempotency key of the next buy: the shared rule, with this
     /// run's salt and a counter, so update stays deterministic.
-    fn next_key(&mut self, now: DateTime<Utc>) -> String {
+    pub(crate) fn next_key(&mut self, now: DateTime<Utc>) -> String {
         self.counter += 1;
         crate::domain::idempotency_key(now, self.settings.key_salt.wrapping_add(self.counter))
     }
@@ -511,6 +525,26 @@ impl App {
             }
             Action::PollStopped { order_id } => {
                 self.watched.remove(&order_id);
+                Vec::new()
+            }
+            Action::DepositChanged(d) => self.on_deposit(d),
+            Action::DepositsRestored(list) => self.on_deposits_restored(list),
+            Action::DepositFailed {
+                account,
+                deposit_id,
+                error,
+            } => {
+                let what = deposit_id
+                    .map(|id| format!("deposit #{id}"))
+                    .unwrap_or_else(|| "deposit".into());
+                self.set_status(format!("{account}: {what}: {error}"), Level::Error);
+                if deposit_id.is_none() {
+                    self.deposit_to_show = None;
+                }
+                Vec::new()
+            }
+            Action::DepositPollStopped { deposit_id } => {
+                self.deposits_watched.remove(&deposit_id);
                 Vec::new()
             }
             Action::Notice(text) => {

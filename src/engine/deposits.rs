@@ -124,3 +124,64 @@ pub async fn cancel(
     let u = p.deposit_cancel(provider_id(d)?).await?;
     Ok(journal.record_deposit(d.id, "cancel", &u, Utc::now())?)
 }
+
+/// What a deposit poller reports.
+#[derive(Debug, Clone)]
+pub enum DepositEvent {
+    Changed(Box<Deposit>),
+    Failed { deposit_id: i64, error: String },
+    Stopped { deposit_id: i64 },
+}
+
+/// Polls a pending deposit every 4–5 s (the order pollers' schedule and
+/// back-off) until it is final; five refusals in a row stop it, the
+/// journal keeping the deposit for the user to check.
+pub fn spawn_watch(
+    provider: crate::providers::SharedProvider,
+    journal: std::sync::Arc<Journal>,
+    deposit: Deposit,
+    timing: super::poller::PollTiming,
+    emit: impl Fn(DepositEvent) + Send + Sync + 'static,
+) -> tokio::task::JoinHandle<()> {
+    use super::poller::{PollOutcome, PollSchedule, HARD_FAILURE_LIMIT};
+    tokio::spawn(async move {
+        let mut d = deposit;
+        let mut schedule = PollSchedule::new(timing);
+        let mut wait = schedule.first(rand::random());
+        let mut hard = 0u32;
+        loop {
+            tokio::time::sleep(wait).await;
+            match refresh(provider.as_ref(), &journal, &d).await {
+                Ok(next) => {
+                    hard = 0;
+                    let done = next.status.is_final() || !next.pollable();
+                    d = next.clone();
+                    emit(DepositEvent::Changed(Box::new(next)));
+                    if done {
+                        break;
+                    }
+                    wait = schedule.after(PollOutcome::Answered, rand::random());
+                }
+                Err(DepositError::Provider(e)) => {
+                    hard = if e.is_transient() { 0 } else { hard + 1 };
+                    emit(DepositEvent::Failed {
+                        deposit_id: d.id,
+                        error: e.to_string(),
+                    });
+                    if hard >= HARD_FAILURE_LIMIT {
+                        break;
+                    }
+                    wait = schedule.after(PollOutcome::failed(&e), rand::random());
+                }
+                Err(e) => {
+                    emit(DepositEvent::Failed {
+                        deposit_id: d.id,
+                        error: e.to_string(),
+                    });
+                    break;
+                }
+            }
+        }
+        emit(DepositEvent::Stopped { deposit_id: d.id });
+    })
+}

@@ -14,14 +14,14 @@ use std::sync::Arc;
 const MIN: i64 = 2_000;
 const MAX_PENDING: usize = 3;
 
-/// A QRIS-shaped payload (EMV tags) naming the invoice, so each code drawn
-/// is distinct and decodes back to this text.
+/// A short QRIS-shaped payload (EMV tags) naming the invoice, so each code
+/// drawn is distinct and decodes back to this text.
 fn qris(d: &SimDeposit) -> String {
     let amount = (d.amount + d.fee).0.to_string();
-    let merchant = format!("0016ID.GATEOTP.SIM01{:02}{}", d.id.len(), d.id);
     format!(
-        "00020101021226{:02}{merchant}52044812530336054{:02}{amount}5802ID5911GATEOTP SIM6007JAKARTA6304SIMQ",
-        merchant.len(),
+        "00020101021226{:02}{}5303360540{}{amount}5802ID6304SIMQ",
+        d.id.len(),
+        d.id,
         amount.len()
     )
 }

@@ -60,6 +60,7 @@ pub(super) struct Runtime {
     pub providers: HashMap<String, SharedProvider>,
     pub journal: Arc<Journal>,
     pub pollers: HashMap<i64, JoinHandle<()>>,
+    pub deposit_pollers: HashMap<i64, JoinHandle<()>>,
     pub timing: PollTiming,
     pub clipboard: Box<dyn CopyTarget>,
     /// Set once the app asked to quit.
@@ -119,7 +120,7 @@ impl Runtime {
     }
 
     pub fn stop_all(&mut self) {
-        for (_, h) in self.pollers.drain() {
+        for (_, h) in self.pollers.drain().chain(self.deposit_pollers.drain()) {
             h.abort();
         }
     }
@@ -166,6 +167,9 @@ impl Runtime {
             } => self.replay(account, request, order_id),
             Effect::Order { op, order_id } => self.order_op(op, order_id),
             Effect::Reconcile { account } => self.reconcile(account),
+            Effect::CreateDeposit { account, request } => self.create_deposit(account, request),
+            Effect::CancelDeposit { deposit_id } => self.cancel_deposit(deposit_id),
+            Effect::WatchDeposit(d) => self.watch_deposit(d),
         }
     }
 

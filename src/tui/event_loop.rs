@@ -68,6 +68,7 @@ where
         providers: HashMap::new(),
         journal: opts.journal.clone(),
         pollers: HashMap::new(),
+        deposit_pollers: HashMap::new(),
         timing: PollTiming::from_env(),
         clipboard: io.clipboard,
         quitting: false,
@@ -179,5 +180,8 @@ fn resume(rt: &Runtime, tx: &tokio::sync::mpsc::UnboundedSender<Action>) {
         ..Default::default()
     }) {
         send(tx, Action::Restored(list));
+    }
+    if let Ok(list) = rt.journal.deposits(None, false, 100) {
+        send(tx, Action::DepositsRestored(list));
     }
 }

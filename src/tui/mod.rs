@@ -3,6 +3,7 @@
 //! clipboard (system or OSC 52). Nothing here decides; `app` does.
 
 pub mod clipboard;
+mod deposit_effects;
 mod effects;
 mod event_loop;
 mod terminal;

@@ -3,7 +3,7 @@
 //! a 29-module code with its quiet zone takes 37 columns and 19 rows. Dark
 //! modules are black on white whatever the theme, as phone scanners expect.
 
-use qrcode::{Color, QrCode};
+use qrcode::{Color, EcLevel, QrCode};
 use ratatui::style::{Color as TColor, Style};
 use ratatui::text::Line;
 
@@ -20,7 +20,8 @@ pub struct Modules {
 
 impl Modules {
     pub fn of(payload: &str) -> Result<Modules, String> {
-        let code = QrCode::new(payload.as_bytes())
+        // Level L: the smallest code; a screen is not a scuffed sticker.
+        let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::L)
             .map_err(|e| format!("cannot make a QR code of this payload: {e}"))?;
         Ok(Modules {
             width: code.width(),

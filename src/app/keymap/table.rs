@@ -15,6 +15,10 @@ pub enum PopupKind {
     Help,
     AccountPicker,
     CommandLine,
+    DepositForm,
+    ConfirmDeposit,
+    Deposits,
+    DepositQr,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -35,7 +39,10 @@ impl Layer {
     /// Layers that take typed text: a printable key goes to the input
     /// before the table is asked.
     pub fn takes_text(self) -> bool {
-        matches!(self, Layer::Filter | Layer::Popup(PopupKind::CommandLine))
+        matches!(
+            self,
+            Layer::Filter | Layer::Popup(PopupKind::CommandLine | PopupKind::DepositForm)
+        )
     }
 
     /// Whether a key bound in both layers would be ambiguous.
@@ -79,6 +86,10 @@ pub enum Cmd {
     Dismiss,
     RunCommand,
     Complete,
+    NewDeposit,
+    Deposits,
+    CancelDeposit,
+    NextPreset,
 }
 
 pub struct CommandDef {
@@ -102,6 +113,12 @@ const LISTS: &[Layer] = &[
     Layer::Panes,
     Layer::Popup(PopupKind::AccountPicker),
     Layer::Popup(PopupKind::Help),
+    Layer::Popup(PopupKind::Deposits),
+    Layer::Popup(PopupKind::DepositForm),
+];
+const DEPOSIT_VIEWS: &[Layer] = &[
+    Layer::Popup(PopupKind::Deposits),
+    Layer::Popup(PopupKind::DepositQr),
 ];
 
 const fn def(
@@ -300,9 +317,12 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::ConfirmCancel),
             Layer::Popup(PopupKind::AccountPicker),
             Layer::Popup(PopupKind::Help),
+            Layer::Popup(PopupKind::DepositForm),
+            Layer::Popup(PopupKind::ConfirmDeposit),
+            Layer::Popup(PopupKind::Deposits),
         ],
         "confirm",
-        "Yes: buy, cancel the order, pick the account",
+        "Yes: buy, pay in, pick, open (Enter)",
     ),
     def(
         Cmd::Dismiss,
@@ -314,6 +334,10 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::AccountPicker),
             Layer::Popup(PopupKind::Help),
             Layer::Popup(PopupKind::CommandLine),
+            Layer::Popup(PopupKind::DepositForm),
+            Layer::Popup(PopupKind::ConfirmDeposit),
+            Layer::Popup(PopupKind::Deposits),
+            Layer::Popup(PopupKind::DepositQr),
         ],
         "back",
         "No: close the top popup only",
@@ -335,6 +359,38 @@ pub const COMMANDS: &[CommandDef] = &[
         "Complete the word: command, account, service, country",
     ),
     def(
+        Cmd::NewDeposit,
+        "new_deposit",
+        &[Key::ch('d')],
+        PANES,
+        "deposit",
+        "Pay into the account shown (or selected balance)",
+    ),
+    def(
+        Cmd::Deposits,
+        "deposits",
+        &[Key::ch('D')],
+        PANES,
+        "",
+        "Deposits: status, QR code, cancel",
+    ),
+    def(
+        Cmd::CancelDeposit,
+        "cancel_deposit",
+        &[Key::ch('x')],
+        DEPOSIT_VIEWS,
+        "cancel",
+        "Cancel the pending deposit (GateOTP)",
+    ),
+    def(
+        Cmd::NextPreset,
+        "next_preset",
+        &[Key::plain(Tab)],
+        &[Layer::Popup(PopupKind::DepositForm)],
+        "amount",
+        "Next preset amount",
+    ),
+    def(
         Cmd::Help,
         "help",
         &[Key::ch('?')],
@@ -344,6 +400,9 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::ConfirmCancel),
             Layer::Popup(PopupKind::AccountPicker),
             Layer::Popup(PopupKind::Help),
+            Layer::Popup(PopupKind::ConfirmDeposit),
+            Layer::Popup(PopupKind::Deposits),
+            Layer::Popup(PopupKind::DepositQr),
         ],
         "help",
         "Show this help (over a popup too; again closes it)",
@@ -414,6 +473,10 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::Help) => "help",
         Layer::Popup(PopupKind::AccountPicker) => "account picker",
         Layer::Popup(PopupKind::CommandLine) => "command line",
+        Layer::Popup(PopupKind::DepositForm) => "deposit form",
+        Layer::Popup(PopupKind::ConfirmDeposit) => "deposit confirmation",
+        Layer::Popup(PopupKind::Deposits) => "deposits",
+        Layer::Popup(PopupKind::DepositQr) => "deposit QR",
     }
 }
 

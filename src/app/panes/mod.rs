@@ -111,12 +111,22 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::CopyOtp | Cmd::CopyNumber if app.focus == Pane::OtpLog => otp_log::run(app, cmd),
         Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Order(_) => orders::run(app, cmd),
         Cmd::Refresh => balance::refresh(app),
+        Cmd::NewDeposit => {
+            app.open_deposit_form();
+            Vec::new()
+        }
+        Cmd::Deposits => {
+            app.open(super::popups::Popup::Deposits { selected: 0 });
+            Vec::new()
+        }
         // Popup and filter commands do nothing in the panes.
         Cmd::FilterDone
         | Cmd::FilterClear
         | Cmd::Confirm
         | Cmd::Dismiss
         | Cmd::RunCommand
-        | Cmd::Complete => Vec::new(),
+        | Cmd::Complete
+        | Cmd::CancelDeposit
+        | Cmd::NextPreset => Vec::new(),
     }
 }

@@ -6,13 +6,16 @@ mod account_picker;
 mod command_line;
 mod confirm_buy;
 mod confirm_cancel;
+mod confirm_deposit;
+pub mod deposit_form;
+mod deposits;
 pub mod help;
 
 pub use command_line::{complete, completion_candidates};
 
 use super::keymap::{Cmd, Key, Layer, PopupKind};
 use super::{App, Effect};
-use crate::domain::BuyRequest;
+use crate::domain::{BuyRequest, DepositRequest, ProviderKind};
 use crate::money::Rupiah;
 use ratatui::crossterm::event::KeyEvent;
 use tui_input::Input;
@@ -42,6 +45,24 @@ pub enum Popup {
         selected: usize,
     },
     CommandLine(Input),
+    DepositForm {
+        account: String,
+        kind: ProviderKind,
+        amount: Input,
+        /// Index into the API's deposit methods.
+        method: usize,
+    },
+    ConfirmDeposit {
+        account: String,
+        kind: ProviderKind,
+        request: DepositRequest,
+    },
+    Deposits {
+        selected: usize,
+    },
+    DepositQr {
+        id: i64,
+    },
 }
 
 impl Popup {
@@ -52,6 +73,10 @@ impl Popup {
             Popup::Help { .. } => PopupKind::Help,
             Popup::AccountPicker { .. } => PopupKind::AccountPicker,
             Popup::CommandLine(_) => PopupKind::CommandLine,
+            Popup::DepositForm { .. } => PopupKind::DepositForm,
+            Popup::ConfirmDeposit { .. } => PopupKind::ConfirmDeposit,
+            Popup::Deposits { .. } => PopupKind::Deposits,
+            Popup::DepositQr { .. } => PopupKind::DepositQr,
         }
     }
 
@@ -59,7 +84,7 @@ impl Popup {
     pub fn takes_text(&self) -> bool {
         match self {
             Popup::ConfirmBuy { customer, .. } => customer.is_some(),
-            Popup::CommandLine(_) => true,
+            Popup::CommandLine(_) | Popup::DepositForm { .. } => true,
             _ => false,
         }
     }
@@ -103,5 +128,9 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::Help => help::on_key(app, cmd),
         PopupKind::AccountPicker => account_picker::on_key(app, cmd),
         PopupKind::CommandLine => command_line::on_key(app, cmd, k),
+        PopupKind::DepositForm => deposit_form::on_key(app, cmd, k),
+        PopupKind::ConfirmDeposit => confirm_deposit::on_key(app, cmd),
+        PopupKind::Deposits => deposits::list_key(app, cmd),
+        PopupKind::DepositQr => deposits::qr_key(app, cmd),
     }
 }

@@ -2,6 +2,7 @@
 //! confirmations, help, the account picker and the `:` command line. Their
 //! key hints come from the command table, so a remapped key shows.
 
+mod deposits;
 mod help;
 
 use super::theme::Theme;
@@ -113,6 +114,25 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             frame.render_widget(Clear, r);
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Account")), r);
         }
+        Popup::DepositForm {
+            account,
+            kind,
+            amount,
+            method,
+        } => {
+            let f = deposits::Form {
+                account,
+                kind: *kind,
+                amount,
+                method: *method,
+            };
+            deposits::form(frame, app, theme, area, f)
+        }
+        Popup::ConfirmDeposit {
+            account, request, ..
+        } => deposits::confirm(frame, app, theme, area, account, request),
+        Popup::Deposits { selected } => deposits::list(frame, app, theme, area, *selected),
+        Popup::DepositQr { id } => deposits::qr(frame, app, theme, area, *id),
         Popup::CommandLine(input) => {
             let r = Rect::new(
                 area.x,

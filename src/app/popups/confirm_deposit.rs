@@ -1,0 +1,27 @@
+//! "Pay in Rp N?": yes creates the deposit (journaled first) and closes
+//! the form beneath; its QR code opens when the invoice arrives.
+
+use crate::app::keymap::Cmd;
+use crate::app::popups::Popup;
+use crate::app::{App, Effect, Level};
+
+pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    if cmd != Some(Cmd::Confirm) {
+        return Vec::new();
+    }
+    let Some(Popup::ConfirmDeposit {
+        account, request, ..
+    }) = app.close_top()
+    else {
+        return Vec::new();
+    };
+    if matches!(app.popups.last(), Some(Popup::DepositForm { .. })) {
+        app.close_top();
+    }
+    app.deposit_to_show = Some(request.key.clone());
+    app.set_status(
+        format!("Creating a deposit of {} on {account}…", request.amount),
+        Level::Info,
+    );
+    vec![Effect::CreateDeposit { account, request }]
+}

@@ -1,0 +1,89 @@
+//! "New deposit": the amount (digits, or Tab through presets) and the
+//! method where the API has a choice (↑/↓). Enter opens the confirmation
+//! on top; checks that need nothing sent (the minimum) happen here.
+
+use crate::app::deposits::PRESETS;
+use crate::app::keymap::Cmd;
+use crate::app::popups::Popup;
+use crate::app::{App, Effect, Level};
+use crate::domain::{check_deposit, deposit_rules, DepositRequest};
+use crate::money::Rupiah;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+/// The amount typed, ignoring thousands separators.
+pub fn amount_of(input: &Input) -> Option<i64> {
+    let digits: String = input
+        .value()
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' ' | '_'))
+        .collect();
+    digits.parse().ok()
+}
+
+pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
+    let Some(Popup::DepositForm {
+        account,
+        kind,
+        amount,
+        method,
+    }) = app.popups.last_mut()
+    else {
+        return Vec::new();
+    };
+    let methods = deposit_rules(*kind).map(|r| r.methods).unwrap_or(&[]);
+    match cmd {
+        Some(Cmd::NextPreset) => {
+            let now = amount_of(amount).unwrap_or(0);
+            let next = PRESETS
+                .iter()
+                .copied()
+                .find(|p| *p > now)
+                .unwrap_or(PRESETS[0]);
+            *amount = Input::new(next.to_string());
+        }
+        Some(Cmd::Up) | Some(Cmd::Down) if !methods.is_empty() => {
+            let n = methods.len();
+            *method = if cmd == Some(Cmd::Down) {
+                (*method + 1) % n
+            } else {
+                (*method + n - 1) % n
+            };
+        }
+        Some(Cmd::Confirm) => {
+            let (account, kind) = (account.clone(), *kind);
+            let chosen = methods.get(*method).copied();
+            let Some(value) = amount_of(amount) else {
+                app.set_status("Type the amount in rupiah (digits)", Level::Warn);
+                return Vec::new();
+            };
+            match check_deposit(kind, Rupiah(value), chosen) {
+                Ok(method) => {
+                    let key = app.next_key(app.now);
+                    app.open(Popup::ConfirmDeposit {
+                        account,
+                        kind,
+                        request: DepositRequest {
+                            amount: Rupiah(value),
+                            method,
+                            key,
+                        },
+                    });
+                }
+                Err(why) => app.set_status(why, Level::Warn),
+            }
+        }
+        _ => {
+            // Digits and editing keys only: an amount is a number.
+            let ok = match k.code {
+                KeyCode::Char(c) => c.is_ascii_digit() || matches!(c, '.' | ','),
+                _ => true,
+            };
+            if ok {
+                amount.handle_event(&Event::Key(k));
+            }
+        }
+    }
+    Vec::new()
+}

@@ -1,0 +1,74 @@
+//! The deposits list and a deposit's QR code: Enter shows the code of a
+//! pending deposit, `x` cancels one where the API allows it.
+
+use crate::app::keymap::Cmd;
+use crate::app::popups::Popup;
+use crate::app::{App, Effect, Level};
+use crate::domain::{deposit_rules, DepositStatus};
+
+pub fn list_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    let ids: Vec<i64> = app.visible_deposits().iter().map(|d| d.id).collect();
+    let Some(Popup::Deposits { selected }) = app.popups.last_mut() else {
+        return Vec::new();
+    };
+    let n = ids.len().max(1);
+    match cmd {
+        Some(Cmd::Down) => *selected = (*selected + 1).min(n - 1),
+        Some(Cmd::Up) => *selected = selected.saturating_sub(1),
+        Some(Cmd::Confirm) => {
+            let Some(id) = ids.get(*selected).copied() else {
+                return Vec::new();
+            };
+            let has_code = app.deposits.get(&id).is_some_and(|d| d.payment.is_some());
+            if has_code {
+                app.open(Popup::DepositQr { id });
+            } else {
+                app.set_status(
+                    format!("Deposit #{id} has no code to pay with"),
+                    Level::Info,
+                );
+            }
+        }
+        Some(Cmd::CancelDeposit) => {
+            if let Some(id) = ids.get(*selected).copied() {
+                return cancel(app, id);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub fn qr_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    match (cmd, app.popups.last()) {
+        (Some(Cmd::CancelDeposit), Some(Popup::DepositQr { id })) => {
+            let id = *id;
+            cancel(app, id)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn cancel(app: &mut App, id: i64) -> Vec<Effect> {
+    let Some(d) = app.deposits.get(&id) else {
+        return Vec::new();
+    };
+    if !deposit_rules(d.provider).is_some_and(|r| r.cancel) {
+        let name = d.provider.display_name();
+        app.set_status(
+            format!("{name} deposits cannot be cancelled through its API"),
+            Level::Warn,
+        );
+        return Vec::new();
+    }
+    if d.status != DepositStatus::Pending {
+        let status = d.status;
+        app.set_status(
+            format!("Deposit #{id} is {status}: nothing to cancel"),
+            Level::Warn,
+        );
+        return Vec::new();
+    }
+    app.set_status(format!("Cancelling deposit #{id}…"), Level::Info);
+    vec![Effect::CancelDeposit { deposit_id: id }]
+}

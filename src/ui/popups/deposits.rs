@@ -1,0 +1,264 @@
+//! Deposit popups: the form, the confirmation, the list, and the QR code
+//! with its countdown (black on white, sized to scan; where it cannot fit,
+//! how large the terminal must be).
+
+use super::{boxed, centered};
+use crate::app::keymap::Cmd;
+use crate::app::popups::deposit_form::amount_of;
+use crate::app::App;
+use crate::domain::{deposit_rules, Deposit, DepositRequest, DepositStatus, ProviderKind};
+use crate::money::Rupiah;
+use crate::ui::fit;
+use crate::ui::qr::{too_small, Modules};
+use crate::ui::theme::Theme;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+use tui_input::Input;
+
+/// "Enter next": the first key only, since in the form typed letters are
+/// text, not commands.
+fn hint(app: &App, cmd: Cmd, what: &str) -> String {
+    format!("{} {what}", app.keymap.label(cmd))
+}
+
+/// The form, drawn from the popup's own fields.
+pub struct Form<'a> {
+    pub account: &'a str,
+    pub kind: ProviderKind,
+    pub amount: &'a Input,
+    pub method: usize,
+}
+
+pub fn form(frame: &mut Frame, app: &App, t: &Theme, area: Rect, f: Form) {
+    let Form {
+        account,
+        kind,
+        amount,
+        method,
+    } = f;
+    let rules = deposit_rules(kind);
+    let methods = rules.map(|r| r.methods).unwrap_or(&[]);
+    let r = centered(area, 56, 8);
+    let typed = amount_of(amount)
+        .map(|a| Rupiah(a).to_string())
+        .unwrap_or_default();
+    let mut lines = vec![
+        Line::from(format!("account  {account} ({})", kind.display_name())),
+        Line::from(vec![
+            Span::raw("amount   "),
+            Span::styled(format!("{}▏", amount.value()), t.otp),
+            Span::styled(format!("  {typed}"), t.dim),
+        ]),
+        Line::from(format!(
+            "method   {}{}",
+            methods.get(method).map(|m| m.as_str()).unwrap_or("-"),
+            if methods.len() > 1 {
+                "  (↑/↓ to change)"
+            } else {
+                ""
+            }
+        )),
+        Line::styled(
+            format!("minimum  {}", rules.map(|r| r.min).unwrap_or_default()),
+            t.dim,
+        ),
+    ];
+    lines.push(Line::styled(
+        format!(
+            "{} · {} · {}",
+            hint(app, Cmd::NextPreset, "preset"),
+            hint(app, Cmd::Confirm, "next"),
+            hint(app, Cmd::Dismiss, "back")
+        ),
+        t.dim,
+    ));
+    frame.render_widget(Clear, r);
+    frame.render_widget(Paragraph::new(lines).block(boxed(t, "New deposit")), r);
+}
+
+pub fn confirm(
+    frame: &mut Frame,
+    app: &App,
+    t: &Theme,
+    area: Rect,
+    account: &str,
+    request: &DepositRequest,
+) {
+    let r = centered(area, 56, 6);
+    let lines = vec![
+        Line::from(vec![
+            Span::raw("Pay in "),
+            Span::styled(request.amount.to_string(), t.price),
+            Span::raw(format!(" to {account} by {}?", request.method.as_str())),
+        ]),
+        Line::styled("A fee may be added; the invoice says the total.", t.dim),
+        Line::styled(
+            format!(
+                "{} · {}",
+                hint(app, Cmd::Confirm, "create"),
+                hint(app, Cmd::Dismiss, "back")
+            ),
+            t.dim,
+        ),
+    ];
+    frame.render_widget(Clear, r);
+    frame.render_widget(Paragraph::new(lines).block(boxed(t, "Deposit?")), r);
+}
+
+fn left(app: &App, d: &Deposit) -> String {
+    match d.expires_at {
+        Some(e) if d.status == DepositStatus::Pending => {
+            let s = (e - app.now).num_seconds().max(0);
+            format!("{:02}:{:02}", s / 60, s % 60)
+        }
+        _ => "-".into(),
+    }
+}
+
+pub fn list(frame: &mut Frame, app: &App, t: &Theme, area: Rect, selected: usize) {
+    let all = app.visible_deposits();
+    let h = (all.len() as u16 + 4).clamp(5, area.height);
+    let r = centered(area, 78, h);
+    let w = r.width.saturating_sub(2) as usize;
+    let mut lines = vec![Line::styled(
+        fit(
+            "#    account        amount       pay          status     left ",
+            w,
+        ),
+        t.dim,
+    )];
+    if all.is_empty() {
+        lines.push(Line::from("No deposits yet: d makes one."));
+    }
+    let visible = (h as usize).saturating_sub(4).max(1);
+    let skip = selected.saturating_sub(visible - 1);
+    for (i, d) in all.iter().enumerate().skip(skip).take(visible) {
+        let row = format!(
+            "#{:<4}{:<15}{:<13}{:<13}{:<11}{}",
+            d.id,
+            fit(&d.account, 14),
+            d.amount.to_string(),
+            d.total.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
+            d.status.as_str(),
+            left(app, d)
+        );
+        let style = match d.status {
+            DepositStatus::Success => t.ok,
+            DepositStatus::Unknown | DepositStatus::Failed => t.error,
+            _ => t.text,
+        };
+        let line = Line::styled(fit(&row, w), style);
+        lines.push(if i == selected {
+            line.style(t.highlight)
+        } else {
+            line
+        });
+    }
+    lines.push(Line::styled(
+        fit(
+            &format!(
+                "{} QR · {} · {}",
+                app.keymap.labels(Cmd::Confirm),
+                hint(app, Cmd::CancelDeposit, "cancel"),
+                hint(app, Cmd::Dismiss, "back")
+            ),
+            w,
+        ),
+        t.dim,
+    ));
+    frame.render_widget(Clear, r);
+    frame.render_widget(Paragraph::new(lines).block(boxed(t, "Deposits")), r);
+}
+
+/// Details beside (or below) the code.
+fn details(app: &App, d: &Deposit, t: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![
+        Line::styled(format!("Deposit #{} · {}", d.id, d.account), t.title),
+        Line::from(format!("amount   {}", d.amount)),
+    ];
+    if let Some(total) = d.total {
+        out.push(Line::from(vec![
+            Span::raw("pay      "),
+            Span::styled(total.to_string(), t.price),
+        ]));
+    }
+    out.push(Line::from(format!("status   {}", d.status)));
+    if d.status == DepositStatus::Pending {
+        out.push(Line::from(format!("expires  in {}", left(app, d))));
+        out.push(Line::styled("Scan with a banking or e-wallet app.", t.dim));
+    }
+    if let Some(c) = d.credited {
+        out.push(Line::styled(format!("credited {c}"), t.ok));
+    }
+    if let Some(p) = &d.paid_with {
+        out.push(Line::from(format!("paid via {p}")));
+    }
+    if let Some(n) = &d.note {
+        out.push(Line::styled(n.clone(), t.dim));
+    }
+    out.push(Line::styled(
+        format!(
+            "{} · {}",
+            hint(app, Cmd::CancelDeposit, "cancel"),
+            hint(app, Cmd::Dismiss, "back")
+        ),
+        t.dim,
+    ));
+    out
+}
+
+pub fn qr(frame: &mut Frame, app: &App, t: &Theme, area: Rect, id: i64) {
+    let Some(d) = app.deposits.get(&id) else {
+        return;
+    };
+    frame.render_widget(Clear, area);
+    let info = details(app, d, t);
+    let payment = d.payment.as_deref().unwrap_or("");
+    let code = Modules::of(payment);
+    let (cw, ch) = code.as_ref().map(|m| m.size()).unwrap_or((0, 0));
+    let info_w: u16 = 36;
+    let show_code = d.status == DepositStatus::Pending;
+    if let (true, Ok(m)) = (show_code, &code) {
+        if area.width > cw + info_w && area.height >= ch {
+            let x = area.x + (area.width - cw - info_w) / 2;
+            let y = area.y + (area.height - ch) / 2;
+            frame.render_widget(Paragraph::new(m.lines()), Rect::new(x, y, cw, ch));
+            let r = Rect::new(
+                x + cw + 1,
+                y,
+                info_w.min(area.width - cw - 1),
+                ch.max(info.len() as u16).min(area.height),
+            );
+            frame.render_widget(Paragraph::new(info), r);
+            return;
+        }
+        if area.width >= cw && area.height >= ch + info.len() as u16 {
+            let x = area.x + (area.width - cw) / 2;
+            frame.render_widget(Paragraph::new(m.lines()), Rect::new(x, area.y, cw, ch));
+            let r = Rect::new(area.x, area.y + ch, area.width, area.height - ch);
+            frame.render_widget(Paragraph::new(info), r);
+            return;
+        }
+    }
+    let mut lines = info;
+    if show_code {
+        let why = match &code {
+            Ok(m) => too_small(
+                m,
+                area.width,
+                area.height.saturating_sub(lines.len() as u16),
+            )
+            .unwrap_or_default(),
+            Err(e) => e.clone(),
+        };
+        lines.insert(1, Line::styled(why, t.warn));
+        // A URL can still be opened by hand.
+        if payment.starts_with("http") {
+            lines.insert(2, Line::from(payment.to_string()));
+        }
+    }
+    let r = centered(area, 60, lines.len() as u16 + 2);
+    frame.render_widget(Paragraph::new(lines).block(boxed(t, "Deposit")), r);
+}
