@@ -373,3 +373,86 @@ async fn the_confirmation_shows_the_price_with_markup() {
         "after = balance - price as charged"
     );
 }
+
+/// Finds the QR code on the screen (its top finder row, "█▀▀▀▀▀█") and
+/// decodes the characters drawn there, as a phone would read them.
+fn decode_qr_on(screen: &str) -> Option<String> {
+    let lines: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let finder: Vec<char> = "█▀▀▀▀▀█".chars().collect();
+    let (row, col) = lines.iter().enumerate().find_map(|(y, l)| {
+        l.windows(finder.len())
+            .position(|w| w == finder.as_slice())
+            .map(|x| (y, x))
+    })?;
+    // One row of quiet zone above, two columns to the left.
+    let (y0, x0) = (row.checked_sub(1)?, col.checked_sub(2)?);
+    // The code is square: as wide as its top finder row's line of modules.
+    let side_modules = lines[row][col..]
+        .iter()
+        .rposition(|c| *c == '█')
+        .map(|i| i + 1)?
+        + 4;
+    let rows = side_modules.div_ceil(2);
+    let grid: Vec<Vec<bool>> = (y0..y0 + rows)
+        .flat_map(|y| {
+            let cells: Vec<char> = (x0..x0 + side_modules)
+                .map(|x| lines.get(y).and_then(|l| l.get(x)).copied().unwrap_or(' '))
+                .collect();
+            let top = cells
+                .iter()
+                .map(|c| matches!(c, '█' | '▀'))
+                .collect::<Vec<_>>();
+            let bottom = cells
+                .iter()
+                .map(|c| matches!(c, '█' | '▄'))
+                .collect::<Vec<_>>();
+            [top, bottom]
+        })
+        .collect();
+    let scale = 4;
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(
+        side_modules * scale,
+        grid.len() * scale,
+        |x, y| if grid[y / scale][x / scale] { 0 } else { 255 },
+    );
+    let grids = img.detect_grids();
+    grids.first()?.decode().ok().map(|(_, text)| text)
+}
+
+/// A deposit made with the keyboard: the form, the confirmation, the QR
+/// code on screen (decoded back to the invoice's payload), then paid, the
+/// balance up by what was credited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deposit_from_the_keyboard_shows_a_qr_that_decodes_and_gets_paid() {
+    std::env::set_var("OTPDECK_POLL_INTERVAL_MS", "200");
+    for size in [(80, 24), (140, 40)] {
+        let mut setup = Setup::one(ProviderKind::GateOtp, "gate");
+        setup.sim.deposit_paid_after = Duration::from_secs(2);
+        setup.size = size;
+        let (decoded, journal) = drive(setup, |tx, screen, _| async move {
+            wait_for(&screen, "the balance", |s| s.contains("Rp 500.000")).await;
+            press(&tx, "d");
+            wait_for(&screen, "the form", |s| s.contains("New deposit")).await;
+            press(&tx, "<Enter>");
+            wait_for(&screen, "the confirmation", |s| s.contains("Deposit?")).await;
+            press(&tx, "y");
+            let s = wait_for(&screen, "the QR code", |s| s.contains("█▀▀▀▀▀█")).await;
+            assert!(s.contains("Rp 50.200"), "the total to pay:\n{s}");
+            let decoded = decode_qr_on(&s);
+            wait_for(&screen, "the payment", |s| s.contains("credited")).await;
+            press(&tx, "<Esc>");
+            wait_for(&screen, "the new balance", |s| s.contains("Rp 550.000")).await;
+            press(&tx, "q");
+            decoded
+        })
+        .await;
+        let d = journal.deposits(None, false, 5).expect("deposits");
+        assert_eq!(d.len(), 1, "{size:?}");
+        assert_eq!(d[0].status, otpdeck::domain::DepositStatus::Success);
+        assert_eq!(
+            decoded.as_deref(),
+            d[0].payment.as_deref(),
+            "{size:?}: the drawn code decodes to the payload"
+        );
+    }
+}
