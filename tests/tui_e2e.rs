@@ -194,3 +194,39 @@ fn demo_starts_in_tmux() {
     t.quit();
     assert!(!t.alive(), "q quits the demo");
 }
+
+/// A deposit in `otpdeck demo` at 80×24 and 140×40: `d`, Enter, `y`, and
+/// the QR code with the amount to pay is on screen, then the payment
+/// arrives and the status bar says what was credited.
+#[test]
+fn a_deposit_shows_its_qr_code_in_tmux() {
+    if !tmux_ready("the deposit QR test") {
+        return;
+    }
+    for (w, h) in [(80u16, 24u16), (140, 40)] {
+        let home = tempfile::tempdir().expect("tmp");
+        let t = Tmux::new(if w == 80 { "dep80" } else { "dep140" });
+        t.start_sized(
+            &format!(
+                "env -u OTPDECK_CONFIG HOME={h} XDG_CONFIG_HOME={h}/config XDG_DATA_HOME={h}/data XDG_STATE_HOME={h}/state TERM=xterm-256color {BIN} demo",
+                h = home.path().display()
+            ),
+            w,
+            h,
+        );
+        t.wait_for("the balances", 20, |s| s.contains("Rp 500.000"));
+        t.keys(&["d"]);
+        t.wait_for("the deposit form", 5, |s| s.contains("New deposit"));
+        t.keys(&["Enter"]);
+        t.wait_for("the confirmation", 5, |s| s.contains("Deposit?"));
+        t.keys(&["y"]);
+        let s = t.wait_for("the QR code", 10, |s| s.contains("█▀▀▀▀▀█"));
+        assert!(s.contains("Rp 50.200") && s.contains("expires"), "{w}x{h}:\n{s}");
+        let s = t.wait_for("the payment", 30, |s| s.contains("credited"));
+        assert!(s.contains("DANA"), "{w}x{h}:\n{s}");
+        t.keys(&["Escape"]);
+        t.wait_for("the new balance", 10, |s| s.contains("Rp 550.000"));
+        t.quit();
+        assert!(!t.alive(), "q quits");
+    }
+}
