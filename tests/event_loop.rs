@@ -54,7 +54,25 @@ async fn drive<T, Fut>(
 where
     Fut: Future<Output = T>,
 {
-    let handle = sim::start_local(setup.sim).await.expect("simulator");
+    let handle = sim::start_local(setup.sim.clone())
+        .await
+        .expect("simulator");
+    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+    let out = drive_on(&handle, journal.clone(), setup, script).await;
+    (out, journal)
+}
+
+/// Like `drive`, on a simulator and a journal the test keeps (to restart
+/// the dashboard on them).
+async fn drive_on<T, Fut>(
+    handle: &sim::SimHandle,
+    journal: Arc<Journal>,
+    setup: Setup,
+    script: impl FnOnce(Keys, SharedBackend, Recorder) -> Fut,
+) -> T
+where
+    Fut: Future<Output = T>,
+{
     let accounts = setup
         .accounts
         .iter()
@@ -68,7 +86,6 @@ where
             RuntimeAccount::new(name.clone(), *kind, Ok(settings))
         })
         .collect();
-    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
     let opts = RuntimeOptions {
         accounts,
         settings: AppSettings {
@@ -95,7 +112,7 @@ where
         script(tx, screen, recorder)
     );
     ran.expect("the loop ends cleanly");
-    (out, journal)
+    out
 }
 
 fn press(tx: &Keys, s: &str) {
@@ -455,4 +472,53 @@ async fn a_deposit_from_the_keyboard_shows_a_qr_that_decodes_and_gets_paid() {
             "{size:?}: the drawn code decodes to the payload"
         );
     }
+}
+
+/// The journal keeps a deposit across a restart, and a pending one is
+/// polled again by the restarted dashboard until it is paid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pending_deposit_resumes_polling_after_a_restart() {
+    std::env::set_var("OTPDECK_POLL_INTERVAL_MS", "200");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("journal.sqlite");
+    let handle = sim::start_local(SimOptions {
+        deposit_paid_after: Duration::from_secs(3),
+        ..Default::default()
+    })
+    .await
+    .expect("simulator");
+    let first = Arc::new(Journal::open(&path).expect("journal"));
+    drive_on(
+        &handle,
+        first,
+        Setup::one(ProviderKind::OtpZap, "zap"),
+        |tx, screen, _| async move {
+            wait_for(&screen, "the balance", |s| s.contains("Rp 500.000")).await;
+            press(&tx, "d<Enter>y");
+            wait_for(&screen, "the QR code", |s| s.contains("█▀▀▀▀▀█")).await;
+            press(&tx, "<Esc>q");
+        },
+    )
+    .await;
+    let again = Arc::new(Journal::open(&path).expect("reopened"));
+    let pending = again.deposits(None, true, 5).expect("deposits");
+    assert_eq!(pending.len(), 1, "kept across the restart, still pending");
+    drive_on(
+        &handle,
+        again.clone(),
+        Setup::one(ProviderKind::OtpZap, "zap"),
+        |tx, screen, _| async move {
+            wait_for(&screen, "the resumed deposit paid", |s| {
+                s.contains("Deposit #1 paid")
+            })
+            .await;
+            press(&tx, "D");
+            let s = wait_for(&screen, "the deposits list", |s| s.contains(" Deposits ")).await;
+            assert!(s.contains("success"), "{s}");
+            press(&tx, "<Esc>q");
+        },
+    )
+    .await;
+    let d = again.deposit(pending[0].id).expect("read").expect("kept");
+    assert_eq!(d.status, otpdeck::domain::DepositStatus::Success);
 }

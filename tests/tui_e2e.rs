@@ -221,7 +221,10 @@ fn a_deposit_shows_its_qr_code_in_tmux() {
         t.wait_for("the confirmation", 5, |s| s.contains("Deposit?"));
         t.keys(&["y"]);
         let s = t.wait_for("the QR code", 10, |s| s.contains("█▀▀▀▀▀█"));
-        assert!(s.contains("Rp 50.200") && s.contains("expires"), "{w}x{h}:\n{s}");
+        assert!(
+            s.contains("Rp 50.200") && s.contains("expires"),
+            "{w}x{h}:\n{s}"
+        );
         let s = t.wait_for("the payment", 30, |s| s.contains("credited"));
         assert!(s.contains("DANA"), "{w}x{h}:\n{s}");
         t.keys(&["Escape"]);
