@@ -899,3 +899,93 @@ fn services_and_countries_are_named_the_same_way_on_every_api() {
         "{err}"
     );
 }
+
+/// `otpdeck deposit` through the binary: below the minimum nothing is
+/// sent; create prints the invoice (QR drawn without --json), watch exits
+/// 0 once paid, the balance rises, and `deposits` lists it; GateOTP cancel.
+#[test]
+fn deposits_from_the_command_line() {
+    let sim = SimProcess::start_with("1s", &["--deposit-paid-after", "2s"]);
+    let env = Env::new(&sim);
+    let out = env.run(&["deposit", "create", "--account", "gate", "--amount", "1500"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("at least Rp 2.000") && err.contains("not sent"),
+        "{err}"
+    );
+    let out = env.run(&["deposit", "create", "--account", "nex", "--amount", "50000"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no deposits"));
+
+    let before = env.json(&["balance", "--account", "gate"])[0]["balance"]
+        .as_i64()
+        .expect("balance");
+    let out = env.run(&[
+        "deposit",
+        "create",
+        "--account",
+        "gate",
+        "--amount",
+        "20000",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("pending") && text.contains("Rp 20.200"),
+        "{text}"
+    );
+    assert!(text.contains("█▀▀▀▀▀█"), "the QR code is drawn:\n{text}");
+    let out = env.run(&[
+        "deposit",
+        "watch",
+        "--account",
+        "gate",
+        "1",
+        "--timeout",
+        "60s",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).contains("credited Rp 20.000"),
+        "{}",
+        stdout(&out)
+    );
+    let after = env.json(&["balance", "--account", "gate"])[0]["balance"]
+        .as_i64()
+        .expect("balance");
+    assert_eq!(
+        after - before,
+        20_000,
+        "the balance rose by what was credited"
+    );
+
+    let d = env.json(&["deposit", "create", "--account", "zap", "--amount", "30000"]);
+    assert_eq!(d["status"].as_str(), Some("pending"), "{d}");
+    assert!(
+        d["payment"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://")),
+        "{d}"
+    );
+    assert!(d["expires_at"].as_str().is_some(), "{d}");
+    let list = env.json(&["deposits"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
+
+    // A simulator that never gets paid, so the cancel cannot race it.
+    let unpaid = SimProcess::start_with("1s", &["--deposit-paid-after", "1h"]);
+    let env = Env::new(&unpaid);
+    let g = env.json(&["deposit", "create", "--account", "gate", "--amount", "5000"]);
+    let id = g["id"].as_i64().expect("id").to_string();
+    let c = env.json(&["deposit", "cancel", "--account", "gate", &id]);
+    assert_eq!(c["status"].as_str(), Some("cancelled"), "{c}");
+}
