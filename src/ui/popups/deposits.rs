@@ -13,7 +13,7 @@ use crate::ui::qr::{too_small, Modules};
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use tui_input::Input;
 
@@ -188,6 +188,10 @@ fn details(app: &App, d: &Deposit, t: &Theme) -> Vec<Line<'static>> {
     if d.status == DepositStatus::Pending {
         out.push(Line::from(format!("expires  in {}", left(app, d))));
         out.push(Line::styled("Scan with a banking or e-wallet app.", t.dim));
+        // A payment page can also be opened by hand from its address.
+        if let Some(url) = d.payment.as_deref().filter(|p| p.starts_with("http")) {
+            out.push(Line::from(url.to_string()));
+        }
     }
     if let Some(c) = d.credited {
         out.push(Line::styled(format!("credited {c}"), t.ok));
@@ -231,14 +235,14 @@ pub fn qr(frame: &mut Frame, app: &App, t: &Theme, area: Rect, id: i64) {
                 info_w.min(area.width - cw - 1),
                 ch.max(info.len() as u16).min(area.height),
             );
-            frame.render_widget(Paragraph::new(info), r);
+            frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: false }), r);
             return;
         }
         if area.width >= cw && area.height >= ch + info.len() as u16 {
             let x = area.x + (area.width - cw) / 2;
             frame.render_widget(Paragraph::new(m.lines()), Rect::new(x, area.y, cw, ch));
             let r = Rect::new(area.x, area.y + ch, area.width, area.height - ch);
-            frame.render_widget(Paragraph::new(info), r);
+            frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: false }), r);
             return;
         }
     }
@@ -254,10 +258,6 @@ pub fn qr(frame: &mut Frame, app: &App, t: &Theme, area: Rect, id: i64) {
             Err(e) => e.clone(),
         };
         lines.insert(1, Line::styled(why, t.warn));
-        // A URL can still be opened by hand.
-        if payment.starts_with("http") {
-            lines.insert(2, Line::from(payment.to_string()));
-        }
     }
     let r = centered(area, 60, lines.len() as u16 + 2);
     frame.render_widget(Paragraph::new(lines).block(boxed(t, "Deposit")), r);
