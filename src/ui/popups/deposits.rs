@@ -202,14 +202,18 @@ fn details(app: &App, d: &Deposit, t: &Theme) -> Vec<Line<'static>> {
     if let Some(n) = &d.note {
         out.push(Line::styled(n.clone(), t.dim));
     }
-    out.push(Line::styled(
+    let cancels =
+        d.status == DepositStatus::Pending && deposit_rules(d.provider).is_some_and(|r| r.cancel);
+    let keys = if cancels {
         format!(
             "{} · {}",
             hint(app, Cmd::CancelDeposit, "cancel"),
             hint(app, Cmd::Dismiss, "back")
-        ),
-        t.dim,
-    ));
+        )
+    } else {
+        hint(app, Cmd::Dismiss, "back")
+    };
+    out.push(Line::styled(keys, t.dim));
     out
 }
 
