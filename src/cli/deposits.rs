@@ -15,6 +15,7 @@ use crate::engine::poller::{PollOutcome, PollSchedule, PollTiming};
 use crate::money::Rupiah;
 use crate::ui::qr::Modules;
 use clap::Subcommand;
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Subcommand)]
@@ -194,7 +195,12 @@ async fn create(
             Ok(m) => print!("{}", m.ansi()),
             Err(e) => eprintln!("otpdeck: {e}"),
         }
-        println!("{payment}");
+        // A terminal that knows OSC 8 shows a payment page as a link.
+        if payment.starts_with("http") && std::io::stdout().is_terminal() {
+            println!("\x1b]8;;{payment}\x1b\\{payment}\x1b]8;;\x1b\\");
+        } else {
+            println!("{payment}");
+        }
         if let Some(t) = d.total {
             println!(
                 "Pay {t} before {}.",
