@@ -16,19 +16,12 @@ pub(super) async fn find_service(
     p: &dyn crate::providers::Provider,
     wanted: &str,
 ) -> Result<crate::domain::Service, CliError> {
-    let narrowed = p
-        .search_services(wanted, None)
-        .await
-        .map_err(provider_err)?;
-    if let Ok(s) = naming::find_service(&narrowed, wanted) {
-        if naming::names_service_exactly(s, wanted) {
-            return Ok(s.clone());
-        }
-    }
-    let all = p.services().await.map_err(provider_err)?;
-    naming::find_service(&all, wanted)
-        .cloned()
-        .map_err(name_err)
+    use crate::engine::compare::{lookup_service, LookupError};
+    lookup_service(p, wanted).await.map_err(|e| match e {
+        LookupError::Provider(e) => provider_err(e),
+        LookupError::Name(e) => name_err(e),
+        LookupError::NoCountries(m) => fail(m),
+    })
 }
 
 /// A naming error as the CLI says it: a service list can be long, so it

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod balance;
+mod best;
 mod buy;
 mod catalog;
 mod context;
@@ -123,6 +124,14 @@ pub enum Command {
         #[arg(long)]
         account: Option<String>,
     },
+    /// One service and country across every OTP account, cheapest first,
+    /// with your own delivery record per offer.
+    Best {
+        #[arg(long)]
+        service: String,
+        #[arg(long)]
+        country: String,
+    },
     /// Money into an account: create, status, cancel, watch.
     #[command(subcommand)]
     Deposit(deposits::DepositCmd),
@@ -149,6 +158,14 @@ pub enum Command {
 
 /// Runs the command line; never panics on user input.
 pub fn main() -> ExitCode {
+    // `otpdeck orders --json | head` must end quietly when the reader goes,
+    // as other command-line tools do, not panic on the closed pipe.
+    #[cfg(unix)]
+    // SAFETY: called first thing, before any thread starts; restoring the
+    // default action of SIGPIPE touches no Rust state.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -1,6 +1,7 @@
 //! The engine: what runs outside the pure app — the journal, the buy / poll /
 //! cancel flows that tie providers to the journal.
 
+pub mod compare;
 pub mod deposits;
 pub mod journal;
 pub mod orders;

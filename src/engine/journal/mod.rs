@@ -7,9 +7,11 @@ mod deposits;
 mod orders;
 mod otps;
 mod record;
+mod records;
 mod schema;
 
 pub use deposits::NewDeposit;
+pub use records::OwnRecord;
 
 use crate::domain::{Order, ProviderKind};
 use crate::money::Rupiah;

@@ -1,0 +1,209 @@
+//! One service and country across every OTP account: each account's
+//! offers with stock, named by the shared naming rule, with the user's own
+//! record from the journal. The CLI (`best`, `buy --best`) and the
+//! dashboard's compare view use these functions.
+
+use super::journal::{Journal, OwnRecord};
+use crate::domain::naming::{self, NameError};
+use crate::domain::{Country, Offer, Service};
+use crate::providers::{Provider, ProviderError};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use thiserror::Error;
+
+/// How far back the own record looks.
+pub const RECORD_DAYS: i64 = 30;
+
+#[derive(Debug, Error)]
+pub enum LookupError {
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    #[error(transparent)]
+    Name(#[from] NameError),
+    #[error("{0}")]
+    NoCountries(String),
+}
+
+/// The service a person named, on this provider: a narrowed search result
+/// counts only when it names the service exactly, else the full list is
+/// asked (one rule for the CLI and the dashboard).
+pub async fn lookup_service(p: &dyn Provider, wanted: &str) -> Result<Service, LookupError> {
+    let narrowed = p.search_services(wanted, None).await?;
+    if let Ok(s) = naming::find_service(&narrowed, wanted) {
+        if naming::names_service_exactly(s, wanted) {
+            return Ok(s.clone());
+        }
+    }
+    let all = p.services().await?;
+    Ok(naming::find_service(&all, wanted)?.clone())
+}
+
+/// One account's offers for a service and country.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountOffers {
+    pub service: Service,
+    pub country: Country,
+    pub offers: Vec<Offer>,
+}
+
+/// Looks the names up on `p` and lists the offers in stock there.
+pub async fn account_offers(
+    p: &dyn Provider,
+    service: &str,
+    country: &str,
+) -> Result<AccountOffers, LookupError> {
+    if !p.capabilities().countries {
+        return Err(LookupError::NoCountries(format!(
+            "{} sells no numbers by country",
+            p.kind().display_name()
+        )));
+    }
+    let s = lookup_service(p, service).await?;
+    let countries = p.countries(&s.id).await?;
+    let c = naming::find_country(&countries, country)?.clone();
+    let offers = p
+        .offers(&s.id, Some(&c.id))
+        .await?
+        .into_iter()
+        .filter(|o| o.in_stock())
+        .collect();
+    Ok(AccountOffers {
+        service: s,
+        country: c,
+        offers,
+    })
+}
+
+/// One row of the compare table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub account: String,
+    pub provider: crate::domain::ProviderKind,
+    pub service: Service,
+    pub country: Country,
+    pub offer: Offer,
+    pub record: OwnRecord,
+}
+
+/// The rows of one account, each with the user's record of that offer.
+pub fn rows_of(
+    journal: &Journal,
+    account: &str,
+    provider: crate::domain::ProviderKind,
+    found: &AccountOffers,
+    now: DateTime<Utc>,
+) -> Vec<Row> {
+    let since = now - chrono::Duration::days(RECORD_DAYS);
+    found
+        .offers
+        .iter()
+        .map(|o| Row {
+            account: account.to_string(),
+            provider,
+            service: found.service.clone(),
+            country: found.country.clone(),
+            offer: o.clone(),
+            record: journal
+                .offer_record(account, &o.id, since)
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// How the table is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    #[default]
+    Price,
+    /// The user's own delivery rate, best first (no record last).
+    OwnRate,
+    /// The user's median time to the OTP, fastest first.
+    TimeToOtp,
+}
+
+impl SortBy {
+    pub fn next(self) -> SortBy {
+        match self {
+            SortBy::Price => SortBy::OwnRate,
+            SortBy::OwnRate => SortBy::TimeToOtp,
+            SortBy::TimeToOtp => SortBy::Price,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortBy::Price => "price",
+            SortBy::OwnRate => "own delivery rate",
+            SortBy::TimeToOtp => "time to OTP",
+        }
+    }
+}
+
+/// Sorts rows; ties go to the better own delivery rate, then the price.
+pub fn sort(rows: &mut [Row], by: SortBy) {
+    let rate = |r: &Row| -> i64 { r.record.otp_rate().map(|x| -(x * 10.0) as i64).unwrap_or(1) };
+    let time = |r: &Row| r.record.median_secs.unwrap_or(i64::MAX);
+    match by {
+        SortBy::Price => rows.sort_by_key(|r| (r.offer.price, rate(r), time(r))),
+        SortBy::OwnRate => rows.sort_by_key(|r| (rate(r), r.offer.price)),
+        SortBy::TimeToOtp => rows.sort_by_key(|r| (time(r), r.offer.price)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ProviderKind;
+    use crate::money::Rupiah;
+
+    fn row(account: &str, price: i64, orders: u32, with_otp: u32, secs: Option<i64>) -> Row {
+        Row {
+            account: account.into(),
+            provider: ProviderKind::NexOtp,
+            service: Service {
+                id: "wa".into(),
+                name: "WhatsApp".into(),
+                category: None,
+            },
+            country: Country {
+                id: "id".into(),
+                name: "Indonesia".into(),
+                prefix: None,
+                stock: None,
+            },
+            offer: Offer {
+                id: format!("{account}-o"),
+                service_id: "wa".into(),
+                country_id: Some("id".into()),
+                label: account.into(),
+                price: Rupiah(price),
+                stock: Some(5),
+                success_rate: None,
+                operators: Vec::new(),
+                available: true,
+            },
+            record: OwnRecord {
+                orders,
+                with_otp,
+                median_secs: secs,
+            },
+        }
+    }
+
+    #[test]
+    fn price_first_then_own_rate_breaks_ties() {
+        let mut rows = vec![
+            row("slow", 3_000, 10, 2, Some(90)),
+            row("good", 3_000, 10, 9, Some(20)),
+            row("cheap", 2_500, 0, 0, None),
+        ];
+        sort(&mut rows, SortBy::Price);
+        let order: Vec<&str> = rows.iter().map(|r| r.account.as_str()).collect();
+        assert_eq!(order, ["cheap", "good", "slow"]);
+        sort(&mut rows, SortBy::OwnRate);
+        assert_eq!(rows[0].account, "good");
+        assert_eq!(rows[2].account, "cheap", "no record sorts last");
+        sort(&mut rows, SortBy::TimeToOtp);
+        assert_eq!(rows[0].account, "good");
+    }
+}
