@@ -989,3 +989,53 @@ fn deposits_from_the_command_line() {
     let c = env.json(&["deposit", "cancel", "--account", "gate", &id]);
     assert_eq!(c["status"].as_str(), Some("cancelled"), "{c}");
 }
+
+/// `best` lists the offers of every OTP account cheapest first; `buy
+/// --best` buys on the cheapest account; after its OTP, `best` shows the
+/// user's own record of that offer.
+#[test]
+fn best_compares_every_otp_account_and_buy_best_takes_the_cheapest() {
+    let sim = SimProcess::start("1s");
+    let env = Env::new(&sim);
+    let t = env.json(&["best", "--service", "whatsapp", "--country", "indonesia"]);
+    let offers = t["offers"].as_array().expect("offers");
+    let accounts: std::collections::BTreeSet<&str> = offers
+        .iter()
+        .filter_map(|o| o["account"].as_str())
+        .collect();
+    for a in ["gate", "nex", "zap"] {
+        assert!(accounts.contains(a), "{a} missing: {t}");
+    }
+    let prices: Vec<i64> = offers.iter().filter_map(|o| o["price"].as_i64()).collect();
+    assert!(
+        prices.windows(2).all(|w| w[0] <= w[1]),
+        "cheapest first: {prices:?}"
+    );
+    let first = &offers[0];
+    assert_eq!(first["own_orders"].as_i64(), Some(0), "{first}");
+
+    let o = env.json(&["buy", "--best", "--service", "whatsapp", "--country", "id"]);
+    assert_eq!(o["account"], first["account"], "{o}");
+    assert_eq!(o["price"], first["price"], "{o}");
+    let id = o["id"].as_i64().expect("id").to_string();
+    let account = o["account"].as_str().expect("account").to_string();
+    let w = env.run(&["watch", "--account", &account, &id, "--timeout", "60s"]);
+    assert_eq!(
+        w.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&w.stderr)
+    );
+
+    let t = env.json(&["best", "--service", "wa", "--country", "+62"]);
+    let same = t["offers"]
+        .as_array()
+        .expect("offers")
+        .iter()
+        .find(|x| x["account"] == first["account"] && x["offer_id"] == first["offer_id"])
+        .cloned()
+        .expect("the offer bought");
+    assert_eq!(same["own_orders"].as_i64(), Some(1), "{same}");
+    assert_eq!(same["own_otp_rate"].as_f64(), Some(100.0), "{same}");
+    assert!(same["own_median_secs"].as_i64().is_some(), "{same}");
+}

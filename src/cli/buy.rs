@@ -13,8 +13,13 @@ use clap::Args;
 
 #[derive(Debug, Args)]
 pub struct BuyArgs {
-    #[arg(long)]
-    account: String,
+    /// The account to buy on (not with --best).
+    #[arg(long, required_unless_present = "best")]
+    account: Option<String>,
+    /// Buy the cheapest offer in stock across every OTP account (ties go to
+    /// your own best delivery rate), within --max-price.
+    #[arg(long, conflicts_with_all = ["account", "offer", "product"])]
+    best: bool,
     /// Service id or name (whatsapp, 14, Telegram…).
     #[arg(long)]
     service: Option<String>,
@@ -114,8 +119,42 @@ fn choose_offer<'a>(
     }
 }
 
+/// `--best`: the account and offer the compare table puts first, among
+/// those within `--max-price`.
+async fn best_choice(ctx: &Context, args: &BuyArgs) -> Result<(String, String), CliError> {
+    let (Some(service), Some(country)) = (&args.service, &args.country) else {
+        return Err(fail("--best needs --service and --country"));
+    };
+    let journal = ctx.journal()?;
+    let results = super::best::gather(ctx, &journal, service, country).await?;
+    let mut rows: Vec<_> = results
+        .iter()
+        .filter_map(|r| r.rows.as_ref().ok())
+        .flatten()
+        .filter(|r| args.max_price.is_none_or(|m| r.offer.price.0 <= m))
+        .cloned()
+        .collect();
+    crate::engine::compare::sort(&mut rows, crate::engine::compare::SortBy::Price);
+    let first = rows.first().ok_or_else(|| {
+        fail(match args.max_price {
+            Some(m) => format!(
+                "no account has {service} in {country} in stock at or below {}",
+                crate::money::Rupiah(m)
+            ),
+            None => format!("no account has {service} in {country} in stock"),
+        })
+    })?;
+    Ok((first.account.clone(), first.offer.id.clone()))
+}
+
 pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
-    let acc = ctx.account(&args.account)?;
+    let (account, best_offer) = if args.best {
+        let (a, o) = best_choice(ctx, args).await?;
+        (a, Some(o))
+    } else {
+        (args.account.clone().unwrap_or_default(), None)
+    };
+    let acc = ctx.account(&account)?;
     let p = ctx.provider(acc)?;
     let caps = p.capabilities();
     // A random nonce: two buys in the same millisecond get different keys.
@@ -178,8 +217,11 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
             .offers(&svc.id, country_id.as_deref())
             .await
             .map_err(provider_err)?;
-        let (offer, operator) =
-            choose_offer(&offers, args.offer.as_deref(), args.operator.as_deref())?;
+        let (offer, operator) = choose_offer(
+            &offers,
+            best_offer.as_deref().or(args.offer.as_deref()),
+            args.operator.as_deref(),
+        )?;
         check_max_price(args.max_price, offer.price.0)?;
         BuyRequest {
             service_id: svc.id.clone(),
