@@ -522,3 +522,28 @@ async fn a_pending_deposit_resumes_polling_after_a_restart() {
     let d = again.deposit(pending[0].id).expect("read").expect("kept");
     assert_eq!(d.status, otpdeck::domain::DepositStatus::Success);
 }
+
+/// `:best whatsapp id` in the real loop asks every OTP account of the
+/// simulator and lists each one's offers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn best_compares_every_otp_account_on_screen() {
+    let mut setup = Setup::one(ProviderKind::GateOtp, "gate");
+    setup.accounts.push((ProviderKind::NexOtp, "nex".into(), 0));
+    setup.accounts.push((ProviderKind::OtpZap, "zap".into(), 0));
+    setup.size = (120, 40);
+    drive(setup, |tx, screen, _| async move {
+        press(&tx, ":best whatsapp id<Enter>");
+        let s = wait_for(&screen, "every account's offers", |s| {
+            s.contains(" Compare ") && !s.contains("waiting for")
+        })
+        .await;
+        for (account, api) in [("gate", "GateOTP"), ("nex", "NEXOTP"), ("zap", "OTPZap")] {
+            assert!(
+                s.lines().any(|l| l.contains(account) && l.contains(api)),
+                "{account} missing:\n{s}"
+            );
+        }
+        press(&tx, "<Esc>q");
+    })
+    .await;
+}

@@ -93,6 +93,13 @@ pub enum Action {
         deposit_id: Option<i64>,
         error: String,
     },
+    /// One account's offers for the compare view (`ticket` names the
+    /// request, so a late reply to an older one is dropped).
+    CompareLoaded {
+        ticket: u64,
+        account: String,
+        result: Result<Vec<crate::engine::compare::Row>, String>,
+    },
     /// The poller of a deposit ended.
     DepositPollStopped {
         deposit_id: i64,
@@ -159,6 +166,12 @@ pub enum Effect {
     },
     CancelDeposit {
         deposit_id: i64,
+    },
+    /// Asks every OTP account for a service and country's offers.
+    Compare {
+        ticket: u64,
+        service: String,
+        country: String,
     },
     /// Start polling this pending deposit (once per deposit).
     WatchDeposit(Deposit),

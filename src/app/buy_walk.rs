@@ -183,6 +183,23 @@ fn typed_service(list: &[ServiceNode], rest: &str) -> Option<(usize, usize)> {
         })
 }
 
+/// `:best SERVICE COUNTRY`: where the service ends, by the `:buy` account's
+/// services when they are loaded (names may have spaces), else the last
+/// word is the country.
+pub fn split_service_country(app: &App, args: &[String]) -> Option<(String, String)> {
+    let typed = args.join(" ");
+    if let Some((_, end)) = buy_account(app)
+        .and_then(|a| a.services.get())
+        .and_then(|l| service_in(l, &typed).ok())
+        .filter(|(_, end)| *end < typed.len())
+    {
+        let (s, c) = typed.split_at(end);
+        return Some((s.trim().to_string(), c.trim().to_string()));
+    }
+    let (country, service) = args.split_last()?;
+    (!service.is_empty()).then(|| (service.join(" "), country.clone()))
+}
+
 /// Service names of the `:buy` account, lowercased, for completion.
 pub fn service_names(app: &App) -> Vec<String> {
     buy_account(app)

@@ -148,6 +148,8 @@ pub struct App {
     pub deposits_watched: HashSet<i64>,
     /// The key of the deposit whose QR code opens when its invoice arrives.
     pub deposit_to_show: Option<String>,
+    /// The last compare request's number.
+    pub compare_tickets: u64,
     counter: u64,
 }
 
@@ -212,9 +214,14 @@ impl App {
             deposits: BTreeMap::new(),
             deposits_watched: HashSet::new(),
             deposit_to_show: None,
+            compare_tickets: 0,
             counter: 0,
         };
         (app, effects)
+    }
+
+    pub fn account_position(&self, name: &str) -> Option<usize> {
+        self.accounts.iter().position(|a| a.info.name == name)
     }
 
     pub fn account_of(&self, name: &str) -> Option<&AccountState> {
@@ -541,6 +548,14 @@ impl App {
                 if deposit_id.is_none() {
                     self.deposit_to_show = None;
                 }
+                Vec::new()
+            }
+            Action::CompareLoaded {
+                ticket,
+                account,
+                result,
+            } => {
+                popups::compare::loaded(self, ticket, account, result);
                 Vec::new()
             }
             Action::DepositPollStopped { deposit_id } => {

@@ -5,7 +5,7 @@
 use super::context::Context;
 use super::output::print_json;
 use super::{exit, fail, CliError, CliResult};
-use crate::engine::compare::{self, LookupError, Row, SortBy};
+use crate::engine::compare::{self, Row, SortBy};
 use crate::engine::journal::Journal;
 use serde::Serialize;
 use serde_json::json;
@@ -23,33 +23,29 @@ pub(super) async fn gather(
     service: &str,
     country: &str,
 ) -> Result<Vec<AccountResult>, CliError> {
+    let now = chrono::Utc::now();
     let mut asks = Vec::new();
     for acc in &ctx.config.accounts {
-        let name = acc.name.clone();
-        let kind = acc.provider;
         let p = ctx.provider(acc);
         asks.push(async move {
             let rows = match p {
-                Err(e) => Err(e.to_string()),
-                Ok(p) if !p.capabilities().countries => Err("no numbers by country".to_string()),
-                Ok(p) => match compare::account_offers(p.as_ref(), service, country).await {
-                    Ok(found) => Ok((kind, found)),
-                    Err(LookupError::Name(e)) => Err(format!("not matched: {e}")),
-                    Err(e) => Err(e.to_string()),
-                },
+                Err(e) => Some(Err(e.to_string())),
+                Ok(p) if !p.capabilities().countries => None,
+                Ok(p) => Some(
+                    compare::account_rows(p.as_ref(), journal, &acc.name, service, country, now)
+                        .await,
+                ),
             };
-            (name, rows)
+            rows.map(|rows| AccountResult {
+                account: acc.name.clone(),
+                rows,
+            })
         });
     }
-    let now = chrono::Utc::now();
     Ok(futures::future::join_all(asks)
         .await
         .into_iter()
-        .filter(|(_, r)| !matches!(r, Err(e) if e == "no numbers by country"))
-        .map(|(account, r)| AccountResult {
-            rows: r.map(|(kind, found)| compare::rows_of(journal, &account, kind, &found, now)),
-            account,
-        })
+        .flatten()
         .collect())
 }
 

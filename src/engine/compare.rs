@@ -110,6 +110,23 @@ pub fn rows_of(
         .collect()
 }
 
+/// One account's rows for the compare table, or why it has none in words
+/// ("not matched: …" when the API names the service or country otherwise).
+pub async fn account_rows(
+    p: &dyn Provider,
+    journal: &Journal,
+    account: &str,
+    service: &str,
+    country: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Row>, String> {
+    match account_offers(p, service, country).await {
+        Ok(found) => Ok(rows_of(journal, account, p.kind(), &found, now)),
+        Err(LookupError::Name(e)) => Err(format!("not matched: {e}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// How the table is sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortBy {

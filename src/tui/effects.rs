@@ -167,9 +167,46 @@ impl Runtime {
             } => self.replay(account, request, order_id),
             Effect::Order { op, order_id } => self.order_op(op, order_id),
             Effect::Reconcile { account } => self.reconcile(account),
+            Effect::Compare {
+                ticket,
+                service,
+                country,
+            } => self.compare(ticket, service, country),
             Effect::CreateDeposit { account, request } => self.create_deposit(account, request),
             Effect::CancelDeposit { deposit_id } => self.cancel_deposit(deposit_id),
             Effect::WatchDeposit(d) => self.watch_deposit(d),
+        }
+    }
+
+    /// Asks every account that sells numbers by country, each in its own
+    /// task, so the view fills in as they answer.
+    fn compare(&self, ticket: u64, service: String, country: String) {
+        for (account, p) in self.providers.clone() {
+            if !p.capabilities().countries {
+                continue;
+            }
+            let (tx, journal) = (self.tx.clone(), self.journal.clone());
+            let (service, country) = (service.clone(), country.clone());
+            tokio::spawn(async move {
+                let now = Utc::now();
+                let result = crate::engine::compare::account_rows(
+                    p.as_ref(),
+                    &journal,
+                    &account,
+                    &service,
+                    &country,
+                    now,
+                )
+                .await;
+                send(
+                    &tx,
+                    Action::CompareLoaded {
+                        ticket,
+                        account,
+                        result,
+                    },
+                );
+            });
         }
     }
 

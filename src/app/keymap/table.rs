@@ -19,6 +19,7 @@ pub enum PopupKind {
     ConfirmDeposit,
     Deposits,
     DepositQr,
+    Compare,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -90,6 +91,7 @@ pub enum Cmd {
     Deposits,
     CancelDeposit,
     NextPreset,
+    Best,
 }
 
 pub struct CommandDef {
@@ -115,6 +117,7 @@ const LISTS: &[Layer] = &[
     Layer::Popup(PopupKind::Help),
     Layer::Popup(PopupKind::Deposits),
     Layer::Popup(PopupKind::DepositForm),
+    Layer::Popup(PopupKind::Compare),
 ];
 const DEPOSIT_VIEWS: &[Layer] = &[
     Layer::Popup(PopupKind::Deposits),
@@ -168,9 +171,9 @@ pub const COMMANDS: &[CommandDef] = &[
         Cmd::Sort,
         "sort",
         &[Key::ch('s')],
-        CAT,
+        &[Layer::Pane(Pane::Catalog), Layer::Popup(PopupKind::Compare)],
         "sort",
-        "Sort offers by price, stock or name",
+        "Sort: price, stock, name (compare: price, own rate, time)",
     ),
     def(
         Cmd::CopyOtp,
@@ -320,6 +323,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::DepositForm),
             Layer::Popup(PopupKind::ConfirmDeposit),
             Layer::Popup(PopupKind::Deposits),
+            Layer::Popup(PopupKind::Compare),
         ],
         "confirm",
         "Yes: buy, pay in, pick, open (Enter)",
@@ -338,6 +342,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::ConfirmDeposit),
             Layer::Popup(PopupKind::Deposits),
             Layer::Popup(PopupKind::DepositQr),
+            Layer::Popup(PopupKind::Compare),
         ],
         "back",
         "No: close the top popup only",
@@ -375,6 +380,14 @@ pub const COMMANDS: &[CommandDef] = &[
         "Next preset amount",
     ),
     def(
+        Cmd::Best,
+        "best",
+        &[Key::ch('b')],
+        CAT,
+        "compare",
+        "Compare this service and country on every account",
+    ),
+    def(
         Cmd::Help,
         "help",
         &[Key::ch('?')],
@@ -387,6 +400,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::ConfirmDeposit),
             Layer::Popup(PopupKind::Deposits),
             Layer::Popup(PopupKind::DepositQr),
+            Layer::Popup(PopupKind::Compare),
         ],
         "help",
         "Show this help (over a popup too; again closes it)",
@@ -477,6 +491,7 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::ConfirmDeposit) => "deposit confirmation",
         Layer::Popup(PopupKind::Deposits) => "deposits",
         Layer::Popup(PopupKind::DepositQr) => "deposit QR",
+        Layer::Popup(PopupKind::Compare) => "compare",
     }
 }
 
@@ -496,6 +511,12 @@ pub const LINE_COMMANDS: &[LineDef] = &[
         aliases: &[],
         usage: "buy SERVICE [COUNTRY]",
         help: "Cheapest offer in stock on the account shown",
+    },
+    LineDef {
+        word: "best",
+        aliases: &[],
+        usage: "best SERVICE COUNTRY",
+        help: "Compare a service and country on every account",
     },
     LineDef {
         word: "account",

@@ -115,6 +115,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             app.open_deposit_form();
             Vec::new()
         }
+        Cmd::Best => super::popups::compare::from_catalog(app),
         Cmd::Deposits => {
             app.open(super::popups::Popup::Deposits { selected: 0 });
             Vec::new()

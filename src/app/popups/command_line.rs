@@ -113,6 +113,13 @@ pub fn run(app: &mut App, text: &str) -> Vec<Effect> {
             Vec::new()
         }
         (Some("buy"), _) => buy_walk::start(app, &args),
+        (Some("best"), _) => match buy_walk::split_service_country(app, &args) {
+            Some((service, country)) => super::compare::start(app, &service, &country),
+            None => {
+                app.set_status("Usage: :best SERVICE COUNTRY", Level::Warn);
+                Vec::new()
+            }
+        },
         (_, w) => match pane_command(w) {
             Some(cmd) => panes::run(app, cmd),
             None => {

@@ -34,6 +34,10 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     request.customer_number = number;
+    // Bought from the compare view: it has done its job.
+    if matches!(app.popups.last(), Some(Popup::Compare(_))) {
+        app.close_top();
+    }
     app.pending.push(PendingBuy {
         account: account.clone(),
         idempotency_key: request.idempotency_key.clone(),

@@ -4,6 +4,7 @@
 
 mod account_picker;
 mod command_line;
+pub mod compare;
 mod confirm_buy;
 mod confirm_cancel;
 mod confirm_deposit;
@@ -63,6 +64,7 @@ pub enum Popup {
     DepositQr {
         id: i64,
     },
+    Compare(Box<compare::CompareView>),
 }
 
 impl Popup {
@@ -77,6 +79,7 @@ impl Popup {
             Popup::ConfirmDeposit { .. } => PopupKind::ConfirmDeposit,
             Popup::Deposits { .. } => PopupKind::Deposits,
             Popup::DepositQr { .. } => PopupKind::DepositQr,
+            Popup::Compare(_) => PopupKind::Compare,
         }
     }
 
@@ -132,5 +135,6 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::ConfirmDeposit => confirm_deposit::on_key(app, cmd),
         PopupKind::Deposits => deposits::list_key(app, cmd),
         PopupKind::DepositQr => deposits::qr_key(app, cmd),
+        PopupKind::Compare => compare::on_key(app, cmd),
     }
 }

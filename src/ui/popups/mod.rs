@@ -2,6 +2,7 @@
 //! confirmations, help, the account picker and the `:` command line. Their
 //! key hints come from the command table, so a remapped key shows.
 
+mod compare;
 mod deposits;
 mod help;
 
@@ -133,6 +134,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         } => deposits::confirm(frame, app, theme, area, account, request),
         Popup::Deposits { selected } => deposits::list(frame, app, theme, area, *selected),
         Popup::DepositQr { id } => deposits::qr(frame, app, theme, area, *id),
+        Popup::Compare(v) => compare::draw(frame, app, theme, area, v),
         Popup::CommandLine(input) => {
             let r = Rect::new(
                 area.x,

@@ -1,0 +1,135 @@
+//! The compare view: one service and country on every OTP account, filled
+//! in as each account answers, sorted by price (s: own delivery rate, time
+//! to OTP); Enter buys the selected offer through the usual confirmation.
+
+use crate::app::catalog::{self, NodeId};
+use crate::app::keymap::Cmd;
+use crate::app::panes::Pane;
+use crate::app::popups::Popup;
+use crate::app::{App, Effect, Level};
+use crate::engine::compare::{self, Row, SortBy};
+
+#[derive(Debug, Clone)]
+pub struct CompareView {
+    pub ticket: u64,
+    pub service: String,
+    pub country: String,
+    pub rows: Vec<Row>,
+    /// Accounts that could not answer or match the names, with why.
+    pub failed: Vec<(String, String)>,
+    /// Accounts not heard from yet.
+    pub waiting: usize,
+    pub sort: SortBy,
+    pub selected: usize,
+}
+
+/// Opens the view and asks every OTP account.
+pub fn start(app: &mut App, service: &str, country: &str) -> Vec<Effect> {
+    let accounts = app
+        .accounts
+        .iter()
+        .filter(|a| a.info.caps.countries)
+        .count();
+    if accounts == 0 {
+        app.set_status("No account here sells numbers by country", Level::Warn);
+        return Vec::new();
+    }
+    app.compare_tickets += 1;
+    let ticket = app.compare_tickets;
+    app.open(Popup::Compare(Box::new(CompareView {
+        ticket,
+        service: service.to_string(),
+        country: country.to_string(),
+        rows: Vec::new(),
+        failed: Vec::new(),
+        waiting: accounts,
+        sort: SortBy::Price,
+        selected: 0,
+    })));
+    vec![Effect::Compare {
+        ticket,
+        service: service.to_string(),
+        country: country.to_string(),
+    }]
+}
+
+/// An account's answer, for the view that asked (wherever it is in the
+/// stack); a late answer to a closed view is dropped.
+pub fn loaded(app: &mut App, ticket: u64, account: String, result: Result<Vec<Row>, String>) {
+    let Some(view) = app.popups.iter_mut().find_map(|p| match p {
+        Popup::Compare(v) if v.ticket == ticket => Some(v),
+        _ => None,
+    }) else {
+        return;
+    };
+    view.waiting = view.waiting.saturating_sub(1);
+    match result {
+        Ok(rows) => view.rows.extend(rows),
+        Err(e) => view.failed.push((account, e)),
+    }
+    compare::sort(&mut view.rows, view.sort);
+}
+
+pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    let Some(Popup::Compare(view)) = app.popups.last_mut() else {
+        return Vec::new();
+    };
+    let n = view.rows.len().max(1);
+    match cmd {
+        Some(Cmd::Down) => view.selected = (view.selected + 1).min(n - 1),
+        Some(Cmd::Up) => view.selected = view.selected.saturating_sub(1),
+        Some(Cmd::Sort) => {
+            view.sort = view.sort.next();
+            compare::sort(&mut view.rows, view.sort);
+            let label = view.sort.label();
+            app.set_status(format!("Sorted by {label}"), Level::Info);
+        }
+        Some(Cmd::Confirm) => {
+            let Some(row) = view.rows.get(view.selected).cloned() else {
+                return Vec::new();
+            };
+            match app.account_position(&row.account) {
+                Some(a) => app.confirm_buy(a, &row.service, Some(&row.country), &row.offer),
+                None => app.set_status(format!("No account {}", row.account), Level::Error),
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// `b` in the catalog: on a country or an offer, compare that service and
+/// country; on a service, the command line asks for the country.
+pub fn from_catalog(app: &mut App) -> Vec<Effect> {
+    let rows = catalog::rows(app);
+    let Some(row) = rows.get(app.sel(Pane::Catalog)) else {
+        return Vec::new();
+    };
+    let (a, sid, cid) = match &row.id {
+        NodeId::Country(a, s, c) | NodeId::Offer(a, s, Some(c), _) => {
+            (*a, s.clone(), Some(c.clone()))
+        }
+        NodeId::Service(a, s) | NodeId::Offer(a, s, None, _) => (*a, s.clone(), None),
+        _ => {
+            app.set_status("Select a service or a country to compare", Level::Info);
+            return Vec::new();
+        }
+    };
+    let Some(node) = app
+        .accounts
+        .get(a)
+        .and_then(|acc| catalog::service(&acc.services, &sid))
+    else {
+        return Vec::new();
+    };
+    let service = node.service.name.clone();
+    match cid.and_then(|c| node.country(&c).map(|c| c.country.name.clone())) {
+        Some(country) => start(app, &service, &country),
+        None => {
+            let text = format!("best {service} ");
+            app.open(Popup::CommandLine(tui_input::Input::new(text)));
+            app.set_status("Type the country to compare", Level::Info);
+            Vec::new()
+        }
+    }
+}

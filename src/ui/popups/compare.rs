@@ -1,0 +1,110 @@
+//! The compare view: every account's offers for one service and country,
+//! with the provider's rate and the user's own record; accounts that could
+//! not match the names or answer are listed below, not hidden.
+
+use super::{boxed, centered};
+use crate::app::keymap::Cmd;
+use crate::app::popups::compare::CompareView;
+use crate::app::App;
+use crate::ui::fit;
+use crate::ui::theme::Theme;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+fn own(r: &crate::engine::compare::Row) -> String {
+    match r.record.otp_rate() {
+        Some(rate) => format!(
+            "{}× {rate:.0}% {}",
+            r.record.orders,
+            r.record
+                .median_secs
+                .map(|s| format!("{s}s"))
+                .unwrap_or_else(|| "-".into())
+        ),
+        None => "-".into(),
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, v: &CompareView) {
+    let r = centered(area, 100, area.height.saturating_sub(2).max(8));
+    let w = r.width.saturating_sub(2) as usize;
+    let waiting = if v.waiting > 0 {
+        format!(" · waiting for {}", v.waiting)
+    } else {
+        String::new()
+    };
+    let mut lines = vec![
+        Line::styled(
+            fit(
+                &format!(
+                    "{} · {} · by {}{waiting}",
+                    v.service,
+                    v.country,
+                    v.sort.label()
+                ),
+                w,
+            ),
+            t.title,
+        ),
+        Line::styled(
+            fit(
+                &format!(
+                    "{:<14} {:<8} {:<24} {:>10} {:>6} {:>5}  {}",
+                    "account", "api", "offer", "price", "stock", "rate", "yours (30d)"
+                ),
+                w,
+            ),
+            t.dim,
+        ),
+    ];
+    let room = (r.height as usize)
+        .saturating_sub(5 + v.failed.len().min(3))
+        .max(1);
+    let skip = v.selected.saturating_sub(room - 1);
+    for (i, row) in v.rows.iter().enumerate().skip(skip).take(room) {
+        let text = format!(
+            "{:<14} {:<8} {:<24} {:>10} {:>6} {:>5}  {}",
+            fit(&row.account, 14),
+            fit(row.provider.display_name(), 8),
+            fit(&row.offer.label, 24),
+            row.offer.price.to_string(),
+            row.offer
+                .stock
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "-".into()),
+            row.offer
+                .success_rate
+                .map(|x| format!("{x:.0}%"))
+                .unwrap_or_else(|| "-".into()),
+            own(row)
+        );
+        let line = Line::styled(fit(&text, w), t.text);
+        lines.push(if i == v.selected {
+            line.style(t.highlight)
+        } else {
+            line
+        });
+    }
+    if v.rows.is_empty() && v.waiting == 0 {
+        lines.push(Line::from("No account has it in stock."));
+    }
+    for (account, why) in v.failed.iter().take(3) {
+        lines.push(Line::styled(fit(&format!("{account}: {why}"), w), t.warn));
+    }
+    lines.push(Line::styled(
+        fit(
+            &format!(
+                "{} buy · {} sort · {} back",
+                app.keymap.label(Cmd::Confirm),
+                app.keymap.label(Cmd::Sort),
+                app.keymap.label(Cmd::Dismiss)
+            ),
+            w,
+        ),
+        t.dim,
+    ));
+    frame.render_widget(Clear, r);
+    frame.render_widget(Paragraph::new(lines).block(boxed(t, "Compare")), r);
+}
