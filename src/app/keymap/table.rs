@@ -173,7 +173,7 @@ pub const COMMANDS: &[CommandDef] = &[
         &[Key::ch('s')],
         &[Layer::Pane(Pane::Catalog), Layer::Popup(PopupKind::Compare)],
         "sort",
-        "Sort: price, stock, name (compare: price, own rate, time)",
+        "Sort offers (compare: price, own rate, time to OTP)",
     ),
     def(
         Cmd::CopyOtp,
@@ -384,7 +384,8 @@ pub const COMMANDS: &[CommandDef] = &[
         "best",
         &[Key::ch('b')],
         CAT,
-        "compare",
+        // Not hinted: at 80 columns it would push "? help" off the bar.
+        "",
         "Compare this service and country on every account",
     ),
     def(
