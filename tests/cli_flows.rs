@@ -1038,4 +1038,35 @@ fn best_compares_every_otp_account_and_buy_best_takes_the_cheapest() {
     assert_eq!(same["own_orders"].as_i64(), Some(1), "{same}");
     assert_eq!(same["own_otp_rate"].as_f64(), Some(100.0), "{same}");
     assert!(same["own_median_secs"].as_i64().is_some(), "{same}");
+
+    // The statistics read the same journal.
+    let stats = env.json(&["stats", "--by", "offer"]);
+    let group = format!(
+        "{} {}",
+        first["account"].as_str().expect("account"),
+        first["offer_id"].as_str().expect("offer")
+    );
+    let g = stats
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["group"] == group.as_str())
+        .cloned()
+        .unwrap_or_else(|| panic!("no group {group}: {stats}"));
+    assert_eq!(
+        (g["orders"].as_i64(), g["with_otp"].as_i64()),
+        (Some(1), Some(1)),
+        "{g}"
+    );
+    assert_eq!(g["otp_rate"].as_f64(), Some(100.0), "{g}");
+    assert!(
+        g["median_secs"].as_i64().is_some() && g["spent"].as_i64().is_some(),
+        "{g}"
+    );
+    let csv = env.run(&["stats", "--by", "provider", "--csv"]);
+    assert!(
+        stdout(&csv).starts_with("group,orders,with_otp,otp_rate"),
+        "{}",
+        stdout(&csv)
+    );
 }

@@ -14,6 +14,7 @@ mod orders;
 mod output;
 mod scripting;
 mod simulate;
+mod stats;
 mod watch;
 
 use clap::{Parser, Subcommand};
@@ -131,6 +132,18 @@ pub enum Command {
         service: String,
         #[arg(long)]
         country: String,
+    },
+    /// Your own delivery statistics from the journal.
+    Stats {
+        /// How far back (e.g. 30d, 12h).
+        #[arg(long, value_parser = humantime::parse_duration, default_value = "30d")]
+        since: std::time::Duration,
+        /// provider, offer, service or country.
+        #[arg(long, default_value = "offer")]
+        by: String,
+        /// Comma-separated values instead of a table.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
     },
     /// Money into an account: create, status, cancel, watch.
     #[command(subcommand)]

@@ -46,6 +46,7 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         Command::Replace { account, id } => {
             orders::order_op(&ctx, account, id, OrderOp::Replace).await
         }
+        Command::Stats { since, by, csv } => super::stats::stats(&ctx, *since, by, *csv),
         Command::Best { service, country } => super::best::best(&ctx, service, country).await,
         Command::Deposit(d) => super::deposits::run(&ctx, d).await,
         Command::Deposits { account } => super::deposits::list(&ctx, account.as_deref()),

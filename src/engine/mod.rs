@@ -6,3 +6,4 @@ pub mod deposits;
 pub mod journal;
 pub mod orders;
 pub mod poller;
+pub mod stats;

@@ -11,7 +11,7 @@ mod records;
 mod schema;
 
 pub use deposits::NewDeposit;
-pub use records::OwnRecord;
+pub use records::{OrderFact, OwnRecord};
 
 use crate::domain::{Order, ProviderKind};
 use crate::money::Rupiah;

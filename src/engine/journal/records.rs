@@ -49,3 +49,51 @@ impl Journal {
         })
     }
 }
+
+/// What the statistics need of one placed order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderFact {
+    pub account: String,
+    pub provider: crate::domain::ProviderKind,
+    pub offer_id: String,
+    pub service: String,
+    pub country: Option<String>,
+    pub price: crate::money::Rupiah,
+    pub refunded: Option<crate::money::Rupiah>,
+    pub status: crate::domain::OrderStatus,
+    pub created_at: DateTime<Utc>,
+    pub first_otp_at: Option<DateTime<Utc>>,
+}
+
+impl Journal {
+    /// Every order the provider placed (it has a provider id) since `since`.
+    pub fn order_facts(&self, since: DateTime<Utc>) -> Result<Vec<OrderFact>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT o.account, o.provider, o.offer_id, o.service, COALESCE(o.country_name, o.country), \
+             o.price, o.refunded, o.status, o.created_at, \
+             (SELECT MIN(t.received_at) FROM otps t WHERE t.order_id = o.id) \
+             FROM orders o WHERE o.created_at >= ?1 AND o.provider_order_id IS NOT NULL ORDER BY o.id",
+        )?;
+        let rows = stmt.query_map(params![ms(since)], |r| {
+            let provider: String = r.get(1)?;
+            let status: String = r.get(7)?;
+            Ok(OrderFact {
+                account: r.get(0)?,
+                provider: provider
+                    .parse()
+                    .unwrap_or(crate::domain::ProviderKind::GateOtp),
+                offer_id: r.get(2)?,
+                service: r.get(3)?,
+                country: r.get(4)?,
+                price: crate::money::Rupiah(r.get(5)?),
+                refunded: r.get::<_, Option<i64>>(6)?.map(crate::money::Rupiah),
+                status: crate::domain::OrderStatus::parse(&status)
+                    .unwrap_or(crate::domain::OrderStatus::Unknown),
+                created_at: super::from_ms(r.get(8)?),
+                first_otp_at: r.get::<_, Option<i64>>(9)?.map(super::from_ms),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

@@ -1,0 +1,153 @@
+//! Delivery statistics from the journal, per provider, offer, service or
+//! country: orders, the share that got an OTP, median and p90 time to the
+//! first OTP, spent and refunded. The CLI's `stats` and the compare table
+//! read the same numbers.
+
+use super::journal::OrderFact;
+use crate::domain::OrderStatus;
+use crate::money::Rupiah;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Provider,
+    Offer,
+    Service,
+    Country,
+}
+
+impl GroupBy {
+    pub fn parse(s: &str) -> Option<GroupBy> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "provider" | "account" => GroupBy::Provider,
+            "offer" => GroupBy::Offer,
+            "service" => GroupBy::Service,
+            "country" => GroupBy::Country,
+            _ => return None,
+        })
+    }
+
+    fn key(self, f: &OrderFact) -> String {
+        match self {
+            GroupBy::Provider => format!("{} ({})", f.account, f.provider.as_str()),
+            GroupBy::Offer => format!("{} {}", f.account, f.offer_id),
+            GroupBy::Service => f.service.clone(),
+            GroupBy::Country => f.country.clone().unwrap_or_else(|| "-".into()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupStats {
+    pub group: String,
+    pub orders: u32,
+    pub with_otp: u32,
+    /// Percent of orders that got an OTP.
+    pub otp_rate: Option<f64>,
+    pub median_secs: Option<i64>,
+    pub p90_secs: Option<i64>,
+    pub spent: Rupiah,
+    pub refunded: Rupiah,
+}
+
+/// What came back of an order: the refund the provider reported, else the
+/// whole price for an order that ended cancelled, expired or failed with
+/// no OTP (those are refunded by every API here).
+pub fn refund_of(f: &OrderFact) -> Rupiah {
+    f.refunded.unwrap_or_else(|| {
+        let back = matches!(
+            f.status,
+            OrderStatus::Cancelled | OrderStatus::Expired | OrderStatus::Failed
+        ) && f.first_otp_at.is_none();
+        if back {
+            f.price
+        } else {
+            Rupiah::ZERO
+        }
+    })
+}
+
+fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
+    (!sorted.is_empty()).then(|| sorted[(sorted.len() - 1) * p / 100])
+}
+
+/// Groups `facts` and sums each group, busiest first.
+pub fn group(facts: &[OrderFact], by: GroupBy) -> Vec<GroupStats> {
+    let mut groups: BTreeMap<String, Vec<&OrderFact>> = BTreeMap::new();
+    for f in facts {
+        groups.entry(by.key(f)).or_default().push(f);
+    }
+    let mut out: Vec<GroupStats> = groups
+        .into_iter()
+        .map(|(group, fs)| {
+            let mut waits: Vec<i64> = fs
+                .iter()
+                .filter_map(|f| {
+                    f.first_otp_at
+                        .map(|t| (t - f.created_at).num_seconds().max(0))
+                })
+                .collect();
+            waits.sort_unstable();
+            let orders = fs.len() as u32;
+            GroupStats {
+                group,
+                orders,
+                with_otp: waits.len() as u32,
+                otp_rate: (orders > 0).then(|| 100.0 * waits.len() as f64 / orders as f64),
+                median_secs: percentile(&waits, 50),
+                p90_secs: percentile(&waits, 90),
+                spent: fs.iter().map(|f| f.price).sum(),
+                refunded: fs.iter().map(|f| refund_of(f)).sum(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.orders.cmp(&a.orders).then(a.group.cmp(&b.group)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ProviderKind;
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn fact(account: &str, wait: Option<i64>, status: OrderStatus) -> OrderFact {
+        let t = Utc
+            .with_ymd_and_hms(2026, 12, 1, 10, 0, 0)
+            .single()
+            .expect("time");
+        OrderFact {
+            account: account.into(),
+            provider: ProviderKind::NexOtp,
+            offer_id: "o1".into(),
+            service: "WhatsApp".into(),
+            country: Some("Indonesia".into()),
+            price: Rupiah(5_000),
+            refunded: None,
+            status,
+            created_at: t,
+            first_otp_at: wait.map(|s| t + Duration::seconds(s)),
+        }
+    }
+
+    #[test]
+    fn rates_times_and_money_per_group() {
+        let facts = vec![
+            fact("a", Some(10), OrderStatus::Finished),
+            fact("a", Some(30), OrderStatus::OtpReceived),
+            fact("a", None, OrderStatus::Cancelled),
+            fact("b", None, OrderStatus::Expired),
+        ];
+        let g = group(&facts, GroupBy::Provider);
+        assert_eq!(g[0].group, "a (nexotp)");
+        assert_eq!((g[0].orders, g[0].with_otp), (3, 2));
+        assert_eq!(g[0].median_secs, Some(10));
+        assert_eq!(g[0].p90_secs, Some(10));
+        assert_eq!(g[0].spent, Rupiah(15_000));
+        assert_eq!(g[0].refunded, Rupiah(5_000));
+        assert!((g[0].otp_rate.expect("rate") - 66.66).abs() < 0.1);
+        assert_eq!(g[1].otp_rate, Some(0.0));
+        assert_eq!(group(&facts, GroupBy::Service).len(), 1);
+    }
+}
