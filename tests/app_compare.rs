@@ -162,3 +162,59 @@ fn the_compare_view_snapshot() {
     assert!(text.contains("zap: the provider is unavailable"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn the_statistics_view_loads_and_draws() {
+    use otpdeck::engine::stats::{GroupStats, Overview};
+    let mut a = app();
+    let e = keys(&mut a, "S");
+    assert_eq!(e, vec![Effect::LoadStats { days: 30 }]);
+    assert!(matches!(a.popup(), Some(Popup::Stats(None))));
+    let mut spend = vec![0; 30];
+    spend[29] = 9_900;
+    spend[27] = 4_200;
+    a.update(Action::StatsLoaded(Ok(Overview {
+        groups: vec![GroupStats {
+            group: "gate 340437:3837".into(),
+            orders: 3,
+            with_otp: 2,
+            otp_rate: Some(66.7),
+            median_secs: Some(12),
+            p90_secs: Some(40),
+            spent: Rupiah(9_900),
+            refunded: Rupiah(3_300),
+        }],
+        spend_per_day: spend,
+        otp_times: vec![
+            ("<10s", 1),
+            ("<30s", 0),
+            ("<1m", 1),
+            ("<2m", 0),
+            ("<5m", 0),
+            ("5m+", 0),
+        ],
+    })));
+    assert!(matches!(a.popup(), Some(Popup::Stats(Some(_)))));
+    a.update(Action::Resize(100, 24));
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).expect("term");
+    term.draw(|f| otpdeck::ui::draw(f, &a)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    let text: String = (0..24)
+        .map(|y| {
+            let line: String = (0..100).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            line.trim_end().to_string() + "\n"
+        })
+        .collect();
+    assert!(
+        text.contains("gate 340437:3837") && text.contains("67%"),
+        "{text}"
+    );
+    assert!(
+        text.contains("spend per day · Rp 14.100") && text.contains("time to OTP"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+    keys(&mut a, "<Esc>");
+    assert!(a.popups.is_empty());
+}

@@ -233,3 +233,50 @@ fn a_deposit_shows_its_qr_code_in_tmux() {
         assert!(!t.alive(), "q quits");
     }
 }
+
+/// The compare table and the statistics view in `otpdeck demo`: `:best`
+/// lists every OTP account's offers, one is bought from it, and after its
+/// OTP `S` shows the offer with its OTP rate.
+#[test]
+fn compare_and_statistics_in_tmux() {
+    if !tmux_ready("the compare test") {
+        return;
+    }
+    let home = tempfile::tempdir().expect("tmp");
+    let t = Tmux::new("compare");
+    t.start_sized(
+        &format!(
+            "env -u OTPDECK_CONFIG HOME={h} XDG_CONFIG_HOME={h}/config XDG_DATA_HOME={h}/data XDG_STATE_HOME={h}/state OTPDECK_POLL_INTERVAL_MS=300 TERM=xterm-256color {BIN} demo",
+            h = home.path().display()
+        ),
+        120,
+        40,
+    );
+    t.wait_for("the balances", 20, |s| s.contains("Rp 500.000"));
+    t.keys(&[":"]);
+    t.type_text("best whatsapp id");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("every OTP account", 20, |s| {
+        s.contains(" Compare ") && !s.contains("waiting for")
+    });
+    for api in ["GateOTP", "NEXOTP", "OTPZap"] {
+        assert!(s.contains(api), "{api} missing:\n{s}");
+    }
+    t.keys(&["Enter"]);
+    t.wait_for("the confirmation", 5, |s| s.contains("Buy?"));
+    t.keys(&["y"]);
+    t.wait_for("the OTP", 30, |s| {
+        s.contains("OTP ") && s.contains("for WhatsApp")
+    });
+    t.keys(&["S"]);
+    let s = t.wait_for("the statistics", 10, |s| {
+        s.contains("Statistics") && s.contains("100%")
+    });
+    assert!(
+        s.contains("time to OTP") && s.contains("spend per day"),
+        "{s}"
+    );
+    t.keys(&["Escape"]);
+    t.quit();
+    assert!(!t.alive(), "q quits");
+}

@@ -100,6 +100,8 @@ pub enum Action {
         account: String,
         result: Result<Vec<crate::engine::compare::Row>, String>,
     },
+    /// The statistics view's figures, from the journal.
+    StatsLoaded(Result<crate::engine::stats::Overview, String>),
     /// The poller of a deposit ended.
     DepositPollStopped {
         deposit_id: i64,
@@ -166,6 +168,10 @@ pub enum Effect {
     },
     CancelDeposit {
         deposit_id: i64,
+    },
+    /// Reads the statistics of the last `days` days from the journal.
+    LoadStats {
+        days: usize,
     },
     /// Asks every OTP account for a service and country's offers.
     Compare {

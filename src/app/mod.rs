@@ -550,6 +550,17 @@ impl App {
                 }
                 Vec::new()
             }
+            Action::StatsLoaded(figures) => {
+                if let Some(Popup::Stats(slot)) = self
+                    .popups
+                    .iter_mut()
+                    .rev()
+                    .find(|p| matches!(p, Popup::Stats(None)))
+                {
+                    *slot = Some(Box::new(figures));
+                }
+                Vec::new()
+            }
             Action::CompareLoaded {
                 ticket,
                 account,

@@ -151,3 +151,56 @@ mod tests {
         assert_eq!(group(&facts, GroupBy::Service).len(), 1);
     }
 }
+
+/// What the statistics view shows: the groups, spend per day (oldest
+/// first, `days` of them ending today in the user's zone) and a histogram
+/// of the time to the first OTP.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Overview {
+    pub groups: Vec<GroupStats>,
+    /// Net spend (charged minus refunded) per day, whole rupiah.
+    pub spend_per_day: Vec<i64>,
+    /// (bucket label, orders) for the time to the first OTP.
+    pub otp_times: Vec<(&'static str, u64)>,
+}
+
+/// Buckets of seconds to the first OTP: upper bounds and labels.
+const BUCKETS: [(i64, &str); 6] = [
+    (10, "<10s"),
+    (30, "<30s"),
+    (60, "<1m"),
+    (120, "<2m"),
+    (300, "<5m"),
+    (i64::MAX, "5m+"),
+];
+
+pub fn overview(
+    facts: &[OrderFact],
+    by: GroupBy,
+    days: usize,
+    today: chrono::NaiveDate,
+    offset: chrono::FixedOffset,
+) -> Overview {
+    let mut spend = vec![0i64; days];
+    for f in facts {
+        let day = f.created_at.with_timezone(&offset).date_naive();
+        let back = (today - day).num_days();
+        if (0..days as i64).contains(&back) {
+            spend[days - 1 - back as usize] += (f.price - refund_of(f)).0;
+        }
+    }
+    let mut otp_times: Vec<(&'static str, u64)> = BUCKETS.iter().map(|(_, l)| (*l, 0)).collect();
+    for f in facts {
+        if let Some(t) = f.first_otp_at {
+            let s = (t - f.created_at).num_seconds().max(0);
+            if let Some(i) = BUCKETS.iter().position(|(max, _)| s < *max) {
+                otp_times[i].1 += 1;
+            }
+        }
+    }
+    Overview {
+        groups: group(facts, by),
+        spend_per_day: spend,
+        otp_times,
+    }
+}

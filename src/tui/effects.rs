@@ -167,6 +167,21 @@ impl Runtime {
             } => self.replay(account, request, order_id),
             Effect::Order { op, order_id } => self.order_op(op, order_id),
             Effect::Reconcile { account } => self.reconcile(account),
+            Effect::LoadStats { days } => {
+                // The journal is local and quick; the view asks once.
+                let since = Utc::now() - chrono::Duration::days(days as i64);
+                let offset = *chrono::Local::now().offset();
+                let today = Utc::now().with_timezone(&offset).date_naive();
+                let figures = self
+                    .journal
+                    .order_facts(since)
+                    .map(|f| {
+                        let by = crate::engine::stats::GroupBy::Offer;
+                        crate::engine::stats::overview(&f, by, days, today, offset)
+                    })
+                    .map_err(|e| e.to_string());
+                send(&tx, Action::StatsLoaded(figures));
+            }
             Effect::Compare {
                 ticket,
                 service,

@@ -20,6 +20,7 @@ pub enum PopupKind {
     Deposits,
     DepositQr,
     Compare,
+    Stats,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -92,6 +93,7 @@ pub enum Cmd {
     CancelDeposit,
     NextPreset,
     Best,
+    Stats,
 }
 
 pub struct CommandDef {
@@ -343,6 +345,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Deposits),
             Layer::Popup(PopupKind::DepositQr),
             Layer::Popup(PopupKind::Compare),
+            Layer::Popup(PopupKind::Stats),
         ],
         "back",
         "No: close the top popup only",
@@ -402,6 +405,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Deposits),
             Layer::Popup(PopupKind::DepositQr),
             Layer::Popup(PopupKind::Compare),
+            Layer::Popup(PopupKind::Stats),
         ],
         "help",
         "Show this help (over a popup too; again closes it)",
@@ -429,6 +433,14 @@ pub const COMMANDS: &[CommandDef] = &[
         PANES,
         "",
         "Deposits: status, QR code, cancel",
+    ),
+    def(
+        Cmd::Stats,
+        "stats",
+        &[Key::ch('S')],
+        PANES,
+        "",
+        "Your statistics: OTP rate, time to OTP, spend",
     ),
     def(
         Cmd::QuitNow,
@@ -493,6 +505,7 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::Deposits) => "deposits",
         Layer::Popup(PopupKind::DepositQr) => "deposit QR",
         Layer::Popup(PopupKind::Compare) => "compare",
+        Layer::Popup(PopupKind::Stats) => "statistics",
     }
 }
 

@@ -60,6 +60,9 @@ pub fn move_sel(app: &mut App, pane: Pane, delta: i64) {
     app.selected.insert(pane, next as usize);
 }
 
+/// Days the statistics view covers.
+pub const STATS_DAYS: usize = 30;
+
 /// Runs a command bound in the panes (the caller looked it up for the
 /// focused pane).
 pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
@@ -116,6 +119,10 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             Vec::new()
         }
         Cmd::Best => super::popups::compare::from_catalog(app),
+        Cmd::Stats => {
+            app.open(super::popups::Popup::Stats(None));
+            vec![Effect::LoadStats { days: STATS_DAYS }]
+        }
         Cmd::Deposits => {
             app.open(super::popups::Popup::Deposits { selected: 0 });
             Vec::new()

@@ -65,6 +65,8 @@ pub enum Popup {
         id: i64,
     },
     Compare(Box<compare::CompareView>),
+    /// The statistics view; None until the journal's figures arrive.
+    Stats(Option<Box<Result<crate::engine::stats::Overview, String>>>),
 }
 
 impl Popup {
@@ -80,6 +82,7 @@ impl Popup {
             Popup::Deposits { .. } => PopupKind::Deposits,
             Popup::DepositQr { .. } => PopupKind::DepositQr,
             Popup::Compare(_) => PopupKind::Compare,
+            Popup::Stats(_) => PopupKind::Stats,
         }
     }
 
@@ -136,5 +139,7 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::Deposits => deposits::list_key(app, cmd),
         PopupKind::DepositQr => deposits::qr_key(app, cmd),
         PopupKind::Compare => compare::on_key(app, cmd),
+        // The statistics view only closes (Dismiss, handled above).
+        PopupKind::Stats => Vec::new(),
     }
 }

@@ -5,6 +5,7 @@
 mod compare;
 mod deposits;
 mod help;
+mod stats;
 
 use super::theme::Theme;
 use crate::app::keymap::Cmd;
@@ -135,6 +136,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         Popup::Deposits { selected } => deposits::list(frame, app, theme, area, *selected),
         Popup::DepositQr { id } => deposits::qr(frame, app, theme, area, *id),
         Popup::Compare(v) => compare::draw(frame, app, theme, area, v),
+        Popup::Stats(figures) => stats::draw(frame, app, theme, area, figures.as_deref()),
         Popup::CommandLine(input) => {
             let r = Rect::new(
                 area.x,
