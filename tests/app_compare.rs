@@ -11,6 +11,20 @@ use otpdeck::engine::compare::Row;
 use otpdeck::engine::journal::OwnRecord;
 use otpdeck::money::Rupiah;
 
+/// The screen at 100×24 as text, trailing blanks trimmed.
+fn screen(a: &otpdeck::app::App) -> String {
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).expect("term");
+    term.draw(|f| otpdeck::ui::draw(f, a)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    (0..24)
+        .map(|y| {
+            let line: String = (0..100).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            line.trim_end().to_string() + "\n"
+        })
+        .collect()
+}
+
 fn row(account: &str, kind: ProviderKind, price: i64, orders: u32, with_otp: u32) -> Row {
     Row {
         account: account.into(),
@@ -148,16 +162,7 @@ fn the_compare_view_snapshot() {
         result: Err("the provider is unavailable (HTTP 503)".into()),
     });
     a.update(Action::Resize(100, 24));
-    let mut term =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).expect("term");
-    term.draw(|f| otpdeck::ui::draw(f, &a)).expect("draw");
-    let buf = term.backend().buffer().clone();
-    let text: String = (0..24)
-        .map(|y| {
-            let line: String = (0..100).map(|x| buf[(x, y)].symbol().to_string()).collect();
-            line.trim_end().to_string() + "\n"
-        })
-        .collect();
+    let text = screen(&a);
     assert!(text.contains("12× 92% 30s"), "own record shown:\n{text}");
     assert!(text.contains("zap: the provider is unavailable"), "{text}");
     insta::assert_snapshot!(text);
@@ -196,16 +201,7 @@ fn the_statistics_view_loads_and_draws() {
     })));
     assert!(matches!(a.popup(), Some(Popup::Stats(Some(_)))));
     a.update(Action::Resize(100, 24));
-    let mut term =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).expect("term");
-    term.draw(|f| otpdeck::ui::draw(f, &a)).expect("draw");
-    let buf = term.backend().buffer().clone();
-    let text: String = (0..24)
-        .map(|y| {
-            let line: String = (0..100).map(|x| buf[(x, y)].symbol().to_string()).collect();
-            line.trim_end().to_string() + "\n"
-        })
-        .collect();
+    let text = screen(&a);
     assert!(
         text.contains("gate 340437:3837") && text.contains("67%"),
         "{text}"
