@@ -1063,6 +1063,17 @@ fn best_compares_every_otp_account_and_buy_best_takes_the_cheapest() {
         g["median_secs"].as_i64().is_some() && g["spent"].as_i64().is_some(),
         "{g}"
     );
+    // A name of the user's own, from [aliases] in the config.
+    let mut text = std::fs::read_to_string(&env.config).expect("config");
+    text.push_str("\n[aliases]\nwhatsapp = [\"zap zap\", \"wabiz\"]\n");
+    common::process::write_private(&env.config, &text);
+    let t = env.json(&["best", "--service", "wabiz", "--country", "indonesia"]);
+    assert!(
+        t["offers"]
+            .as_array()
+            .is_some_and(|o| o.iter().all(|x| x["service"] == "WhatsApp") && !o.is_empty()),
+        "{t}"
+    );
     let csv = env.run(&["stats", "--by", "provider", "--csv"]);
     assert!(
         stdout(&csv).starts_with("group,orders,with_otp,otp_rate"),

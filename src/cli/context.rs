@@ -19,6 +19,7 @@ impl Context {
         for w in &loaded.warnings {
             eprintln!("otpdeck: warning: {w}");
         }
+        crate::domain::naming::install_aliases(&loaded.config.aliases);
         let paths = Paths::resolve(loaded.path.clone(), cli.data_dir.clone(), &loaded.config);
         Ok(Context {
             config: loaded.config,

@@ -76,6 +76,7 @@ fn load_or_ask(cli: &Cli) -> Result<config::Loaded, super::CliError> {
 
 pub async fn dashboard(cli: &Cli) -> CliResult {
     let loaded = load_or_ask(cli)?;
+    crate::domain::naming::install_aliases(&loaded.config.aliases);
     let paths = Paths::resolve(loaded.path.clone(), cli.data_dir.clone(), &loaded.config);
     paths
         .ensure()
@@ -116,6 +117,7 @@ pub async fn demo(cli: &Cli) -> CliResult {
     let loaded = config::load(cli.config.as_deref()).ok();
     let config_path = loaded.as_ref().and_then(|l| l.path.clone());
     let cfg = loaded.map(|l| l.config).unwrap_or_default();
+    crate::domain::naming::install_aliases(&cfg.aliases);
     let paths = Paths::resolve(config_path, cli.data_dir.clone(), &cfg);
     // The demo's journal is in memory, but its log goes where otpdeck's does.
     let _log = paths

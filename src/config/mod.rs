@@ -63,6 +63,8 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// Key overrides: command id -> its keys (empty: unbound).
     pub keys: BTreeMap<String, Vec<String>>,
+    /// More names for services: `whatsapp = ["wa", "whats app"]`.
+    pub aliases: BTreeMap<String, Vec<String>>,
 }
 
 impl Default for Config {
@@ -78,6 +80,7 @@ impl Default for Config {
             balance_refresh: Duration::from_secs(180),
             data_dir: None,
             keys: BTreeMap::new(),
+            aliases: BTreeMap::new(),
         }
     }
 }

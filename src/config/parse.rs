@@ -37,6 +37,7 @@ struct RawConfig {
     balance_refresh: Option<DurationValue>,
     data_dir: Option<PathBuf>,
     keys: Option<BTreeMap<String, KeysValue>>,
+    aliases: Option<BTreeMap<String, KeysValue>>,
     #[serde(default)]
     accounts: Vec<RawAccount>,
 }
@@ -146,6 +147,18 @@ pub(super) fn parse_text(
         cfg.balance_refresh = parse_duration(d, "balance_refresh").map_err(|e| invalid(None, e))?;
     }
     cfg.data_dir = raw.data_dir;
+    cfg.aliases = raw
+        .aliases
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, v)| {
+            let list = match v {
+                KeysValue::One(a) => vec![a],
+                KeysValue::Many(list) => list,
+            };
+            (name, list)
+        })
+        .collect();
     cfg.keys = raw
         .keys
         .unwrap_or_default()
@@ -270,6 +283,16 @@ mod tests {
         assert!(cfg.keys.contains_key("sort") && k("sort").is_empty());
         assert!(k("resend").is_empty());
         assert_eq!(k("confirm"), vec!["ctrl-y".to_string()]);
+    }
+
+    #[test]
+    fn aliases_take_one_name_or_several() {
+        let cfg = from_toml_str(
+            "[aliases]\nwhatsapp = [\"wa bisnis\", \"whats app\"]\ntelegram = \"tele\"\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.aliases.get("whatsapp").map(Vec::len), Some(2));
+        assert_eq!(cfg.aliases.get("telegram"), Some(&vec!["tele".to_string()]));
     }
 
     #[test]

@@ -172,12 +172,33 @@ pub fn find_service<'a>(services: &'a [Service], wanted: &str) -> Result<&'a Ser
     )
 }
 
-/// The service name a short alias stands for (`wa` → whatsapp), normalized.
-fn service_alias(q: &str) -> Option<&'static str> {
-    SERVICE_ALIASES
+/// The user's own aliases (`[aliases]` in the config), normalized alias →
+/// normalized name; installed once at start, before any name is looked up.
+static USER_ALIASES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+
+/// Installs the config's `[aliases]` (name → the aliases people type for
+/// it). The first call wins: the config is read once per run.
+pub fn install_aliases(map: &std::collections::BTreeMap<String, Vec<String>>) {
+    let list = map
         .iter()
-        .find(|(a, _)| *a == q)
-        .map(|(_, name)| *name)
+        .flat_map(|(name, aliases)| aliases.iter().map(move |a| (normalize(a), normalize(name))))
+        .filter(|(a, n)| !a.is_empty() && !n.is_empty())
+        .collect();
+    let _ = USER_ALIASES.set(list);
+}
+
+/// The service name an alias stands for (`wa` → whatsapp), normalized: the
+/// user's aliases first, then the built-in ones.
+fn service_alias(q: &str) -> Option<&str> {
+    USER_ALIASES
+        .get()
+        .and_then(|l| l.iter().find(|(a, _)| a == q).map(|(_, n)| n.as_str()))
+        .or_else(|| {
+            SERVICE_ALIASES
+                .iter()
+                .find(|(a, _)| *a == q)
+                .map(|(_, name)| *name)
+        })
 }
 
 /// Whether `wanted` names `s` by its id, its name or an alias, not merely
