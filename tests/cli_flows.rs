@@ -1081,3 +1081,57 @@ fn best_compares_every_otp_account_and_buy_best_takes_the_cheapest() {
         stdout(&csv)
     );
 }
+
+/// `[rules]`: a daily_spend_cap refuses the buy that would pass it, with
+/// what was spent and what is left, and nothing is sent; a max_price for a
+/// service refuses above it; buy --best skips offers the rules refuse.
+#[test]
+fn spending_rules_refuse_before_anything_is_sent() {
+    let sim = SimProcess::start("1s");
+    let env = Env::new(&sim);
+    let mut text = std::fs::read_to_string(&env.config).expect("config");
+    text.push_str(
+        "\n[rules]\ndaily_spend_cap = 5000\n[rules.max_price_by_service]\ntelegram = 1000\n",
+    );
+    common::process::write_private(&env.config, &text);
+    let buy = [
+        "buy",
+        "--account",
+        "gate",
+        "--service",
+        "whatsapp",
+        "--country",
+        "indonesia",
+    ];
+    let first = env.json(&buy);
+    assert_eq!(first["price"].as_i64(), Some(3300), "{first}");
+    let out = env.run(&buy);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("daily_spend_cap")
+            && err.contains("spent today Rp 3.300")
+            && err.contains("left Rp 1.700"),
+        "{err}"
+    );
+    let orders = env.json(&["orders"]);
+    assert_eq!(
+        orders.as_array().map(Vec::len),
+        Some(1),
+        "nothing sent: {orders}"
+    );
+    let out = env.run(&[
+        "buy",
+        "--account",
+        "nex",
+        "--service",
+        "telegram",
+        "--country",
+        "indonesia",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("max_price"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -30,6 +30,7 @@ struct Setup {
     keys: BTreeMap<String, Vec<String>>,
     sim: SimOptions,
     size: (u16, u16),
+    rules: otpdeck::domain::Rules,
 }
 
 impl Setup {
@@ -39,6 +40,7 @@ impl Setup {
             keys: BTreeMap::new(),
             sim: SimOptions::default(),
             size: (120, 40),
+            rules: Default::default(),
         }
     }
 }
@@ -97,6 +99,7 @@ where
         osc52_passthrough: false,
         balance_refresh: Duration::from_secs(60),
         notices: Vec::new(),
+        rules: setup.rules,
     };
     let backend = SharedBackend::new(setup.size.0, setup.size.1);
     let screen = backend.clone();

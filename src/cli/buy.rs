@@ -132,6 +132,12 @@ async fn best_choice(ctx: &Context, args: &BuyArgs) -> Result<(String, String), 
         .filter_map(|r| r.rows.as_ref().ok())
         .flatten()
         .filter(|r| args.max_price.is_none_or(|m| r.offer.price.0 <= m))
+        .filter(|r| {
+            ctx.config
+                .rules
+                .check_price(&r.service.name, r.offer.price)
+                .is_ok()
+        })
         .cloned()
         .collect();
     crate::engine::compare::sort(&mut rows, crate::engine::compare::SortBy::Price);
@@ -236,6 +242,18 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
         }
     };
     let journal = ctx.journal()?;
+    // The rules on spending, checked before anything is sent.
+    let offset = *chrono::Local::now().offset();
+    crate::engine::rules::check_buy(
+        &ctx.config.rules,
+        &journal,
+        &acc.name,
+        &req.service_name,
+        req.price,
+        chrono::Utc::now(),
+        offset,
+    )
+    .map_err(fail)?;
     match orders::buy(p.as_ref(), &journal, &acc.name, &req).await {
         Ok(change) => {
             let o = &change.order;

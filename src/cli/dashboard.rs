@@ -106,6 +106,7 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
         osc52_passthrough: cfg.osc52_passthrough,
         balance_refresh: cfg.balance_refresh,
         notices,
+        rules: cfg.rules.clone(),
     };
     crate::tui::run_terminal(opts).await.map_err(fail)?;
     Ok(exit::OK)
@@ -155,6 +156,7 @@ pub async fn demo(cli: &Cli) -> CliResult {
             .into_iter()
             .chain(["Demo: simulated accounts, no keys, no network. Expand an account in the catalog (Enter) and buy.".into()])
             .collect(),
+        rules: cfg.rules.clone(),
     };
     let result = crate::tui::run_terminal(opts).await;
     handle.stop().await;

@@ -65,6 +65,8 @@ pub struct Config {
     pub keys: BTreeMap<String, Vec<String>>,
     /// More names for services: `whatsapp = ["wa", "whats app"]`.
     pub aliases: BTreeMap<String, Vec<String>>,
+    /// Rules on spending, checked before every buy.
+    pub rules: crate::domain::Rules,
 }
 
 impl Default for Config {
@@ -81,6 +83,7 @@ impl Default for Config {
             data_dir: None,
             keys: BTreeMap::new(),
             aliases: BTreeMap::new(),
+            rules: Default::default(),
         }
     }
 }

@@ -27,6 +27,43 @@ enum KeysValue {
 }
 
 #[derive(Debug, Deserialize, Default)]
+struct RawRules {
+    max_price: Option<i64>,
+    daily_spend_cap: Option<i64>,
+    #[serde(default)]
+    max_price_by_service: BTreeMap<String, i64>,
+    #[serde(default)]
+    daily_spend_cap_by_account: BTreeMap<String, i64>,
+}
+
+fn rules_of(r: RawRules) -> Result<crate::domain::Rules, String> {
+    let money = |what: &str, v: i64| {
+        if v > 0 {
+            Ok(Rupiah(v))
+        } else {
+            Err(format!("[rules] {what} = {v}: give whole rupiah above 0"))
+        }
+    };
+    Ok(crate::domain::Rules {
+        max_price: r.max_price.map(|v| money("max_price", v)).transpose()?,
+        daily_spend_cap: r
+            .daily_spend_cap
+            .map(|v| money("daily_spend_cap", v))
+            .transpose()?,
+        max_price_by_service: r
+            .max_price_by_service
+            .into_iter()
+            .map(|(k, v)| money(&format!("max_price_by_service.{k}"), v).map(|m| (k, m)))
+            .collect::<Result<_, _>>()?,
+        daily_spend_cap_by_account: r
+            .daily_spend_cap_by_account
+            .into_iter()
+            .map(|(k, v)| money(&format!("daily_spend_cap_by_account.{k}"), v).map(|m| (k, m)))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+#[derive(Debug, Deserialize, Default)]
 struct RawConfig {
     theme: Option<String>,
     clipboard: Option<String>,
@@ -38,6 +75,7 @@ struct RawConfig {
     data_dir: Option<PathBuf>,
     keys: Option<BTreeMap<String, KeysValue>>,
     aliases: Option<BTreeMap<String, KeysValue>>,
+    rules: Option<RawRules>,
     #[serde(default)]
     accounts: Vec<RawAccount>,
 }
@@ -147,6 +185,9 @@ pub(super) fn parse_text(
         cfg.balance_refresh = parse_duration(d, "balance_refresh").map_err(|e| invalid(None, e))?;
     }
     cfg.data_dir = raw.data_dir;
+    if let Some(r) = raw.rules {
+        cfg.rules = rules_of(r).map_err(|m| invalid(None, m))?;
+    }
     cfg.aliases = raw
         .aliases
         .unwrap_or_default()

@@ -11,6 +11,7 @@ pub mod countries;
 mod deposit;
 mod idempotency;
 pub mod naming;
+mod rules;
 
 pub use deposit::{
     check_deposit, deposit_rules, Deposit, DepositMethod, DepositRequest, DepositRules,
@@ -18,6 +19,7 @@ pub use deposit::{
 };
 pub use idempotency::{idempotency_key, KEY_LEN};
 pub use naming::{find_country, find_service, NameError, NameKind};
+pub use rules::Rules;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]

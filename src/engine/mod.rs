@@ -6,4 +6,5 @@ pub mod deposits;
 pub mod journal;
 pub mod orders;
 pub mod poller;
+pub mod rules;
 pub mod stats;

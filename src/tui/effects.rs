@@ -53,6 +53,8 @@ pub struct RuntimeOptions {
     pub balance_refresh: Duration,
     /// Said in the status bar at start (config warnings, demo hints).
     pub notices: Vec<String>,
+    /// Rules on spending, checked before every buy is sent.
+    pub rules: crate::domain::Rules,
 }
 
 pub(super) struct Runtime {
@@ -65,6 +67,7 @@ pub(super) struct Runtime {
     pub clipboard: Box<dyn CopyTarget>,
     /// Set once the app asked to quit.
     pub quitting: bool,
+    pub rules: crate::domain::Rules,
 }
 
 pub(super) fn send(tx: &UnboundedSender<Action>, a: Action) {
@@ -365,7 +368,30 @@ impl Runtime {
                 },
             );
         };
+        let offset = *chrono::Local::now().offset();
+        let rules = self.rules.clone();
         tokio::spawn(async move {
+            // The rules on spending: the same check as the CLI's.
+            let allowed = crate::engine::rules::check_buy(
+                &rules,
+                &journal,
+                &account,
+                &request.service_name,
+                request.price,
+                Utc::now(),
+                offset,
+            );
+            if let Err(error) = allowed {
+                let idempotency_key = request.idempotency_key;
+                return send(
+                    &tx,
+                    Action::BuyFailed {
+                        account,
+                        idempotency_key,
+                        error,
+                    },
+                );
+            }
             match orders::buy(p.as_ref(), &journal, &account, &request).await {
                 Ok(change) => send(&tx, Action::OrderChanged(change.order)),
                 Err(EngineError::Ambiguous { order, .. }) => {

@@ -72,6 +72,7 @@ where
         timing: PollTiming::from_env(),
         clipboard: io.clipboard,
         quitting: false,
+        rules: opts.rules.clone(),
     };
     let mut infos = Vec::new();
     let mut broken = Vec::new();

@@ -68,13 +68,20 @@ pub struct OrderFact {
 impl Journal {
     /// Every order the provider placed (it has a provider id) since `since`.
     pub fn order_facts(&self, since: DateTime<Utc>) -> Result<Vec<OrderFact>> {
+        self.order_facts_where(
+            "o.created_at >= ?1 AND o.provider_order_id IS NOT NULL",
+            since,
+        )
+    }
+
+    fn order_facts_where(&self, filter: &str, since: DateTime<Utc>) -> Result<Vec<OrderFact>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT o.account, o.provider, o.offer_id, o.service, COALESCE(o.country_name, o.country), \
              o.price, o.refunded, o.status, o.created_at, \
              (SELECT MIN(t.received_at) FROM otps t WHERE t.order_id = o.id) \
-             FROM orders o WHERE o.created_at >= ?1 AND o.provider_order_id IS NOT NULL ORDER BY o.id",
-        )?;
+             FROM orders o WHERE {filter} ORDER BY o.id"
+        ))?;
         let rows = stmt.query_map(params![ms(since)], |r| {
             let provider: String = r.get(1)?;
             let status: String = r.get(7)?;
@@ -95,5 +102,25 @@ impl Journal {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+impl Journal {
+    /// Orders that may have cost money since `since` (of `account`, or all):
+    /// placed ones, and unclear ones (counted as charged until settled);
+    /// buys the provider refused cost nothing and are left out.
+    pub fn spend_facts(
+        &self,
+        account: Option<&str>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<OrderFact>> {
+        let all = self.order_facts_where(
+            "o.created_at >= ?1 AND NOT (o.provider_order_id IS NULL AND o.status = 'failed')",
+            since,
+        )?;
+        Ok(all
+            .into_iter()
+            .filter(|f| account.is_none_or(|a| f.account == a))
+            .collect())
     }
 }
