@@ -46,6 +46,13 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         Command::Replace { account, id } => {
             orders::order_op(&ctx, account, id, OrderOp::Replace).await
         }
+        Command::Resolve {
+            account,
+            id,
+            charged,
+            number,
+            ..
+        } => orders::resolve(&ctx, account, id, *charged, number.as_deref()),
         Command::Orders { active, account } => {
             orders::list_orders(&ctx, *active, account.as_deref())
         }

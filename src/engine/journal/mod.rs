@@ -24,6 +24,8 @@ pub enum JournalError {
     TooNew { found: i64, known: i64 },
     #[error("no order {0} in the journal")]
     NoSuchOrder(i64),
+    #[error("order #{0} is {1}, not unknown: only a buy that got no clear reply can be settled")]
+    NotUnknown(i64, &'static str),
     #[error("cannot create the journal folder {path}: {source}")]
     Folder {
         path: String,

@@ -97,7 +97,7 @@ pub async fn buy(
             let order = journal.set_status(
                 order.id,
                 OrderStatus::Unknown,
-                "replay_unsettled",
+                super::settle::REPLAY_UNSETTLED,
                 Some(&reason),
                 Utc::now(),
             )?;
