@@ -10,6 +10,7 @@ mod action;
 mod book;
 mod buy_walk;
 pub mod catalog;
+mod clues;
 mod input;
 pub mod keymap;
 pub mod layout;
@@ -18,6 +19,7 @@ pub mod popups;
 mod replay;
 
 pub use action::{Action, Effect};
+pub use clues::Clues;
 pub use input::layers as key_layers;
 pub use panes::orders::{applies as command_applies, selected_order};
 pub use panes::Pane;
@@ -141,6 +143,11 @@ pub struct App {
     pub watched: HashSet<i64>,
     /// Lost buys waiting for a replay, by order id.
     pub replays: BTreeMap<i64, Replay>,
+    /// Clues about UNKNOWN orders of this run, by order id.
+    pub clues: BTreeMap<i64, Clues>,
+    /// The balance before each buy in flight that can serve as a clue
+    /// (by idempotency key) and when it was read.
+    pub baselines: HashMap<String, (Rupiah, DateTime<Utc>)>,
     counter: u64,
 }
 
@@ -202,6 +209,8 @@ impl App {
             quit: false,
             watched: HashSet::new(),
             replays: BTreeMap::new(),
+            clues: BTreeMap::new(),
+            baselines: HashMap::new(),
             counter: 0,
         };
         (app, effects)
@@ -386,18 +395,20 @@ impl App {
                 result,
                 now,
             } => {
-                self.now = now;
-                if let Some(a) = self.accounts.iter_mut().find(|a| a.info.name == account) {
-                    a.loading = false;
-                    match result {
-                        Ok(b) => {
-                            a.balance = Some(b);
-                            a.balance_at = Some(now);
-                            a.error = None;
-                        }
-                        Err(e) => a.error = Some(e),
-                    }
+                self.balance_loaded(&account, result, now);
+                Vec::new()
+            }
+            Action::ClueBalance {
+                account,
+                order_id,
+                result,
+                now,
+            } => self.on_clue_balance(&account, order_id, result, now),
+            Action::SettleFailed { order_id, error } => {
+                if let Some(c) = self.clues.get_mut(&order_id) {
+                    c.settling = false;
                 }
+                self.set_status(format!("#{order_id}: not settled: {error}"), Level::Error);
                 Vec::new()
             }
             Action::ServicesLoaded {
@@ -481,6 +492,7 @@ impl App {
                 idempotency_key,
                 error,
             } => {
+                self.baselines.remove(&idempotency_key);
                 self.pending
                     .retain(|p| p.idempotency_key != idempotency_key);
                 self.set_status(format!("{account}: buy failed: {error}"), Level::Error);
@@ -495,10 +507,11 @@ impl App {
                 self.on_buy_unclear(account, request, order_id, now);
                 Vec::new()
             }
-            Action::ReplayDone { order_id, now } => {
-                self.on_replay_done(order_id, now);
-                Vec::new()
-            }
+            Action::ReplayDone {
+                order_id,
+                refused,
+                now,
+            } => self.on_replay_done(order_id, refused, now),
             Action::ActionFailed {
                 order_id,
                 op,
@@ -524,6 +537,26 @@ impl App {
             Action::CopyFailed(e) => {
                 self.set_status(format!("Copy failed: {e}"), Level::Error);
                 Vec::new()
+            }
+        }
+    }
+
+    fn balance_loaded(
+        &mut self,
+        account: &str,
+        result: Result<Rupiah, String>,
+        now: DateTime<Utc>,
+    ) {
+        self.now = now;
+        if let Some(a) = self.accounts.iter_mut().find(|a| a.info.name == account) {
+            a.loading = false;
+            match result {
+                Ok(b) => {
+                    a.balance = Some(b);
+                    a.balance_at = Some(now);
+                    a.error = None;
+                }
+                Err(e) => a.error = Some(e),
             }
         }
     }

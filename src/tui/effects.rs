@@ -166,6 +166,18 @@ impl Runtime {
             } => self.replay(account, request, order_id),
             Effect::Order { op, order_id } => self.order_op(op, order_id),
             Effect::Reconcile { account } => self.reconcile(account),
+            Effect::CheckBalance { account, order_id } => self.check_balance(account, order_id),
+            Effect::NoteClue { order_id, clue } => self.note_clue(order_id, &clue),
+            Effect::Settle {
+                order_id,
+                verdict,
+                number,
+            } => self.settle(order_id, verdict, number, None),
+            Effect::SettleByClues {
+                order_id,
+                verdict,
+                clues,
+            } => self.settle(order_id, verdict, None, Some(clues)),
         }
     }
 
@@ -347,6 +359,7 @@ impl Runtime {
                 &tx,
                 Action::ReplayDone {
                     order_id,
+                    refused: false,
                     now: Utc::now(),
                 },
             );
@@ -358,10 +371,12 @@ impl Runtime {
             if let Ok(Some(order)) = journal.order(order_id) {
                 send(&tx, Action::OrderChanged(order));
             }
+            let refused = orders::replay_refused(&journal, order_id).unwrap_or(false);
             send(
                 &tx,
                 Action::ReplayDone {
                     order_id,
+                    refused,
                     now: Utc::now(),
                 },
             );

@@ -5,6 +5,7 @@
 pub mod clipboard;
 mod effects;
 mod event_loop;
+mod settle;
 mod terminal;
 
 pub use effects::{RuntimeAccount, RuntimeOptions};

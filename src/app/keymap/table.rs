@@ -15,6 +15,7 @@ pub enum PopupKind {
     Help,
     AccountPicker,
     CommandLine,
+    Settle,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -72,6 +73,10 @@ pub enum Cmd {
     CopyNumber,
     /// An operation on the selected order.
     Order(OrderOp),
+    /// "I checked the provider" on an UNKNOWN order, and its two answers.
+    Settle,
+    SettleCharged,
+    SettleNotCharged,
     Refresh,
     FilterDone,
     FilterClear,
@@ -204,6 +209,30 @@ pub const COMMANDS: &[CommandDef] = &[
         "Cancel and buy a fresh number (OTPZap S1)",
     ),
     def(
+        Cmd::Settle,
+        "settle",
+        &[Key::ch('u')],
+        ORD,
+        "checked provider",
+        "UNKNOWN order: I checked the provider",
+    ),
+    def(
+        Cmd::SettleCharged,
+        "settle_charged",
+        &[Key::ch('c')],
+        &[Layer::Popup(PopupKind::Settle)],
+        "it was charged",
+        "It was charged (type its number first if you have it)",
+    ),
+    def(
+        Cmd::SettleNotCharged,
+        "settle_not_charged",
+        &[Key::ch('x')],
+        &[Layer::Popup(PopupKind::Settle)],
+        "it was not charged",
+        "It was not charged: closed, nothing spent",
+    ),
+    def(
         Cmd::Refresh,
         "refresh",
         &[Key::ch('g')],
@@ -314,6 +343,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::AccountPicker),
             Layer::Popup(PopupKind::Help),
             Layer::Popup(PopupKind::CommandLine),
+            Layer::Popup(PopupKind::Settle),
         ],
         "back",
         "No: close the top popup only",
@@ -344,6 +374,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::ConfirmCancel),
             Layer::Popup(PopupKind::AccountPicker),
             Layer::Popup(PopupKind::Help),
+            Layer::Popup(PopupKind::Settle),
         ],
         "help",
         "Show this help (over a popup too; again closes it)",
@@ -414,6 +445,7 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::Help) => "help",
         Layer::Popup(PopupKind::AccountPicker) => "account picker",
         Layer::Popup(PopupKind::CommandLine) => "command line",
+        Layer::Popup(PopupKind::Settle) => "I checked the provider",
     }
 }
 

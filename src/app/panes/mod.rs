@@ -109,7 +109,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::Expand | Cmd::Collapse | Cmd::Filter | Cmd::Sort => catalog::run(app, cmd),
         Cmd::CopyOtp | Cmd::CopyNumber if app.focus == Pane::OtpLog => otp_log::run(app, cmd),
-        Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Order(_) => orders::run(app, cmd),
+        Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Order(_) | Cmd::Settle => orders::run(app, cmd),
         Cmd::Refresh => balance::refresh(app),
         // Popup and filter commands do nothing in the panes.
         Cmd::FilterDone
@@ -117,6 +117,8 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         | Cmd::Confirm
         | Cmd::Dismiss
         | Cmd::RunCommand
-        | Cmd::Complete => Vec::new(),
+        | Cmd::Complete
+        | Cmd::SettleCharged
+        | Cmd::SettleNotCharged => Vec::new(),
     }
 }

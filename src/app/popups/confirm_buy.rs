@@ -34,6 +34,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     request.customer_number = number;
+    app.note_baseline(&account, &request.idempotency_key);
     app.pending.push(PendingBuy {
         account: account.clone(),
         idempotency_key: request.idempotency_key.clone(),

@@ -7,6 +7,7 @@ mod command_line;
 mod confirm_buy;
 mod confirm_cancel;
 pub mod help;
+mod settle;
 
 pub use command_line::{complete, completion_candidates};
 
@@ -42,6 +43,12 @@ pub enum Popup {
         selected: usize,
     },
     CommandLine(Input),
+    /// "I checked the provider" on an UNKNOWN order; the number is typed
+    /// here when the user has it.
+    Settle {
+        order_id: i64,
+        number: Input,
+    },
 }
 
 impl Popup {
@@ -52,6 +59,7 @@ impl Popup {
             Popup::Help { .. } => PopupKind::Help,
             Popup::AccountPicker { .. } => PopupKind::AccountPicker,
             Popup::CommandLine(_) => PopupKind::CommandLine,
+            Popup::Settle { .. } => PopupKind::Settle,
         }
     }
 
@@ -103,5 +111,6 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::Help => help::on_key(app, cmd),
         PopupKind::AccountPicker => account_picker::on_key(app, cmd),
         PopupKind::CommandLine => command_line::on_key(app, cmd, k),
+        PopupKind::Settle => settle::on_key(app, cmd, k),
     }
 }

@@ -101,6 +101,17 @@ pub async fn buy(
                 Some(&reason),
                 Utc::now(),
             )?;
+            // A refusal that means "no order under this key now" (no
+            // balance, no number, a bad request) is a clue that agrees with
+            // "not charged", journaled as such; never enough on its own.
+            if super::settle::refusal_is_a_clue(&e) {
+                journal.note_event(
+                    order.id,
+                    super::settle::REPLAY_REFUSED,
+                    Some(&e.to_string()),
+                    Utc::now(),
+                )?;
+            }
             Err(EngineError::Ambiguous {
                 order: Box::new(order),
                 reason,

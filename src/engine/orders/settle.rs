@@ -7,14 +7,29 @@ use super::EngineError;
 use crate::domain::Order;
 use crate::engine::journal::Journal;
 use crate::money::Rupiah;
+use crate::providers::ProviderError;
 use chrono::{DateTime, Utc};
 
 /// The journal events of this module.
 pub const SETTLED_BY_HAND: &str = "settled_by_hand";
 pub const SETTLED_BY_CLUES: &str = "settled_by_clues";
 pub const CLUE: &str = "clue";
-/// The event `buy` writes when a replay was answered with a refusal.
+/// The event `buy` writes when a replay was answered with an error.
 pub const REPLAY_UNSETTLED: &str = "replay_unsettled";
+/// Written after it when that error was a refusal that is a clue.
+pub const REPLAY_REFUSED: &str = "replay_refused";
+
+/// Whether a replay's error says "no order under this key now": not
+/// enough balance, no number in stock (503), a refused request. A 409
+/// (the key is taken), a rate limit or a failed connection say nothing.
+pub fn refusal_is_a_clue(e: &ProviderError) -> bool {
+    matches!(
+        e,
+        ProviderError::InsufficientBalance(_)
+            | ProviderError::Unavailable { status: 503, .. }
+            | ProviderError::Rejected { .. }
+    )
+}
 
 /// What was found about an unclear buy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,7 +188,7 @@ pub fn replay_refused(journal: &Journal, order_id: i64) -> Result<bool, EngineEr
     Ok(journal
         .events(order_id)?
         .last()
-        .is_some_and(|e| e.0 == REPLAY_UNSETTLED))
+        .is_some_and(|e| e.0 == REPLAY_REFUSED))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! key hints come from the command table, so a remapped key shows.
 
 mod help;
+mod settle;
 
 use super::theme::Theme;
 use crate::app::keymap::Cmd;
@@ -93,6 +94,9 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             ];
             frame.render_widget(Clear, r);
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Cancel?")), r);
+        }
+        Popup::Settle { order_id, number } => {
+            settle::draw(frame, app, *order_id, number, theme, area)
         }
         Popup::Help { scroll } => help::draw(frame, app, *scroll, theme, area),
         Popup::AccountPicker { selected } => {
