@@ -3,6 +3,8 @@
 //! Nothing else in otpdeck writes order state, so after any crash the journal
 //! says what may have been charged.
 
+mod balances;
+pub use balances::Checkpoint;
 mod orders;
 mod otps;
 mod record;

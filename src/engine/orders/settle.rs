@@ -18,6 +18,8 @@ pub const CLUE: &str = "clue";
 pub const REPLAY_UNSETTLED: &str = "replay_unsettled";
 /// Written after it when that error was a refusal that is a clue.
 pub const REPLAY_REFUSED: &str = "replay_refused";
+/// That clue in words.
+pub const REPLAY_REFUSED_CLUE: &str = "a replay with the same key was refused";
 
 /// Whether a replay's error says "no order under this key now": not
 /// enough balance, no number in stock (503), a refused request. A 409
