@@ -22,7 +22,7 @@ pub fn draw(
     let Some(o) = app.orders.get(&order_id) else {
         return;
     };
-    let r = centered(area, 62, 10);
+    let r = centered(area, 62, 8);
     let keys = |c: Cmd| app.keymap.labels(c);
     let mut lines = vec![
         Line::from(format!(
