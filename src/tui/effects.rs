@@ -187,16 +187,29 @@ impl Runtime {
             return;
         };
         tokio::spawn(async move {
+            let active = OrderFilter {
+                account: Some(account.clone()),
+                active_only: true,
+                limit: None,
+            };
+            // Orders the reconcile may settle (replayed, or closed by the
+            // balance window) are sent again whatever they became.
+            let before: Vec<i64> = journal
+                .orders(&active)
+                .map(|l| l.iter().map(|o| o.id).collect())
+                .unwrap_or_default();
             if let Ok(still) = orders::reconcile_unknown(p.as_ref(), &journal, &account).await {
                 for o in still {
                     send(&tx, Action::OrderChanged(o));
                 }
             }
-            let active = OrderFilter {
-                account: Some(account),
-                active_only: true,
-                limit: None,
-            };
+            for id in before {
+                if let Ok(Some(o)) = journal.order(id) {
+                    if o.status.is_final() {
+                        send(&tx, Action::OrderChanged(o));
+                    }
+                }
+            }
             if let Ok(list) = journal.orders(&active) {
                 for o in list {
                     send(&tx, Action::OrderChanged(o));
