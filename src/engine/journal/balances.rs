@@ -23,6 +23,17 @@ impl Journal {
         Ok(())
     }
 
+    /// When the order was first journaled as placed (its provider id
+    /// known), if it was.
+    pub fn placed_at(&self, id: i64) -> Result<Option<DateTime<Utc>>> {
+        let at: Option<i64> = self.conn().query_row(
+            "SELECT MIN(at) FROM order_events WHERE order_id = ?1 AND kind = 'placed'",
+            [id],
+            |r| r.get(0),
+        )?;
+        Ok(at.map(from_ms))
+    }
+
     /// The account's latest checkpoint.
     pub fn last_checkpoint(&self, account: &str) -> Result<Option<Checkpoint>> {
         Ok(self

@@ -122,10 +122,17 @@ pub async fn settle_by_balance_window(
     }
     let (inside, before): (Vec<&Order>, Vec<&Order>) =
         orders.iter().partition(|o| o.created_at >= cp.at);
-    // An order from before the window that was refunded inside it, or is
-    // unclear, cannot be placed on either side of the checkpoint.
+    // An order from before the window that was refunded inside it cannot
+    // be placed on either side of the checkpoint.
     if before.iter().any(|o| refunded(o) && o.updated_at >= cp.at) {
         return Ok(Vec::new());
+    }
+    // Nor one that was unclear at the checkpoint and placed inside the
+    // window (by a replay): its charge may fall on either side.
+    for o in &before {
+        if o.provider_order_id.is_some() && journal.placed_at(o.id)?.is_some_and(|t| t >= cp.at) {
+            return Ok(Vec::new());
+        }
     }
     let unclear: Vec<&Order> = inside
         .iter()
