@@ -393,6 +393,8 @@ fn resolve_settles_a_lost_gateotp_buy_by_hand() {
     // Both stay in `orders`, with how they were settled.
     let all = env.json(&["orders"]);
     assert_eq!(all.as_array().map(Vec::len), Some(2), "{all}");
+    let text = stdout(&env.run(&["orders"]));
+    assert_eq!(text.matches("settled by hand").count(), 2, "{text}");
     // Settled once: a second answer is refused with a sentence.
     let again = env.run(&[
         "resolve",
