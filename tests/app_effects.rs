@@ -101,7 +101,7 @@ fn replays_at(a: &mut otpdeck::app::App, secs: i64) -> Vec<Effect> {
 }
 
 #[test]
-fn a_lost_keyed_buy_is_replayed_at_3_10_30_60_s_then_left() {
+fn a_lost_keyed_buy_is_replayed_at_3_10_30_60_s_then_every_60_s_until_its_lifetime() {
     let mut a = app();
     let request = unclear(&mut a, "nex", ProviderKind::NexOtp, 7);
     assert!(a.needs_tick());
@@ -118,9 +118,10 @@ fn a_lost_keyed_buy_is_replayed_at_3_10_30_60_s_then_left() {
     // In flight: nothing more until its reply.
     assert!(replays_at(&mut a, 100).is_empty());
     let mut at = 100;
-    for pause in [10, 30, 60] {
+    for pause in [10, 30, 60, 60, 60] {
         a.update(Action::ReplayDone {
             order_id: 7,
+            refused: false,
             now: t0() + Duration::seconds(at),
         });
         assert!(
@@ -130,11 +131,24 @@ fn a_lost_keyed_buy_is_replayed_at_3_10_30_60_s_then_left() {
         assert_eq!(replays_at(&mut a, at + pause).len(), 1, "after {pause}s");
         at += pause;
     }
-    a.update(Action::ReplayDone {
-        order_id: 7,
-        now: t0() + Duration::seconds(at),
-    });
-    assert!(a.replays.is_empty(), "the schedule is spent");
+    // Every 60 s while a number bought by the lost request could still
+    // exist: the order expires 20 minutes after t0 here.
+    loop {
+        a.update(Action::ReplayDone {
+            order_id: 7,
+            refused: false,
+            now: t0() + Duration::seconds(at),
+        });
+        if a.replays.is_empty() {
+            break;
+        }
+        assert_eq!(replays_at(&mut a, at + 60).len(), 1, "at {at}s");
+        at += 60;
+    }
+    assert!(
+        at <= 1200 && at + 60 > 1200,
+        "stopped at the lifetime: {at}s"
+    );
     assert!(replays_at(&mut a, at + 3600).is_empty());
 }
 

@@ -1102,7 +1102,9 @@ fn every_key_in_every_pane_and_popup() {
         ":",
         "a",
         "jj<Enter>",
-        "<Tab>x",
+        "<Tab>jx",
+        "<Tab>u",
+        "<Tab>u12",
     ];
     let keys_all = every_key();
     for setup in setups {
@@ -1116,6 +1118,10 @@ fn every_key_in_every_pane_and_popup() {
                 OrderStatus::OtpReceived,
                 &["1"],
             )));
+            // An UNKNOWN order, newest first, for the settle popup.
+            let mut lost = order(2, "gate", ProviderKind::GateOtp, OrderStatus::Unknown, &[]);
+            lost.provider_order_id = None;
+            a.update(Action::OrderChanged(lost));
             a.update(Action::OtpHistory(vec![Otp {
                 order_id: 1,
                 account: "zap".into(),

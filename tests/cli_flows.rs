@@ -325,6 +325,89 @@ fn a_lost_gateotp_reply_is_unknown_and_never_rebought() {
     no_marker_in_dir(&env.data());
 }
 
+/// The user checked the provider: `resolve` closes an UNKNOWN order either
+/// way, journaled as settled by hand, and it leaves `orders --active`.
+#[test]
+fn resolve_settles_a_lost_gateotp_buy_by_hand() {
+    let sim = SimProcess::start_with("1s", &["--faults", "gateotp:/api/otp/order:lose"]);
+    let env = Env::new(&sim);
+    let buy = |key: &str| {
+        env.run(&[
+            "buy",
+            "--account",
+            "gate",
+            "--service",
+            "whatsapp",
+            "--country",
+            "id",
+            "--idempotency-key",
+            key,
+        ])
+    };
+    assert_eq!(buy("lost-a").status.code(), Some(1));
+    assert_eq!(buy("lost-b").status.code(), Some(1));
+    let active = env.json(&["orders", "--active"]);
+    assert_eq!(active.as_array().map(Vec::len), Some(2), "{active}");
+    let (b_id, a_id) = (
+        active[0]["id"].as_i64().expect("id"),
+        active[1]["id"].as_i64().expect("id"),
+    );
+    // Neither answer, or both, is a usage error.
+    let none = env.run(&["resolve", "--account", "gate", &a_id.to_string()]);
+    assert_eq!(none.status.code(), Some(2));
+    let both = env.run(&[
+        "resolve",
+        "--account",
+        "gate",
+        &a_id.to_string(),
+        "--charged",
+        "--not-charged",
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+
+    let closed = env.json(&[
+        "resolve",
+        "--account",
+        "gate",
+        &a_id.to_string(),
+        "--not-charged",
+    ]);
+    assert_eq!(closed["status"].as_str(), Some("failed"), "{closed}");
+    assert!(closed["note"]
+        .as_str()
+        .unwrap_or("")
+        .contains("settled by hand"));
+    let charged = env.json(&[
+        "resolve",
+        "--account",
+        "gate",
+        &format!("#{b_id}"),
+        "--charged",
+        "--number",
+        "+62 812 0000 1111",
+    ]);
+    assert_eq!(charged["status"].as_str(), Some("finished"), "{charged}");
+    assert_eq!(charged["number"].as_str(), Some("+6281200001111"));
+    let active = env.json(&["orders", "--active"]);
+    assert_eq!(active.as_array().map(Vec::len), Some(0), "{active}");
+    // Both stay in `orders`, with how they were settled.
+    let all = env.json(&["orders"]);
+    assert_eq!(all.as_array().map(Vec::len), Some(2), "{all}");
+    let text = stdout(&env.run(&["orders"]));
+    assert_eq!(text.matches("settled by hand").count(), 2, "{text}");
+    // Settled once: a second answer is refused with a sentence.
+    let again = env.run(&[
+        "resolve",
+        "--account",
+        "gate",
+        &a_id.to_string(),
+        "--charged",
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not unknown"));
+    no_marker_in_dir(&env.data());
+}
+
 #[test]
 fn cancel_refunds_and_bad_input_gets_a_sentence() {
     let sim = SimProcess::start("1s");

@@ -11,6 +11,7 @@ use otpdeck::domain::ProviderKind;
 use otpdeck::engine::journal::{Journal, OrderFilter};
 use otpdeck::providers::{Auth, ProviderSettings};
 use otpdeck::secret::Secret;
+use otpdeck::sim::faults::{Api, Fault, FaultRule};
 use otpdeck::sim::{self, SimOptions};
 use otpdeck::tui::clipboard::Recorder;
 use otpdeck::tui::{self, Io, RuntimeAccount, RuntimeOptions};
@@ -31,6 +32,8 @@ struct Setup {
     sim: SimOptions,
     size: (u16, u16),
     rules: otpdeck::domain::Rules,
+    /// Faults the simulator injects from the start.
+    faults: Vec<FaultRule>,
 }
 
 impl Setup {
@@ -41,6 +44,7 @@ impl Setup {
             sim: SimOptions::default(),
             size: (120, 40),
             rules: Default::default(),
+            faults: Vec::new(),
         }
     }
 }
@@ -75,6 +79,9 @@ async fn drive_on<T, Fut>(
 where
     Fut: Future<Output = T>,
 {
+    for rule in setup.faults.iter().cloned() {
+        handle.states.faults.push(rule);
+    }
     let accounts = setup
         .accounts
         .iter()
@@ -549,4 +556,111 @@ async fn best_compares_every_otp_account_on_screen() {
         press(&tx, "<Esc>q");
     })
     .await;
+}
+
+/// A NEXOTP buy that never reached the provider (the connection broke
+/// before anything was done) and whose replays are refused (no number):
+/// the balance read after it has not moved, a replay with its key is
+/// refused, and the two clues settle it as not charged without the user.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_nexotp_buy_the_provider_never_made_is_settled_by_clues() {
+    let mut setup = Setup::one(ProviderKind::NexOtp, "nex");
+    setup.faults = vec![
+        FaultRule::once(Api::NexOtp, "/api/v1/order", Fault::Reset),
+        FaultRule {
+            remaining: Some(20),
+            ..FaultRule::once(Api::NexOtp, "/api/v1/order", Fault::Status(503))
+        },
+    ];
+    let ((), journal) = drive(setup, |tx, screen, _| async move {
+        wait_for(&screen, "the balance", |s| s.contains("Rp 500.000")).await;
+        press(&tx, ":buy whatsapp id<Enter>");
+        wait_for(&screen, "the buy confirmation", |s| s.contains("Buy?")).await;
+        press(&tx, "y");
+        wait_for(&screen, "the UNKNOWN row", |s| s.contains("UNKNOWN")).await;
+        let s = wait_for(&screen, "the settlement", |s| {
+            s.contains("settled by clues")
+        })
+        .await;
+        assert!(!s.contains("unclear Rp"), "nothing left at stake: {s}");
+        press(&tx, "q");
+    })
+    .await;
+    let orders = journal.orders(&OrderFilter::default()).expect("orders");
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].status, otpdeck::domain::OrderStatus::Failed);
+    let events: Vec<String> = journal
+        .events(orders[0].id)
+        .expect("events")
+        .into_iter()
+        .map(|e| e.0)
+        .collect();
+    for kind in ["reply_lost", "replay_refused", "clue", "settled_by_clues"] {
+        assert!(events.iter().any(|e| e == kind), "{kind} in {events:?}");
+    }
+    let active = OrderFilter {
+        active_only: true,
+        ..Default::default()
+    };
+    assert!(journal.orders(&active).expect("active").is_empty());
+}
+
+/// A GateOTP buy whose reply is lost after the provider charged it stays
+/// UNKNOWN; `u` on its row, then `x` ("it was not charged") or `c` with
+/// the number typed, settles it by hand.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_gateotp_order_is_settled_by_hand_with_the_keyboard() {
+    let mut setup = Setup::one(ProviderKind::GateOtp, "gate");
+    setup.faults = vec![FaultRule {
+        remaining: Some(2),
+        ..FaultRule::once(Api::GateOtp, "/api/otp/order", Fault::LoseReply)
+    }];
+    let ((), journal) = drive(setup, |tx, screen, _| async move {
+        wait_for(&screen, "the balance", |s| s.contains("Rp 500.000")).await;
+        for _ in 0..2 {
+            press(&tx, ":buy whatsapp id<Enter>");
+            wait_for(&screen, "the buy confirmation", |s| s.contains("Buy?")).await;
+            press(&tx, "y");
+            wait_for(&screen, "the buy's end", |s| !s.contains("buying")).await;
+        }
+        let s = wait_for(&screen, "two UNKNOWN rows", |s| {
+            s.matches("UNKNOWN").count() == 2
+        })
+        .await;
+        assert!(s.contains("unclear Rp"), "the amount at stake shows: {s}");
+        // The newest row is selected first.
+        press(&tx, "u");
+        wait_for(&screen, "the popup", |s| {
+            s.contains("I checked the provider")
+        })
+        .await;
+        press(&tx, "x");
+        wait_for(&screen, "settled by hand", |s| s.contains("not charged")).await;
+        press(&tx, "j");
+        press(&tx, "u");
+        wait_for(&screen, "the popup", |s| {
+            s.contains("I checked the provider")
+        })
+        .await;
+        press(&tx, "+62812000111");
+        wait_for(&screen, "the number", |s| s.contains("+62812000111")).await;
+        press(&tx, "c");
+        let s = wait_for(&screen, "settled as charged", |s| {
+            s.contains("settled by hand") && s.contains(": charged Rp")
+        })
+        .await;
+        assert!(!s.contains("unclear Rp"), "nothing left at stake: {s}");
+        press(&tx, "q");
+    })
+    .await;
+    let orders = journal.orders(&OrderFilter::default()).expect("orders");
+    assert_eq!(orders.len(), 2);
+    use otpdeck::domain::OrderStatus;
+    assert_eq!(orders[0].status, OrderStatus::Failed, "{:?}", orders[0]);
+    assert_eq!(orders[1].status, OrderStatus::Finished, "{:?}", orders[1]);
+    assert_eq!(orders[1].number.as_deref(), Some("+62812000111"));
+    for o in &orders {
+        let ev = journal.events(o.id).expect("events");
+        assert!(ev.iter().any(|e| e.0 == "settled_by_hand"), "{ev:?}");
+    }
 }

@@ -280,3 +280,52 @@ fn compare_and_statistics_in_tmux() {
     t.quit();
     assert!(!t.alive(), "q quits");
 }
+
+/// A GateOTP buy whose reply is lost shows UNKNOWN with the amount at
+/// stake in the header; `u` opens "I checked the provider", `x` settles it
+/// as not charged, and it leaves `otpdeck orders --active`.
+#[test]
+fn an_unknown_order_is_settled_by_hand_in_tmux() {
+    if !tmux_ready("the settle-by-hand test") {
+        return;
+    }
+    let sim = SimProcess::start_with("4s", &["--faults", "gateotp:/api/otp/order:lose"]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let cfg = dir.path().join("config.toml");
+    common::process::write_private(
+        &cfg,
+        &format!(
+            "[[accounts]]\nname = \"gate\"\nprovider = \"gateotp\"\nbase_url = \"{}\"\napi_key = \"sim-e2e-settle\"\n",
+            sim.url("gateotp"),
+        ),
+    );
+    let data = dir.path().join("data");
+    let command = format!(
+        "env TERM=xterm-256color {BIN} --config {} --data-dir {}",
+        cfg.display(),
+        data.display()
+    );
+    let t = Tmux::new("settle");
+    t.start(&command);
+    t.wait_for("the balance", 20, |s| s.contains("Rp 500.000"));
+    buy(&t, "whatsapp", "id");
+    let s = t.wait_for("the UNKNOWN row", 20, |s| s.contains("UNKNOWN"));
+    assert!(s.contains("unclear Rp"), "the amount at stake shows:\n{s}");
+    t.keys(&["u"]);
+    t.wait_for("the popup", 5, |s| s.contains("I checked the provider"));
+    t.keys(&["x"]);
+    let s = t.wait_for("settled", 10, |s| s.contains("settled by hand"));
+    assert!(s.contains("not charged"), "{s}");
+    assert!(!s.contains("unclear Rp"), "nothing left at stake:\n{s}");
+    t.keys(&["q"]);
+    let out = std::process::Command::new(BIN)
+        .args(["--config"])
+        .arg(&cfg)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--json", "orders", "--active"])
+        .output()
+        .expect("orders");
+    let active: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(active.as_array().map(Vec::len), Some(0), "{active}");
+}

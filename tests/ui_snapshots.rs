@@ -191,6 +191,22 @@ fn buy_confirmation() {
     insta::assert_snapshot!(screen(&mut a, 100, 30));
 }
 
+/// "I checked the provider" on the UNKNOWN order, with the balance clue
+/// and a number typed, at 80×24.
+#[test]
+fn settle_popup_at_80x24() {
+    let mut a = busy();
+    a.clues.insert(
+        3,
+        otpdeck::app::Clues {
+            balance: Some(otpdeck::engine::orders::Verdict::NotCharged),
+            ..Default::default()
+        },
+    );
+    keys(&mut a, "<Tab>u+62812");
+    insta::assert_snapshot!(screen(&mut a, 80, 24));
+}
+
 #[test]
 fn help_popup_lists_every_command() {
     let mut a = busy();

@@ -5,6 +5,7 @@
 use crate::domain::{
     BuyRequest, Country, Deposit, DepositRequest, Offer, Order, OrderOp, Otp, Service,
 };
+use crate::engine::orders::Verdict;
 use crate::money::Rupiah;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
@@ -67,9 +68,25 @@ pub enum Action {
         now: DateTime<Utc>,
     },
     /// A replay of a lost buy came back (its order arrives as OrderChanged).
+    /// `refused`: the provider answered it with a refusal (no order under
+    /// the key now), a clue that agrees with "not charged".
     ReplayDone {
         order_id: i64,
+        refused: bool,
         now: DateTime<Utc>,
+    },
+    /// The balance read for the clue of an UNKNOWN order (asked after its
+    /// unclear reply); it also updates the account's figure.
+    ClueBalance {
+        account: String,
+        order_id: i64,
+        result: Result<Rupiah, String>,
+        now: DateTime<Utc>,
+    },
+    /// Settling an UNKNOWN order (by hand or by clues) was refused.
+    SettleFailed {
+        order_id: i64,
+        error: String,
     },
     /// An order operation (None: a status check) failed.
     ActionFailed {
@@ -150,6 +167,30 @@ pub enum Effect {
     Order {
         op: OrderOp,
         order_id: i64,
+    },
+    /// The user checked the provider: settle the UNKNOWN order by hand
+    /// (`engine::orders::settle_by_hand`, as `otpdeck resolve`).
+    Settle {
+        order_id: i64,
+        verdict: Verdict,
+        number: Option<String>,
+    },
+    /// Read the account's balance for the clue of an UNKNOWN order; the
+    /// answer comes back as `Action::ClueBalance`.
+    CheckBalance {
+        account: String,
+        order_id: i64,
+    },
+    /// Journal a clue about an UNKNOWN order (it settles nothing).
+    NoteClue {
+        order_id: i64,
+        clue: String,
+    },
+    /// Two clues agree: settle the UNKNOWN order without the user.
+    SettleByClues {
+        order_id: i64,
+        verdict: Verdict,
+        clues: Vec<String>,
     },
     /// Start polling this order (once per order).
     Watch(Order),

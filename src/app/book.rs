@@ -80,6 +80,31 @@ impl App {
                 return effects;
             }
         }
+        if !matches!(order.status, OrderStatus::Buying | OrderStatus::Unknown) {
+            self.baselines.remove(&order.idempotency_key);
+        }
+        let was_unknown = previous
+            .as_ref()
+            .is_some_and(|p| p.status == OrderStatus::Unknown);
+        if order.status == OrderStatus::Unknown
+            && !was_unknown
+            && !self.clues.contains_key(&order.id)
+        {
+            effects.extend(self.on_unclear_order(&order));
+        }
+        if was_unknown && order.status != OrderStatus::Unknown {
+            self.clues.remove(&order.id);
+            if order.status.is_final() {
+                self.set_status(
+                    format!(
+                        "Order #{}: {}",
+                        order.id,
+                        order.note.as_deref().unwrap_or("settled")
+                    ),
+                    Level::Ok,
+                );
+            }
+        }
         let old_otps = previous.as_ref().map(|p| p.otps.len()).unwrap_or(0);
         let was_final = previous.as_ref().is_some_and(|p| p.status.is_final());
         // Codes already in the log (loaded from the journal at start) are

@@ -10,6 +10,7 @@ mod action;
 mod book;
 mod buy_walk;
 pub mod catalog;
+mod clues;
 pub mod deposits;
 mod input;
 pub mod keymap;
@@ -19,6 +20,7 @@ pub mod popups;
 mod replay;
 
 pub use action::{Action, Effect};
+pub use clues::Clues;
 pub use input::layers as key_layers;
 pub use panes::orders::{applies as command_applies, selected_order};
 pub use panes::Pane;
@@ -150,6 +152,11 @@ pub struct App {
     pub deposit_to_show: Option<String>,
     /// The last compare request's number.
     pub compare_tickets: u64,
+    /// Clues about UNKNOWN orders of this run, by order id.
+    pub clues: BTreeMap<i64, Clues>,
+    /// The balance before each buy in flight that can serve as a clue
+    /// (by idempotency key) and when it was read.
+    pub baselines: HashMap<String, (Rupiah, DateTime<Utc>)>,
     counter: u64,
 }
 
@@ -215,6 +222,8 @@ impl App {
             deposits_watched: HashSet::new(),
             deposit_to_show: None,
             compare_tickets: 0,
+            clues: BTreeMap::new(),
+            baselines: HashMap::new(),
             counter: 0,
         };
         (app, effects)
@@ -407,18 +416,20 @@ impl App {
                 result,
                 now,
             } => {
-                self.now = now;
-                if let Some(a) = self.accounts.iter_mut().find(|a| a.info.name == account) {
-                    a.loading = false;
-                    match result {
-                        Ok(b) => {
-                            a.balance = Some(b);
-                            a.balance_at = Some(now);
-                            a.error = None;
-                        }
-                        Err(e) => a.error = Some(e),
-                    }
+                self.balance_loaded(&account, result, now);
+                Vec::new()
+            }
+            Action::ClueBalance {
+                account,
+                order_id,
+                result,
+                now,
+            } => self.on_clue_balance(&account, order_id, result, now),
+            Action::SettleFailed { order_id, error } => {
+                if let Some(c) = self.clues.get_mut(&order_id) {
+                    c.settling = false;
                 }
+                self.set_status(format!("#{order_id}: not settled: {error}"), Level::Error);
                 Vec::new()
             }
             Action::ServicesLoaded {
@@ -502,6 +513,7 @@ impl App {
                 idempotency_key,
                 error,
             } => {
+                self.baselines.remove(&idempotency_key);
                 self.pending
                     .retain(|p| p.idempotency_key != idempotency_key);
                 self.set_status(format!("{account}: buy failed: {error}"), Level::Error);
@@ -516,10 +528,11 @@ impl App {
                 self.on_buy_unclear(account, request, order_id, now);
                 Vec::new()
             }
-            Action::ReplayDone { order_id, now } => {
-                self.on_replay_done(order_id, now);
-                Vec::new()
-            }
+            Action::ReplayDone {
+                order_id,
+                refused,
+                now,
+            } => self.on_replay_done(order_id, refused, now),
             Action::ActionFailed {
                 order_id,
                 op,
@@ -584,6 +597,26 @@ impl App {
             Action::CopyFailed(e) => {
                 self.set_status(format!("Copy failed: {e}"), Level::Error);
                 Vec::new()
+            }
+        }
+    }
+
+    fn balance_loaded(
+        &mut self,
+        account: &str,
+        result: Result<Rupiah, String>,
+        now: DateTime<Utc>,
+    ) {
+        self.now = now;
+        if let Some(a) = self.accounts.iter_mut().find(|a| a.info.name == account) {
+            a.loading = false;
+            match result {
+                Ok(b) => {
+                    a.balance = Some(b);
+                    a.balance_at = Some(now);
+                    a.error = None;
+                }
+                Err(e) => a.error = Some(e),
             }
         }
     }

@@ -1,7 +1,9 @@
 //! Lost buys on APIs that deduplicate on the key are sent again with the
-//! same key, after 3, 10, 30 and 60 s, until the provider answers clearly;
-//! without a clear answer the order stays Unknown (the next start tries
-//! again). The schedule is decided here, in `update`; the runtime only
+//! same key, after 3, 10, 30 and 60 s and then every 60 s, until the
+//! provider answers clearly or the order's lifetime has passed (its
+//! `expires_at`, else `LIFETIME` from the buy); without a clear answer the
+//! order stays Unknown (the next start tries again). A replay answered with
+//! a refusal is a clue (see `clues.rs`). The schedule is decided here, in `update`; the runtime only
 //! sends what `Effect::ReplayBuy` asks.
 
 use super::{App, Effect};
@@ -11,6 +13,11 @@ use chrono::{DateTime, Duration, Utc};
 /// Pauses before each replay, counted from the unclear reply (the first)
 /// or from the previous replay's reply.
 pub const PAUSES_SECS: [i64; 4] = [3, 10, 30, 60];
+
+/// How long an order lives when the buy's reply did not say: past this, a
+/// number bought by the lost request would have expired (and been
+/// refunded) anyway, so replays stop.
+pub const LIFETIME: Duration = Duration::minutes(20);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replay {
@@ -22,10 +29,18 @@ pub struct Replay {
     pub due: Option<DateTime<Utc>>,
 }
 
-/// The pause before replay number `sent` (0-based), or None when the
-/// schedule is spent.
-pub fn pause(sent: usize) -> Option<Duration> {
-    PAUSES_SECS.get(sent).map(|s| Duration::seconds(*s))
+/// The pause before replay number `sent` (0-based): the schedule, then
+/// its last step again and again.
+pub fn pause(sent: usize) -> Duration {
+    let last = PAUSES_SECS[PAUSES_SECS.len() - 1];
+    Duration::seconds(PAUSES_SECS.get(sent).copied().unwrap_or(last))
+}
+
+/// When replays of `order` stop: its expiry, else `LIFETIME` after the buy.
+pub fn replay_deadline(order: &crate::domain::Order) -> DateTime<Utc> {
+    order
+        .expires_at
+        .unwrap_or_else(|| order.created_at + LIFETIME)
 }
 
 impl App {
@@ -45,34 +60,45 @@ impl App {
         if !keyed {
             return;
         }
-        if let Some(first) = pause(0) {
-            self.replays.insert(
-                order_id,
-                Replay {
-                    account,
-                    request,
-                    sent: 0,
-                    due: Some(now + first),
-                },
-            );
-        }
+        self.replays.insert(
+            order_id,
+            Replay {
+                account,
+                request,
+                sent: 0,
+                due: Some(now + pause(0)),
+            },
+        );
     }
 
     /// A replay came back: schedule the next one, unless the order is
-    /// settled or the schedule is spent.
-    pub(super) fn on_replay_done(&mut self, order_id: i64, now: DateTime<Utc>) {
+    /// settled or its lifetime is over; a refusal is a clue.
+    pub(super) fn on_replay_done(
+        &mut self,
+        order_id: i64,
+        refused: bool,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
         self.now = now;
         let unknown = self.still_unknown(order_id);
+        let deadline = self.orders.get(&order_id).map(replay_deadline);
         match self.replays.get_mut(&order_id) {
-            Some(r) if unknown => match pause(r.sent) {
-                Some(p) => r.due = Some(now + p),
-                None => {
+            Some(r) if unknown => {
+                let next = now + pause(r.sent);
+                if deadline.is_some_and(|d| next > d) {
                     self.replays.remove(&order_id);
+                } else {
+                    r.due = Some(next);
                 }
-            },
+            }
             _ => {
                 self.replays.remove(&order_id);
             }
+        }
+        if refused && unknown {
+            self.on_replay_refused(order_id)
+        } else {
+            Vec::new()
         }
     }
 
@@ -115,8 +141,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_schedule_is_three_ten_thirty_sixty_then_stops() {
-        let got: Vec<i64> = (0..5).filter_map(pause).map(|d| d.num_seconds()).collect();
-        assert_eq!(got, vec![3, 10, 30, 60]);
+    fn the_schedule_is_three_ten_thirty_sixty_then_every_sixty() {
+        let got: Vec<i64> = (0..7).map(pause).map(|d| d.num_seconds()).collect();
+        assert_eq!(got, vec![3, 10, 30, 60, 60, 60, 60]);
     }
 }

@@ -118,6 +118,26 @@ pub enum Command {
         account: String,
         id: String,
     },
+    /// Settle an UNKNOWN order by hand, once you have checked the provider:
+    /// it was charged (optionally with its number) or it was not.
+    Resolve {
+        #[arg(long)]
+        account: String,
+        id: String,
+        /// The provider charged it: a closed order with its amount spent.
+        #[arg(
+            long,
+            conflicts_with = "not_charged",
+            required_unless_present = "not_charged"
+        )]
+        charged: bool,
+        /// The provider did not charge it: closed, nothing spent.
+        #[arg(long)]
+        not_charged: bool,
+        /// The number the provider shows for it (with --charged).
+        #[arg(long, requires = "charged")]
+        number: Option<String>,
+    },
     /// List orders from the journal, with their OTPs.
     Orders {
         #[arg(long)]

@@ -7,7 +7,7 @@ use super::scripting::engine_err;
 use super::{exit, fail, CliError, CliResult};
 use crate::domain::{Order, OrderOp};
 use crate::engine::journal::{Journal, OrderFilter};
-use crate::engine::orders::{self, EngineError};
+use crate::engine::orders::{self, EngineError, Verdict};
 use crate::providers::ProviderError;
 use serde_json::json;
 
@@ -88,6 +88,43 @@ pub(super) async fn order_op(ctx: &Context, account: &str, id: &str, op: OrderOp
         }
         Err(e) => Err(engine_err(e)),
     }
+}
+
+/// `resolve`: the user checked the provider; the engine's one "settle by
+/// hand" rule closes the UNKNOWN order (the dashboard's popup calls the
+/// same function).
+pub(super) fn resolve(
+    ctx: &Context,
+    account: &str,
+    id: &str,
+    charged: bool,
+    number: Option<&str>,
+) -> CliResult {
+    let acc = ctx.account(account)?;
+    let journal = ctx.journal()?;
+    let order = find_order(&journal, &acc.name, id)?;
+    let verdict = if charged {
+        Verdict::Charged
+    } else {
+        Verdict::NotCharged
+    };
+    let o = orders::settle_by_hand(&journal, &order, verdict, number, chrono::Utc::now())
+        .map_err(engine_err)?;
+    let text = if charged {
+        format!(
+            "Order #{} settled by hand: charged {}{}.",
+            o.id,
+            o.price,
+            o.number
+                .as_deref()
+                .map(|n| format!(", number {n}"))
+                .unwrap_or_default()
+        )
+    } else {
+        format!("Order #{} settled by hand: not charged.", o.id)
+    };
+    print_order_result(ctx, &o, text);
+    Ok(exit::OK)
 }
 
 pub(super) fn list_orders(ctx: &Context, active: bool, account: Option<&str>) -> CliResult {

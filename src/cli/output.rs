@@ -90,7 +90,11 @@ pub fn order_line(o: &Order) -> String {
     };
     let status = match o.status {
         OrderStatus::Unknown => "UNKNOWN (reply lost: check the provider)".to_string(),
-        s => s.to_string(),
+        // Settled by hand or by clues: say how.
+        s => match o.note.as_deref().filter(|n| n.starts_with("settled by")) {
+            Some(how) => format!("{s} ({how})"),
+            None => s.to_string(),
+        },
     };
     let expires = o
         .expires_at

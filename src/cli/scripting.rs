@@ -50,6 +50,13 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         Command::Best { service, country } => super::best::best(&ctx, service, country).await,
         Command::Deposit(d) => super::deposits::run(&ctx, d).await,
         Command::Deposits { account } => super::deposits::list(&ctx, account.as_deref()),
+        Command::Resolve {
+            account,
+            id,
+            charged,
+            number,
+            ..
+        } => orders::resolve(&ctx, account, id, *charged, number.as_deref()),
         Command::Orders { active, account } => {
             orders::list_orders(&ctx, *active, account.as_deref())
         }

@@ -288,6 +288,12 @@ pub async fn run_chaos(opts: &ChaosOptions, journal: Arc<Journal>) -> Result<Cha
         }));
     }
     let start_balances: Vec<i64> = apis.iter().map(|a| balance_of(&sim, a)).collect();
+    // What a dashboard start leaves: the balance each account's window
+    // starts from.
+    for api in &apis {
+        let account = format!("chaos-{}", api.kind);
+        let _ = orders::balance_checkpoint(api.provider.as_ref(), &journal, &account).await;
+    }
     let requests_before: u64 = sim
         .states
         .requests

@@ -193,6 +193,18 @@ impl Runtime {
             Effect::CreateDeposit { account, request } => self.create_deposit(account, request),
             Effect::CancelDeposit { deposit_id } => self.cancel_deposit(deposit_id),
             Effect::WatchDeposit(d) => self.watch_deposit(d),
+            Effect::CheckBalance { account, order_id } => self.check_balance(account, order_id),
+            Effect::NoteClue { order_id, clue } => self.note_clue(order_id, &clue),
+            Effect::Settle {
+                order_id,
+                verdict,
+                number,
+            } => self.settle(order_id, verdict, number, None),
+            Effect::SettleByClues {
+                order_id,
+                verdict,
+                clues,
+            } => self.settle(order_id, verdict, None, Some(clues)),
         }
     }
 
@@ -234,16 +246,29 @@ impl Runtime {
             return;
         };
         tokio::spawn(async move {
+            let active = OrderFilter {
+                account: Some(account.clone()),
+                active_only: true,
+                limit: None,
+            };
+            // Orders the reconcile may settle (replayed, or closed by the
+            // balance window) are sent again whatever they became.
+            let before: Vec<i64> = journal
+                .orders(&active)
+                .map(|l| l.iter().map(|o| o.id).collect())
+                .unwrap_or_default();
             if let Ok(still) = orders::reconcile_unknown(p.as_ref(), &journal, &account).await {
                 for o in still {
                     send(&tx, Action::OrderChanged(o));
                 }
             }
-            let active = OrderFilter {
-                account: Some(account),
-                active_only: true,
-                limit: None,
-            };
+            for id in before {
+                if let Ok(Some(o)) = journal.order(id) {
+                    if o.status.is_final() {
+                        send(&tx, Action::OrderChanged(o));
+                    }
+                }
+            }
             if let Ok(list) = journal.orders(&active) {
                 for o in list {
                     send(&tx, Action::OrderChanged(o));
@@ -429,6 +454,7 @@ impl Runtime {
                 &tx,
                 Action::ReplayDone {
                     order_id,
+                    refused: false,
                     now: Utc::now(),
                 },
             );
@@ -440,10 +466,12 @@ impl Runtime {
             if let Ok(Some(order)) = journal.order(order_id) {
                 send(&tx, Action::OrderChanged(order));
             }
+            let refused = orders::replay_refused(&journal, order_id).unwrap_or(false);
             send(
                 &tx,
                 Action::ReplayDone {
                     order_id,
+                    refused,
                     now: Utc::now(),
                 },
             );

@@ -6,6 +6,7 @@ pub mod clipboard;
 mod deposit_effects;
 mod effects;
 mod event_loop;
+mod settle;
 mod terminal;
 
 pub use effects::{RuntimeAccount, RuntimeOptions};

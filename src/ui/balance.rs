@@ -23,12 +23,16 @@ fn age(app: &App, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let block = pane_block(
-        app,
-        theme,
-        Pane::Balance,
-        format!("Balance · {}", app.total_balance()),
-    );
+    let block = pane_block(app, theme, Pane::Balance, {
+        let plain = format!("Balance · {}", app.total_balance());
+        let with = format!("{plain} · unclear {}", app.unclear_amount(None));
+        let fits = with.chars().count() + 4 <= area.width as usize;
+        if app.unclear_amount(None).0 > 0 && fits {
+            with
+        } else {
+            plain
+        }
+    });
     let inner_w = area.width.saturating_sub(2) as usize;
     let sel = app.sel(Pane::Balance);
     let mut lines = Vec::new();
@@ -81,6 +85,19 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ));
         if a.error.is_some() {
             spans.push(Span::styled(" ERR", theme.error));
+        }
+        // The amount still unclear (UNKNOWN orders) where it fits, else a
+        // mark; the header always has the figure.
+        let unclear = app.unclear_amount(Some(&a.info.name));
+        if unclear.0 > 0 {
+            let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+            let full = format!(" ?{unclear}");
+            let mark = if used + full.chars().count() <= inner_w {
+                full
+            } else {
+                " ?".to_string()
+            };
+            spans.push(Span::styled(mark, theme.warn));
         }
         let mut line = Line::from(spans);
         if app.focus == Pane::Balance && i == sel {

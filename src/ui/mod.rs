@@ -92,6 +92,12 @@ fn header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             theme.header,
         ),
     ]);
+    let unclear = app.unclear_amount(app.active_name());
+    if unclear.0 > 0 {
+        // What is at stake until the UNKNOWN orders are settled.
+        line.spans
+            .push(Span::styled(format!("│ unclear {unclear} "), theme.warn));
+    }
     if !app.key_problems.is_empty() {
         // Pinned, so later messages cannot hide a broken [keys] section.
         line.spans.push(Span::styled(

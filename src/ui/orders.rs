@@ -212,7 +212,18 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let spans = if o.status == OrderStatus::Unknown {
             vec![Span::styled(
                 fit(
-                    &format!("#{} {} {} — {}", o.id, o.service, o.account, status_text(o)),
+                    &match app.clue_text(o.id) {
+                        Some(clue) => format!(
+                            "#{} {} {} — {} · {clue}",
+                            o.id,
+                            o.service,
+                            o.account,
+                            status_text(o)
+                        ),
+                        None => {
+                            format!("#{} {} {} — {}", o.id, o.service, o.account, status_text(o))
+                        }
+                    },
                     w,
                 ),
                 theme.error,

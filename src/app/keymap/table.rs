@@ -21,6 +21,7 @@ pub enum PopupKind {
     DepositQr,
     Compare,
     Stats,
+    Settle,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -81,6 +82,10 @@ pub enum Cmd {
     CopyNumber,
     /// An operation on the selected order.
     Order(OrderOp),
+    /// "I checked the provider" on an UNKNOWN order, and its two answers.
+    Settle,
+    SettleCharged,
+    SettleNotCharged,
     Refresh,
     FilterDone,
     FilterClear,
@@ -226,6 +231,30 @@ pub const COMMANDS: &[CommandDef] = &[
         "Cancel and buy a fresh number (OTPZap S1)",
     ),
     def(
+        Cmd::Settle,
+        "settle",
+        &[Key::ch('u')],
+        ORD,
+        "checked provider",
+        "UNKNOWN order: I checked the provider",
+    ),
+    def(
+        Cmd::SettleCharged,
+        "settle_charged",
+        &[Key::ch('c')],
+        &[Layer::Popup(PopupKind::Settle)],
+        "it was charged",
+        "It was charged (type its number first if you have it)",
+    ),
+    def(
+        Cmd::SettleNotCharged,
+        "settle_not_charged",
+        &[Key::ch('x')],
+        &[Layer::Popup(PopupKind::Settle)],
+        "it was not charged",
+        "It was not charged: closed, nothing spent",
+    ),
+    def(
         Cmd::Refresh,
         "refresh",
         &[Key::ch('g')],
@@ -346,6 +375,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::DepositQr),
             Layer::Popup(PopupKind::Compare),
             Layer::Popup(PopupKind::Stats),
+            Layer::Popup(PopupKind::Settle),
         ],
         "back",
         "No: close the top popup only",
@@ -406,6 +436,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::DepositQr),
             Layer::Popup(PopupKind::Compare),
             Layer::Popup(PopupKind::Stats),
+            Layer::Popup(PopupKind::Settle),
         ],
         "help",
         "Show this help (over a popup too; again closes it)",
@@ -506,6 +537,7 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::DepositQr) => "deposit QR",
         Layer::Popup(PopupKind::Compare) => "compare",
         Layer::Popup(PopupKind::Stats) => "statistics",
+        Layer::Popup(PopupKind::Settle) => "I checked the provider",
     }
 }
 

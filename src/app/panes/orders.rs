@@ -12,6 +12,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
     match cmd {
         Cmd::CopyOtp => copy(app, true),
         Cmd::CopyNumber => copy(app, false),
+        Cmd::Settle => settle(app),
         _ => match op_of(cmd) {
             Some(op) => order_op(app, op),
             None => Vec::new(),
@@ -40,6 +41,9 @@ pub fn selected_order(app: &App) -> Option<&Order> {
 /// only on an active order whose account's API has them. Other commands
 /// always.
 pub fn applies(app: &App, cmd: Cmd) -> bool {
+    if cmd == Cmd::Settle {
+        return selected_order(app).is_some_and(|o| o.status == OrderStatus::Unknown);
+    }
     let Some(op) = op_of(cmd) else {
         return true;
     };
@@ -47,6 +51,28 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
         .filter(|o| o.status.is_active())
         .and_then(|o| app.account_of(&o.account))
         .is_some_and(|a| op.offered_by(&a.info.caps))
+}
+
+/// "I checked the provider" on an UNKNOWN order: the popup asks which.
+fn settle(app: &mut App) -> Vec<Effect> {
+    match selected_order(app) {
+        Some(o) if o.status == OrderStatus::Unknown => {
+            let order_id = o.id;
+            app.open(Popup::Settle {
+                order_id,
+                number: tui_input::Input::default(),
+            });
+        }
+        Some(o) => {
+            let (id, status) = (o.id, o.status);
+            app.set_status(
+                format!("Order #{id} is {status}: only an UNKNOWN order needs settling"),
+                Level::Warn,
+            );
+        }
+        None => app.set_status("Select an UNKNOWN order first", Level::Warn),
+    }
+    Vec::new()
 }
 
 fn copy(app: &mut App, otp: bool) -> Vec<Effect> {

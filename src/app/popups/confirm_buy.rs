@@ -38,6 +38,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
     if matches!(app.popups.last(), Some(Popup::Compare(_))) {
         app.close_top();
     }
+    app.note_baseline(&account, &request.idempotency_key);
     app.pending.push(PendingBuy {
         account: account.clone(),
         idempotency_key: request.idempotency_key.clone(),

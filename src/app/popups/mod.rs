@@ -11,6 +11,7 @@ mod confirm_deposit;
 pub mod deposit_form;
 mod deposits;
 pub mod help;
+mod settle;
 
 pub use command_line::{complete, completion_candidates};
 
@@ -67,6 +68,12 @@ pub enum Popup {
     Compare(Box<compare::CompareView>),
     /// The statistics view; None until the journal's figures arrive.
     Stats(Option<Box<Result<crate::engine::stats::Overview, String>>>),
+    /// "I checked the provider" on an UNKNOWN order; the number is typed
+    /// here when the user has it.
+    Settle {
+        order_id: i64,
+        number: Input,
+    },
 }
 
 impl Popup {
@@ -83,6 +90,7 @@ impl Popup {
             Popup::DepositQr { .. } => PopupKind::DepositQr,
             Popup::Compare(_) => PopupKind::Compare,
             Popup::Stats(_) => PopupKind::Stats,
+            Popup::Settle { .. } => PopupKind::Settle,
         }
     }
 
@@ -141,5 +149,6 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::Compare => compare::on_key(app, cmd),
         // The statistics view only closes (Dismiss, handled above).
         PopupKind::Stats => Vec::new(),
+        PopupKind::Settle => settle::on_key(app, cmd, k),
     }
 }

@@ -3,7 +3,9 @@
 //! Nothing else in otpdeck writes order state, so after any crash the journal
 //! says what may have been charged.
 
+mod balances;
 mod deposits;
+pub use balances::Checkpoint;
 mod orders;
 mod otps;
 mod record;
@@ -31,6 +33,8 @@ pub enum JournalError {
     NoSuchOrder(i64),
     #[error("no deposit {0} in the journal")]
     NoSuchDeposit(i64),
+    #[error("order #{0} is {1}, not unknown: only a buy that got no clear reply can be settled")]
+    NotUnknown(i64, &'static str),
     #[error("cannot create the journal folder {path}: {source}")]
     Folder {
         path: String,

@@ -221,6 +221,42 @@ impl Journal {
         self.order(id)?.ok_or(JournalError::NoSuchOrder(id))
     }
 
+    /// Closes an UNKNOWN order on a verdict (by hand, or by agreeing
+    /// clues): `Finished` when it was charged (with the number, when the
+    /// user gave it), `Failed` when it was not; `kind` and `detail` say how
+    /// it was settled. Only an Unknown row may be settled (a Buying one may
+    /// still have its buy in flight).
+    pub fn record_settled(
+        &self,
+        id: i64,
+        charged: bool,
+        number: Option<&str>,
+        kind: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Order> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        let before = load_order(&tx, id)?;
+        if before.status != OrderStatus::Unknown {
+            return Err(JournalError::NotUnknown(id, before.status.as_str()));
+        }
+        let status = if charged {
+            OrderStatus::Finished
+        } else {
+            OrderStatus::Failed
+        };
+        tx.execute(
+            "UPDATE orders SET status = ?2, updated_at = ?3, note = ?4, \
+             number = COALESCE(?5, number) WHERE id = ?1",
+            params![id, status.as_str(), ms(now), detail, number],
+        )?;
+        insert_event(&tx, id, now, kind, status, Some(detail))?;
+        tx.commit()?;
+        drop(conn);
+        self.order(id)?.ok_or(JournalError::NoSuchOrder(id))
+    }
+
     /// Appends an event that does not change the status (cancel asked,
     /// rate-limited, resend asked).
     pub fn note_event(

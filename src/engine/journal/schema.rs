@@ -87,6 +87,14 @@ CREATE TABLE deposit_events (
     detail     TEXT
 );
 "#,
+    // Balances read when an account was quiet: the start of a window whose
+    // balance change the journal must explain (the clue for lost buys).
+    "CREATE TABLE balance_checkpoints ( \
+         id      INTEGER PRIMARY KEY, \
+         account TEXT NOT NULL, \
+         at      INTEGER NOT NULL, \
+         balance INTEGER NOT NULL); \
+     CREATE INDEX balance_checkpoints_by_account ON balance_checkpoints (account, at);",
 ];
 
 /// Sets the connection up and applies the migrations this file lacks; a

@@ -97,10 +97,21 @@ pub async fn buy(
             let order = journal.set_status(
                 order.id,
                 OrderStatus::Unknown,
-                "replay_unsettled",
+                super::settle::REPLAY_UNSETTLED,
                 Some(&reason),
                 Utc::now(),
             )?;
+            // A refusal that means "no order under this key now" (no
+            // balance, no number, a bad request) is a clue that agrees with
+            // "not charged", journaled as such; never enough on its own.
+            if super::settle::refusal_is_a_clue(&e) {
+                journal.note_event(
+                    order.id,
+                    super::settle::REPLAY_REFUSED,
+                    Some(&e.to_string()),
+                    Utc::now(),
+                )?;
+            }
             Err(EngineError::Ambiguous {
                 order: Box::new(order),
                 reason,
@@ -136,8 +147,9 @@ fn is_replacement(journal: &Journal, order: &Order) -> Result<bool, EngineError>
 }
 
 /// Replays Unknown buys of `account` where the API deduplicates on the key,
-/// so a lost reply becomes a known order (or a known non-order). Returns the
-/// orders that are still Unknown.
+/// so a lost reply becomes a known order (or a known non-order), then
+/// looks at the balance window (`window.rs`). Returns the orders that are
+/// still Unknown.
 ///
 /// Runs at startup (and after a chaos run), when no buy of this process is
 /// in flight: a row still Buying was cut off before its reply was journaled.
@@ -203,6 +215,13 @@ pub async fn reconcile_unknown(
             }
             Err(e) => return Err(e),
         }
+    }
+    // The balance window: a clue for all of them at once (and the
+    // checkpoint the next start measures from). A failed read settles
+    // nothing and stops nothing.
+    match super::window::settle_by_balance_window(provider, journal, account).await {
+        Ok(settled) => still_unknown.retain(|o| !settled.iter().any(|s| s.id == o.id)),
+        Err(e) => tracing::info!(account, error = %e, "balance window: no clue"),
     }
     Ok(still_unknown)
 }

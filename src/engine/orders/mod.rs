@@ -7,11 +7,18 @@
 
 mod buy;
 mod ops;
+mod settle;
 #[cfg(test)]
 mod tests;
+mod window;
 
 pub use buy::{buy, reconcile_unknown};
 pub use ops::{cancel, finish, poll, replace, resend, run_op, OpDone};
+pub use settle::{
+    balance_clue, note_clue, replay_refused, settle_by_clues, settle_by_hand, Verdict, CLUE,
+    SETTLED_BY_CLUES, SETTLED_BY_HAND,
+};
+pub use window::{balance_checkpoint, settle_by_balance_window};
 
 use super::journal::JournalError;
 use crate::domain::Order;

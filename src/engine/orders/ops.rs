@@ -6,6 +6,9 @@ use crate::engine::journal::{Change, Journal, NewOrder};
 use crate::providers::{Provider, ProviderError};
 use chrono::Utc;
 
+/// The event of a cancel whose reply was lost.
+pub const CANCEL_UNCLEAR: &str = "cancel_unclear";
+
 /// One status poll, journaled.
 pub async fn poll(
     provider: &dyn Provider,
@@ -47,7 +50,14 @@ pub async fn cancel(
             Err(e.into())
         }
         Err(e) => {
-            journal.note_event(order.id, "cancel_failed", Some(&e.to_string()), Utc::now())?;
+            // A cancel that may have been carried out (reply lost) may
+            // have refunded the order: the balance window must know.
+            let kind = if e.is_ambiguous() {
+                CANCEL_UNCLEAR
+            } else {
+                "cancel_failed"
+            };
+            journal.note_event(order.id, kind, Some(&e.to_string()), Utc::now())?;
             Err(e.into())
         }
     }

@@ -341,7 +341,7 @@ async fn a_buy_cut_off_by_a_crash_becomes_unknown_at_startup() {
         )
         .expect("row");
     assert_eq!(row.status, OrderStatus::Buying);
-    let sent = sim.states.requests[0].load(std::sync::atomic::Ordering::Relaxed);
+    let sent = sim.states.gateotp.charges(key).len();
     let still = reconcile_unknown(p.as_ref(), &journal, "gate")
         .await
         .expect("reconcile");
@@ -354,9 +354,9 @@ async fn a_buy_cut_off_by_a_crash_becomes_unknown_at_startup() {
         .as_deref()
         .is_some_and(|n| n.contains("may have been charged")));
     assert_eq!(
-        sim.states.requests[0].load(std::sync::atomic::Ordering::Relaxed),
+        sim.states.gateotp.charges(key).len(),
         sent,
-        "GateOTP is not asked: a retry could buy twice"
+        "GateOTP is not bought again: a retry could buy twice"
     );
     // A second startup keeps it as it is.
     let again = reconcile_unknown(p.as_ref(), &journal, "gate")
@@ -518,4 +518,105 @@ async fn undocumented_otomax_codes_are_no_clear_reply() {
             .status,
         OrderStatus::Waiting
     );
+}
+
+fn events(journal: &Journal, id: i64) -> Vec<String> {
+    journal
+        .events(id)
+        .expect("events")
+        .into_iter()
+        .map(|e| e.0)
+        .collect()
+}
+
+/// The balance window at start: a NEXOTP buy the provider never made, whose
+/// replay is refused, is settled as not charged (two clues); one the
+/// provider did charge is not, and a charged GateOTP buy only gets the
+/// "likely charged" clue.
+#[tokio::test]
+async fn the_balance_window_settles_only_what_two_clues_agree_on() {
+    let sim = sim_with(Duration::from_millis(200)).await;
+    let faults = &sim.states.faults;
+    let key = "sim-window-n";
+    let p = provider(sim.urls.nexotp.clone(), ProviderKind::NexOtp, key);
+    let journal = Journal::open_in_memory().expect("journal");
+    assert!(balance_checkpoint(p.as_ref(), &journal, "nex")
+        .await
+        .expect("checkpoint")
+        .is_some());
+    // Never made: the connection breaks before anything is done.
+    faults.push(FaultRule::once(Api::NexOtp, "/api/v1/order", Fault::Reset));
+    let req = request(&p, "window-1", |_| true).await;
+    assert!(buy(p.as_ref(), &journal, "nex", &req).await.is_err());
+    assert_eq!(sim.states.nexotp.orders_charged(key), 0);
+    // Its replay at start is refused (no number).
+    faults.push(FaultRule::once(
+        Api::NexOtp,
+        "/api/v1/order",
+        Fault::Status(503),
+    ));
+    let still = reconcile_unknown(p.as_ref(), &journal, "nex")
+        .await
+        .expect("reconcile");
+    assert!(still.is_empty(), "{still:?}");
+    let o = only(&journal, "nex");
+    assert_eq!(o.status, OrderStatus::Failed);
+    let ev = events(&journal, o.id);
+    for kind in ["replay_refused", "clue", "settled_by_clues"] {
+        assert!(ev.iter().any(|e| e == kind), "{kind} in {ev:?}");
+    }
+
+    // Charged, reply lost, replay refused: the balance moved by the
+    // amount, so it stays UNKNOWN.
+    let key2 = "sim-window-c";
+    let p2 = provider(sim.urls.nexotp.clone(), ProviderKind::NexOtp, key2);
+    balance_checkpoint(p2.as_ref(), &journal, "nex2")
+        .await
+        .expect("checkpoint");
+    faults.push(FaultRule::once(
+        Api::NexOtp,
+        "/api/v1/order",
+        Fault::LoseReply,
+    ));
+    let req = request(&p2, "window-2", |_| true).await;
+    assert!(buy(p2.as_ref(), &journal, "nex2", &req).await.is_err());
+    assert_eq!(sim.states.nexotp.orders_charged(key2), 1);
+    faults.push(FaultRule::once(
+        Api::NexOtp,
+        "/api/v1/order",
+        Fault::Status(503),
+    ));
+    let still = reconcile_unknown(p2.as_ref(), &journal, "nex2")
+        .await
+        .expect("reconcile");
+    assert_eq!(still.len(), 1);
+    assert_eq!(only(&journal, "nex2").status, OrderStatus::Unknown);
+
+    // GateOTP: charged and lost; the clue says so, nothing settles.
+    let gkey = "sim-window-g";
+    let g = provider(sim.urls.gateotp.clone(), ProviderKind::GateOtp, gkey);
+    balance_checkpoint(g.as_ref(), &journal, "gate")
+        .await
+        .expect("checkpoint");
+    faults.push(FaultRule::once(
+        Api::GateOtp,
+        "/api/otp/order",
+        Fault::LoseReply,
+    ));
+    let req = request(&g, "window-3", |_| true).await;
+    assert!(buy(g.as_ref(), &journal, "gate", &req).await.is_err());
+    let still = reconcile_unknown(g.as_ref(), &journal, "gate")
+        .await
+        .expect("reconcile");
+    assert_eq!(still.len(), 1);
+    let o = only(&journal, "gate");
+    assert_eq!(o.status, OrderStatus::Unknown);
+    let clue = journal
+        .events(o.id)
+        .expect("events")
+        .into_iter()
+        .find(|e| e.0 == "clue")
+        .and_then(|e| e.2)
+        .expect("a clue");
+    assert!(clue.contains("likely charged"), "{clue}");
 }

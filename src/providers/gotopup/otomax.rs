@@ -104,7 +104,10 @@ impl GoTopUp {
             status,
             expires_at: None,
             otps: if status == OrderStatus::Finished {
-                r.sn.clone().into_iter().collect()
+                r.sn.clone()
+                    .filter(|s| !s.trim().is_empty())
+                    .into_iter()
+                    .collect()
             } else {
                 Vec::new()
             },
@@ -125,7 +128,10 @@ impl GoTopUp {
         Ok(OrderUpdate {
             status: Some(status),
             otps: if status == OrderStatus::Finished {
-                r.sn.clone().into_iter().collect()
+                r.sn.clone()
+                    .filter(|s| !s.trim().is_empty())
+                    .into_iter()
+                    .collect()
             } else {
                 Vec::new()
             },

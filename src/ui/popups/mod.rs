@@ -5,6 +5,7 @@
 mod compare;
 mod deposits;
 mod help;
+mod settle;
 mod stats;
 
 use super::theme::Theme;
@@ -96,6 +97,9 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             ];
             frame.render_widget(Clear, r);
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Cancel?")), r);
+        }
+        Popup::Settle { order_id, number } => {
+            settle::draw(frame, app, *order_id, number, theme, area)
         }
         Popup::Help { scroll } => help::draw(frame, app, *scroll, theme, area),
         Popup::AccountPicker { selected } => {
