@@ -98,10 +98,15 @@ pub fn scrub(text: &str, secrets: &[&Secret]) -> String {
 /// anything changed.
 fn scrub_json(v: &mut serde_json::Value, keys: &[&str]) -> bool {
     use serde_json::Value;
+    // Every echoed form, not only the raw key: a URL inside a JSON string
+    // carries the key percent-encoded once the JSON escapes are undone.
+    let forms: Vec<String> = keys.iter().flat_map(|k| echoed_forms(k)).collect();
     let clean = |s: &str| -> Option<String> {
-        keys.iter()
-            .any(|k| s.contains(k))
-            .then(|| keys.iter().fold(s.to_string(), |t, k| t.replace(k, "***")))
+        forms.iter().any(|f| s.contains(f.as_str())).then(|| {
+            forms
+                .iter()
+                .fold(s.to_string(), |t, f| t.replace(f.as_str(), "***"))
+        })
     };
     match v {
         Value::String(s) => match clean(s) {
@@ -152,6 +157,19 @@ mod tests {
     fn scrub_removes_echoed_keys() {
         let s = Secret::new("sk_live_abcdef");
         assert_eq!(scrub("bad key sk_live_abcdef!", &[&s]), "bad key ***!");
+    }
+
+    #[test]
+    fn scrub_catches_a_percent_encoded_key_behind_json_escapes() {
+        // An echoed URL (the key percent-encoded) inside JSON whose letters
+        // are \u-escaped: only decoding the JSON shows the encoded key.
+        let key = Secret::new("sim-MARKER-7f3a/o".to_string());
+        let body = r#"{"error":{"message":"invalid key GET /x?sign=sim-\u004dARKER-7f3a%2Fo"}}"#;
+        let out = scrub(body, &[&key]);
+        assert!(
+            !out.contains("MARKER") && !out.contains("\\u004dARKER"),
+            "{out}"
+        );
     }
 
     #[test]
