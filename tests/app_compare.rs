@@ -214,3 +214,69 @@ fn the_statistics_view_loads_and_draws() {
     keys(&mut a, "<Esc>");
     assert!(a.popups.is_empty());
 }
+
+#[test]
+fn buy_best_asks_for_the_cheapest_row_the_rules_allow_once_all_answered() {
+    let mut settings = otpdeck::app::AppSettings::default();
+    settings.rules.max_price = Some(Rupiah(3_500));
+    let (mut a, _) = app_with(settings);
+    let e = keys(&mut a, ":buy-best whatsapp indonesia<Enter>");
+    let Some(Effect::Compare { ticket, .. }) = e.first() else {
+        panic!("{e:?}");
+    };
+    let ticket = *ticket;
+    for (acc, kind, price) in [
+        ("gate", ProviderKind::GateOtp, 3_300),
+        ("nex", ProviderKind::NexOtp, 3_000),
+    ] {
+        a.update(Action::CompareLoaded {
+            ticket,
+            account: acc.into(),
+            result: Ok(vec![row(acc, kind, price, 0, 0)]),
+        });
+        assert!(
+            matches!(a.popup(), Some(Popup::Compare(_))),
+            "not before all answered"
+        );
+    }
+    let mut dear = row("zap", ProviderKind::OtpZap, 2_000, 0, 0);
+    dear.service.name = "Telegram".into();
+    a.settings
+        .rules
+        .max_price_by_service
+        .insert("telegram".into(), Rupiah(1_000));
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "zap".into(),
+        result: Ok(vec![dear]),
+    });
+    match a.popup() {
+        Some(Popup::ConfirmBuy {
+            account, request, ..
+        }) => {
+            assert_eq!(account, "nex", "the cheapest the rules allow");
+            assert_eq!(request.price, Rupiah(3_000));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_confirmation_refuses_a_price_above_the_rule() {
+    let mut settings = otpdeck::app::AppSettings::default();
+    settings.rules.max_price = Some(Rupiah(1_000));
+    let (mut a, _) = app_with(settings);
+    a.update(otpdeck::app::Action::Resize(120, 40));
+    open_gate_whatsapp_indonesia(&mut a);
+    keys(&mut a, "jj<Enter>");
+    assert!(
+        matches!(a.popup(), Some(Popup::ConfirmBuy { .. })),
+        "{:?}",
+        a.popup().map(|p| p.kind())
+    );
+    assert!(keys(&mut a, "y").is_empty(), "nothing bought");
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("max_price")));
+}

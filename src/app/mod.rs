@@ -56,6 +56,9 @@ pub struct AppSettings {
     pub auto_cancel_before: Duration,
     /// `[keys]`: command id -> its keys (empty: unbound).
     pub keys: BTreeMap<String, Vec<String>>,
+    /// Rules on spending; the confirmation shows and checks the price rule
+    /// (the daily caps need the journal: checked before the buy is sent).
+    pub rules: crate::domain::Rules,
     /// Mixed into idempotency keys so two runs never make the same one;
     /// the runtime draws it at start (update itself stays deterministic).
     pub key_salt: u64,
@@ -74,6 +77,7 @@ impl Default for AppSettings {
             auto_cancel_before: Duration::from_secs(60),
             keys: BTreeMap::new(),
             key_salt: 0,
+            rules: Default::default(),
             utc_offset: chrono::Offset::fix(&Utc),
         }
     }

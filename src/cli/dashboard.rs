@@ -37,6 +37,7 @@ fn settings_of(cfg: &Config) -> AppSettings {
         auto_cancel_before: cfg.auto_cancel_before,
         keys: cfg.keys.clone(),
         key_salt: rand::random(),
+        rules: cfg.rules.clone(),
         utc_offset: *chrono::Local::now().offset(),
     }
 }

@@ -98,6 +98,7 @@ pub enum Cmd {
     CancelDeposit,
     NextPreset,
     Best,
+    BuyBest,
     Stats,
 }
 
@@ -422,6 +423,14 @@ pub const COMMANDS: &[CommandDef] = &[
         "Compare this service and country on every account",
     ),
     def(
+        Cmd::BuyBest,
+        "buy_best",
+        &[Key::ch('B')],
+        CAT,
+        "",
+        "Buy the cheapest of every account (asks first)",
+    ),
+    def(
         Cmd::Help,
         "help",
         &[Key::ch('?')],
@@ -563,6 +572,12 @@ pub const LINE_COMMANDS: &[LineDef] = &[
         aliases: &[],
         usage: "best SERVICE COUNTRY",
         help: "Compare a service and country on every account",
+    },
+    LineDef {
+        word: "buy-best",
+        aliases: &[],
+        usage: "buy-best SERVICE COUNTRY",
+        help: "Buy the cheapest of every account (asks first)",
     },
     LineDef {
         word: "account",

@@ -118,7 +118,8 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             app.open_deposit_form();
             Vec::new()
         }
-        Cmd::Best => super::popups::compare::from_catalog(app),
+        Cmd::Best => super::popups::compare::from_catalog(app, false),
+        Cmd::BuyBest => super::popups::compare::from_catalog(app, true),
         Cmd::Stats => {
             app.open(super::popups::Popup::Stats(None));
             vec![Effect::LoadStats { days: STATS_DAYS }]

@@ -113,8 +113,11 @@ pub fn run(app: &mut App, text: &str) -> Vec<Effect> {
             Vec::new()
         }
         (Some("buy"), _) => buy_walk::start(app, &args),
-        (Some("best"), _) => match buy_walk::split_service_country(app, &args) {
-            Some((service, country)) => super::compare::start(app, &service, &country),
+        (Some(w @ ("best" | "buy-best")), _) => match buy_walk::split_service_country(app, &args) {
+            Some((service, country)) if w == "best" => {
+                super::compare::start(app, &service, &country)
+            }
+            Some((service, country)) => super::compare::start_buying(app, &service, &country),
             None => {
                 app.set_status("Usage: :best SERVICE COUNTRY", Level::Warn);
                 Vec::new()

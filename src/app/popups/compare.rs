@@ -21,10 +21,23 @@ pub struct CompareView {
     pub waiting: usize,
     pub sort: SortBy,
     pub selected: usize,
+    /// `B` / `:buy-best`: once every account answered, ask to buy the
+    /// first row the rules allow.
+    pub buy_when_done: bool,
 }
 
 /// Opens the view and asks every OTP account.
 pub fn start(app: &mut App, service: &str, country: &str) -> Vec<Effect> {
+    open(app, service, country, false)
+}
+
+/// `B` / `:buy-best`: the same view, then the confirmation for the
+/// cheapest offer the rules allow (ties go to the user's own best rate).
+pub fn start_buying(app: &mut App, service: &str, country: &str) -> Vec<Effect> {
+    open(app, service, country, true)
+}
+
+fn open(app: &mut App, service: &str, country: &str, buy_when_done: bool) -> Vec<Effect> {
     let accounts = app
         .accounts
         .iter()
@@ -45,6 +58,7 @@ pub fn start(app: &mut App, service: &str, country: &str) -> Vec<Effect> {
         waiting: accounts,
         sort: SortBy::Price,
         selected: 0,
+        buy_when_done,
     })));
     vec![Effect::Compare {
         ticket,
@@ -68,6 +82,27 @@ pub fn loaded(app: &mut App, ticket: u64, account: String, result: Result<Vec<Ro
         Err(e) => view.failed.push((account, e)),
     }
     compare::sort(&mut view.rows, view.sort);
+    if !(view.buy_when_done && view.waiting == 0) {
+        return;
+    }
+    view.buy_when_done = false;
+    let rules = app.settings.rules.clone();
+    let first = view
+        .rows
+        .iter()
+        .position(|r| rules.check_price(&r.service.name, r.offer.price).is_ok());
+    let Some(i) = first else {
+        app.set_status(
+            "No offer in stock within the rules on any account",
+            Level::Warn,
+        );
+        return;
+    };
+    view.selected = i;
+    let row = view.rows[i].clone();
+    if let Some(a) = app.account_position(&row.account) {
+        app.confirm_buy(a, &row.service, Some(&row.country), &row.offer);
+    }
 }
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
@@ -100,7 +135,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
 
 /// `b` in the catalog: on a country or an offer, compare that service and
 /// country; on a service, the command line asks for the country.
-pub fn from_catalog(app: &mut App) -> Vec<Effect> {
+pub fn from_catalog(app: &mut App, buy: bool) -> Vec<Effect> {
     let rows = catalog::rows(app);
     let Some(row) = rows.get(app.sel(Pane::Catalog)) else {
         return Vec::new();
@@ -124,9 +159,10 @@ pub fn from_catalog(app: &mut App) -> Vec<Effect> {
     };
     let service = node.service.name.clone();
     match cid.and_then(|c| node.country(&c).map(|c| c.country.name.clone())) {
-        Some(country) => start(app, &service, &country),
+        Some(country) => open(app, &service, &country, buy),
         None => {
-            let text = format!("best {service} ");
+            let word = if buy { "buy-best" } else { "best" };
+            let text = format!("{word} {service} ");
             app.open(Popup::CommandLine(tui_input::Input::new(text)));
             app.set_status("Type the country to compare", Level::Info);
             Vec::new()

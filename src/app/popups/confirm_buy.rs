@@ -19,6 +19,16 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let number = customer.as_ref().map(|i| i.value().trim().to_string());
+    if let Some(Popup::ConfirmBuy { request, .. }) = app.popups.last() {
+        if let Err(why) = app
+            .settings
+            .rules
+            .check_price(&request.service_name, request.price)
+        {
+            app.set_status(why, Level::Warn);
+            return Vec::new();
+        }
+    }
     if let Some(n) = &number {
         if n.len() < 6 || !n.chars().all(|ch| ch.is_ascii_digit()) {
             app.set_status("Type the customer number (digits) first", Level::Warn);
