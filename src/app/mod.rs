@@ -15,6 +15,7 @@ pub mod deposits;
 mod input;
 pub mod keymap;
 pub mod layout;
+mod loads;
 pub mod panes;
 pub mod popups;
 mod replay;
@@ -31,7 +32,7 @@ use crate::domain::{
     BuyRequest, Capabilities, Country, Offer, Order, OrderStatus, Otp, ProviderKind, Service,
 };
 use crate::money::Rupiah;
-use catalog::{CountryNode, Load, ServiceNode, Sort};
+use catalog::{Load, ServiceNode, Sort};
 use chrono::{DateTime, Utc};
 use keymap::KeyMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -441,22 +442,7 @@ impl App {
                 result,
                 now,
             } => {
-                self.now = now;
-                if let Some(a) = self.accounts.iter_mut().find(|a| a.info.name == account) {
-                    a.services = match result {
-                        Ok(list) => Load::Loaded(
-                            list.into_iter()
-                                .map(|service| ServiceNode {
-                                    service,
-                                    countries: Load::NotLoaded,
-                                    offers: Load::NotLoaded,
-                                })
-                                .collect(),
-                            now,
-                        ),
-                        Err(e) => Load::Failed(e),
-                    };
-                }
+                self.on_services(account, result, now);
                 Vec::new()
             }
             Action::CountriesLoaded {
@@ -465,21 +451,7 @@ impl App {
                 result,
                 now,
             } => {
-                self.now = now;
-                if let Some(s) = self.service_mut(&account, &service_id) {
-                    s.countries = match result {
-                        Ok(list) => Load::Loaded(
-                            list.into_iter()
-                                .map(|country| CountryNode {
-                                    country,
-                                    offers: Load::NotLoaded,
-                                })
-                                .collect(),
-                            now,
-                        ),
-                        Err(e) => Load::Failed(e),
-                    };
-                }
+                self.on_countries(account, service_id, result, now);
                 Vec::new()
             }
             Action::OffersLoaded {
@@ -489,21 +461,7 @@ impl App {
                 result,
                 now,
             } => {
-                self.now = now;
-                let load = match result {
-                    Ok(list) => Load::Loaded(list, now),
-                    Err(e) => Load::Failed(e),
-                };
-                if let Some(s) = self.service_mut(&account, &service_id) {
-                    match &country_id {
-                        None => s.offers = load,
-                        Some(cid) => {
-                            if let Some(c) = s.country_mut(cid) {
-                                c.offers = load;
-                            }
-                        }
-                    }
-                }
+                self.on_offers(account, service_id, country_id, result, now);
                 Vec::new()
             }
             Action::OrderChanged(order) => self.on_order(order),

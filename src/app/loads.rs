@@ -1,0 +1,83 @@
+//! Catalog levels arriving from the APIs: services, a service's countries,
+//! offers. Each replaces what was there (or says why it failed), stamped
+//! with the time for the cache.
+
+use super::catalog::{CountryNode, Load, ServiceNode};
+use super::App;
+use crate::domain::{Country, Offer, Service};
+use chrono::{DateTime, Utc};
+
+impl App {
+    pub(super) fn on_services(
+        &mut self,
+        account: String,
+        result: Result<Vec<Service>, String>,
+        now: DateTime<Utc>,
+    ) {
+        self.now = now;
+        if let Some(a) = self.accounts.iter_mut().find(|a| a.info.name == account) {
+            a.services = match result {
+                Ok(list) => Load::Loaded(
+                    list.into_iter()
+                        .map(|service| ServiceNode {
+                            service,
+                            countries: Load::NotLoaded,
+                            offers: Load::NotLoaded,
+                        })
+                        .collect(),
+                    now,
+                ),
+                Err(e) => Load::Failed(e),
+            };
+        }
+    }
+
+    pub(super) fn on_countries(
+        &mut self,
+        account: String,
+        service_id: String,
+        result: Result<Vec<Country>, String>,
+        now: DateTime<Utc>,
+    ) {
+        self.now = now;
+        if let Some(s) = self.service_mut(&account, &service_id) {
+            s.countries = match result {
+                Ok(list) => Load::Loaded(
+                    list.into_iter()
+                        .map(|country| CountryNode {
+                            country,
+                            offers: Load::NotLoaded,
+                        })
+                        .collect(),
+                    now,
+                ),
+                Err(e) => Load::Failed(e),
+            };
+        }
+    }
+
+    pub(super) fn on_offers(
+        &mut self,
+        account: String,
+        service_id: String,
+        country_id: Option<String>,
+        result: Result<Vec<Offer>, String>,
+        now: DateTime<Utc>,
+    ) {
+        self.now = now;
+        let load = match result {
+            Ok(list) => Load::Loaded(list, now),
+            Err(e) => Load::Failed(e),
+        };
+        if let Some(s) = self.service_mut(&account, &service_id) {
+            match &country_id {
+                None => s.offers = load,
+                Some(cid) => {
+                    if let Some(c) = s.country_mut(cid) {
+                        c.offers = load;
+                    }
+                }
+            }
+        }
+    }
+}
