@@ -153,8 +153,12 @@ pub fn spawn(
         let mut wait = schedule.first(rand::random());
         // Non-transient failures in a row; any other outcome ends the run.
         let mut hard_failures = 0u32;
+        // Waits count from the start of the previous poll, so the time a
+        // reply takes does not stretch the 4–5 s cadence.
+        let mut last = tokio::time::Instant::now();
         loop {
-            tokio::time::sleep(wait).await;
+            tokio::time::sleep_until(last + wait).await;
+            last = tokio::time::Instant::now();
             match orders::poll(provider.as_ref(), &journal, &order).await {
                 Ok(change) => {
                     order = change.order.clone();
@@ -184,6 +188,8 @@ pub fn spawn(
                         break;
                     }
                     wait = schedule.after(PollOutcome::failed(&e), rand::random());
+                    // A back-off or a Retry-After counts from the reply.
+                    last = tokio::time::Instant::now();
                 }
                 Err(e) => {
                     emit(PollEvent::Failed {
