@@ -262,10 +262,10 @@ pub(super) fn insert_event(
     status: OrderStatus,
     detail: Option<&str>,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO order_events (order_id, at, kind, status, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, ms(now), kind, status.as_str(), detail],
-    )?;
+    )?
+    .execute(params![id, ms(now), kind, status.as_str(), detail])?;
     Ok(())
 }
 
