@@ -5,6 +5,9 @@
 
 use crate::domain::{Country, Offer, Service};
 use chrono::{DateTime, Duration, Utc};
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::cell::RefCell;
 
 /// How long loaded children stay fresh before expanding reloads them.
 pub const CACHE_FOR: Duration = Duration::minutes(5);
@@ -162,14 +165,59 @@ pub struct Row {
     pub kind: RowKind,
 }
 
-/// Fuzzy match: every character of `needle` appears in order in `hay`.
+/// The catalog filter: nucleo's fuzzy matcher (the one helix uses),
+/// case-insensitive, words matched separately. It scores a match (better
+/// matches rank first) and gives the matched characters for highlighting.
+pub struct Filter {
+    pattern: Pattern,
+    matcher: RefCell<Matcher>,
+    buf: RefCell<Vec<char>>,
+}
+
+impl Filter {
+    /// None for an empty (or all-blank) filter: everything shows, unranked.
+    pub fn new(text: &str) -> Option<Filter> {
+        let pattern = Pattern::parse(text, CaseMatching::Ignore, Normalization::Smart);
+        if pattern.atoms.is_empty() {
+            return None;
+        }
+        Some(Filter {
+            pattern,
+            matcher: RefCell::new(Matcher::new(Config::DEFAULT)),
+            buf: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// The filter of the app's filter line.
+    pub fn of(app: &App) -> Option<Filter> {
+        Filter::new(app.filter.value())
+    }
+
+    /// How well `hay` matches (higher is better), None if it does not.
+    pub fn score(&self, hay: &str) -> Option<u32> {
+        let mut buf = self.buf.borrow_mut();
+        self.pattern
+            .score(Utf32Str::new(hay, &mut buf), &mut self.matcher.borrow_mut())
+    }
+
+    /// The positions (in chars) of `hay` that the filter matched, sorted.
+    pub fn indices(&self, hay: &str) -> Vec<u32> {
+        let mut buf = self.buf.borrow_mut();
+        let mut out = Vec::new();
+        self.pattern.indices(
+            Utf32Str::new(hay, &mut buf),
+            &mut self.matcher.borrow_mut(),
+            &mut out,
+        );
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Fuzzy match of one string, as the catalog filter matches.
 pub fn fuzzy(hay: &str, needle: &str) -> bool {
-    let mut it = hay.chars().flat_map(char::to_lowercase);
-    needle
-        .chars()
-        .flat_map(char::to_lowercase)
-        .filter(|c| !c.is_whitespace())
-        .all(|n| it.any(|h| h == n))
+    Filter::new(needle).is_none_or(|f| f.score(hay).is_some())
 }
 
 /// Offer positions in display order.
@@ -224,6 +272,16 @@ fn push_note<T>(rows: &mut Vec<Row>, load: &Load<T>, parent: &NodeId, depth: usi
     }
 }
 
+/// Where a filter ranks a node: by its best score, its own or below it.
+fn rank(own: Option<u32>, below: Option<u32>) -> Option<u32> {
+    own.max(below)
+}
+
+/// The best score among loaded offers.
+fn best_offer(offers: &Load<Vec<Offer>>, f: &Filter) -> Option<u32> {
+    offers.get()?.iter().filter_map(|o| f.score(&o.label)).max()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn offer_rows(
     app: &App,
@@ -234,18 +292,24 @@ fn offer_rows(
     c: Option<&str>,
     depth: usize,
     parent: &NodeId,
-    filter: &str,
+    filter: Option<&Filter>,
     parent_matched: bool,
 ) {
     push_note(rows, offers, parent, depth);
     let Some(list) = offers.get() else {
         return;
     };
-    for i in sorted_indices(list, app.sort) {
+    let mut shown: Vec<(usize, Option<u32>)> = sorted_indices(list, app.sort)
+        .into_iter()
+        .map(|i| (i, filter.and_then(|f| f.score(&list[i].label))))
+        .filter(|(_, score)| filter.is_none() || parent_matched || score.is_some())
+        .collect();
+    if filter.is_some() {
+        // Best match first; the chosen sort among equals.
+        shown.sort_by_key(|(_, score)| std::cmp::Reverse(*score));
+    }
+    for (i, _) in shown {
         let o = &list[i];
-        if !parent_matched && !filter.is_empty() && !fuzzy(&o.label, filter) {
-            continue;
-        }
         rows.push(Row {
             id: NodeId::Offer(a, s.to_string(), c.map(str::to_string), o.id.clone()),
             depth,
@@ -258,11 +322,33 @@ fn offer_rows(
     }
 }
 
+/// A country under a service as the filter sees it: (its position, its
+/// own score, its offers' best score).
+type CountryMatch = (usize, Option<u32>, Option<u32>);
+
+/// A service as the filter sees it: the node, its own score, its
+/// countries' scores and the best score below it.
+type ServiceMatch<'a> = (&'a ServiceNode, Option<u32>, Vec<CountryMatch>, Option<u32>);
+
+fn country_matches(sn: &ServiceNode, f: &Filter) -> Vec<CountryMatch> {
+    sn.countries
+        .get()
+        .map(|cs| {
+            cs.iter()
+                .enumerate()
+                .map(|(i, c)| (i, f.score(&c.country.name), best_offer(&c.offers, f)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The visible rows of the catalog, honouring the active account, what is
 /// expanded, the sort and the filter. A filter keeps a row if it or an
-/// ancestor or a loaded descendant matches.
+/// ancestor or a loaded descendant matches, and ranks services, countries
+/// and offers best match first.
 pub fn rows(app: &App) -> Vec<Row> {
-    let filter = app.filter.value().trim().to_string();
+    let filter = Filter::of(app);
+    let f = filter.as_ref();
     let mut rows = Vec::new();
     for (a, acc) in app.accounts.iter().enumerate() {
         if app.active.is_some_and(|x| x != a) {
@@ -284,14 +370,32 @@ pub fn rows(app: &App) -> Vec<Row> {
         let Some(services) = acc.services.get() else {
             continue;
         };
-        let mut order: Vec<usize> = (0..services.len()).collect();
-        order.sort_by_key(|i| services[*i].service.name.to_lowercase());
-        for sn in order.into_iter().map(|i| &services[i]) {
-            let s_match = filter.is_empty() || fuzzy(&sn.service.name, &filter);
-            let below_match = !filter.is_empty() && subtree_matches(sn, &filter);
-            if !s_match && !below_match {
-                continue;
-            }
+        let mut order: Vec<ServiceMatch> = services
+            .iter()
+            .map(|sn| match f {
+                None => (sn, None, Vec::new(), None),
+                Some(f) => {
+                    let cs = country_matches(sn, f);
+                    let below = cs
+                        .iter()
+                        .map(|(_, own, offers)| rank(*own, *offers))
+                        .max()
+                        .flatten()
+                        .max(best_offer(&sn.offers, f));
+                    (sn, f.score(&sn.service.name), cs, below)
+                }
+            })
+            .filter(|(_, own, _, below)| f.is_none() || own.is_some() || below.is_some())
+            .collect();
+        order.sort_by_cached_key(|(sn, own, _, below)| {
+            (
+                std::cmp::Reverse(rank(*own, *below)),
+                sn.service.name.to_lowercase(),
+            )
+        });
+        for (sn, own, countries_matched, below) in order {
+            let s_match = f.is_none() || own.is_some();
+            let below_match = below.is_some();
             let sid = NodeId::Service(a, sn.service.id.clone());
             let s_open = app.expanded.contains(&sid.key()) || (below_match && !s_match);
             rows.push(Row {
@@ -309,15 +413,21 @@ pub fn rows(app: &App) -> Vec<Row> {
                 let Some(countries) = sn.countries.get() else {
                     continue;
                 };
-                for cn in countries {
-                    let c_match = s_match || fuzzy(&cn.country.name, &filter);
-                    let offers_match = cn
-                        .offers
-                        .get()
-                        .is_some_and(|l| l.iter().any(|o| fuzzy(&o.label, &filter)));
-                    if !c_match && !offers_match {
-                        continue;
+                let shown: Vec<(usize, bool)> = match f {
+                    None => (0..countries.len()).map(|i| (i, true)).collect(),
+                    Some(_) => {
+                        let mut m: Vec<&CountryMatch> = countries_matched
+                            .iter()
+                            .filter(|(_, own, offers)| s_match || own.is_some() || offers.is_some())
+                            .collect();
+                        m.sort_by_key(|(_, own, offers)| std::cmp::Reverse(rank(*own, *offers)));
+                        m.into_iter()
+                            .map(|(i, own, _)| (*i, s_match || own.is_some()))
+                            .collect()
                     }
+                };
+                for (i, c_match) in shown {
+                    let cn = &countries[i];
                     let cid = NodeId::Country(a, sn.service.id.clone(), cn.country.id.clone());
                     let c_open = app.expanded.contains(&cid.key());
                     rows.push(Row {
@@ -341,7 +451,7 @@ pub fn rows(app: &App) -> Vec<Row> {
                             Some(&cn.country.id),
                             3,
                             &cid,
-                            &filter,
+                            f,
                             c_match,
                         );
                     }
@@ -356,25 +466,13 @@ pub fn rows(app: &App) -> Vec<Row> {
                     None,
                     2,
                     &sid,
-                    &filter,
+                    f,
                     s_match,
                 );
             }
         }
     }
     rows
-}
-
-fn subtree_matches(s: &ServiceNode, filter: &str) -> bool {
-    let offers = |l: &Load<Vec<Offer>>| {
-        l.get()
-            .is_some_and(|l| l.iter().any(|o| fuzzy(&o.label, filter)))
-    };
-    offers(&s.offers)
-        || s.countries.get().is_some_and(|cs| {
-            cs.iter()
-                .any(|c| fuzzy(&c.country.name, filter) || offers(&c.offers))
-        })
 }
 
 #[cfg(test)]
@@ -385,8 +483,56 @@ mod tests {
     fn fuzzy_matches_in_order() {
         assert!(fuzzy("WhatsApp", "wa"));
         assert!(fuzzy("WhatsApp", "wtsp"));
+        assert!(fuzzy("WhatsApp", "whats app"));
         assert!(!fuzzy("Telegram", "wa"));
         assert!(fuzzy("anything", ""));
+        assert!(fuzzy("anything", "  "));
+    }
+
+    #[test]
+    fn better_matches_score_higher_and_show_where_they_matched() {
+        let f = Filter::new("tele").expect("a filter");
+        let exact = f.score("Telegram").expect("matches");
+        let scattered = f.score("The Electric Line").expect("matches");
+        assert!(exact > scattered, "{exact} > {scattered}");
+        assert_eq!(f.indices("Telegram"), vec![0, 1, 2, 3]);
+        assert_eq!(f.score("WhatsApp"), None);
+    }
+
+    /// Services rank best match first under a filter, whatever their name
+    /// order, and those that do not match leave.
+    #[test]
+    fn a_filter_ranks_the_best_match_first() {
+        use crate::app::{AccountInfo, AppSettings};
+        use crate::domain::{Capabilities, ProviderKind};
+        let now = Utc::now();
+        let info = AccountInfo {
+            name: "a".into(),
+            kind: ProviderKind::GoTopUp,
+            caps: Capabilities::default(),
+        };
+        let (mut app, _) = App::new(vec![info], AppSettings::default(), now);
+        let svc = |id: &str, name: &str| ServiceNode {
+            service: Service {
+                id: id.into(),
+                name: name.into(),
+                category: None,
+            },
+            countries: Load::NotLoaded,
+            offers: Load::NotLoaded,
+        };
+        app.accounts[0].services = Load::Loaded(
+            vec![
+                svc("1", "A Tale of Elegance"),
+                svc("2", "Telegram"),
+                svc("3", "WhatsApp"),
+            ],
+            now,
+        );
+        app.expanded.insert(NodeId::Account(0).key());
+        app.filter = tui_input::Input::new("tele".into());
+        let labels: Vec<String> = rows(&app).into_iter().skip(1).map(|r| r.label).collect();
+        assert_eq!(labels, ["Telegram", "A Tale of Elegance"]);
     }
 
     #[test]

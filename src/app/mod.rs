@@ -385,9 +385,14 @@ impl App {
     /// selection stays on a row that exists.
     fn keep_selections_in_rows(&mut self) {
         for pane in Pane::ALL {
-            let len = panes::pane_len(self, pane);
             let sel = self.sel(pane);
-            if sel >= len && sel > 0 {
+            // The first row needs no check, and counting the catalog's rows
+            // filters every loaded offer: skip it for the common case.
+            if sel == 0 {
+                continue;
+            }
+            let len = panes::pane_len(self, pane);
+            if sel >= len {
                 self.selected.insert(pane, len.saturating_sub(1));
             }
         }

@@ -186,6 +186,14 @@ pub enum Command {
         fault_rate: f64,
         #[arg(long, default_value_t = 32)]
         concurrency: usize,
+        /// Run the real dashboard headless this long at the real poll
+        /// cadence and report timings (poll intervals, OTP latency, CPU,
+        /// peak RSS) besides the books; without it, the fast correctness run.
+        #[arg(long)]
+        seconds: Option<u64>,
+        /// NEXOTP accounts the timing soak spreads its orders over.
+        #[arg(long, default_value_t = 4)]
+        accounts: usize,
     },
 }
 
@@ -235,7 +243,12 @@ async fn run(cli: Cli) -> u8 {
             orders,
             fault_rate,
             concurrency,
-        }) => simulate::soak(*chaos, *orders, *fault_rate, *concurrency).await,
+            seconds,
+            accounts,
+        }) => match seconds {
+            Some(s) => simulate::timing_soak(*chaos, *orders, *fault_rate, *s, *accounts).await,
+            None => simulate::soak(*chaos, *orders, *fault_rate, *concurrency).await,
+        },
         None => dashboard::dashboard(&cli).await,
         Some(cmd) => scripting::run(&cli, cmd).await,
     };

@@ -97,3 +97,41 @@ pub async fn soak(chaos: bool, orders: usize, fault_rate: f64, concurrency: usiz
         exit::ERROR
     })
 }
+
+/// `otpdeck soak --seconds S`: the dashboard headless at the real poll
+/// cadence; prints the timings and the books as JSON, exits 1 if the books
+/// do not balance.
+pub async fn timing_soak(
+    chaos: bool,
+    orders: usize,
+    fault_rate: f64,
+    seconds: u64,
+    accounts: usize,
+) -> CliResult {
+    use crate::engine::journal::Journal;
+    use crate::sim::soak::{run_timing, TimingOptions};
+    if !(0.0..=1.0).contains(&fault_rate) {
+        return Err(fail("--fault-rate must be between 0 and 1"));
+    }
+    let dir = std::env::temp_dir().join(format!("otpdeck-timing-{}", std::process::id()));
+    let journal = Journal::open(&dir.join("journal.sqlite3")).map_err(|e| fail(e.to_string()))?;
+    let opts = TimingOptions {
+        orders,
+        seconds,
+        fault_rate: if chaos { fault_rate } else { 0.0 },
+        accounts,
+        concurrency: 32,
+    };
+    let report = run_timing(&opts, std::sync::Arc::new(journal)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = report.map_err(fail)?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).map_err(|e| fail(e.to_string()))?
+    );
+    Ok(if report.books.clean() {
+        exit::OK
+    } else {
+        exit::ERROR
+    })
+}

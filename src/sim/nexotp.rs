@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub const NEVER_PROVIDER: &str = "never";
 
@@ -85,6 +85,44 @@ struct Inner {
     by_key: HashMap<(String, String), String>,
     stock: HashMap<(String, String, String), i64>,
     seq: u64,
+    /// OTPs arrive `otp_delay` plus up to this much after a buy, spread
+    /// evenly by order (the timing soak's "OTPs at random times").
+    spread: Duration,
+    /// Status requests per order, when the timing soak asks for them.
+    traces: Option<HashMap<String, PollTrace>>,
+}
+
+/// What the simulator saw of one order's polling (timing soak only).
+#[derive(Debug, Clone, Default)]
+pub struct PollTrace {
+    /// When each status request arrived.
+    pub polls: Vec<Instant>,
+    /// Index in `polls` of the first reply that gave a final status.
+    pub first_final: Option<usize>,
+    /// When the order's OTP became available (None: it never gets one).
+    pub otp_at: Option<Instant>,
+}
+
+impl PollTrace {
+    /// Status requests after the order's final status had been answered.
+    pub fn after_final(&self) -> usize {
+        self.first_final
+            .map_or(0, |i| self.polls.len().saturating_sub(i + 1))
+    }
+}
+
+/// The OTP delay of order `seq`: `otp_delay` plus a share of `spread`
+/// drawn from the sequence number (reproducible, evenly spread).
+fn delay_of(seq: u64, opts: &SimOptions, spread: Duration) -> Duration {
+    let ms = spread.as_millis() as u64;
+    if ms == 0 {
+        return opts.otp_delay;
+    }
+    let mut x = seq.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^= x >> 31;
+    opts.otp_delay + Duration::from_millis(x % (ms + 1))
 }
 
 pub struct SimState {
@@ -124,6 +162,27 @@ impl SimState {
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// For the timing soak: spread OTP arrival over `otp_delay ..
+    /// otp_delay + spread` and record every status request.
+    pub fn trace_polls(&self, spread: Duration) {
+        let mut g = self.lock();
+        g.spread = spread;
+        g.traces = Some(HashMap::new());
+    }
+
+    /// Each order's poll trace by the API's order id (empty unless
+    /// `trace_polls` was called).
+    pub fn poll_traces(&self) -> HashMap<String, PollTrace> {
+        let g = self.lock();
+        let mut out = g.traces.clone().unwrap_or_default();
+        for (id, o) in &g.orders {
+            let t = out.entry(id.clone()).or_default();
+            t.otp_at = (o.provider != NEVER_PROVIDER)
+                .then(|| o.created + delay_of(o.seq, &self.opts, g.spread));
+        }
+        out
+    }
 }
 
 impl SimBooks for SimState {
@@ -135,11 +194,12 @@ impl SimBooks for SimState {
 /// Brings an order up to date with the clock: (status, visible code).
 fn settle(g: &mut Inner, id: &str, opts: &SimOptions) -> Option<(St, Option<String>)> {
     let now = Instant::now();
+    let spread = g.spread;
     let (st, code, refund) = {
         let o = g.orders.get_mut(id)?;
-        let code =
-            (o.provider != NEVER_PROVIDER && !o.cancelled && now >= o.created + opts.otp_delay)
-                .then(|| otp_code(o.seq * 3 + 2, 0));
+        let due = o.created + delay_of(o.seq, opts, spread);
+        let code = (o.provider != NEVER_PROVIDER && !o.cancelled && now >= due)
+            .then(|| otp_code(o.seq * 3 + 2, 0));
         let over = now >= o.created + opts.order_lifetime;
         let st = match (o.cancelled, &code, over) {
             (true, _, _) => St::Cancelled,
@@ -424,6 +484,13 @@ async fn detail(State(s): State<Arc<SimState>>, h: HeaderMap, Path(id): Path<Str
     let (st, code) = settle(&mut g, &id, &s.opts).unwrap_or((St::Waiting, None));
     if let Some(c) = &code {
         g.books.deliver(&id, c);
+    }
+    if let Some(traces) = &mut g.traces {
+        let t = traces.entry(id.clone()).or_default();
+        t.polls.push(Instant::now());
+        if t.first_final.is_none() && matches!(st, St::Success | St::Expired | St::Cancelled) {
+            t.first_final = Some(t.polls.len() - 1);
+        }
     }
     match g.orders.get(&id) {
         Some(o) => {

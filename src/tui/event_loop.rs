@@ -54,9 +54,35 @@ fn to_action(ev: Event) -> Option<Action> {
 /// Runs the loop until the app quits.
 pub async fn run<B, S>(
     terminal: &mut Terminal<B>,
+    events: S,
+    opts: RuntimeOptions,
+    io: Io,
+) -> Result<(), String>
+where
+    B: Backend,
+    S: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    run_observed(terminal, events, opts, io, None).await
+}
+
+/// Sees each action with the app's state just after `update` took it (the
+/// timing soak measures with it; the dashboard passes none).
+pub type Observer<'a> = &'a mut dyn FnMut(&Action, &App);
+
+/// Shortest gap between frames after a key, a click or a resize.
+const INPUT_FRAME_GAP: Duration = Duration::from_millis(10);
+/// Shortest gap between frames that only background news (poll replies,
+/// ticks, balances) asked for: a thousand pollers answer ~200 times a
+/// second, and the screen needs none of that faster than this.
+const BACKGROUND_FRAME_GAP: Duration = Duration::from_millis(200);
+
+/// [`run`], calling `observe` after every action.
+pub async fn run_observed<B, S>(
+    terminal: &mut Terminal<B>,
     mut events: S,
     opts: RuntimeOptions,
     mut io: Io,
+    mut observe: Option<Observer<'_>>,
 ) -> Result<(), String>
 where
     B: Backend,
@@ -115,21 +141,27 @@ where
     refresh.tick().await;
     let mut last_draw = Instant::now() - Duration::from_secs(1);
     let mut dirty = true;
+    // The next frame is for the user's own input: drawn sooner.
+    let mut urgent = true;
     let mut events_open = true;
     loop {
-        if dirty {
-            // Redraw on change only, at most every ~10 ms.
-            let since = last_draw.elapsed();
-            if since < Duration::from_millis(10) {
-                tokio::time::sleep(Duration::from_millis(10) - since).await;
-            }
+        // Redraw on change only: soon after input, less often for news.
+        let gap = if urgent {
+            INPUT_FRAME_GAP
+        } else {
+            BACKGROUND_FRAME_GAP
+        };
+        let draw_at = last_draw + gap;
+        if dirty && Instant::now() >= draw_at {
             terminal
                 .draw(|f| crate::ui::draw(f, &app))
                 .map_err(|e| format!("cannot draw: {e}"))?;
             last_draw = Instant::now();
             dirty = false;
+            urgent = false;
         }
         let first = tokio::select! {
+            _ = tokio::time::sleep_until(draw_at.into()), if dirty => continue,
             a = rx.recv() => a,
             ev = events.next(), if events_open => match ev {
                 Some(Ok(ev)) => match to_action(ev) {
@@ -157,8 +189,16 @@ where
             batch.push(a);
         }
         for action in batch {
+            urgent |= matches!(
+                action,
+                Action::Key(..) | Action::Mouse(..) | Action::Resize(..)
+            );
+            let seen = observe.as_ref().map(|_| action.clone());
             for e in app.update(action) {
                 rt.exec(e, &mut io.out);
+            }
+            if let (Some(f), Some(a)) = (observe.as_mut(), seen) {
+                f(&a, &app);
             }
         }
         dirty = true;

@@ -10,5 +10,5 @@ mod settle;
 mod terminal;
 
 pub use effects::{RuntimeAccount, RuntimeOptions};
-pub use event_loop::{run, run_terminal, Io};
+pub use event_loop::{run, run_observed, run_terminal, Io, Observer};
 pub use terminal::{enter, install_panic_hook, restore, Guard, Term};

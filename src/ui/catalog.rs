@@ -5,11 +5,11 @@
 //! function of `&App`.
 
 use super::{fit, pane_block, spinner, theme::Theme};
-use crate::app::catalog::{rows, Row, RowKind};
+use crate::app::catalog::{rows, Filter, Row, RowKind};
 use crate::app::App;
 use crate::app::Pane;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -42,6 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         theme,
         width: area.width.saturating_sub(2) as usize,
         selected: (app.focus == Pane::Catalog).then_some(sel),
+        filter: Filter::of(app),
     };
     let mut state = TreeState::default();
     let mut path = Vec::new();
@@ -77,6 +78,33 @@ struct Look<'a> {
     width: usize,
     /// The highlighted row, when the catalog has the focus.
     selected: Option<usize>,
+    /// The filter, whose matched characters are underlined in bold.
+    filter: Option<Filter>,
+}
+
+/// `left` (already fitted) in spans of `style`, the chars at `matched`
+/// (positions in the label, which starts `skip` chars in) emphasised.
+fn emphasise(left: String, skip: usize, matched: &[u32], style: Style) -> Vec<Span<'static>> {
+    if matched.is_empty() {
+        return vec![Span::styled(left, style)];
+    }
+    let strong = style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_on = false;
+    for (p, ch) in left.chars().enumerate() {
+        let on = ch != '…' && p >= skip && matched.binary_search(&((p - skip) as u32)).is_ok();
+        if on != run_on && !run.is_empty() {
+            let st = if run_on { strong } else { style };
+            spans.push(Span::styled(std::mem::take(&mut run), st));
+        }
+        run_on = on;
+        run.push(ch);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_on { strong } else { style }));
+    }
+    spans
 }
 
 /// Nests the flat rows (pre-order, with depths) into tree items keyed by
@@ -143,10 +171,16 @@ fn text(r: &Row, look: &Look, highlighted: bool) -> Text<'static> {
     };
     let detail_w = detail.chars().count();
     let left_w = w.saturating_sub(detail_w + 1).saturating_sub(indent);
-    let mut spans = vec![Span::styled(
+    let matched = match (&look.filter, &r.kind) {
+        (Some(f), RowKind::Branch { .. } | RowKind::Offer { .. }) => f.indices(&r.label),
+        _ => Vec::new(),
+    };
+    let mut spans = emphasise(
         format!("{:<left_w$}", fit(&left, left_w)),
+        marker.chars().count(),
+        &matched,
         style,
-    )];
+    );
     if !detail.is_empty() {
         let dstyle = if matches!(r.kind, RowKind::Offer { in_stock: false }) {
             theme.dim

@@ -31,7 +31,7 @@ impl Journal {
 }
 
 pub(super) fn load_otps(conn: &Connection, id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT code FROM otps WHERE order_id = ?1 ORDER BY seq")?;
+    let mut stmt = conn.prepare_cached("SELECT code FROM otps WHERE order_id = ?1 ORDER BY seq")?;
     let codes = stmt
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
@@ -55,10 +55,10 @@ pub(super) fn append_otps(
         if code.is_empty() || all.iter().any(|k| k == code) {
             continue;
         }
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO otps (order_id, seq, code, received_at) VALUES (?1, ?2, ?3, ?4)",
-            params![id, all.len() as i64, code, ms(now)],
-        )?;
+        )?
+        .execute(params![id, all.len() as i64, code, ms(now)])?;
         insert_event(conn, id, now, "otp", OrderStatus::OtpReceived, Some(code))?;
         all.push(code.to_string());
         added.push(code.to_string());

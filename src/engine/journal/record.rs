@@ -136,6 +136,15 @@ impl Journal {
         if !update.otps.is_empty() && status == OrderStatus::Waiting {
             status = OrderStatus::OtpReceived;
         }
+        if status == before.status && says_nothing_new(&before, update) {
+            // Most polls of a waiting order: nothing to write, so no commit
+            // and no fsync (the transaction only read).
+            return Ok(Change {
+                status_changed: false,
+                order: before,
+                new_otps: Vec::new(),
+            });
+        }
         tx.execute(
             "UPDATE orders SET status = ?2, number = COALESCE(number, ?3), \
              expires_at = COALESCE(?4, expires_at), sn = COALESCE(?5, sn), updated_at = ?6, \
@@ -289,11 +298,28 @@ pub(super) fn insert_event(
     status: OrderStatus,
     detail: Option<&str>,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO order_events (order_id, at, kind, status, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, ms(now), kind, status.as_str(), detail],
-    )?;
+    )?
+    .execute(params![id, ms(now), kind, status.as_str(), detail])?;
     Ok(())
+}
+
+/// True when a poll's reply would change nothing the journal keeps:
+/// writing it anyway would commit (and fsync) once per poll per order.
+fn says_nothing_new(before: &Order, u: &OrderUpdate) -> bool {
+    let same = |new: Option<&String>, old: Option<&String>| new.is_none_or(|n| old == Some(n));
+    same(u.number.as_ref(), before.number.as_ref())
+        && same(u.sn.as_ref(), before.sn.as_ref())
+        && u.expires_at
+            .is_none_or(|e| before.expires_at.map(ms) == Some(ms(e)))
+        && u.resend_count
+            .is_none_or(|c| before.resend_count == Some(c))
+        && u.resend_locked_until.map(ms) == before.resend_locked_until.map(ms)
+        && u.otps
+            .iter()
+            .map(|c| c.trim())
+            .all(|c| c.is_empty() || before.otps.iter().any(|k| k == c))
 }
 
 #[cfg(test)]
@@ -327,6 +353,36 @@ mod tests {
             .expect("update");
         assert_eq!(c.order.resend_count, Some(2), "a poll without it keeps it");
         assert_eq!(c.order.resend_locked_until, None, "unlocked");
+    }
+
+    /// A poll that says what the journal already has writes nothing; one
+    /// with news writes it.
+    #[test]
+    fn polls_with_nothing_new_write_nothing() {
+        let j = Journal::open_in_memory().expect("journal");
+        let t = Utc::now();
+        let o = j.begin_order(&new_order("k1"), t).expect("row");
+        j.record_placed(o.id, &placed(&[]), t).expect("placed");
+        let waiting = OrderUpdate {
+            status: Some(OrderStatus::Waiting),
+            number: Some("+62812".into()),
+            ..Default::default()
+        };
+        let later = t + chrono::Duration::seconds(5);
+        let c = j.record_update(o.id, &waiting, later).expect("poll");
+        assert_eq!(c.order.updated_at.timestamp_millis(), t.timestamp_millis());
+        assert!(!c.status_changed && c.new_otps.is_empty());
+        let events = j.events(o.id).expect("events").len();
+        let otp = OrderUpdate {
+            otps: vec!["123456".into()],
+            ..waiting
+        };
+        let c = j.record_update(o.id, &otp, later).expect("poll");
+        assert_eq!(c.new_otps, vec!["123456".to_string()]);
+        assert_eq!(c.order.status, OrderStatus::OtpReceived);
+        assert!(j.events(o.id).expect("events").len() > events);
+        let c = j.record_update(o.id, &otp, later).expect("poll");
+        assert!(c.new_otps.is_empty() && !c.status_changed);
     }
 
     #[test]

@@ -20,6 +20,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
+mod timing;
+pub use timing::{run_timing, Quantiles, TimingOptions, TimingReport};
+
 #[derive(Debug, Clone)]
 pub struct ChaosOptions {
     pub orders: usize,
@@ -86,6 +89,19 @@ pub struct ChaosReport {
 }
 
 impl ChaosReport {
+    /// Adds one API's (or account's) books to the totals.
+    fn add(&mut self, f: ApiFigures) {
+        self.double_charges += f.double_charges;
+        self.lost_orders += f.lost_orders;
+        self.lost_otps += f.lost_otps;
+        self.unexplained_rupiah += f.unexplained_rupiah.abs();
+        self.unknown_orders += f.unknown;
+        self.placed += f.placed;
+        self.replayed_buys += f.replayed;
+        self.otps_delivered += f.otps_delivered;
+        self.apis.push(f);
+    }
+
     pub fn clean(&self) -> bool {
         self.double_charges == 0
             && self.lost_orders == 0
@@ -358,16 +374,8 @@ pub async fn run_chaos(opts: &ChaosOptions, journal: Arc<Journal>) -> Result<Cha
         ..Default::default()
     };
     for (api, start) in apis.iter().zip(start_balances) {
-        let f = figures(&sim, api, &journal, start)?;
-        report.double_charges += f.double_charges;
-        report.lost_orders += f.lost_orders;
-        report.lost_otps += f.lost_otps;
-        report.unexplained_rupiah += f.unexplained_rupiah.abs();
-        report.unknown_orders += f.unknown;
-        report.placed += f.placed;
-        report.replayed_buys += f.replayed;
-        report.otps_delivered += f.otps_delivered;
-        report.apis.push(f);
+        let account = format!("chaos-{}", api.kind);
+        report.add(figures(&sim, api, &account, &journal, start)?);
     }
     report.seconds = started.elapsed().as_secs_f64();
     sim.stop().await;
@@ -437,13 +445,13 @@ fn match_charges(charges: &[SimCharge], orders: &[Order]) -> ChargeMatch {
 fn figures(
     sim: &SimHandle,
     api: &Api,
+    account: &str,
     journal: &Journal,
     start: i64,
 ) -> Result<ApiFigures, String> {
-    let account = format!("chaos-{}", api.kind);
     let orders = journal
         .orders(&OrderFilter {
-            account: Some(account),
+            account: Some(account.to_string()),
             ..Default::default()
         })
         .map_err(|e| e.to_string())?;
@@ -465,6 +473,16 @@ fn figures(
             sim.states.gotopup.delivered_otps(),
         ),
     };
+    // The simulator's deliveries to this wallet only (several accounts
+    // may share one API).
+    let ours: HashSet<&str> = charges
+        .iter()
+        .flat_map(|c| std::iter::once(c.order_id.as_str()).chain(c.client_key.as_deref()))
+        .collect();
+    let delivered: Vec<(String, String)> = delivered
+        .into_iter()
+        .filter(|(id, _)| ours.contains(id.as_str()))
+        .collect();
     let placed: Vec<&Order> = orders
         .iter()
         .filter(|o| o.provider_order_id.is_some())
