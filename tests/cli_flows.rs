@@ -549,7 +549,7 @@ fn watch_gives_up_with_exit_4_when_the_timeout_passes() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(
-            took >= std::time::Duration::from_secs(2) && took < std::time::Duration::from_secs(15),
+            took >= std::time::Duration::from_secs(2) && took < std::time::Duration::from_secs(120),
             "{account}: watch took {took:?}"
         );
         let err = String::from_utf8_lossy(&out.stderr);
