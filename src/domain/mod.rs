@@ -10,6 +10,7 @@ use std::str::FromStr;
 pub mod countries;
 mod deposit;
 mod idempotency;
+mod replace;
 pub mod naming;
 mod rules;
 
@@ -17,8 +18,9 @@ pub use deposit::{
     check_deposit, deposit_rules, Deposit, DepositMethod, DepositRequest, DepositRules,
     DepositStatus, DepositUpdate,
 };
-pub use idempotency::{idempotency_key, KEY_LEN};
+pub use idempotency::{idempotency_key, replacement_key, KEY_LEN};
 pub use naming::{find_country, find_service, NameError, NameKind};
+pub use replace::{ReplaceLink, ReplaceStep};
 pub use rules::Rules;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
