@@ -385,7 +385,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(cfg.rules.replace_after("x"), Some(Duration::from_secs(180)));
-        assert_eq!(cfg.rules.replace_after("slow"), Some(Duration::from_secs(600)));
+        assert_eq!(
+            cfg.rules.replace_after("slow"),
+            Some(Duration::from_secs(600))
+        );
         assert_eq!(cfg.rules.replace_after("off"), None);
         assert_eq!(cfg.rules.max_attempts(), 4);
         let e = from_toml_str("[rules]\nmax_attempts = 0\n").unwrap_err();

@@ -37,7 +37,10 @@ pub fn replacement_key(root_key: &str, root_created_at: DateTime<Utc>, attempt: 
         h ^= b as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    idempotency_key(root_created_at, h ^ ((attempt as u64) << 48 | attempt as u64))
+    idempotency_key(
+        root_created_at,
+        h ^ ((attempt as u64) << 48 | attempt as u64),
+    )
 }
 
 /// splitmix64's finalizer: a bijection on u64, so a counter's neighbours

@@ -10,8 +10,8 @@ use std::str::FromStr;
 pub mod countries;
 mod deposit;
 mod idempotency;
-mod replace;
 pub mod naming;
+mod replace;
 mod rules;
 
 pub use deposit::{

@@ -98,7 +98,7 @@ impl Journal {
     pub fn link_ended(&self, from_order: i64, note: &str, now: DateTime<Utc>) -> Result<()> {
         self.conn().execute(
             "UPDATE replace_links SET step = 'ended', note = ?2, updated_at = ?3 \
-             WHERE from_order = ?1 AND step = 'cancelling'",
+             WHERE from_order = ?1 AND step != 'ended'",
             params![from_order, note, ms(now)],
         )?;
         Ok(())
