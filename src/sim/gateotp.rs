@@ -195,8 +195,10 @@ fn settle(g: &mut Inner, id: &str, opts: &SimOptions) -> Option<String> {
     let (key, price, code, expired) = {
         let o = g.orders.get_mut(id)?;
         let delivers = o.provider_id != NEVER_PROVIDER;
-        let code = (delivers && o.state != St::Canceled && now >= o.otp_from + opts.otp_delay)
-            .then(|| otp_code(o.seq * 3 + 1, o.codes_asked - 1));
+        let code = (delivers
+            && o.state != St::Canceled
+            && now >= o.otp_from + opts.otp_delay_for(super::faults::Api::GateOtp))
+        .then(|| otp_code(o.seq * 3 + 1, o.codes_asked - 1));
         let expired =
             o.state == St::Waiting && code.is_none() && now >= o.created + opts.order_lifetime;
         if expired {
