@@ -761,4 +761,13 @@ async fn auto_replace_cancels_a_silent_order_and_buys_the_next_best_elsewhere() 
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].replacement, Some(second.id));
     assert_eq!(links[0].attempt, 2);
+    // Each step is journaled on the replaced order, in this order.
+    let kinds: Vec<String> = journal
+        .events(first.id)
+        .expect("events")
+        .into_iter()
+        .map(|e| e.0)
+        .filter(|k| k.starts_with("auto_replace") || k == "cancelled")
+        .collect();
+    assert_eq!(kinds, ["auto_replace", "cancelled", "auto_replace_buy"]);
 }

@@ -86,21 +86,31 @@ impl Journal {
         now: DateTime<Utc>,
     ) -> Result<Option<ReplaceLink>> {
         let text = serde_json::to_string(request).unwrap_or_default();
-        self.conn().execute(
+        let n = self.conn().execute(
             "UPDATE replace_links SET step = 'buying', account = ?2, request = ?3, updated_at = ?4 \
              WHERE from_order = ?1 AND step = 'cancelling'",
             params![from_order, account, text, ms(now)],
         )?;
+        if n == 1 {
+            let detail = format!(
+                "replacing with {} on {account} for {} (key {})",
+                request.offer_id, request.price, request.idempotency_key
+            );
+            self.note_event(from_order, "auto_replace_buy", Some(&detail), now)?;
+        }
         self.link(from_order)
     }
 
     /// The chain stops at this link without a replacement.
     pub fn link_ended(&self, from_order: i64, note: &str, now: DateTime<Utc>) -> Result<()> {
-        self.conn().execute(
+        let n = self.conn().execute(
             "UPDATE replace_links SET step = 'ended', note = ?2, updated_at = ?3 \
              WHERE from_order = ?1 AND step != 'ended'",
             params![from_order, note, ms(now)],
         )?;
+        if n == 1 {
+            self.note_event(from_order, "auto_replace_ended", Some(note), now)?;
+        }
         Ok(())
     }
 
@@ -218,6 +228,6 @@ mod tests {
             .into_iter()
             .map(|e| e.0)
             .collect();
-        assert_eq!(kinds, vec!["buy_sent", "auto_replace"]);
+        assert_eq!(kinds, vec!["buy_sent", "auto_replace", "auto_replace_buy"]);
     }
 }
