@@ -453,3 +453,37 @@ fn a_restart_resumes_a_journaled_link_with_its_own_request_and_never_one_with_a_
     }]));
     assert!(compare_ticket(&fx).is_some(), "{fx:?}");
 }
+
+/// The buy confirmation says when the replace rule covers the buy.
+#[test]
+fn the_confirmation_says_the_replace_rule() {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    let draw = |a: &App| {
+        let mut t = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        t.draw(|f| otpdeck::ui::draw(f, a)).expect("draw");
+        let buf = t.backend().buffer().clone();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut a = app_ruled(rules(180, None));
+    common::open_gate_whatsapp_indonesia(&mut a);
+    common::keys(&mut a, "jj<Enter>");
+    let s = draw(&a);
+    assert!(s.contains("Buy?"), "{s}");
+    assert!(
+        s.contains("no SMS in 3m: cancel, buy the next best (max 3)"),
+        "{s}"
+    );
+    let mut plain = app_ruled(Rules::default());
+    common::open_gate_whatsapp_indonesia(&mut plain);
+    common::keys(&mut plain, "jj<Enter>");
+    let s = draw(&plain);
+    assert!(s.contains("Buy?") && !s.contains("no SMS in"), "{s}");
+}
