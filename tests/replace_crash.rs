@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_otpdeck");
 const INITIAL: i64 = 500_000;
-const REPLY_DELAY: Duration = Duration::from_millis(300);
+const REPLY_DELAY: Duration = Duration::from_millis(1000);
 
 /// A TCP proxy that passes requests straight on and holds each chunk of a
 /// reply for `delay`.
@@ -242,6 +242,7 @@ fn run_case(sim: &SimHandle, proxy: SocketAddr, kill_at: KillAt) {
         row.as_ref().is_none_or(|o| o.provider_order_id.is_none()),
         "{kill_at:?}: the reply was journaled before the kill: {row:?}"
     );
+    let row_at_kill = row.is_some();
     // Let a request the kill left in flight land (or be dropped).
     std::thread::sleep(REPLY_DELAY * 2);
     let charged_before: usize = case
@@ -313,7 +314,8 @@ fn run_case(sim: &SimHandle, proxy: SocketAddr, kill_at: KillAt) {
     assert_eq!(ls.len(), 1, "{ls:?}");
     assert_eq!(ls[0].replacement, Some(placed.id));
     println!(
-        "{kill_at:?}: killed with {charged_before} charge(s) under the key; after the restart #{} → #{} ({})",
+        "{kill_at:?}: killed with {charged_before} charge(s) under the key and {} journal row; after the restart #{} → #{} ({})",
+        if row_at_kill { "a" } else { "no" },
         first.id, placed.id, placed.account
     );
 }
