@@ -373,6 +373,8 @@ fn otpzap_orders_wait_out_the_two_minute_cancel_cooldown() {
         !fx.iter().any(|e| matches!(e, Effect::Order { .. })),
         "{fx:?}"
     );
+    let status = a.status.clone().expect("status").0;
+    assert!(status.contains("allows cancelling in 30 s"), "{status}");
     let fx = a.update(Action::Tick(secs(120)));
     assert!(fx.contains(&Effect::Order {
         op: OrderOp::Cancel,

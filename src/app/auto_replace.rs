@@ -87,11 +87,33 @@ impl App {
                     .and_then(|d| chrono::Duration::from_std(d).ok())
                     .is_some_and(|d| now - o.created_at >= d)
             })
-            // OTPZap's fixed wait, or a cooldown the API announced.
-            .filter(|o| self.cancel_allowed_at(o.id).is_none_or(|t| t <= now))
             .cloned()
             .collect();
-        due.iter().flat_map(|o| self.begin_replace(o)).collect()
+        let mut effects = Vec::new();
+        for o in due {
+            // OTPZap's fixed wait, or a cooldown the API announced: said
+            // once, then the rule steps in when it ends.
+            match self.cancel_allowed_at(o.id).filter(|t| *t > now) {
+                Some(t) => {
+                    if self.replace_waits.insert(o.id) {
+                        self.set_status(
+                            format!(
+                                "#{}: no SMS yet; {} allows cancelling in {} s, then it is replaced",
+                                o.id,
+                                o.provider.display_name(),
+                                (t - now).num_seconds().max(1)
+                            ),
+                            Level::Info,
+                        );
+                    }
+                }
+                None => {
+                    self.replace_waits.remove(&o.id);
+                    effects.extend(self.begin_replace(&o));
+                }
+            }
+        }
+        effects
     }
 
     fn begin_replace(&mut self, o: &Order) -> Vec<Effect> {

@@ -166,6 +166,8 @@ pub struct App {
     pub baselines: HashMap<String, (Rupiah, DateTime<Utc>)>,
     /// Auto-replace chains, by the order each link replaces.
     pub chains: BTreeMap<i64, Chain>,
+    /// Orders whose replace waits for the provider's cancel wait (said once).
+    pub replace_waits: HashSet<i64>,
     counter: u64,
 }
 
@@ -234,6 +236,7 @@ impl App {
             clues: BTreeMap::new(),
             baselines: HashMap::new(),
             chains: BTreeMap::new(),
+            replace_waits: HashSet::new(),
             counter: 0,
         };
         (app, effects)

@@ -113,15 +113,19 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
     Ok(exit::OK)
 }
 
-/// The demo's simulator: its two NEXOTP accounts priced differently (alt
-/// 15% cheaper), NEXOTP noticeably slower to deliver, and WhatsApp in
+/// The demo's simulator: two accounts of one API priced differently
+/// (nexotp-alt 15% cheaper, gateotp-alt 10% dearer than their -main),
+/// NEXOTP noticeably slower to deliver, and WhatsApp in
 /// Indonesia with an offer on each OTP API that never delivers, so the
 /// compare table, the statistics and the replace rule have something to
 /// show.
 pub fn demo_sim_options() -> SimOptions {
     SimOptions {
         otp_delay: Duration::from_secs(5),
-        price_percent: vec![(demo_key(ProviderKind::NexOtp, "alt"), -15)],
+        price_percent: vec![
+            (demo_key(ProviderKind::NexOtp, "alt"), -15),
+            (demo_key(ProviderKind::GateOtp, "alt"), 10),
+        ],
         slower: vec![(crate::sim::faults::Api::NexOtp, Duration::from_secs(12))],
         ..Default::default()
     }

@@ -35,7 +35,7 @@ pub struct SimArgs {
     #[arg(long)]
     faults: Option<String>,
     /// Price one account differently: KEY=PERCENT (an API key and the
-    /// percent added, negative for cheaper; NEXOTP), repeatable.
+    /// percent added, negative for cheaper; NEXOTP and GateOTP), repeatable.
     #[arg(long = "price", value_name = "KEY=PERCENT", value_parser = parse_price)]
     prices: Vec<(String, i64)>,
     /// Make one API slower to deliver: API=DURATION (e.g. nexotp=12s).

@@ -256,9 +256,10 @@ async fn countries(
     h: HeaderMap,
     Path(service): Path<String>,
 ) -> Response {
-    if let Err(r) = auth(&h) {
-        return r;
-    }
+    let key = match auth(&h) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
     let Some((sid, _)) = SERVICES.iter().find(|(id, _)| id.to_string() == service) else {
         return err(StatusCode::NOT_FOUND, "Layanan tidak ditemukan");
     };
@@ -270,7 +271,7 @@ async fn countries(
                 .iter()
                 .map(|o| {
                     let stock = *g.stock.get(&(*sid, c.number_id, o.provider_id)).unwrap_or(&o.stock);
-                    json!({"provider_id": o.provider_id, "server_id": o.server, "stock": stock, "rate": o.rate, "price": o.price})
+                    json!({"provider_id": o.provider_id, "server_id": o.server, "stock": stock, "rate": o.rate, "price": s.opts.price_for(&key, o.price)})
                 })
                 .collect();
             let total: i64 = list.iter().filter_map(|o| o["stock"].as_i64()).sum();
@@ -371,7 +372,7 @@ async fn create(
     let Some(offer) = offers.iter().find(|o| o.provider_id == provider_id) else {
         return err(StatusCode::BAD_REQUEST, "provider_id tidak valid");
     };
-    if price_jual < offer.price {
+    if price_jual < s.opts.price_for(&key, offer.price) {
         return err(
             StatusCode::BAD_REQUEST,
             "price_jual lebih kecil dari harga modal",

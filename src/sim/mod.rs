@@ -45,7 +45,7 @@ pub struct SimOptions {
     pub deposit_lifetime: Duration,
     /// Per API key: percent added to (negative: taken off) every price that
     /// account is quoted and charged, so two accounts of one API can differ
-    /// (NEXOTP; the demo's compare table has something to show).
+    /// (NEXOTP and GateOTP; the demo's compare table has something to show).
     pub price_percent: Vec<(String, i64)>,
     /// Extra time to the OTP per API: the demo's slower provider (NEXOTP).
     pub slower: Vec<(Api, Duration)>,
