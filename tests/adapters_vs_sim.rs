@@ -672,3 +672,75 @@ async fn services_can_be_searched_with_q_and_limit() {
     }
     sim.stop().await;
 }
+
+/// The demo's differences: two accounts of one API priced differently
+/// (NEXOTP and GateOTP; quoted and charged), and NEXOTP slower to deliver
+/// than GateOTP.
+#[tokio::test]
+async fn accounts_of_one_api_can_be_priced_differently_and_one_api_slower() {
+    let sim = sim_with(SimOptions {
+        otp_delay: Duration::from_millis(300),
+        price_percent: vec![
+            ("sim-price-alt".into(), -15),
+            ("sim-price-gate-alt".into(), 20),
+        ],
+        slower: vec![(Api::NexOtp, Duration::from_millis(1500))],
+        ..Default::default()
+    })
+    .await;
+    let main = provider(&sim, ProviderKind::NexOtp, "sim-price-main");
+    let alt = provider(&sim, ProviderKind::NexOtp, "sim-price-alt");
+    let list = |p: SharedProvider| async move {
+        p.offers("whatsapp", Some("id"))
+            .await
+            .expect("offers")
+            .into_iter()
+            .map(|o| (o.id, o.price.0))
+            .collect::<Vec<_>>()
+    };
+    let (m, a) = (list(main.clone()).await, list(alt.clone()).await);
+    assert_eq!(m.len(), a.len());
+    for ((mid, mp), (aid, ap)) in m.iter().zip(&a) {
+        assert_eq!(mid, aid);
+        assert_eq!(*ap, mp * 85 / 100, "{mid}");
+        assert!(ap < mp);
+    }
+    // GateOTP too: quoted, and its price_jual charged, per account.
+    let gate_alt = provider(&sim, ProviderKind::GateOtp, "sim-price-gate-alt");
+    let gate_main = provider(&sim, ProviderKind::GateOtp, "sim-price-gate-main");
+    let gm = whatsapp_id(&gate_main, "price-gate-main-1").await;
+    let ga = whatsapp_id(&gate_alt, "price-gate-alt-1").await;
+    assert_eq!(ga.offer_id, gm.offer_id);
+    assert_eq!(ga.price.0, gm.price.0 * 120 / 100);
+    gate_alt.buy(&ga).await.expect("bought at its own price");
+    assert_eq!(
+        sim.states.gateotp.charges("sim-price-gate-alt")[0].amount,
+        ga.price
+    );
+    let req = whatsapp_id(&alt, "price-alt-1").await;
+    let placed = alt.buy(&req).await.expect("bought");
+    assert_eq!(placed.price, req.price, "charged what it was quoted");
+    let charges = sim.states.nexotp.charges("sim-price-alt");
+    assert_eq!(charges.len(), 1);
+    assert_eq!(charges[0].amount, req.price);
+    let gate = provider(&sim, ProviderKind::GateOtp, "sim-price-gate");
+    let greq = whatsapp_id(&gate, "price-gate-1").await;
+    let gplaced = gate.buy(&greq).await.expect("bought");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let g = gate
+        .status(&oref(&gplaced, "price-gate-1"))
+        .await
+        .expect("status");
+    assert!(!g.otps.is_empty(), "GateOTP delivers after otp_delay");
+    let n = alt
+        .status(&oref(&placed, "price-alt-1"))
+        .await
+        .expect("status");
+    assert!(n.otps.is_empty(), "NEXOTP is slower: {n:?}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let n = alt
+        .status(&oref(&placed, "price-alt-1"))
+        .await
+        .expect("status");
+    assert!(!n.otps.is_empty(), "NEXOTP delivers in the end: {n:?}");
+}

@@ -280,3 +280,26 @@ fn the_confirmation_refuses_a_price_above_the_rule() {
         .as_ref()
         .is_some_and(|(s, _)| s.contains("max_price")));
 }
+
+/// With no services loaded, `:best` and `:buy-best` find where the
+/// country starts by the shared naming rule: the longest trailing run of
+/// words naming a country, so a country of several words works.
+#[test]
+fn best_takes_a_country_of_several_words_without_a_catalog() {
+    for (typed, service, country) in [
+        ("best telegram united kingdom", "telegram", "united kingdom"),
+        ("buy-best whatsapp business +62", "whatsapp business", "+62"),
+        ("best wa viet nam", "wa", "viet nam"),
+    ] {
+        let mut a = app();
+        let e = keys(&mut a, &format!(":{typed}<Enter>"));
+        match e.as_slice() {
+            [Effect::Compare {
+                service: s,
+                country: c,
+                ..
+            }] => assert_eq!((s.as_str(), c.as_str()), (service, country), "{typed}"),
+            other => panic!("{typed}: {other:?}"),
+        }
+    }
+}

@@ -1218,3 +1218,31 @@ fn spending_rules_refuse_before_anything_is_sent() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `otpdeck sim --price KEY=PERCENT` prices one account differently:
+/// quoted and charged. With NEXOTP's account 60% cheaper, `best` lists it
+/// first and `buy --best` buys there, at that price.
+#[test]
+fn an_account_priced_differently_by_the_simulator_wins_best() {
+    let nex_key = format!("{MARKER}-n");
+    let sim = SimProcess::start_with("1s", &["--price", &format!("{nex_key}=-60")]);
+    let env = Env::new(&sim);
+    let t = env.json(&["best", "--service", "whatsapp", "--country", "indonesia"]);
+    let offers = t["offers"].as_array().expect("offers");
+    let first = &offers[0];
+    assert_eq!(first["account"].as_str(), Some("nex"), "{t}");
+    // NEXOTP's cheapest WhatsApp offer in Indonesia is 6550 at list price.
+    assert_eq!(first["price"].as_i64(), Some(6550 * 40 / 100), "{first}");
+    let o = env.json(&["buy", "--best", "--service", "whatsapp", "--country", "id"]);
+    assert_eq!(o["account"].as_str(), Some("nex"), "{o}");
+    assert_eq!(o["price"].as_i64(), Some(2620), "{o}");
+    let b = env.json(&["balance"]);
+    let nex = b
+        .as_array()
+        .expect("balances")
+        .iter()
+        .find(|x| x["account"] == "nex")
+        .cloned()
+        .expect("nex");
+    assert_eq!(nex["balance"].as_i64(), Some(500_000 - 2620), "{b}");
+}

@@ -12,7 +12,7 @@ use otpdeck::engine::journal::{Journal, OrderFilter};
 use otpdeck::providers::{Auth, ProviderSettings};
 use otpdeck::secret::Secret;
 use otpdeck::sim::faults::{Api, Fault, FaultRule};
-use otpdeck::sim::{self, SimOptions};
+use otpdeck::sim::{self, SimBooks, SimOptions};
 use otpdeck::tui::clipboard::Recorder;
 use otpdeck::tui::{self, Io, RuntimeAccount, RuntimeOptions};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -99,6 +99,9 @@ where
         accounts,
         settings: AppSettings {
             keys: setup.keys,
+            // The app decides the timed rules (auto_replace_after) and
+            // shows the price rule; the runtime checks them all again.
+            rules: setup.rules.clone(),
             ..Default::default()
         },
         journal: journal.clone(),
@@ -663,4 +666,108 @@ async fn an_unknown_gateotp_order_is_settled_by_hand_with_the_keyboard() {
         let ev = journal.events(o.id).expect("events");
         assert!(ev.iter().any(|e| e.0 == "settled_by_hand"), "{ev:?}");
     }
+}
+
+/// `auto_replace_after` in the real loop: a NEXOTP order on the offer that
+/// never delivers gets no SMS, so the rule cancels it (the simulator
+/// refunds it) and, once the cancel is confirmed, buys the next best offer
+/// (GateOTP's, the cheapest in stock) with the chain's key; the rows show
+/// the chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_replace_cancels_a_silent_order_and_buys_the_next_best_elsewhere() {
+    use otpdeck::domain::{BuyRequest, OrderStatus};
+    let handle = sim::start_local(SimOptions::default())
+        .await
+        .expect("simulator");
+    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+    let nex = otpdeck::providers::build(&ProviderSettings::new(
+        ProviderKind::NexOtp,
+        handle.urls.for_kind(ProviderKind::NexOtp),
+        Auth::ApiKey(Secret::new("sim-test-nex")),
+    ))
+    .expect("adapter");
+    let first = otpdeck::engine::orders::buy(
+        nex.as_ref(),
+        &journal,
+        "nex",
+        &BuyRequest {
+            service_id: "whatsapp".into(),
+            service_name: "WhatsApp".into(),
+            country_id: Some("id".into()),
+            country_name: Some("Indonesia".into()),
+            offer_id: otpdeck::sim::nexotp::NEVER_PROVIDER.into(),
+            price: otpdeck::money::Rupiah(10_550),
+            operator: None,
+            idempotency_key: "never-1".into(),
+            customer_number: None,
+        },
+    )
+    .await
+    .expect("bought")
+    .order;
+    assert_eq!(first.status, OrderStatus::Waiting);
+    let mut setup = Setup::one(ProviderKind::NexOtp, "nex");
+    setup
+        .accounts
+        .push((ProviderKind::GateOtp, "gate".into(), 0));
+    setup.rules.auto_replace_after = Some(Duration::from_secs(2));
+    setup.size = (140, 40);
+    let key = otpdeck::domain::replacement_key(&first.idempotency_key, first.created_at, 2);
+    let (j, k) = (journal.clone(), key.clone());
+    drive_on(
+        &handle,
+        journal.clone(),
+        setup,
+        |tx, screen, _| async move {
+            let s = wait_for(&screen, "the chain on screen", |s| s.contains("#1 → #2")).await;
+            assert!(!s.contains("#1 → #2 → "), "one replacement: {s}");
+            // The replacement is journaled under the chain's key on gate.
+            let start = Instant::now();
+            while j.find_by_key("gate", &k).expect("find").is_none() {
+                assert!(
+                    start.elapsed() < Duration::from_secs(60),
+                    "no replacement row"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            press(&tx, "q");
+        },
+    )
+    .await;
+    let first = journal.order(first.id).expect("read").expect("kept");
+    assert_eq!(first.status, OrderStatus::Cancelled);
+    assert_eq!(first.refunded, Some(otpdeck::money::Rupiah(10_550)));
+    let second = journal
+        .find_by_key("gate", &key)
+        .expect("find")
+        .expect("replacement");
+    assert_eq!(
+        second.offer_id, "340437:3837",
+        "GateOTP's cheapest offer in stock"
+    );
+    // The simulator's books: the silent order refunded, one replacement.
+    let states = &handle.states;
+    assert_eq!(
+        states.nexotp.balance("sim-test-nex").map(|b| b.0),
+        Some(500_000),
+        "refunded"
+    );
+    let gate = states.gateotp.charges("sim-test-gate");
+    assert_eq!(gate.len(), 1, "{gate:?}");
+    assert_eq!(gate[0].amount, second.price);
+    let links = journal
+        .links_since(first.created_at - chrono::Duration::minutes(1))
+        .expect("links");
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].replacement, Some(second.id));
+    assert_eq!(links[0].attempt, 2);
+    // Each step is journaled on the replaced order, in this order.
+    let kinds: Vec<String> = journal
+        .events(first.id)
+        .expect("events")
+        .into_iter()
+        .map(|e| e.0)
+        .filter(|k| k.starts_with("auto_replace") || k == "cancelled")
+        .collect();
+    assert_eq!(kinds, ["auto_replace", "cancelled", "auto_replace_buy"]);
 }

@@ -119,6 +119,9 @@ pub enum Action {
     },
     /// The statistics view's figures, from the journal.
     StatsLoaded(Result<crate::engine::stats::Overview, String>),
+    /// The journal's auto-replace links at start (`auto_replace.rs` resumes
+    /// each chain from them).
+    LinksRestored(Vec<crate::domain::ReplaceLink>),
     /// The poller of a deposit ended.
     DepositPollStopped {
         deposit_id: i64,
@@ -219,6 +222,21 @@ pub enum Effect {
         ticket: u64,
         service: String,
         country: String,
+    },
+    /// Journal the auto-replace link (before the cancel of its order).
+    ReplaceBegin(crate::domain::ReplaceLink),
+    /// Journal the replacement's account and request on the link of
+    /// `from_order`, then buy what the link holds (the rules are checked as
+    /// for every buy). A link that already had a request keeps it.
+    ReplaceBuy {
+        from_order: i64,
+        account: String,
+        request: BuyRequest,
+    },
+    /// Journal that the chain stops at `from_order` without a replacement.
+    ReplaceEnded {
+        from_order: i64,
+        note: String,
     },
     /// Start polling this pending deposit (once per deposit).
     WatchDeposit(Deposit),

@@ -202,21 +202,21 @@ impl App {
             }
         }
         effects.extend(self.watch(&order));
-        self.orders.insert(order.id, order);
+        self.orders.insert(order.id, order.clone());
+        effects.extend(self.chain_on_order(&order));
         effects
     }
 
     pub(super) fn on_tick(&mut self) -> Vec<Effect> {
         let mut effects = self.due_replays();
+        effects.extend(self.auto_replace_due());
         let before =
             chrono::Duration::from_std(self.settings.auto_cancel_before).unwrap_or_default();
-        if before.is_zero() {
-            return effects;
-        }
         let candidates: Vec<i64> = self
             .orders
             .values()
             .filter(|o| o.status == OrderStatus::Waiting && o.otps.is_empty())
+            .filter(|_| !before.is_zero())
             .filter(|o| o.expires_at.is_some_and(|e| e - self.now <= before))
             .filter(|o| {
                 self.account_of(&o.account)

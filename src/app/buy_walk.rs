@@ -184,8 +184,8 @@ fn typed_service(list: &[ServiceNode], rest: &str) -> Option<(usize, usize)> {
 }
 
 /// `:best SERVICE COUNTRY`: where the service ends, by the `:buy` account's
-/// services when they are loaded (names may have spaces), else the last
-/// word is the country.
+/// services when they are loaded (names may have spaces), else by the
+/// shared naming rule: the longest trailing run of words naming a country.
 pub fn split_service_country(app: &App, args: &[String]) -> Option<(String, String)> {
     let typed = args.join(" ");
     if let Some((_, end)) = buy_account(app)
@@ -196,8 +196,7 @@ pub fn split_service_country(app: &App, args: &[String]) -> Option<(String, Stri
         let (s, c) = typed.split_at(end);
         return Some((s.trim().to_string(), c.trim().to_string()));
     }
-    let (country, service) = args.split_last()?;
-    (!service.is_empty()).then(|| (service.join(" "), country.clone()))
+    crate::domain::naming::split_service_country(args)
 }
 
 /// Service names of the `:buy` account, lowercased, for completion.

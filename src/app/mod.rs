@@ -7,6 +7,7 @@
 //! arrives inside the actions. `ui::draw` reads the state only.
 
 mod action;
+mod auto_replace;
 mod book;
 mod buy_walk;
 pub mod catalog;
@@ -21,6 +22,7 @@ pub mod popups;
 mod replay;
 
 pub use action::{Action, Effect};
+pub use auto_replace::Chain;
 pub use clues::Clues;
 pub use input::layers as key_layers;
 pub use panes::orders::{applies as command_applies, selected_order};
@@ -162,6 +164,10 @@ pub struct App {
     /// The balance before each buy in flight that can serve as a clue
     /// (by idempotency key) and when it was read.
     pub baselines: HashMap<String, (Rupiah, DateTime<Utc>)>,
+    /// Auto-replace chains, by the order each link replaces.
+    pub chains: BTreeMap<i64, Chain>,
+    /// Orders whose replace waits for the provider's cancel wait (said once).
+    pub replace_waits: HashSet<i64>,
     counter: u64,
 }
 
@@ -229,6 +235,8 @@ impl App {
             compare_tickets: 0,
             clues: BTreeMap::new(),
             baselines: HashMap::new(),
+            chains: BTreeMap::new(),
+            replace_waits: HashSet::new(),
             counter: 0,
         };
         (app, effects)
@@ -484,7 +492,9 @@ impl App {
                 self.pending
                     .retain(|p| p.idempotency_key != idempotency_key);
                 self.set_status(format!("{account}: buy failed: {error}"), Level::Error);
-                vec![Effect::LoadBalance { account }]
+                let mut effects = self.replace_buy_failed(&idempotency_key, &error);
+                effects.push(Effect::LoadBalance { account });
+                effects
             }
             Action::BuyUnclear {
                 account,
@@ -508,6 +518,7 @@ impl App {
                 now,
             } => {
                 self.on_action_failed(order_id, op, error, retry_after, now);
+                self.replace_cancel_failed(order_id, op);
                 Vec::new()
             }
             Action::PollStopped { order_id } => {
@@ -546,9 +557,13 @@ impl App {
                 account,
                 result,
             } => {
+                if let Some(effects) = self.replace_offers(ticket, &result) {
+                    return effects;
+                }
                 popups::compare::loaded(self, ticket, account, result);
                 Vec::new()
             }
+            Action::LinksRestored(links) => self.on_links_restored(links),
             Action::DepositPollStopped { deposit_id } => {
                 self.deposits_watched.remove(&deposit_id);
                 Vec::new()

@@ -113,6 +113,29 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
     Ok(exit::OK)
 }
 
+/// The demo's simulator: two accounts of one API priced differently
+/// (nexotp-alt 15% cheaper, gateotp-alt 10% dearer than their -main),
+/// NEXOTP noticeably slower to deliver, and WhatsApp in
+/// Indonesia with an offer on each OTP API that never delivers, so the
+/// compare table, the statistics and the replace rule have something to
+/// show.
+pub fn demo_sim_options() -> SimOptions {
+    SimOptions {
+        otp_delay: Duration::from_secs(5),
+        price_percent: vec![
+            (demo_key(ProviderKind::NexOtp, "alt"), -15),
+            (demo_key(ProviderKind::GateOtp, "alt"), 10),
+        ],
+        slower: vec![(crate::sim::faults::Api::NexOtp, Duration::from_secs(12))],
+        ..Default::default()
+    }
+}
+
+/// The API key of the demo account `<provider>-<suffix>`.
+fn demo_key(kind: ProviderKind, suffix: &str) -> String {
+    format!("sim-demo-{}-{suffix}", kind.as_str())
+}
+
 pub async fn demo(cli: &Cli) -> CliResult {
     // The demo uses the user's look-and-feel settings when a config loads,
     // but never their accounts.
@@ -126,22 +149,16 @@ pub async fn demo(cli: &Cli) -> CliResult {
         .ensure()
         .ok()
         .and_then(|_| crate::logging::init(&paths.log_file));
-    let handle = sim::start_local(SimOptions {
-        otp_delay: Duration::from_secs(5),
-        ..Default::default()
-    })
-    .await
-    .map_err(|e| fail(format!("cannot start the simulator: {e}")))?;
+    let handle = sim::start_local(demo_sim_options())
+        .await
+        .map_err(|e| fail(format!("cannot start the simulator: {e}")))?;
     let mut accounts = Vec::new();
     for kind in ProviderKind::ALL {
         let url = handle.urls.for_kind(kind);
         for suffix in ["main", "alt"] {
             let name = format!("{}-{suffix}", kind.as_str());
-            let settings = ProviderSettings::new(
-                kind,
-                url,
-                Auth::ApiKey(Secret::new(format!("sim-demo-{name}"))),
-            );
+            let settings =
+                ProviderSettings::new(kind, url, Auth::ApiKey(Secret::new(demo_key(kind, suffix))));
             accounts.push(RuntimeAccount::new(name, kind, Ok(settings)));
         }
     }

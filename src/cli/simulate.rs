@@ -34,6 +34,36 @@ pub struct SimArgs {
     /// `otpzap:/order/create:lose=0.1,*:*:503=0.05` (see README).
     #[arg(long)]
     faults: Option<String>,
+    /// Price one account differently: KEY=PERCENT (an API key and the
+    /// percent added, negative for cheaper; NEXOTP and GateOTP), repeatable.
+    #[arg(long = "price", value_name = "KEY=PERCENT", value_parser = parse_price)]
+    prices: Vec<(String, i64)>,
+    /// Make one API slower to deliver: API=DURATION (e.g. nexotp=12s).
+    #[arg(long = "slower", value_name = "API=DURATION", value_parser = parse_slower)]
+    slower: Vec<(crate::sim::faults::Api, Duration)>,
+}
+
+fn parse_price(s: &str) -> Result<(String, i64), String> {
+    let (k, p) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("'{s}': give KEY=PERCENT"))?;
+    let pct: i64 = p
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{p}' is not a whole percent"))?;
+    if !(-90..=500).contains(&pct) {
+        return Err(format!("{pct}%: give a percent from -90 to 500"));
+    }
+    Ok((k.trim().to_string(), pct))
+}
+
+fn parse_slower(s: &str) -> Result<(crate::sim::faults::Api, Duration), String> {
+    let (a, d) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}': give API=DURATION"))?;
+    let api = crate::sim::faults::Api::parse(a).ok_or_else(|| format!("no API '{a}'"))?;
+    let d = humantime::parse_duration(d.trim()).map_err(|e| format!("'{d}': {e}"))?;
+    Ok((api, d))
 }
 
 pub async fn sim(args: &SimArgs) -> CliResult {
@@ -48,6 +78,8 @@ pub async fn sim(args: &SimArgs) -> CliResult {
         initial_balance: crate::money::Rupiah(args.balance),
         deposit_paid_after: args.deposit_paid_after,
         deposit_lifetime: args.deposit_lifetime,
+        price_percent: args.prices.clone(),
+        slower: args.slower.clone(),
     };
     let handle = sim::start(args.listen, opts).await.map_err(|e| {
         fail(format!(

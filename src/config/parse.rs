@@ -34,6 +34,10 @@ struct RawRules {
     max_price_by_service: BTreeMap<String, i64>,
     #[serde(default)]
     daily_spend_cap_by_account: BTreeMap<String, i64>,
+    auto_replace_after: Option<DurationValue>,
+    #[serde(default)]
+    auto_replace_after_by_account: BTreeMap<String, DurationValue>,
+    max_attempts: Option<i64>,
 }
 
 fn rules_of(r: RawRules) -> Result<crate::domain::Rules, String> {
@@ -60,6 +64,28 @@ fn rules_of(r: RawRules) -> Result<crate::domain::Rules, String> {
             .into_iter()
             .map(|(k, v)| money(&format!("daily_spend_cap_by_account.{k}"), v).map(|m| (k, m)))
             .collect::<Result<_, _>>()?,
+        auto_replace_after: r
+            .auto_replace_after
+            .map(|v| parse_duration(&v, "[rules] auto_replace_after"))
+            .transpose()?
+            .filter(|d| !d.is_zero()),
+        auto_replace_after_by_account: r
+            .auto_replace_after_by_account
+            .into_iter()
+            .map(|(k, v)| {
+                parse_duration(&v, &format!("[rules] auto_replace_after_by_account.{k}"))
+                    .map(|d| (k, d))
+            })
+            .collect::<Result<_, _>>()?,
+        max_attempts: match r.max_attempts {
+            None => None,
+            Some(n) if (1..=20).contains(&n) => Some(n as u32),
+            Some(n) => {
+                return Err(format!(
+                    "[rules] max_attempts = {n}: give a whole number from 1 to 20"
+                ))
+            }
+        },
     })
 }
 
@@ -349,6 +375,26 @@ mod tests {
         .unwrap();
         assert_eq!(cfg.accounts[0].order_lifetime, Duration::from_secs(90));
         assert_eq!(cfg.accounts[0].base_url, "https://webnokosai.vercel.app");
+    }
+
+    #[test]
+    fn replace_rules_take_durations_per_account_and_a_bounded_attempt_count() {
+        let cfg = from_toml_str(
+            "[rules]\nauto_replace_after = \"3m\"\nmax_attempts = 4\n\
+             [rules.auto_replace_after_by_account]\nslow = \"10m\"\noff = \"0\"\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.rules.replace_after("x"), Some(Duration::from_secs(180)));
+        assert_eq!(
+            cfg.rules.replace_after("slow"),
+            Some(Duration::from_secs(600))
+        );
+        assert_eq!(cfg.rules.replace_after("off"), None);
+        assert_eq!(cfg.rules.max_attempts(), 4);
+        let e = from_toml_str("[rules]\nmax_attempts = 0\n").unwrap_err();
+        assert!(e.to_string().contains("max_attempts"), "{e}");
+        let e = from_toml_str("[rules]\nauto_replace_after = \"soon\"\n").unwrap_err();
+        assert!(e.to_string().contains("auto_replace_after"), "{e}");
     }
 
     #[test]

@@ -25,6 +25,24 @@ pub fn idempotency_key(now: DateTime<Utc>, nonce: u64) -> String {
     format!("otpd-{ms:011x}{:016x}", mix(nonce))
 }
 
+/// The key of attempt `attempt` (2 = the first replacement) of an
+/// auto-replace chain: made by the same rule from the chain root's buy
+/// time and a nonce drawn from the root's own key and the attempt, so a
+/// restart that resumes the chain makes the very same key (and the API
+/// that deduplicates, or the journal, recognises the buy).
+pub fn replacement_key(root_key: &str, root_created_at: DateTime<Utc>, attempt: u32) -> String {
+    // FNV-1a over the root's key: stable across runs and platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in root_key.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    idempotency_key(
+        root_created_at,
+        h ^ ((attempt as u64) << 48 | attempt as u64),
+    )
+}
+
 /// splitmix64's finalizer: a bijection on u64, so a counter's neighbours
 /// give unrelated-looking keys and no two nonces give the same one.
 fn mix(mut z: u64) -> u64 {
@@ -65,6 +83,17 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn replacement_keys_are_the_same_on_every_run_and_differ_by_attempt() {
+        let t = at(1_767_225_600_123);
+        let a2 = replacement_key("otpd-root", t, 2);
+        assert_eq!(a2, replacement_key("otpd-root", t, 2));
+        assert_ne!(a2, replacement_key("otpd-root", t, 3));
+        assert_ne!(a2, replacement_key("otpd-other", t, 2));
+        assert_ne!(a2, "otpd-root");
+        assert_eq!(a2.len(), KEY_LEN);
     }
 
     #[test]

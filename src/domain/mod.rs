@@ -11,14 +11,16 @@ pub mod countries;
 mod deposit;
 mod idempotency;
 pub mod naming;
+mod replace;
 mod rules;
 
 pub use deposit::{
     check_deposit, deposit_rules, Deposit, DepositMethod, DepositRequest, DepositRules,
     DepositStatus, DepositUpdate,
 };
-pub use idempotency::{idempotency_key, KEY_LEN};
+pub use idempotency::{idempotency_key, replacement_key, KEY_LEN};
 pub use naming::{find_country, find_service, NameError, NameKind};
+pub use replace::{ReplaceLink, ReplaceStep};
 pub use rules::Rules;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]

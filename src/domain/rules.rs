@@ -5,6 +5,7 @@
 use super::naming::normalize;
 use crate::money::Rupiah;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rules {
@@ -13,7 +14,19 @@ pub struct Rules {
     pub max_price_by_service: BTreeMap<String, Rupiah>,
     pub daily_spend_cap: Option<Rupiah>,
     pub daily_spend_cap_by_account: BTreeMap<String, Rupiah>,
+    /// `auto_replace_after`: an order with no SMS this long after its buy
+    /// is cancelled and, once the cancel is confirmed, replaced by the next
+    /// best offer (None: off).
+    pub auto_replace_after: Option<Duration>,
+    /// Per account (zero turns the rule off for that account).
+    pub auto_replace_after_by_account: BTreeMap<String, Duration>,
+    /// Orders in one replace chain, the first counting as attempt 1
+    /// (None: `DEFAULT_MAX_ATTEMPTS`).
+    pub max_attempts: Option<u32>,
 }
+
+/// `max_attempts` when the config does not say.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 
 impl Rules {
     pub fn is_empty(&self) -> bool {
@@ -28,6 +41,21 @@ impl Rules {
             .find(|(k, _)| normalize(k) == s)
             .map(|(_, v)| *v)
             .or(self.max_price)
+    }
+
+    /// How long an order of `account` may wait for its SMS before the
+    /// replace rule steps in (None: the rule is off for it).
+    pub fn replace_after(&self, account: &str) -> Option<Duration> {
+        self.auto_replace_after_by_account
+            .get(account)
+            .copied()
+            .or(self.auto_replace_after)
+            .filter(|d| !d.is_zero())
+    }
+
+    /// The most orders one replace chain may hold (the first included).
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS).max(1)
     }
 
     /// The price rule alone (pure): the confirmation shows it, every buy
@@ -61,5 +89,22 @@ mod tests {
             .check_price("telegram", Rupiah(10_001))
             .unwrap_err()
             .contains("max_price"));
+    }
+
+    #[test]
+    fn replace_after_per_account_wins_and_zero_turns_it_off() {
+        let mut r = Rules {
+            auto_replace_after: Some(Duration::from_secs(180)),
+            ..Default::default()
+        };
+        r.auto_replace_after_by_account
+            .insert("slow".into(), Duration::from_secs(600));
+        r.auto_replace_after_by_account
+            .insert("never".into(), Duration::ZERO);
+        assert_eq!(r.replace_after("any"), Some(Duration::from_secs(180)));
+        assert_eq!(r.replace_after("slow"), Some(Duration::from_secs(600)));
+        assert_eq!(r.replace_after("never"), None);
+        assert_eq!(r.max_attempts(), DEFAULT_MAX_ATTEMPTS);
+        assert_eq!(Rules::default().replace_after("any"), None);
     }
 }

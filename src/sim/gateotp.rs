@@ -195,8 +195,10 @@ fn settle(g: &mut Inner, id: &str, opts: &SimOptions) -> Option<String> {
     let (key, price, code, expired) = {
         let o = g.orders.get_mut(id)?;
         let delivers = o.provider_id != NEVER_PROVIDER;
-        let code = (delivers && o.state != St::Canceled && now >= o.otp_from + opts.otp_delay)
-            .then(|| otp_code(o.seq * 3 + 1, o.codes_asked - 1));
+        let code = (delivers
+            && o.state != St::Canceled
+            && now >= o.otp_from + opts.otp_delay_for(super::faults::Api::GateOtp))
+        .then(|| otp_code(o.seq * 3 + 1, o.codes_asked - 1));
         let expired =
             o.state == St::Waiting && code.is_none() && now >= o.created + opts.order_lifetime;
         if expired {
@@ -254,9 +256,10 @@ async fn countries(
     h: HeaderMap,
     Path(service): Path<String>,
 ) -> Response {
-    if let Err(r) = auth(&h) {
-        return r;
-    }
+    let key = match auth(&h) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
     let Some((sid, _)) = SERVICES.iter().find(|(id, _)| id.to_string() == service) else {
         return err(StatusCode::NOT_FOUND, "Layanan tidak ditemukan");
     };
@@ -268,7 +271,7 @@ async fn countries(
                 .iter()
                 .map(|o| {
                     let stock = *g.stock.get(&(*sid, c.number_id, o.provider_id)).unwrap_or(&o.stock);
-                    json!({"provider_id": o.provider_id, "server_id": o.server, "stock": stock, "rate": o.rate, "price": o.price})
+                    json!({"provider_id": o.provider_id, "server_id": o.server, "stock": stock, "rate": o.rate, "price": s.opts.price_for(&key, o.price)})
                 })
                 .collect();
             let total: i64 = list.iter().filter_map(|o| o["stock"].as_i64()).sum();
@@ -369,7 +372,7 @@ async fn create(
     let Some(offer) = offers.iter().find(|o| o.provider_id == provider_id) else {
         return err(StatusCode::BAD_REQUEST, "provider_id tidak valid");
     };
-    if price_jual < offer.price {
+    if price_jual < s.opts.price_for(&key, offer.price) {
         return err(
             StatusCode::BAD_REQUEST,
             "price_jual lebih kecil dari harga modal",

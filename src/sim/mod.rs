@@ -43,6 +43,32 @@ pub struct SimOptions {
     pub deposit_paid_after: Duration,
     /// An unpaid invoice expires after this long (OTPZap: 30 minutes).
     pub deposit_lifetime: Duration,
+    /// Per API key: percent added to (negative: taken off) every price that
+    /// account is quoted and charged, so two accounts of one API can differ
+    /// (NEXOTP and GateOTP; the demo's compare table has something to show).
+    pub price_percent: Vec<(String, i64)>,
+    /// Extra time to the OTP per API: the demo's slower provider (NEXOTP).
+    pub slower: Vec<(Api, Duration)>,
+}
+
+impl SimOptions {
+    /// What `key` is quoted and charged for an offer priced `price`.
+    pub fn price_for(&self, key: &str, price: i64) -> i64 {
+        match self.price_percent.iter().find(|(k, _)| k == key) {
+            Some((_, pct)) => (price * (100 + pct) / 100).max(1),
+            None => price,
+        }
+    }
+
+    /// The time from a buy to its OTP on `api`.
+    pub fn otp_delay_for(&self, api: Api) -> Duration {
+        self.otp_delay
+            + self
+                .slower
+                .iter()
+                .find(|(a, _)| *a == api)
+                .map_or(Duration::ZERO, |(_, d)| *d)
+    }
 }
 
 impl Default for SimOptions {
@@ -54,6 +80,8 @@ impl Default for SimOptions {
             initial_balance: Rupiah(500_000),
             deposit_paid_after: Duration::from_secs(8),
             deposit_lifetime: Duration::from_secs(30 * 60),
+            price_percent: Vec::new(),
+            slower: Vec::new(),
         }
     }
 }

@@ -115,14 +115,15 @@ impl PollTrace {
 /// drawn from the sequence number (reproducible, evenly spread).
 fn delay_of(seq: u64, opts: &SimOptions, spread: Duration) -> Duration {
     let ms = spread.as_millis() as u64;
+    let base = opts.otp_delay_for(super::faults::Api::NexOtp);
     if ms == 0 {
-        return opts.otp_delay;
+        return base;
     }
     let mut x = seq.wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     x ^= x >> 31;
-    opts.otp_delay + Duration::from_millis(x % (ms + 1))
+    base + Duration::from_millis(x % (ms + 1))
 }
 
 pub struct SimState {
@@ -298,9 +299,10 @@ async fn providers(
     h: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    if let Err(r) = auth(&h) {
-        return r;
-    }
+    let key = match auth(&h) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
     let (Some(service), Some(country)) = (q.get("service"), q.get("country")) else {
         return err(
             StatusCode::BAD_REQUEST,
@@ -325,6 +327,7 @@ async fn providers(
                 .stock
                 .get(&(service.clone(), country.clone(), code.to_string()))
                 .unwrap_or(&stock);
+            let price = s.opts.price_for(&key, price);
             json!({"providerCode": code, "name": name, "price": price, "stock": stock})
         })
         .collect();
@@ -409,6 +412,7 @@ async fn create(
             "Service, country atau provider tidak valid",
         );
     };
+    let price = s.opts.price_for(&key, price);
     let stock_key = (service.clone(), country.clone(), provider.clone());
     let stock = *g.stock.get(&stock_key).unwrap_or(&base_stock);
     if stock <= 0 {

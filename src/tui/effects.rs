@@ -193,6 +193,13 @@ impl Runtime {
             Effect::CreateDeposit { account, request } => self.create_deposit(account, request),
             Effect::CancelDeposit { deposit_id } => self.cancel_deposit(deposit_id),
             Effect::WatchDeposit(d) => self.watch_deposit(d),
+            Effect::ReplaceBegin(link) => self.replace_begin(&link),
+            Effect::ReplaceBuy {
+                from_order,
+                account,
+                request,
+            } => self.replace_buy(from_order, account, request),
+            Effect::ReplaceEnded { from_order, note } => self.replace_ended(from_order, &note),
             Effect::CheckBalance { account, order_id } => self.check_balance(account, order_id),
             Effect::NoteClue { order_id, clue } => self.note_clue(order_id, &clue),
             Effect::Settle {
@@ -379,7 +386,7 @@ impl Runtime {
         });
     }
 
-    fn buy(&self, account: String, request: BuyRequest) {
+    pub(super) fn buy(&self, account: String, request: BuyRequest) {
         let (tx, journal) = (self.tx.clone(), self.journal.clone());
         let Some(p) = self.provider(&account) else {
             let error = "no provider for this account".into();

@@ -222,6 +222,13 @@ fn resume(rt: &Runtime, tx: &tokio::sync::mpsc::UnboundedSender<Action>) {
     }) {
         send(tx, Action::Restored(list));
     }
+    // After the orders: the app resumes each chain against them.
+    let since = Utc::now() - super::replace_effects::RESUME_WINDOW;
+    if let Ok(links) = rt.journal.links_since(since) {
+        if !links.is_empty() {
+            send(tx, Action::LinksRestored(links));
+        }
+    }
     if let Ok(list) = rt.journal.deposits(None, false, 100) {
         send(tx, Action::DepositsRestored(list));
     }

@@ -243,6 +243,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 Span::styled(o.otps.join(" "), theme.otp),
             ]
         };
+        let mut spans = spans;
+        // An auto-replace chain: `#12 → #13` after the OTP cell.
+        if let Some(chain) = app.chain_text(o.id) {
+            let sep = if o.otps.is_empty() { "" } else { " " };
+            spans.push(Span::styled(format!("{sep}{chain}"), theme.dim));
+        }
         let mut line = Line::from(spans);
         if app.focus == Pane::Orders && i == sel {
             line = line.style(theme.highlight);

@@ -286,6 +286,38 @@ pub fn find_country<'a>(countries: &'a [Country], wanted: &str) -> Result<&'a Co
     found
 }
 
+/// Whether `raw` names a country in the shared table: a name or alias
+/// (any case, spacing or punctuation), an ISO code or a dial code.
+pub fn is_country_name(raw: &str) -> bool {
+    let q = normalize(raw);
+    if q.is_empty() {
+        return false;
+    }
+    if q.len() == 2 && countries::by_iso2(&q).is_some() {
+        return true;
+    }
+    if dial_code(raw.trim()).is_some_and(|d| countries::primary_for_dial(&d).is_some()) {
+        return true;
+    }
+    countries::normalized()
+        .iter()
+        .any(|(_, names)| names.contains(&q))
+}
+
+/// `SERVICE COUNTRY` typed as words, with no catalog to tell where the
+/// service ends: the longest run of trailing words that names a country
+/// (`telegram united kingdom`, `whatsapp business +62`), else the last
+/// word. The service keeps at least one word.
+pub fn split_service_country(words: &[String]) -> Option<(String, String)> {
+    if words.len() < 2 {
+        return None;
+    }
+    let k = (1..words.len())
+        .find(|&k| is_country_name(&words[k..].join(" ")))
+        .unwrap_or(words.len() - 1);
+    Some((words[..k].join(" "), words[k..].join(" ")))
+}
+
 /// The digits of a dial code, when `raw` is one (`+62`, `62`, `+1 684`).
 fn dial_code(raw: &str) -> Option<String> {
     let body = raw.strip_prefix('+').unwrap_or(raw);

@@ -355,3 +355,31 @@ proptest::proptest! {
         let _ = find_country(&countries, &typed).map_err(|e| e.to_string());
     }
 }
+
+#[test]
+fn service_and_country_split_at_the_longest_trailing_country() {
+    let split = |s: &str| {
+        let w: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+        split_service_country(&w)
+    };
+    let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+    assert_eq!(
+        split("telegram united kingdom"),
+        pair("telegram", "united kingdom")
+    );
+    assert_eq!(
+        split("whatsapp business united states of america"),
+        pair("whatsapp business", "united states of america")
+    );
+    assert_eq!(
+        split("whatsapp business id"),
+        pair("whatsapp business", "id")
+    );
+    assert_eq!(split("google voice +62"), pair("google voice", "+62"));
+    assert_eq!(split("wa viet nam"), pair("wa", "viet nam"));
+    // Nothing known: the last word, as before.
+    assert_eq!(split("some app narnia"), pair("some app", "narnia"));
+    assert_eq!(split("telegram"), None);
+    assert!(!is_country_name("kingdom"));
+    assert!(is_country_name("UK"));
+}

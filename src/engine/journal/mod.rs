@@ -10,6 +10,7 @@ mod orders;
 mod otps;
 mod record;
 mod records;
+mod replace_links;
 mod schema;
 
 pub use deposits::NewDeposit;

@@ -95,6 +95,21 @@ CREATE TABLE deposit_events (
          at      INTEGER NOT NULL, \
          balance INTEGER NOT NULL); \
      CREATE INDEX balance_checkpoints_by_account ON balance_checkpoints (account, at);",
+    // Issue 14, auto_replace_after: one row per order the rule replaces,
+    // written before its cancel and given the replacement's account and
+    // request before that buy is sent (see journal/replace_links.rs).
+    "CREATE TABLE replace_links ( \
+         from_order INTEGER PRIMARY KEY REFERENCES orders (id), \
+         root_order INTEGER NOT NULL, \
+         attempt    INTEGER NOT NULL, \
+         key        TEXT NOT NULL, \
+         step       TEXT NOT NULL, \
+         account    TEXT, \
+         request    TEXT, \
+         note       TEXT, \
+         created_at INTEGER NOT NULL, \
+         updated_at INTEGER NOT NULL, \
+         UNIQUE (root_order, attempt));",
 ];
 
 /// Sets the connection up and applies the migrations this file lacks; a

@@ -58,7 +58,24 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             balance_after,
             customer,
         } => {
-            let r = centered(area, 56, if customer.is_some() { 8 } else { 7 });
+            // The replace rule, when it covers this buy: said up front.
+            let replace = app
+                .settings
+                .rules
+                .replace_after(account)
+                .filter(|_| {
+                    app.account_of(account)
+                        .is_some_and(|a| a.info.caps.cancel && a.info.caps.countries)
+                })
+                .map(|d| {
+                    format!(
+                        "rule     no SMS in {}: cancel, buy the next best (max {})",
+                        humantime::format_duration(d),
+                        app.settings.rules.max_attempts()
+                    )
+                });
+            let height = if customer.is_some() { 8 } else { 7 } + replace.is_some() as u16;
+            let r = centered(area, if replace.is_some() { 62 } else { 56 }, height);
             let mut lines = vec![
                 Line::from(what.as_str()),
                 Line::from(format!("account  {account}")),
@@ -73,6 +90,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
                         .unwrap_or_else(|| "balance unknown".into())
                 )),
             ];
+            lines.extend(replace.map(|t| Line::styled(t, theme.dim)));
             match customer {
                 Some(input) => {
                     lines.push(Line::from(vec![
