@@ -310,6 +310,10 @@ impl App {
     pub fn cancel_allowed_at(&self, id: i64) -> Option<DateTime<Utc>> {
         let announced = self.cooldown_until.get(&id).copied();
         let fixed = self.orders.get(&id).and_then(|o| {
+            // The two minutes are documented for SMS orders, not email.
+            if crate::domain::email::is_email_offer(&o.offer_id) {
+                return None;
+            }
             let secs = self.account_of(&o.account)?.info.caps.cancel_after_secs?;
             o.created_at
                 .checked_add_signed(chrono::Duration::seconds(secs.min(86_400) as i64))
