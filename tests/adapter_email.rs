@@ -98,7 +98,7 @@ async fn the_email_branch_lists_sites_and_domains_with_fee() {
     assert_eq!(gmail.price, Rupiah(3000));
     assert_eq!(gmail.stock, Some(25));
     assert_eq!(gmail.success_rate, Some(91.5));
-    assert!(gmail.label.contains("cancel fee Rp"), "{}", gmail.label);
+    assert!(gmail.label.contains("fee Rp 500"), "{}", gmail.label);
     assert_eq!(EmailSpec::parse(&gmail.id).and_then(|s| s.fee), Some(500));
     // Any typed site works (suggestions are only suggestions).
     let other = p

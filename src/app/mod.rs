@@ -12,6 +12,8 @@ mod buy_walk;
 pub mod catalog;
 mod clues;
 pub mod deposits;
+pub mod email;
+mod email_walk;
 mod input;
 pub mod keymap;
 pub mod layout;
@@ -144,6 +146,8 @@ pub struct App {
     pub status: Option<(String, Level)>,
     /// A `:buy` waiting for a catalog level to load; it carries on then.
     pub pending_buy: Option<Vec<String>>,
+    /// An `:email SITE` waiting for a catalog level to load.
+    pub pending_email: Option<String>,
     pub quit: bool,
     /// Orders being polled.
     pub watched: HashSet<i64>,
@@ -220,6 +224,7 @@ impl App {
             popups: Vec::new(),
             status,
             pending_buy: None,
+            pending_email: None,
             quit: false,
             watched: HashSet::new(),
             replays: BTreeMap::new(),
@@ -380,6 +385,7 @@ impl App {
         let mut effects = self.apply(action);
         if let Some((account, ok)) = loaded {
             effects.extend(buy_walk::resume(self, &account, ok));
+            effects.extend(email_walk::resume(self, &account, ok));
         }
         self.keep_selections_in_rows();
         effects
@@ -473,7 +479,13 @@ impl App {
                 self.on_offers(account, service_id, country_id, result, now);
                 Vec::new()
             }
-            Action::OrderChanged(order) => self.on_order(order),
+            Action::OrderChanged(order) => {
+                let id = order.id;
+                let mut fx = self.on_order(order);
+                fx.extend(self.email_detail_reload(id));
+                fx
+            }
+            Action::EmailMessages { order_id, result } => self.on_email_messages(order_id, result),
             Action::Restored(list) => self.on_restored(list),
             Action::OtpHistory(list) => {
                 self.otp_log = list;

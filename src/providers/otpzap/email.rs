@@ -74,7 +74,7 @@ impl OtpZap {
                     ..EmailSpec::default()
                 };
                 let label = match d.cancel_fee {
-                    Some(f) => format!("@{} · cancel fee {f}", d.domain),
+                    Some(f) => format!("@{} · fee {f}", d.domain),
                     None => format!("@{}", d.domain),
                 };
                 Offer {

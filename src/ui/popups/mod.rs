@@ -4,6 +4,7 @@
 
 mod compare;
 mod deposits;
+mod email_detail;
 mod help;
 mod settle;
 mod stats;
@@ -90,13 +91,33 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Buy?")), r);
         }
         Popup::ConfirmCancel { order_id } => {
-            let r = centered(area, 44, 5);
+            let email = app
+                .orders
+                .get(order_id)
+                .filter(|o| crate::app::email::is_email(o));
+            let r = centered(area, if email.is_some() { 60 } else { 44 }, 5);
+            let first = match email {
+                // The refund is the price less the fee the catalog showed.
+                Some(o) => match crate::app::email::cancel_refund(o) {
+                    (refund, Some(fee)) => format!(
+                        "Cancel #{order_id}? Refund {refund} ({} less {fee} fee).",
+                        o.price
+                    ),
+                    (_, None) => {
+                        format!("Cancel #{order_id}? Refunded less any cancellation fee.")
+                    }
+                },
+                None => format!("Cancel order #{order_id}? It is refunded."),
+            };
             let lines = vec![
-                Line::from(format!("Cancel order #{order_id}? It is refunded.")),
+                Line::from(first),
                 Line::styled(yes_no(app, "cancel it", "keep it"), theme.dim),
             ];
             frame.render_widget(Clear, r);
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Cancel?")), r);
+        }
+        Popup::EmailDetail { order_id, messages } => {
+            email_detail::draw(frame, app, *order_id, messages.as_ref(), theme, area)
         }
         Popup::Settle { order_id, number } => {
             settle::draw(frame, app, *order_id, number, theme, area)
