@@ -351,3 +351,54 @@ fn colon_email_opens_any_typed_site_loading_what_is_missing() {
     assert!(keys(&mut a, ":email<Enter>").is_empty());
     assert!(a.status.as_ref().is_some_and(|(s, _)| s.contains("Usage")));
 }
+
+#[test]
+fn colon_email_with_options_asks_to_confirm_that_buy() {
+    let mut a = app();
+    let now = a.now;
+    keys(
+        &mut a,
+        ":email openai.com domain=gmail.com,outlook.com subject=Your code<Enter>",
+    );
+    a.update(Action::ServicesLoaded {
+        account: "zap".into(),
+        result: Ok(vec![Service {
+            id: EMAIL_SERVICE_ID.into(),
+            name: "Email OTP".into(),
+            category: Some("Email".into()),
+        }]),
+        now,
+    });
+    a.update(Action::CountriesLoaded {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        result: Ok(vec![Country {
+            id: "openai.com".into(),
+            name: "OpenAI (openai.com)".into(),
+            prefix: None,
+            stock: None,
+        }]),
+        now,
+    });
+    assert!(a.popups.is_empty(), "waits for the domains");
+    a.update(Action::OffersLoaded {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        country_id: Some("openai.com".into()),
+        result: Ok(domain_offers()),
+        now,
+    });
+    let s = screen(&mut a, 120, 30);
+    assert!(s.contains("@gmail.com or @outlook.com"), "{s}");
+    // Aggregator mode: priced at the dearest domain asked.
+    assert!(s.contains("Rp 3.000") && s.contains("Rp 122.500"), "{s}");
+    let fx = keys(&mut a, "y");
+    let Some(Effect::Buy { request, .. }) = fx.first() else {
+        panic!("expected a buy, got {fx:?}");
+    };
+    let spec = EmailSpec::parse(&request.offer_id).expect("email offer");
+    assert_eq!(spec.domains, vec!["gmail.com", "outlook.com"]);
+    assert_eq!(spec.subject.as_deref(), Some("Your code"));
+    assert_eq!(spec.fee, Some(500));
+    assert_eq!(request.price, Rupiah(3000));
+}

@@ -147,7 +147,7 @@ pub struct App {
     /// A `:buy` waiting for a catalog level to load; it carries on then.
     pub pending_buy: Option<Vec<String>>,
     /// An `:email SITE` waiting for a catalog level to load.
-    pub pending_email: Option<String>,
+    pub pending_email: Option<email_walk::EmailAsk>,
     pub quit: bool,
     /// Orders being polled.
     pub watched: HashSet<i64>,

@@ -22,11 +22,10 @@ pub fn draw(
     let Some(o) = app.orders.get(&order_id) else {
         return;
     };
-    let r = centered(area, 76, area.height.saturating_sub(4).clamp(8, 22));
     let window = match o.expires_at {
         Some(t) if !o.status.is_final() => {
             let left = (t - app.now).num_seconds().max(0);
-            format!("window {}:{:02} left", left / 60, left % 60)
+            format!("{}:{:02} left", left / 60, left % 60)
         }
         _ => o.status.to_string(),
     };
@@ -82,10 +81,12 @@ pub fn draw(
         ),
         theme.dim,
     ));
+    // As tall as its lines (a long preview may wrap once), within the screen.
+    let r = centered(area, 84, (lines.len() as u16 + 4).min(area.height));
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
+            .wrap(Wrap { trim: false })
             .block(boxed(theme, "Email messages")),
         r,
     );

@@ -59,7 +59,13 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             balance_after,
             customer,
         } => {
-            let r = centered(area, 56, if customer.is_some() { 8 } else { 7 });
+            // An email buy's options make a longer line: as wide as it needs.
+            let w = if crate::domain::email::is_email_offer(&request.offer_id) {
+                (what.chars().count() as u16 + 2).clamp(56, 100)
+            } else {
+                56
+            };
+            let r = centered(area, w, if customer.is_some() { 8 } else { 7 });
             let mut lines = vec![
                 Line::from(what.as_str()),
                 Line::from(format!("account  {account}")),
