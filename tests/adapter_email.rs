@@ -277,3 +277,37 @@ async fn a_lost_create_reply_stays_unknown_and_is_never_resent() {
     );
     assert_eq!(sim.states.otpzap.charges(KEY).len(), 1);
 }
+
+#[tokio::test]
+async fn an_email_order_resumes_from_the_journal_after_a_restart() {
+    let sim = sim(300, 60_000).await;
+    let p = provider(&sim);
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("journal.sqlite3");
+    let id = {
+        let j = Journal::open(&path).expect("journal");
+        let offer = domain_offer(&p, "discord.com", "gmail.com").await;
+        orders::buy(p.as_ref(), &j, "zap", &request(&offer, "mail-r1"))
+            .await
+            .expect("bought")
+            .order
+            .id
+    };
+    // A new process: the journal alone says what to poll.
+    let j = Journal::open(&path).expect("reopens");
+    let active = j
+        .orders(&otpdeck::engine::journal::OrderFilter {
+            account: Some("zap".into()),
+            active_only: true,
+            limit: None,
+        })
+        .expect("orders");
+    assert!(active.iter().any(|o| o.id == id && orders::pollable(o)));
+    let got = poll_until(&p, &j, id, |o| !o.otps.is_empty()).await;
+    assert_eq!(got.status, OrderStatus::OtpReceived);
+    drop(j);
+    let j = Journal::open(&path).expect("reopens again");
+    let msgs = j.email_messages(id).expect("messages");
+    assert_eq!(msgs.len(), 1, "the message was journaled once");
+    assert_eq!(msgs[0].otp.as_deref(), got.otps.first().map(String::as_str));
+}
