@@ -56,6 +56,8 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
     };
     selected_order(app)
         .filter(|o| o.status.is_active())
+        // Email rows: cancel before a message, finish and reorder after.
+        .filter(|o| !crate::app::email::is_email(o) || crate::app::email::refuse(o, op).is_none())
         .and_then(|o| app.account_of(&o.account))
         .is_some_and(|a| op.offered_by(&a.info.caps))
 }
