@@ -146,6 +146,9 @@ async fn buy_receive_reorder_finish_without_a_second_charge() {
         .await
         .expect("reorder");
     assert_eq!(done.order.number, got.number);
+    // The reorder restarts the window at 20 minutes from now.
+    let after = poll_until(&p, &j, placed.id, |_| true).await;
+    assert!(after.expires_at > got.expires_at, "{after:?}");
     let two = poll_until(&p, &j, placed.id, |o| o.otps.len() == 2).await;
     assert_ne!(two.otps[0], two.otps[1]);
     let msgs = j.email_messages(placed.id).expect("msgs");
