@@ -141,7 +141,9 @@ async fn buy_receive_reorder_finish_without_a_second_charge() {
         "a message extends the session"
     );
 
-    // Reorder: a second message on the same inbox, no second charge.
+    // Reorder: a second message on the same inbox, no second charge. (A
+    // pause first, so the restarted window is measurably later.)
+    tokio::time::sleep(Duration::from_millis(30)).await;
     let done = orders::run_op(OrderOp::Resend, p.as_ref(), &j, &got)
         .await
         .expect("reorder");
