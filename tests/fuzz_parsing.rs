@@ -45,6 +45,9 @@ fn seeds() -> Vec<Value> {
         json!({"status": "success", "code": "00", "data": {"ref_id": "TXN-001", "transaction_id": "TXN1", "price": 5500, "sn": "1234", "status": "success"}}),
         json!({"status": "success", "code": "00", "data": {"transactions": [{"ref_id": "fz", "status": "pending", "price": 5500}], "pagination": {"total_pages": 1}}}),
         json!({"status": "00", "message": "Success", "ref_id": "fz", "sn": null, "balance": 1000}),
+        // OTPZap Server 3 (email), in the shapes the adapter assumes.
+        json!({"success": true, "data": [{"domain": "gmail.com", "price": 3000, "stock": 25, "activation_rate": 91.5, "cancel_fee": 500}]}),
+        json!({"success": true, "data": {"ref": "APIE-3-1", "email": "a@gmail.com", "price": 3000, "status": "received", "expires_at": "2026-12-03 15:20:00", "otp_code": "481516", "messages": [{"from": "x@y", "subject": "Code", "received_at": "2026-12-03T08:00:00Z", "preview": "481516", "otp_code": "481516"}]}}),
     ]
 }
 
@@ -318,6 +321,38 @@ async fn exercise(p: &SharedProvider) -> Vec<Outcome> {
     call!(out, "replace", p.replace(&r), |o: &PlacedOrder| {
         otp_problems(&o.otps)
     });
+    if p.kind() == ProviderKind::OtpZap {
+        use otpdeck::domain::email::{EmailSpec, EMAIL_SERVICE_ID};
+        call!(out, "email sites", p.countries(EMAIL_SERVICE_ID), nothing);
+        call!(
+            out,
+            "email domains",
+            p.offers(EMAIL_SERVICE_ID, Some("openai.com")),
+            |o: &Vec<Offer>| offer_problems(o, EMAIL_SERVICE_ID)
+        );
+        let mut mail = req.clone();
+        mail.offer_id = EmailSpec {
+            site: "openai.com".into(),
+            domains: vec!["gmail.com".into(), "outlook.com".into()],
+            subject: Some("code".into()),
+            ..EmailSpec::default()
+        }
+        .offer_id();
+        call!(out, "email buy", p.buy(&mail), |o: &PlacedOrder| {
+            otp_problems(&o.otps)
+        });
+        let er = OrderRef {
+            provider_order_id: "APIE-3-1".into(),
+            offer_id: Some(mail.offer_id.clone()),
+            ..r.clone()
+        };
+        call!(out, "email check", p.status(&er), |u: &OrderUpdate| {
+            otp_problems(&u.otps)
+        });
+        call!(out, "email cancel", p.cancel(&er), nothing);
+        call!(out, "email finish", p.finish(&er), nothing);
+        call!(out, "email reorder", p.resend(&er), nothing);
+    }
     out
 }
 

@@ -132,6 +132,11 @@ pub enum Action {
         how: String,
     },
     CopyFailed(String),
+    /// An email order's messages, read from the journal.
+    EmailMessages {
+        order_id: i64,
+        result: Result<Vec<crate::domain::EmailMessage>, String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -242,4 +247,8 @@ pub enum Effect {
     WatchDeposit(Deposit),
     Bell,
     Quit,
+    /// Read an email order's messages from the journal.
+    LoadEmailMessages {
+        order_id: i64,
+    },
 }

@@ -13,6 +13,8 @@ mod buy_walk;
 pub mod catalog;
 mod clues;
 pub mod deposits;
+pub mod email;
+mod email_walk;
 mod input;
 pub mod keymap;
 pub mod layout;
@@ -146,6 +148,8 @@ pub struct App {
     pub status: Option<(String, Level)>,
     /// A `:buy` waiting for a catalog level to load; it carries on then.
     pub pending_buy: Option<Vec<String>>,
+    /// An `:email SITE` waiting for a catalog level to load.
+    pub pending_email: Option<email_walk::EmailAsk>,
     pub quit: bool,
     /// Orders being polled.
     pub watched: HashSet<i64>,
@@ -226,6 +230,7 @@ impl App {
             popups: Vec::new(),
             status,
             pending_buy: None,
+            pending_email: None,
             quit: false,
             watched: HashSet::new(),
             replays: BTreeMap::new(),
@@ -318,6 +323,10 @@ impl App {
     pub fn cancel_allowed_at(&self, id: i64) -> Option<DateTime<Utc>> {
         let announced = self.cooldown_until.get(&id).copied();
         let fixed = self.orders.get(&id).and_then(|o| {
+            // The two minutes are documented for SMS orders, not email.
+            if crate::domain::email::is_email_offer(&o.offer_id) {
+                return None;
+            }
             let secs = self.account_of(&o.account)?.info.caps.cancel_after_secs?;
             o.created_at
                 .checked_add_signed(chrono::Duration::seconds(secs.min(86_400) as i64))
@@ -384,6 +393,7 @@ impl App {
         let mut effects = self.apply(action);
         if let Some((account, ok)) = loaded {
             effects.extend(buy_walk::resume(self, &account, ok));
+            effects.extend(email_walk::resume(self, &account, ok));
         }
         self.keep_selections_in_rows();
         effects
@@ -477,7 +487,13 @@ impl App {
                 self.on_offers(account, service_id, country_id, result, now);
                 Vec::new()
             }
-            Action::OrderChanged(order) => self.on_order(order),
+            Action::OrderChanged(order) => {
+                let id = order.id;
+                let mut fx = self.on_order(order);
+                fx.extend(self.email_detail_reload(id));
+                fx
+            }
+            Action::EmailMessages { order_id, result } => self.on_email_messages(order_id, result),
             Action::Restored(list) => self.on_restored(list),
             Action::OtpHistory(list) => {
                 self.otp_log = list;

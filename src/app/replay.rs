@@ -54,9 +54,9 @@ impl App {
         now: DateTime<Utc>,
     ) {
         self.now = now;
-        let keyed = self
-            .account_of(&account)
-            .is_some_and(|a| a.info.caps.idempotent_buy);
+        let keyed = self.account_of(&account).is_some_and(|a| {
+            crate::domain::email::buy_is_keyed(a.info.caps.idempotent_buy, &request.offer_id)
+        });
         if !keyed {
             return;
         }

@@ -10,6 +10,7 @@ mod catalog;
 mod context;
 mod dashboard;
 mod deposits;
+mod email;
 mod orders;
 mod output;
 mod scripting;
@@ -168,6 +169,10 @@ pub enum Command {
     /// Money into an account: create, status, cancel, watch.
     #[command(subcommand)]
     Deposit(deposits::DepositCmd),
+    /// OTPZap Server 3 email OTP: sites, domains, buy, check, reorder,
+    /// cancel, finish.
+    #[command(subcommand)]
+    Email(email::EmailCmd),
     /// List the journal's deposits.
     Deposits {
         #[arg(long)]

@@ -49,6 +49,7 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         Command::Stats { since, by, csv } => super::stats::stats(&ctx, *since, by, *csv),
         Command::Best { service, country } => super::best::best(&ctx, service, country).await,
         Command::Deposit(d) => super::deposits::run(&ctx, d).await,
+        Command::Email(e) => super::email::run(&ctx, e).await,
         Command::Deposits { account } => super::deposits::list(&ctx, account.as_deref()),
         Command::Resolve {
             account,

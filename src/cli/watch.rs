@@ -21,7 +21,9 @@ pub(super) async fn watch(
     let p = ctx.provider(acc)?;
     let journal = ctx.journal()?;
     let mut order = find_order(&journal, &acc.name, id)?;
-    if order.provider_order_id.is_none() && p.capabilities().idempotent_buy {
+    if order.provider_order_id.is_none()
+        && crate::domain::email::buy_is_keyed(p.capabilities().idempotent_buy, &order.offer_id)
+    {
         orders::reconcile_unknown(p.as_ref(), &journal, &acc.name)
             .await
             .map_err(engine_err)?;

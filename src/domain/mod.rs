@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 pub mod countries;
 mod deposit;
+pub mod email;
 mod idempotency;
 pub mod naming;
 mod replace;
@@ -18,6 +19,7 @@ pub use deposit::{
     check_deposit, deposit_rules, Deposit, DepositMethod, DepositRequest, DepositRules,
     DepositStatus, DepositUpdate,
 };
+pub use email::EmailMessage;
 pub use idempotency::{idempotency_key, replacement_key, KEY_LEN};
 pub use naming::{find_country, find_service, NameError, NameKind};
 pub use replace::{ReplaceLink, ReplaceStep};
@@ -336,6 +338,9 @@ pub struct OrderUpdate {
     pub resend_count: Option<u32>,
     /// A provider message worth showing (failure reason).
     pub message: Option<String>,
+    /// Email orders: the whole message timeline, oldest first.
+    #[serde(default)]
+    pub messages: Vec<EmailMessage>,
 }
 
 /// What a cancel did.

@@ -170,6 +170,13 @@ impl Runtime {
             } => self.replay(account, request, order_id),
             Effect::Order { op, order_id } => self.order_op(op, order_id),
             Effect::Reconcile { account } => self.reconcile(account),
+            Effect::LoadEmailMessages { order_id } => {
+                let result = self
+                    .journal
+                    .email_messages(order_id)
+                    .map_err(|e| e.to_string());
+                send(&tx, Action::EmailMessages { order_id, result });
+            }
             Effect::LoadStats { days } => {
                 // The journal is local and quick; the view asks once.
                 let since = Utc::now() - chrono::Duration::days(days as i64);

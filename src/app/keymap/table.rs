@@ -22,6 +22,7 @@ pub enum PopupKind {
     Compare,
     Stats,
     Settle,
+    EmailDetail,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -100,6 +101,8 @@ pub enum Cmd {
     Best,
     BuyBest,
     Stats,
+    /// An email order's message timeline.
+    EmailDetail,
 }
 
 pub struct CommandDef {
@@ -187,7 +190,11 @@ pub const COMMANDS: &[CommandDef] = &[
         Cmd::CopyOtp,
         "copy_otp",
         &[Key::ch('c')],
-        ORD_LOG,
+        &[
+            Layer::Pane(Pane::Orders),
+            Layer::Pane(Pane::OtpLog),
+            Layer::Popup(PopupKind::EmailDetail),
+        ],
         "copy OTP",
         "Copy the OTP (OSC 52 over SSH)",
     ),
@@ -213,7 +220,7 @@ pub const COMMANDS: &[CommandDef] = &[
         &[Key::ch('r')],
         ORD,
         "resend",
-        "Ask for another SMS",
+        "Ask for another SMS (email: reorder, same inbox)",
     ),
     def(
         Cmd::Order(OrderOp::Finish),
@@ -230,6 +237,14 @@ pub const COMMANDS: &[CommandDef] = &[
         ORD,
         "replace",
         "Cancel and buy a fresh number (OTPZap S1)",
+    ),
+    def(
+        Cmd::EmailDetail,
+        "email_messages",
+        &[Key::ch('m')],
+        ORD,
+        "messages",
+        "Email order: the message timeline",
     ),
     def(
         Cmd::Settle,
@@ -377,6 +392,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Compare),
             Layer::Popup(PopupKind::Stats),
             Layer::Popup(PopupKind::Settle),
+            Layer::Popup(PopupKind::EmailDetail),
         ],
         "back",
         "No: close the top popup only",
@@ -446,6 +462,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Compare),
             Layer::Popup(PopupKind::Stats),
             Layer::Popup(PopupKind::Settle),
+            Layer::Popup(PopupKind::EmailDetail),
         ],
         "help",
         "Show this help (over a popup too; again closes it)",
@@ -547,6 +564,7 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::Compare) => "compare",
         Layer::Popup(PopupKind::Stats) => "statistics",
         Layer::Popup(PopupKind::Settle) => "I checked the provider",
+        Layer::Popup(PopupKind::EmailDetail) => "email messages",
     }
 }
 
@@ -566,6 +584,12 @@ pub const LINE_COMMANDS: &[LineDef] = &[
         aliases: &[],
         usage: "buy SERVICE [COUNTRY]",
         help: "Cheapest offer in stock on the account shown",
+    },
+    LineDef {
+        word: "email",
+        aliases: &[],
+        usage: "email SITE",
+        help: "Email OTP: open SITE's domains on an OTPZap account",
     },
     LineDef {
         word: "best",

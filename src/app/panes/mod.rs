@@ -112,7 +112,9 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::Expand | Cmd::Collapse | Cmd::Filter | Cmd::Sort => catalog::run(app, cmd),
         Cmd::CopyOtp | Cmd::CopyNumber if app.focus == Pane::OtpLog => otp_log::run(app, cmd),
-        Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Order(_) | Cmd::Settle => orders::run(app, cmd),
+        Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Order(_) | Cmd::Settle | Cmd::EmailDetail => {
+            orders::run(app, cmd)
+        }
         Cmd::Refresh => balance::refresh(app),
         Cmd::NewDeposit => {
             app.open_deposit_form();

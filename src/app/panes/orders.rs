@@ -13,6 +13,10 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::CopyOtp => copy(app, true),
         Cmd::CopyNumber => copy(app, false),
         Cmd::Settle => settle(app),
+        Cmd::EmailDetail => {
+            let sel = selected_order(app).map(|o| (o.id, crate::app::email::is_email(o)));
+            app.open_email_detail(sel)
+        }
         _ => match op_of(cmd) {
             Some(op) => order_op(app, op),
             None => Vec::new(),
@@ -44,11 +48,16 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
     if cmd == Cmd::Settle {
         return selected_order(app).is_some_and(|o| o.status == OrderStatus::Unknown);
     }
+    if cmd == Cmd::EmailDetail {
+        return selected_order(app).is_some_and(crate::app::email::is_email);
+    }
     let Some(op) = op_of(cmd) else {
         return true;
     };
     selected_order(app)
         .filter(|o| o.status.is_active())
+        // Email rows: cancel before a message, finish and reorder after.
+        .filter(|o| !crate::app::email::is_email(o) || crate::app::email::refuse(o, op).is_none())
         .and_then(|o| app.account_of(&o.account))
         .is_some_and(|a| op.offered_by(&a.info.caps))
 }
@@ -127,6 +136,13 @@ fn order_op(app: &mut App, op: OrderOp) -> Vec<Effect> {
             format!("Order #{id} is {status}: nothing to {op}"),
             Level::Warn,
         );
+        return Vec::new();
+    }
+    let email_refusal = selected_order(app)
+        .filter(|o| crate::app::email::is_email(o))
+        .and_then(|o| crate::app::email::refuse(o, op));
+    if let Some(why) = email_refusal {
+        app.set_status(why, Level::Warn);
         return Vec::new();
     }
     match op {

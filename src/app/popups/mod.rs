@@ -10,6 +10,7 @@ mod confirm_cancel;
 mod confirm_deposit;
 pub mod deposit_form;
 mod deposits;
+mod email_detail;
 pub mod help;
 mod settle;
 
@@ -74,6 +75,11 @@ pub enum Popup {
         order_id: i64,
         number: Input,
     },
+    /// An email order's message timeline; None until the journal answers.
+    EmailDetail {
+        order_id: i64,
+        messages: Option<Result<Vec<crate::domain::EmailMessage>, String>>,
+    },
 }
 
 impl Popup {
@@ -91,6 +97,7 @@ impl Popup {
             Popup::Compare(_) => PopupKind::Compare,
             Popup::Stats(_) => PopupKind::Stats,
             Popup::Settle { .. } => PopupKind::Settle,
+            Popup::EmailDetail { .. } => PopupKind::EmailDetail,
         }
     }
 
@@ -150,5 +157,6 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         // The statistics view only closes (Dismiss, handled above).
         PopupKind::Stats => Vec::new(),
         PopupKind::Settle => settle::on_key(app, cmd, k),
+        PopupKind::EmailDetail => email_detail::on_key(app, cmd),
     }
 }

@@ -5,6 +5,7 @@
 
 mod balances;
 mod deposits;
+mod emails;
 pub use balances::Checkpoint;
 mod orders;
 mod otps;

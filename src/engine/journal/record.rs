@@ -136,7 +136,10 @@ impl Journal {
         if !update.otps.is_empty() && status == OrderStatus::Waiting {
             status = OrderStatus::OtpReceived;
         }
-        if status == before.status && says_nothing_new(&before, update) {
+        // An email inbox may repeat a headline: a longer timeline is news.
+        let new_messages =
+            !update.messages.is_empty() && update.messages.len() > super::emails::count(&tx, id)?;
+        if status == before.status && says_nothing_new(&before, update) && !new_messages {
             // Most polls of a waiting order: nothing to write, so no commit
             // and no fsync (the transaction only read).
             return Ok(Change {
@@ -164,6 +167,7 @@ impl Journal {
         if status != before.status {
             insert_event(&tx, id, now, "status", status, update.message.as_deref())?;
         }
+        super::emails::append_messages(&tx, id, status, &update.messages, now)?;
         let new_otps = append_otps(&tx, id, &before.otps, &update.otps, now)?;
         tx.commit()?;
         drop(conn);

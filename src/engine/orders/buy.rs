@@ -25,7 +25,9 @@ pub async fn buy(
     account: &str,
     req: &BuyRequest,
 ) -> Result<Change, EngineError> {
-    let idempotent = provider.capabilities().idempotent_buy;
+    // Email buys (OTPZap Server 3) are not keyed by the doc: never replayed.
+    let idempotent =
+        crate::domain::email::buy_is_keyed(provider.capabilities().idempotent_buy, &req.offer_id);
     let existing = journal.find_by_key(account, &req.idempotency_key)?;
     let replay = existing.is_some();
     let order = match existing {
@@ -175,7 +177,9 @@ pub async fn reconcile_unknown(
         })
         .collect();
     for o in candidates {
-        let replayable = provider.capabilities().idempotent_buy && !is_replacement(journal, &o)?;
+        let replayable =
+            crate::domain::email::buy_is_keyed(provider.capabilities().idempotent_buy, &o.offer_id)
+                && !is_replacement(journal, &o)?;
         if !replayable {
             let o = if o.status == OrderStatus::Buying {
                 tracing::warn!(

@@ -38,7 +38,12 @@ fn refunded(o: &Order) -> bool {
 fn known_charge(o: &Order) -> Option<Rupiah> {
     match o.status {
         OrderStatus::Buying | OrderStatus::Unknown => None,
-        _ if refunded(o) => Some(Rupiah(0)),
+        // A refund the API reported may be short of the price (OTPZap's
+        // email cancellation fee): the rest was charged.
+        _ if refunded(o) => Some(
+            o.refunded
+                .map_or(Rupiah(0), |r| Rupiah((o.price.0 - r.0).max(0))),
+        ),
         // Closed by hand or by clues without a provider id: Finished was
         // charged, Failed was not.
         OrderStatus::Failed => Some(Rupiah(0)),
@@ -210,4 +215,59 @@ pub async fn settle_by_balance_window(
         },
     )?;
     Ok(settled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ProviderKind;
+
+    fn order(status: OrderStatus, refunded: Option<i64>) -> Order {
+        let t = Utc::now();
+        Order {
+            id: 1,
+            account: "zap".into(),
+            provider: ProviderKind::OtpZap,
+            idempotency_key: "k".into(),
+            provider_order_id: Some("APIE-3-1".into()),
+            service_id: "email".into(),
+            service: "Email OTP".into(),
+            country: None,
+            country_name: None,
+            resend_count: None,
+            resend_locked_until: None,
+            offer_id: "email:{}".into(),
+            operator: None,
+            number: None,
+            customer_number: None,
+            price: Rupiah(3000),
+            status,
+            created_at: t,
+            updated_at: t,
+            expires_at: None,
+            otps: Vec::new(),
+            sn: None,
+            refunded: refunded.map(Rupiah),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_refund_short_of_the_price_leaves_the_fee_charged() {
+        // An email cancel refunds the price less the cancellation fee.
+        let fee = known_charge(&order(OrderStatus::Cancelled, Some(2500)));
+        assert_eq!(fee, Some(Rupiah(500)));
+        assert_eq!(
+            known_charge(&order(OrderStatus::Cancelled, None)),
+            Some(Rupiah(0))
+        );
+        assert_eq!(
+            known_charge(&order(OrderStatus::Expired, Some(3000))),
+            Some(Rupiah(0))
+        );
+        assert_eq!(
+            known_charge(&order(OrderStatus::Finished, None)),
+            Some(Rupiah(3000))
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! OTPZap adapter: SMS numbers on Server 1 (products) and Server 2
 //! (service + country + operator, and "special" services), and QRIS
-//! top-ups (`topup`). Server 3 (email OTP) and webhooks are not wired here.
+//! top-ups (`topup`), and Server 3 email OTP (`email`: the "Email" service,
+//! sites as its countries, domains as its offers). Webhooks are not wired here.
 //!
 //! The doc names paths but no HTTP methods and shows no bodies, so this is
 //! what we assume (the simulator in `sim::otpzap` produces exactly these):
@@ -64,6 +65,8 @@
 //! there is a cooldown for the UI, and replace has no idempotency key).
 
 mod catalog;
+mod email;
+mod email_wire;
 mod topup;
 mod wire;
 
@@ -222,10 +225,15 @@ impl Provider for OtpZap {
     }
 
     async fn services(&self) -> Result<Vec<Service>, ProviderError> {
-        self.catalog_services().await
+        let mut all = self.catalog_services().await?;
+        all.push(email::email_service());
+        Ok(all)
     }
 
     async fn countries(&self, service_id: &str) -> Result<Vec<Country>, ProviderError> {
+        if service_id == email::EMAIL_SERVICE_ID {
+            return self.email_sites().await;
+        }
         self.catalog_countries(service_id).await
     }
 
@@ -234,10 +242,16 @@ impl Provider for OtpZap {
         service_id: &str,
         country_id: Option<&str>,
     ) -> Result<Vec<Offer>, ProviderError> {
+        if service_id == email::EMAIL_SERVICE_ID {
+            return self.email_domains(country_id.unwrap_or_default()).await;
+        }
         self.catalog_offers(service_id, country_id).await
     }
 
     async fn buy(&self, req: &BuyRequest) -> Result<PlacedOrder, ProviderError> {
+        if email::is_email_offer(&req.offer_id) {
+            return self.email_create(req).await;
+        }
         let body = match OfferIds::parse(&req.offer_id)? {
             OfferIds::S1 { product } => json!({ "product_id": id_value(&product) }),
             OfferIds::S2 { service, country } => json!({
@@ -260,6 +274,9 @@ impl Provider for OtpZap {
     }
 
     async fn status(&self, order: &OrderRef) -> Result<OrderUpdate, ProviderError> {
+        if email::is_email(order) {
+            return self.email_check(order).await;
+        }
         let v = self
             .get("/order/check", &[("order_id", &order.provider_order_id)])
             .await?;
@@ -279,10 +296,14 @@ impl Provider for OtpZap {
             resend_locked_until: o.resend_locked_until,
             resend_count: o.resend_count,
             message,
+            messages: Vec::new(),
         })
     }
 
     async fn cancel(&self, order: &OrderRef) -> Result<CancelOutcome, ProviderError> {
+        if email::is_email(order) {
+            return self.email_cancel(order).await;
+        }
         let v = self
             .order_action("/order/cancel", order, Retry::Never)
             .await?;
@@ -293,18 +314,28 @@ impl Provider for OtpZap {
     }
 
     async fn finish(&self, order: &OrderRef) -> Result<(), ProviderError> {
+        if email::is_email(order) {
+            return self.email_finish(order).await;
+        }
         self.order_action("/order/finish", order, Retry::Safe)
             .await
             .map(|_| ())
     }
 
+    /// On an email order, resend is the reorder (a new message, same inbox).
     async fn resend(&self, order: &OrderRef) -> Result<(), ProviderError> {
+        if email::is_email(order) {
+            return self.email_reorder(order).await;
+        }
         self.order_action("/order/resend", order, Retry::Never)
             .await
             .map(|_| ())
     }
 
     async fn replace(&self, order: &OrderRef) -> Result<PlacedOrder, ProviderError> {
+        if email::is_email(order) {
+            return Err(ProviderError::Unsupported("replace on an email order"));
+        }
         let v = self
             .order_action("/order/replace", order, Retry::Never)
             .await?;

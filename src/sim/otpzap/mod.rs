@@ -14,15 +14,18 @@
 //! auto-refunded order); S1 orders that got an OTP become `success` then.
 //! Replaced orders read `cancelled`. Insufficient balance is HTTP 402.
 //! Product 1999 (WhatsApp Indonesia, "SIMULASI") never gets an OTP.
+//! Server 3 (email OTP) is in `email`.
 
 mod buying;
 mod catalog;
+mod email;
 mod listings;
 mod order;
 mod reply;
 mod topup;
 
 pub use catalog::NEVER_OTP_PRODUCT;
+pub use email::NEVER_MAIL_SITE;
 
 use super::wallets::SimCharge;
 use super::{bearer, key_is_valid, otp_code, SimOptions};
@@ -57,6 +60,8 @@ struct Inner {
     /// Every charge, with the order it paid for.
     ledger: Vec<SimCharge>,
     deposits: crate::sim::deposits::DepositBook,
+    /// Server 3 (email OTP) orders.
+    email: email::EmailBook,
 }
 
 struct Wallet {
@@ -108,7 +113,9 @@ impl SimState {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A poisoned lock still holds consistent data for a simulator.
         let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        self.settle(&mut g, Instant::now());
+        let now = Instant::now();
+        self.settle(&mut g, now);
+        self.settle_email(&mut g, now);
         g
     }
 
@@ -340,7 +347,7 @@ fn endpoint(route: Route, is_post: bool) -> MethodRouter<Arc<SimState>> {
 }
 
 pub fn router(state: Arc<SimState>) -> Router {
-    Router::new()
+    email::routes(Router::new())
         .route("/balance", endpoint(Route::Balance, false))
         .route("/countries", endpoint(Route::Countries, false))
         .route("/services", endpoint(Route::Services, false))

@@ -4,6 +4,7 @@
 
 mod compare;
 mod deposits;
+mod email_detail;
 mod help;
 mod settle;
 mod stats;
@@ -74,8 +75,15 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
                         app.settings.rules.max_attempts()
                     )
                 });
+            // An email buy's options make a longer line: as wide as it needs.
+            let base = if replace.is_some() { 62 } else { 56 };
+            let w = if crate::domain::email::is_email_offer(&request.offer_id) {
+                (what.chars().count() as u16 + 2).clamp(base, 100)
+            } else {
+                base
+            };
             let height = if customer.is_some() { 8 } else { 7 } + replace.is_some() as u16;
-            let r = centered(area, if replace.is_some() { 62 } else { 56 }, height);
+            let r = centered(area, w, height);
             let mut lines = vec![
                 Line::from(what.as_str()),
                 Line::from(format!("account  {account}")),
@@ -108,13 +116,33 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Buy?")), r);
         }
         Popup::ConfirmCancel { order_id } => {
-            let r = centered(area, 44, 5);
+            let email = app
+                .orders
+                .get(order_id)
+                .filter(|o| crate::app::email::is_email(o));
+            let r = centered(area, if email.is_some() { 60 } else { 44 }, 5);
+            let first = match email {
+                // The refund is the price less the fee the catalog showed.
+                Some(o) => match crate::app::email::cancel_refund(o) {
+                    (refund, Some(fee)) => format!(
+                        "Cancel #{order_id}? Refund {refund} ({} less {fee} fee).",
+                        o.price
+                    ),
+                    (_, None) => {
+                        format!("Cancel #{order_id}? Refunded less any cancellation fee.")
+                    }
+                },
+                None => format!("Cancel order #{order_id}? It is refunded."),
+            };
             let lines = vec![
-                Line::from(format!("Cancel order #{order_id}? It is refunded.")),
+                Line::from(first),
                 Line::styled(yes_no(app, "cancel it", "keep it"), theme.dim),
             ];
             frame.render_widget(Clear, r);
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Cancel?")), r);
+        }
+        Popup::EmailDetail { order_id, messages } => {
+            email_detail::draw(frame, app, *order_id, messages.as_ref(), theme, area)
         }
         Popup::Settle { order_id, number } => {
             settle::draw(frame, app, *order_id, number, theme, area)

@@ -1,0 +1,93 @@
+//! An email order's message timeline: the inbox, its site and window, then
+//! one block per message (time, from, subject, preview), oldest first.
+
+use super::{boxed, centered};
+use crate::app::keymap::Cmd;
+use crate::app::App;
+use crate::domain::EmailMessage;
+use crate::ui::theme::Theme;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw(
+    frame: &mut Frame,
+    app: &App,
+    order_id: i64,
+    messages: Option<&Result<Vec<EmailMessage>, String>>,
+    theme: &Theme,
+    area: Rect,
+) {
+    let Some(o) = app.orders.get(&order_id) else {
+        return;
+    };
+    let window = match o.expires_at {
+        Some(t) if !o.status.is_final() => {
+            let left = (t - app.now).num_seconds().max(0);
+            format!("{}:{:02} left", left / 60, left % 60)
+        }
+        _ => o.status.to_string(),
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(o.number.clone().unwrap_or_else(|| "-".into()), theme.otp),
+            Span::raw(format!(
+                "  {} · #{} · {} · {}",
+                o.country_name
+                    .as_deref()
+                    .or(o.country.as_deref())
+                    .unwrap_or("-"),
+                o.id,
+                o.price,
+                window
+            )),
+        ]),
+        Line::from(""),
+    ];
+    match messages {
+        None => lines.push(Line::styled("reading the journal…", theme.dim)),
+        Some(Err(e)) => lines.push(Line::styled(
+            format!("cannot read messages: {e}"),
+            theme.error,
+        )),
+        Some(Ok(list)) if list.is_empty() => lines.push(Line::styled(
+            "no message yet: OTPZap is waiting for the site's mail",
+            theme.dim,
+        )),
+        Some(Ok(list)) => {
+            for (i, m) in list.iter().enumerate() {
+                let at = m
+                    .received_at
+                    .map(|t| t.format("%H:%M:%S").to_string())
+                    .unwrap_or_else(|| "--:--:--".into());
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{}. {at}  ", i + 1), theme.dim),
+                    Span::raw(m.from.clone()),
+                    Span::raw("  "),
+                    Span::styled(m.headline(), theme.otp),
+                ]));
+                lines.push(Line::from(format!("   {}", m.subject)));
+                lines.push(Line::styled(format!("   {}", m.preview), theme.dim));
+            }
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        format!(
+            "{} copy OTP · {} close",
+            app.keymap.labels(Cmd::CopyOtp),
+            app.keymap.labels(Cmd::Dismiss)
+        ),
+        theme.dim,
+    ));
+    // As tall as its lines (a long preview may wrap once), within the screen.
+    let r = centered(area, 84, (lines.len() as u16 + 4).min(area.height));
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(boxed(theme, "Email messages")),
+        r,
+    );
+}
