@@ -489,3 +489,19 @@ fn the_confirmation_says_the_replace_rule() {
     let s = draw(&plain);
     assert!(s.contains("Buy?") && !s.contains("no SMS in"), "{s}");
 }
+
+#[test]
+fn an_email_inbox_is_never_cancelled_by_the_replace_rule() {
+    let mut a = app_ruled(rules(60, None));
+    let mut o = order(41, "zap", ProviderKind::OtpZap, OrderStatus::Waiting, &[]);
+    o.offer_id = "email:{\"site\":\"openai.com\",\"domains\":[\"outlook.com\"]}".into();
+    a.update(Action::OrderChanged(o));
+    for t in [150, 300, 900] {
+        let fx = a.update(Action::Tick(secs(t)));
+        assert!(
+            !fx.iter()
+                .any(|e| matches!(e, Effect::Order { .. } | Effect::ReplaceBegin(_))),
+            "{fx:?}"
+        );
+    }
+}

@@ -75,6 +75,9 @@ impl App {
                     && o.otps.is_empty()
                     && o.provider_order_id.is_some()
                     && o.country.is_some()
+                    // An inbox has no "next best offer" for its service and
+                    // country, and its cancel costs a fee: never the rule's.
+                    && !crate::domain::email::is_email_offer(&o.offer_id)
             })
             .filter(|o| !self.chains.contains_key(&o.id) && !self.auto_cancelled.contains(&o.id))
             .filter(|o| {
