@@ -619,6 +619,13 @@ impl App {
         .collect::<Vec<_>>()
         .join(" · ");
         let customer = acc.info.caps.topup.then(Input::default);
+        // Where the API lists "any" (first), it is the default choice;
+        // otherwise none is sent unless the user picks one.
+        let operator = offer
+            .operators
+            .first()
+            .filter(|o| o.id.eq_ignore_ascii_case("any"))
+            .map(|o| o.id.clone());
         self.open(Popup::ConfirmBuy {
             account: name,
             what,
@@ -629,12 +636,13 @@ impl App {
                 country_name: country.map(|c| c.name.clone()),
                 offer_id: offer.id.clone(),
                 price: offer.price,
-                operator: None,
+                operator,
                 idempotency_key: key,
                 customer_number: None,
             },
             balance_after,
             customer,
+            operators: offer.operators.clone(),
         });
     }
 }

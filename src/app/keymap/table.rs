@@ -100,6 +100,8 @@ pub enum Cmd {
     Best,
     BuyBest,
     Stats,
+    /// Buy confirmation: the next operator of the offer (OTPZap Server 2).
+    NextOperator,
 }
 
 pub struct CommandDef {
@@ -359,6 +361,16 @@ pub const COMMANDS: &[CommandDef] = &[
         ],
         "confirm",
         "Yes: buy, pay in, pick, open (Enter)",
+    ),
+    def(
+        Cmd::NextOperator,
+        "next_operator",
+        &[Key::ch('o')],
+        &[Layer::Popup(PopupKind::ConfirmBuy)],
+        // Not hinted: the popup shows the key beside the operator, and
+        // only when the offer has operators.
+        "",
+        "Buy confirmation: choose the operator (\"any\" first)",
     ),
     def(
         Cmd::Dismiss,

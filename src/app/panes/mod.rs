@@ -138,6 +138,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         | Cmd::CancelDeposit
         | Cmd::NextPreset
         | Cmd::SettleCharged
-        | Cmd::SettleNotCharged => Vec::new(),
+        | Cmd::SettleNotCharged
+        | Cmd::NextOperator => Vec::new(),
     }
 }

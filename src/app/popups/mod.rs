@@ -35,6 +35,9 @@ pub enum Popup {
         balance_after: Option<Rupiah>,
         /// Top-ups ask for the customer number here.
         customer: Option<Input>,
+        /// The offer's operators to choose from (`request.operator` is the
+        /// choice); empty when the API takes none.
+        operators: Vec<crate::domain::Operator>,
     },
     ConfirmCancel {
         order_id: i64,

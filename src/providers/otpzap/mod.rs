@@ -57,7 +57,8 @@
 //!   (unknown order), 409, 429.
 //!
 //! The catalog mapping (ours is service → country → offer; OTPZap is
-//! country-first with two servers) is in `catalog`.
+//! country-first with two servers) is in `catalog`; its reads go at most
+//! `CATALOG_IN_FLIGHT` at a time per account.
 //!
 //! Retries: reads and create (deduplicated by Idempotency-Key) and finish
 //! are `Retry::Safe`; cancel, resend and replace are `Retry::Never` (a 429
@@ -81,7 +82,13 @@ pub struct OtpZap {
     http: Http,
     key: Secret,
     lifetime: Duration,
+    /// Catalog reads in flight at once for this account, so opening the
+    /// tree never bursts the API into 429s.
+    catalog_gate: tokio::sync::Semaphore,
 }
+
+/// How many catalog reads one account sends at once.
+const CATALOG_IN_FLIGHT: usize = 3;
 
 impl OtpZap {
     pub fn new(settings: &ProviderSettings) -> Result<Self, ProviderError> {
@@ -97,6 +104,7 @@ impl OtpZap {
             http: Http::new(&settings.base_url, settings.http, vec![key.clone()])?,
             key,
             lifetime: settings.order_lifetime,
+            catalog_gate: tokio::sync::Semaphore::new(CATALOG_IN_FLIGHT),
         })
     }
 
@@ -137,8 +145,19 @@ impl OtpZap {
         what: &'static str,
         parse: fn(&Value) -> Result<T, ProviderError>,
     ) -> Result<Vec<T>, ProviderError> {
-        let v = self.get(path, query).await?;
+        let v = self.catalog_get(path, query).await?;
         wire::rows(v, what)?.iter().map(parse).collect()
+    }
+
+    /// A catalog read, waiting for one of the account's few slots.
+    async fn catalog_get(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Value, ProviderError> {
+        // The gate is never closed, so acquire cannot fail; go on if it did.
+        let _permit = self.catalog_gate.acquire().await.ok();
+        self.get(path, query).await
     }
 
     fn placed(

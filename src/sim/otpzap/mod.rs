@@ -17,6 +17,7 @@
 
 mod buying;
 mod catalog;
+mod hits;
 mod listings;
 mod order;
 mod reply;
@@ -45,6 +46,7 @@ pub struct SimState {
     opts: SimOptions,
     catalog: Catalog,
     inner: Mutex<Inner>,
+    hits: hits::Hits,
 }
 
 #[derive(Default)]
@@ -64,7 +66,7 @@ struct Wallet {
     charged: usize,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Route {
     Balance,
     Countries,
@@ -102,6 +104,7 @@ impl SimState {
             opts,
             catalog: Catalog::build(),
             inner: Mutex::new(Inner::default()),
+            hits: Default::default(),
         }
     }
 
@@ -167,6 +170,22 @@ impl SimState {
         self.lock().deposits.ids(key).len()
     }
 
+    /// How many requests reached a route, by its name in `Route` (e.g.
+    /// "S2Services"), authorised or not.
+    pub fn requests_to(&self, route: &str) -> u64 {
+        self.hits.get(route)
+    }
+
+    /// The operator an order was bought with (S2 only), for tests.
+    pub fn order_operator(&self, key: &str, order_id: &str) -> Option<String> {
+        let id: u64 = order_id.parse().ok()?;
+        self.lock()
+            .orders
+            .iter()
+            .find(|o| o.id == id && o.owner == key)
+            .and_then(|o| o.operator.clone())
+    }
+
     /// Every OTP made visible so far: (order id, code).
     pub fn delivered_otps(&self) -> Vec<(String, String)> {
         self.lock().delivered.clone()
@@ -179,6 +198,7 @@ impl SimState {
         q: &HashMap<String, String>,
         body: &[u8],
     ) -> Resp {
+        self.hits.count(&format!("{route:?}"));
         let key = match bearer(headers) {
             Some(k) if key_is_valid(&k) => k,
             _ => return fail(StatusCode::UNAUTHORIZED, "Invalid or missing API key"),

@@ -57,8 +57,10 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             request,
             balance_after,
             customer,
+            operators,
         } => {
-            let r = centered(area, 56, if customer.is_some() { 8 } else { 7 });
+            let extra = customer.is_some() as u16 + !operators.is_empty() as u16;
+            let r = centered(area, 56, 7 + extra);
             let mut lines = vec![
                 Line::from(what.as_str()),
                 Line::from(format!("account  {account}")),
@@ -73,6 +75,27 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
                         .unwrap_or_else(|| "balance unknown".into())
                 )),
             ];
+            if !operators.is_empty() {
+                let name = match request.operator.as_deref() {
+                    None => "provider's choice",
+                    Some(chosen) => operators
+                        .iter()
+                        .find(|o| o.id == chosen)
+                        .map_or(chosen, |o| o.name.as_str()),
+                };
+                lines.push(Line::from(vec![
+                    Span::raw("operator "),
+                    Span::styled(name.to_string(), theme.otp),
+                    Span::styled(
+                        format!(
+                            "  {} next of {}",
+                            app.keymap.labels(Cmd::NextOperator),
+                            operators.len()
+                        ),
+                        theme.dim,
+                    ),
+                ]));
+            }
             match customer {
                 Some(input) => {
                     lines.push(Line::from(vec![

@@ -1,0 +1,140 @@
+//! The OTPZap parts of the dashboard: the operator chosen in the buy
+//! confirmation (Server 2) and what the screen shows of it.
+
+mod common;
+
+use common::*;
+use otpdeck::app::{Action, App, Effect, Popup};
+use otpdeck::domain::*;
+use otpdeck::money::Rupiah;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    std::env::set_var("TZ", "UTC");
+    app.update(Action::Resize(w, h));
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    term.draw(|f| otpdeck::ui::draw(f, app)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn op(id: &str, name: &str) -> Operator {
+    Operator {
+        id: id.into(),
+        name: name.into(),
+    }
+}
+
+fn s2_offer(operators: Vec<Operator>) -> Offer {
+    Offer {
+        id: "s2:501:7".into(),
+        service_id: "s2".into(),
+        country_id: Some("7".into()),
+        label: "S2 · WhatsApp".into(),
+        price: Rupiah(4_000),
+        stock: Some(42),
+        success_rate: Some(90.0),
+        operators,
+        available: true,
+    }
+}
+
+/// Opens the buy confirmation of `offer` on the OTPZap account.
+fn confirm(a: &mut App, offer: &Offer) {
+    let zap = a
+        .accounts
+        .iter()
+        .position(|x| x.info.name == "zap")
+        .expect("zap account");
+    let service = Service {
+        id: "s2".into(),
+        name: "Server 2 (by country)".into(),
+        category: None,
+    };
+    let country = Country {
+        id: "7".into(),
+        name: "Indonesia".into(),
+        prefix: Some("+62".into()),
+        stock: None,
+    };
+    a.confirm_buy(zap, &service, Some(&country), offer);
+}
+
+fn bought_operator(fx: Vec<Effect>) -> Option<String> {
+    match fx.as_slice() {
+        [Effect::Buy { request, .. }] => request.operator.clone(),
+        other => panic!("expected one Buy, got {other:?}"),
+    }
+}
+
+#[test]
+fn any_is_the_default_and_o_chooses_another_operator() {
+    let ops = vec![
+        op("any", "Any operator"),
+        op("telkomsel", "Telkomsel"),
+        op("xl", "XL Axiata"),
+    ];
+    let mut a = app();
+    confirm(&mut a, &s2_offer(ops.clone()));
+    assert_eq!(bought_operator(keys(&mut a, "y")).as_deref(), Some("any"));
+
+    let mut a = app();
+    confirm(&mut a, &s2_offer(ops.clone()));
+    assert!(keys(&mut a, "oo").is_empty(), "o only changes the choice");
+    assert_eq!(bought_operator(keys(&mut a, "y")).as_deref(), Some("xl"));
+
+    // It wraps round to "any".
+    let mut a = app();
+    confirm(&mut a, &s2_offer(ops));
+    keys(&mut a, "ooo");
+    assert_eq!(bought_operator(keys(&mut a, "y")).as_deref(), Some("any"));
+}
+
+#[test]
+fn without_any_nothing_is_sent_unless_chosen() {
+    let mut a = app();
+    confirm(
+        &mut a,
+        &s2_offer(vec![op("maxis", "Maxis"), op("celcom", "Celcom")]),
+    );
+    assert_eq!(bought_operator(keys(&mut a, "y")), None);
+    let mut a = app();
+    confirm(
+        &mut a,
+        &s2_offer(vec![op("maxis", "Maxis"), op("celcom", "Celcom")]),
+    );
+    keys(&mut a, "o");
+    assert_eq!(bought_operator(keys(&mut a, "y")).as_deref(), Some("maxis"));
+    // An offer without operators ignores the key.
+    let mut a = app();
+    confirm(&mut a, &s2_offer(Vec::new()));
+    keys(&mut a, "o");
+    assert!(matches!(a.popup(), Some(Popup::ConfirmBuy { .. })));
+    assert_eq!(bought_operator(keys(&mut a, "y")), None);
+}
+
+#[test]
+fn buy_confirmation_shows_the_operator() {
+    let mut a = app();
+    confirm(
+        &mut a,
+        &s2_offer(vec![
+            op("any", "Any operator"),
+            op("telkomsel", "Telkomsel"),
+        ]),
+    );
+    keys(&mut a, "o");
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("operator Telkomsel"), "{s}");
+    insta::assert_snapshot!(s);
+}
