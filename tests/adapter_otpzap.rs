@@ -618,3 +618,53 @@ async fn opening_an_s2_country_sends_one_services_request() {
         Some("any")
     );
 }
+
+#[tokio::test]
+async fn webhook_settings_patch_and_the_secret_once() {
+    use otpdeck::domain::webhook::WebhookChange;
+    let sim = sim_with(fast_opts()).await;
+    let p = provider(&sim, KEY);
+    assert_eq!(p.webhook_get().await.unwrap().url, None);
+    let change = WebhookChange {
+        url: Some("https://hooks.example.com/zap".into()),
+        events: Some(vec!["*".into()]),
+        is_active: None,
+    };
+    let saved = p.webhook_update(&change).await.unwrap();
+    let secret = saved.secret.expect("secret on first set");
+    assert_eq!(
+        Some(secret.expose().to_string()),
+        sim.states.otpzap.webhook_secret(KEY),
+        "the secret shown is the one the API signs with"
+    );
+    assert_eq!(format!("{secret:?}"), "Secret(***)");
+    assert!(saved.config.is_active, "is_active defaults to true");
+    let pause = WebhookChange {
+        is_active: Some(false),
+        ..Default::default()
+    };
+    let saved = p.webhook_update(&pause).await.unwrap();
+    assert!(saved.secret.is_none(), "not shown again");
+    let got = p.webhook_get().await.unwrap();
+    assert_eq!(got.url.as_deref(), Some("https://hooks.example.com/zap"));
+    assert_eq!(got.events, ["*"]);
+    assert!(!got.is_active);
+    assert_eq!(
+        sim.states.otpzap.webhook_secret(KEY).as_deref(),
+        Some(secret.expose())
+    );
+    // The API's 422 (an unknown event) is a refusal with its message.
+    let bad = WebhookChange {
+        events: Some(vec!["order.paid".into()]),
+        ..Default::default()
+    };
+    match p.webhook_update(&bad).await {
+        Err(ProviderError::Rejected {
+            status: 422,
+            message,
+        }) => {
+            assert!(message.contains("Invalid event"), "{message}")
+        }
+        other => panic!("expected 422, got {other:?}"),
+    }
+}

@@ -16,6 +16,7 @@ mod scripting;
 mod simulate;
 mod stats;
 mod watch;
+mod webhook;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -168,6 +169,9 @@ pub enum Command {
     /// Money into an account: create, status, cancel, watch.
     #[command(subcommand)]
     Deposit(deposits::DepositCmd),
+    /// OTPZap webhook settings: get, or set (the secret is shown once).
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCmd),
     /// List the journal's deposits.
     Deposits {
         #[arg(long)]

@@ -50,6 +50,7 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         Command::Best { service, country } => super::best::best(&ctx, service, country).await,
         Command::Deposit(d) => super::deposits::run(&ctx, d).await,
         Command::Deposits { account } => super::deposits::list(&ctx, account.as_deref()),
+        Command::Webhook(w) => super::webhook::run(&ctx, w).await,
         Command::Resolve {
             account,
             id,

@@ -12,6 +12,7 @@ mod deposit;
 mod idempotency;
 pub mod naming;
 mod rules;
+pub mod webhook;
 
 pub use deposit::{
     check_deposit, deposit_rules, Deposit, DepositMethod, DepositRequest, DepositRules,

@@ -186,6 +186,17 @@ pub trait Provider: Send + Sync {
     async fn deposit_cancel(&self, _id: &str) -> Result<DepositUpdate, ProviderError> {
         Err(ProviderError::Unsupported("deposit cancel"))
     }
+
+    /// Webhook settings (OTPZap).
+    async fn webhook_get(&self) -> Result<crate::domain::webhook::WebhookConfig, ProviderError> {
+        Err(ProviderError::Unsupported("webhook settings"))
+    }
+    async fn webhook_update(
+        &self,
+        _change: &crate::domain::webhook::WebhookChange,
+    ) -> Result<crate::domain::webhook::WebhookSaved, ProviderError> {
+        Err(ProviderError::Unsupported("webhook settings"))
+    }
 }
 
 pub type SharedProvider = Arc<dyn Provider>;

@@ -1,6 +1,7 @@
 //! OTPZap adapter: SMS numbers on Server 1 (products) and Server 2
 //! (service + country + operator, and "special" services), and QRIS
-//! top-ups (`topup`). Server 3 (email OTP) and webhooks are not wired here.
+//! top-ups (`topup`), webhook settings (`webhook`). Server 3 (email OTP) is
+//! not wired here.
 //!
 //! The doc names paths but no HTTP methods and shows no bodies, so this is
 //! what we assume (the simulator in `sim::otpzap` produces exactly these):
@@ -66,6 +67,7 @@
 
 mod catalog;
 mod topup;
+mod webhook;
 mod wire;
 
 use super::http::{encode, Http, Retry};
@@ -336,6 +338,17 @@ impl Provider for OtpZap {
 
     async fn deposit_status(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
         self.check_topup(id).await
+    }
+
+    async fn webhook_get(&self) -> Result<crate::domain::webhook::WebhookConfig, ProviderError> {
+        self.get_webhook().await
+    }
+
+    async fn webhook_update(
+        &self,
+        change: &crate::domain::webhook::WebhookChange,
+    ) -> Result<crate::domain::webhook::WebhookSaved, ProviderError> {
+        self.update_webhook(change).await
     }
 }
 

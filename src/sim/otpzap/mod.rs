@@ -22,6 +22,7 @@ mod listings;
 mod order;
 mod reply;
 mod topup;
+mod webhook;
 
 pub use catalog::NEVER_OTP_PRODUCT;
 
@@ -47,6 +48,7 @@ pub struct SimState {
     catalog: Catalog,
     inner: Mutex<Inner>,
     hits: hits::Hits,
+    webhooks: webhook::Webhooks,
 }
 
 #[derive(Default)]
@@ -84,6 +86,8 @@ enum Route {
     Replace,
     TopupCreate,
     TopupCheck,
+    WebhookGet,
+    WebhookUpdate,
 }
 
 /// An id from the query or body, given as a number or a numeric string.
@@ -105,6 +109,7 @@ impl SimState {
             catalog: Catalog::build(),
             inner: Mutex::new(Inner::default()),
             hits: Default::default(),
+            webhooks: Default::default(),
         }
     }
 
@@ -309,6 +314,8 @@ impl SimState {
             Route::Replace => self.replace(&mut inner, &key, order_id),
             Route::TopupCreate => self.topup_create(&mut inner, &key, headers, &body),
             Route::TopupCheck => self.topup_check(&mut inner, &key, q),
+            Route::WebhookGet => self.webhook_get(&key),
+            Route::WebhookUpdate => self.webhook_update(&key, &body),
         }
     }
     /// Runs `f` on one of the key's orders, after settling.
@@ -377,5 +384,10 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/order/replace", endpoint(Route::Replace, true))
         .route("/topup/create", endpoint(Route::TopupCreate, true))
         .route("/topup/check", endpoint(Route::TopupCheck, false))
+        .route("/webhook/get", endpoint(Route::WebhookGet, false))
+        .route(
+            "/webhook/update",
+            webhook::patch_endpoint(Route::WebhookUpdate),
+        )
         .with_state(state)
 }
