@@ -138,3 +138,101 @@ fn buy_confirmation_shows_the_operator() {
     assert!(s.contains("operator Telkomsel"), "{s}");
     insta::assert_snapshot!(s);
 }
+
+fn zap_order(id: i64, offer: &str, resends: Option<u32>, otps: &[&str]) -> Order {
+    let mut o = order(
+        id,
+        "zap",
+        ProviderKind::OtpZap,
+        OrderStatus::OtpReceived,
+        otps,
+    );
+    o.offer_id = offer.into();
+    o.resend_count = resends;
+    o
+}
+
+#[test]
+fn replace_is_offered_on_server_1_orders_only() {
+    use otpdeck::app::keymap::Cmd;
+    use otpdeck::app::Pane;
+    let mut a = app();
+    a.update(Action::OrderChanged(zap_order(
+        1,
+        "s2:501:7",
+        Some(0),
+        &["1111"],
+    )));
+    a.focus = Pane::Orders;
+    assert!(!otpdeck::app::command_applies(
+        &a,
+        Cmd::Order(OrderOp::Replace)
+    ));
+    let s = screen(&mut a, 100, 30);
+    assert!(
+        !s.contains("replace"),
+        "no replace hint on an S2 order:\n{s}"
+    );
+    insta::assert_snapshot!("s2_order_hints", s);
+    assert!(keys(&mut a, "R").is_empty(), "nothing sent");
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("Server 1 orders only")));
+
+    let mut a = app();
+    a.update(Action::OrderChanged(zap_order(
+        2,
+        "s1:101",
+        Some(0),
+        &["1111"],
+    )));
+    a.focus = Pane::Orders;
+    assert!(otpdeck::app::command_applies(
+        &a,
+        Cmd::Order(OrderOp::Replace)
+    ));
+    assert!(screen(&mut a, 100, 30).contains("replace"));
+    assert_eq!(
+        keys(&mut a, "R"),
+        vec![Effect::Order {
+            op: OrderOp::Replace,
+            order_id: 2
+        }]
+    );
+}
+
+#[test]
+fn r_waits_for_the_new_otp_after_a_resend_and_says_why() {
+    use otpdeck::app::Pane;
+    let mut a = app();
+    a.update(Action::OrderChanged(zap_order(
+        3,
+        "s1:101",
+        Some(1),
+        &["1111"],
+    )));
+    a.focus = Pane::Orders;
+    assert!(keys(&mut a, "r").is_empty(), "refused, nothing sent");
+    assert!(
+        a.status
+            .as_ref()
+            .is_some_and(|(s, _)| s.contains("has not arrived yet")),
+        "{:?}",
+        a.status
+    );
+    // The new OTP arrives: one more resend is allowed.
+    a.update(Action::OrderChanged(zap_order(
+        3,
+        "s1:101",
+        Some(1),
+        &["1111", "2222"],
+    )));
+    assert_eq!(
+        keys(&mut a, "r"),
+        vec![Effect::Order {
+            op: OrderOp::Resend,
+            order_id: 3
+        }]
+    );
+}

@@ -11,6 +11,7 @@ pub mod countries;
 mod deposit;
 mod idempotency;
 pub mod naming;
+pub mod order_rules;
 mod rules;
 pub mod webhook;
 

@@ -174,6 +174,14 @@ pub trait Provider: Send + Sync {
     async fn replace(&self, _order: &OrderRef) -> Result<PlacedOrder, ProviderError> {
         Err(ProviderError::Unsupported("replace"))
     }
+    /// Replace, with the old order's refund as the reply states it (None:
+    /// the reply named none).
+    async fn replace_reported(
+        &self,
+        order: &OrderRef,
+    ) -> Result<(PlacedOrder, Option<crate::money::Rupiah>), ProviderError> {
+        self.replace(order).await.map(|p| (p, None))
+    }
 
     /// Creates a deposit invoice (or, on GoTopUp, the deposit itself).
     async fn deposit_create(&self, _req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {

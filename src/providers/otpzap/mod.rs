@@ -52,7 +52,8 @@
 //!   RateLimited, 502 → Unavailable; reply `data: {"order_id", "status":
 //!   "cancelled", "refund": 3500}`. resend: 429 until the new OTP arrives →
 //!   RateLimited. replace (S1 only): reply is a new order like create's,
-//!   plus `replaced_order_id`.
+//!   plus `replaced_order_id` and, we assume, the old order's `refund`
+//!   (journaled as refunded only when the reply names it).
 //! * Errors: `{"success": false, "message": ".."}` with 401 (bad key), 402
 //!   or 400 with a balance/saldo message (insufficient balance), 404
 //!   (unknown order), 409, 429.
@@ -326,10 +327,24 @@ impl Provider for OtpZap {
     }
 
     async fn replace(&self, order: &OrderRef) -> Result<PlacedOrder, ProviderError> {
+        self.replace_reported(order).await.map(|(p, _)| p)
+    }
+
+    async fn replace_reported(
+        &self,
+        order: &OrderRef,
+    ) -> Result<(PlacedOrder, Option<Rupiah>), ProviderError> {
         let v = self
             .order_action("/order/replace", order, Retry::Never)
             .await?;
-        self.placed(wire::order(&v)?, None)
+        // Not `amount`: on a replace that may be the new order's price.
+        let refund = wire::Obj::new(&v, "replace")?.opt_rupiah(&[
+            "refund",
+            "refunded",
+            "refund_amount",
+            "old_refund",
+        ])?;
+        Ok((self.placed(wire::order(&v)?, None)?, refund))
     }
 
     async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
