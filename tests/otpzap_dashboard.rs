@@ -236,3 +236,107 @@ fn r_waits_for_the_new_otp_after_a_resend_and_says_why() {
         }]
     );
 }
+
+mod webhook {
+    use super::*;
+    use otpdeck::app::Pane;
+    use otpdeck::domain::webhook::{WebhookChange, WebhookConfig};
+    use otpdeck::secret::Secret;
+
+    fn on_zap() -> App {
+        let mut a = app();
+        a.focus = Pane::Balance;
+        keys(&mut a, "jj");
+        a
+    }
+
+    fn config() -> WebhookConfig {
+        WebhookConfig {
+            url: Some("https://hooks.example.com/otp".into()),
+            events: vec!["order.otp_received".into()],
+            is_active: true,
+        }
+    }
+
+    #[test]
+    fn w_opens_the_settings_of_an_otpzap_account_only() {
+        let mut a = app();
+        a.focus = Pane::Balance;
+        assert!(keys(&mut a, "w").is_empty(), "gate has none");
+        assert!(a.popup().is_none());
+        assert!(a
+            .status
+            .as_ref()
+            .is_some_and(|(s, _)| s.contains("no webhook settings")));
+        let mut a = on_zap();
+        assert_eq!(
+            keys(&mut a, "w"),
+            vec![Effect::WebhookGet {
+                account: "zap".into()
+            }]
+        );
+        assert!(matches!(a.popup(), Some(Popup::Webhook(_))));
+    }
+
+    #[test]
+    fn a_change_is_checked_then_sent_and_the_secret_shown_once() {
+        let mut a = on_zap();
+        keys(&mut a, "w");
+        a.update(Action::WebhookLoaded {
+            account: "zap".into(),
+            result: Ok(config()),
+        });
+        // Replace the URL with an http one: refused here, nothing sent.
+        for _ in 0.."https://hooks.example.com/otp".len() {
+            keys(&mut a, "<BS>");
+        }
+        assert!(keys(&mut a, "http://x.example<Enter>").is_empty());
+        match a.popup() {
+            Some(Popup::Webhook(w)) => assert!(
+                w.error.as_deref().is_some_and(|e| e.contains("https://")),
+                "{:?}",
+                w.error
+            ),
+            other => panic!("{other:?}"),
+        }
+        for _ in 0.."http://x.example".len() {
+            keys(&mut a, "<BS>");
+        }
+        keys(&mut a, "https://new.example/h");
+        // Events: add one; active: flip off.
+        keys(&mut a, "<Tab>,order.cancelled<Tab> ");
+        let fx = keys(&mut a, "<Enter>");
+        assert_eq!(
+            fx,
+            vec![Effect::WebhookSet {
+                account: "zap".into(),
+                change: WebhookChange {
+                    url: Some("https://new.example/h".into()),
+                    events: Some(vec!["order.otp_received".into(), "order.cancelled".into()]),
+                    is_active: Some(false),
+                },
+            }]
+        );
+        let secret = "0123456789abcdef0123456789abcdef0123456789abcdef";
+        a.update(Action::WebhookSaved {
+            account: "zap".into(),
+            result: Ok((
+                WebhookConfig {
+                    url: Some("https://new.example/h".into()),
+                    events: vec!["order.otp_received".into(), "order.cancelled".into()],
+                    is_active: false,
+                },
+                Some(Secret::new(secret)),
+            )),
+        });
+        let s = screen(&mut a, 100, 30);
+        assert!(s.contains(secret), "{s}");
+        insta::assert_snapshot!("webhook_secret_shown_once", s);
+        keys(&mut a, "<Esc>");
+        assert!(a.popup().is_none());
+        assert!(
+            !screen(&mut a, 100, 30).contains(secret),
+            "gone once closed"
+        );
+    }
+}

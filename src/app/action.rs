@@ -117,6 +117,23 @@ pub enum Action {
         account: String,
         result: Result<Vec<crate::engine::compare::Row>, String>,
     },
+    /// An account's webhook settings (OTPZap), as read.
+    WebhookLoaded {
+        account: String,
+        result: Result<crate::domain::webhook::WebhookConfig, String>,
+    },
+    /// A webhook change was saved: the settings and the secret, if the API
+    /// returned one (shown once in the popup, kept nowhere).
+    WebhookSaved {
+        account: String,
+        result: Result<
+            (
+                crate::domain::webhook::WebhookConfig,
+                Option<crate::secret::Secret>,
+            ),
+            String,
+        >,
+    },
     /// The statistics view's figures, from the journal.
     StatsLoaded(Result<crate::engine::stats::Overview, String>),
     /// The poller of a deposit ended.
@@ -209,6 +226,15 @@ pub enum Effect {
     },
     CancelDeposit {
         deposit_id: i64,
+    },
+    /// Reads an account's webhook settings.
+    WebhookGet {
+        account: String,
+    },
+    /// Sends a checked webhook change.
+    WebhookSet {
+        account: String,
+        change: crate::domain::webhook::WebhookChange,
     },
     /// Reads the statistics of the last `days` days from the journal.
     LoadStats {

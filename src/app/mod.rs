@@ -530,6 +530,14 @@ impl App {
                 }
                 Vec::new()
             }
+            Action::WebhookLoaded { account, result } => {
+                popups::webhook::loaded(self, &account, result);
+                Vec::new()
+            }
+            Action::WebhookSaved { account, result } => {
+                popups::webhook::saved(self, &account, result);
+                Vec::new()
+            }
             Action::StatsLoaded(figures) => {
                 if let Some(Popup::Stats(slot)) = self
                     .popups

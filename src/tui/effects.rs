@@ -170,6 +170,8 @@ impl Runtime {
             } => self.replay(account, request, order_id),
             Effect::Order { op, order_id } => self.order_op(op, order_id),
             Effect::Reconcile { account } => self.reconcile(account),
+            Effect::WebhookGet { account } => self.webhook_get(account),
+            Effect::WebhookSet { account, change } => self.webhook_set(account, change),
             Effect::LoadStats { days } => {
                 // The journal is local and quick; the view asks once.
                 let since = Utc::now() - chrono::Duration::days(days as i64);
@@ -274,6 +276,34 @@ impl Runtime {
                     send(&tx, Action::OrderChanged(o));
                 }
             }
+        });
+    }
+
+    fn webhook_get(&self, account: String) {
+        let tx = self.tx.clone();
+        let Some(p) = self.provider(&account) else {
+            let result = Err("no provider for this account".into());
+            return send(&tx, Action::WebhookLoaded { account, result });
+        };
+        tokio::spawn(async move {
+            let result = p.webhook_get().await.map_err(|e| e.to_string());
+            send(&tx, Action::WebhookLoaded { account, result });
+        });
+    }
+
+    fn webhook_set(&self, account: String, change: crate::domain::webhook::WebhookChange) {
+        let tx = self.tx.clone();
+        let Some(p) = self.provider(&account) else {
+            let result = Err("no provider for this account".into());
+            return send(&tx, Action::WebhookSaved { account, result });
+        };
+        tokio::spawn(async move {
+            let result = p
+                .webhook_update(&change)
+                .await
+                .map(|s| (s.config, s.secret))
+                .map_err(|e| e.to_string());
+            send(&tx, Action::WebhookSaved { account, result });
         });
     }
 

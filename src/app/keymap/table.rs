@@ -22,6 +22,7 @@ pub enum PopupKind {
     Compare,
     Stats,
     Settle,
+    Webhook,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -44,7 +45,10 @@ impl Layer {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Layer::Filter | Layer::Popup(PopupKind::CommandLine | PopupKind::DepositForm)
+            Layer::Filter
+                | Layer::Popup(
+                    PopupKind::CommandLine | PopupKind::DepositForm | PopupKind::Webhook
+                )
         )
     }
 
@@ -102,6 +106,10 @@ pub enum Cmd {
     Stats,
     /// Buy confirmation: the next operator of the offer (OTPZap Server 2).
     NextOperator,
+    /// Balance pane: the account's webhook settings (OTPZap).
+    Webhook,
+    /// Webhook settings: the next field.
+    NextField,
 }
 
 pub struct CommandDef {
@@ -258,6 +266,22 @@ pub const COMMANDS: &[CommandDef] = &[
         "It was not charged: closed, nothing spent",
     ),
     def(
+        Cmd::Webhook,
+        "webhook",
+        &[Key::ch('w')],
+        &[Layer::Pane(Pane::Balance)],
+        "webhook",
+        "OTPZap webhook settings (the secret shows once)",
+    ),
+    def(
+        Cmd::NextField,
+        "next_field",
+        &[Key::plain(Tab)],
+        &[Layer::Popup(PopupKind::Webhook)],
+        "next field",
+        "Next field (Space flips active, Enter saves)",
+    ),
+    def(
         Cmd::Refresh,
         "refresh",
         &[Key::ch('g')],
@@ -358,6 +382,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::ConfirmDeposit),
             Layer::Popup(PopupKind::Deposits),
             Layer::Popup(PopupKind::Compare),
+            Layer::Popup(PopupKind::Webhook),
         ],
         "confirm",
         "Yes: buy, pay in, pick, open (Enter)",
@@ -370,7 +395,7 @@ pub const COMMANDS: &[CommandDef] = &[
         // Not hinted: the popup shows the key beside the operator, and
         // only when the offer has operators.
         "",
-        "Buy confirmation: choose the operator (\"any\" first)",
+        "Next operator of the offer (\"any\" first)",
     ),
     def(
         Cmd::Dismiss,
@@ -389,6 +414,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Compare),
             Layer::Popup(PopupKind::Stats),
             Layer::Popup(PopupKind::Settle),
+            Layer::Popup(PopupKind::Webhook),
         ],
         "back",
         "No: close the top popup only",
@@ -559,6 +585,7 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::Compare) => "compare",
         Layer::Popup(PopupKind::Stats) => "statistics",
         Layer::Popup(PopupKind::Settle) => "I checked the provider",
+        Layer::Popup(PopupKind::Webhook) => "webhook settings",
     }
 }
 

@@ -114,6 +114,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::CopyOtp | Cmd::CopyNumber if app.focus == Pane::OtpLog => otp_log::run(app, cmd),
         Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Order(_) | Cmd::Settle => orders::run(app, cmd),
         Cmd::Refresh => balance::refresh(app),
+        Cmd::Webhook => super::popups::webhook::open(app),
         Cmd::NewDeposit => {
             app.open_deposit_form();
             Vec::new()
@@ -139,6 +140,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         | Cmd::NextPreset
         | Cmd::SettleCharged
         | Cmd::SettleNotCharged
-        | Cmd::NextOperator => Vec::new(),
+        | Cmd::NextOperator
+        | Cmd::NextField => Vec::new(),
     }
 }

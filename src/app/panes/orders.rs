@@ -41,6 +41,9 @@ pub fn selected_order(app: &App) -> Option<&Order> {
 /// only on an active order whose account's API has them. Other commands
 /// always.
 pub fn applies(app: &App, cmd: Cmd) -> bool {
+    if cmd == Cmd::Webhook {
+        return crate::app::popups::webhook::applies(app);
+    }
     if cmd == Cmd::Settle {
         return selected_order(app).is_some_and(|o| o.status == OrderStatus::Unknown);
     }

@@ -12,6 +12,7 @@ pub mod deposit_form;
 mod deposits;
 pub mod help;
 mod settle;
+pub mod webhook;
 
 pub use command_line::{complete, completion_candidates};
 
@@ -77,6 +78,8 @@ pub enum Popup {
         order_id: i64,
         number: Input,
     },
+    /// OTPZap webhook settings (`webhook.rs`).
+    Webhook(webhook::WebhookPopup),
 }
 
 impl Popup {
@@ -94,6 +97,7 @@ impl Popup {
             Popup::Compare(_) => PopupKind::Compare,
             Popup::Stats(_) => PopupKind::Stats,
             Popup::Settle { .. } => PopupKind::Settle,
+            Popup::Webhook(_) => PopupKind::Webhook,
         }
     }
 
@@ -102,6 +106,7 @@ impl Popup {
         match self {
             Popup::ConfirmBuy { customer, .. } => customer.is_some(),
             Popup::CommandLine(_) | Popup::DepositForm { .. } => true,
+            Popup::Webhook(w) => w.takes_text(),
             _ => false,
         }
     }
@@ -153,5 +158,6 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         // The statistics view only closes (Dismiss, handled above).
         PopupKind::Stats => Vec::new(),
         PopupKind::Settle => settle::on_key(app, cmd, k),
+        PopupKind::Webhook => webhook::on_key(app, cmd, k),
     }
 }

@@ -77,6 +77,10 @@ impl OtpZap {
             if let Some(c) = country {
                 q.push(("country_id", c));
             }
+            // Cheapest first from the API too (the doc names `sort` but not
+            // its values; "price" is assumed, and we sort again anyway), so
+            // the pages we do fetch hold the offers most worth seeing.
+            q.push(("sort", "price"));
             q.push(("page", &page_s));
             q.push(("limit", &limit));
             let v = self.catalog_get("/products", &q).await?;

@@ -22,7 +22,8 @@
 //!   [{"id": 101, "platform_id": 1, "platform_name", "country_id": 7,
 //!   "country_name", "name", "price": 3500, "stock": 120, "success_rate":
 //!   92.5}], "meta": {"page", "limit", "total", "last_page"}`. We page with
-//!   limit=100 up to 10 pages and sort by price ourselves (no `sort`).
+//!   limit=100 and `sort=price` (value assumed)
+//!   up to 10 pages, and sort by price again ourselves.
 //! * `GET /s2/services?country_id=` → `data: [{"id": 501, "name":
 //!   "WhatsApp", "country_id": 7, "price": 4000, "stock": 42}]`; S2 service
 //!   ids are the same in every country. `GET /s2/operators?country_id=` →

@@ -7,6 +7,7 @@ mod deposits;
 mod help;
 mod settle;
 mod stats;
+mod webhook;
 
 use super::theme::Theme;
 use crate::app::keymap::Cmd;
@@ -164,6 +165,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         Popup::DepositQr { id } => deposits::qr(frame, app, theme, area, *id),
         Popup::Compare(v) => compare::draw(frame, app, theme, area, v),
         Popup::Stats(figures) => stats::draw(frame, app, theme, area, figures.as_deref()),
+        Popup::Webhook(w) => webhook::draw(frame, app, theme, area, w),
         Popup::CommandLine(input) => {
             let r = Rect::new(
                 area.x,
