@@ -14,6 +14,8 @@
 //! auto-refunded order); S1 orders that got an OTP become `success` then.
 //! Replaced orders read `cancelled`. Insufficient balance is HTTP 402.
 //! Product 1999 (WhatsApp Indonesia, "SIMULASI") never gets an OTP.
+//! Webhook settings (GET /webhook/get, PATCH /webhook/update) are in
+//! `webhook`; `requests_to` counts requests per route for tests.
 
 mod buying;
 mod catalog;
