@@ -340,3 +340,57 @@ mod webhook {
         );
     }
 }
+
+#[test]
+fn a_countrys_offers_load_more_from_the_more_row() {
+    use otpdeck::app::Pane;
+    let mut a = app();
+    open_gate_whatsapp_indonesia(&mut a);
+    a.update(Action::OffersMore {
+        account: "gate".into(),
+        service_id: "14".into(),
+        country_id: "340437".into(),
+        next_page: 2,
+    });
+    a.focus = Pane::Catalog;
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("more · Enter: page 2"), "{s}");
+    insta::assert_snapshot!("more_offers_row", s);
+    // Down past the three offers to the "more" row, then Enter.
+    let fx = keys(&mut a, "jjjj<Enter>");
+    assert_eq!(
+        fx,
+        vec![Effect::LoadMoreOffers {
+            account: "gate".into(),
+            service_id: "14".into(),
+            country_id: "340437".into(),
+            page: 2,
+        }]
+    );
+    assert!(
+        !screen(&mut a, 100, 30).contains("more · "),
+        "asked once: the row goes while the page loads"
+    );
+    let extra = Offer {
+        id: "340437:9999".into(),
+        service_id: "14".into(),
+        country_id: Some("340437".into()),
+        label: "Server 9".into(),
+        price: Rupiah(9_900),
+        stock: Some(3),
+        success_rate: None,
+        operators: Vec::new(),
+        available: true,
+    };
+    a.update(Action::OffersPageLoaded {
+        account: "gate".into(),
+        service_id: "14".into(),
+        country_id: "340437".into(),
+        page: 2,
+        result: Ok((vec![extra], false)),
+        now: t0(),
+    });
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("Server 9"), "{s}");
+    assert!(!s.contains("more · "), "the last page: no more row\n{s}");
+}

@@ -160,3 +160,43 @@ async fn a_replace_reply_without_a_refund_journals_none() {
     assert_eq!(old.refunded, None, "not assumed");
     assert_eq!(done.order.provider_order_id.as_deref(), Some("66"));
 }
+
+/// A stand-in OTPZap with three pages of Server 1 products (two a page):
+/// the adapter reads one page at a time and says whether more follow.
+#[tokio::test]
+async fn server_1_offers_page_on_demand() {
+    use axum::extract::Query;
+    use std::collections::HashMap;
+    let app = Router::new().route(
+        "/products",
+        get(|Query(q): Query<HashMap<String, String>>| async move {
+            let page: i64 = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            assert_eq!(q.get("sort").map(String::as_str), Some("price"));
+            assert_eq!(q.get("country_id").map(String::as_str), Some("7"));
+            let rows: Vec<_> = (0..2)
+                .map(|i| {
+                    let id = page * 10 + i;
+                    json!({"id": id, "platform_id": 1, "country_id": 7,
+                        "name": format!("P{id}"), "price": 1000 * page + i, "stock": 5})
+                })
+                .collect();
+            Json(json!({"success": true, "data": rows,
+                "meta": {"page": page, "limit": 2, "total": 6, "last_page": 3}}))
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", l.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(l, app).await });
+    let p = provider(&url);
+    let (first, more) = p.offers_page("s1:1", Some("7"), 1).await.expect("page 1");
+    assert!(more);
+    let ids: Vec<_> = first.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["s1:10", "s1:11"]);
+    let (second, more) = p.offers_page("s1:1", Some("7"), 2).await.expect("page 2");
+    assert!(more);
+    assert_eq!(second[0].id, "s1:20");
+    let (_, more) = p.offers_page("s1:1", Some("7"), 3).await.expect("page 3");
+    assert!(!more, "the last page says so");
+}

@@ -117,6 +117,22 @@ pub enum Action {
         account: String,
         result: Result<Vec<crate::engine::compare::Row>, String>,
     },
+    /// A country's offers have a next page (paged on demand).
+    OffersMore {
+        account: String,
+        service_id: String,
+        country_id: String,
+        next_page: u32,
+    },
+    /// A further page of a country's offers, and whether one follows.
+    OffersPageLoaded {
+        account: String,
+        service_id: String,
+        country_id: String,
+        page: u32,
+        result: Result<(Vec<Offer>, bool), String>,
+        now: DateTime<Utc>,
+    },
     /// An account's webhook settings (OTPZap), as read.
     WebhookLoaded {
         account: String,
@@ -226,6 +242,13 @@ pub enum Effect {
     },
     CancelDeposit {
         deposit_id: i64,
+    },
+    /// Loads page `page` of a country's offers.
+    LoadMoreOffers {
+        account: String,
+        service_id: String,
+        country_id: String,
+        page: u32,
     },
     /// Reads an account's webhook settings.
     WebhookGet {

@@ -16,6 +16,7 @@ mod input;
 pub mod keymap;
 pub mod layout;
 mod loads;
+pub mod more_offers;
 pub mod panes;
 pub mod popups;
 mod replay;
@@ -135,6 +136,8 @@ pub struct App {
     pub auto_cancelled: HashSet<i64>,
     pub otp_log: Vec<Otp>,
     pub expanded: HashSet<String>,
+    /// Countries whose offers have a next page (node key → page).
+    pub more_offers: HashMap<String, u32>,
     pub sort: Sort,
     pub filter: Input,
     pub filtering: bool,
@@ -213,6 +216,7 @@ impl App {
             auto_cancelled: HashSet::new(),
             otp_log: Vec::new(),
             expanded: HashSet::new(),
+            more_offers: HashMap::new(),
             sort: Sort::Price,
             filter: Input::default(),
             filtering: false,
@@ -469,6 +473,26 @@ impl App {
                 self.on_offers(account, service_id, country_id, result, now);
                 Vec::new()
             }
+            Action::OffersMore {
+                account,
+                service_id,
+                country_id,
+                next_page,
+            } => {
+                more_offers::has_more(self, &account, &service_id, &country_id, next_page);
+                Vec::new()
+            }
+            Action::OffersPageLoaded {
+                account,
+                service_id,
+                country_id,
+                page,
+                result,
+                now,
+            } => {
+                more_offers::loaded(self, &account, &service_id, &country_id, page, result, now);
+                Vec::new()
+            }
             Action::OrderChanged(order) => self.on_order(order),
             Action::Restored(list) => self.on_restored(list),
             Action::OtpHistory(list) => {
@@ -596,7 +620,11 @@ impl App {
         }
     }
 
-    fn service_mut(&mut self, account: &str, service_id: &str) -> Option<&mut ServiceNode> {
+    pub(crate) fn service_mut(
+        &mut self,
+        account: &str,
+        service_id: &str,
+    ) -> Option<&mut ServiceNode> {
         let a = self.accounts.iter_mut().find(|a| a.info.name == account)?;
         catalog::service_mut(&mut a.services, service_id)
     }

@@ -195,6 +195,23 @@ pub trait Provider: Send + Sync {
         Err(ProviderError::Unsupported("deposit cancel"))
     }
 
+    /// One page of offers, for APIs whose listing pages on demand (OTPZap
+    /// Server 1 products), and whether another follows. The default: the
+    /// first page is every offer.
+    async fn offers_page(
+        &self,
+        service_id: &str,
+        country_id: Option<&str>,
+        page: u32,
+    ) -> Result<(Vec<Offer>, bool), ProviderError> {
+        if page > 1 {
+            return Ok((Vec::new(), false));
+        }
+        self.offers(service_id, country_id)
+            .await
+            .map(|o| (o, false))
+    }
+
     /// Webhook settings (OTPZap).
     async fn webhook_get(&self) -> Result<crate::domain::webhook::WebhookConfig, ProviderError> {
         Err(ProviderError::Unsupported("webhook settings"))

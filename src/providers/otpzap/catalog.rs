@@ -18,7 +18,7 @@ use crate::domain::*;
 use crate::providers::ProviderError;
 
 /// Pages of `/products` fetched at most per listing.
-const MAX_PAGES: i64 = 10;
+const MAX_PAGES: u32 = 10;
 const PAGE_LIMIT: usize = 100;
 /// Synthetic country under which special services are offered.
 const SPECIAL_COUNTRY: &str = "special";
@@ -62,43 +62,83 @@ impl OtpZap {
             .await
     }
 
-    /// Every product of a platform (optionally in one country), all pages.
+    /// One page of a platform's products (optionally in one country),
+    /// cheapest first, and whether another page follows.
+    async fn products_page(
+        &self,
+        platform: &str,
+        country: Option<&str>,
+        page: u32,
+    ) -> Result<(Vec<wire::WProduct>, bool), ProviderError> {
+        let limit = PAGE_LIMIT.to_string();
+        let page_s = page.to_string();
+        let mut q = vec![("platform_id", platform)];
+        if let Some(c) = country {
+            q.push(("country_id", c));
+        }
+        // Cheapest first from the API too (the doc names `sort` but not
+        // its values; "price" is assumed, and we sort again anyway), so
+        // the pages we do fetch hold the offers most worth seeing.
+        q.push(("sort", "price"));
+        q.push(("page", &page_s));
+        q.push(("limit", &limit));
+        let v = self.catalog_get("/products", &q).await?;
+        let last = wire::last_page(&v);
+        let rows = wire::rows(v, "products")?;
+        let n = rows.len();
+        let out = rows
+            .iter()
+            .map(wire::product)
+            .collect::<Result<Vec<_>, _>>()?;
+        let more = n > 0
+            && match last {
+                Some(last) => i64::from(page) < last,
+                None => n >= PAGE_LIMIT,
+            };
+        Ok((out, more))
+    }
+
+    /// Every product of a platform (optionally in one country), up to
+    /// `MAX_PAGES` pages: for the country list and the scripting commands.
+    /// The dashboard's offers page on demand instead (`offers_page`).
     async fn products(
         &self,
         platform: &str,
         country: Option<&str>,
     ) -> Result<Vec<wire::WProduct>, ProviderError> {
         let mut out = Vec::new();
-        let limit = PAGE_LIMIT.to_string();
-        let mut page = 1i64;
-        loop {
-            let page_s = page.to_string();
-            let mut q = vec![("platform_id", platform)];
-            if let Some(c) = country {
-                q.push(("country_id", c));
+        for page in 1..=MAX_PAGES {
+            let (rows, more) = self.products_page(platform, country, page).await?;
+            out.extend(rows);
+            if !more {
+                break;
             }
-            // Cheapest first from the API too (the doc names `sort` but not
-            // its values; "price" is assumed, and we sort again anyway), so
-            // the pages we do fetch hold the offers most worth seeing.
-            q.push(("sort", "price"));
-            q.push(("page", &page_s));
-            q.push(("limit", &limit));
-            let v = self.catalog_get("/products", &q).await?;
-            let last = wire::last_page(&v);
-            let rows = wire::rows(v, "products")?;
-            let n = rows.len();
-            for r in &rows {
-                out.push(wire::product(r)?);
-            }
-            let more = match last {
-                Some(last) => page < last,
-                None => n >= PAGE_LIMIT,
-            };
-            if !more || n == 0 || page >= MAX_PAGES {
-                return Ok(out);
-            }
-            page += 1;
         }
+        Ok(out)
+    }
+
+    /// One page of offers: S1 products of a country page on demand; every
+    /// other listing is whole on page 1.
+    pub(super) async fn catalog_offers_page(
+        &self,
+        service_id: &str,
+        country_id: Option<&str>,
+        page: u32,
+    ) -> Result<(Vec<Offer>, bool), ProviderError> {
+        let country = country_id.filter(|c| *c != SPECIAL_COUNTRY);
+        if let (ServiceIds::S1(platform), Some(c)) = (ServiceIds::parse(service_id)?, country) {
+            let (products, more) = self.products_page(&platform, Some(c), page).await?;
+            let mut out: Vec<Offer> = products
+                .into_iter()
+                .map(|p| s1_offer(p, service_id, Some(c)))
+                .collect();
+            out.sort_by_key(|o| o.price);
+            return Ok((out, more));
+        }
+        if page > 1 {
+            return Ok((Vec::new(), false));
+        }
+        Ok((self.catalog_offers(service_id, country_id).await?, false))
     }
 
     pub(super) async fn catalog_services(&self) -> Result<Vec<Service>, ProviderError> {
@@ -207,17 +247,7 @@ impl OtpZap {
             ServiceIds::S1(platform) => {
                 let country = country_id.filter(|c| *c != SPECIAL_COUNTRY);
                 for p in self.products(&platform, country).await? {
-                    out.push(Offer {
-                        id: format!("s1:{}", p.id),
-                        service_id: service_id.to_string(),
-                        country_id: p.country_id.clone().or_else(|| country.map(str::to_string)),
-                        label: format!("S1 · {}", p.name.as_deref().unwrap_or(&p.id)),
-                        price: p.price,
-                        stock: p.stock,
-                        success_rate: p.success_rate,
-                        operators: Vec::new(),
-                        available: p.available,
-                    });
+                    out.push(s1_offer(p, service_id, country));
                 }
             }
             // One services and one operators request for the opened country.
@@ -248,6 +278,20 @@ impl OtpZap {
         }
         out.sort_by_key(|o| o.price);
         Ok(out)
+    }
+}
+
+fn s1_offer(p: wire::WProduct, service_id: &str, country: Option<&str>) -> Offer {
+    Offer {
+        id: format!("s1:{}", p.id),
+        service_id: service_id.to_string(),
+        country_id: p.country_id.clone().or_else(|| country.map(str::to_string)),
+        label: format!("S1 · {}", p.name.as_deref().unwrap_or(&p.id)),
+        price: p.price,
+        stock: p.stock,
+        success_rate: p.success_rate,
+        operators: Vec::new(),
+        available: p.available,
     }
 }
 

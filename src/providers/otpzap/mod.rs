@@ -22,8 +22,10 @@
 //!   [{"id": 101, "platform_id": 1, "platform_name", "country_id": 7,
 //!   "country_name", "name", "price": 3500, "stock": 120, "success_rate":
 //!   92.5}], "meta": {"page", "limit", "total", "last_page"}`. We page with
-//!   limit=100 and `sort=price` (value assumed)
-//!   up to 10 pages, and sort by price again ourselves.
+//!   limit=100 and `sort=price` (value assumed):
+//!   one page at a time for the dashboard's offers (`offers_page`, more on
+//!   demand), up to 10 pages for country lists and the scripting commands;
+//!   we sort by price again ourselves.
 //! * `GET /s2/services?country_id=` → `data: [{"id": 501, "name":
 //!   "WhatsApp", "country_id": 7, "price": 4000, "stock": 42}]`; S2 service
 //!   ids are the same in every country. `GET /s2/operators?country_id=` →
@@ -258,6 +260,15 @@ impl Provider for OtpZap {
         country_id: Option<&str>,
     ) -> Result<Vec<Offer>, ProviderError> {
         self.catalog_offers(service_id, country_id).await
+    }
+
+    async fn offers_page(
+        &self,
+        service_id: &str,
+        country_id: Option<&str>,
+        page: u32,
+    ) -> Result<(Vec<Offer>, bool), ProviderError> {
+        self.catalog_offers_page(service_id, country_id, page).await
     }
 
     async fn buy(&self, req: &BuyRequest) -> Result<PlacedOrder, ProviderError> {
