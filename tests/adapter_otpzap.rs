@@ -62,7 +62,20 @@ fn oref(p: &PlacedOrder) -> OrderRef {
     }
 }
 
-/// The service id the catalog gives WhatsApp (merged S1 + S2).
+/// The Server 2 offers (one per S2 service) of a country.
+async fn s2_offers(p: &SharedProvider, country: &str) -> Vec<Offer> {
+    p.offers("s2", Some(country)).await.expect("S2 offers")
+}
+
+fn s2_whatsapp(offers: &[Offer]) -> Offer {
+    offers
+        .iter()
+        .find(|o| o.label == "S2 · WhatsApp")
+        .cloned()
+        .expect("S2 WhatsApp")
+}
+
+/// The service id the catalog gives WhatsApp on Server 1.
 async fn whatsapp(p: &SharedProvider) -> String {
     let services = p.services().await.expect("services");
     services
@@ -134,9 +147,9 @@ async fn s1_happy_path_with_resend_and_finish() {
     let requests = || sim.states.requests[2].load(Ordering::Relaxed);
     let before = requests();
     let wa = whatsapp(&p).await;
-    // S1 services + S2 countries + 4 S2 countries' services + specials.
-    assert_eq!(requests() - before, 7);
-    assert!(wa.contains("s1:") && wa.contains("s2:"), "merged id {wa}");
+    // S1 services only: Server 2 loads per opened country.
+    assert_eq!(requests() - before, 1);
+    assert_eq!(wa, "s1:1");
     let before = requests();
     let countries = p.countries(&wa).await.unwrap();
     assert!(requests() - before <= 8, "{} requests", requests() - before);
@@ -150,12 +163,7 @@ async fn s1_happy_path_with_resend_and_finish() {
     assert!(countries.iter().any(|c| c.stock.is_some_and(|s| s > 0)));
 
     let offers = p.offers(&wa, Some(INDONESIA)).await.unwrap();
-    assert!(offers.iter().any(|o| o.id.starts_with("s1:")));
-    let s2 = offers
-        .iter()
-        .find(|o| o.id.starts_with("s2:"))
-        .expect("an S2 offer");
-    assert!(s2.operators.iter().any(|o| o.id == "telkomsel"));
+    assert!(offers.iter().all(|o| o.id.starts_with("s1:")));
     assert!(offers.windows(2).all(|w| w[0].price <= w[1].price));
 
     let offer = cheapest_s1(&offers);
@@ -206,16 +214,19 @@ async fn s1_happy_path_with_resend_and_finish() {
 async fn s2_buy_with_operator_and_special() {
     let sim = sim_with(fast_opts()).await;
     let p = provider(&sim, KEY);
-    let offers = wa_offers(&p).await;
-    let s2 = offers
-        .iter()
-        .find(|o| o.id.starts_with("s2:"))
-        .cloned()
-        .unwrap();
+    let s2 = s2_whatsapp(&s2_offers(&p, INDONESIA).await);
     let mut req = request(&s2, "s2-1");
     req.operator = Some("telkomsel".into());
     let placed = p.buy(&req).await.unwrap();
     assert_eq!(placed.price, s2.price);
+    assert_eq!(
+        sim.states
+            .otpzap
+            .order_operator(KEY, &placed.provider_order_id)
+            .as_deref(),
+        Some("telkomsel"),
+        "the order carries the chosen operator"
+    );
     assert_eq!(
         sim.states.otpzap.balance(KEY),
         Some(Rupiah(500_000) - s2.price)
@@ -233,19 +244,23 @@ async fn s2_buy_with_operator_and_special() {
         Err(ProviderError::Rejected { status: 400, .. })
     ));
 
-    // Special services: their own entries under a synthetic country.
+    // Special services: their own branch, under a synthetic country.
     let services = p.services().await.unwrap();
     let special = services
         .iter()
-        .find(|s| s.id.starts_with("sp:") && s.name.contains("WhatsApp"))
-        .expect("a special service");
+        .find(|s| s.id == "sp")
+        .expect("the special services branch");
     let countries = p.countries(&special.id).await.unwrap();
     assert_eq!(countries.len(), 1);
     assert_eq!(countries[0].id, "special");
     let sp_offers = p.offers(&special.id, Some("special")).await.unwrap();
-    assert_eq!(sp_offers.len(), 1);
-    assert_eq!(sp_offers[0].price, Rupiah(15_000));
-    let placed = p.buy(&request(&sp_offers[0], "sp-1")).await.unwrap();
+    let sp_wa = sp_offers
+        .iter()
+        .find(|o| o.label.contains("WhatsApp"))
+        .expect("a WhatsApp special");
+    assert!(sp_offers.iter().all(|o| o.id.starts_with("sp:")));
+    assert_eq!(sp_wa.price, Rupiah(15_000));
+    let placed = p.buy(&request(sp_wa, "sp-1")).await.unwrap();
     assert_eq!(placed.price, Rupiah(15_000));
     assert_eq!(sim.states.otpzap.orders_charged(KEY), 2);
 }
@@ -271,8 +286,8 @@ async fn replace_s1_keeps_the_balance() {
     assert_eq!(old.status, Some(OrderStatus::Cancelled));
 
     // Server 2 orders cannot be replaced.
-    let s2 = offers.iter().find(|o| o.id.starts_with("s2:")).unwrap();
-    let s2_order = p.buy(&request(s2, "rep-2")).await.unwrap();
+    let s2 = s2_whatsapp(&s2_offers(&p, INDONESIA).await);
+    let s2_order = p.buy(&request(&s2, "rep-2")).await.unwrap();
     assert!(matches!(
         p.replace(&oref(&s2_order)).await,
         Err(ProviderError::Rejected { status: 400, .. })
@@ -548,4 +563,108 @@ async fn unknown_orders_are_not_found_and_keys_do_not_share_orders() {
         sim.states.otpzap.balance("sim-zap-other"),
         Some(Rupiah(500_000))
     );
+}
+
+#[tokio::test]
+async fn opening_an_s2_country_sends_one_services_request() {
+    let sim = sim_with(fast_opts()).await;
+    let p = provider(&sim, KEY);
+    let zap = &sim.states.otpzap;
+    let services = p.services().await.unwrap();
+    assert!(services.iter().any(|s| s.id == "s2"));
+    assert_eq!(zap.requests_to("S2Services"), 0, "services list fans out");
+
+    let countries = p.countries("s2").await.unwrap();
+    assert!(countries.len() > 1, "{countries:?}");
+    assert_eq!(zap.requests_to("S2Countries"), 1);
+    assert_eq!(zap.requests_to("S2Services"), 0, "countries fan out");
+
+    let offers = s2_offers(&p, INDONESIA).await;
+    assert_eq!(
+        zap.requests_to("S2Services"),
+        1,
+        "one request per opened country"
+    );
+    assert_eq!(zap.requests_to("S2Operators"), 1);
+    assert!(offers.len() > 3);
+    let wa = s2_whatsapp(&offers);
+    assert_eq!(wa.operators[0].id, "any", "{:?}", wa.operators);
+    assert!(wa.operators.iter().any(|o| o.id == "telkomsel"));
+
+    // A 429 on one country's services fails that country only.
+    sim.states.faults.push(FaultRule::random(
+        Some(Api::OtpZap),
+        Some("/s2/services"),
+        Fault::Status(429),
+        1.0,
+    ));
+    assert!(p.offers("s2", Some("6")).await.is_err());
+    assert!(!p.countries("s2").await.unwrap().is_empty());
+    sim.states.faults.clear();
+    assert!(!s2_offers(&p, "6").await.is_empty());
+
+    // The order carries the chosen operator; none chosen sends "any".
+    let mut req = request(&wa, "op-1");
+    req.operator = Some(wa.operators[2].id.clone());
+    let placed = p.buy(&req).await.unwrap();
+    assert_eq!(
+        zap.order_operator(KEY, &placed.provider_order_id),
+        Some(wa.operators[2].id.clone())
+    );
+    let placed = p.buy(&request(&wa, "op-2")).await.unwrap();
+    assert_eq!(
+        zap.order_operator(KEY, &placed.provider_order_id)
+            .as_deref(),
+        Some("any")
+    );
+}
+
+#[tokio::test]
+async fn webhook_settings_patch_and_the_secret_once() {
+    use otpdeck::domain::webhook::WebhookChange;
+    let sim = sim_with(fast_opts()).await;
+    let p = provider(&sim, KEY);
+    assert_eq!(p.webhook_get().await.unwrap().url, None);
+    let change = WebhookChange {
+        url: Some("https://hooks.example.com/zap".into()),
+        events: Some(vec!["*".into()]),
+        is_active: None,
+    };
+    let saved = p.webhook_update(&change).await.unwrap();
+    let secret = saved.secret.expect("secret on first set");
+    assert_eq!(
+        Some(secret.expose().to_string()),
+        sim.states.otpzap.webhook_secret(KEY),
+        "the secret shown is the one the API signs with"
+    );
+    assert_eq!(format!("{secret:?}"), "Secret(***)");
+    assert!(saved.config.is_active, "is_active defaults to true");
+    let pause = WebhookChange {
+        is_active: Some(false),
+        ..Default::default()
+    };
+    let saved = p.webhook_update(&pause).await.unwrap();
+    assert!(saved.secret.is_none(), "not shown again");
+    let got = p.webhook_get().await.unwrap();
+    assert_eq!(got.url.as_deref(), Some("https://hooks.example.com/zap"));
+    assert_eq!(got.events, ["*"]);
+    assert!(!got.is_active);
+    assert_eq!(
+        sim.states.otpzap.webhook_secret(KEY).as_deref(),
+        Some(secret.expose())
+    );
+    // The API's 422 (an unknown event) is a refusal with its message.
+    let bad = WebhookChange {
+        events: Some(vec!["order.paid".into()]),
+        ..Default::default()
+    };
+    match p.webhook_update(&bad).await {
+        Err(ProviderError::Rejected {
+            status: 422,
+            message,
+        }) => {
+            assert!(message.contains("Invalid event"), "{message}")
+        }
+        other => panic!("expected 422, got {other:?}"),
+    }
 }

@@ -336,13 +336,16 @@ fn commands_only_where_the_api_has_them() {
             .as_ref()
             .is_some_and(|(s, _)| s.contains("NEXOTP has no")));
     }
-    a.update(Action::OrderChanged(order(
+    // A Server 1 order: OTPZap replaces only those.
+    let mut six = order(
         6,
         "zap",
         ProviderKind::OtpZap,
         OrderStatus::OtpReceived,
         &["1234"],
-    )));
+    );
+    six.offer_id = "s1:101".into();
+    a.update(Action::OrderChanged(six));
     // Newest first: order 6 is on top.
     assert_eq!(
         keys(&mut a, "r"),
@@ -1207,6 +1210,20 @@ fn resend_waits_for_the_lock_the_api_gave() {
     let (text, _) = a.status.clone().expect("status");
     assert!(text.contains("another SMS in 45s"), "{text}");
     a.update(Action::Tick(t0() + chrono::Duration::seconds(46)));
+    // The lock has passed but the resend's OTP has not come: OTPZap gates
+    // per OTP, so still refused, with the reason.
+    assert!(keys(&mut a, "r").is_empty());
+    let (text, _) = a.status.clone().expect("status");
+    assert!(text.contains("has not arrived yet"), "{text}");
+    let mut o = order(
+        1,
+        "zap",
+        ProviderKind::OtpZap,
+        OrderStatus::OtpReceived,
+        &["1", "2"],
+    );
+    o.resend_count = Some(1);
+    a.update(Action::OrderChanged(o));
     assert_eq!(
         keys(&mut a, "r"),
         vec![Effect::Order {

@@ -944,11 +944,13 @@ fn services_and_countries_are_named_the_same_way_on_every_api() {
         "id",
     ]);
     assert!(tele.as_array().is_some_and(|o| !o.is_empty()), "{tele}");
-    let out = env.run(&["catalog", "--account", "zap", "--service", "tele"]);
+    let out = env.run(&["catalog", "--account", "zap", "--service", "server"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("'tele' matches several services: Telegram, Telegram Special"),
+        err.contains(
+            "'server' matches several services: Server 2 (by country), Server 2 special services"
+        ),
         "{err}"
     );
     let out = env.run(&[
@@ -1245,4 +1247,62 @@ fn an_account_priced_differently_by_the_simulator_wins_best() {
         .cloned()
         .expect("nex");
     assert_eq!(nex["balance"].as_i64(), Some(500_000 - 2620), "{b}");
+}
+
+/// OTPZap Server 2 from the command line: its branch lists a country's
+/// services with their operators ("any" first), and a buy carries the
+/// operator asked for; an operator the offer lacks is refused unsent.
+#[test]
+fn otpzap_server_2_buys_carry_the_chosen_operator() {
+    let sim = SimProcess::start("1s");
+    let env = Env::new(&sim);
+    let offers = env.json(&[
+        "catalog",
+        "--account",
+        "zap",
+        "--service",
+        "s2",
+        "--country",
+        "indonesia",
+    ]);
+    let wa = offers
+        .as_array()
+        .expect("offers")
+        .iter()
+        .find(|o| o["label"] == "S2 · WhatsApp")
+        .expect("S2 WhatsApp")
+        .clone();
+    assert_eq!(wa["operators"][0]["id"], "any", "{wa}");
+    let offer = wa["id"].as_str().expect("id");
+    let before = env.balance("zap");
+    let bad = env.run(&[
+        "buy",
+        "--account",
+        "zap",
+        "--service",
+        "s2",
+        "--country",
+        "id",
+        "--offer",
+        offer,
+        "--operator",
+        "vodafone",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(env.balance("zap"), before, "nothing bought");
+    let o = env.json(&[
+        "buy",
+        "--account",
+        "zap",
+        "--service",
+        "s2",
+        "--country",
+        "id",
+        "--offer",
+        offer,
+        "--operator",
+        "XL",
+    ]);
+    assert_eq!(o["operator"].as_str(), Some("xl"), "{o}");
+    assert_eq!(env.balance("zap"), before - wa["price"].as_i64().unwrap());
 }

@@ -117,6 +117,39 @@ pub enum Action {
         account: String,
         result: Result<Vec<crate::engine::compare::Row>, String>,
     },
+    /// A country's offers have a next page (paged on demand).
+    OffersMore {
+        account: String,
+        service_id: String,
+        country_id: String,
+        next_page: u32,
+    },
+    /// A further page of a country's offers, and whether one follows.
+    OffersPageLoaded {
+        account: String,
+        service_id: String,
+        country_id: String,
+        page: u32,
+        result: Result<(Vec<Offer>, bool), String>,
+        now: DateTime<Utc>,
+    },
+    /// An account's webhook settings (OTPZap), as read.
+    WebhookLoaded {
+        account: String,
+        result: Result<crate::domain::webhook::WebhookConfig, String>,
+    },
+    /// A webhook change was saved: the settings and the secret, if the API
+    /// returned one (shown once in the popup, kept nowhere).
+    WebhookSaved {
+        account: String,
+        result: Result<
+            (
+                crate::domain::webhook::WebhookConfig,
+                Option<crate::secret::Secret>,
+            ),
+            String,
+        >,
+    },
     /// The statistics view's figures, from the journal.
     StatsLoaded(Result<crate::engine::stats::Overview, String>),
     /// The journal's auto-replace links at start (`auto_replace.rs` resumes
@@ -217,6 +250,22 @@ pub enum Effect {
     },
     CancelDeposit {
         deposit_id: i64,
+    },
+    /// Loads page `page` of a country's offers.
+    LoadMoreOffers {
+        account: String,
+        service_id: String,
+        country_id: String,
+        page: u32,
+    },
+    /// Reads an account's webhook settings.
+    WebhookGet {
+        account: String,
+    },
+    /// Sends a checked webhook change.
+    WebhookSet {
+        account: String,
+        change: crate::domain::webhook::WebhookChange,
     },
     /// Reads the statistics of the last `days` days from the journal.
     LoadStats {

@@ -320,6 +320,10 @@ fn offer_rows(
             },
         });
     }
+    if let Some(c) = c {
+        let country = NodeId::Country(a, s.to_string(), c.to_string());
+        rows.extend(super::more_offers::more_row(app, &country, depth));
+    }
 }
 
 /// A country under a service as the filter sees it: (its position, its

@@ -65,6 +65,9 @@ impl App {
         now: DateTime<Utc>,
     ) {
         self.now = now;
+        if let Some(c) = &country_id {
+            super::more_offers::forget(self, &account, &service_id, c);
+        }
         let load = match result {
             Ok(list) => Load::Loaded(list, now),
             Err(e) => Load::Failed(e),

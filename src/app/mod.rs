@@ -19,6 +19,7 @@ mod input;
 pub mod keymap;
 pub mod layout;
 mod loads;
+pub mod more_offers;
 pub mod panes;
 pub mod popups;
 mod replay;
@@ -139,6 +140,8 @@ pub struct App {
     pub auto_cancelled: HashSet<i64>,
     pub otp_log: Vec<Otp>,
     pub expanded: HashSet<String>,
+    /// Countries whose offers have a next page (node key → page).
+    pub more_offers: HashMap<String, u32>,
     pub sort: Sort,
     pub filter: Input,
     pub filtering: bool,
@@ -223,6 +226,7 @@ impl App {
             auto_cancelled: HashSet::new(),
             otp_log: Vec::new(),
             expanded: HashSet::new(),
+            more_offers: HashMap::new(),
             sort: Sort::Price,
             filter: Input::default(),
             filtering: false,
@@ -494,6 +498,26 @@ impl App {
                 fx
             }
             Action::EmailMessages { order_id, result } => self.on_email_messages(order_id, result),
+            Action::OffersMore {
+                account,
+                service_id,
+                country_id,
+                next_page,
+            } => {
+                more_offers::has_more(self, &account, &service_id, &country_id, next_page);
+                Vec::new()
+            }
+            Action::OffersPageLoaded {
+                account,
+                service_id,
+                country_id,
+                page,
+                result,
+                now,
+            } => {
+                more_offers::loaded(self, &account, &service_id, &country_id, page, result, now);
+                Vec::new()
+            }
             Action::Restored(list) => self.on_restored(list),
             Action::OtpHistory(list) => {
                 self.otp_log = list;
@@ -555,6 +579,14 @@ impl App {
                 if deposit_id.is_none() {
                     self.deposit_to_show = None;
                 }
+                Vec::new()
+            }
+            Action::WebhookLoaded { account, result } => {
+                popups::webhook::loaded(self, &account, result);
+                Vec::new()
+            }
+            Action::WebhookSaved { account, result } => {
+                popups::webhook::saved(self, &account, result);
                 Vec::new()
             }
             Action::StatsLoaded(figures) => {
@@ -619,7 +651,11 @@ impl App {
         }
     }
 
-    fn service_mut(&mut self, account: &str, service_id: &str) -> Option<&mut ServiceNode> {
+    pub(crate) fn service_mut(
+        &mut self,
+        account: &str,
+        service_id: &str,
+    ) -> Option<&mut ServiceNode> {
         let a = self.accounts.iter_mut().find(|a| a.info.name == account)?;
         catalog::service_mut(&mut a.services, service_id)
     }
@@ -650,6 +686,13 @@ impl App {
         .collect::<Vec<_>>()
         .join(" · ");
         let customer = acc.info.caps.topup.then(Input::default);
+        // Where the API lists "any" (first), it is the default choice;
+        // otherwise none is sent unless the user picks one.
+        let operator = offer
+            .operators
+            .first()
+            .filter(|o| o.id.eq_ignore_ascii_case("any"))
+            .map(|o| o.id.clone());
         self.open(Popup::ConfirmBuy {
             account: name,
             what,
@@ -660,12 +703,13 @@ impl App {
                 country_name: country.map(|c| c.name.clone()),
                 offer_id: offer.id.clone(),
                 price: offer.price,
-                operator: None,
+                operator,
                 idempotency_key: key,
                 customer_number: None,
             },
             balance_after,
             customer,
+            operators: offer.operators.clone(),
         });
     }
 }

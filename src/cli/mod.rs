@@ -17,6 +17,7 @@ mod scripting;
 mod simulate;
 mod stats;
 mod watch;
+mod webhook;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -173,6 +174,9 @@ pub enum Command {
     /// cancel, finish.
     #[command(subcommand)]
     Email(email::EmailCmd),
+    /// OTPZap webhook settings: get, or set (the secret is shown once).
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCmd),
     /// List the journal's deposits.
     Deposits {
         #[arg(long)]

@@ -51,6 +51,7 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         Command::Deposit(d) => super::deposits::run(&ctx, d).await,
         Command::Email(e) => super::email::run(&ctx, e).await,
         Command::Deposits { account } => super::deposits::list(&ctx, account.as_deref()),
+        Command::Webhook(w) => super::webhook::run(&ctx, w).await,
         Command::Resolve {
             account,
             id,

@@ -12,8 +12,10 @@ mod deposit;
 pub mod email;
 mod idempotency;
 pub mod naming;
+pub mod order_rules;
 mod replace;
 mod rules;
+pub mod webhook;
 
 pub use deposit::{
     check_deposit, deposit_rules, Deposit, DepositMethod, DepositRequest, DepositRules,

@@ -174,6 +174,14 @@ pub trait Provider: Send + Sync {
     async fn replace(&self, _order: &OrderRef) -> Result<PlacedOrder, ProviderError> {
         Err(ProviderError::Unsupported("replace"))
     }
+    /// Replace, with the old order's refund as the reply states it (None:
+    /// the reply named none).
+    async fn replace_reported(
+        &self,
+        order: &OrderRef,
+    ) -> Result<(PlacedOrder, Option<crate::money::Rupiah>), ProviderError> {
+        self.replace(order).await.map(|p| (p, None))
+    }
 
     /// Creates a deposit invoice (or, on GoTopUp, the deposit itself).
     async fn deposit_create(&self, _req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
@@ -185,6 +193,34 @@ pub trait Provider: Send + Sync {
     }
     async fn deposit_cancel(&self, _id: &str) -> Result<DepositUpdate, ProviderError> {
         Err(ProviderError::Unsupported("deposit cancel"))
+    }
+
+    /// One page of offers, for APIs whose listing pages on demand (OTPZap
+    /// Server 1 products), and whether another follows. The default: the
+    /// first page is every offer.
+    async fn offers_page(
+        &self,
+        service_id: &str,
+        country_id: Option<&str>,
+        page: u32,
+    ) -> Result<(Vec<Offer>, bool), ProviderError> {
+        if page > 1 {
+            return Ok((Vec::new(), false));
+        }
+        self.offers(service_id, country_id)
+            .await
+            .map(|o| (o, false))
+    }
+
+    /// Webhook settings (OTPZap).
+    async fn webhook_get(&self) -> Result<crate::domain::webhook::WebhookConfig, ProviderError> {
+        Err(ProviderError::Unsupported("webhook settings"))
+    }
+    async fn webhook_update(
+        &self,
+        _change: &crate::domain::webhook::WebhookChange,
+    ) -> Result<crate::domain::webhook::WebhookSaved, ProviderError> {
+        Err(ProviderError::Unsupported("webhook settings"))
     }
 }
 

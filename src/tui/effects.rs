@@ -177,6 +177,14 @@ impl Runtime {
                     .map_err(|e| e.to_string());
                 send(&tx, Action::EmailMessages { order_id, result });
             }
+            Effect::LoadMoreOffers {
+                account,
+                service_id,
+                country_id,
+                page,
+            } => self.load_more_offers(account, service_id, country_id, page),
+            Effect::WebhookGet { account } => self.webhook_get(account),
+            Effect::WebhookSet { account, change } => self.webhook_set(account, change),
             Effect::LoadStats { days } => {
                 // The journal is local and quick; the view asks once.
                 let since = Utc::now() - chrono::Duration::days(days as i64);
@@ -291,6 +299,34 @@ impl Runtime {
         });
     }
 
+    fn webhook_get(&self, account: String) {
+        let tx = self.tx.clone();
+        let Some(p) = self.provider(&account) else {
+            let result = Err("no provider for this account".into());
+            return send(&tx, Action::WebhookLoaded { account, result });
+        };
+        tokio::spawn(async move {
+            let result = p.webhook_get().await.map_err(|e| e.to_string());
+            send(&tx, Action::WebhookLoaded { account, result });
+        });
+    }
+
+    fn webhook_set(&self, account: String, change: crate::domain::webhook::WebhookChange) {
+        let tx = self.tx.clone();
+        let Some(p) = self.provider(&account) else {
+            let result = Err("no provider for this account".into());
+            return send(&tx, Action::WebhookSaved { account, result });
+        };
+        tokio::spawn(async move {
+            let result = p
+                .webhook_update(&change)
+                .await
+                .map(|s| (s.config, s.secret))
+                .map_err(|e| e.to_string());
+            send(&tx, Action::WebhookSaved { account, result });
+        });
+    }
+
     fn load_balance(&self, account: String) {
         let tx = self.tx.clone();
         let Some(p) = self.provider(&account) else {
@@ -368,16 +404,53 @@ impl Runtime {
         });
     }
 
-    fn load_offers(&self, account: String, service_id: String, country_id: Option<String>) {
+    fn load_more_offers(&self, account: String, service_id: String, country_id: String, page: u32) {
         let tx = self.tx.clone();
         let p = self.provider(&account);
         tokio::spawn(async move {
             let result = match p {
                 Some(p) => p
-                    .offers(&service_id, country_id.as_deref())
+                    .offers_page(&service_id, Some(&country_id), page)
                     .await
                     .map_err(|e| e.to_string()),
                 None => Err("no provider for this account".into()),
+            };
+            let now = Utc::now();
+            send(
+                &tx,
+                Action::OffersPageLoaded {
+                    account,
+                    service_id,
+                    country_id,
+                    page,
+                    result,
+                    now,
+                },
+            );
+        });
+    }
+
+    fn load_offers(&self, account: String, service_id: String, country_id: Option<String>) {
+        let tx = self.tx.clone();
+        let p = self.provider(&account);
+        tokio::spawn(async move {
+            // The first page; where the API pages on demand, it says
+            // whether more follow.
+            let (result, more) = match p {
+                Some(p) => match p.offers_page(&service_id, country_id.as_deref(), 1).await {
+                    Ok((list, more)) => (Ok(list), more),
+                    Err(e) => (Err(e.to_string()), false),
+                },
+                None => (Err("no provider for this account".into()), false),
+            };
+            let more = match (more, &country_id) {
+                (true, Some(c)) => Some(Action::OffersMore {
+                    account: account.clone(),
+                    service_id: service_id.clone(),
+                    country_id: c.clone(),
+                    next_page: 2,
+                }),
+                _ => None,
             };
             let now = Utc::now();
             send(
@@ -390,6 +463,10 @@ impl Runtime {
                     now,
                 },
             );
+            // After the list: loading it forgets an older "more".
+            if let Some(m) = more {
+                send(&tx, m);
+            }
         });
     }
 

@@ -23,6 +23,7 @@ pub enum PopupKind {
     Stats,
     Settle,
     EmailDetail,
+    Webhook,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -45,7 +46,10 @@ impl Layer {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Layer::Filter | Layer::Popup(PopupKind::CommandLine | PopupKind::DepositForm)
+            Layer::Filter
+                | Layer::Popup(
+                    PopupKind::CommandLine | PopupKind::DepositForm | PopupKind::Webhook
+                )
         )
     }
 
@@ -103,6 +107,12 @@ pub enum Cmd {
     Stats,
     /// An email order's message timeline.
     EmailDetail,
+    /// Buy confirmation: the next operator of the offer (OTPZap Server 2).
+    NextOperator,
+    /// Balance pane: the account's webhook settings (OTPZap).
+    Webhook,
+    /// Webhook settings: the next field.
+    NextField,
 }
 
 pub struct CommandDef {
@@ -271,6 +281,22 @@ pub const COMMANDS: &[CommandDef] = &[
         "It was not charged: closed, nothing spent",
     ),
     def(
+        Cmd::Webhook,
+        "webhook",
+        &[Key::ch('w')],
+        &[Layer::Pane(Pane::Balance)],
+        "webhook",
+        "OTPZap webhook settings (the secret shows once)",
+    ),
+    def(
+        Cmd::NextField,
+        "next_field",
+        &[Key::plain(Tab)],
+        &[Layer::Popup(PopupKind::Webhook)],
+        "next field",
+        "Next field (Space flips active, Enter saves)",
+    ),
+    def(
         Cmd::Refresh,
         "refresh",
         &[Key::ch('g')],
@@ -371,9 +397,20 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::ConfirmDeposit),
             Layer::Popup(PopupKind::Deposits),
             Layer::Popup(PopupKind::Compare),
+            Layer::Popup(PopupKind::Webhook),
         ],
         "confirm",
         "Yes: buy, pay in, pick, open (Enter)",
+    ),
+    def(
+        Cmd::NextOperator,
+        "next_operator",
+        &[Key::ch('o')],
+        &[Layer::Popup(PopupKind::ConfirmBuy)],
+        // Not hinted: the popup shows the key beside the operator, and
+        // only when the offer has operators.
+        "",
+        "Next operator of the offer (\"any\" first)",
     ),
     def(
         Cmd::Dismiss,
@@ -393,6 +430,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Stats),
             Layer::Popup(PopupKind::Settle),
             Layer::Popup(PopupKind::EmailDetail),
+            Layer::Popup(PopupKind::Webhook),
         ],
         "back",
         "No: close the top popup only",
@@ -565,6 +603,7 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::Stats) => "statistics",
         Layer::Popup(PopupKind::Settle) => "I checked the provider",
         Layer::Popup(PopupKind::EmailDetail) => "email messages",
+        Layer::Popup(PopupKind::Webhook) => "webhook settings",
     }
 }
 

@@ -134,6 +134,12 @@ fn expand(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let now = app.now;
+    // Enter on the "more offers" row loads the next page.
+    if let NodeId::Note(p) = &row.id {
+        if matches!(**p, NodeId::Country(..)) && app.more_offers.contains_key(&p.key()) {
+            return crate::app::more_offers::request(app);
+        }
+    }
     match &row.id {
         NodeId::Account(a) => {
             app.expanded.insert(row.id.key());

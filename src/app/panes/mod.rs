@@ -116,6 +116,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             orders::run(app, cmd)
         }
         Cmd::Refresh => balance::refresh(app),
+        Cmd::Webhook => super::popups::webhook::open(app),
         Cmd::NewDeposit => {
             app.open_deposit_form();
             Vec::new()
@@ -140,6 +141,8 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         | Cmd::CancelDeposit
         | Cmd::NextPreset
         | Cmd::SettleCharged
-        | Cmd::SettleNotCharged => Vec::new(),
+        | Cmd::SettleNotCharged
+        | Cmd::NextOperator
+        | Cmd::NextField => Vec::new(),
     }
 }

@@ -45,6 +45,9 @@ pub fn selected_order(app: &App) -> Option<&Order> {
 /// only on an active order whose account's API has them. Other commands
 /// always.
 pub fn applies(app: &App, cmd: Cmd) -> bool {
+    if cmd == Cmd::Webhook {
+        return crate::app::popups::webhook::applies(app);
+    }
     if cmd == Cmd::Settle {
         return selected_order(app).is_some_and(|o| o.status == OrderStatus::Unknown);
     }
@@ -58,8 +61,10 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
         .filter(|o| o.status.is_active())
         // Email rows: cancel before a message, finish and reorder after.
         .filter(|o| !crate::app::email::is_email(o) || crate::app::email::refuse(o, op).is_none())
-        .and_then(|o| app.account_of(&o.account))
-        .is_some_and(|a| op.offered_by(&a.info.caps))
+        .is_some_and(|o| {
+            app.account_of(&o.account)
+                .is_some_and(|a| op.offered_for(&a.info.caps, o))
+        })
 }
 
 /// "I checked the provider" on an UNKNOWN order: the popup asks which.
@@ -122,13 +127,21 @@ fn order_op(app: &mut App, op: OrderOp) -> Vec<Effect> {
         app.set_status("Select an order first", Level::Warn);
         return Vec::new();
     };
-    let (id, status, locked) = (o.id, o.status, o.resend_locked_until);
+    let (id, status) = (o.id, o.status);
+    let gate = crate::domain::order_rules::resend_gate(o, app.now);
     let Some(acc) = app.account_of(&o.account) else {
         return Vec::new();
     };
     if !op.offered_by(&acc.info.caps) {
         let kind = acc.info.kind.display_name();
         app.set_status(format!("{kind} has no {op} for orders"), Level::Warn);
+        return Vec::new();
+    }
+    if !op.offered_for(&acc.info.caps, o) {
+        app.set_status(
+            format!("#{id}: {op} is for Server 1 orders only (OTPZap)"),
+            Level::Warn,
+        );
         return Vec::new();
     }
     if status.is_final() || matches!(status, OrderStatus::Buying | OrderStatus::Unknown) {
@@ -159,12 +172,8 @@ fn order_op(app: &mut App, op: OrderOp) -> Vec<Effect> {
             Vec::new()
         }
         OrderOp::Resend => {
-            if let Some(until) = locked.filter(|t| *t > app.now) {
-                let left = (until - app.now).num_seconds().max(1);
-                app.set_status(
-                    format!("#{id}: the provider allows another SMS in {left}s"),
-                    Level::Warn,
-                );
+            if let Err(why) = gate {
+                app.set_status(why, Level::Warn);
                 return Vec::new();
             }
             vec![Effect::Order { op, order_id: id }]

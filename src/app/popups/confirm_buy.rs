@@ -9,9 +9,19 @@ use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
-    let Some(Popup::ConfirmBuy { customer, .. }) = app.popups.last_mut() else {
+    let Some(Popup::ConfirmBuy {
+        customer,
+        operators,
+        request,
+        ..
+    }) = app.popups.last_mut()
+    else {
         return Vec::new();
     };
+    if cmd == Some(Cmd::NextOperator) && !operators.is_empty() {
+        request.operator = Some(next_operator(operators, request.operator.as_deref()));
+        return Vec::new();
+    }
     if cmd != Some(Cmd::Confirm) {
         if let Some(input) = customer {
             input.handle_event(&Event::Key(k));
@@ -66,4 +76,11 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
     );
     app.focus = Pane::Orders;
     vec![Effect::Buy { account, request }]
+}
+
+/// The operator after `current` in the list, wrapping round.
+fn next_operator(list: &[crate::domain::Operator], current: Option<&str>) -> String {
+    let at = current.and_then(|c| list.iter().position(|o| o.id == c));
+    let next = at.map_or(0, |i| (i + 1) % list.len());
+    list[next].id.clone()
 }

@@ -13,6 +13,7 @@ mod deposits;
 mod email_detail;
 pub mod help;
 mod settle;
+pub mod webhook;
 
 pub use command_line::{complete, completion_candidates};
 
@@ -36,6 +37,9 @@ pub enum Popup {
         balance_after: Option<Rupiah>,
         /// Top-ups ask for the customer number here.
         customer: Option<Input>,
+        /// The offer's operators to choose from (`request.operator` is the
+        /// choice); empty when the API takes none.
+        operators: Vec<crate::domain::Operator>,
     },
     ConfirmCancel {
         order_id: i64,
@@ -80,6 +84,8 @@ pub enum Popup {
         order_id: i64,
         messages: Option<Result<Vec<crate::domain::EmailMessage>, String>>,
     },
+    /// OTPZap webhook settings (`webhook.rs`).
+    Webhook(webhook::WebhookPopup),
 }
 
 impl Popup {
@@ -98,6 +104,7 @@ impl Popup {
             Popup::Stats(_) => PopupKind::Stats,
             Popup::Settle { .. } => PopupKind::Settle,
             Popup::EmailDetail { .. } => PopupKind::EmailDetail,
+            Popup::Webhook(_) => PopupKind::Webhook,
         }
     }
 
@@ -106,6 +113,7 @@ impl Popup {
         match self {
             Popup::ConfirmBuy { customer, .. } => customer.is_some(),
             Popup::CommandLine(_) | Popup::DepositForm { .. } => true,
+            Popup::Webhook(w) => w.takes_text(),
             _ => false,
         }
     }
@@ -158,5 +166,6 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::Stats => Vec::new(),
         PopupKind::Settle => settle::on_key(app, cmd, k),
         PopupKind::EmailDetail => email_detail::on_key(app, cmd),
+        PopupKind::Webhook => webhook::on_key(app, cmd, k),
     }
 }

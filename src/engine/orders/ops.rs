@@ -1,7 +1,7 @@
 //! What is done to a placed order: poll, cancel, finish, resend, replace.
 
 use super::{order_ref, EngineError};
-use crate::domain::{CancelOutcome, Order, OrderOp, OrderStatus};
+use crate::domain::{CancelOutcome, Order, OrderOp, OrderStatus, OrderUpdate};
 use crate::engine::journal::{Change, Journal, NewOrder};
 use crate::providers::{Provider, ProviderError};
 use chrono::Utc;
@@ -87,6 +87,16 @@ pub async fn resend(
     let r = order_ref(order)?;
     provider.resend(&r).await?;
     journal.note_event(order.id, "resend", None, Utc::now())?;
+    // Counted at once, so the per-OTP gate holds before the next poll
+    // brings the API's own count.
+    if let Some(n) = order.resend_count {
+        let bump = OrderUpdate {
+            resend_count: Some(n + 1),
+            resend_locked_until: order.resend_locked_until,
+            ..Default::default()
+        };
+        journal.record_update(order.id, &bump, Utc::now())?;
+    }
     Ok(journal.order(order.id)?.unwrap_or_else(|| order.clone()))
 }
 
@@ -121,13 +131,18 @@ pub async fn replace(
         },
         Utc::now(),
     )?;
-    match provider.replace(&r).await {
-        Ok(placed) => {
+    match provider.replace_reported(&r).await {
+        Ok((placed, refunded)) => {
+            // Refunded by what the reply says, never assumed.
+            let message = match refunded {
+                Some(_) => format!("replaced by #{}", new.id),
+                None => format!("replaced by #{}; the reply named no refund", new.id),
+            };
             journal.record_cancelled(
                 order.id,
                 &CancelOutcome {
-                    refunded: Some(order.price),
-                    message: Some(format!("replaced by #{}", new.id)),
+                    refunded,
+                    message: Some(message),
                 },
                 Utc::now(),
             )?;
@@ -173,6 +188,17 @@ pub async fn run_op(
             provider.kind().display_name(),
             op.past_tense()
         )));
+    }
+    if !op.offered_for(&provider.capabilities(), order) {
+        return Err(EngineError::Refused(format!(
+            "order #{} cannot be {}: {} does that for Server 1 orders only",
+            order.id,
+            op.past_tense(),
+            provider.kind().display_name()
+        )));
+    }
+    if op == OrderOp::Resend {
+        crate::domain::order_rules::resend_gate(order, Utc::now()).map_err(EngineError::Refused)?;
     }
     let (order, replaced) = match op {
         OrderOp::Cancel => (cancel(provider, journal, order).await?, None),

@@ -1,26 +1,30 @@
 //! The catalog: ours is service → country → offer; OTPZap is country-first
 //! with two servers, so:
-//! * services = S1 `/services` (all platforms) merged by name (case and
-//!   punctuation ignored) with the S2 services of every S2 country, plus one
-//!   service per `/s2/special` entry. Ids: `s1:<platform>`, `s2:<service>`,
-//!   `s1:<platform>,s2:<service>` when merged, `sp:<special id>`.
-//! * countries = where the service has S1 products and/or S2 entries; a
-//!   special service has one synthetic country `special`.
-//! * offers = S1 products for (platform, country) as `s1:<product_id>`, and
-//!   the S2 entry for that country as `s2:<service_id>:<country_id>` with the
-//!   country's operators; specials as `sp:<id>`.
+//! * services = S1 `/services` (platforms, `s1:<platform>`), plus two
+//!   branches: `s2` (Server 2 by country) and `sp` (special services).
+//! * countries: of an S1 platform, where it has products; of `s2`, the
+//!   `/s2/countries` list (one request, nothing per country); of `sp`, one
+//!   synthetic country `special`.
+//! * offers: S1 products for (platform, country) as `s1:<product_id>`; for
+//!   `s2` and a country, that country's `/s2/services` (one request) as
+//!   `s2:<service_id>:<country_id>`, each with the country's operators
+//!   ("any" first), the operator chosen at buy time; specials as `sp:<id>`.
+//!
+//! Loading S2 per opened country replaces the old fan-out of one
+//! `/s2/services` per country at once, where one 429 failed the whole tree.
 
 use super::{wire, OtpZap};
 use crate::domain::*;
 use crate::providers::ProviderError;
-use futures::future::try_join_all;
-use std::collections::HashMap;
 
 /// Pages of `/products` fetched at most per listing.
-const MAX_PAGES: i64 = 10;
+const MAX_PAGES: u32 = 10;
 const PAGE_LIMIT: usize = 100;
 /// Synthetic country under which special services are offered.
 const SPECIAL_COUNTRY: &str = "special";
+/// Service ids of the two Server 2 branches.
+const S2_BRANCH: &str = "s2";
+const SPECIAL_BRANCH: &str = "sp";
 
 impl OtpZap {
     async fn s1_countries(&self) -> Result<Vec<wire::WCountry>, ProviderError> {
@@ -58,102 +62,110 @@ impl OtpZap {
             .await
     }
 
-    /// S2 services of every S2 country, fetched side by side.
-    async fn s2_by_country(
+    /// One page of a platform's products (optionally in one country),
+    /// cheapest first, and whether another page follows.
+    async fn products_page(
         &self,
-    ) -> Result<Vec<(wire::WCountry, Vec<wire::WService>)>, ProviderError> {
-        let countries = self.s2_countries().await?;
-        let lists = try_join_all(countries.iter().map(|c| self.s2_services(&c.id))).await?;
-        Ok(countries.into_iter().zip(lists).collect())
+        platform: &str,
+        country: Option<&str>,
+        page: u32,
+    ) -> Result<(Vec<wire::WProduct>, bool), ProviderError> {
+        let limit = PAGE_LIMIT.to_string();
+        let page_s = page.to_string();
+        let mut q = vec![("platform_id", platform)];
+        if let Some(c) = country {
+            q.push(("country_id", c));
+        }
+        // Cheapest first from the API too (the doc names `sort` but not
+        // its values; "price" is assumed, and we sort again anyway), so
+        // the pages we do fetch hold the offers most worth seeing.
+        q.push(("sort", "price"));
+        q.push(("page", &page_s));
+        q.push(("limit", &limit));
+        let v = self.catalog_get("/products", &q).await?;
+        let last = wire::last_page(&v);
+        let rows = wire::rows(v, "products")?;
+        let n = rows.len();
+        let out = rows
+            .iter()
+            .map(wire::product)
+            .collect::<Result<Vec<_>, _>>()?;
+        let more = n > 0
+            && match last {
+                Some(last) => i64::from(page) < last,
+                None => n >= PAGE_LIMIT,
+            };
+        Ok((out, more))
     }
 
-    /// Every product of a platform (optionally in one country), all pages.
+    /// Every product of a platform (optionally in one country), up to
+    /// `MAX_PAGES` pages: for the country list and the scripting commands.
+    /// The dashboard's offers page on demand instead (`offers_page`).
     async fn products(
         &self,
         platform: &str,
         country: Option<&str>,
     ) -> Result<Vec<wire::WProduct>, ProviderError> {
         let mut out = Vec::new();
-        let limit = PAGE_LIMIT.to_string();
-        let mut page = 1i64;
-        loop {
-            let page_s = page.to_string();
-            let mut q = vec![("platform_id", platform)];
-            if let Some(c) = country {
-                q.push(("country_id", c));
+        for page in 1..=MAX_PAGES {
+            let (rows, more) = self.products_page(platform, country, page).await?;
+            out.extend(rows);
+            if !more {
+                break;
             }
-            q.push(("page", &page_s));
-            q.push(("limit", &limit));
-            let v = self.get("/products", &q).await?;
-            let last = wire::last_page(&v);
-            let rows = wire::rows(v, "products")?;
-            let n = rows.len();
-            for r in &rows {
-                out.push(wire::product(r)?);
-            }
-            let more = match last {
-                Some(last) => page < last,
-                None => n >= PAGE_LIMIT,
-            };
-            if !more || n == 0 || page >= MAX_PAGES {
-                return Ok(out);
-            }
-            page += 1;
         }
+        Ok(out)
+    }
+
+    /// One page of offers: S1 products of a country page on demand; every
+    /// other listing is whole on page 1.
+    pub(super) async fn catalog_offers_page(
+        &self,
+        service_id: &str,
+        country_id: Option<&str>,
+        page: u32,
+    ) -> Result<(Vec<Offer>, bool), ProviderError> {
+        let country = country_id.filter(|c| *c != SPECIAL_COUNTRY);
+        if let (ServiceIds::S1(platform), Some(c)) = (ServiceIds::parse(service_id)?, country) {
+            let (products, more) = self.products_page(&platform, Some(c), page).await?;
+            let mut out: Vec<Offer> = products
+                .into_iter()
+                .map(|p| s1_offer(p, service_id, Some(c)))
+                .collect();
+            out.sort_by_key(|o| o.price);
+            return Ok((out, more));
+        }
+        if page > 1 {
+            return Ok((Vec::new(), false));
+        }
+        Ok((self.catalog_offers(service_id, country_id).await?, false))
     }
 
     pub(super) async fn catalog_services(&self) -> Result<Vec<Service>, ProviderError> {
-        let (platforms, s2, special) = futures::try_join!(
-            self.list("/services", &[], "services", wire::service),
-            self.s2_by_country(),
-            self.s2_special(),
-        )?;
-        // (ids, name, category) in S1 order, then S2-only names.
-        let mut merged: Vec<(ServiceIds, String, Option<String>)> = Vec::new();
-        let mut by_name: HashMap<String, usize> = HashMap::new();
-        for p in platforms {
-            let key = name_key(&p.name);
-            match by_name.get(&key).copied() {
-                Some(i) if merged[i].0.s1.is_none() => merged[i].0.s1 = Some(p.id),
-                _ => {
-                    by_name.insert(key, merged.len());
-                    let ids = ServiceIds {
-                        s1: Some(p.id),
-                        ..Default::default()
-                    };
-                    merged.push((ids, p.name, p.category));
-                }
-            }
-        }
-        for s in s2.into_iter().flat_map(|(_, list)| list) {
-            let key = name_key(&s.name);
-            match by_name.get(&key).copied() {
-                Some(i) if merged[i].0.s2.is_none() => merged[i].0.s2 = Some(s.id),
-                // The same S2 service again, from another country.
-                Some(i) if merged[i].0.s2.as_ref() == Some(&s.id) => {}
-                _ => {
-                    by_name.insert(key, merged.len());
-                    let ids = ServiceIds {
-                        s2: Some(s.id),
-                        ..Default::default()
-                    };
-                    merged.push((ids, s.name, Some("Server 2".into())));
-                }
-            }
-        }
-        let mut out: Vec<Service> = merged
+        let platforms = self
+            .list("/services", &[], "services", wire::service)
+            .await?;
+        let mut out: Vec<Service> = platforms
             .into_iter()
-            .map(|(ids, name, category)| Service {
-                id: ids.encode(),
-                name,
-                category,
+            .map(|p| Service {
+                id: format!("s1:{}", p.id),
+                name: p.name,
+                category: p.category,
             })
             .collect();
-        out.extend(special.into_iter().map(|s| Service {
-            id: format!("sp:{}", s.id),
-            name: format!("{} (special)", s.name),
-            category: Some("Special".into()),
-        }));
+        // Server 2 is country-first: its services are listed per country,
+        // so they are loaded when a country is opened (one request), never
+        // for every country at once.
+        out.push(Service {
+            id: S2_BRANCH.into(),
+            name: "Server 2 (by country)".into(),
+            category: Some("Server 2".into()),
+        });
+        out.push(Service {
+            id: SPECIAL_BRANCH.into(),
+            name: "Server 2 special services".into(),
+            category: Some("Server 2".into()),
+        });
         Ok(out)
     }
 
@@ -161,56 +173,43 @@ impl OtpZap {
         &self,
         service_id: &str,
     ) -> Result<Vec<Country>, ProviderError> {
-        let ids = ServiceIds::parse(service_id)?;
-        let mut out: Vec<Country> = Vec::new();
-        if let Some(sp) = &ids.special {
-            let stock = self
-                .s2_special()
-                .await?
-                .into_iter()
-                .find(|s| s.id == *sp)
-                .and_then(|s| s.stock);
-            out.push(Country {
+        let country = |c: wire::WCountry, stock| Country {
+            id: c.id,
+            name: c.name,
+            prefix: c.prefix,
+            stock,
+        };
+        match ServiceIds::parse(service_id)? {
+            ServiceIds::Special(_) => Ok(vec![Country {
                 id: SPECIAL_COUNTRY.into(),
                 name: "Special (pre-allocated numbers)".into(),
                 prefix: None,
-                stock,
-            });
-        }
-        let add = |out: &mut Vec<Country>, c: &wire::WCountry, stock: Option<u64>| match out
-            .iter_mut()
-            .find(|x| x.id == c.id)
-        {
-            Some(x) => x.stock = add_stock(x.stock, stock),
-            None => out.push(Country {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                prefix: c.prefix.clone(),
-                stock,
-            }),
-        };
-        if let Some(platform) = &ids.s1 {
-            let (countries, products) =
-                futures::try_join!(self.s1_countries(), self.products(platform, None))?;
-            for c in &countries {
-                let mine: Vec<_> = products
-                    .iter()
-                    .filter(|p| p.country_id.as_deref() == Some(c.id.as_str()))
-                    .collect();
-                if !mine.is_empty() {
-                    let stock = mine.iter().fold(None, |acc, p| add_stock(acc, p.stock));
-                    add(&mut out, c, stock);
-                }
+                stock: None,
+            }]),
+            // One request: the S2 countries. Their services load when one
+            // of them is opened.
+            ServiceIds::S2Branch => Ok(self
+                .s2_countries()
+                .await?
+                .into_iter()
+                .map(|c| country(c, None))
+                .collect()),
+            ServiceIds::S1(platform) => {
+                let (countries, products) =
+                    futures::try_join!(self.s1_countries(), self.products(&platform, None))?;
+                Ok(countries
+                    .into_iter()
+                    .filter_map(|c| {
+                        let mine: Vec<_> = products
+                            .iter()
+                            .filter(|p| p.country_id.as_deref() == Some(c.id.as_str()))
+                            .collect();
+                        let stock = mine.iter().fold(None, |acc, p| add_stock(acc, p.stock));
+                        (!mine.is_empty()).then(|| country(c, stock))
+                    })
+                    .collect())
             }
         }
-        if let Some(service) = &ids.s2 {
-            for (c, list) in self.s2_by_country().await? {
-                if let Some(s) = list.iter().find(|s| s.id == *service) {
-                    add(&mut out, &c, s.stock);
-                }
-            }
-        }
-        Ok(out)
     }
 
     pub(super) async fn catalog_offers(
@@ -218,11 +217,17 @@ impl OtpZap {
         service_id: &str,
         country_id: Option<&str>,
     ) -> Result<Vec<Offer>, ProviderError> {
-        let ids = ServiceIds::parse(service_id)?;
         let mut out = Vec::new();
-        if let Some(sp) = &ids.special {
-            if country_id.is_none_or(|c| c == SPECIAL_COUNTRY) {
-                for s in self.s2_special().await?.into_iter().filter(|s| s.id == *sp) {
+        match ServiceIds::parse(service_id)? {
+            ServiceIds::Special(only) => {
+                if country_id.is_some_and(|c| c != SPECIAL_COUNTRY) {
+                    return Ok(out);
+                }
+                let specials = self.s2_special().await?;
+                for s in specials
+                    .into_iter()
+                    .filter(|s| only.as_ref().is_none_or(|o| *o == s.id))
+                {
                     let price = s.price.ok_or_else(|| {
                         ProviderError::Malformed("special service: missing 'price'".into())
                     })?;
@@ -239,50 +244,36 @@ impl OtpZap {
                     });
                 }
             }
-        }
-        let country = country_id.filter(|c| *c != SPECIAL_COUNTRY);
-        if let Some(platform) = &ids.s1 {
-            if country_id != Some(SPECIAL_COUNTRY) {
-                for p in self.products(platform, country).await? {
-                    out.push(Offer {
-                        id: format!("s1:{}", p.id),
-                        service_id: service_id.to_string(),
-                        country_id: p.country_id.clone().or_else(|| country.map(str::to_string)),
-                        label: format!("S1 · {}", p.name.as_deref().unwrap_or(&p.id)),
-                        price: p.price,
-                        stock: p.stock,
-                        success_rate: p.success_rate,
-                        operators: Vec::new(),
-                        available: p.available,
-                    });
+            ServiceIds::S1(platform) => {
+                let country = country_id.filter(|c| *c != SPECIAL_COUNTRY);
+                for p in self.products(&platform, country).await? {
+                    out.push(s1_offer(p, service_id, country));
                 }
             }
-        }
-        // S2 entries exist per country only.
-        if let (Some(service), Some(c)) = (&ids.s2, country) {
-            let (services, operators) =
-                futures::try_join!(self.s2_services(c), self.s2_operators(c),)?;
-            for s in services.into_iter().filter(|s| s.id == *service) {
-                let price = s.price.ok_or_else(|| {
-                    ProviderError::Malformed("S2 service: missing 'price'".into())
-                })?;
-                out.push(Offer {
-                    id: format!("s2:{}:{c}", s.id),
-                    service_id: service_id.to_string(),
-                    country_id: Some(c.to_string()),
-                    label: format!("S2 · {}", s.name),
-                    price,
-                    stock: s.stock,
-                    success_rate: s.success_rate,
-                    operators: operators
-                        .iter()
-                        .map(|o| Operator {
-                            id: o.id.clone(),
-                            name: o.name.clone(),
-                        })
-                        .collect(),
-                    available: s.available,
-                });
+            // One services and one operators request for the opened country.
+            ServiceIds::S2Branch => {
+                let Some(c) = country_id else {
+                    return Ok(out);
+                };
+                let (services, operators) =
+                    futures::try_join!(self.s2_services(c), self.s2_operators(c))?;
+                let operators = operators_any_first(operators);
+                for s in services {
+                    let price = s.price.ok_or_else(|| {
+                        ProviderError::Malformed("S2 service: missing 'price'".into())
+                    })?;
+                    out.push(Offer {
+                        id: format!("s2:{}:{c}", s.id),
+                        service_id: service_id.to_string(),
+                        country_id: Some(c.to_string()),
+                        label: format!("S2 · {}", s.name),
+                        price,
+                        stock: s.stock,
+                        success_rate: s.success_rate,
+                        operators: operators.clone(),
+                        available: s.available,
+                    });
+                }
             }
         }
         out.sort_by_key(|o| o.price);
@@ -290,39 +281,68 @@ impl OtpZap {
     }
 }
 
-/// Which OTPZap ids a catalog service stands for.
-#[derive(Debug, Default, PartialEq)]
-pub(super) struct ServiceIds {
-    s1: Option<String>,
-    s2: Option<String>,
-    special: Option<String>,
+fn s1_offer(p: wire::WProduct, service_id: &str, country: Option<&str>) -> Offer {
+    Offer {
+        id: format!("s1:{}", p.id),
+        service_id: service_id.to_string(),
+        country_id: p.country_id.clone().or_else(|| country.map(str::to_string)),
+        label: format!("S1 · {}", p.name.as_deref().unwrap_or(&p.id)),
+        price: p.price,
+        stock: p.stock,
+        success_rate: p.success_rate,
+        operators: Vec::new(),
+        available: p.available,
+    }
+}
+
+/// The operators as offered for choice: "any" first when the API lists
+/// it (the buy sends "any" when none is chosen).
+fn operators_any_first(list: Vec<wire::WOperator>) -> Vec<Operator> {
+    let mut ops: Vec<Operator> = list
+        .into_iter()
+        .map(|o| Operator {
+            id: o.id,
+            name: o.name,
+        })
+        .collect();
+    ops.sort_by_key(|o| !o.id.eq_ignore_ascii_case("any"));
+    ops
+}
+
+/// Which OTPZap listing a catalog service stands for.
+#[derive(Debug, PartialEq)]
+pub(super) enum ServiceIds {
+    /// An S1 platform (`s1:<platform id>`).
+    S1(String),
+    /// The Server 2 branch (`s2`): countries, then their services.
+    S2Branch,
+    /// The special services (`sp`), or one of them (`sp:<id>`).
+    Special(Option<String>),
 }
 
 impl ServiceIds {
     fn parse(id: &str) -> Result<ServiceIds, ProviderError> {
-        let mut out = ServiceIds::default();
+        if id == S2_BRANCH {
+            return Ok(ServiceIds::S2Branch);
+        }
+        if id == SPECIAL_BRANCH {
+            return Ok(ServiceIds::Special(None));
+        }
+        // Ids written before S2 got its own branch merged S1 and S2 as
+        // "s1:1,s2:501"; the S1 part still names the platform.
         for part in id.split(',') {
             match part.split_once(':') {
-                Some(("s1", v)) if !v.is_empty() => out.s1 = Some(v.to_string()),
-                Some(("s2", v)) if !v.is_empty() => out.s2 = Some(v.to_string()),
-                Some(("sp", v)) if !v.is_empty() => out.special = Some(v.to_string()),
-                _ => {
-                    return Err(ProviderError::Rejected {
-                        status: 0,
-                        message: format!("'{id}' is not an OTPZap service id"),
-                    })
+                Some(("s1", v)) if !v.is_empty() => return Ok(ServiceIds::S1(v.to_string())),
+                Some(("sp", v)) if !v.is_empty() => {
+                    return Ok(ServiceIds::Special(Some(v.to_string())))
                 }
+                _ => {}
             }
         }
-        Ok(out)
-    }
-
-    fn encode(&self) -> String {
-        let parts: Vec<String> = [("s1", &self.s1), ("s2", &self.s2), ("sp", &self.special)]
-            .iter()
-            .filter_map(|(p, v)| v.as_ref().map(|v| format!("{p}:{v}")))
-            .collect();
-        parts.join(",")
+        Err(ProviderError::Rejected {
+            status: 0,
+            message: format!("'{id}' is not an OTPZap service id"),
+        })
     }
 }
 
@@ -359,15 +379,6 @@ impl OfferIds {
     }
 }
 
-/// Services compare by name without case or punctuation when merging
-/// S1 platforms with S2 services.
-fn name_key(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 fn add_stock(a: Option<u64>, b: Option<u64>) -> Option<u64> {
     match (a, b) {
         (None, None) => None,
@@ -380,17 +391,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn service_ids_round_trip() {
-        let ids = ServiceIds::parse("s1:1,s2:501").unwrap();
-        assert_eq!(ids.s1.as_deref(), Some("1"));
-        assert_eq!(ids.s2.as_deref(), Some("501"));
-        assert_eq!(ids.encode(), "s1:1,s2:501");
+    fn service_ids_parse() {
         assert_eq!(
-            ServiceIds::parse("sp:901").unwrap().special.as_deref(),
-            Some("901")
+            ServiceIds::parse("s1:1").unwrap(),
+            ServiceIds::S1("1".into())
+        );
+        assert_eq!(
+            ServiceIds::parse("s1:1,s2:501").unwrap(),
+            ServiceIds::S1("1".into())
+        );
+        assert_eq!(ServiceIds::parse("s2").unwrap(), ServiceIds::S2Branch);
+        assert_eq!(ServiceIds::parse("sp").unwrap(), ServiceIds::Special(None));
+        assert_eq!(
+            ServiceIds::parse("sp:901").unwrap(),
+            ServiceIds::Special(Some("901".into()))
         );
         assert!(ServiceIds::parse("whatsapp").is_err());
         assert!(ServiceIds::parse("s1:").is_err());
+        assert!(ServiceIds::parse("s2:501").is_err());
+    }
+
+    #[test]
+    fn any_operator_comes_first() {
+        let op = |id: &str| wire::WOperator {
+            id: id.into(),
+            name: id.into(),
+        };
+        let ops = operators_any_first(vec![op("telkomsel"), op("any"), op("xl")]);
+        let ids: Vec<_> = ops.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["any", "telkomsel", "xl"]);
     }
 
     #[test]
@@ -410,11 +439,5 @@ mod tests {
         );
         assert!(OfferIds::parse("s2:501").is_err());
         assert!(OfferIds::parse("101").is_err());
-    }
-
-    #[test]
-    fn names_merge_without_case_or_punctuation() {
-        assert_eq!(name_key("Whats App"), name_key("whatsapp"));
-        assert_eq!(name_key("Go-Jek"), "gojek");
     }
 }

@@ -1,7 +1,7 @@
 //! OTPZap adapter: SMS numbers on Server 1 (products) and Server 2
 //! (service + country + operator, and "special" services), and QRIS
-//! top-ups (`topup`), and Server 3 email OTP (`email`: the "Email" service,
-//! sites as its countries, domains as its offers). Webhooks are not wired here.
+//! top-ups (`topup`), webhook settings (`webhook`), and Server 3 email OTP
+//! (`email`: the "Email" service, sites as its countries, domains as its offers).
 //!
 //! The doc names paths but no HTTP methods and shows no bodies, so this is
 //! what we assume (the simulator in `sim::otpzap` produces exactly these):
@@ -22,7 +22,10 @@
 //!   [{"id": 101, "platform_id": 1, "platform_name", "country_id": 7,
 //!   "country_name", "name", "price": 3500, "stock": 120, "success_rate":
 //!   92.5}], "meta": {"page", "limit", "total", "last_page"}`. We page with
-//!   limit=100 up to 10 pages and sort by price ourselves (no `sort`).
+//!   limit=100 and `sort=price` (value assumed):
+//!   one page at a time for the dashboard's offers (`offers_page`, more on
+//!   demand), up to 10 pages for country lists and the scripting commands;
+//!   we sort by price again ourselves.
 //! * `GET /s2/services?country_id=` → `data: [{"id": 501, "name":
 //!   "WhatsApp", "country_id": 7, "price": 4000, "stock": 42}]`; S2 service
 //!   ids are the same in every country. `GET /s2/operators?country_id=` →
@@ -52,13 +55,15 @@
 //!   RateLimited, 502 → Unavailable; reply `data: {"order_id", "status":
 //!   "cancelled", "refund": 3500}`. resend: 429 until the new OTP arrives →
 //!   RateLimited. replace (S1 only): reply is a new order like create's,
-//!   plus `replaced_order_id`.
+//!   plus `replaced_order_id` and, we assume, the old order's `refund`
+//!   (journaled as refunded only when the reply names it).
 //! * Errors: `{"success": false, "message": ".."}` with 401 (bad key), 402
 //!   or 400 with a balance/saldo message (insufficient balance), 404
 //!   (unknown order), 409, 429.
 //!
 //! The catalog mapping (ours is service → country → offer; OTPZap is
-//! country-first with two servers) is in `catalog`.
+//! country-first with two servers) is in `catalog`; its reads go at most
+//! `CATALOG_IN_FLIGHT` at a time per account.
 //!
 //! Retries: reads and create (deduplicated by Idempotency-Key) and finish
 //! are `Retry::Safe`; cancel, resend and replace are `Retry::Never` (a 429
@@ -68,6 +73,7 @@ mod catalog;
 mod email;
 mod email_wire;
 mod topup;
+mod webhook;
 mod wire;
 
 use super::http::{encode, Http, Retry};
@@ -84,7 +90,13 @@ pub struct OtpZap {
     http: Http,
     key: Secret,
     lifetime: Duration,
+    /// Catalog reads in flight at once for this account, so opening the
+    /// tree never bursts the API into 429s.
+    catalog_gate: tokio::sync::Semaphore,
 }
+
+/// How many catalog reads one account sends at once.
+const CATALOG_IN_FLIGHT: usize = 3;
 
 impl OtpZap {
     pub fn new(settings: &ProviderSettings) -> Result<Self, ProviderError> {
@@ -100,6 +112,7 @@ impl OtpZap {
             http: Http::new(&settings.base_url, settings.http, vec![key.clone()])?,
             key,
             lifetime: settings.order_lifetime,
+            catalog_gate: tokio::sync::Semaphore::new(CATALOG_IN_FLIGHT),
         })
     }
 
@@ -140,8 +153,19 @@ impl OtpZap {
         what: &'static str,
         parse: fn(&Value) -> Result<T, ProviderError>,
     ) -> Result<Vec<T>, ProviderError> {
-        let v = self.get(path, query).await?;
+        let v = self.catalog_get(path, query).await?;
         wire::rows(v, what)?.iter().map(parse).collect()
+    }
+
+    /// A catalog read, waiting for one of the account's few slots.
+    async fn catalog_get(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Value, ProviderError> {
+        // The gate is never closed, so acquire cannot fail; go on if it did.
+        let _permit = self.catalog_gate.acquire().await.ok();
+        self.get(path, query).await
     }
 
     fn placed(
@@ -248,6 +272,15 @@ impl Provider for OtpZap {
         self.catalog_offers(service_id, country_id).await
     }
 
+    async fn offers_page(
+        &self,
+        service_id: &str,
+        country_id: Option<&str>,
+        page: u32,
+    ) -> Result<(Vec<Offer>, bool), ProviderError> {
+        self.catalog_offers_page(service_id, country_id, page).await
+    }
+
     async fn buy(&self, req: &BuyRequest) -> Result<PlacedOrder, ProviderError> {
         if email::is_email_offer(&req.offer_id) {
             return self.email_create(req).await;
@@ -336,10 +369,24 @@ impl Provider for OtpZap {
         if email::is_email(order) {
             return Err(ProviderError::Unsupported("replace on an email order"));
         }
+        self.replace_reported(order).await.map(|(p, _)| p)
+    }
+
+    async fn replace_reported(
+        &self,
+        order: &OrderRef,
+    ) -> Result<(PlacedOrder, Option<Rupiah>), ProviderError> {
         let v = self
             .order_action("/order/replace", order, Retry::Never)
             .await?;
-        self.placed(wire::order(&v)?, None)
+        // Not `amount`: on a replace that may be the new order's price.
+        let refund = wire::Obj::new(&v, "replace")?.opt_rupiah(&[
+            "refund",
+            "refunded",
+            "refund_amount",
+            "old_refund",
+        ])?;
+        Ok((self.placed(wire::order(&v)?, None)?, refund))
     }
 
     async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
@@ -348,6 +395,17 @@ impl Provider for OtpZap {
 
     async fn deposit_status(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
         self.check_topup(id).await
+    }
+
+    async fn webhook_get(&self) -> Result<crate::domain::webhook::WebhookConfig, ProviderError> {
+        self.get_webhook().await
+    }
+
+    async fn webhook_update(
+        &self,
+        change: &crate::domain::webhook::WebhookChange,
+    ) -> Result<crate::domain::webhook::WebhookSaved, ProviderError> {
+        self.update_webhook(change).await
     }
 }
 

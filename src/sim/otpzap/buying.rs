@@ -287,6 +287,7 @@ impl SimState {
             Ok(mut view) => {
                 if let Value::Object(m) = &mut view {
                     m.insert("replaced_order_id".into(), json!(id));
+                    m.insert("refund".into(), json!(price.amount()));
                 }
                 ok_msg("Order replaced with a new number", view)
             }

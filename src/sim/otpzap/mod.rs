@@ -14,15 +14,19 @@
 //! auto-refunded order); S1 orders that got an OTP become `success` then.
 //! Replaced orders read `cancelled`. Insufficient balance is HTTP 402.
 //! Product 1999 (WhatsApp Indonesia, "SIMULASI") never gets an OTP.
-//! Server 3 (email OTP) is in `email`.
+//! Server 3 (email OTP) is in `email`. Webhook settings (GET /webhook/get,
+//! PATCH /webhook/update) are in `webhook`; `requests_to` counts requests per
+//! route for tests.
 
 mod buying;
 mod catalog;
 mod email;
+mod hits;
 mod listings;
 mod order;
 mod reply;
 mod topup;
+mod webhook;
 
 pub use catalog::NEVER_OTP_PRODUCT;
 pub use email::NEVER_MAIL_SITE;
@@ -48,6 +52,8 @@ pub struct SimState {
     opts: SimOptions,
     catalog: Catalog,
     inner: Mutex<Inner>,
+    hits: hits::Hits,
+    webhooks: webhook::Webhooks,
 }
 
 #[derive(Default)]
@@ -69,7 +75,7 @@ struct Wallet {
     charged: usize,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Route {
     Balance,
     Countries,
@@ -87,6 +93,8 @@ enum Route {
     Replace,
     TopupCreate,
     TopupCheck,
+    WebhookGet,
+    WebhookUpdate,
 }
 
 /// An id from the query or body, given as a number or a numeric string.
@@ -107,6 +115,8 @@ impl SimState {
             opts,
             catalog: Catalog::build(),
             inner: Mutex::new(Inner::default()),
+            hits: Default::default(),
+            webhooks: Default::default(),
         }
     }
 
@@ -174,6 +184,22 @@ impl SimState {
         self.lock().deposits.ids(key).len()
     }
 
+    /// How many requests reached a route, by its name in `Route` (e.g.
+    /// "S2Services"), authorised or not.
+    pub fn requests_to(&self, route: &str) -> u64 {
+        self.hits.get(route)
+    }
+
+    /// The operator an order was bought with (S2 only), for tests.
+    pub fn order_operator(&self, key: &str, order_id: &str) -> Option<String> {
+        let id: u64 = order_id.parse().ok()?;
+        self.lock()
+            .orders
+            .iter()
+            .find(|o| o.id == id && o.owner == key)
+            .and_then(|o| o.operator.clone())
+    }
+
     /// Every OTP made visible so far: (order id, code).
     pub fn delivered_otps(&self) -> Vec<(String, String)> {
         self.lock().delivered.clone()
@@ -186,6 +212,7 @@ impl SimState {
         q: &HashMap<String, String>,
         body: &[u8],
     ) -> Resp {
+        self.hits.count(&format!("{route:?}"));
         let key = match bearer(headers) {
             Some(k) if key_is_valid(&k) => k,
             _ => return fail(StatusCode::UNAUTHORIZED, "Invalid or missing API key"),
@@ -296,6 +323,8 @@ impl SimState {
             Route::Replace => self.replace(&mut inner, &key, order_id),
             Route::TopupCreate => self.topup_create(&mut inner, &key, headers, &body),
             Route::TopupCheck => self.topup_check(&mut inner, &key, q),
+            Route::WebhookGet => self.webhook_get(&key),
+            Route::WebhookUpdate => self.webhook_update(&key, &body),
         }
     }
     /// Runs `f` on one of the key's orders, after settling.
@@ -364,5 +393,10 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/order/replace", endpoint(Route::Replace, true))
         .route("/topup/create", endpoint(Route::TopupCreate, true))
         .route("/topup/check", endpoint(Route::TopupCheck, false))
+        .route("/webhook/get", endpoint(Route::WebhookGet, false))
+        .route(
+            "/webhook/update",
+            webhook::patch_endpoint(Route::WebhookUpdate),
+        )
         .with_state(state)
 }

@@ -8,6 +8,7 @@ mod email_detail;
 mod help;
 mod settle;
 mod stats;
+mod webhook;
 
 use super::theme::Theme;
 use crate::app::keymap::Cmd;
@@ -58,6 +59,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             request,
             balance_after,
             customer,
+            operators,
         } => {
             // The replace rule, when it covers this buy: said up front.
             let replace = app
@@ -82,7 +84,9 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             } else {
                 base
             };
-            let height = if customer.is_some() { 8 } else { 7 } + replace.is_some() as u16;
+            let extra =
+                customer.is_some() as u16 + !operators.is_empty() as u16 + replace.is_some() as u16;
+            let height = 7 + extra;
             let r = centered(area, w, height);
             let mut lines = vec![
                 Line::from(what.as_str()),
@@ -99,6 +103,27 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
                 )),
             ];
             lines.extend(replace.map(|t| Line::styled(t, theme.dim)));
+            if !operators.is_empty() {
+                let name = match request.operator.as_deref() {
+                    None => "provider's choice",
+                    Some(chosen) => operators
+                        .iter()
+                        .find(|o| o.id == chosen)
+                        .map_or(chosen, |o| o.name.as_str()),
+                };
+                lines.push(Line::from(vec![
+                    Span::raw("operator "),
+                    Span::styled(name.to_string(), theme.otp),
+                    Span::styled(
+                        format!(
+                            "  {} next of {}",
+                            app.keymap.labels(Cmd::NextOperator),
+                            operators.len()
+                        ),
+                        theme.dim,
+                    ),
+                ]));
+            }
             match customer {
                 Some(input) => {
                     lines.push(Line::from(vec![
@@ -187,6 +212,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         Popup::DepositQr { id } => deposits::qr(frame, app, theme, area, *id),
         Popup::Compare(v) => compare::draw(frame, app, theme, area, v),
         Popup::Stats(figures) => stats::draw(frame, app, theme, area, figures.as_deref()),
+        Popup::Webhook(w) => webhook::draw(frame, app, theme, area, w),
         Popup::CommandLine(input) => {
             let r = Rect::new(
                 area.x,

@@ -1,0 +1,119 @@
+//! Per-order rules for resend and replace that go beyond the API's
+//! capabilities, as OTPZap documents them; the dashboard's keys and hints
+//! and the engine (so the CLI) ask these same functions.
+
+use super::{Capabilities, Order, OrderOp, ProviderKind};
+use chrono::{DateTime, Utc};
+
+impl OrderOp {
+    /// Whether `self` can be asked of this order at all: the API offers it,
+    /// and for OTPZap replace, the order is a Server 1 order ("/order/replace
+    /// Server 1 only"; our S1 offer ids start with `s1:`, see
+    /// `providers::otpzap::catalog`).
+    pub fn offered_for(self, caps: &Capabilities, order: &Order) -> bool {
+        self.offered_by(caps)
+            && match (self, order.provider) {
+                (OrderOp::Replace, ProviderKind::OtpZap) => order.offer_id.starts_with("s1:"),
+                _ => true,
+            }
+    }
+}
+
+/// Why a resend must wait, or Ok. OTPZap gates resends per OTP: after one
+/// resend, the next is refused (429) until a new OTP arrives. So with
+/// `resend_count` resends made, another is allowed once the order holds
+/// more OTPs than that (the first SMS plus one per resend); and never
+/// before `resend_locked_until`. APIs that report no count are not gated.
+pub fn resend_gate(order: &Order, now: DateTime<Utc>) -> Result<(), String> {
+    let id = order.id;
+    if let Some(until) = order.resend_locked_until.filter(|t| *t > now) {
+        let left = (until - now).num_seconds().max(1);
+        return Err(format!("#{id}: the provider allows another SMS in {left}s"));
+    }
+    match order.resend_count {
+        Some(n) if n > 0 && order.otps.len() <= n as usize => Err(format!(
+            "#{id}: the last resend's OTP has not arrived yet; one more resend is allowed after it"
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Rupiah;
+
+    fn order(offer: &str, resends: Option<u32>, otps: usize) -> Order {
+        let t = Utc::now();
+        Order {
+            id: 7,
+            account: "zap".into(),
+            provider: ProviderKind::OtpZap,
+            idempotency_key: "k".into(),
+            provider_order_id: Some("65".into()),
+            service_id: "s1:1".into(),
+            service: "WhatsApp".into(),
+            country: Some("7".into()),
+            country_name: None,
+            resend_count: resends,
+            resend_locked_until: None,
+            offer_id: offer.into(),
+            operator: None,
+            number: Some("62812".into()),
+            customer_number: None,
+            price: Rupiah(3_500),
+            status: super::super::OrderStatus::OtpReceived,
+            created_at: t,
+            updated_at: t,
+            expires_at: None,
+            otps: (0..otps).map(|i| format!("{i}")).collect(),
+            sn: None,
+            refunded: None,
+            note: None,
+        }
+    }
+
+    fn caps() -> Capabilities {
+        Capabilities {
+            countries: true,
+            operators: true,
+            cancel: true,
+            finish: true,
+            resend: true,
+            replace: true,
+            topup: false,
+            idempotent_buy: true,
+            cancel_after_secs: None,
+        }
+    }
+
+    #[test]
+    fn replace_only_on_server_1_orders() {
+        assert!(OrderOp::Replace.offered_for(&caps(), &order("s1:101", None, 0)));
+        assert!(!OrderOp::Replace.offered_for(&caps(), &order("s2:501:7", None, 0)));
+        assert!(!OrderOp::Replace.offered_for(&caps(), &order("sp:901", None, 0)));
+        assert!(OrderOp::Resend.offered_for(&caps(), &order("s2:501:7", None, 0)));
+        let mut gate = order("1:2", None, 0);
+        gate.provider = ProviderKind::GateOtp;
+        assert!(OrderOp::Replace.offered_for(&caps(), &gate));
+        let no = Capabilities {
+            replace: false,
+            ..caps()
+        };
+        assert!(!OrderOp::Replace.offered_for(&no, &order("s1:101", None, 0)));
+    }
+
+    #[test]
+    fn one_resend_per_new_otp() {
+        let now = Utc::now();
+        assert!(resend_gate(&order("s1:1", Some(0), 1), now).is_ok());
+        assert!(resend_gate(&order("s1:1", None, 1), now).is_ok());
+        let e = resend_gate(&order("s1:1", Some(1), 1), now).unwrap_err();
+        assert!(e.contains("has not arrived yet"), "{e}");
+        assert!(resend_gate(&order("s1:1", Some(1), 2), now).is_ok());
+        assert!(resend_gate(&order("s1:1", Some(2), 2), now).is_err());
+        let mut locked = order("s1:1", Some(0), 1);
+        locked.resend_locked_until = Some(now + chrono::Duration::seconds(30));
+        assert!(resend_gate(&locked, now).unwrap_err().contains("in 30s"));
+    }
+}

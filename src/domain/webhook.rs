@@ -1,0 +1,122 @@
+//! Webhook settings (OTPZap): what is configured, what a change asks for,
+//! and the one check of a change before anything is sent, shared by
+//! `otpdeck webhook set` and the dashboard's settings popup.
+
+use crate::secret::Secret;
+
+/// The events OTPZap documents, and `*` for all of them.
+pub const WEBHOOK_EVENTS: &[&str] = &[
+    "order.otp_received",
+    "order.cancelled",
+    "order.finished",
+    "order.replaced",
+    "deposit.success",
+    "*",
+];
+
+/// The configuration as `/webhook/get` shows it (never with the secret).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct WebhookConfig {
+    pub url: Option<String>,
+    pub events: Vec<String>,
+    pub is_active: bool,
+}
+
+/// A change: only the fields given are sent.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WebhookChange {
+    pub url: Option<String>,
+    pub events: Option<Vec<String>>,
+    pub is_active: Option<bool>,
+}
+
+/// What an update answered: the configuration and, when the API set or
+/// generated one, the signing secret, shown this once.
+#[derive(Debug, Clone)]
+pub struct WebhookSaved {
+    pub config: WebhookConfig,
+    pub secret: Option<Secret>,
+}
+
+/// Splits `a,b , c` into event names, without empties.
+pub fn parse_events(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Refuses, before sending, what OTPZap would refuse with 422 and what we
+/// can tell here: a URL that is not `https://host…`, an event not in the
+/// documented list, an empty change. (Whether the host resolves to a
+/// public address only the API can say.)
+pub fn check_change(c: &WebhookChange) -> Result<(), String> {
+    if c.url.is_none() && c.events.is_none() && c.is_active.is_none() {
+        return Err("nothing to change: give --url, --events or --active".into());
+    }
+    if let Some(url) = &c.url {
+        let rest = url
+            .trim()
+            .strip_prefix("https://")
+            .ok_or_else(|| format!("the webhook URL must start with https:// (got '{url}')"))?;
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if host.is_empty() || host.contains(char::is_whitespace) {
+            return Err(format!("the webhook URL '{url}' has no host"));
+        }
+    }
+    if let Some(events) = &c.events {
+        if events.is_empty() {
+            return Err("give at least one event (or * for all)".into());
+        }
+        if let Some(bad) = events
+            .iter()
+            .find(|e| !WEBHOOK_EVENTS.contains(&e.as_str()))
+        {
+            return Err(format!(
+                "'{bad}' is not a webhook event (events: {})",
+                WEBHOOK_EVENTS.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(u: &str) -> WebhookChange {
+        WebhookChange {
+            url: Some(u.into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn only_https_urls_with_a_host() {
+        assert!(check_change(&url("https://example.com/hook")).is_ok());
+        assert!(check_change(&url("http://example.com/hook"))
+            .unwrap_err()
+            .contains("https://"));
+        assert!(check_change(&url("https:///x")).is_err());
+        assert!(check_change(&url("example.com")).is_err());
+    }
+
+    #[test]
+    fn events_from_the_documented_list() {
+        let ev = |s: &str| WebhookChange {
+            events: Some(parse_events(s)),
+            ..Default::default()
+        };
+        assert!(check_change(&ev("order.otp_received, deposit.success")).is_ok());
+        assert!(check_change(&ev("*")).is_ok());
+        let e = check_change(&ev("order.otp_received,order.paid")).unwrap_err();
+        assert!(
+            e.contains("'order.paid'") && e.contains("order.finished"),
+            "{e}"
+        );
+        assert!(check_change(&ev(" , ")).is_err());
+        assert!(check_change(&WebhookChange::default()).is_err());
+    }
+}
