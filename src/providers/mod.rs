@@ -56,6 +56,8 @@ pub struct ProviderSettings {
     /// Used where the API does not say when an order expires.
     pub order_lifetime: Duration,
     pub http: HttpPolicy,
+    /// GoTopUp Otomax accounts: sign rule, history key, re-send switch.
+    pub otomax: gotopup::OtomaxSettings,
 }
 
 impl ProviderSettings {
@@ -67,6 +69,7 @@ impl ProviderSettings {
             markup: Rupiah::ZERO,
             order_lifetime: Duration::from_secs(20 * 60),
             http: HttpPolicy::default(),
+            otomax: gotopup::OtomaxSettings::default(),
         }
     }
 }

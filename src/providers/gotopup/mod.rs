@@ -13,7 +13,11 @@ mod buyer;
 mod catalog;
 mod deposit;
 mod otomax;
+mod refusal;
+pub mod sign;
 mod wire;
+
+pub use sign::{OtomaxSettings, SignRule, SignScheme};
 
 use super::http::{Http, Reply};
 use super::lenient;
@@ -28,6 +32,7 @@ use serde_json::{json, Value};
 pub struct GoTopUp {
     http: Http,
     auth: Auth,
+    otomax_settings: OtomaxSettings,
 }
 
 fn payload(reply: &Reply) -> Result<Value, ProviderError> {
@@ -70,9 +75,12 @@ fn payload(reply: &Reply) -> Result<Value, ProviderError> {
 
 impl GoTopUp {
     pub fn new(settings: &ProviderSettings) -> Result<Self, ProviderError> {
+        let mut secrets = settings.auth.secrets();
+        secrets.extend(settings.otomax.history_key.clone());
         Ok(GoTopUp {
-            http: Http::new(&settings.base_url, settings.http, settings.auth.secrets())?,
+            http: Http::new(&settings.base_url, settings.http, secrets)?,
             auth: settings.auth.clone(),
+            otomax_settings: settings.otomax.clone(),
         })
     }
 }
