@@ -360,7 +360,7 @@ async fn gotopup_happy_path_bearer_and_otomax() {
     // This simulator answers a repeated ref_id with its state, and the
     // account says so: polling re-sends (off by default, see
     // tests/gotopup_otomax.rs).
-    s.otomax.resend_is_status = true;
+    s.gotopup.resend_is_status = true;
     let o = providers::build(&s).expect("otomax adapter");
     assert_eq!(o.balance().await.expect("balance"), Rupiah(500_000));
     let mut oreq = req.clone();

@@ -124,7 +124,7 @@ async fn with_a_bearer_key_status_comes_from_the_history() {
     // is the same GoTopUp account on both APIs.
     let user = "sim-oto-hist";
     let p = otomax(&sim, user, |s| {
-        s.otomax.history_key = Some(Secret::new(user))
+        s.gotopup.history_key = Some(Secret::new(user))
     });
     let r = req("OTO-H-1");
     p.buy(&r).await.expect("buy");
@@ -148,7 +148,7 @@ async fn with_a_bearer_key_status_comes_from_the_history() {
 async fn with_the_resend_switch_a_deduplicating_server_is_polled_by_resending() {
     let sim = sim_fast().await;
     let user = "sim-oto-rsend";
-    let p = otomax(&sim, user, |s| s.otomax.resend_is_status = true);
+    let p = otomax(&sim, user, |s| s.gotopup.resend_is_status = true);
     let r = req("OTO-RS-1");
     p.buy(&r).await.expect("buy");
     let mut done = false;
@@ -179,7 +179,7 @@ async fn a_computed_sign_is_accepted_and_a_wrong_password_refused() {
                 username: user.into(),
                 sign: Secret::new(pw),
             };
-            s.otomax.sign_rule = Some(rule);
+            s.gotopup.sign_rule = Some(rule);
         })
     };
     let good = with("pw-77");

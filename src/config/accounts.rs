@@ -82,10 +82,10 @@ impl AccountConfig {
         let mut s = ProviderSettings::new(self.provider, self.base_url.clone(), auth);
         s.order_lifetime = self.order_lifetime;
         s.markup = self.markup;
-        s.otomax.sign_rule = self.otomax.rule.clone();
-        s.otomax.resend_is_status = self.otomax.resend_is_status;
+        s.gotopup.sign_rule = self.otomax.rule.clone();
+        s.gotopup.resend_is_status = self.otomax.resend_is_status;
         if let Some(k) = &self.otomax.history_key {
-            s.otomax.history_key = Some(self.secret_of(k, cmd_timeout)?);
+            s.gotopup.history_key = Some(self.secret_of(k, cmd_timeout)?);
         }
         Ok(s)
     }

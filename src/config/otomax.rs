@@ -94,7 +94,7 @@ mod tests {
         assert_eq!(a.otomax, Default::default());
         let s = a.resolve().unwrap();
         assert!(matches!(&s.auth, Auth::Otomax { sign, .. } if sign.expose() == "s1"));
-        assert!(s.otomax.sign_rule.is_none() && !s.otomax.resend_is_status);
+        assert!(s.gotopup.sign_rule.is_none() && !s.gotopup.resend_is_status);
     }
 
     #[test]
@@ -111,17 +111,17 @@ mod tests {
         );
         let s = a.resolve().unwrap();
         assert!(matches!(&s.auth, Auth::Otomax { sign, .. } if sign.expose() == "pw-from-env"));
-        let rule = s.otomax.sign_rule.expect("rule");
+        let rule = s.gotopup.sign_rule.expect("rule");
         assert_eq!(rule.scheme, SignScheme::Md5);
         assert_eq!(
-            s.otomax.history_key.map(|k| k.expose().to_string()),
+            s.gotopup.history_key.map(|k| k.expose().to_string()),
             Some("sim-bearer".into())
         );
-        assert!(s.otomax.resend_is_status);
+        assert!(s.gotopup.resend_is_status);
     }
 
     #[test]
-    fn bad_otomax_settings_are_refused() {
+    fn bad_gtu_are_refused() {
         for (extra, needle) in [
             (
                 "otomax_sign={ scheme='crc', template='{password}', password='p' }",

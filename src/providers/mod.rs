@@ -57,7 +57,7 @@ pub struct ProviderSettings {
     pub order_lifetime: Duration,
     pub http: HttpPolicy,
     /// GoTopUp Otomax accounts: sign rule, history key, re-send switch.
-    pub otomax: gotopup::OtomaxSettings,
+    pub gotopup: gotopup::GoTopUpSettings,
 }
 
 impl ProviderSettings {
@@ -69,7 +69,7 @@ impl ProviderSettings {
             markup: Rupiah::ZERO,
             order_lifetime: Duration::from_secs(20 * 60),
             http: HttpPolicy::default(),
-            otomax: gotopup::OtomaxSettings::default(),
+            gotopup: gotopup::GoTopUpSettings::default(),
         }
     }
 }

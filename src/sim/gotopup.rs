@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+mod api_config;
 mod otomax;
 pub use otomax::DupRefReply;
 
@@ -159,6 +160,7 @@ pub struct SimState {
     inner: Mutex<Inner>,
     switches: Mutex<otomax::Switches>,
     hits: Mutex<HashMap<String, u64>>,
+    limits: Mutex<api_config::Limits>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -176,11 +178,16 @@ impl SimState {
             inner: Mutex::new(Inner::default()),
             switches: Mutex::new(otomax::Switches::default()),
             hits: Mutex::new(HashMap::new()),
+            limits: Mutex::new(api_config::Limits::default()),
         }
     }
 
     fn switches(&self) -> std::sync::MutexGuard<'_, otomax::Switches> {
         self.switches.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn limits(&self) -> std::sync::MutexGuard<'_, api_config::Limits> {
+        self.limits.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn hits(&self) -> std::sync::MutexGuard<'_, HashMap<String, u64>> {
@@ -553,6 +560,18 @@ async fn count(
     let path = req.uri().path();
     let path = path.find("/api/").map_or(path, |i| &path[i..]).to_string();
     *s.hits().entry(path).or_default() += 1;
+    // The per-key rate limit (Bearer key or Otomax username).
+    let who = bearer(req.headers()).or_else(|| {
+        req.uri().query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("username=").map(String::from))
+        })
+    });
+    if let Some(k) = who {
+        if !s.limits().admit(&k, Instant::now()) {
+            return err(StatusCode::TOO_MANY_REQUESTS, "29", "Rate limit terlampaui");
+        }
+    }
     next.run(req).await
 }
 
@@ -563,6 +582,10 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/api/buyer/price-list", post(prices))
         .route("/api/buyer/transaction", post(transaction))
         .route("/api/buyer/transactions", post(history))
+        .route(
+            "/api/buyer/api/config",
+            get(api_config::get_config).post(api_config::set_config),
+        )
         .route("/api/otomax/balance", get(otomax::otomax_balance))
         .route("/api/otomax/price-list", get(otomax::otomax_prices))
         .route("/api/otomax/request", get(otomax::otomax_request))

@@ -516,7 +516,7 @@ async fn undocumented_otomax_codes_are_no_clear_reply() {
         },
     );
     s.http.max_attempts = 1;
-    s.otomax.resend_is_status = true;
+    s.gotopup.resend_is_status = true;
     let p = providers::build(&s).expect("adapter");
     let e = poll(p.as_ref(), &journal, &placed).await.unwrap_err();
     assert!(

@@ -22,7 +22,7 @@ use crate::providers::{OrderRef, ProviderError};
 use crate::secret::Secret;
 use serde_json::{json, Value};
 
-fn status_word(word: &str) -> Result<OrderStatus, ProviderError> {
+pub(super) fn status_word(word: &str) -> Result<OrderStatus, ProviderError> {
     Ok(match lenient::norm(word).as_str() {
         "pending" | "processing" => OrderStatus::Waiting,
         "success" | "sukses" => OrderStatus::Finished,
@@ -37,7 +37,7 @@ fn status_word(word: &str) -> Result<OrderStatus, ProviderError> {
 
 /// A history row (or a transaction reply) as a provider-neutral
 /// `Transaction`; an unknown status word is an error, not a guess.
-fn transaction_of(t: wire::Transaction) -> Result<Transaction, ProviderError> {
+pub(super) fn transaction_of(t: wire::Transaction) -> Result<Transaction, ProviderError> {
     let status = status_word(&t.status)?;
     Ok(Transaction {
         reference: t.ref_id,
@@ -56,7 +56,7 @@ fn transaction_of(t: wire::Transaction) -> Result<Transaction, ProviderError> {
     })
 }
 
-fn update_of(t: &Transaction) -> OrderUpdate {
+pub(super) fn update_of(t: &Transaction) -> OrderUpdate {
     OrderUpdate {
         status: Some(t.status),
         otps: if t.status == OrderStatus::Finished {
@@ -89,7 +89,20 @@ fn placed_of(t: &Transaction, req: &BuyRequest) -> PlacedOrder {
 }
 
 impl GoTopUp {
+    /// A POST that must go out: waits for a slot in the account's budget.
     pub(super) async fn post(
+        &self,
+        path: &str,
+        body: Value,
+        key: &Secret,
+    ) -> Result<Value, ProviderError> {
+        self.load_rate_limit(key).await;
+        self.limiter.acquire().await;
+        self.send_post(path, body, key).await
+    }
+
+    /// A POST whose slot the caller has taken.
+    pub(super) async fn send_post(
         &self,
         path: &str,
         body: Value,
@@ -211,18 +224,13 @@ impl GoTopUp {
         }
     }
 
+    /// One order's state, from the account's history round (`rounds`).
     pub(super) async fn buyer_status(
         &self,
         key: &Secret,
         order: &OrderRef,
     ) -> Result<OrderUpdate, ProviderError> {
-        match self.find_in_history(key, order).await? {
-            Some(t) => Ok(update_of(&t)),
-            None => Err(ProviderError::NotFound(format!(
-                "no transaction with ref_id {} in the history",
-                order.idempotency_key
-            ))),
-        }
+        self.round_status(key, order).await
     }
 }
 

@@ -12,12 +12,15 @@
 mod buyer;
 mod catalog;
 mod deposit;
+mod limits;
 mod otomax;
 mod refusal;
+mod rounds;
 pub mod sign;
 mod wire;
 
-pub use sign::{OtomaxSettings, SignRule, SignScheme};
+pub use limits::{GoTopUpSettings, DEFAULT_RATE_LIMIT};
+pub use sign::{SignRule, SignScheme};
 
 use super::http::{Http, Reply};
 use super::lenient;
@@ -32,7 +35,10 @@ use serde_json::{json, Value};
 pub struct GoTopUp {
     http: Http,
     auth: Auth,
-    otomax_settings: OtomaxSettings,
+    gtu: GoTopUpSettings,
+    limiter: limits::Limiter,
+    rounds: tokio::sync::Mutex<rounds::RoundState>,
+    rate_loaded: tokio::sync::OnceCell<()>,
 }
 
 fn payload(reply: &Reply) -> Result<Value, ProviderError> {
@@ -76,11 +82,14 @@ fn payload(reply: &Reply) -> Result<Value, ProviderError> {
 impl GoTopUp {
     pub fn new(settings: &ProviderSettings) -> Result<Self, ProviderError> {
         let mut secrets = settings.auth.secrets();
-        secrets.extend(settings.otomax.history_key.clone());
+        secrets.extend(settings.gotopup.history_key.clone());
         Ok(GoTopUp {
             http: Http::new(&settings.base_url, settings.http, secrets)?,
             auth: settings.auth.clone(),
-            otomax_settings: settings.otomax.clone(),
+            gtu: settings.gotopup.clone(),
+            limiter: limits::Limiter::new(settings.gotopup.rate_window),
+            rounds: Default::default(),
+            rate_loaded: tokio::sync::OnceCell::new(),
         })
     }
 }

@@ -94,7 +94,7 @@ impl GoTopUp {
         };
         // With a rule, `sign` holds the password the hash is made from.
         let computed = self
-            .otomax_settings
+            .gtu
             .sign_rule
             .as_ref()
             .map(|rule| compute(rule, username, sign, input));
@@ -107,6 +107,10 @@ impl GoTopUp {
             .map(|(k, v)| format!("{k}={}", encode(v)))
             .collect();
         let url = format!("{}?{}", self.http.url(path), qs.join("&"));
+        if let Some(key) = &self.gtu.history_key {
+            self.load_rate_limit(key).await;
+        }
+        self.limiter.acquire().await;
         let reply = self.http.send(retry, |c| c.get(&url)).await?;
         payload(&reply)
     }
@@ -120,7 +124,7 @@ impl GoTopUp {
         customer: &str,
         ref_id: &str,
     ) -> Result<wire::OtomaxReply, ProviderError> {
-        let retry = if self.otomax_settings.resend_is_status {
+        let retry = if self.gtu.resend_is_status {
             Retry::Safe
         } else {
             Retry::Never
@@ -197,15 +201,15 @@ impl GoTopUp {
         customer: &str,
         msg: &str,
     ) -> Result<PlacedOrder, ProviderError> {
-        match &self.otomax_settings.history_key {
+        match &self.gtu.history_key {
             Some(key) => self.settle_taken_ref(key, req, customer, msg).await,
             None => Err(refusal::unclear(&req.idempotency_key, msg)),
         }
     }
 
     pub(super) async fn otomax_poll(&self, order: &OrderRef) -> Result<OrderUpdate, ProviderError> {
-        if !self.otomax_settings.resend_is_status {
-            return match &self.otomax_settings.history_key {
+        if !self.gtu.resend_is_status {
+            return match &self.gtu.history_key {
                 Some(key) => self.buyer_status(key, order).await,
                 // Nothing may be asked: re-sending could buy again.
                 None => Ok(OrderUpdate {

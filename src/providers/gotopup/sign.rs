@@ -97,19 +97,6 @@ pub fn compute(rule: &SignRule, username: &str, password: &Secret, input: &SignI
     Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
-/// The Otomax switches of one account (all off by default).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OtomaxSettings {
-    /// `None`: the configured sign is sent as it is.
-    pub sign_rule: Option<SignRule>,
-    /// A Bearer key of the same GoTopUp account: status is then read from
-    /// `/api/buyer/transactions` instead of re-sending the request.
-    pub history_key: Option<Secret>,
-    /// The server answers a repeated `ref_id` with the transaction's state
-    /// instead of buying again. Only then is the request re-sent to poll.
-    pub resend_is_status: bool,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

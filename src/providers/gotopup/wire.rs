@@ -86,3 +86,11 @@ pub struct OtomaxReply {
     #[serde(default, deserialize_with = "lenient::opt_rupiah")]
     pub price: Option<Rupiah>,
 }
+
+/// `data` of `GET /api/buyer/api/config`. Only `rate_limit` is read here;
+/// `api_key` is never kept or shown.
+#[derive(Deserialize)]
+pub struct ApiConfig {
+    #[serde(default, deserialize_with = "lenient::opt_int")]
+    pub rate_limit: Option<i64>,
+}
