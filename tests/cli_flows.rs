@@ -55,6 +55,9 @@ provider = "gotopup"
 base_url = "{t}"
 otomax_username = "sim-otomax-user"
 otomax_sign = "{MARKER}-o"
+# The simulator answers a repeated ref_id with its state (issue 11: off
+# by default, so an account must say so before polls re-send).
+otomax_resend_is_status = true
 "#,
             g = sim.url("gateotp"),
             n = sim.url("nexotp"),
@@ -1217,4 +1220,33 @@ fn spending_rules_refuse_before_anything_is_sent() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Issue 11: a top-up to a number that cannot be right is refused before
+/// anything is sent, with the reason on stderr.
+#[test]
+fn a_topup_to_a_wrong_number_is_refused_before_sending() {
+    let sim = SimProcess::start("1s");
+    let env = Env::new(&sim);
+    let before = env.balance("topup");
+    for (product, customer, why) in [
+        ("XL10", "081234567890", "telkomsel"),
+        ("TELKOMSEL10", "0812345", "digits"),
+        ("PLN20", "1234", "meter"),
+    ] {
+        let out = env.run(&[
+            "buy",
+            "--account",
+            "topup",
+            "--product",
+            product,
+            "--customer",
+            customer,
+        ]);
+        assert!(!out.status.success(), "{product} {customer}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not sent") && err.contains(why), "{err}");
+    }
+    assert_eq!(env.balance("topup"), before, "nothing was charged");
+    assert_eq!(env.json(&["orders"]).as_array().map(Vec::len), Some(0));
 }

@@ -8,10 +8,12 @@ use std::fmt;
 use std::str::FromStr;
 
 pub mod countries;
+mod customer_number;
 mod deposit;
 mod idempotency;
 pub mod naming;
 mod rules;
+pub use customer_number::check_customer_number;
 
 pub use deposit::{
     check_deposit, deposit_rules, Deposit, DepositMethod, DepositRequest, DepositRules,
