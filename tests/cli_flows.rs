@@ -158,10 +158,15 @@ fn no_marker_in_dir(dir: &Path) {
 }
 
 fn buy_and_watch(env: &Env, account: &str, buy_args: &[&str]) -> Value {
-    let before = env.balance(account);
     let mut args = vec!["buy", "--account", account];
     args.extend_from_slice(buy_args);
-    let order = env.json(&args);
+    buy_and_watch_with(env, account, &args)
+}
+
+/// Runs `args` (a buy or a bill payment), checks the charge, watches it.
+fn buy_and_watch_with(env: &Env, account: &str, args: &[&str]) -> Value {
+    let before = env.balance(account);
+    let order = env.json(args);
     let price = order["price"].as_i64().expect("price");
     assert!(price > 0);
     assert_eq!(
@@ -1249,4 +1254,41 @@ fn a_topup_to_a_wrong_number_is_refused_before_sending() {
     }
     assert_eq!(env.balance("topup"), before, "nothing was charged");
     assert_eq!(env.json(&["orders"]).as_array().map(Vec::len), Some(0));
+}
+
+/// Issue 11: `bill inquiry`, then `bill pay` only with the total confirmed,
+/// then `watch` to the end, like a top-up.
+#[test]
+fn a_postpaid_bill_is_asked_confirmed_paid_and_watched() {
+    let sim = SimProcess::start("1s");
+    let env = Env::new(&sim);
+    let base = [
+        "--account",
+        "topup",
+        "--product",
+        "PLN-PASCABAYAR",
+        "--customer",
+        "12345678901",
+    ];
+    let mut args = vec!["bill", "inquiry"];
+    args.extend_from_slice(&base);
+    let bill = env.json(&args);
+    let total = bill["total"].as_i64().expect("total");
+    assert_eq!(
+        total,
+        bill["bill"].as_i64().unwrap_or(0) + bill["admin_fee"].as_i64().unwrap_or(0)
+    );
+    assert!(bill["customer_name"].as_str().is_some());
+    let before = env.balance("topup");
+    // Without --yes (and no terminal to ask on) nothing is paid.
+    let mut args = vec!["bill", "pay"];
+    args.extend_from_slice(&base);
+    let out = env.run(&args);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
+    assert_eq!(env.balance("topup"), before);
+    args.push("--yes");
+    let o = buy_and_watch_with(&env, "topup", &args);
+    assert_eq!(o["status"].as_str(), Some("finished"));
+    assert_eq!(o["price"].as_i64(), Some(total));
 }

@@ -5,6 +5,7 @@
 mod accounts;
 mod balance;
 mod best;
+mod bills;
 mod buy;
 mod catalog;
 mod context;
@@ -83,6 +84,9 @@ pub enum Command {
     },
     /// Buy a number (or, for GoTopUp, a top-up).
     Buy(buy::BuyArgs),
+    /// GoTopUp postpaid bills: inquiry, or pay after confirming the total.
+    #[command(subcommand)]
+    Bill(bills::BillCmd),
     /// Wait for an order's OTP (or top-up SN) and print it.
     Watch {
         #[arg(long)]

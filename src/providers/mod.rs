@@ -178,6 +178,16 @@ pub trait Provider: Send + Sync {
         Err(ProviderError::Unsupported("replace"))
     }
 
+    /// A postpaid bill's amount (GoTopUp `/api/buyer/inquiry`); the payment
+    /// is a `buy` whose service id starts with `domain::bill::BILL_SERVICE_PREFIX`.
+    async fn bill_inquiry(
+        &self,
+        _product: &str,
+        _customer: &str,
+    ) -> Result<crate::domain::bill::Bill, ProviderError> {
+        Err(ProviderError::Unsupported("postpaid bills"))
+    }
+
     /// Creates a deposit invoice (or, on GoTopUp, the deposit itself).
     async fn deposit_create(&self, _req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
         Err(ProviderError::Unsupported("deposits"))

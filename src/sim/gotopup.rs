@@ -25,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 mod api_config;
+mod bills;
 mod otomax;
 pub use otomax::DupRefReply;
 
@@ -366,7 +367,12 @@ async fn prices(
         return r;
     }
     let f = body.map(|Json(f)| f).unwrap_or_default();
-    ok(json!(price_list(&s, &f)))
+    let mut rows = price_list(&s, &f);
+    rows.extend(bills::price_rows(
+        f.category.as_deref(),
+        f.operator.as_deref(),
+    ));
+    ok(json!(rows))
 }
 
 enum Outcome {
@@ -582,6 +588,8 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/api/buyer/price-list", post(prices))
         .route("/api/buyer/transaction", post(transaction))
         .route("/api/buyer/transactions", post(history))
+        .route("/api/buyer/inquiry", post(bills::inquiry))
+        .route("/api/buyer/payment", post(bills::payment))
         .route(
             "/api/buyer/api/config",
             get(api_config::get_config).post(api_config::set_config),

@@ -88,6 +88,11 @@ fn placed_of(t: &Transaction, req: &BuyRequest) -> PlacedOrder {
     }
 }
 
+/// A transaction reply (buy or bill payment) as the placed order.
+pub(super) fn placed_from(v: Value, req: &BuyRequest) -> Result<PlacedOrder, ProviderError> {
+    Ok(placed_of(&transaction_of(parse(v, "transaction")?)?, req))
+}
+
 impl GoTopUp {
     /// A POST that must go out: waits for a slot in the account's budget.
     pub(super) async fn post(

@@ -9,6 +9,7 @@
 //!   key, history look-ups) and `otomax` (username + sign, re-sent requests)
 //!   say what they assume. `catalog` maps the price list onto services.
 
+mod bills;
 mod buyer;
 mod catalog;
 mod deposit;
@@ -192,7 +193,13 @@ impl Provider for GoTopUp {
                 message: "a top-up needs a customer number".into(),
             })?;
         match &self.auth {
+            Auth::ApiKey(key) if crate::domain::bill::is_bill(&req.service_id) => {
+                self.pay_bill(key, req, customer).await
+            }
             Auth::ApiKey(key) => self.buyer_buy(key, req, customer).await,
+            Auth::Otomax { .. } if crate::domain::bill::is_bill(&req.service_id) => Err(
+                ProviderError::Unsupported("postpaid bills on Otomax accounts"),
+            ),
             Auth::Otomax { .. } => self.otomax_buy(req, customer).await,
         }
     }
@@ -202,6 +209,14 @@ impl Provider for GoTopUp {
             Auth::ApiKey(key) => self.buyer_status(key, order).await,
             Auth::Otomax { .. } => self.otomax_poll(order).await,
         }
+    }
+
+    async fn bill_inquiry(
+        &self,
+        product: &str,
+        customer: &str,
+    ) -> Result<crate::domain::bill::Bill, ProviderError> {
+        self.inquiry(product, customer).await
     }
 
     async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {

@@ -94,3 +94,21 @@ pub struct ApiConfig {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub rate_limit: Option<i64>,
 }
+
+/// `data` of `/api/buyer/inquiry`. Name and period are assumed optional
+/// (a bill without them still has its amounts).
+#[derive(Deserialize)]
+pub struct Inquiry {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub customer_number: Option<String>,
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub bill_period: Option<String>,
+    #[serde(deserialize_with = "lenient::rupiah")]
+    pub total_bill: Rupiah,
+    #[serde(default, deserialize_with = "lenient::opt_rupiah")]
+    pub admin_fee: Option<Rupiah>,
+    #[serde(deserialize_with = "lenient::rupiah")]
+    pub total_amount: Rupiah,
+}
