@@ -1291,4 +1291,19 @@ fn a_postpaid_bill_is_asked_confirmed_paid_and_watched() {
     let o = buy_and_watch_with(&env, "topup", &args);
     assert_eq!(o["status"].as_str(), Some("finished"));
     assert_eq!(o["price"].as_i64(), Some(total));
+    // The provider's history lists it (newest first), with checked flags.
+    let h = env.json(&["history", "--account", "topup", "--status", "success"]);
+    let rows = h["transactions"].as_array().cloned().unwrap_or_default();
+    assert!(
+        rows.iter().any(|t| t["price"].as_i64() == Some(total)),
+        "{h}"
+    );
+    for bad in [
+        vec!["history", "--account", "topup", "--limit", "101"],
+        vec!["history", "--account", "topup", "--status", "done"],
+        vec!["history", "--account", "topup", "--from", "31-01-2025"],
+    ] {
+        let out = env.run(&bad);
+        assert!(!out.status.success(), "{bad:?}");
+    }
 }

@@ -11,6 +11,7 @@ mod catalog;
 mod context;
 mod dashboard;
 mod deposits;
+mod history;
 mod orders;
 mod output;
 mod scripting;
@@ -84,6 +85,8 @@ pub enum Command {
     },
     /// Buy a number (or, for GoTopUp, a top-up).
     Buy(buy::BuyArgs),
+    /// The provider's own transaction history (GoTopUp), newest first.
+    History(history::HistoryArgs),
     /// GoTopUp postpaid bills: inquiry, or pay after confirming the total.
     #[command(subcommand)]
     Bill(bills::BillCmd),

@@ -11,6 +11,7 @@ pub mod bill;
 pub mod countries;
 mod customer_number;
 mod deposit;
+pub mod history;
 mod idempotency;
 pub mod naming;
 mod rules;

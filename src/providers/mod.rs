@@ -188,6 +188,14 @@ pub trait Provider: Send + Sync {
         Err(ProviderError::Unsupported("postpaid bills"))
     }
 
+    /// A page of the provider's own transaction history (GoTopUp).
+    async fn history(
+        &self,
+        _q: &crate::domain::history::HistoryQuery,
+    ) -> Result<crate::domain::history::HistoryPage, ProviderError> {
+        Err(ProviderError::Unsupported("transaction history"))
+    }
+
     /// Creates a deposit invoice (or, on GoTopUp, the deposit itself).
     async fn deposit_create(&self, _req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
         Err(ProviderError::Unsupported("deposits"))

@@ -13,6 +13,7 @@ mod bills;
 mod buyer;
 mod catalog;
 mod deposit;
+mod history;
 mod limits;
 mod otomax;
 mod refusal;
@@ -209,6 +210,13 @@ impl Provider for GoTopUp {
             Auth::ApiKey(key) => self.buyer_status(key, order).await,
             Auth::Otomax { .. } => self.otomax_poll(order).await,
         }
+    }
+
+    async fn history(
+        &self,
+        q: &crate::domain::history::HistoryQuery,
+    ) -> Result<crate::domain::history::HistoryPage, ProviderError> {
+        self.history_page(q).await
     }
 
     async fn bill_inquiry(

@@ -70,6 +70,8 @@ pub struct History {
 pub struct Pagination {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub total_pages: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_int")]
+    pub total: Option<i64>,
 }
 
 /// Otomax replies are flat: `{"status": "00", "message", "ref_id", "sn"}`.
