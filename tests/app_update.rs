@@ -1373,3 +1373,27 @@ proptest! {
         draw_at(&a, 80, 24);
     }
 }
+
+/// Issue 11: `c` on a finished top-up copies its SN (a PLN token), even
+/// when the SN came without an OTP entry.
+#[test]
+fn c_on_a_finished_topup_copies_the_sn() {
+    let mut a = app();
+    let mut o = order(
+        9,
+        "pulsa",
+        ProviderKind::GoTopUp,
+        OrderStatus::Finished,
+        &[],
+    );
+    o.sn = Some("12345678901234567890".into());
+    a.update(Action::OrderChanged(o));
+    a.focus = Pane::Orders;
+    assert_eq!(
+        keys(&mut a, "c"),
+        vec![Effect::Copy {
+            text: "12345678901234567890".into(),
+            what: "OTP".into()
+        }]
+    );
+}
