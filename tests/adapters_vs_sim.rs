@@ -357,6 +357,10 @@ async fn gotopup_happy_path_bearer_and_otomax() {
         username: "sim-otomax".into(),
         sign: Secret::new("SIGNSECRET99"),
     };
+    // This simulator answers a repeated ref_id with its state, and the
+    // account says so: polling re-sends (off by default, see
+    // tests/gotopup_otomax.rs).
+    s.gotopup.resend_is_status = true;
     let o = providers::build(&s).expect("otomax adapter");
     assert_eq!(o.balance().await.expect("balance"), Rupiah(500_000));
     let mut oreq = req.clone();

@@ -900,7 +900,18 @@ fn a_topup_asks_for_the_customer_number() {
         })
     ));
     assert!(keys(&mut a, "<Enter>").is_empty(), "no number yet");
-    match keys(&mut a, "081234567890<Enter>").pop() {
+    // Issue 11: an XL number for a Telkomsel product is refused before
+    // sending, with the reason in the status bar (domain::customer_number).
+    assert!(keys(&mut a, "081734567890<Enter>").is_empty());
+    assert!(
+        a.status
+            .as_ref()
+            .is_some_and(|(s, _)| s.contains("xl") && s.contains("telkomsel")),
+        "{:?}",
+        a.status
+    );
+    keys(&mut a, &"<BS>".repeat(12));
+    match keys(&mut a, "0812-3456-7890<Enter>").pop() {
         Some(Effect::Buy { request, .. }) => {
             assert_eq!(request.customer_number.as_deref(), Some("081234567890"))
         }
@@ -1378,4 +1389,28 @@ proptest! {
         keys(&mut a, "<Enter>");
         draw_at(&a, 80, 24);
     }
+}
+
+/// Issue 11: `c` on a finished top-up copies its SN (a PLN token), even
+/// when the SN came without an OTP entry.
+#[test]
+fn c_on_a_finished_topup_copies_the_sn() {
+    let mut a = app();
+    let mut o = order(
+        9,
+        "pulsa",
+        ProviderKind::GoTopUp,
+        OrderStatus::Finished,
+        &[],
+    );
+    o.sn = Some("12345678901234567890".into());
+    a.update(Action::OrderChanged(o));
+    a.focus = Pane::Orders;
+    assert_eq!(
+        keys(&mut a, "c"),
+        vec![Effect::Copy {
+            text: "12345678901234567890".into(),
+            what: "OTP".into()
+        }]
+    );
 }

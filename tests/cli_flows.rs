@@ -55,6 +55,9 @@ provider = "gotopup"
 base_url = "{t}"
 otomax_username = "sim-otomax-user"
 otomax_sign = "{MARKER}-o"
+# The simulator answers a repeated ref_id with its state (issue 11: off
+# by default, so an account must say so before polls re-send).
+otomax_resend_is_status = true
 "#,
             g = sim.url("gateotp"),
             n = sim.url("nexotp"),
@@ -155,10 +158,15 @@ fn no_marker_in_dir(dir: &Path) {
 }
 
 fn buy_and_watch(env: &Env, account: &str, buy_args: &[&str]) -> Value {
-    let before = env.balance(account);
     let mut args = vec!["buy", "--account", account];
     args.extend_from_slice(buy_args);
-    let order = env.json(&args);
+    buy_and_watch_with(env, account, &args)
+}
+
+/// Runs `args` (a buy or a bill payment), checks the charge, watches it.
+fn buy_and_watch_with(env: &Env, account: &str, args: &[&str]) -> Value {
+    let before = env.balance(account);
+    let order = env.json(args);
     let price = order["price"].as_i64().expect("price");
     assert!(price > 0);
     assert_eq!(
@@ -1305,4 +1313,85 @@ fn otpzap_server_2_buys_carry_the_chosen_operator() {
     ]);
     assert_eq!(o["operator"].as_str(), Some("xl"), "{o}");
     assert_eq!(env.balance("zap"), before - wa["price"].as_i64().unwrap());
+}
+
+/// Issue 11: a top-up to a number that cannot be right is refused before
+/// anything is sent, with the reason on stderr.
+#[test]
+fn a_topup_to_a_wrong_number_is_refused_before_sending() {
+    let sim = SimProcess::start("1s");
+    let env = Env::new(&sim);
+    let before = env.balance("topup");
+    for (product, customer, why) in [
+        ("XL10", "081234567890", "telkomsel"),
+        ("TELKOMSEL10", "0812345", "digits"),
+        ("PLN20", "1234", "meter"),
+    ] {
+        let out = env.run(&[
+            "buy",
+            "--account",
+            "topup",
+            "--product",
+            product,
+            "--customer",
+            customer,
+        ]);
+        assert!(!out.status.success(), "{product} {customer}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not sent") && err.contains(why), "{err}");
+    }
+    assert_eq!(env.balance("topup"), before, "nothing was charged");
+    assert_eq!(env.json(&["orders"]).as_array().map(Vec::len), Some(0));
+}
+
+/// Issue 11: `bill inquiry`, then `bill pay` only with the total confirmed,
+/// then `watch` to the end, like a top-up.
+#[test]
+fn a_postpaid_bill_is_asked_confirmed_paid_and_watched() {
+    let sim = SimProcess::start("1s");
+    let env = Env::new(&sim);
+    let base = [
+        "--account",
+        "topup",
+        "--product",
+        "PLN-PASCABAYAR",
+        "--customer",
+        "12345678901",
+    ];
+    let mut args = vec!["bill", "inquiry"];
+    args.extend_from_slice(&base);
+    let bill = env.json(&args);
+    let total = bill["total"].as_i64().expect("total");
+    assert_eq!(
+        total,
+        bill["bill"].as_i64().unwrap_or(0) + bill["admin_fee"].as_i64().unwrap_or(0)
+    );
+    assert!(bill["customer_name"].as_str().is_some());
+    let before = env.balance("topup");
+    // Without --yes (and no terminal to ask on) nothing is paid.
+    let mut args = vec!["bill", "pay"];
+    args.extend_from_slice(&base);
+    let out = env.run(&args);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
+    assert_eq!(env.balance("topup"), before);
+    args.push("--yes");
+    let o = buy_and_watch_with(&env, "topup", &args);
+    assert_eq!(o["status"].as_str(), Some("finished"));
+    assert_eq!(o["price"].as_i64(), Some(total));
+    // The provider's history lists it (newest first), with checked flags.
+    let h = env.json(&["history", "--account", "topup", "--status", "success"]);
+    let rows = h["transactions"].as_array().cloned().unwrap_or_default();
+    assert!(
+        rows.iter().any(|t| t["price"].as_i64() == Some(total)),
+        "{h}"
+    );
+    for bad in [
+        vec!["history", "--account", "topup", "--limit", "101"],
+        vec!["history", "--account", "topup", "--status", "done"],
+        vec!["history", "--account", "topup", "--from", "31-01-2025"],
+    ] {
+        let out = env.run(&bad);
+        assert!(!out.status.success(), "{bad:?}");
+    }
 }

@@ -196,6 +196,10 @@ fn adapters(base: &str) -> Vec<(String, SharedProvider)> {
     for kind in ProviderKind::ALL {
         let mut s = ProviderSettings::new(kind, base, Auth::ApiKey(Secret::new("sim-fuzz")));
         s.http = policy;
+        // Every status call asks the server: a tiny rate window means a new
+        // history round each time (issue 11's rounds would otherwise
+        // answer from the last one).
+        s.gotopup.rate_window = Duration::from_millis(1);
         out.push((kind.to_string(), providers::build(&s).expect("adapter")));
     }
     let mut s = ProviderSettings::new(
@@ -207,6 +211,9 @@ fn adapters(base: &str) -> Vec<(String, SharedProvider)> {
         },
     );
     s.http = policy;
+    // Otomax replies are parsed on status only when a poll re-sends.
+    s.gotopup.resend_is_status = true;
+    s.gotopup.rate_window = Duration::from_millis(1);
     out.push((
         "gotopup otomax".to_string(),
         providers::build(&s).expect("otomax adapter"),

@@ -186,6 +186,10 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
             )));
         }
         check_max_price(args.max_price, offer.price.0)?;
+        // Checked before anything is sent (issue 11): a wrong number would
+        // be charged and not refunded.
+        let customer = crate::domain::check_customer_number(&svc.id, customer)
+            .map_err(|why| fail(format!("not sent: {why}")))?;
         BuyRequest {
             service_id: svc.id,
             service_name: offer.label.clone(),
@@ -195,7 +199,7 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
             price: offer.price,
             operator: None,
             idempotency_key: key,
-            customer_number: Some(customer.clone()),
+            customer_number: Some(customer),
         }
     } else {
         let Some(wanted) = &args.service else {

@@ -5,12 +5,14 @@
 mod accounts;
 mod balance;
 mod best;
+mod bills;
 mod buy;
 mod catalog;
 mod context;
 mod dashboard;
 mod deposits;
 mod email;
+mod history;
 mod orders;
 mod output;
 mod scripting;
@@ -85,6 +87,11 @@ pub enum Command {
     },
     /// Buy a number (or, for GoTopUp, a top-up).
     Buy(buy::BuyArgs),
+    /// The provider's own transaction history (GoTopUp), newest first.
+    History(history::HistoryArgs),
+    /// GoTopUp postpaid bills: inquiry, or pay after confirming the total.
+    #[command(subcommand)]
+    Bill(bills::BillCmd),
     /// Wait for an order's OTP (or top-up SN) and print it.
     Watch {
         #[arg(long)]

@@ -17,10 +17,12 @@ pub enum KeySource {
     Env(String),
     /// A command run with `sh -c`; the first line it prints is the key.
     Cmd(String),
-    /// GoTopUp's Otomax username + signature.
+    /// GoTopUp's Otomax username + the fixed sign, or the password a
+    /// computed sign is made from (`AccountConfig::otomax.rule`); the inner
+    /// source is Inline, Env or Cmd.
     Otomax {
         username: String,
-        sign: Secret,
+        sign: Box<KeySource>,
     },
 }
 
@@ -55,6 +57,8 @@ pub struct AccountConfig {
     pub key: KeySource,
     pub order_lifetime: Duration,
     pub markup: Rupiah,
+    /// GoTopUp Otomax: sign rule, history key, re-send switch.
+    pub otomax: super::OtomaxAccount,
 }
 
 impl AccountConfig {
@@ -68,30 +72,43 @@ impl AccountConfig {
         &self,
         cmd_timeout: Duration,
     ) -> Result<ProviderSettings, ConfigError> {
-        let err = |message: String| ConfigError::Key {
-            account: self.name.clone(),
-            message,
-        };
         let auth = match &self.key {
-            KeySource::Inline(s) => Auth::ApiKey(s.clone()),
-            KeySource::Env(var) => match std::env::var(var) {
-                Ok(v) if !v.trim().is_empty() => Auth::ApiKey(Secret::new(v.trim())),
-                _ => {
-                    return Err(err(format!(
-                        "api_key_env names ${var}, which is not set or empty"
-                    )))
-                }
-            },
-            KeySource::Cmd(cmd) => Auth::ApiKey(run_key_cmd(cmd, cmd_timeout).map_err(err)?),
             KeySource::Otomax { username, sign } => Auth::Otomax {
                 username: username.clone(),
-                sign: sign.clone(),
+                sign: self.secret_of(sign, cmd_timeout)?,
             },
+            other => Auth::ApiKey(self.secret_of(other, cmd_timeout)?),
         };
         let mut s = ProviderSettings::new(self.provider, self.base_url.clone(), auth);
         s.order_lifetime = self.order_lifetime;
         s.markup = self.markup;
+        s.gotopup.sign_rule = self.otomax.rule.clone();
+        s.gotopup.resend_is_status = self.otomax.resend_is_status;
+        if let Some(k) = &self.otomax.history_key {
+            s.gotopup.history_key = Some(self.secret_of(k, cmd_timeout)?);
+        }
         Ok(s)
+    }
+
+    /// Reads one secret from its source.
+    fn secret_of(&self, src: &KeySource, cmd_timeout: Duration) -> Result<Secret, ConfigError> {
+        let err = |message: String| ConfigError::Key {
+            account: self.name.clone(),
+            message,
+        };
+        match src {
+            KeySource::Inline(s) => Ok(s.clone()),
+            KeySource::Env(var) => match std::env::var(var) {
+                Ok(v) if !v.trim().is_empty() => Ok(Secret::new(v.trim())),
+                _ => Err(err(format!(
+                    "the config names ${var}, which is not set or empty"
+                ))),
+            },
+            KeySource::Cmd(cmd) => run_key_cmd(cmd, cmd_timeout).map_err(err),
+            KeySource::Otomax { .. } => {
+                Err(err("an Otomax sign cannot hold another Otomax pair".into()))
+            }
+        }
     }
 }
 

@@ -6,11 +6,13 @@
 mod accounts;
 mod file;
 mod key_cmd;
+mod otomax;
 mod parse;
 
 pub use accounts::{AccountConfig, KeySource};
 pub use file::{default_path, load};
 pub use key_cmd::KEY_CMD_TIMEOUT;
+pub use otomax::OtomaxAccount;
 pub use parse::from_toml_str;
 
 use std::collections::BTreeMap;

@@ -115,7 +115,8 @@ struct RawAccount {
     api_key_env: Option<String>,
     api_key_cmd: Option<String>,
     otomax_username: Option<String>,
-    otomax_sign: Option<String>,
+    otomax_sign: Option<super::otomax::RawSign>,
+    otomax_resend_is_status: Option<bool>,
     order_lifetime: Option<DurationValue>,
     markup: Option<i64>,
 }
@@ -287,21 +288,36 @@ pub(super) fn parse_text(
         if let Some(c) = a.api_key_cmd {
             sources.push(KeySource::Cmd(c));
         }
-        if let Some((username, sign)) = otomax {
-            has_inline_secret = true;
-            sources.push(KeySource::Otomax {
-                username,
-                sign: Secret::new(sign),
-            });
+        if sources.len() > 1 {
+            return Err(bad(
+                "more than one key source: keep exactly one of api_key, api_key_env, api_key_cmd (or the otomax pair)".into(),
+            ));
         }
-        let key = match sources.len() {
-            1 => sources.remove(0),
-            0 => return Err(bad("no key: set one of api_key, api_key_env or api_key_cmd".into())),
-            _ => {
-                return Err(bad(
-                    "more than one key source: keep exactly one of api_key, api_key_env, api_key_cmd (or the otomax pair)".into(),
-                ))
+        if a.otomax_resend_is_status.is_some() && otomax.is_none() {
+            return Err(bad(
+                "otomax_resend_is_status is for accounts with otomax_username/otomax_sign".into(),
+            ));
+        }
+        let mut extra = super::OtomaxAccount {
+            resend_is_status: a.otomax_resend_is_status.unwrap_or(false),
+            ..Default::default()
+        };
+        let key = match otomax {
+            // Beside the Otomax pair, an API key is the same account's
+            // Bearer key, read for status from the history.
+            Some((username, raw)) => {
+                let (sign, rule) =
+                    super::otomax::sign_of(raw, &mut has_inline_secret).map_err(bad)?;
+                extra.rule = rule;
+                extra.history_key = sources.pop();
+                KeySource::Otomax {
+                    username,
+                    sign: Box::new(sign),
+                }
             }
+            None => sources.pop().ok_or_else(|| {
+                bad("no key: set one of api_key, api_key_env or api_key_cmd".into())
+            })?,
         };
         let order_lifetime = match &a.order_lifetime {
             Some(d) => parse_duration(d, "order_lifetime").map_err(bad)?,
@@ -318,6 +334,7 @@ pub(super) fn parse_text(
             key,
             order_lifetime,
             markup: Rupiah(markup),
+            otomax: extra,
         });
     }
     Ok((cfg, has_inline_secret))

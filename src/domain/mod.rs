@@ -7,15 +7,19 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod bill;
 pub mod countries;
+mod customer_number;
 mod deposit;
 pub mod email;
+pub mod history;
 mod idempotency;
 pub mod naming;
 pub mod order_rules;
 mod replace;
 mod rules;
 pub mod webhook;
+pub use customer_number::check_customer_number;
 
 pub use deposit::{
     check_deposit, deposit_rules, Deposit, DepositMethod, DepositRequest, DepositRules,

@@ -56,6 +56,8 @@ pub struct ProviderSettings {
     /// Used where the API does not say when an order expires.
     pub order_lifetime: Duration,
     pub http: HttpPolicy,
+    /// GoTopUp Otomax accounts: sign rule, history key, re-send switch.
+    pub gotopup: gotopup::GoTopUpSettings,
 }
 
 impl ProviderSettings {
@@ -67,6 +69,7 @@ impl ProviderSettings {
             markup: Rupiah::ZERO,
             order_lifetime: Duration::from_secs(20 * 60),
             http: HttpPolicy::default(),
+            gotopup: gotopup::GoTopUpSettings::default(),
         }
     }
 }
@@ -181,6 +184,24 @@ pub trait Provider: Send + Sync {
         order: &OrderRef,
     ) -> Result<(PlacedOrder, Option<crate::money::Rupiah>), ProviderError> {
         self.replace(order).await.map(|p| (p, None))
+    }
+
+    /// A postpaid bill's amount (GoTopUp `/api/buyer/inquiry`); the payment
+    /// is a `buy` whose service id starts with `domain::bill::BILL_SERVICE_PREFIX`.
+    async fn bill_inquiry(
+        &self,
+        _product: &str,
+        _customer: &str,
+    ) -> Result<crate::domain::bill::Bill, ProviderError> {
+        Err(ProviderError::Unsupported("postpaid bills"))
+    }
+
+    /// A page of the provider's own transaction history (GoTopUp).
+    async fn history(
+        &self,
+        _q: &crate::domain::history::HistoryQuery,
+    ) -> Result<crate::domain::history::HistoryPage, ProviderError> {
+        Err(ProviderError::Unsupported("transaction history"))
     }
 
     /// Creates a deposit invoice (or, on GoTopUp, the deposit itself).

@@ -13,7 +13,7 @@
 use super::wallets::{Books, SimBooks};
 use super::{bearer, key_is_valid, SimOptions};
 use crate::money::Rupiah;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,6 +23,11 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
+
+mod api_config;
+mod bills;
+mod otomax;
+pub use otomax::DupRefReply;
 
 pub const FAILING_PRODUCT: &str = "GAGAL5";
 
@@ -154,6 +159,9 @@ pub struct SimState {
     opts: SimOptions,
     products: Vec<Product>,
     inner: Mutex<Inner>,
+    switches: Mutex<otomax::Switches>,
+    hits: Mutex<HashMap<String, u64>>,
+    limits: Mutex<api_config::Limits>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -169,7 +177,22 @@ impl SimState {
             opts,
             products: catalog(),
             inner: Mutex::new(Inner::default()),
+            switches: Mutex::new(otomax::Switches::default()),
+            hits: Mutex::new(HashMap::new()),
+            limits: Mutex::new(api_config::Limits::default()),
         }
+    }
+
+    fn switches(&self) -> std::sync::MutexGuard<'_, otomax::Switches> {
+        self.switches.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn limits(&self) -> std::sync::MutexGuard<'_, api_config::Limits> {
+        self.limits.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn hits(&self) -> std::sync::MutexGuard<'_, HashMap<String, u64>> {
+        self.hits.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -344,7 +367,12 @@ async fn prices(
         return r;
     }
     let f = body.map(|Json(f)| f).unwrap_or_default();
-    ok(json!(price_list(&s, &f)))
+    let mut rows = price_list(&s, &f);
+    rows.extend(bills::price_rows(
+        f.category.as_deref(),
+        f.operator.as_deref(),
+    ));
+    ok(json!(rows))
 }
 
 enum Outcome {
@@ -368,6 +396,19 @@ fn place(
     {
         return Outcome::Existing(i);
     }
+    place_new(s, g, wallet, code, customer, ref_id)
+}
+
+/// Places a transaction even when `ref_id` was used before (a server that
+/// does not deduplicate).
+fn place_new(
+    s: &SimState,
+    g: &mut Inner,
+    wallet: &str,
+    code: &str,
+    customer: &str,
+    ref_id: &str,
+) -> Outcome {
     let Some(p) = s
         .products
         .iter()
@@ -435,7 +476,13 @@ async fn transaction(
     };
     let mut g = s.lock();
     match place(&s, &mut g, &key, &code, &customer, &ref_id) {
-        Outcome::Existing(_) => err(StatusCode::CONFLICT, "09", "ref_id sudah digunakan"),
+        Outcome::Existing(_) => match s.switches().dup_ref {
+            DupRefReply::Conflict409 => err(StatusCode::CONFLICT, "09", "ref_id sudah digunakan"),
+            DupRefReply::BadRequest400 => {
+                err(StatusCode::BAD_REQUEST, "16", "Ref ID sudah pernah dipakai")
+            }
+            DupRefReply::Ok200Error => err(StatusCode::OK, "20", "Duplicate ref_id"),
+        },
         Outcome::Refused(st, c, m) => err(st, c, m),
         Outcome::Placed(i) => {
             let st = settle(&mut g, i, &s.opts);
@@ -499,82 +546,39 @@ async fn history(
     )
 }
 
-fn otomax_auth(q: &HashMap<String, String>) -> Result<String, Response> {
-    match (q.get("username"), q.get("sign")) {
-        (Some(u), Some(s)) if key_is_valid(u) && !s.is_empty() => Ok(u.clone()),
-        _ => Err((
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"status": "41", "message": "Username atau sign salah"})),
-        )
-            .into_response()),
-    }
-}
-
-async fn otomax_balance(
-    State(s): State<Arc<SimState>>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    match otomax_auth(&q) {
-        Ok(u) => Json(json!({"status": "00", "message": "Success", "balance": s.lock().books.balance(&u, &s.opts).0, "currency": "IDR"})).into_response(),
-        Err(r) => r,
-    }
-}
-
-async fn otomax_prices(
-    State(s): State<Arc<SimState>>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    if let Err(r) = otomax_auth(&q) {
-        return r;
-    }
-    let f = Filter {
-        category: q.get("category").cloned(),
-        operator: q.get("operator").cloned(),
-    };
-    let data: Vec<Value> = price_list(&s, &f)
-        .into_iter()
-        .map(|p| json!({"code": p["code"], "name": p["name"], "price": p["price"], "status": p["status"]}))
-        .collect();
-    Json(json!({"status": "00", "message": "Success", "data": data})).into_response()
-}
-
-async fn otomax_request(
-    State(s): State<Arc<SimState>>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let user = match otomax_auth(&q) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let (Some(code), Some(customer), Some(ref_id)) =
-        (q.get("code"), q.get("customer"), q.get("ref_id"))
-    else {
-        return Json(json!({"status": "10", "message": "code, customer dan ref_id wajib"}))
-            .into_response();
-    };
-    let mut g = s.lock();
-    let i = match place(&s, &mut g, &user, code, customer, ref_id) {
-        Outcome::Placed(i) | Outcome::Existing(i) => i,
-        Outcome::Refused(_, c, m) => {
-            return Json(json!({"status": c, "message": m, "ref_id": ref_id, "sn": null}))
-                .into_response()
-        }
-    };
-    let st = settle(&mut g, i, &s.opts);
-    deliver(&mut g, i, st);
-    let Some(t) = g.txns.get(i) else {
-        return Json(json!({"status": "99", "message": "internal"})).into_response();
-    };
+/// An Otomax reply for transaction `t` in state `st`.
+fn otomax_json(t: &Txn, st: St) -> Value {
     let (status, msg) = match st {
         St::Success => ("00", "Success"),
         St::Pending => ("68", "Transaksi sedang diproses"),
         St::Failed => ("40", "Transaksi gagal, saldo dikembalikan"),
     };
-    Json(
-        json!({"status": status, "message": msg, "ref_id": t.ref_id, "price": t.price.0,
-                "sn": (st == St::Success).then(|| sn_of(t))}),
-    )
-    .into_response()
+    json!({"status": status, "message": msg, "ref_id": t.ref_id, "price": t.price.0,
+            "sn": (st == St::Success).then(|| sn_of(t))})
+}
+
+/// Counts each request by its path (after the `/gotopup` prefix).
+async fn count(
+    State(s): State<Arc<SimState>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path();
+    let path = path.find("/api/").map_or(path, |i| &path[i..]).to_string();
+    *s.hits().entry(path).or_default() += 1;
+    // The per-key rate limit (Bearer key or Otomax username).
+    let who = bearer(req.headers()).or_else(|| {
+        req.uri().query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("username=").map(String::from))
+        })
+    });
+    if let Some(k) = who {
+        if !s.limits().admit(&k, Instant::now()) {
+            return err(StatusCode::TOO_MANY_REQUESTS, "29", "Rate limit terlampaui");
+        }
+    }
+    next.run(req).await
 }
 
 pub fn router(state: Arc<SimState>) -> Router {
@@ -584,8 +588,15 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/api/buyer/price-list", post(prices))
         .route("/api/buyer/transaction", post(transaction))
         .route("/api/buyer/transactions", post(history))
-        .route("/api/otomax/balance", get(otomax_balance))
-        .route("/api/otomax/price-list", get(otomax_prices))
-        .route("/api/otomax/request", get(otomax_request))
+        .route("/api/buyer/inquiry", post(bills::inquiry))
+        .route("/api/buyer/payment", post(bills::payment))
+        .route(
+            "/api/buyer/api/config",
+            get(api_config::get_config).post(api_config::set_config),
+        )
+        .route("/api/otomax/balance", get(otomax::otomax_balance))
+        .route("/api/otomax/price-list", get(otomax::otomax_prices))
+        .route("/api/otomax/request", get(otomax::otomax_request))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), count))
         .with_state(state)
 }

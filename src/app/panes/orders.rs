@@ -90,7 +90,14 @@ fn settle(app: &mut App) -> Vec<Effect> {
 }
 
 fn copy(app: &mut App, otp: bool) -> Vec<Effect> {
-    let found = selected_order(app).map(|o| (o.latest_otp().map(str::to_string), o.number.clone()));
+    // A top-up's SN (a PLN token) is what the customer needs: copied when
+    // the row has no OTP of its own.
+    let found = selected_order(app).map(|o| {
+        (
+            o.latest_otp().map(str::to_string).or_else(|| o.sn.clone()),
+            o.number.clone(),
+        )
+    });
     copy_effect(app, found, otp)
 }
 

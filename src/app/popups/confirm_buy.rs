@@ -28,7 +28,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         }
         return Vec::new();
     }
-    let number = customer.as_ref().map(|i| i.value().trim().to_string());
+    let mut number = customer.as_ref().map(|i| i.value().trim().to_string());
     if let Some(Popup::ConfirmBuy { request, .. }) = app.popups.last() {
         if let Err(why) = app
             .settings
@@ -39,10 +39,14 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
             return Vec::new();
         }
     }
-    if let Some(n) = &number {
-        if n.len() < 6 || !n.chars().all(|ch| ch.is_ascii_digit()) {
-            app.set_status("Type the customer number (digits) first", Level::Warn);
-            return Vec::new();
+    if let (Some(n), Some(Popup::ConfirmBuy { request, .. })) = (&number, app.popups.last()) {
+        // The one rule the CLI uses too (domain::customer_number).
+        match crate::domain::check_customer_number(&request.service_id, n) {
+            Ok(clean) => number = Some(clean),
+            Err(why) => {
+                app.set_status(format!("Not sent: {why}"), Level::Warn);
+                return Vec::new();
+            }
         }
     }
     let Some(Popup::ConfirmBuy {

@@ -505,6 +505,19 @@ async fn undocumented_otomax_codes_are_no_clear_reply() {
         .order;
     assert_eq!(placed.status, OrderStatus::Waiting);
     tokio::time::sleep(Duration::from_millis(250)).await;
+    // Polling by re-sending is only for servers that say a repeat is a
+    // status check (issue 11).
+    let mut s = ProviderSettings::new(
+        ProviderKind::GoTopUp,
+        sim.urls.gotopup.clone(),
+        Auth::Otomax {
+            username: "sim-oto-codes".into(),
+            sign: Secret::new("sign-1"),
+        },
+    );
+    s.http.max_attempts = 1;
+    s.gotopup.resend_is_status = true;
+    let p = providers::build(&s).expect("adapter");
     let e = poll(p.as_ref(), &journal, &placed).await.unwrap_err();
     assert!(
         matches!(&e, EngineError::Provider(ProviderError::Malformed(m)) if m.contains("Otomax code")),

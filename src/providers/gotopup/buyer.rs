@@ -13,6 +13,7 @@
 //!   reply: this key may have been charged, so it is never read as "not
 //!   bought".
 
+use super::refusal::{self, RefSignal};
 use super::{payload, wire, GoTopUp};
 use crate::domain::*;
 use crate::providers::http::Retry;
@@ -21,7 +22,7 @@ use crate::providers::{OrderRef, ProviderError};
 use crate::secret::Secret;
 use serde_json::{json, Value};
 
-fn status_word(word: &str) -> Result<OrderStatus, ProviderError> {
+pub(super) fn status_word(word: &str) -> Result<OrderStatus, ProviderError> {
     Ok(match lenient::norm(word).as_str() {
         "pending" | "processing" => OrderStatus::Waiting,
         "success" | "sukses" => OrderStatus::Finished,
@@ -36,7 +37,7 @@ fn status_word(word: &str) -> Result<OrderStatus, ProviderError> {
 
 /// A history row (or a transaction reply) as a provider-neutral
 /// `Transaction`; an unknown status word is an error, not a guess.
-fn transaction_of(t: wire::Transaction) -> Result<Transaction, ProviderError> {
+pub(super) fn transaction_of(t: wire::Transaction) -> Result<Transaction, ProviderError> {
     let status = status_word(&t.status)?;
     Ok(Transaction {
         reference: t.ref_id,
@@ -55,7 +56,7 @@ fn transaction_of(t: wire::Transaction) -> Result<Transaction, ProviderError> {
     })
 }
 
-fn update_of(t: &Transaction) -> OrderUpdate {
+pub(super) fn update_of(t: &Transaction) -> OrderUpdate {
     OrderUpdate {
         status: Some(t.status),
         otps: if t.status == OrderStatus::Finished {
@@ -87,8 +88,26 @@ fn placed_of(t: &Transaction, req: &BuyRequest) -> PlacedOrder {
     }
 }
 
+/// A transaction reply (buy or bill payment) as the placed order.
+pub(super) fn placed_from(v: Value, req: &BuyRequest) -> Result<PlacedOrder, ProviderError> {
+    Ok(placed_of(&transaction_of(parse(v, "transaction")?)?, req))
+}
+
 impl GoTopUp {
+    /// A POST that must go out: waits for a slot in the account's budget.
     pub(super) async fn post(
+        &self,
+        path: &str,
+        body: Value,
+        key: &Secret,
+    ) -> Result<Value, ProviderError> {
+        self.load_rate_limit(key).await;
+        self.limiter.acquire().await;
+        self.send_post(path, body, key).await
+    }
+
+    /// A POST whose slot the caller has taken.
+    pub(super) async fn send_post(
         &self,
         path: &str,
         body: Value,
@@ -106,7 +125,7 @@ impl GoTopUp {
     }
 
     /// Finds a transaction by ref_id in the history, newest pages first.
-    async fn find_in_history(
+    pub(super) async fn find_in_history(
         &self,
         key: &Secret,
         order: &OrderRef,
@@ -140,8 +159,10 @@ impl GoTopUp {
         Ok(None)
     }
 
-    /// Buys `req` for `customer`; a 409 (ref_id taken) is resolved from the
-    /// history, never read as "not bought".
+    /// Buys `req` for `customer`. A refusal that says the ref_id is taken
+    /// (in any status and wording, see `refusal`) is resolved from the
+    /// history; one that is only about the ref_id stays unclear. Neither is
+    /// ever read as "not bought".
     pub(super) async fn buyer_buy(
         &self,
         key: &Secret,
@@ -151,63 +172,70 @@ impl GoTopUp {
         let body = json!({"code": req.offer_id, "customer_number": customer, "ref_id": req.idempotency_key});
         match self.post("/api/buyer/transaction", body, key).await {
             Ok(v) => Ok(placed_of(&transaction_of(parse(v, "transaction")?)?, req)),
-            Err(ProviderError::Conflict(msg)) => {
-                let r = OrderRef {
-                    provider_order_id: req.idempotency_key.clone(),
-                    idempotency_key: req.idempotency_key.clone(),
-                    created_at: Some(chrono::Utc::now()),
-                    offer_id: Some(req.offer_id.clone()),
-                    customer_number: Some(customer.to_string()),
-                };
-                // The ref_id is taken, so this buy (or an earlier
-                // try) went through: a failed look-up must stay
-                // ambiguous, never read as "not bought".
-                let found = self.find_in_history(key, &r).await.map_err(|e| {
-                    ProviderError::Network(format!(
-                        "ref_id already used and the history could not be read: {e}"
-                    ))
-                })?;
-                match found {
-                    Some(t)
-                        if t.product
-                            .as_deref()
-                            .is_none_or(|c| c.eq_ignore_ascii_case(&req.offer_id))
-                            && t.customer_number
-                                .as_deref()
-                                .is_none_or(|c| c == customer) =>
-                    {
-                        Ok(placed_of(&t, req))
-                    }
-                    // Taken, but not visibly by this buy: still no
-                    // proof that this key was never charged.
-                    Some(t) => Err(ProviderError::Malformed(format!(
-                        "ref_id {} is already used ({msg}) and the history shows it for {} / {}, not this top-up: check the provider",
-                        req.idempotency_key,
-                        t.product.as_deref().unwrap_or("?"),
-                        t.customer_number.as_deref().unwrap_or("?"),
-                    ))),
-                    None => Err(ProviderError::Malformed(format!(
-                        "ref_id {} is already used ({msg}) but the history does not show it: the top-up may have gone through",
-                        req.idempotency_key
-                    ))),
+            Err(e) => match refusal::error_signal(&e) {
+                RefSignal::Taken => {
+                    self.settle_taken_ref(key, req, customer, &e.to_string())
+                        .await
                 }
-            }
-            Err(e) => Err(e),
+                RefSignal::Unsure => Err(refusal::unclear(&req.idempotency_key, &e.to_string())),
+                RefSignal::None => Err(e),
+            },
         }
     }
 
+    /// The ref_id of `req` is taken, so this buy (or an earlier try) may
+    /// have gone through: the history decides, and a failed or empty
+    /// look-up stays ambiguous.
+    pub(super) async fn settle_taken_ref(
+        &self,
+        key: &Secret,
+        req: &BuyRequest,
+        customer: &str,
+        msg: &str,
+    ) -> Result<PlacedOrder, ProviderError> {
+        let r = OrderRef {
+            provider_order_id: req.idempotency_key.clone(),
+            idempotency_key: req.idempotency_key.clone(),
+            created_at: Some(chrono::Utc::now()),
+            offer_id: Some(req.offer_id.clone()),
+            customer_number: Some(customer.to_string()),
+        };
+        let found = self.find_in_history(key, &r).await.map_err(|e| {
+            ProviderError::Network(format!(
+                "ref_id already used and the history could not be read: {e}"
+            ))
+        })?;
+        match found {
+            Some(t)
+                if t.product
+                    .as_deref()
+                    .is_none_or(|c| c.eq_ignore_ascii_case(&req.offer_id))
+                    && t.customer_number.as_deref().is_none_or(|c| c == customer) =>
+            {
+                Ok(placed_of(&t, req))
+            }
+            // Taken, but not visibly by this buy: still no proof that this
+            // key was never charged.
+            Some(t) => Err(ProviderError::Malformed(format!(
+                "ref_id {} is already used ({msg}) and the history shows it for {} / {}, not this top-up: check the provider",
+                req.idempotency_key,
+                t.product.as_deref().unwrap_or("?"),
+                t.customer_number.as_deref().unwrap_or("?"),
+            ))),
+            None => Err(ProviderError::Malformed(format!(
+                "ref_id {} is already used ({msg}) but the history does not show it: the top-up may have gone through",
+                req.idempotency_key
+            ))),
+        }
+    }
+
+    /// One order's state, from the account's history round (`rounds`).
     pub(super) async fn buyer_status(
         &self,
         key: &Secret,
         order: &OrderRef,
     ) -> Result<OrderUpdate, ProviderError> {
-        match self.find_in_history(key, order).await? {
-            Some(t) => Ok(update_of(&t)),
-            None => Err(ProviderError::NotFound(format!(
-                "no transaction with ref_id {} in the history",
-                order.idempotency_key
-            ))),
-        }
+        self.round_status(key, order).await
     }
 }
 

@@ -82,7 +82,17 @@ impl GoTopUp {
                 lenient::unwrap_data(self.otomax("/api/otomax/price-list", &p).await?)
             }
         };
-        parse(v, "price list")
+        let all: Vec<wire::Product> = parse(v, "price list")?;
+        // Postpaid products are paid after an inquiry (`bill`), never
+        // offered as top-ups.
+        Ok(all
+            .into_iter()
+            .filter(|p| {
+                p.category
+                    .as_deref()
+                    .is_none_or(|c| lenient::norm(c) != "pascabayar")
+            })
+            .collect())
     }
 }
 

@@ -9,11 +9,20 @@
 //!   key, history look-ups) and `otomax` (username + sign, re-sent requests)
 //!   say what they assume. `catalog` maps the price list onto services.
 
+mod bills;
 mod buyer;
 mod catalog;
 mod deposit;
+mod history;
+mod limits;
 mod otomax;
+mod refusal;
+mod rounds;
+pub mod sign;
 mod wire;
+
+pub use limits::{GoTopUpSettings, DEFAULT_RATE_LIMIT};
+pub use sign::{SignRule, SignScheme};
 
 use super::http::{Http, Reply};
 use super::lenient;
@@ -28,6 +37,10 @@ use serde_json::{json, Value};
 pub struct GoTopUp {
     http: Http,
     auth: Auth,
+    gtu: GoTopUpSettings,
+    limiter: limits::Limiter,
+    rounds: tokio::sync::Mutex<rounds::RoundState>,
+    rate_loaded: tokio::sync::OnceCell<()>,
 }
 
 fn payload(reply: &Reply) -> Result<Value, ProviderError> {
@@ -70,9 +83,15 @@ fn payload(reply: &Reply) -> Result<Value, ProviderError> {
 
 impl GoTopUp {
     pub fn new(settings: &ProviderSettings) -> Result<Self, ProviderError> {
+        let mut secrets = settings.auth.secrets();
+        secrets.extend(settings.gotopup.history_key.clone());
         Ok(GoTopUp {
-            http: Http::new(&settings.base_url, settings.http, settings.auth.secrets())?,
+            http: Http::new(&settings.base_url, settings.http, secrets)?,
             auth: settings.auth.clone(),
+            gtu: settings.gotopup.clone(),
+            limiter: limits::Limiter::new(settings.gotopup.rate_window),
+            rounds: Default::default(),
+            rate_loaded: tokio::sync::OnceCell::new(),
         })
     }
 }
@@ -175,7 +194,13 @@ impl Provider for GoTopUp {
                 message: "a top-up needs a customer number".into(),
             })?;
         match &self.auth {
+            Auth::ApiKey(key) if crate::domain::bill::is_bill(&req.service_id) => {
+                self.pay_bill(key, req, customer).await
+            }
             Auth::ApiKey(key) => self.buyer_buy(key, req, customer).await,
+            Auth::Otomax { .. } if crate::domain::bill::is_bill(&req.service_id) => Err(
+                ProviderError::Unsupported("postpaid bills on Otomax accounts"),
+            ),
             Auth::Otomax { .. } => self.otomax_buy(req, customer).await,
         }
     }
@@ -185,6 +210,21 @@ impl Provider for GoTopUp {
             Auth::ApiKey(key) => self.buyer_status(key, order).await,
             Auth::Otomax { .. } => self.otomax_poll(order).await,
         }
+    }
+
+    async fn history(
+        &self,
+        q: &crate::domain::history::HistoryQuery,
+    ) -> Result<crate::domain::history::HistoryPage, ProviderError> {
+        self.history_page(q).await
+    }
+
+    async fn bill_inquiry(
+        &self,
+        product: &str,
+        customer: &str,
+    ) -> Result<crate::domain::bill::Bill, ProviderError> {
+        self.inquiry(product, customer).await
     }
 
     async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {

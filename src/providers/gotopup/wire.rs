@@ -70,6 +70,8 @@ pub struct History {
 pub struct Pagination {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub total_pages: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_int")]
+    pub total: Option<i64>,
 }
 
 /// Otomax replies are flat: `{"status": "00", "message", "ref_id", "sn"}`.
@@ -85,4 +87,30 @@ pub struct OtomaxReply {
     /// offer's price stands.
     #[serde(default, deserialize_with = "lenient::opt_rupiah")]
     pub price: Option<Rupiah>,
+}
+
+/// `data` of `GET /api/buyer/api/config`. Only `rate_limit` is read here;
+/// `api_key` is never kept or shown.
+#[derive(Deserialize)]
+pub struct ApiConfig {
+    #[serde(default, deserialize_with = "lenient::opt_int")]
+    pub rate_limit: Option<i64>,
+}
+
+/// `data` of `/api/buyer/inquiry`. Name and period are assumed optional
+/// (a bill without them still has its amounts).
+#[derive(Deserialize)]
+pub struct Inquiry {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub customer_number: Option<String>,
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub bill_period: Option<String>,
+    #[serde(deserialize_with = "lenient::rupiah")]
+    pub total_bill: Rupiah,
+    #[serde(default, deserialize_with = "lenient::opt_rupiah")]
+    pub admin_fee: Option<Rupiah>,
+    #[serde(deserialize_with = "lenient::rupiah")]
+    pub total_amount: Rupiah,
 }

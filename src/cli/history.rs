@@ -1,0 +1,85 @@
+//! `history`: a page of the provider's own transaction history (GoTopUp),
+//! so purchases made elsewhere (the web dashboard, another machine) show
+//! too. Newest first; `--page`/`--limit` (≤ 100) as the API pages.
+
+use super::context::Context;
+use super::output::print_json;
+use super::scripting::provider_err;
+use super::{exit, fail, CliResult};
+use crate::domain::history::{HistoryQuery, HISTORY_MAX_LIMIT};
+use chrono::NaiveDate;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[arg(long)]
+    account: String,
+    /// pending, processing, success or failed.
+    #[arg(long)]
+    status: Option<String>,
+    /// First day, YYYY-MM-DD.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day, YYYY-MM-DD.
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long, default_value_t = 1)]
+    page: u32,
+    #[arg(long, default_value_t = 20)]
+    limit: u32,
+}
+
+fn day(flag: &str, v: &Option<String>) -> Result<Option<NaiveDate>, String> {
+    v.as_deref()
+        .map(|s| {
+            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("{flag} '{s}' is not a date like 2025-01-31"))
+        })
+        .transpose()
+}
+
+pub(super) async fn run(ctx: &Context, a: &HistoryArgs) -> CliResult {
+    let q = HistoryQuery {
+        status: a.status.as_ref().map(|s| s.trim().to_lowercase()),
+        from: day("--from", &a.from).map_err(fail)?,
+        to: day("--to", &a.to).map_err(fail)?,
+        page: a.page,
+        limit: a.limit,
+    };
+    q.check()
+        .map_err(|e| fail(format!("{e} (limit ≤ {HISTORY_MAX_LIMIT})")))?;
+    let acc = ctx.account(&a.account)?;
+    let p = ctx.provider(acc)?;
+    let page = p.history(&q).await.map_err(provider_err)?;
+    if ctx.json {
+        print_json(&page);
+        return Ok(exit::OK);
+    }
+    for t in &page.transactions {
+        println!(
+            "{}  {:<9} {:<14} {:<14} {:>10}  {}  {}",
+            t.at.map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_else(|| "-".into()),
+            t.status.to_string(),
+            t.product.as_deref().unwrap_or("-"),
+            t.customer_number.as_deref().unwrap_or("-"),
+            t.price.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+            t.reference,
+            t.sn.as_deref().unwrap_or("")
+        );
+    }
+    println!(
+        "page {} of {}{}{}",
+        page.page,
+        page.total_pages,
+        page.total
+            .map(|t| format!(", {t} transactions"))
+            .unwrap_or_default(),
+        if page.unreadable > 0 {
+            format!(", {} rows with an unknown status left out", page.unreadable)
+        } else {
+            String::new()
+        }
+    );
+    Ok(exit::OK)
+}

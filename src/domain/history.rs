@@ -1,0 +1,58 @@
+//! A page of a provider's own transaction history (GoTopUp
+//! `/api/buyer/transactions`): what was bought anywhere, not only what the
+//! journal knows.
+
+use super::Transaction;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The most rows the API gives per page.
+pub const HISTORY_MAX_LIMIT: u32 = 100;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HistoryQuery {
+    /// pending, processing, success or failed.
+    pub status: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// 1-based.
+    pub page: u32,
+    /// 1..=100.
+    pub limit: u32,
+}
+
+impl HistoryQuery {
+    /// Checks what the API documents; the reason when something is off.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(s) = &self.status {
+            if !matches!(s.as_str(), "pending" | "processing" | "success" | "failed") {
+                return Err(format!(
+                    "status '{s}' is not one of pending, processing, success, failed"
+                ));
+            }
+        }
+        if self.page == 0 {
+            return Err("page starts at 1".into());
+        }
+        if !(1..=HISTORY_MAX_LIMIT).contains(&self.limit) {
+            return Err(format!("limit must be 1 to {HISTORY_MAX_LIMIT}"));
+        }
+        if let (Some(f), Some(t)) = (self.from, self.to) {
+            if f > t {
+                return Err(format!("--from {f} is after --to {t}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryPage {
+    /// Newest first.
+    pub transactions: Vec<Transaction>,
+    pub page: u32,
+    pub total_pages: u32,
+    pub total: Option<u64>,
+    /// Rows whose status word no one documents, left out.
+    pub unreadable: usize,
+}
