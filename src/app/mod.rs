@@ -10,6 +10,7 @@ mod action;
 mod book;
 mod buy_walk;
 pub mod catalog;
+mod catalog_memo;
 mod clues;
 pub mod deposits;
 mod input;
@@ -163,6 +164,8 @@ pub struct App {
     /// (by idempotency key) and when it was read.
     pub baselines: HashMap<String, (Rupiah, DateTime<Utc>)>,
     counter: u64,
+    /// The catalog filter's scores, kept between keystrokes and frames.
+    catalog_memo: catalog_memo::CatalogMemo,
 }
 
 impl App {
@@ -230,6 +233,7 @@ impl App {
             clues: BTreeMap::new(),
             baselines: HashMap::new(),
             counter: 0,
+            catalog_memo: Default::default(),
         };
         (app, effects)
     }
