@@ -258,17 +258,16 @@ impl App {
 
     /// Orders shown in the pane: active ones, recent finals, newest first.
     pub fn visible_orders(&self) -> Vec<&Order> {
-        let mut v: Vec<&Order> = self
-            .orders
+        // The map keeps them by id: newest first is its reverse, no sort.
+        self.orders
             .values()
+            .rev()
             .filter(|o| self.shows(&o.account))
             .filter(|o| match self.final_since.get(&o.id) {
                 Some(t) => self.now - *t < FINAL_LINGER,
                 None => true,
             })
-            .collect();
-        v.sort_by_key(|o| std::cmp::Reverse(o.id));
-        v
+            .collect()
     }
 
     pub fn visible_pending(&self) -> Vec<&PendingBuy> {
