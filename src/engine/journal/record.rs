@@ -310,12 +310,21 @@ pub(super) fn insert_event(
 
 /// True when a poll's reply would change nothing the journal keeps:
 /// writing it anyway would commit (and fsync) once per poll per order.
+/// An expiry this close to the recorded one is the same expiry: NEXOTP
+/// gives `remainingSeconds`, so each poll's expiry (now + remaining) lands
+/// a few milliseconds to a second away from the last; taking that as news
+/// wrote (and committed) every poll of every order.
+const EXPIRY_JITTER_MS: i64 = 2_000;
+
 fn says_nothing_new(before: &Order, u: &OrderUpdate) -> bool {
     let same = |new: Option<&String>, old: Option<&String>| new.is_none_or(|n| old == Some(n));
     same(u.number.as_ref(), before.number.as_ref())
         && same(u.sn.as_ref(), before.sn.as_ref())
-        && u.expires_at
-            .is_none_or(|e| before.expires_at.map(ms) == Some(ms(e)))
+        && u.expires_at.is_none_or(|e| {
+            before
+                .expires_at
+                .is_some_and(|b| (ms(b) - ms(e)).abs() < EXPIRY_JITTER_MS)
+        })
         && u.resend_count
             .is_none_or(|c| before.resend_count == Some(c))
         && u.resend_locked_until.map(ms) == before.resend_locked_until.map(ms)
@@ -358,6 +367,37 @@ mod tests {
         assert_eq!(sync(&j), 2, "FULL again after nothing new");
         assert!(j.record_update(o.id + 99, &news, Utc::now()).is_err());
         assert_eq!(sync(&j), 2, "FULL again after an error");
+    }
+
+    /// An expiry that only moved by the jitter of `remainingSeconds` is not
+    /// news: nothing is written. One that really moved is.
+    #[test]
+    fn an_expiry_within_a_second_or_so_is_not_news() {
+        let j = Journal::open_in_memory().expect("journal");
+        let t0 = Utc::now();
+        let o = j.begin_order(&new_order("k1"), t0).expect("row");
+        let mut p = placed(&[]);
+        let exp = t0 + chrono::Duration::minutes(20);
+        p.expires_at = Some(exp);
+        j.record_placed(o.id, &p, t0).expect("placed");
+        let at = |ms: i64| OrderUpdate {
+            expires_at: Some(exp + chrono::Duration::milliseconds(ms)),
+            ..Default::default()
+        };
+        let later = t0 + chrono::Duration::seconds(5);
+        let c = j.record_update(o.id, &at(900), later).expect("update");
+        assert_eq!(c.order.updated_at.timestamp_millis(), t0.timestamp_millis());
+        let c = j.record_update(o.id, &at(-1_500), later).expect("update");
+        assert_eq!(c.order.updated_at.timestamp_millis(), t0.timestamp_millis());
+        let c = j.record_update(o.id, &at(120_000), later).expect("update");
+        assert_eq!(
+            c.order.updated_at.timestamp_millis(),
+            later.timestamp_millis()
+        );
+        assert_eq!(
+            c.order.expires_at.map(|e| e.timestamp_millis()),
+            Some((exp + chrono::Duration::minutes(2)).timestamp_millis())
+        );
     }
 
     /// OTPZap's resend gating survives in the journal and is cleared when
