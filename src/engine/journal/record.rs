@@ -334,6 +334,40 @@ fn says_nothing_new(before: &Order, u: &OrderUpdate) -> bool {
             .all(|c| c.is_empty() || before.otps.iter().any(|k| k == c))
 }
 
+/// A poll's news is committed without waiting for the disk (WAL with
+/// `synchronous = NORMAL`: safe if otpdeck crashes, though a power cut
+/// may lose the last few polls' commits). Nothing is lost that matters:
+/// the order stays active in the journal, so the next start polls the
+/// provider again and records the same news; the next buy, cancel or
+/// deposit commits with FULL and makes everything before it durable too.
+/// Buys, cancels and deposits keep `FULL`. A poll writes only when it
+/// brings news (an OTP, a status), but with 1,000 orders that is 2,000
+/// fsyncs a minute, half the timing soak's CPU.
+struct PollSync<'a>(&'a Connection);
+
+impl<'a> PollSync<'a> {
+    fn relax(conn: &'a Connection) -> Option<PollSync<'a>> {
+        // Cached: a poll runs this twice, and parsing it each time shows.
+        conn.prepare_cached("PRAGMA synchronous = NORMAL")
+            .and_then(|mut s| s.execute([]))
+            .ok()?;
+        Some(PollSync(conn))
+    }
+}
+
+impl Drop for PollSync<'_> {
+    /// Back to FULL on every way out, so no money write runs relaxed.
+    fn drop(&mut self) {
+        let full = self
+            .0
+            .prepare_cached("PRAGMA synchronous = FULL")
+            .and_then(|mut s| s.execute([]));
+        if let Err(e) = full {
+            tracing::error!(error = %e, "cannot set the journal back to synchronous FULL");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::{new_order, placed};
@@ -540,39 +574,5 @@ mod tests {
         j.begin_order(&new_order("dup"), now).unwrap();
         assert!(j.begin_order(&new_order("dup"), now).is_err());
         assert!(j.find_by_key("acc", "dup").unwrap().is_some());
-    }
-}
-
-/// A poll's news is committed without waiting for the disk (WAL with
-/// `synchronous = NORMAL`: safe if otpdeck crashes, though a power cut
-/// may lose the last few polls' commits). Nothing is lost that matters:
-/// the order stays active in the journal, so the next start polls the
-/// provider again and records the same news; the next buy, cancel or
-/// deposit commits with FULL and makes everything before it durable too.
-/// Buys, cancels and deposits keep `FULL`. A poll writes only when it
-/// brings news (an OTP, a status), but with 1,000 orders that is 2,000
-/// fsyncs a minute, half the timing soak's CPU.
-struct PollSync<'a>(&'a Connection);
-
-impl<'a> PollSync<'a> {
-    fn relax(conn: &'a Connection) -> Option<PollSync<'a>> {
-        // Cached: a poll runs this twice, and parsing it each time shows.
-        conn.prepare_cached("PRAGMA synchronous = NORMAL")
-            .and_then(|mut s| s.execute([]))
-            .ok()?;
-        Some(PollSync(conn))
-    }
-}
-
-impl Drop for PollSync<'_> {
-    /// Back to FULL on every way out, so no money write runs relaxed.
-    fn drop(&mut self) {
-        let full = self
-            .0
-            .prepare_cached("PRAGMA synchronous = FULL")
-            .and_then(|mut s| s.execute([]));
-        if let Err(e) = full {
-            tracing::error!(error = %e, "cannot set the journal back to synchronous FULL");
-        }
     }
 }
