@@ -214,25 +214,69 @@ fn filter(c: &mut Criterion) {
         app.update(key(KeyCode::Char(ch)));
     }
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    terminal.draw(|f| otpdeck::ui::draw(f, &app)).unwrap();
     // One keystroke as the user sees it: update (the filter's rows) and
-    // the frame that shows them. Typed and erased in turn, so every
-    // iteration filters the 100,000 offers afresh.
-    let mut typed = false;
+    // the frame that shows them. Typing `7` after `serv` rescores every
+    // offer (all 100,000 match `serv`); the backspace between two timed
+    // keystrokes is not timed (it finds `serv`'s scores remembered).
+    let mut keystroke = |app: &mut App, k: KeyCode| {
+        app.update(key(k));
+        terminal.draw(|f| otpdeck::ui::draw(f, app)).unwrap();
+    };
     c.bench_function(
         "catalog filter keystroke over 100k offers (update + frame)",
         |b| {
-            b.iter(|| {
-                let k = if typed {
-                    KeyCode::Backspace
-                } else {
-                    KeyCode::Char('7')
-                };
-                typed = !typed;
-                app.update(key(k));
-                terminal.draw(|f| otpdeck::ui::draw(f, &app)).unwrap();
+            b.iter_custom(|n| {
+                let mut spent = std::time::Duration::ZERO;
+                for _ in 0..n {
+                    let t = std::time::Instant::now();
+                    keystroke(&mut app, KeyCode::Char('7'));
+                    spent += t.elapsed();
+                    keystroke(&mut app, KeyCode::Backspace);
+                }
+                spent
             })
         },
     );
+    c.bench_function(
+        "catalog filter backspace over 100k offers (update + frame)",
+        |b| {
+            b.iter_custom(|n| {
+                let mut spent = std::time::Duration::ZERO;
+                for _ in 0..n {
+                    keystroke(&mut app, KeyCode::Char('7'));
+                    let t = std::time::Instant::now();
+                    keystroke(&mut app, KeyCode::Backspace);
+                    spent += t.elapsed();
+                }
+                spent
+            })
+        },
+    );
+    // The first keystroke after the catalog loaded: every label is read
+    // into the filter's memory and scored.
+    let mut g = c.benchmark_group("filter cold");
+    g.sample_size(10);
+    g.bench_function(
+        "first filter keystroke over 100k offers (update + frame)",
+        |b| {
+            b.iter_batched(
+                || {
+                    let mut app = big_app();
+                    app.update(key(KeyCode::Char('/')));
+                    app
+                },
+                |mut app| {
+                    app.update(key(KeyCode::Char('s')));
+                    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+                    terminal.draw(|f| otpdeck::ui::draw(f, &app)).unwrap();
+                    app
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
+    g.finish();
     c.bench_function("catalog rows, filter 'serv7' over 100k offers", |b| {
         app.update(key(KeyCode::Char('7')));
         b.iter(|| black_box(catalog::rows(&app)).len())

@@ -3,6 +3,7 @@
 //! and are cached for `CACHE_FOR`; the visible rows are computed from state
 //! so drawing and key handling always agree.
 
+use super::catalog_memo::matcher_form;
 use crate::domain::{Country, Offer, Service};
 use chrono::{DateTime, Duration, Utc};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
@@ -169,6 +170,7 @@ pub struct Row {
 /// case-insensitive, words matched separately. It scores a match (better
 /// matches rank first) and gives the matched characters for highlighting.
 pub struct Filter {
+    text: String,
     pattern: Pattern,
     matcher: RefCell<Matcher>,
     buf: RefCell<Vec<char>>,
@@ -182,6 +184,7 @@ impl Filter {
             return None;
         }
         Some(Filter {
+            text: text.to_string(),
             pattern,
             matcher: RefCell::new(Matcher::new(Config::DEFAULT)),
             buf: RefCell::new(Vec::new()),
@@ -193,22 +196,45 @@ impl Filter {
         Filter::new(app.filter.value())
     }
 
+    /// The text the filter was made from.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// How well `hay` matches (higher is better), None if it does not.
     pub fn score(&self, hay: &str) -> Option<u32> {
+        if self.ascii_form(hay) {
+            return self.score_hay(matcher_form(hay).slice(..));
+        }
         let mut buf = self.buf.borrow_mut();
-        self.pattern
-            .score(Utf32Str::new(hay, &mut buf), &mut self.matcher.borrow_mut())
+        self.score_hay(Utf32Str::new(hay, &mut buf))
+    }
+
+    /// Whether `hay` is matched in its ASCII form (see `matcher_form`):
+    /// nucleo's ASCII path places one-char filters better, and the memo
+    /// scores that form, so scores and highlights agree everywhere.
+    fn ascii_form(&self, hay: &str) -> bool {
+        self.text.is_ascii() && !hay.is_ascii()
+    }
+
+    /// `score` of a label already in the matcher's form.
+    pub fn score_hay(&self, hay: Utf32Str<'_>) -> Option<u32> {
+        self.pattern.score(hay, &mut self.matcher.borrow_mut())
     }
 
     /// The positions (in chars) of `hay` that the filter matched, sorted.
     pub fn indices(&self, hay: &str) -> Vec<u32> {
         let mut buf = self.buf.borrow_mut();
         let mut out = Vec::new();
-        self.pattern.indices(
-            Utf32Str::new(hay, &mut buf),
-            &mut self.matcher.borrow_mut(),
-            &mut out,
-        );
+        let form;
+        let hay = if self.ascii_form(hay) {
+            form = matcher_form(hay);
+            form.slice(..)
+        } else {
+            Utf32Str::new(hay, &mut buf)
+        };
+        self.pattern
+            .indices(hay, &mut self.matcher.borrow_mut(), &mut out);
         out.sort_unstable();
         out.dedup();
         out
@@ -277,9 +303,9 @@ fn rank(own: Option<u32>, below: Option<u32>) -> Option<u32> {
     own.max(below)
 }
 
-/// The best score among loaded offers.
-fn best_offer(offers: &Load<Vec<Offer>>, f: &Filter) -> Option<u32> {
-    offers.get()?.iter().filter_map(|o| f.score(&o.label)).max()
+/// The best score among loaded offers (remembered between calls).
+fn best_offer(app: &App, offers: &Load<Vec<Offer>>, f: &Filter) -> Option<u32> {
+    app.catalog_memo.best(offers, f)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -299,9 +325,10 @@ fn offer_rows(
     let Some(list) = offers.get() else {
         return;
     };
+    let scores = filter.map(|f| app.catalog_memo.scores(offers, f));
     let mut shown: Vec<(usize, Option<u32>)> = sorted_indices(list, app.sort)
         .into_iter()
-        .map(|i| (i, filter.and_then(|f| f.score(&list[i].label))))
+        .map(|i| (i, scores.as_ref().and_then(|s| s[i])))
         .filter(|(_, score)| filter.is_none() || parent_matched || score.is_some())
         .collect();
     if filter.is_some() {
@@ -334,13 +361,13 @@ type CountryMatch = (usize, Option<u32>, Option<u32>);
 /// countries' scores and the best score below it.
 type ServiceMatch<'a> = (&'a ServiceNode, Option<u32>, Vec<CountryMatch>, Option<u32>);
 
-fn country_matches(sn: &ServiceNode, f: &Filter) -> Vec<CountryMatch> {
+fn country_matches(app: &App, sn: &ServiceNode, f: &Filter) -> Vec<CountryMatch> {
     sn.countries
         .get()
         .map(|cs| {
             cs.iter()
                 .enumerate()
-                .map(|(i, c)| (i, f.score(&c.country.name), best_offer(&c.offers, f)))
+                .map(|(i, c)| (i, f.score(&c.country.name), best_offer(app, &c.offers, f)))
                 .collect()
         })
         .unwrap_or_default()
@@ -353,6 +380,9 @@ fn country_matches(sn: &ServiceNode, f: &Filter) -> Vec<CountryMatch> {
 pub fn rows(app: &App) -> Vec<Row> {
     let filter = Filter::of(app);
     let f = filter.as_ref();
+    if f.is_none() {
+        app.catalog_memo.clear();
+    }
     let mut rows = Vec::new();
     for (a, acc) in app.accounts.iter().enumerate() {
         if app.active.is_some_and(|x| x != a) {
@@ -379,13 +409,13 @@ pub fn rows(app: &App) -> Vec<Row> {
             .map(|sn| match f {
                 None => (sn, None, Vec::new(), None),
                 Some(f) => {
-                    let cs = country_matches(sn, f);
+                    let cs = country_matches(app, sn, f);
                     let below = cs
                         .iter()
                         .map(|(_, own, offers)| rank(*own, *offers))
                         .max()
                         .flatten()
-                        .max(best_offer(&sn.offers, f));
+                        .max(best_offer(app, &sn.offers, f));
                     (sn, f.score(&sn.service.name), cs, below)
                 }
             })

@@ -11,6 +11,7 @@ mod auto_replace;
 mod book;
 mod buy_walk;
 pub mod catalog;
+mod catalog_memo;
 mod clues;
 pub mod deposits;
 pub mod email;
@@ -176,6 +177,8 @@ pub struct App {
     /// Orders whose replace waits for the provider's cancel wait (said once).
     pub replace_waits: HashSet<i64>,
     counter: u64,
+    /// The catalog filter's scores, kept between keystrokes and frames.
+    catalog_memo: catalog_memo::CatalogMemo,
 }
 
 impl App {
@@ -247,6 +250,7 @@ impl App {
             chains: BTreeMap::new(),
             replace_waits: HashSet::new(),
             counter: 0,
+            catalog_memo: Default::default(),
         };
         (app, effects)
     }
@@ -271,17 +275,16 @@ impl App {
 
     /// Orders shown in the pane: active ones, recent finals, newest first.
     pub fn visible_orders(&self) -> Vec<&Order> {
-        let mut v: Vec<&Order> = self
-            .orders
+        // The map keeps them by id: newest first is its reverse, no sort.
+        self.orders
             .values()
+            .rev()
             .filter(|o| self.shows(&o.account))
             .filter(|o| match self.final_since.get(&o.id) {
                 Some(t) => self.now - *t < FINAL_LINGER,
                 None => true,
             })
-            .collect();
-        v.sort_by_key(|o| std::cmp::Reverse(o.id));
-        v
+            .collect()
     }
 
     pub fn visible_pending(&self) -> Vec<&PendingBuy> {

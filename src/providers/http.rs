@@ -122,9 +122,19 @@ fn parse_retry_after(v: &reqwest::header::HeaderValue) -> Option<Duration> {
     Some(Duration::from_secs(secs))
 }
 
+/// At most this many requests of one account are in flight at once, and
+/// as many idle connections kept. A thousand pollers due in the same
+/// second would otherwise open a connection each (every one with its own
+/// buffers, and TLS state against a real provider): 1,000 orders held
+/// 800 connections and 60 MB in the timing soak. At the 4–5 s cadence
+/// 1,000 orders make about 220 requests a second, a few in flight.
+const IN_FLIGHT: usize = 16;
+
 #[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
+    /// Requests of this account in flight at once (see `IN_FLIGHT`).
+    in_flight: std::sync::Arc<tokio::sync::Semaphore>,
     base: String,
     policy: HttpPolicy,
     secrets: Vec<Secret>,
@@ -151,6 +161,7 @@ impl Http {
             )));
         }
         let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(IN_FLIGHT)
             .connect_timeout(policy.connect_timeout)
             .timeout(policy.request_timeout)
             .user_agent(concat!("otpdeck/", env!("CARGO_PKG_VERSION")))
@@ -158,6 +169,7 @@ impl Http {
             .map_err(|e| ProviderError::Connect(e.without_url().to_string()))?;
         Ok(Http {
             client,
+            in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT)),
             base,
             policy,
             secrets,
@@ -210,6 +222,9 @@ impl Http {
         let mut uncertain = false;
         for attempt in 1..=attempts {
             let last = attempt == attempts;
+            // Held until the body is read (the connection is busy till then);
+            // the semaphore is never closed, so this cannot fail.
+            let permit = self.in_flight.acquire().await;
             match build(&self.client).send().await {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
@@ -225,6 +240,7 @@ impl Http {
                             if last {
                                 break;
                             }
+                            drop(permit);
                             tokio::time::sleep(backoff).await;
                             backoff *= 2;
                             continue;
@@ -241,6 +257,7 @@ impl Http {
                         if wait <= self.policy.max_retry_wait {
                             tracing::debug!(status, ?wait, "transient HTTP status, retrying");
                             uncertain |= matches!(status, 502 | 504);
+                            drop(permit);
                             tokio::time::sleep(wait).await;
                             backoff *= 2;
                             continue;
@@ -263,6 +280,7 @@ impl Http {
                     if last {
                         break;
                     }
+                    drop(permit);
                     tokio::time::sleep(backoff).await;
                     backoff *= 2;
                 }

@@ -37,17 +37,26 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         return;
     }
     let sel = app.sel(Pane::Catalog).min(all.len() - 1);
+    // The rows the widget will show (it scrolls as `scroll_offset` says):
+    // only those get their text built; the rest only hold their place.
+    let visible = (area.height as usize).saturating_sub(2).max(1);
+    let first = sel.saturating_sub(visible - 1);
     let look = Look {
         app,
         theme,
         width: area.width.saturating_sub(2) as usize,
         selected: (app.focus == Pane::Catalog).then_some(sel),
         filter: Filter::of(app),
+        shown: first..first + visible,
     };
+    // Rows below the last one on screen never show and, with the widget
+    // scrolling from the top, never move the rows that do: leave them out
+    // (rows are in pre-order, so what is left is still a whole tree).
+    let all = &all[..all.len().min(look.shown.end)];
     let mut state = TreeState::default();
     let mut path = Vec::new();
     let mut next = 0;
-    let items = build(&all, &mut next, 0, &mut path, sel, &look, &mut state);
+    let items = build(all, &mut next, 0, &mut path, sel, &look, &mut state);
     debug_assert_eq!(next, all.len(), "every row has a place in the tree");
     // Markers are part of each row's text (see `text`), so the widget's own
     // node symbols are blank; it indents two columns a level, as we did.
@@ -80,6 +89,8 @@ struct Look<'a> {
     selected: Option<usize>,
     /// The filter, whose matched characters are underlined in bold.
     filter: Option<Filter>,
+    /// The positions of the rows on screen.
+    shown: std::ops::Range<usize>,
 }
 
 /// `left` (already fitted) in spans of `style`, the chars at `matched`
@@ -133,7 +144,12 @@ fn build(
         }
         let children = build(rows, next, depth + 1, path, sel, look, state);
         path.pop();
-        let text = text(r, look, look.selected == Some(i));
+        // Off screen a row is one blank line: same height, nothing built.
+        let text = if look.shown.contains(&i) {
+            text(r, look, look.selected == Some(i))
+        } else {
+            Text::from(Line::default())
+        };
         items.push(
             TreeItem::new(key.clone(), text.clone(), children)
                 .unwrap_or_else(|_| TreeItem::new_leaf(key, text)),
