@@ -142,8 +142,9 @@ async fn buy_receive_reorder_finish_without_a_second_charge() {
     );
 
     // Reorder: a second message on the same inbox, no second charge. (A
-    // pause first, so the restarted window is measurably later.)
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    // pause first, so the restarted window is measurably later: the journal
+    // takes an expiry that moved by under 2 s as no news.)
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
     let done = orders::run_op(OrderOp::Resend, p.as_ref(), &j, &got)
         .await
         .expect("reorder");

@@ -1099,6 +1099,17 @@ fn best_compares_every_otp_account_and_buy_best_takes_the_cheapest() {
     for a in ["gate", "nex", "zap"] {
         assert!(accounts.contains(a), "{a} missing: {t}");
     }
+    // OTPZap in both its ways: Server 1 products and Server 2 (asked for
+    // this one country only).
+    for server in ["s1:", "s2:"] {
+        assert!(
+            offers.iter().any(|o| o["account"] == "zap"
+                && o["offer_id"]
+                    .as_str()
+                    .is_some_and(|id| id.starts_with(server))),
+            "zap {server} missing: {t}"
+        );
+    }
     let prices: Vec<i64> = offers.iter().filter_map(|o| o["price"].as_i64()).collect();
     assert!(
         prices.windows(2).all(|w| w[0] <= w[1]),

@@ -44,6 +44,9 @@ pub struct AccountOffers {
     pub service: Service,
     pub country: Country,
     pub offers: Vec<Offer>,
+    /// Offers of the same service sold another way on the same account
+    /// (OTPZap Server 2), each with how that API names it.
+    pub more: Vec<(Service, Country, Offer)>,
 }
 
 /// Looks the names up on `p` and lists the offers in stock there.
@@ -58,6 +61,47 @@ pub async fn account_offers(
             p.kind().display_name()
         )));
     }
+    let (main, more) = futures::join!(
+        main_offers(p, service, country),
+        p.offers_by_name(service, country)
+    );
+    let more: Vec<_> = match more {
+        Ok(list) => list.into_iter().filter(|(_, _, o)| o.in_stock()).collect(),
+        Err(e) => {
+            // The main listing still counts; this one is said in the log.
+            tracing::warn!(
+                "{}: second offer listing failed: {e}",
+                p.kind().display_name()
+            );
+            Vec::new()
+        }
+    };
+    match main {
+        Ok((service, country, offers)) => Ok(AccountOffers {
+            service,
+            country,
+            offers,
+            more,
+        }),
+        // Only the second listing has the service: its offers alone.
+        Err(_) if !more.is_empty() => {
+            let (service, country, _) = more[0].clone();
+            Ok(AccountOffers {
+                service,
+                country,
+                offers: Vec::new(),
+                more,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn main_offers(
+    p: &dyn Provider,
+    service: &str,
+    country: &str,
+) -> Result<(Service, Country, Vec<Offer>), LookupError> {
     let s = lookup_service(p, service).await?;
     let countries = p.countries(&s.id).await?;
     let c = naming::find_country(&countries, country)?.clone();
@@ -67,11 +111,7 @@ pub async fn account_offers(
         .into_iter()
         .filter(|o| o.in_stock())
         .collect();
-    Ok(AccountOffers {
-        service: s,
-        country: c,
-        offers,
-    })
+    Ok((s, c, offers))
 }
 
 /// One row of the compare table.
@@ -94,14 +134,17 @@ pub fn rows_of(
     now: DateTime<Utc>,
 ) -> Vec<Row> {
     let since = now - chrono::Duration::days(RECORD_DAYS);
-    found
+    let main = found
         .offers
         .iter()
-        .map(|o| Row {
+        .map(|o| (&found.service, &found.country, o));
+    let more = found.more.iter().map(|(s, c, o)| (s, c, o));
+    main.chain(more)
+        .map(|(s, c, o)| Row {
             account: account.to_string(),
             provider,
-            service: found.service.clone(),
-            country: found.country.clone(),
+            service: s.clone(),
+            country: c.clone(),
             offer: o.clone(),
             record: journal
                 .offer_record(account, &o.id, since)

@@ -216,6 +216,17 @@ pub trait Provider: Send + Sync {
         Err(ProviderError::Unsupported("deposit cancel"))
     }
 
+    /// Offers of a service sold country-first (OTPZap Server 2), found by
+    /// the names people use, in one country: the compare table's second
+    /// look, one country's list and never every country's. Default: none.
+    async fn offers_by_name(
+        &self,
+        _service: &str,
+        _country: &str,
+    ) -> Result<Vec<(Service, Country, Offer)>, ProviderError> {
+        Ok(Vec::new())
+    }
+
     /// One page of offers, for APIs whose listing pages on demand (OTPZap
     /// Server 1 products), and whether another follows. The default: the
     /// first page is every offer.

@@ -141,6 +141,55 @@ impl OtpZap {
         Ok((self.catalog_offers(service_id, country_id).await?, false))
     }
 
+    /// Server 2 offers of one named service in one named country: the S2
+    /// countries, then that country's services and operators (three
+    /// requests). A country or service S2 does not have is no offer.
+    pub(super) async fn s2_offers_by_name(
+        &self,
+        service: &str,
+        country: &str,
+    ) -> Result<Vec<(Service, Country, Offer)>, ProviderError> {
+        let countries: Vec<Country> = self
+            .s2_countries()
+            .await?
+            .into_iter()
+            .map(|c| Country {
+                id: c.id,
+                name: c.name,
+                prefix: c.prefix,
+                stock: None,
+            })
+            .collect();
+        let Ok(c) = crate::domain::naming::find_country(&countries, country) else {
+            return Ok(Vec::new());
+        };
+        let offers = self.catalog_offers(S2_BRANCH, Some(&c.id)).await?;
+        // Offers carry "S2 · <name>": named back as services to match.
+        let named: Vec<Service> = offers
+            .iter()
+            .map(|o| Service {
+                id: o.id.clone(),
+                name: o.label.trim_start_matches("S2 · ").to_string(),
+                category: None,
+            })
+            .collect();
+        let Ok(s) = crate::domain::naming::find_service(&named, service) else {
+            return Ok(Vec::new());
+        };
+        Ok(offers
+            .into_iter()
+            .filter(|o| o.id == s.id)
+            .map(|o| {
+                let svc = Service {
+                    id: S2_BRANCH.into(),
+                    name: s.name.clone(),
+                    category: Some("Server 2".into()),
+                };
+                (svc, c.clone(), o)
+            })
+            .collect())
+    }
+
     pub(super) async fn catalog_services(&self) -> Result<Vec<Service>, ProviderError> {
         let platforms = self
             .list("/services", &[], "services", wire::service)

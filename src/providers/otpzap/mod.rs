@@ -272,6 +272,14 @@ impl Provider for OtpZap {
         self.catalog_offers(service_id, country_id).await
     }
 
+    async fn offers_by_name(
+        &self,
+        service: &str,
+        country: &str,
+    ) -> Result<Vec<(Service, Country, Offer)>, ProviderError> {
+        self.s2_offers_by_name(service, country).await
+    }
+
     async fn offers_page(
         &self,
         service_id: &str,
