@@ -317,3 +317,25 @@ async fn an_email_order_resumes_from_the_journal_after_a_restart() {
     assert_eq!(msgs.len(), 1, "the message was journaled once");
     assert_eq!(msgs[0].otp.as_deref(), got.otps.first().map(String::as_str));
 }
+
+/// The dashboard loads a level through the paged call: a site's domains
+/// must come that way too (they once failed as "not an OTPZap service").
+#[tokio::test]
+async fn the_paged_listing_the_dashboard_uses_gives_a_sites_domains() {
+    let sim = sim(50, 60_000).await;
+    let p = provider(&sim);
+    let whole = p
+        .offers(EMAIL_SERVICE_ID, Some("openai.com"))
+        .await
+        .expect("domains");
+    let (first, more) = p
+        .offers_page(EMAIL_SERVICE_ID, Some("openai.com"), 1)
+        .await
+        .expect("page 1 of the domains");
+    assert!(!first.is_empty());
+    assert_eq!(
+        first.iter().map(|o| &o.id).collect::<Vec<_>>(),
+        whole.iter().map(|o| &o.id).collect::<Vec<_>>()
+    );
+    assert!(!more, "one page");
+}

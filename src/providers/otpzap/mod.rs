@@ -286,6 +286,13 @@ impl Provider for OtpZap {
         country_id: Option<&str>,
         page: u32,
     ) -> Result<(Vec<Offer>, bool), ProviderError> {
+        // A site's domains are one listing, like every non-S1 level.
+        if service_id == email::EMAIL_SERVICE_ID {
+            return match page {
+                1 => Ok((self.offers(service_id, country_id).await?, false)),
+                _ => Ok((Vec::new(), false)),
+            };
+        }
         self.catalog_offers_page(service_id, country_id, page).await
     }
 
