@@ -329,3 +329,62 @@ fn an_unknown_order_is_settled_by_hand_in_tmux() {
     let active: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(active.as_array().map(Vec::len), Some(0), "{active}");
 }
+
+/// Email OTP in `otpdeck demo`: `:email openai.com` opens the site's
+/// domains in the catalog, one is bought with the keyboard, its OTP shows
+/// in the row, `c` copies it, and `m` shows the message timeline.
+#[test]
+fn an_email_inbox_is_bought_and_its_otp_copied_in_tmux() {
+    if !tmux_ready("the email test") {
+        return;
+    }
+    let home = tempfile::tempdir().expect("tmp");
+    let t = Tmux::new("email");
+    t.start_sized(
+        &format!(
+            "env -u OTPDECK_CONFIG HOME={h} XDG_CONFIG_HOME={h}/config XDG_DATA_HOME={h}/data XDG_STATE_HOME={h}/state OTPDECK_POLL_INTERVAL_MS=300 TERM=xterm-256color {BIN} demo",
+            h = home.path().display()
+        ),
+        140,
+        40,
+    );
+    t.wait_for("the balances", 20, |s| s.contains("Rp 500.000"));
+    t.keys(&[":"]);
+    t.type_text("email openai.com");
+    t.keys(&["Enter"]);
+    t.wait_for("the domains", 20, |s| s.contains("@outlook.com"));
+    // The domains sit under the site, cheapest first: a sold-out hotmail,
+    // then outlook.
+    t.keys(&["Down", "Down", "Enter"]);
+    let s = t.wait_for("the confirmation", 5, |s| s.contains("Buy?"));
+    assert!(line_with(&s, "Email OTP").contains("@outlook.com"), "{s}");
+    t.keys(&["y"]);
+    let s = t.wait_for("the OTP in the row", 30, |s| {
+        six_digits(line_with(s, "@outlo").rsplit("Rp").next().unwrap_or("")).is_some()
+    });
+    let row = line_with(&s, "@outlo");
+    assert!(
+        row.contains("#1"),
+        "the address in the number column: {row}"
+    );
+    // The row's last price is the order's (the balance pane shares the line).
+    let code = six_digits(row.rsplit("Rp").next().unwrap_or("")).expect("the OTP in the row");
+    t.keys(&["c"]);
+    t.wait_for("copied", 5, |s| s.contains("Copied OTP"));
+    assert_eq!(
+        t.cmd(&["show-buffer"]).trim(),
+        code,
+        "tmux buffer holds the OTP"
+    );
+    t.keys(&["m"]);
+    // One message: its sender, subject and preview, with the code.
+    let s = t.wait_for("the timeline", 10, |s| {
+        s.contains("1. ") && s.contains("noreply@")
+    });
+    let first = line_with(&s, "noreply@");
+    assert!(first.contains(&code), "{s}");
+    assert!(s.contains("verification code"), "{s}");
+    t.keys(&["Escape"]);
+    t.quit();
+    assert!(!t.alive(), "q quits");
+}
