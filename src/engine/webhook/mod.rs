@@ -2,4 +2,7 @@
 //! signature check, and applying an event to the journal exactly like a
 //! poll would.
 
+pub mod apply;
+pub mod inbox;
+pub mod server;
 pub mod signature;

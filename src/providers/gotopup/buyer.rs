@@ -36,7 +36,7 @@ fn status_word(word: &str) -> Result<OrderStatus, ProviderError> {
 
 /// A history row (or a transaction reply) as a provider-neutral
 /// `Transaction`; an unknown status word is an error, not a guess.
-fn transaction_of(t: wire::Transaction) -> Result<Transaction, ProviderError> {
+pub(super) fn transaction_of(t: wire::Transaction) -> Result<Transaction, ProviderError> {
     let status = status_word(&t.status)?;
     Ok(Transaction {
         reference: t.ref_id,
@@ -55,7 +55,7 @@ fn transaction_of(t: wire::Transaction) -> Result<Transaction, ProviderError> {
     })
 }
 
-fn update_of(t: &Transaction) -> OrderUpdate {
+pub(super) fn update_of(t: &Transaction) -> OrderUpdate {
     OrderUpdate {
         status: Some(t.status),
         otps: if t.status == OrderStatus::Finished {

@@ -13,7 +13,9 @@ mod buyer;
 mod catalog;
 mod deposit;
 mod otomax;
+mod webhook;
 mod wire;
+pub use webhook::parse_webhook;
 
 use super::http::{Http, Reply};
 use super::lenient;

@@ -68,7 +68,9 @@ mod catalog;
 mod email;
 mod email_wire;
 mod topup;
+mod webhook;
 mod wire;
+pub use webhook::parse_webhook;
 
 use super::http::{encode, Http, Retry};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
