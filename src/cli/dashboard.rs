@@ -106,6 +106,7 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
         clipboard: cfg.clipboard,
         osc52_passthrough: cfg.osc52_passthrough,
         balance_refresh: cfg.balance_refresh,
+        webhook: super::webhook_url::receiver_of(&cfg, &paths, &mut notices),
         notices,
         rules: cfg.rules.clone(),
     };
@@ -175,6 +176,7 @@ pub async fn demo(cli: &Cli) -> CliResult {
             .chain(["Demo: simulated accounts, no keys, no network. Expand an account in the catalog (Enter) and buy.".into()])
             .collect(),
         rules: cfg.rules.clone(),
+        webhook: None,
     };
     let result = crate::tui::run_terminal(opts).await;
     handle.stop().await;

@@ -7,11 +7,13 @@ mod accounts;
 mod file;
 mod key_cmd;
 mod parse;
+mod webhook;
 
 pub use accounts::{AccountConfig, KeySource};
 pub use file::{default_path, load};
 pub use key_cmd::KEY_CMD_TIMEOUT;
 pub use parse::from_toml_str;
+pub use webhook::{HookConfig, WebhookConfig};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -67,6 +69,8 @@ pub struct Config {
     pub aliases: BTreeMap<String, Vec<String>>,
     /// Rules on spending, checked before every buy.
     pub rules: crate::domain::Rules,
+    /// The webhook receiver (opt-in) and the accounts that take pushes.
+    pub webhook: WebhookConfig,
 }
 
 impl Default for Config {
@@ -84,6 +88,7 @@ impl Default for Config {
             keys: BTreeMap::new(),
             aliases: BTreeMap::new(),
             rules: Default::default(),
+            webhook: Default::default(),
         }
     }
 }

@@ -102,6 +102,7 @@ struct RawConfig {
     keys: Option<BTreeMap<String, KeysValue>>,
     aliases: Option<BTreeMap<String, KeysValue>>,
     rules: Option<RawRules>,
+    webhook: Option<super::webhook::RawWebhook>,
     #[serde(default)]
     accounts: Vec<RawAccount>,
 }
@@ -118,6 +119,11 @@ struct RawAccount {
     otomax_sign: Option<String>,
     order_lifetime: Option<DurationValue>,
     markup: Option<i64>,
+    webhook_secret: Option<String>,
+    webhook_secret_env: Option<String>,
+    webhook_secret_cmd: Option<String>,
+    webhook_signature_header: Option<String>,
+    webhook_signature_scheme: Option<String>,
 }
 
 fn parse_duration(v: &DurationValue, what: &str) -> Result<Duration, String> {
@@ -239,6 +245,7 @@ pub(super) fn parse_text(
             (id, keys)
         })
         .collect();
+    cfg.webhook.listen = super::webhook::listen_of(raw.webhook).map_err(|e| invalid(None, e))?;
     let mut has_inline_secret = false;
     for (i, a) in raw.accounts.into_iter().enumerate() {
         let Some(name) = a.name.filter(|n| !n.trim().is_empty()) else {
@@ -307,6 +314,17 @@ pub(super) fn parse_text(
             Some(d) => parse_duration(d, "order_lifetime").map_err(bad)?,
             None => Duration::from_secs(20 * 60),
         };
+        has_inline_secret |= a.webhook_secret.is_some();
+        let hook = super::webhook::RawHook {
+            secret: a.webhook_secret,
+            secret_env: a.webhook_secret_env,
+            secret_cmd: a.webhook_secret_cmd,
+            header: a.webhook_signature_header,
+            scheme: a.webhook_signature_scheme,
+        };
+        if let Some(h) = super::webhook::hook_of(&name, provider, hook).map_err(bad)? {
+            cfg.webhook.accounts.push(h);
+        }
         let markup = a.markup.unwrap_or(0);
         if markup < 0 {
             return Err(bad("markup must be zero or more rupiah".into()));

@@ -55,6 +55,8 @@ pub struct RuntimeOptions {
     pub notices: Vec<String>,
     /// Rules on spending, checked before every buy is sent.
     pub rules: crate::domain::Rules,
+    /// The webhook receiver, when configured.
+    pub webhook: Option<super::webhook::WebhookRun>,
 }
 
 pub(super) struct Runtime {

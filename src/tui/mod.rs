@@ -9,6 +9,7 @@ mod event_loop;
 mod replace_effects;
 mod settle;
 mod terminal;
+pub mod webhook;
 
 pub use effects::{RuntimeAccount, RuntimeOptions};
 pub use event_loop::{run, run_observed, run_terminal, Io, Observer};
