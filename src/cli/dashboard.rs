@@ -34,6 +34,8 @@ fn settings_of(cfg: &Config) -> AppSettings {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         auto_copy: cfg.auto_copy,
         bell: cfg.bell,
+        notify_osc9: cfg.notify_osc9,
+        notify_osc777: cfg.notify_osc777,
         auto_cancel_before: cfg.auto_cancel_before,
         keys: cfg.keys.clone(),
         key_salt: rand::random(),

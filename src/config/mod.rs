@@ -59,6 +59,9 @@ pub struct Config {
     pub osc52_passthrough: bool,
     pub auto_copy: bool,
     pub bell: bool,
+    /// Desktop notifications on a new OTP through the terminal.
+    pub notify_osc9: bool,
+    pub notify_osc777: bool,
     /// Cancel a number with no SMS this long before it expires (zero: off).
     pub auto_cancel_before: Duration,
     pub balance_refresh: Duration,
@@ -82,6 +85,8 @@ impl Default for Config {
             osc52_passthrough: false,
             auto_copy: false,
             bell: false,
+            notify_osc9: false,
+            notify_osc777: false,
             auto_cancel_before: Duration::from_secs(60),
             balance_refresh: Duration::from_secs(180),
             data_dir: None,

@@ -96,6 +96,8 @@ struct RawConfig {
     osc52_passthrough: Option<bool>,
     auto_copy: Option<bool>,
     bell: Option<bool>,
+    notify_osc9: Option<bool>,
+    notify_osc777: Option<bool>,
     auto_cancel_before: Option<DurationValue>,
     balance_refresh: Option<DurationValue>,
     data_dir: Option<PathBuf>,
@@ -209,6 +211,8 @@ pub(super) fn parse_text(
     cfg.osc52_passthrough = raw.osc52_passthrough.unwrap_or(false);
     cfg.auto_copy = raw.auto_copy.unwrap_or(false);
     cfg.bell = raw.bell.unwrap_or(false);
+    cfg.notify_osc9 = raw.notify_osc9.unwrap_or(false);
+    cfg.notify_osc777 = raw.notify_osc777.unwrap_or(false);
     if let Some(d) = &raw.auto_cancel_before {
         cfg.auto_cancel_before =
             parse_duration(d, "auto_cancel_before").map_err(|e| invalid(None, e))?;

@@ -137,6 +137,10 @@ impl Runtime {
             Effect::Bell => {
                 let _ = out.write_all(b"\x07").and_then(|_| out.flush());
             }
+            Effect::Notify(n) => {
+                let bytes = super::notify::escapes(&n);
+                let _ = out.write_all(&bytes).and_then(|_| out.flush());
+            }
             Effect::Copy { text, what } => match self.clipboard.copy(&text, out) {
                 Ok(how) => send(
                     &tx,

@@ -6,6 +6,7 @@ pub mod clipboard;
 mod deposit_effects;
 mod effects;
 mod event_loop;
+mod notify;
 mod replace_effects;
 mod settle;
 mod terminal;

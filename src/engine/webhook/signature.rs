@@ -83,7 +83,7 @@ fn decode(scheme: Scheme, value: &str) -> Option<Vec<u8>> {
     match scheme {
         Scheme::Hex => {
             let v = v.strip_prefix("sha256=").unwrap_or(v);
-            if v.len() % 2 != 0 || !v.is_ascii() {
+            if !v.len().is_multiple_of(2) || !v.is_ascii() {
                 return None;
             }
             (0..v.len())
