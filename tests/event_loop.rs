@@ -110,6 +110,7 @@ where
         balance_refresh: Duration::from_secs(60),
         notices: Vec::new(),
         rules: setup.rules,
+        webhook: None,
     };
     let backend = SharedBackend::new(setup.size.0, setup.size.1);
     let screen = backend.clone();

@@ -172,6 +172,15 @@ pub enum Action {
     },
 }
 
+/// A notification and the escape kinds the user switched on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notification {
+    pub title: String,
+    pub body: String,
+    pub osc9: bool,
+    pub osc777: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadBalance {
@@ -295,6 +304,8 @@ pub enum Effect {
     /// Start polling this pending deposit (once per deposit).
     WatchDeposit(Deposit),
     Bell,
+    /// A desktop notification through the terminal (OSC 9 / OSC 777).
+    Notify(Notification),
     Quit,
     /// Read an email order's messages from the journal.
     LoadEmailMessages {

@@ -146,12 +146,26 @@ impl App {
             );
             if self.settings.auto_copy {
                 effects.push(Effect::Copy {
-                    text: latest,
+                    text: latest.clone(),
                     what: "OTP".into(),
                 });
             }
             if self.settings.bell {
                 effects.push(Effect::Bell);
+            }
+            if self.settings.notify_osc9 || self.settings.notify_osc777 {
+                effects.push(Effect::Notify(super::action::Notification {
+                    title: "otpdeck".into(),
+                    body: format!(
+                        "OTP {latest} for {} {}",
+                        order.service,
+                        order.number.as_deref().unwrap_or("")
+                    )
+                    .trim_end()
+                    .to_string(),
+                    osc9: self.settings.notify_osc9,
+                    osc777: self.settings.notify_osc777,
+                }));
             }
         }
         if order.status.is_final() && !was_final {

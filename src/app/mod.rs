@@ -25,7 +25,7 @@ pub mod panes;
 pub mod popups;
 mod replay;
 
-pub use action::{Action, Effect};
+pub use action::{Action, Effect, Notification};
 pub use auto_replace::Chain;
 pub use clues::Clues;
 pub use input::layers as key_layers;
@@ -59,6 +59,9 @@ pub struct AppSettings {
     pub no_color: bool,
     pub auto_copy: bool,
     pub bell: bool,
+    /// Desktop notifications on a new OTP, as OSC 9 and/or OSC 777.
+    pub notify_osc9: bool,
+    pub notify_osc777: bool,
     /// Cancel an order with no SMS this long before expiry (zero: off).
     pub auto_cancel_before: Duration,
     /// `[keys]`: command id -> its keys (empty: unbound).
@@ -81,6 +84,8 @@ impl Default for AppSettings {
             no_color: false,
             auto_copy: false,
             bell: false,
+            notify_osc9: false,
+            notify_osc777: false,
             auto_cancel_before: Duration::from_secs(60),
             keys: BTreeMap::new(),
             key_salt: 0,

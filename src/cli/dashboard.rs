@@ -34,6 +34,8 @@ fn settings_of(cfg: &Config) -> AppSettings {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         auto_copy: cfg.auto_copy,
         bell: cfg.bell,
+        notify_osc9: cfg.notify_osc9,
+        notify_osc777: cfg.notify_osc777,
         auto_cancel_before: cfg.auto_cancel_before,
         keys: cfg.keys.clone(),
         key_salt: rand::random(),
@@ -106,6 +108,7 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
         clipboard: cfg.clipboard,
         osc52_passthrough: cfg.osc52_passthrough,
         balance_refresh: cfg.balance_refresh,
+        webhook: super::webhook_url::receiver_of(&cfg, &paths, &mut notices),
         notices,
         rules: cfg.rules.clone(),
     };
@@ -175,6 +178,7 @@ pub async fn demo(cli: &Cli) -> CliResult {
             .chain(["Demo: simulated accounts, no keys, no network. Expand an account in the catalog (Enter) and buy.".into()])
             .collect(),
         rules: cfg.rules.clone(),
+        webhook: None,
     };
     let result = crate::tui::run_terminal(opts).await;
     handle.stop().await;

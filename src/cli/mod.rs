@@ -20,6 +20,7 @@ mod simulate;
 mod stats;
 mod watch;
 mod webhook;
+mod webhook_url;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -191,6 +192,11 @@ pub enum Command {
     },
     /// Print the config, data, state and log paths in use.
     Info,
+    /// Print the path to register as an account's webhook URL.
+    WebhookUrl {
+        #[arg(long)]
+        account: String,
+    },
     /// Run many orders against the in-process simulator and check the books.
     Soak {
         /// Inject faults into about --fault-rate of all requests.

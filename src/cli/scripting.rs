@@ -12,7 +12,7 @@ use crate::providers::ProviderError;
 pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
     let ctx = Context::load(cli)?;
     let _log = match cmd {
-        Command::Info | Command::Accounts => None,
+        Command::Info | Command::Accounts | Command::WebhookUrl { .. } => None,
         _ => ctx
             .paths
             .ensure()
@@ -22,6 +22,7 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
     match cmd {
         Command::Accounts => accounts::accounts(&ctx),
         Command::Info => accounts::info(&ctx),
+        Command::WebhookUrl { account } => super::webhook_url::url(&ctx, account),
         Command::Balance { account } => balance::balance(&ctx, account.as_deref()).await,
         Command::Catalog {
             account,

@@ -8,12 +8,14 @@ mod file;
 mod key_cmd;
 mod otomax;
 mod parse;
+mod webhook;
 
 pub use accounts::{AccountConfig, KeySource};
 pub use file::{default_path, load};
 pub use key_cmd::KEY_CMD_TIMEOUT;
 pub use otomax::OtomaxAccount;
 pub use parse::from_toml_str;
+pub use webhook::{HookConfig, WebhookConfig};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -59,6 +61,9 @@ pub struct Config {
     pub osc52_passthrough: bool,
     pub auto_copy: bool,
     pub bell: bool,
+    /// Desktop notifications on a new OTP through the terminal.
+    pub notify_osc9: bool,
+    pub notify_osc777: bool,
     /// Cancel a number with no SMS this long before it expires (zero: off).
     pub auto_cancel_before: Duration,
     pub balance_refresh: Duration,
@@ -69,6 +74,8 @@ pub struct Config {
     pub aliases: BTreeMap<String, Vec<String>>,
     /// Rules on spending, checked before every buy.
     pub rules: crate::domain::Rules,
+    /// The webhook receiver (opt-in) and the accounts that take pushes.
+    pub webhook: WebhookConfig,
 }
 
 impl Default for Config {
@@ -80,12 +87,15 @@ impl Default for Config {
             osc52_passthrough: false,
             auto_copy: false,
             bell: false,
+            notify_osc9: false,
+            notify_osc777: false,
             auto_cancel_before: Duration::from_secs(60),
             balance_refresh: Duration::from_secs(180),
             data_dir: None,
             keys: BTreeMap::new(),
             aliases: BTreeMap::new(),
             rules: Default::default(),
+            webhook: Default::default(),
         }
     }
 }

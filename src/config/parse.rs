@@ -96,12 +96,15 @@ struct RawConfig {
     osc52_passthrough: Option<bool>,
     auto_copy: Option<bool>,
     bell: Option<bool>,
+    notify_osc9: Option<bool>,
+    notify_osc777: Option<bool>,
     auto_cancel_before: Option<DurationValue>,
     balance_refresh: Option<DurationValue>,
     data_dir: Option<PathBuf>,
     keys: Option<BTreeMap<String, KeysValue>>,
     aliases: Option<BTreeMap<String, KeysValue>>,
     rules: Option<RawRules>,
+    webhook: Option<super::webhook::RawWebhook>,
     #[serde(default)]
     accounts: Vec<RawAccount>,
 }
@@ -119,6 +122,11 @@ struct RawAccount {
     otomax_resend_is_status: Option<bool>,
     order_lifetime: Option<DurationValue>,
     markup: Option<i64>,
+    webhook_secret: Option<String>,
+    webhook_secret_env: Option<String>,
+    webhook_secret_cmd: Option<String>,
+    webhook_signature_header: Option<String>,
+    webhook_signature_scheme: Option<String>,
 }
 
 fn parse_duration(v: &DurationValue, what: &str) -> Result<Duration, String> {
@@ -204,6 +212,8 @@ pub(super) fn parse_text(
     cfg.osc52_passthrough = raw.osc52_passthrough.unwrap_or(false);
     cfg.auto_copy = raw.auto_copy.unwrap_or(false);
     cfg.bell = raw.bell.unwrap_or(false);
+    cfg.notify_osc9 = raw.notify_osc9.unwrap_or(false);
+    cfg.notify_osc777 = raw.notify_osc777.unwrap_or(false);
     if let Some(d) = &raw.auto_cancel_before {
         cfg.auto_cancel_before =
             parse_duration(d, "auto_cancel_before").map_err(|e| invalid(None, e))?;
@@ -240,6 +250,7 @@ pub(super) fn parse_text(
             (id, keys)
         })
         .collect();
+    cfg.webhook.listen = super::webhook::listen_of(raw.webhook).map_err(|e| invalid(None, e))?;
     let mut has_inline_secret = false;
     for (i, a) in raw.accounts.into_iter().enumerate() {
         let Some(name) = a.name.filter(|n| !n.trim().is_empty()) else {
@@ -323,6 +334,17 @@ pub(super) fn parse_text(
             Some(d) => parse_duration(d, "order_lifetime").map_err(bad)?,
             None => Duration::from_secs(20 * 60),
         };
+        has_inline_secret |= a.webhook_secret.is_some();
+        let hook = super::webhook::RawHook {
+            secret: a.webhook_secret,
+            secret_env: a.webhook_secret_env,
+            secret_cmd: a.webhook_secret_cmd,
+            header: a.webhook_signature_header,
+            scheme: a.webhook_signature_scheme,
+        };
+        if let Some(h) = super::webhook::hook_of(&name, provider, hook).map_err(bad)? {
+            cfg.webhook.accounts.push(h);
+        }
         let markup = a.markup.unwrap_or(0);
         if markup < 0 {
             return Err(bad("markup must be zero or more rupiah".into()));

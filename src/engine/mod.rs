@@ -8,3 +8,4 @@ pub mod orders;
 pub mod poller;
 pub mod rules;
 pub mod stats;
+pub mod webhook;

@@ -9,6 +9,7 @@ pub mod http;
 pub mod lenient;
 pub mod nexotp;
 pub mod otpzap;
+pub mod push;
 
 pub use error::ProviderError;
 pub use http::HttpPolicy;

@@ -55,6 +55,8 @@ pub struct RuntimeOptions {
     pub notices: Vec<String>,
     /// Rules on spending, checked before every buy is sent.
     pub rules: crate::domain::Rules,
+    /// The webhook receiver, when configured.
+    pub webhook: Option<super::webhook::WebhookRun>,
 }
 
 pub(super) struct Runtime {
@@ -134,6 +136,10 @@ impl Runtime {
             Effect::Quit => self.quitting = true,
             Effect::Bell => {
                 let _ = out.write_all(b"\x07").and_then(|_| out.flush());
+            }
+            Effect::Notify(n) => {
+                let bytes = super::notify::escapes(&n);
+                let _ = out.write_all(&bytes).and_then(|_| out.flush());
             }
             Effect::Copy { text, what } => match self.clipboard.copy(&text, out) {
                 Ok(how) => send(

@@ -134,6 +134,10 @@ where
     for n in opts.notices {
         send(&tx, Action::Notice(n));
     }
+    let webhook = match opts.webhook {
+        Some(w) => super::webhook::start(w, opts.journal.clone(), tx.clone()).await,
+        None => None,
+    };
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut refresh = tokio::time::interval(opts.balance_refresh.max(Duration::from_secs(10)));
@@ -207,6 +211,9 @@ where
         }
     }
     rt.stop_all();
+    if let Some(h) = webhook {
+        h.abort();
+    }
     Ok(())
 }
 

@@ -6,9 +6,11 @@ pub mod clipboard;
 mod deposit_effects;
 mod effects;
 mod event_loop;
+mod notify;
 mod replace_effects;
 mod settle;
 mod terminal;
+pub mod webhook;
 
 pub use effects::{RuntimeAccount, RuntimeOptions};
 pub use event_loop::{run, run_observed, run_terminal, Io, Observer};

@@ -19,7 +19,9 @@ mod otomax;
 mod refusal;
 mod rounds;
 pub mod sign;
+mod webhook;
 mod wire;
+pub use webhook::parse_webhook;
 
 pub use limits::{GoTopUpSettings, DEFAULT_RATE_LIMIT};
 pub use sign::{SignRule, SignScheme};

@@ -1,7 +1,8 @@
 //! OTPZap adapter: SMS numbers on Server 1 (products) and Server 2
 //! (service + country + operator, and "special" services), and QRIS
-//! top-ups (`topup`), webhook settings (`webhook`), and Server 3 email OTP
-//! (`email`: the "Email" service, sites as its countries, domains as its offers).
+//! top-ups (`topup`), webhook settings (`webhook`), pushed events (`push`),
+//! and Server 3 email OTP (`email`: the "Email" service, sites as its
+//! countries, domains as its offers).
 //!
 //! The doc names paths but no HTTP methods and shows no bodies, so this is
 //! what we assume (the simulator in `sim::otpzap` produces exactly these):
@@ -72,9 +73,12 @@
 mod catalog;
 mod email;
 mod email_wire;
+/// Pushed events (deliveries to the receiver), beside `webhook` (settings).
+mod push;
 mod topup;
 mod webhook;
 mod wire;
+pub use push::parse_webhook;
 
 use super::http::{encode, Http, Retry};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};

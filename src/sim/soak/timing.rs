@@ -243,6 +243,7 @@ pub async fn run_timing(
         balance_refresh: crate::config::Config::default().balance_refresh,
         notices: Vec::new(),
         rules: Default::default(),
+        webhook: None,
     };
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).map_err(|e| e.to_string())?;
     let io = Io {

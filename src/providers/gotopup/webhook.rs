@@ -1,0 +1,99 @@
+//! GoTopUp pushes: the seller webhook (`{"event", "data", "timestamp"}`,
+//! `data` shaped like a transaction) and the Otomax callback (a bare
+//! `{"ref_id", "code", "customer_number", "status", "sn", "message"}`).
+//! Both are answered with `{"status": "received"}` (the doc).
+//!
+//! Assumed where the doc is silent: `transaction.pending` carries the same
+//! `data` as the others; `settlement.completed` carries `data.id` or
+//! `data.settlement_id` and is only kept, not applied. A body without
+//! `event` but with `ref_id` is the Otomax callback.
+
+use super::buyer;
+use super::wire;
+use crate::providers::lenient::parse;
+use crate::providers::push::{PushAbout, PushEvent};
+use serde_json::Value;
+
+pub fn parse_webhook(body: &[u8]) -> Result<PushEvent, String> {
+    let v: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    let time = |x: Option<&Value>| {
+        x.and_then(Value::as_str)
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s.trim()).ok())
+            .map(|d| d.with_timezone(&chrono::Utc))
+    };
+    let Some(event) = v.get("event").and_then(Value::as_str) else {
+        if v.get("ref_id").is_some() {
+            return transaction("otomax".into(), v.clone(), None);
+        }
+        return Err("neither \"event\" nor \"ref_id\"".into());
+    };
+    let data = v.get("data").cloned().unwrap_or(Value::Null);
+    let sent_at = time(v.get("timestamp")).or_else(|| time(data.get("timestamp")));
+    match event.trim() {
+        e @ ("transaction.success" | "transaction.failed" | "transaction.pending") => {
+            transaction(e.to_string(), data, sent_at)
+        }
+        "settlement.completed" => Ok(PushEvent {
+            event: "settlement.completed".into(),
+            sent_at,
+            about: PushAbout::Other {
+                id: ["settlement_id", "id"]
+                    .iter()
+                    .find_map(|k| data.get(*k))
+                    .map(|x| x.to_string().trim_matches('"').to_string()),
+            },
+        }),
+        other => Err(format!("unknown GoTopUp event '{other}'")),
+    }
+}
+
+fn transaction(
+    event: String,
+    data: Value,
+    sent_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<PushEvent, String> {
+    let t: wire::Transaction = parse(data, "transaction").map_err(|e| e.to_string())?;
+    let t = buyer::transaction_of(t).map_err(|e| e.to_string())?;
+    Ok(PushEvent {
+        event,
+        sent_at,
+        about: PushAbout::Order {
+            provider_id: t.provider_id.clone(),
+            key: Some(t.reference.clone()),
+            update: buyer::update_of(&t),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::OrderStatus;
+
+    #[test]
+    fn otomax_callback_ends_with_the_sn() {
+        let e = parse_webhook(
+            br#"{"ref_id":"TXN-001","code":"TELKOMSEL5","customer_number":"081234567890","status":"success","sn":"1234567890123456","message":"Transaksi berhasil"}"#,
+        )
+        .unwrap();
+        let PushAbout::Order { key, update, .. } = e.about else {
+            panic!()
+        };
+        assert_eq!(key.as_deref(), Some("TXN-001"));
+        assert_eq!(update.status, Some(OrderStatus::Finished));
+        assert_eq!(update.sn.as_deref(), Some("1234567890123456"));
+    }
+
+    #[test]
+    fn seller_webhook_from_the_doc() {
+        let e = parse_webhook(br#"{"event":"transaction.success","data":{"ref_id":"TXN-001","transaction_id":"TXN123456","code":"TELKOMSEL5","customer_number":"081234567890","status":"success","sn":"1234567890123456","price":5500,"timestamp":"2025-01-15T10:30:00Z"},"timestamp":"2025-01-15T10:30:00Z"}"#).unwrap();
+        assert!(e.sent_at.is_some());
+        assert!(
+            matches!(e.about, PushAbout::Order { provider_id: Some(ref p), .. } if p == "TXN123456")
+        );
+        assert!(
+            parse_webhook(br#"{"event":"transaction.success","data":{"status":"success"}}"#)
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,60 @@
+//! Starting the webhook receiver inside the dashboard: its changed orders
+//! become `Action::OrderChanged`, exactly what a poller sends, so a pushed
+//! OTP goes through the same decisions (OTP log, auto_copy, bell).
+
+use super::effects::send;
+use crate::app::Action;
+use crate::engine::journal::Journal;
+use crate::engine::webhook::inbox::Inbox;
+use crate::engine::webhook::server::{self, HookAccount, Receiver};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+/// What the dashboard needs to run the receiver (resolved from config).
+#[derive(Debug, Clone)]
+pub struct WebhookRun {
+    pub listen: SocketAddr,
+    pub accounts: Vec<HookAccount>,
+    /// `webhook-inbox.jsonl` in the data dir (None: memory only).
+    pub inbox: Option<PathBuf>,
+}
+
+/// Binds and serves; says in the status bar where it listens, or why it
+/// could not (the pollers go on either way).
+pub(super) async fn start(
+    run: WebhookRun,
+    journal: Arc<Journal>,
+    tx: UnboundedSender<Action>,
+) -> Option<JoinHandle<()>> {
+    let emit_tx = tx.clone();
+    let rx = Arc::new(Receiver::new(
+        run.accounts,
+        journal,
+        Arc::new(Inbox::new(run.inbox)),
+        Arc::new(move |order| send(&emit_tx, Action::OrderChanged(order))),
+    ));
+    match server::start(run.listen, rx).await {
+        Ok((addr, handle)) => {
+            send(
+                &tx,
+                Action::Notice(format!(
+                    "Webhooks: listening on http://{addr}/webhook/<account>"
+                )),
+            );
+            Some(handle)
+        }
+        Err(e) => {
+            send(
+                &tx,
+                Action::Notice(format!(
+                    "Webhooks off: cannot listen on {} ({e}); polling goes on",
+                    run.listen
+                )),
+            );
+            None
+        }
+    }
+}
