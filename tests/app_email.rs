@@ -402,3 +402,18 @@ fn colon_email_with_options_asks_to_confirm_that_buy() {
     assert_eq!(spec.fee, Some(500));
     assert_eq!(request.price, Rupiah(3000));
 }
+
+#[test]
+fn r_on_an_email_row_is_hinted_as_reorder() {
+    let mut a = app();
+    a.update(Action::OrderChanged(email_order(
+        1,
+        OrderStatus::OtpReceived,
+        &["481516"],
+    )));
+    a.focus = Pane::Orders;
+    let s = screen(&mut a, 160, 30);
+    let bar = s.lines().rev().find(|l| l.contains(" r ")).unwrap_or("");
+    assert!(bar.contains("r reorder"), "{s}");
+    assert!(!bar.contains("resend"), "{s}");
+}

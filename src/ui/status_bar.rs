@@ -24,6 +24,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         crate::app::command_applies(app, c)
     }) {
         hints.push(Span::styled(format!(" {k}"), theme.title));
+        let h = crate::app::panes::orders::hint_word(app, h);
         hints.push(Span::styled(format!(" {h} "), theme.dim));
     }
     let lines = vec![

@@ -67,6 +67,15 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
         })
 }
 
+/// The status-bar word for a hinted command on the selection: `r` on an
+/// email row buys a fresh inbox ("reorder"), not another SMS.
+pub fn hint_word(app: &App, hint: &'static str) -> &'static str {
+    if hint == "resend" && selected_order(app).is_some_and(crate::app::email::is_email) {
+        return "reorder";
+    }
+    hint
+}
+
 /// "I checked the provider" on an UNKNOWN order: the popup asks which.
 fn settle(app: &mut App) -> Vec<Effect> {
     match selected_order(app) {
