@@ -227,3 +227,39 @@ fn email_cancel_before_mail_refunds_less_fee_and_rules_apply() {
     assert_eq!(c["refunded"], 1900);
     assert_eq!(env.balance(), before - 300);
 }
+
+/// `--qty` is checked whole against the daily cap: three inboxes at 2200
+/// under a cap of 5000 buy nothing (not two then a refusal); two do.
+#[test]
+fn a_quantity_over_the_daily_cap_buys_nothing() {
+    let sim = SimProcess::start("1h");
+    let env = Env::new(&sim, "[rules]\ndaily_spend_cap = 5000\n");
+    let before = env.balance();
+    let args = |qty: &'static str| {
+        [
+            "email",
+            "buy",
+            "--account",
+            "zap",
+            "--site",
+            "openai.com",
+            "--domain",
+            "outlook.com",
+            "--qty",
+            qty,
+        ]
+    };
+    let out = env.run(&args("3"));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("daily_spend_cap"), "{err}");
+    assert!(err.contains("6.600"), "the total is named: {err}");
+    assert_eq!(env.balance(), before, "nothing bought");
+    let out = env.run(&args("2"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(env.balance(), before - 4400);
+}

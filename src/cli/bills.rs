@@ -109,17 +109,8 @@ pub(super) async fn run(ctx: &Context, cmd: &BillCmd) -> CliResult {
         customer_number: Some(customer),
     };
     let journal = ctx.journal()?;
-    let offset = *chrono::Local::now().offset();
-    crate::engine::rules::check_buy(
-        &ctx.config.rules,
-        &journal,
-        &acc.name,
-        &req.service_name,
-        req.price,
-        chrono::Utc::now(),
-        offset,
-    )
-    .map_err(fail)?;
+    // The rules on spending, checked before anything is sent.
+    ctx.check_rules(&journal, &acc.name, &req.service_name, req.price, 1)?;
     match orders::buy(p.as_ref(), &journal, &acc.name, &req).await {
         Ok(change) => {
             let o = &change.order;

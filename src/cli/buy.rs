@@ -247,17 +247,7 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
     };
     let journal = ctx.journal()?;
     // The rules on spending, checked before anything is sent.
-    let offset = *chrono::Local::now().offset();
-    crate::engine::rules::check_buy(
-        &ctx.config.rules,
-        &journal,
-        &acc.name,
-        &req.service_name,
-        req.price,
-        chrono::Utc::now(),
-        offset,
-    )
-    .map_err(fail)?;
+    ctx.check_rules(&journal, &acc.name, &req.service_name, req.price, 1)?;
     match orders::buy(p.as_ref(), &journal, &acc.name, &req).await {
         Ok(change) => {
             let o = &change.order;

@@ -38,6 +38,30 @@ impl Context {
         Journal::open(&self.paths.journal).map_err(|e| fail(e.to_string()))
     }
 
+    /// The rules on spending for `count` buys of `price` on `account`,
+    /// now, at the local midnight: checked before anything is sent.
+    pub fn check_rules(
+        &self,
+        journal: &Journal,
+        account: &str,
+        service: &str,
+        price: crate::money::Rupiah,
+        count: u32,
+    ) -> Result<(), CliError> {
+        let offset = *chrono::Local::now().offset();
+        crate::engine::rules::check_buys(
+            &self.config.rules,
+            journal,
+            account,
+            service,
+            price,
+            count,
+            chrono::Utc::now(),
+            offset,
+        )
+        .map_err(fail)
+    }
+
     pub fn account(&self, name: &str) -> Result<&AccountConfig, CliError> {
         let found = self
             .config

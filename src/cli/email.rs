@@ -247,6 +247,9 @@ async fn buy(ctx: &Context, args: &EmailBuyArgs) -> CliResult {
         }
     }
     let journal = ctx.journal()?;
+    // The whole quantity against the daily caps first: refused whole, not
+    // halfway through the inboxes.
+    ctx.check_rules(&journal, &acc.name, "Email OTP", price, args.qty)?;
     let base = args
         .idempotency_key
         .clone()
@@ -269,18 +272,8 @@ async fn buy(ctx: &Context, args: &EmailBuyArgs) -> CliResult {
             idempotency_key: key,
             customer_number: None,
         };
-        // The rules on spending, before every inbox (each is a charge).
-        let offset = *chrono::Local::now().offset();
-        crate::engine::rules::check_buy(
-            &ctx.config.rules,
-            &journal,
-            &acc.name,
-            &req.service_name,
-            req.price,
-            chrono::Utc::now(),
-            offset,
-        )
-        .map_err(fail)?;
+        // The rules on spending, checked before anything is sent.
+        ctx.check_rules(&journal, &acc.name, &req.service_name, req.price, 1)?;
         match orders::buy(p.as_ref(), &journal, &acc.name, &req).await {
             Ok(change) => {
                 let o = change.order;

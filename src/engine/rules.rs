@@ -39,7 +39,25 @@ pub fn check_buy(
     now: DateTime<Utc>,
     offset: FixedOffset,
 ) -> Result<(), String> {
-    rules.check_price(service, price)?;
+    check_buys(rules, journal, account, service, price, 1, now, offset)
+}
+
+/// `count` buys of `price` at once (email inboxes by quantity): the price
+/// rule per buy, the daily caps against their total, so the batch is
+/// refused whole before anything is sent rather than stopping halfway.
+#[allow(clippy::too_many_arguments)]
+pub fn check_buys(
+    rules: &Rules,
+    journal: &Journal,
+    account: &str,
+    service: &str,
+    each: Rupiah,
+    count: u32,
+    now: DateTime<Utc>,
+    offset: FixedOffset,
+) -> Result<(), String> {
+    rules.check_price(service, each)?;
+    let price = Rupiah(each.0.saturating_mul(i64::from(count)));
     let since = midnight(now, offset);
     let caps = [
         (
