@@ -34,9 +34,7 @@ pub use panes::Pane;
 pub use popups::{complete as complete_command, Popup};
 pub use replay::Replay;
 
-use crate::domain::{
-    BuyRequest, Capabilities, Country, Offer, Order, OrderStatus, Otp, ProviderKind, Service,
-};
+use crate::domain::{Capabilities, Order, OrderStatus, Otp, ProviderKind};
 use crate::money::Rupiah;
 use catalog::{Load, ServiceNode, Sort};
 use chrono::{DateTime, Utc};
@@ -666,59 +664,6 @@ impl App {
     ) -> Option<&mut ServiceNode> {
         let a = self.accounts.iter_mut().find(|a| a.info.name == account)?;
         catalog::service_mut(&mut a.services, service_id)
-    }
-
-    /// Opens the buy confirmation for `offer`: the price is what the buy
-    /// charges, and the balance after is computed from it.
-    pub fn confirm_buy(
-        &mut self,
-        account: usize,
-        service: &Service,
-        country: Option<&Country>,
-        offer: &Offer,
-    ) {
-        let key = self.next_key(self.now);
-        let Some(acc) = self.accounts.get(account) else {
-            return;
-        };
-        let name = acc.info.name.clone();
-        let balance_after = acc.balance.map(|b| b - offer.price);
-        let what = [
-            Some(service.name.as_str()),
-            country.map(|c| c.name.as_str()),
-            Some(offer.label.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" · ");
-        let customer = acc.info.caps.topup.then(Input::default);
-        // Where the API lists "any" (first), it is the default choice;
-        // otherwise none is sent unless the user picks one.
-        let operator = offer
-            .operators
-            .first()
-            .filter(|o| o.id.eq_ignore_ascii_case("any"))
-            .map(|o| o.id.clone());
-        self.open(Popup::ConfirmBuy {
-            account: name,
-            what,
-            request: BuyRequest {
-                service_id: service.id.clone(),
-                service_name: service.name.clone(),
-                country_id: country.map(|c| c.id.clone()),
-                country_name: country.map(|c| c.name.clone()),
-                offer_id: offer.id.clone(),
-                price: offer.price,
-                operator,
-                idempotency_key: key,
-                customer_number: None,
-            },
-            balance_after,
-            customer,
-            operators: offer.operators.clone(),
-        });
     }
 }
 

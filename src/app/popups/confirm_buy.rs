@@ -5,8 +5,10 @@ use crate::app::keymap::Cmd;
 use crate::app::panes::Pane;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level, PendingBuy};
+use crate::domain::{BuyRequest, Country, Offer, Service};
 use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
     let Some(Popup::ConfirmBuy {
@@ -87,4 +89,59 @@ fn next_operator(list: &[crate::domain::Operator], current: Option<&str>) -> Str
     let at = current.and_then(|c| list.iter().position(|o| o.id == c));
     let next = at.map_or(0, |i| (i + 1) % list.len());
     list[next].id.clone()
+}
+
+impl App {
+    /// Opens the buy confirmation for `offer`: the price is what the buy
+    /// charges, and the balance after is computed from it.
+    pub fn confirm_buy(
+        &mut self,
+        account: usize,
+        service: &Service,
+        country: Option<&Country>,
+        offer: &Offer,
+    ) {
+        let key = self.next_key(self.now);
+        let Some(acc) = self.accounts.get(account) else {
+            return;
+        };
+        let name = acc.info.name.clone();
+        let balance_after = acc.balance.map(|b| b - offer.price);
+        let what = [
+            Some(service.name.as_str()),
+            country.map(|c| c.name.as_str()),
+            Some(offer.label.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+        let customer = acc.info.caps.topup.then(Input::default);
+        // Where the API lists "any" (first), it is the default choice;
+        // otherwise none is sent unless the user picks one.
+        let operator = offer
+            .operators
+            .first()
+            .filter(|o| o.id.eq_ignore_ascii_case("any"))
+            .map(|o| o.id.clone());
+        self.open(Popup::ConfirmBuy {
+            account: name,
+            what,
+            request: BuyRequest {
+                service_id: service.id.clone(),
+                service_name: service.name.clone(),
+                country_id: country.map(|c| c.id.clone()),
+                country_name: country.map(|c| c.name.clone()),
+                offer_id: offer.id.clone(),
+                price: offer.price,
+                operator,
+                idempotency_key: key,
+                customer_number: None,
+            },
+            balance_after,
+            customer,
+            operators: offer.operators.clone(),
+        });
+    }
 }
