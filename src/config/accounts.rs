@@ -59,6 +59,34 @@ pub struct AccountConfig {
     pub markup: Rupiah,
     /// GoTopUp Otomax: sign rule, history key, re-send switch.
     pub otomax: super::OtomaxAccount,
+    /// Buyer (the default) or, on GoTopUp, seller: a seller key answers the
+    /// `/api/seller/*` calls only.
+    pub role: AccountRole,
+}
+
+/// Which side of GoTopUp an account's key belongs to. Every other provider
+/// has buyers only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountRole {
+    #[default]
+    Buyer,
+    Seller,
+}
+
+impl AccountRole {
+    /// `role = "buyer" | "seller"`; seller only on gotopup accounts.
+    pub fn parse(raw: Option<&str>, provider: ProviderKind) -> Result<Self, String> {
+        match raw.map(|r| r.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("buyer") => Ok(Self::Buyer),
+            Some("seller") if provider == ProviderKind::GoTopUp => Ok(Self::Seller),
+            Some("seller") => Err("role = \"seller\" is for gotopup accounts only".into()),
+            Some(other) => Err(format!("role '{other}' is not buyer or seller")),
+        }
+    }
+
+    pub fn is_seller(self) -> bool {
+        self == Self::Seller
+    }
 }
 
 impl AccountConfig {
@@ -138,5 +166,28 @@ mod tests {
             cfg.accounts[3].resolve().unwrap().auth,
             Auth::Otomax { .. }
         ));
+    }
+
+    #[test]
+    fn role_is_buyer_unless_a_gotopup_account_says_seller() {
+        let cfg = from_toml_str(
+            "[[accounts]]\nname='b'\nprovider='gotopup'\napi_key='k'\n\
+             [[accounts]]\nname='s'\nprovider='gotopup'\napi_key='k'\nrole='seller'\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.accounts[0].role, AccountRole::Buyer);
+        assert!(cfg.accounts[1].role.is_seller());
+        let e = from_toml_str(
+            "[[accounts]]\nname='z'\nprovider='otpzap'\napi_key='k'\nrole='seller'\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("gotopup accounts only"), "{e}");
+        let e = from_toml_str(
+            "[[accounts]]\nname='z'\nprovider='gotopup'\napi_key='k'\nrole='admin'\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("'admin'"), "{e}");
     }
 }

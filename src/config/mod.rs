@@ -10,7 +10,7 @@ mod otomax;
 mod parse;
 mod webhook;
 
-pub use accounts::{AccountConfig, KeySource};
+pub use accounts::{AccountConfig, AccountRole, KeySource};
 pub use file::{default_path, load};
 pub use key_cmd::KEY_CMD_TIMEOUT;
 pub use otomax::OtomaxAccount;

@@ -120,6 +120,7 @@ struct RawAccount {
     otomax_username: Option<String>,
     otomax_sign: Option<super::otomax::RawSign>,
     otomax_resend_is_status: Option<bool>,
+    role: Option<String>,
     order_lifetime: Option<DurationValue>,
     markup: Option<i64>,
     webhook_secret: Option<String>,
@@ -349,6 +350,7 @@ pub(super) fn parse_text(
         if markup < 0 {
             return Err(bad("markup must be zero or more rupiah".into()));
         }
+        let role = super::AccountRole::parse(a.role.as_deref(), provider).map_err(bad)?;
         cfg.accounts.push(AccountConfig {
             name,
             provider,
@@ -357,6 +359,7 @@ pub(super) fn parse_text(
             order_lifetime,
             markup: Rupiah(markup),
             otomax: extra,
+            role,
         });
     }
     Ok((cfg, has_inline_secret))
