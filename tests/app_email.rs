@@ -417,3 +417,52 @@ fn r_on_an_email_row_is_hinted_as_reorder() {
     assert!(bar.contains("r reorder"), "{s}");
     assert!(!bar.contains("resend"), "{s}");
 }
+
+#[test]
+fn auto_cancel_of_an_email_inbox_names_the_fee_and_can_be_turned_off() {
+    let near = t0() + chrono::Duration::minutes(19) + chrono::Duration::seconds(5);
+    let mut a = app();
+    a.update(Action::OrderChanged(email_order(
+        21,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    assert_eq!(
+        a.update(Action::Tick(near)),
+        vec![Effect::Order {
+            op: OrderOp::Cancel,
+            order_id: 21,
+        }]
+    );
+    let (text, _) = a.status.clone().expect("a status line");
+    assert!(
+        text.contains("no message")
+            && text.contains("Rp 2.500 back")
+            && text.contains("Rp 500 fee"),
+        "{text}"
+    );
+    let (mut off, _) = app_with(otpdeck::app::AppSettings {
+        auto_cancel_email: false,
+        ..Default::default()
+    });
+    off.update(Action::OrderChanged(email_order(
+        22,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    off.update(Action::OrderChanged(order(
+        23,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    assert_eq!(
+        off.update(Action::Tick(near)),
+        vec![Effect::Order {
+            op: OrderOp::Cancel,
+            order_id: 23,
+        }],
+        "the SMS order is still cancelled, the inbox is left alone"
+    );
+}

@@ -238,14 +238,13 @@ impl App {
             })
             .filter(|o| !self.auto_cancelled.contains(&o.id))
             .filter(|o| self.cancel_allowed_at(o.id).is_none_or(|t| t <= self.now))
+            .filter(|o| self.settings.auto_cancel_email || !super::email::is_email(o))
             .map(|o| o.id)
             .collect();
         for id in candidates {
             self.auto_cancelled.insert(id);
-            self.set_status(
-                format!("Order #{id} got no SMS before expiry: cancelling for a refund"),
-                Level::Warn,
-            );
+            let text = self.auto_cancel_text(id);
+            self.set_status(text, Level::Warn);
             effects.push(Effect::Order {
                 op: OrderOp::Cancel,
                 order_id: id,

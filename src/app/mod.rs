@@ -62,6 +62,8 @@ pub struct AppSettings {
     pub notify_osc777: bool,
     /// Cancel an order with no SMS this long before expiry (zero: off).
     pub auto_cancel_before: Duration,
+    /// Whether auto-cancel takes email inboxes too (at the cancellation fee).
+    pub auto_cancel_email: bool,
     /// `[keys]`: command id -> its keys (empty: unbound).
     pub keys: BTreeMap<String, Vec<String>>,
     /// Rules on spending; the confirmation shows and checks the price rule
@@ -85,6 +87,7 @@ impl Default for AppSettings {
             notify_osc9: false,
             notify_osc777: false,
             auto_cancel_before: Duration::from_secs(60),
+            auto_cancel_email: true,
             keys: BTreeMap::new(),
             key_salt: 0,
             rules: Default::default(),

@@ -37,6 +37,7 @@ fn settings_of(cfg: &Config) -> AppSettings {
         notify_osc9: cfg.notify_osc9,
         notify_osc777: cfg.notify_osc777,
         auto_cancel_before: cfg.auto_cancel_before,
+        auto_cancel_email: cfg.auto_cancel_email,
         keys: cfg.keys.clone(),
         key_salt: rand::random(),
         rules: cfg.rules.clone(),

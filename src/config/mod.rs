@@ -66,6 +66,9 @@ pub struct Config {
     pub notify_osc777: bool,
     /// Cancel a number with no SMS this long before it expires (zero: off).
     pub auto_cancel_before: Duration,
+    /// Whether auto-cancel also cancels email inboxes (which costs
+    /// OTPZap's cancellation fee).
+    pub auto_cancel_email: bool,
     pub balance_refresh: Duration,
     pub data_dir: Option<PathBuf>,
     /// Key overrides: command id -> its keys (empty: unbound).
@@ -90,6 +93,7 @@ impl Default for Config {
             notify_osc9: false,
             notify_osc777: false,
             auto_cancel_before: Duration::from_secs(60),
+            auto_cancel_email: true,
             balance_refresh: Duration::from_secs(180),
             data_dir: None,
             keys: BTreeMap::new(),

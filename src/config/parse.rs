@@ -99,6 +99,7 @@ struct RawConfig {
     notify_osc9: Option<bool>,
     notify_osc777: Option<bool>,
     auto_cancel_before: Option<DurationValue>,
+    auto_cancel_email: Option<bool>,
     balance_refresh: Option<DurationValue>,
     data_dir: Option<PathBuf>,
     keys: Option<BTreeMap<String, KeysValue>>,
@@ -219,6 +220,7 @@ pub(super) fn parse_text(
         cfg.auto_cancel_before =
             parse_duration(d, "auto_cancel_before").map_err(|e| invalid(None, e))?;
     }
+    cfg.auto_cancel_email = raw.auto_cancel_email.unwrap_or(true);
     if let Some(d) = &raw.balance_refresh {
         cfg.balance_refresh = parse_duration(d, "balance_refresh").map_err(|e| invalid(None, e))?;
     }
@@ -409,6 +411,12 @@ mod tests {
         let cfg = from_toml_str("auto_cancel_before = \"0\"\nbalance_refresh = 90\n").unwrap();
         assert_eq!(cfg.auto_cancel_before, Duration::ZERO);
         assert_eq!(cfg.balance_refresh, Duration::from_secs(90));
+        assert!(cfg.auto_cancel_email);
+        assert!(
+            !from_toml_str("auto_cancel_email = false\n")
+                .unwrap()
+                .auto_cancel_email
+        );
         assert_eq!(cfg.theme, "default");
         assert_eq!(cfg.clipboard, ClipboardMode::Auto);
         let cfg = from_toml_str(
