@@ -200,3 +200,75 @@ async fn server_1_offers_page_on_demand() {
     let (_, more) = p.offers_page("s1:1", Some("7"), 3).await.expect("page 3");
     assert!(!more, "the last page says so");
 }
+
+/// A stand-in OTPZap whose platform has 12 pages of products: the country
+/// list and the scripting listing read every page (they stopped after 10,
+/// silently hiding the countries and offers further on), and a server that
+/// answers page 1 to every page is refused rather than read forever.
+#[tokio::test]
+async fn listings_read_every_page_and_refuse_a_server_that_repeats_one() {
+    use axum::extract::Query;
+    use std::collections::HashMap;
+    let page_of = |q: &HashMap<String, String>| -> i64 {
+        q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1)
+    };
+    let product = |page: i64, i: i64| {
+        // Country 7 on pages 1–11; the last page alone holds country 9.
+        let country = if page == 12 { 9 } else { 7 };
+        json!({"id": page * 100 + i, "platform_id": 1, "country_id": country,
+            "name": format!("P{page}-{i}"), "price": 1000 + page, "stock": 1})
+    };
+    let app = Router::new()
+        .route(
+            "/products",
+            get(move |Query(q): Query<HashMap<String, String>>| async move {
+                let page = page_of(&q);
+                let rows: Vec<_> = (0..2).map(|i| product(page, i)).collect();
+                Json(json!({"success": true, "data": rows,
+                    "meta": {"page": page, "limit": 2, "total": 24, "last_page": 12}}))
+            }),
+        )
+        .route(
+            "/countries",
+            get(|| async {
+                Json(json!({"success": true, "data": [
+                    {"id": 7, "name": "Indonesia"}, {"id": 9, "name": "Brazil"}]}))
+            }),
+        );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", l.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(l, app).await });
+    let p = provider(&url);
+    let names: Vec<_> = p
+        .countries("s1:1")
+        .await
+        .expect("countries")
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["Indonesia", "Brazil"], "Brazil is on page 12 only");
+    let offers = p.offers("s1:1", Some("7")).await.expect("offers");
+    assert_eq!(offers.len(), 24, "every page of the listing");
+
+    let stuck = Router::new().route(
+        "/products",
+        get(|| async {
+            Json(json!({"success": true,
+                "data": [{"id": 1, "platform_id": 1, "country_id": 7, "name": "P", "price": 1000}],
+                "meta": {"page": 1, "limit": 1, "total": 50, "last_page": 50}}))
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", l.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(l, stuck).await });
+    let e = provider(&url)
+        .offers("s1:1", Some("7"))
+        .await
+        .expect_err("a repeating server")
+        .to_string();
+    assert!(e.contains("repeats"), "{e}");
+}

@@ -17,8 +17,10 @@ use super::{wire, OtpZap};
 use crate::domain::*;
 use crate::providers::ProviderError;
 
-/// Pages of `/products` fetched at most per listing.
-const MAX_PAGES: u32 = 10;
+/// A listing read whole stops with an error after this many pages (100,000
+/// products): a server whose pages never end must not loop forever, and a
+/// list cut short would hide countries and offers without a word.
+const MAX_PAGES: u32 = 1000;
 const PAGE_LIMIT: usize = 100;
 /// Synthetic country under which special services are offered.
 const SPECIAL_COUNTRY: &str = "special";
@@ -98,23 +100,34 @@ impl OtpZap {
         Ok((out, more))
     }
 
-    /// Every product of a platform (optionally in one country), up to
-    /// `MAX_PAGES` pages: for the country list and the scripting commands.
-    /// The dashboard's offers page on demand instead (`offers_page`).
+    /// Every product of a platform (optionally in one country), every page:
+    /// for the country list and the scripting commands. The dashboard's
+    /// offers page on demand instead (`offers_page`).
     async fn products(
         &self,
         platform: &str,
         country: Option<&str>,
     ) -> Result<Vec<wire::WProduct>, ProviderError> {
         let mut out = Vec::new();
+        let mut last_first: Option<String> = None;
         for page in 1..=MAX_PAGES {
             let (rows, more) = self.products_page(platform, country, page).await?;
+            // A server that ignores `page` sends page 1 again and again.
+            let first = rows.first().map(|p| p.id.clone());
+            if first.is_some() && first == last_first {
+                return Err(ProviderError::Malformed(format!(
+                    "page {page} of the product list repeats the page before it"
+                )));
+            }
+            last_first = first;
             out.extend(rows);
             if !more {
-                break;
+                return Ok(out);
             }
         }
-        Ok(out)
+        Err(ProviderError::Malformed(format!(
+            "the product list did not end after {MAX_PAGES} pages"
+        )))
     }
 
     /// One page of offers: S1 products of a country page on demand; every
