@@ -466,3 +466,61 @@ fn auto_cancel_of_an_email_inbox_names_the_fee_and_can_be_turned_off() {
         "the SMS order is still cancelled, the inbox is left alone"
     );
 }
+
+#[test]
+fn colon_email_qty_confirms_n_inboxes_as_one_batch_of_keyed_buys() {
+    let mut a = app();
+    let now = a.now;
+    keys(&mut a, ":email openai.com domain=outlook.com qty=3<Enter>");
+    a.update(Action::ServicesLoaded {
+        account: "zap".into(),
+        result: Ok(vec![Service {
+            id: EMAIL_SERVICE_ID.into(),
+            name: "Email OTP".into(),
+            category: Some("Email".into()),
+        }]),
+        now,
+    });
+    a.update(Action::CountriesLoaded {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        result: Ok(vec![Country {
+            id: "openai.com".into(),
+            name: "OpenAI (openai.com)".into(),
+            prefix: None,
+            stock: None,
+        }]),
+        now,
+    });
+    a.update(Action::OffersLoaded {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        country_id: Some("openai.com".into()),
+        result: Ok(domain_offers()),
+        now,
+    });
+    let s = screen(&mut a, 120, 30);
+    // Three at Rp 2.200 from a balance of Rp 125.500.
+    assert!(s.contains("Rp 2.200 × 3 = Rp 6.600"), "{s}");
+    assert!(s.contains("Rp 118.900"), "the balance after all three: {s}");
+    let fx = keys(&mut a, "y");
+    let [Effect::BuyBatch { account, requests }] = fx.as_slice() else {
+        panic!("expected one batch, got {fx:?}");
+    };
+    assert_eq!(account, "zap");
+    let keys: Vec<&str> = requests
+        .iter()
+        .map(|r| r.idempotency_key.as_str())
+        .collect();
+    let base = keys[0].trim_end_matches("-1");
+    assert_eq!(
+        keys,
+        [
+            format!("{base}-1"),
+            format!("{base}-2"),
+            format!("{base}-3")
+        ]
+    );
+    assert!(requests.iter().all(|r| r.price == Rupiah(2200)));
+    assert_eq!(a.pending.len(), 3, "each buy shows as pending");
+}

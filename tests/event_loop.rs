@@ -774,3 +774,60 @@ async fn auto_replace_cancels_a_silent_order_and_buys_the_next_best_elsewhere() 
         .collect();
     assert_eq!(kinds, ["auto_replace", "cancelled", "auto_replace_buy"]);
 }
+
+/// `:email SITE qty=N` in the dashboard: the confirmation shows the price
+/// times N, the daily cap is checked against the whole batch before the
+/// first inbox is sent (three under a cap fitting two buy nothing), and a
+/// batch that fits is bought as N inboxes under the keys KEY-1…KEY-N.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn email_quantity_is_checked_whole_then_bought_one_by_one() {
+    let mut setup = Setup::one(ProviderKind::OtpZap, "zap");
+    setup.size = (140, 40);
+    setup
+        .rules
+        .daily_spend_cap_by_account
+        .insert("zap".into(), otpdeck::money::Rupiah(5_000));
+    let handle = sim::start_local(SimOptions::default())
+        .await
+        .expect("simulator");
+    let journal = Arc::new(Journal::open_in_memory().expect("journal"));
+    let j = journal.clone();
+    drive_on(
+        &handle,
+        journal.clone(),
+        setup,
+        |tx, screen, _| async move {
+            wait_for(&screen, "the account", |s| s.contains("zap")).await;
+            press(&tx, ":email openai.com domain=outlook.com qty=3<Enter>");
+            let s = wait_for(&screen, "the confirmation", |s| s.contains("× 3 =")).await;
+            assert!(s.contains("Rp 2.200 × 3 = Rp 6.600"), "{s}");
+            press(&tx, "<Enter>");
+            let s = wait_for(&screen, "the refusal", |s| s.contains("daily_spend_cap")).await;
+            assert!(s.contains("nothing was bought"), "{s}");
+            let none = j.orders(&OrderFilter::default()).expect("orders");
+            assert!(none.is_empty(), "refused whole, not halfway: {none:?}");
+            press(&tx, ":email openai.com domain=outlook.com qty=2<Enter>");
+            wait_for(&screen, "the confirmation", |s| s.contains("× 2 =")).await;
+            press(&tx, "<Enter>");
+            let start = Instant::now();
+            loop {
+                let orders = j.orders(&OrderFilter::default()).expect("orders");
+                if orders.len() == 2 && orders.iter().all(|o| o.number.is_some()) {
+                    break;
+                }
+                assert!(start.elapsed() < Duration::from_secs(60), "{orders:?}");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            press(&tx, "q");
+        },
+    )
+    .await;
+    assert_eq!(handle.states.otpzap.email_orders("sim-test-zap"), 2);
+    let orders = journal.orders(&OrderFilter::default()).expect("orders");
+    assert_eq!(orders.len(), 2, "{orders:?}");
+    let mut keys: Vec<String> = orders.iter().map(|o| o.idempotency_key.clone()).collect();
+    keys.sort();
+    let base = keys[0].trim_end_matches("-1").to_string();
+    assert_eq!(keys, [format!("{base}-1"), format!("{base}-2")]);
+    assert!(orders.iter().all(|o| o.price.0 == 2_200));
+}

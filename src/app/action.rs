@@ -202,6 +202,14 @@ pub enum Effect {
         account: String,
         request: BuyRequest,
     },
+    /// Several buys confirmed at once (email inboxes by quantity): the
+    /// daily caps are checked against the whole batch first, then each
+    /// goes as its own `Buy` in turn, stopping at the first that fails or
+    /// is unclear.
+    BuyBatch {
+        account: String,
+        requests: Vec<BuyRequest>,
+    },
     /// Sends a lost buy again with the same key (keyed APIs only).
     ReplayBuy {
         account: String,

@@ -1,10 +1,11 @@
-//! `:email SITE [domain=D,D2] [subject=TEXT] [regex=RE]`: opens SITE under
+//! `:email SITE [domain=D,D2] [subject=TEXT] [regex=RE] [qty=N]`: opens SITE under
 //! the Email branch of the active OTPZap account (else the first one),
 //! loading what is missing and carrying on as each level arrives, then
 //! leaves the cursor on the site with its domains loading. Any site can be
 //! typed: one the suggestions lack is added to the branch. With options,
 //! once the domains are in, it asks to confirm that buy (several domains:
-//! aggregator mode, priced at the dearest of them).
+//! aggregator mode, priced at the dearest of them; a quantity: N inboxes,
+//! each its own buy).
 
 use super::catalog::{self, CountryNode, Load, NodeId};
 use super::panes::catalog::{load_countries, load_offers, load_services};
@@ -20,11 +21,16 @@ pub struct EmailAsk {
     pub domains: Vec<String>,
     pub subject: Option<String>,
     pub regex: Option<String>,
+    /// Inboxes to buy (`qty=N`); None: one, from the catalog.
+    pub qty: Option<u32>,
 }
 
 impl EmailAsk {
     fn has_options(&self) -> bool {
-        !self.domains.is_empty() || self.subject.is_some() || self.regex.is_some()
+        !self.domains.is_empty()
+            || self.subject.is_some()
+            || self.regex.is_some()
+            || self.qty.is_some()
     }
 }
 
@@ -44,9 +50,16 @@ pub fn parse(args: &[String]) -> Result<EmailAsk, String> {
             ),
             "subject" => ask.subject = Some(v).filter(|s| !s.is_empty()),
             "regex" => ask.regex = Some(v).filter(|s| !s.is_empty()),
+            "qty" | "quantity" => {
+                let n = v
+                    .parse::<u32>()
+                    .map_err(|_| format!("qty={v}: a whole number"))?;
+                ask.qty =
+                    Some(crate::domain::email::check_qty(n).map_err(|e| format!("qty={v}: {e}"))?);
+            }
             other => {
                 return Err(format!(
-                    "unknown option '{other}=' (domain, subject, regex)"
+                    "unknown option '{other}=' (domain, subject, regex, qty)"
                 ))
             }
         }
@@ -70,7 +83,7 @@ pub fn parse(args: &[String]) -> Result<EmailAsk, String> {
     }
     finish(&mut ask, current)?;
     if ask.site.is_empty() || !ask.site.contains('.') {
-        return Err("Usage: :email SITE [domain=D,D2] [subject=TEXT] [regex=RE]".into());
+        return Err("Usage: :email SITE [domain=D,D2] [subject=TEXT] [regex=RE] [qty=N]".into());
     }
     Ok(ask)
 }
@@ -275,6 +288,9 @@ fn confirm(
     };
     app.set_status("Confirm the email buy (Esc: back)", Level::Info);
     app.confirm_buy(a, service, Some(country), &offer);
+    if let Some(n) = ask.qty {
+        app.set_confirm_qty(n);
+    }
     Vec::new()
 }
 
@@ -299,6 +315,13 @@ mod tests {
         assert!(parse(&words("openai.com colour=red")).is_err());
         assert!(parse(&words("openai.com discord.com")).is_err());
         assert!(parse(&words("subject=x")).is_err());
+        assert_eq!(
+            parse(&words("discord.com qty=3")).expect("qty").qty,
+            Some(3)
+        );
+        assert!(parse(&words("discord.com qty=0")).is_err());
+        assert!(parse(&words("discord.com qty=21")).is_err());
+        assert!(parse(&words("discord.com qty=two")).is_err());
         assert!(!parse(&words("discord.com")).expect("bare").has_options());
     }
 }

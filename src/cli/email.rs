@@ -224,9 +224,7 @@ fn choose(offers: &[Offer], args: &EmailBuyArgs) -> Result<(EmailSpec, Rupiah), 
 }
 
 async fn buy(ctx: &Context, args: &EmailBuyArgs) -> CliResult {
-    if args.qty == 0 || args.qty > 20 {
-        return Err(fail("--qty must be between 1 and 20"));
-    }
+    email::check_qty(args.qty).map_err(|e| fail(format!("--qty: {e}")))?;
     if let Some(r) = &args.regex {
         regex_check(r)?;
     }
@@ -256,11 +254,7 @@ async fn buy(ctx: &Context, args: &EmailBuyArgs) -> CliResult {
         .unwrap_or_else(|| idempotency_key(chrono::Utc::now(), rand::random()));
     let mut bought: Vec<Order> = Vec::new();
     for n in 1..=args.qty {
-        let key = if args.qty == 1 {
-            base.clone()
-        } else {
-            format!("{base}-{n}")
-        };
+        let key = crate::domain::batch_key(&base, n, args.qty);
         let req = BuyRequest {
             service_id: EMAIL_SERVICE_ID.into(),
             service_name: "Email OTP".into(),

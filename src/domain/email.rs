@@ -17,6 +17,19 @@ const PREFIX: &str = "email:";
 /// The waiting window OTPZap documents for a new inbox (and after a reorder).
 pub const EMAIL_WINDOW_SECS: i64 = 20 * 60;
 
+/// Inboxes bought at once at most: the CLI's `--qty` and the dashboard's
+/// `qty=`, each its own buy under its own key.
+pub const MAX_QTY: u32 = 20;
+
+/// Checks a quantity of inboxes (the CLI's and the dashboard's one rule).
+pub fn check_qty(qty: u32) -> Result<u32, String> {
+    if (1..=MAX_QTY).contains(&qty) {
+        Ok(qty)
+    } else {
+        Err(format!("the quantity must be between 1 and {MAX_QTY}"))
+    }
+}
+
 /// What an email buy asks for. `fee` is the cancellation fee the catalog
 /// previewed for the domain (not sent; kept to show the refund).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -43,6 +43,17 @@ pub fn replacement_key(root_key: &str, root_created_at: DateTime<Utc>, attempt: 
     )
 }
 
+/// The key of buy `n` (from 1) of `count` bought at once (email inboxes by
+/// quantity): the batch's key itself for a single buy, else `KEY-n`, so a
+/// batch asked again with the same key finds each of its buys.
+pub fn batch_key(base: &str, n: u32, count: u32) -> String {
+    if count <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}-{n}")
+    }
+}
+
 /// splitmix64's finalizer: a bijection on u64, so a counter's neighbours
 /// give unrelated-looking keys and no two nonces give the same one.
 fn mix(mut z: u64) -> u64 {

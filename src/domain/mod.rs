@@ -26,7 +26,7 @@ pub use deposit::{
     DepositStatus, DepositUpdate,
 };
 pub use email::EmailMessage;
-pub use idempotency::{idempotency_key, replacement_key, KEY_LEN};
+pub use idempotency::{batch_key, idempotency_key, replacement_key, KEY_LEN};
 pub use naming::{find_country, find_service, NameError, NameKind};
 pub use replace::{ReplaceLink, ReplaceStep};
 pub use rules::Rules;

@@ -78,7 +78,7 @@ pub(super) fn send(tx: &UnboundedSender<Action>, a: Action) {
 }
 
 impl Runtime {
-    fn provider(&self, account: &str) -> Option<SharedProvider> {
+    pub(super) fn provider(&self, account: &str) -> Option<SharedProvider> {
         self.providers.get(account).cloned()
     }
 
@@ -169,6 +169,7 @@ impl Runtime {
                 country_id,
             } => self.load_offers(account, service_id, country_id),
             Effect::Buy { account, request } => self.buy(account, request),
+            Effect::BuyBatch { account, requests } => self.buy_batch(account, requests),
             Effect::ReplayBuy {
                 account,
                 request,
@@ -493,52 +494,7 @@ impl Runtime {
         let offset = *chrono::Local::now().offset();
         let rules = self.rules.clone();
         tokio::spawn(async move {
-            // The rules on spending: the same check as the CLI's.
-            let allowed = crate::engine::rules::check_buy(
-                &rules,
-                &journal,
-                &account,
-                &request.service_name,
-                request.price,
-                Utc::now(),
-                offset,
-            );
-            if let Err(error) = allowed {
-                let idempotency_key = request.idempotency_key;
-                return send(
-                    &tx,
-                    Action::BuyFailed {
-                        account,
-                        idempotency_key,
-                        error,
-                    },
-                );
-            }
-            match orders::buy(p.as_ref(), &journal, &account, &request).await {
-                Ok(change) => send(&tx, Action::OrderChanged(change.order)),
-                Err(EngineError::Ambiguous { order, .. }) => {
-                    let order_id = order.id;
-                    send(&tx, Action::OrderChanged(*order));
-                    let now = Utc::now();
-                    send(
-                        &tx,
-                        Action::BuyUnclear {
-                            account,
-                            request,
-                            order_id,
-                            now,
-                        },
-                    );
-                }
-                Err(e) => send(
-                    &tx,
-                    Action::BuyFailed {
-                        account,
-                        idempotency_key: request.idempotency_key,
-                        error: e.to_string(),
-                    },
-                ),
-            }
+            buy_one(p.as_ref(), &journal, &rules, &tx, &account, request, offset).await;
         });
     }
 
@@ -613,5 +569,73 @@ impl Runtime {
                 }
             }
         });
+    }
+}
+
+/// One buy: the rules on spending (the same check as the CLI's), then the
+/// journaled buy, its outcome sent back as actions. True when it ended in
+/// a clear order.
+pub(super) async fn buy_one(
+    p: &dyn crate::providers::Provider,
+    journal: &Journal,
+    rules: &crate::domain::Rules,
+    tx: &UnboundedSender<Action>,
+    account: &str,
+    request: BuyRequest,
+    offset: chrono::FixedOffset,
+) -> bool {
+    let account = account.to_string();
+    let allowed = crate::engine::rules::check_buy(
+        rules,
+        journal,
+        &account,
+        &request.service_name,
+        request.price,
+        Utc::now(),
+        offset,
+    );
+    if let Err(error) = allowed {
+        let idempotency_key = request.idempotency_key;
+        send(
+            tx,
+            Action::BuyFailed {
+                account,
+                idempotency_key,
+                error,
+            },
+        );
+        return false;
+    }
+    match orders::buy(p, journal, &account, &request).await {
+        Ok(change) => {
+            send(tx, Action::OrderChanged(change.order));
+            true
+        }
+        Err(EngineError::Ambiguous { order, .. }) => {
+            let order_id = order.id;
+            send(tx, Action::OrderChanged(*order));
+            let now = Utc::now();
+            send(
+                tx,
+                Action::BuyUnclear {
+                    account,
+                    request,
+                    order_id,
+                    now,
+                },
+            );
+            false
+        }
+        Err(e) => {
+            send(
+                tx,
+                Action::BuyFailed {
+                    account,
+                    idempotency_key: request.idempotency_key,
+                    error: e.to_string(),
+                },
+            );
+            false
+        }
     }
 }

@@ -627,8 +627,8 @@ pub const LINE_COMMANDS: &[LineDef] = &[
     LineDef {
         word: "email",
         aliases: &[],
-        usage: "email SITE",
-        help: "Email OTP: open SITE's domains on an OTPZap account",
+        usage: "email SITE [domain=D] [subject=S] [regex=R] [qty=N]",
+        help: "Email OTP: open SITE's domains, or confirm a buy with options",
     },
     LineDef {
         word: "best",

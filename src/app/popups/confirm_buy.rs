@@ -54,6 +54,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
     let Some(Popup::ConfirmBuy {
         account,
         mut request,
+        qty,
         ..
     }) = app.close_top()
     else {
@@ -64,24 +65,34 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
     if matches!(app.popups.last(), Some(Popup::Compare(_))) {
         app.close_top();
     }
-    app.note_baseline(&account, &request.idempotency_key);
-    app.pending.push(PendingBuy {
-        account: account.clone(),
-        idempotency_key: request.idempotency_key.clone(),
-        service: request.service_name.clone(),
-        country: request
-            .country_name
-            .clone()
-            .or_else(|| request.country_id.clone()),
-        price: request.price,
-        since: app.now,
-    });
-    app.set_status(
-        format!("Buying {} on {account}…", request.service_name),
-        Level::Info,
-    );
+    // Each of a quantity is its own buy under its own key (the CLI's rule).
+    let requests: Vec<BuyRequest> = (1..=qty.max(1))
+        .map(|n| BuyRequest {
+            idempotency_key: crate::domain::batch_key(&request.idempotency_key, n, qty),
+            ..request.clone()
+        })
+        .collect();
+    for r in &requests {
+        app.note_baseline(&account, &r.idempotency_key);
+        app.pending.push(PendingBuy {
+            account: account.clone(),
+            idempotency_key: r.idempotency_key.clone(),
+            service: r.service_name.clone(),
+            country: r.country_name.clone().or_else(|| r.country_id.clone()),
+            price: r.price,
+            since: app.now,
+        });
+    }
+    let what = match qty {
+        0 | 1 => request.service_name.clone(),
+        n => format!("{n} × {}", request.service_name),
+    };
+    app.set_status(format!("Buying {what} on {account}…"), Level::Info);
     app.focus = Pane::Orders;
-    vec![Effect::Buy { account, request }]
+    match <[BuyRequest; 1]>::try_from(requests) {
+        Ok([request]) => vec![Effect::Buy { account, request }],
+        Err(requests) => vec![Effect::BuyBatch { account, requests }],
+    }
 }
 
 /// The operator after `current` in the list, wrapping round.
@@ -142,6 +153,35 @@ impl App {
             balance_after,
             customer,
             operators: offer.operators.clone(),
+            qty: 1,
         });
     }
+
+    /// Makes the open buy confirmation one of `qty` alike (email inboxes):
+    /// the balance after counts them all.
+    pub(crate) fn set_confirm_qty(&mut self, n: u32) {
+        let balance = self
+            .popups
+            .last()
+            .and_then(|p| match p {
+                Popup::ConfirmBuy { account, .. } => self.account_of(account),
+                _ => None,
+            })
+            .and_then(|a| a.balance);
+        if let Some(Popup::ConfirmBuy {
+            request,
+            balance_after,
+            qty,
+            ..
+        }) = self.popups.last_mut()
+        {
+            *qty = n.max(1);
+            *balance_after = balance.map(|b| b - total(request.price, *qty));
+        }
+    }
+}
+
+/// `qty` buys at `each`.
+pub fn total(each: crate::money::Rupiah, qty: u32) -> crate::money::Rupiah {
+    crate::money::Rupiah(each.0.saturating_mul(i64::from(qty)))
 }

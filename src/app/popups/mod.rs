@@ -5,7 +5,7 @@
 mod account_picker;
 mod command_line;
 pub mod compare;
-mod confirm_buy;
+pub mod confirm_buy;
 mod confirm_cancel;
 mod confirm_deposit;
 pub mod deposit_form;
@@ -40,6 +40,8 @@ pub enum Popup {
         /// The offer's operators to choose from (`request.operator` is the
         /// choice); empty when the API takes none.
         operators: Vec<crate::domain::Operator>,
+        /// How many are bought (email inboxes by quantity); 1 otherwise.
+        qty: u32,
     },
     ConfirmCancel {
         order_id: i64,

@@ -60,6 +60,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             balance_after,
             customer,
             operators,
+            qty,
         } => {
             // The replace rule, when it covers this buy: said up front.
             let replace = app
@@ -91,10 +92,19 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             let mut lines = vec![
                 Line::from(what.as_str()),
                 Line::from(format!("account  {account}")),
-                Line::from(vec![
-                    Span::raw("price    "),
-                    Span::styled(request.price.to_string(), theme.price),
-                ]),
+                Line::from(match *qty {
+                    0 | 1 => vec![
+                        Span::raw("price    "),
+                        Span::styled(request.price.to_string(), theme.price),
+                    ],
+                    n => vec![
+                        Span::raw(format!("price    {} × {n} = ", request.price)),
+                        Span::styled(
+                            crate::app::popups::confirm_buy::total(request.price, n).to_string(),
+                            theme.price,
+                        ),
+                    ],
+                }),
                 Line::from(format!(
                     "after    {}",
                     balance_after
