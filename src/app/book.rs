@@ -196,11 +196,12 @@ impl App {
             {
                 self.set_status(
                     format!(
-                        "Bought {} {} for {} on {}; waiting for the SMS",
+                        "Bought {} {} for {} on {}; waiting for {}",
                         order.service,
                         order.number.as_deref().unwrap_or(""),
                         order.price,
-                        order.account
+                        order.account,
+                        crate::domain::order_rules::awaited(&order)
                     ),
                     Level::Ok,
                 );

@@ -46,14 +46,9 @@ pub(super) async fn order_op(ctx: &Context, account: &str, id: &str, op: OrderOp
                     None => format!("Cancelled order #{}.", o.id),
                 },
                 OrderOp::Finish => format!("Finished order #{}.", o.id),
-                OrderOp::Resend if crate::domain::email::is_email_offer(&o.offer_id) => format!(
-                    "Asked for a new message on inbox {} (order #{}; not charged again, the window restarts at 20 minutes); watch it for the new code.",
-                    o.number.as_deref().unwrap_or("-"),
-                    o.id
-                ),
                 OrderOp::Resend => format!(
-                    "Asked for another SMS on order #{}; watch it for the new code.",
-                    o.id
+                    "{}; watch it for the new code.",
+                    crate::domain::order_rules::resend_done(o)
                 ),
                 OrderOp::Replace => format!(
                     "Replaced order #{} with #{} ({}).",

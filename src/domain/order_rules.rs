@@ -19,6 +19,29 @@ impl OrderOp {
     }
 }
 
+/// What a done resend says: on an email inbox it is a reorder (a new
+/// message, no new charge, the window back to 20 minutes).
+pub fn resend_done(order: &Order) -> String {
+    if super::email::is_email_offer(&order.offer_id) {
+        format!(
+            "Asked for a new message on inbox {} (order #{}; not charged again, the window restarts at 20 minutes)",
+            order.number.as_deref().unwrap_or("-"),
+            order.id
+        )
+    } else {
+        format!("Asked for another SMS on order #{}", order.id)
+    }
+}
+
+/// What the buyer waits for: a mail on an email inbox, else an SMS.
+pub fn awaited(order: &Order) -> &'static str {
+    if super::email::is_email_offer(&order.offer_id) {
+        "the mail"
+    } else {
+        "the SMS"
+    }
+}
+
 /// Why a resend must wait, or Ok. OTPZap gates resends per OTP: after one
 /// resend, the next is refused (429) until a new OTP arrives. So with
 /// `resend_count` resends made, another is allowed once the order holds

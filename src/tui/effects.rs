@@ -546,7 +546,7 @@ impl Runtime {
                         send(&tx, Action::OrderChanged(old));
                     }
                     if op == OrderOp::Resend {
-                        let text = format!("Asked for another SMS on #{order_id}");
+                        let text = crate::domain::order_rules::resend_done(&done.order);
                         send(&tx, Action::Notice(text));
                     }
                     send(&tx, Action::OrderChanged(done.order));
