@@ -355,39 +355,13 @@ fn colon_email_opens_any_typed_site_loading_what_is_missing() {
 #[test]
 fn colon_email_with_options_asks_to_confirm_that_buy() {
     let mut a = app();
-    let now = a.now;
     keys(
         &mut a,
         ":email openai.com domain=gmail.com,outlook.com subject=Your code<Enter>",
     );
-    a.update(Action::ServicesLoaded {
-        account: "zap".into(),
-        result: Ok(vec![Service {
-            id: EMAIL_SERVICE_ID.into(),
-            name: "Email OTP".into(),
-            category: Some("Email".into()),
-        }]),
-        now,
-    });
-    a.update(Action::CountriesLoaded {
-        account: "zap".into(),
-        service_id: EMAIL_SERVICE_ID.into(),
-        result: Ok(vec![Country {
-            id: "openai.com".into(),
-            name: "OpenAI (openai.com)".into(),
-            prefix: None,
-            stock: None,
-        }]),
-        now,
-    });
+    load_site_levels(&mut a);
     assert!(a.popups.is_empty(), "waits for the domains");
-    a.update(Action::OffersLoaded {
-        account: "zap".into(),
-        service_id: EMAIL_SERVICE_ID.into(),
-        country_id: Some("openai.com".into()),
-        result: Ok(domain_offers()),
-        now,
-    });
+    load_domains(&mut a);
     let s = screen(&mut a, 120, 30);
     assert!(s.contains("@gmail.com or @outlook.com"), "{s}");
     // Aggregator mode: priced at the dearest domain asked.
@@ -470,35 +444,9 @@ fn auto_cancel_of_an_email_inbox_names_the_fee_and_can_be_turned_off() {
 #[test]
 fn colon_email_qty_confirms_n_inboxes_as_one_batch_of_keyed_buys() {
     let mut a = app();
-    let now = a.now;
     keys(&mut a, ":email openai.com domain=outlook.com qty=3<Enter>");
-    a.update(Action::ServicesLoaded {
-        account: "zap".into(),
-        result: Ok(vec![Service {
-            id: EMAIL_SERVICE_ID.into(),
-            name: "Email OTP".into(),
-            category: Some("Email".into()),
-        }]),
-        now,
-    });
-    a.update(Action::CountriesLoaded {
-        account: "zap".into(),
-        service_id: EMAIL_SERVICE_ID.into(),
-        result: Ok(vec![Country {
-            id: "openai.com".into(),
-            name: "OpenAI (openai.com)".into(),
-            prefix: None,
-            stock: None,
-        }]),
-        now,
-    });
-    a.update(Action::OffersLoaded {
-        account: "zap".into(),
-        service_id: EMAIL_SERVICE_ID.into(),
-        country_id: Some("openai.com".into()),
-        result: Ok(domain_offers()),
-        now,
-    });
+    load_site_levels(&mut a);
+    load_domains(&mut a);
     let s = screen(&mut a, 120, 30);
     // Three at Rp 2.200 from a balance of Rp 125.500.
     assert!(s.contains("Rp 2.200 × 3 = Rp 6.600"), "{s}");
@@ -523,4 +471,41 @@ fn colon_email_qty_confirms_n_inboxes_as_one_batch_of_keyed_buys() {
     );
     assert!(requests.iter().all(|r| r.price == Rupiah(2200)));
     assert_eq!(a.pending.len(), 3, "each buy shows as pending");
+}
+
+/// The Email branch and openai.com arrive, as the runtime would load them.
+fn load_site_levels(a: &mut App) {
+    let now = a.now;
+    a.update(Action::ServicesLoaded {
+        account: "zap".into(),
+        result: Ok(vec![Service {
+            id: EMAIL_SERVICE_ID.into(),
+            name: "Email OTP".into(),
+            category: Some("Email".into()),
+        }]),
+        now,
+    });
+    a.update(Action::CountriesLoaded {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        result: Ok(vec![Country {
+            id: "openai.com".into(),
+            name: "OpenAI (openai.com)".into(),
+            prefix: None,
+            stock: None,
+        }]),
+        now,
+    });
+}
+
+/// openai.com's domains arrive.
+fn load_domains(a: &mut App) {
+    let now = a.now;
+    a.update(Action::OffersLoaded {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        country_id: Some("openai.com".into()),
+        result: Ok(domain_offers()),
+        now,
+    });
 }

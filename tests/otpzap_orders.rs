@@ -135,11 +135,7 @@ async fn silent_refund_api() -> String {
             "/balance",
             get(|| async { Json(json!({"success": true, "data": {"balance": 1}})) }),
         );
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", l.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(l, app).await });
+    let url = serve(app).await;
     url
 }
 
@@ -184,11 +180,7 @@ async fn server_1_offers_page_on_demand() {
                 "meta": {"page": page, "limit": 2, "total": 6, "last_page": 3}}))
         }),
     );
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", l.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(l, app).await });
+    let url = serve(app).await;
     let p = provider(&url);
     let (first, more) = p.offers_page("s1:1", Some("7"), 1).await.expect("page 1");
     assert!(more);
@@ -235,11 +227,7 @@ async fn listings_read_every_page_and_refuse_a_server_that_repeats_one() {
                     {"id": 7, "name": "Indonesia"}, {"id": 9, "name": "Brazil"}]}))
             }),
         );
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", l.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(l, app).await });
+    let url = serve(app).await;
     let p = provider(&url);
     let names: Vec<_> = p
         .countries("s1:1")
@@ -260,15 +248,21 @@ async fn listings_read_every_page_and_refuse_a_server_that_repeats_one() {
                 "meta": {"page": 1, "limit": 1, "total": 50, "last_page": 50}}))
         }),
     );
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", l.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(l, stuck).await });
+    let url = serve(stuck).await;
     let e = provider(&url)
         .offers("s1:1", Some("7"))
         .await
         .expect_err("a repeating server")
         .to_string();
     assert!(e.contains("repeats"), "{e}");
+}
+
+/// Serves a stand-in API on a free loopback port; gives its base URL.
+async fn serve(app: Router) -> String {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", l.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(l, app).await });
+    url
 }
