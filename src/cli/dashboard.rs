@@ -91,7 +91,7 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
         .accounts
         .iter()
         .map(|a| {
-            let settings = a.resolve().map_err(|e| e.to_string());
+            let settings = a.buyer_settings();
             RuntimeAccount::new(a.name.clone(), a.provider, settings)
         })
         .collect();
