@@ -102,7 +102,7 @@ impl AccountConfig {
     pub fn buyer_settings(&self) -> Result<ProviderSettings, String> {
         if self.role.is_seller() {
             return Err(format!(
-                "'{}' is a GoTopUp seller account: buyer commands do not apply (use `otpdeck seller …`)",
+                "seller account '{}': buyer commands do not apply (use `otpdeck seller …`)",
                 self.name
             ));
         }
