@@ -92,7 +92,7 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
         .iter()
         .map(|a| {
             let settings = a.buyer_settings();
-            RuntimeAccount::new(a.name.clone(), a.provider, settings)
+            RuntimeAccount::new(a.name.clone(), a.provider, settings).seller(a.role.is_seller())
         })
         .collect();
     let mut notices = loaded.warnings;
