@@ -43,6 +43,7 @@ fn accounts() -> Vec<AccountInfo> {
             name: format!("nex-{i}"),
             kind: ProviderKind::NexOtp,
             caps: caps(),
+            seller: false,
         })
         .collect()
 }

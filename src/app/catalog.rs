@@ -385,7 +385,8 @@ pub fn rows(app: &App) -> Vec<Row> {
     }
     let mut rows = Vec::new();
     for (a, acc) in app.accounts.iter().enumerate() {
-        if app.active.is_some_and(|x| x != a) {
+        // A seller account has no catalog to buy from.
+        if app.active.is_some_and(|x| x != a) || acc.info.seller {
             continue;
         }
         let aid = NodeId::Account(a);
@@ -544,6 +545,7 @@ mod tests {
             name: "a".into(),
             kind: ProviderKind::GoTopUp,
             caps: Capabilities::default(),
+            seller: false,
         };
         let (mut app, _) = App::new(vec![info], AppSettings::default(), now);
         let svc = |id: &str, name: &str| ServiceNode {

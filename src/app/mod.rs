@@ -49,6 +49,9 @@ pub struct AccountInfo {
     pub name: String,
     pub kind: ProviderKind,
     pub caps: Capabilities,
+    /// A GoTopUp seller account (`role = "seller"`): no buyer calls, no
+    /// catalog; shown as "seller" in the accounts pane.
+    pub seller: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +199,7 @@ impl App {
         let (keymap, key_problems) = KeyMap::with_overrides(&settings.keys);
         let effects = accounts
             .iter()
+            .filter(|a| !a.seller)
             .map(|a| Effect::LoadBalance {
                 account: a.name.clone(),
             })

@@ -17,6 +17,7 @@ pub(super) fn accounts(ctx: &Context) -> CliResult {
                     "provider": a.provider.as_str(),
                     "base_url": a.base_url,
                     "key_source": a.key.kind(),
+                    "role": if a.role.is_seller() { "seller" } else { "buyer" },
                 })
             })
             .collect();
@@ -28,9 +29,14 @@ pub(super) fn accounts(ctx: &Context) -> CliResult {
     } else {
         for a in &ctx.config.accounts {
             println!(
-                "{:<16} {:<8} {:<40} key from {}",
+                "{:<16} {:<8} {:<6} {:<40} key from {}",
                 a.name,
                 a.provider.as_str(),
+                if a.role.is_seller() {
+                    "seller"
+                } else {
+                    "buyer"
+                },
                 a.base_url,
                 a.key.kind()
             );

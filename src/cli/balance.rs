@@ -8,7 +8,13 @@ use serde_json::json;
 pub(super) async fn balance(ctx: &Context, only: Option<&str>) -> CliResult {
     let accounts: Vec<_> = match only {
         Some(name) => vec![ctx.account(name)?],
-        None => ctx.config.accounts.iter().collect(),
+        // Seller keys answer no buyer balance call: left out of "all".
+        None => ctx
+            .config
+            .accounts
+            .iter()
+            .filter(|a| !a.role.is_seller())
+            .collect(),
     };
     if accounts.is_empty() {
         return Err(fail("no accounts configured"));

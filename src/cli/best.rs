@@ -25,7 +25,8 @@ pub(super) async fn gather(
 ) -> Result<Vec<AccountResult>, CliError> {
     let now = chrono::Utc::now();
     let mut asks = Vec::new();
-    for acc in &ctx.config.accounts {
+    // Seller accounts sell nothing to compare: left out.
+    for acc in ctx.config.accounts.iter().filter(|a| !a.role.is_seller()) {
         let p = ctx.provider(acc);
         asks.push(async move {
             let rows = match p {

@@ -87,7 +87,7 @@ impl Context {
     }
 
     pub fn provider(&self, account: &AccountConfig) -> Result<SharedProvider, CliError> {
-        let settings = account.resolve().map_err(|e| fail(e.to_string()))?;
+        let settings = account.buyer_settings().map_err(fail)?;
         providers::build(&settings).map_err(|e| fail(format!("account '{}': {e}", account.name)))
     }
 }

@@ -92,8 +92,8 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
         .accounts
         .iter()
         .map(|a| {
-            let settings = a.resolve().map_err(|e| e.to_string());
-            RuntimeAccount::new(a.name.clone(), a.provider, settings)
+            let settings = a.buyer_settings();
+            RuntimeAccount::new(a.name.clone(), a.provider, settings).seller(a.role.is_seller())
         })
         .collect();
     let mut notices = loaded.warnings;

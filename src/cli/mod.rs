@@ -16,6 +16,8 @@ mod history;
 mod orders;
 mod output;
 mod scripting;
+mod seller;
+mod seller_settle;
 mod simulate;
 mod stats;
 mod watch;
@@ -93,6 +95,9 @@ pub enum Command {
     /// GoTopUp postpaid bills: inquiry, or pay after confirming the total.
     #[command(subcommand)]
     Bill(bills::BillCmd),
+    /// GoTopUp seller accounts: products, settlements, sales.
+    #[command(subcommand)]
+    Seller(seller::SellerCmd),
     /// Wait for an order's OTP (or top-up SN) and print it.
     Watch {
         #[arg(long)]

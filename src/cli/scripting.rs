@@ -31,6 +31,7 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         } => catalog::catalog(&ctx, account, service.as_deref(), country.as_deref()).await,
         Command::Buy(args) => buy::buy(&ctx, args).await,
         Command::Bill(cmd) => super::bills::run(&ctx, cmd).await,
+        Command::Seller(cmd) => super::seller::run(&ctx, cmd).await,
         Command::History(a) => super::history::run(&ctx, a).await,
         Command::Watch {
             account,

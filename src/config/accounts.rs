@@ -96,6 +96,19 @@ impl AccountConfig {
         self.resolve_within(KEY_CMD_TIMEOUT)
     }
 
+    /// The buyer adapter's settings: the one place accounts become buyer
+    /// providers (CLI and dashboard). A seller account has none, since its
+    /// key answers `/api/seller/*` only; no buyer call is sent with it.
+    pub fn buyer_settings(&self) -> Result<ProviderSettings, String> {
+        if self.role.is_seller() {
+            return Err(format!(
+                "seller account '{}': buyer commands do not apply (use `otpdeck seller …`)",
+                self.name
+            ));
+        }
+        self.resolve().map_err(|e| e.to_string())
+    }
+
     pub(super) fn resolve_within(
         &self,
         cmd_timeout: Duration,

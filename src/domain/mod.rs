@@ -18,6 +18,7 @@ pub mod naming;
 pub mod order_rules;
 mod replace;
 mod rules;
+pub mod seller;
 pub mod webhook;
 pub use customer_number::check_customer_number;
 

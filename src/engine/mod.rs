@@ -7,5 +7,6 @@ pub mod journal;
 pub mod orders;
 pub mod poller;
 pub mod rules;
+pub mod seller;
 pub mod stats;
 pub mod webhook;

@@ -27,6 +27,7 @@ use std::time::Instant;
 mod api_config;
 mod bills;
 mod otomax;
+mod seller;
 pub use otomax::DupRefReply;
 
 pub const FAILING_PRODUCT: &str = "GAGAL5";
@@ -162,6 +163,7 @@ pub struct SimState {
     switches: Mutex<otomax::Switches>,
     hits: Mutex<HashMap<String, u64>>,
     limits: Mutex<api_config::Limits>,
+    seller: Mutex<seller::SellerBook>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -180,6 +182,7 @@ impl SimState {
             switches: Mutex::new(otomax::Switches::default()),
             hits: Mutex::new(HashMap::new()),
             limits: Mutex::new(api_config::Limits::default()),
+            seller: Mutex::new(seller::SellerBook::default()),
         }
     }
 
@@ -189,6 +192,10 @@ impl SimState {
 
     fn limits(&self) -> std::sync::MutexGuard<'_, api_config::Limits> {
         self.limits.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn seller(&self) -> std::sync::MutexGuard<'_, seller::SellerBook> {
+        self.seller.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn hits(&self) -> std::sync::MutexGuard<'_, HashMap<String, u64>> {
@@ -594,6 +601,16 @@ pub fn router(state: Arc<SimState>) -> Router {
             "/api/buyer/api/config",
             get(api_config::get_config).post(api_config::set_config),
         )
+        .route(
+            "/api/seller/products",
+            get(seller::list).post(seller::create),
+        )
+        .route(
+            "/api/seller/products/{code}",
+            axum::routing::put(seller::update),
+        )
+        .route("/api/seller/settlement/request", post(seller::settlement))
+        .route("/api/seller/transactions", post(seller::transactions))
         .route("/api/otomax/balance", get(otomax::otomax_balance))
         .route("/api/otomax/price-list", get(otomax::otomax_prices))
         .route("/api/otomax/request", get(otomax::otomax_request))

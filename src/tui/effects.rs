@@ -38,9 +38,20 @@ impl RuntimeAccount {
             .map(|p| p.capabilities())
             .unwrap_or_default();
         RuntimeAccount {
-            info: AccountInfo { name, kind, caps },
+            info: AccountInfo {
+                name,
+                kind,
+                caps,
+                seller: false,
+            },
             provider,
         }
+    }
+
+    /// Marks a GoTopUp seller account (it has no buyer adapter).
+    pub fn seller(mut self, yes: bool) -> RuntimeAccount {
+        self.info.seller = yes;
+        self
     }
 }
 

@@ -47,6 +47,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .accounts
         .iter()
         .map(|a| match (a.balance, a.loading) {
+            // A seller key has no buyer balance: the figure says what it is.
+            _ if a.info.seller => "seller".into(),
             (Some(b), _) => b.to_string(),
             (None, true) => spinner(app).to_string(),
             (None, false) => "—".into(),
@@ -83,7 +85,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             format!(" {:>3}", age(app, a.balance_at)),
             theme.dim,
         ));
-        if a.error.is_some() {
+        if a.error.is_some() && !a.info.seller {
             spans.push(Span::styled(" ERR", theme.error));
         }
         // The amount still unclear (UNKNOWN orders) where it fits, else a

@@ -65,6 +65,7 @@ pub fn accounts() -> Vec<AccountInfo> {
         name: n.into(),
         kind: k,
         caps: caps(k),
+        seller: false,
     })
     .collect()
 }

@@ -13,6 +13,8 @@ mod record;
 mod records;
 mod replace_links;
 mod schema;
+mod settlements;
+pub use settlements::SettlementRow;
 
 pub use deposits::NewDeposit;
 pub use records::{OrderFact, OwnRecord};

@@ -110,6 +110,24 @@ CREATE TABLE deposit_events (
          created_at INTEGER NOT NULL, \
          updated_at INTEGER NOT NULL, \
          UNIQUE (root_order, attempt));",
+    // seller: GoTopUp settlement requests, written before the request is
+    // sent and after its reply (journal/settlements.rs).
+    "CREATE TABLE settlements ( \
+         id            INTEGER PRIMARY KEY, \
+         account       TEXT NOT NULL, \
+         ref_id        TEXT NOT NULL, \
+         amount        INTEGER NOT NULL, \
+         bank_code     TEXT NOT NULL, \
+         account_number TEXT NOT NULL, \
+         account_name  TEXT NOT NULL, \
+         settlement_id TEXT, \
+         fee           INTEGER, \
+         net_amount    INTEGER, \
+         status        TEXT NOT NULL, \
+         note          TEXT, \
+         created_at    INTEGER NOT NULL, \
+         updated_at    INTEGER NOT NULL, \
+         UNIQUE (account, ref_id));",
 ];
 
 /// Sets the connection up and applies the migrations this file lacks; a

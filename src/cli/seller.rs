@@ -1,0 +1,244 @@
+//! `seller products|product-add|product-set|settle|settlements|transactions`:
+//! GoTopUp's seller side, for accounts with `role = "seller"`. Values are
+//! checked before anything is sent (domain::seller); settlement is in
+//! seller_settle.rs.
+
+use super::context::Context;
+use super::output::print_json;
+use super::scripting::provider_err;
+use super::{exit, fail, CliError, CliResult};
+use crate::domain::seller::*;
+use crate::money::Rupiah;
+use crate::providers::gotopup::GoTopUpSeller;
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum SellerCmd {
+    /// The seller's products.
+    Products(AccountArg),
+    /// Create a product.
+    ProductAdd(ProductAddArgs),
+    /// Change a product's price, status or description.
+    ProductSet(ProductSetArgs),
+    /// Request a settlement (withdrawal) to a bank account.
+    Settle(super::seller_settle::SettleArgs),
+    /// Settlements in the journal, with their last known status.
+    Settlements(AccountArg),
+    /// Sales of the seller's products.
+    Transactions(SalesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AccountArg {
+    #[arg(long)]
+    pub account: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ProductAddArgs {
+    #[arg(long)]
+    account: String,
+    #[arg(long)]
+    code: String,
+    #[arg(long)]
+    name: String,
+    /// prabayar or pascabayar.
+    #[arg(long, default_value = "prabayar")]
+    category: String,
+    /// pulsa, data, pln, games…
+    #[arg(long)]
+    subcategory: String,
+    #[arg(long)]
+    operator: Option<String>,
+    /// Whole rupiah.
+    #[arg(long)]
+    price: i64,
+    /// Create it inactive.
+    #[arg(long)]
+    inactive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProductSetArgs {
+    #[arg(long)]
+    account: String,
+    code: String,
+    /// New price, whole rupiah.
+    #[arg(long)]
+    price: Option<i64>,
+    #[arg(long, conflicts_with_all = ["inactive", "maintenance"])]
+    active: bool,
+    #[arg(long, conflicts_with = "maintenance")]
+    inactive: bool,
+    #[arg(long)]
+    maintenance: bool,
+    #[arg(long)]
+    description: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SalesArgs {
+    #[arg(long)]
+    account: String,
+    /// pending, success, failed or processing.
+    #[arg(long)]
+    status: Option<String>,
+    /// First day, YYYY-MM-DD.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day, YYYY-MM-DD.
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long, default_value_t = 1)]
+    page: u32,
+    #[arg(long, default_value_t = 20)]
+    limit: u32,
+}
+
+/// The seller client of a `role = "seller"` account; any other account is
+/// refused before anything is sent.
+pub(super) fn client(ctx: &Context, name: &str) -> Result<(String, GoTopUpSeller), CliError> {
+    let acc = ctx.account(name)?;
+    if !acc.role.is_seller() {
+        return Err(fail(format!(
+            "account '{}' is not a seller: seller commands need a gotopup account with role = \"seller\"",
+            acc.name
+        )));
+    }
+    let settings = acc.resolve().map_err(|e| fail(e.to_string()))?;
+    let s =
+        GoTopUpSeller::new(&settings).map_err(|e| fail(format!("account '{}': {e}", acc.name)))?;
+    Ok((acc.name.clone(), s))
+}
+
+fn day(flag: &str, v: &Option<String>) -> Result<Option<NaiveDate>, CliError> {
+    v.as_deref()
+        .map(|s| {
+            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .map_err(|_| fail(format!("{flag} '{s}' is not a date like 2025-01-31")))
+        })
+        .transpose()
+}
+
+fn print_product(p: &SellerProduct) {
+    println!(
+        "{:<16} {:<28} {:>10}  {:<11} {}",
+        p.code,
+        p.name,
+        p.price.to_string(),
+        p.status,
+        [
+            p.category.as_deref(),
+            p.subcategory.as_deref(),
+            p.operator.as_deref()
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("/")
+    );
+}
+
+pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
+    match cmd {
+        SellerCmd::Products(a) => {
+            let (_, s) = client(ctx, &a.account)?;
+            let list = s.products().await.map_err(provider_err)?;
+            if ctx.json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!("No products yet: add one with `otpdeck seller product-add`.");
+            } else {
+                list.iter().for_each(print_product);
+            }
+            Ok(exit::OK)
+        }
+        SellerCmd::ProductAdd(a) => {
+            let d = ProductDraft {
+                code: a.code.trim().to_string(),
+                name: a.name.trim().to_string(),
+                category: a.category.trim().to_lowercase(),
+                subcategory: a.subcategory.trim().to_lowercase(),
+                operator: a.operator.clone(),
+                price: Rupiah(a.price),
+                active: !a.inactive,
+            };
+            check_draft(&d).map_err(|e| fail(format!("not sent: {e}")))?;
+            let (_, s) = client(ctx, &a.account)?;
+            let p = s.create_product(&d).await.map_err(provider_err)?;
+            if ctx.json {
+                print_json(&p);
+            } else {
+                print!("Created: ");
+                print_product(&p);
+            }
+            Ok(exit::OK)
+        }
+        SellerCmd::ProductSet(a) => {
+            let status = if a.active {
+                Some("active")
+            } else if a.inactive {
+                Some("inactive")
+            } else if a.maintenance {
+                Some("maintenance")
+            } else {
+                None
+            };
+            let patch = ProductPatch {
+                price: a.price.map(Rupiah),
+                status: status.map(str::to_string),
+                description: a.description.clone(),
+            };
+            let code = a.code.trim();
+            check_patch(code, &patch).map_err(|e| fail(format!("not sent: {e}")))?;
+            let (_, s) = client(ctx, &a.account)?;
+            let p = s.update_product(code, &patch).await.map_err(provider_err)?;
+            if ctx.json {
+                print_json(&p);
+            } else {
+                print!("Updated: ");
+                print_product(&p);
+            }
+            Ok(exit::OK)
+        }
+        SellerCmd::Settle(a) => super::seller_settle::settle(ctx, a).await,
+        SellerCmd::Settlements(a) => super::seller_settle::list(ctx, &a.account),
+        SellerCmd::Transactions(a) => {
+            let q = SalesQuery {
+                status: a.status.as_ref().map(|s| s.trim().to_lowercase()),
+                start_date: day("--from", &a.from)?,
+                end_date: day("--to", &a.to)?,
+                page: a.page,
+                limit: a.limit,
+            };
+            check_sales_query(&q).map_err(|e| fail(format!("not sent: {e}")))?;
+            let (_, s) = client(ctx, &a.account)?;
+            let page = s.sales(&q).await.map_err(provider_err)?;
+            if ctx.json {
+                print_json(&page);
+                return Ok(exit::OK);
+            }
+            for t in &page.transactions {
+                println!(
+                    "{}  {:<10} {:<14} {:<14} {:>10}  {}",
+                    t.timestamp.as_deref().unwrap_or("-"),
+                    t.status,
+                    t.code.as_deref().unwrap_or("-"),
+                    t.customer_number.as_deref().unwrap_or("-"),
+                    t.price.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+                    t.ref_id.as_deref().unwrap_or("-"),
+                );
+            }
+            println!(
+                "page {}/{}{}",
+                page.page,
+                page.total_pages,
+                page.total
+                    .map(|t| format!(", {t} in all"))
+                    .unwrap_or_default()
+            );
+            Ok(exit::OK)
+        }
+    }
+}

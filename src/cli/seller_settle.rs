@@ -1,0 +1,197 @@
+//! `seller settle` and `seller settlements`. A settlement shows its amount,
+//! the estimated fee and net (the doc's example fee, 1%; the doc gives no
+//! rule) and is sent only when confirmed (`--yes`, or y at the prompt). It
+//! is journaled before and after (engine::seller); `--resume REF` replays
+//! an unclear one with the same ref_id and the journaled amount and bank.
+
+use super::context::Context;
+use super::output::print_json;
+use super::seller::client;
+use super::{exit, fail, CliResult};
+use crate::domain::seller::*;
+use crate::engine::journal::SettlementRow;
+use crate::engine::seller::{self, SettleOutcome};
+use crate::money::Rupiah;
+use clap::Args;
+use std::io::{BufRead, IsTerminal, Write};
+
+#[derive(Debug, Args)]
+pub struct SettleArgs {
+    #[arg(long)]
+    account: String,
+    /// Whole rupiah, at least 50000.
+    #[arg(long, required_unless_present = "resume")]
+    amount: Option<i64>,
+    /// Bank code (BCA, BNI, MANDIRI…).
+    #[arg(long, required_unless_present = "resume")]
+    bank: Option<String>,
+    #[arg(long, required_unless_present = "resume")]
+    account_number: Option<String>,
+    /// Account holder's name.
+    #[arg(long, required_unless_present = "resume")]
+    account_name: Option<String>,
+    /// Your reference; re-running with the same one never withdraws twice.
+    #[arg(long)]
+    ref_id: Option<String>,
+    /// Replay a journaled settlement whose reply was unclear.
+    #[arg(long, conflicts_with_all = ["amount", "bank", "account_number", "account_name", "ref_id"])]
+    resume: Option<String>,
+    /// The amount is confirmed; no prompt.
+    #[arg(long)]
+    yes: bool,
+}
+
+fn describe(r: &SettlementRequest) -> String {
+    let fee = estimated_fee(r.amount);
+    format!(
+        "Settle {} to {} {} ({}), ref_id {}: estimated fee {} (1%, as in GoTopUp's example; the reply's fee counts), net about {}",
+        r.amount,
+        r.bank.bank_code,
+        r.bank.account_number,
+        r.bank.account_name,
+        r.ref_id,
+        fee,
+        Rupiah(r.amount.0 - fee.0)
+    )
+}
+
+fn money(v: Option<Rupiah>) -> String {
+    v.map(|m| m.to_string())
+        .unwrap_or_else(|| "not said".into())
+}
+
+fn line(r: &SettlementRow) -> String {
+    format!(
+        "{}  {:<10} {:>12}  fee {:<10} net {:<12} {} {}  {}{}",
+        r.ref_id,
+        r.status,
+        r.amount.to_string(),
+        money(r.fee),
+        money(r.net_amount),
+        r.bank.bank_code,
+        r.bank.account_number,
+        r.settlement_id.as_deref().unwrap_or("-"),
+        r.note
+            .as_deref()
+            .map(|n| format!("  ({n})"))
+            .unwrap_or_default()
+    )
+}
+
+fn confirm(yes: bool, amount: Rupiah) -> Result<(), super::CliError> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(fail(format!(
+            "not sent: confirm the settlement of {amount} with --yes"
+        )));
+    }
+    eprint!("Settle {amount}? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut l = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut l);
+    if l.trim().eq_ignore_ascii_case("y") {
+        Ok(())
+    } else {
+        Err(fail("not sent"))
+    }
+}
+
+pub(super) async fn settle(ctx: &Context, a: &SettleArgs) -> CliResult {
+    let journal = ctx.journal()?;
+    let outcome = if let Some(ref_id) = &a.resume {
+        let (name, s) = client(ctx, &a.account)?;
+        let row = journal
+            .settlement(&name, ref_id)
+            .map_err(|e| fail(e.to_string()))?
+            .ok_or_else(|| {
+                fail(format!(
+                    "no settlement {ref_id} in the journal for '{name}'"
+                ))
+            })?;
+        if !seller::replayable(&row.status) {
+            return Err(fail(format!(
+                "settlement {ref_id} is {}: only an unclear one is replayed\n{}",
+                row.status,
+                line(&row)
+            )));
+        }
+        eprintln!("{}", describe(&row.request()));
+        confirm(a.yes, row.amount)?;
+        seller::resume(&journal, &s, &name, ref_id).await
+    } else {
+        let req = SettlementRequest {
+            amount: Rupiah(a.amount.unwrap_or_default()),
+            bank: BankAccount {
+                bank_code: a.bank.clone().unwrap_or_default().trim().to_uppercase(),
+                account_number: a
+                    .account_number
+                    .clone()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+                account_name: a
+                    .account_name
+                    .clone()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+            },
+            ref_id: a.ref_id.clone().unwrap_or_else(|| {
+                crate::domain::idempotency_key(chrono::Utc::now(), rand::random())
+            }),
+        };
+        check_settlement(&req).map_err(|e| fail(format!("not sent: {e}")))?;
+        let (name, s) = client(ctx, &a.account)?;
+        eprintln!("{}", describe(&req));
+        confirm(a.yes, req.amount)?;
+        seller::settle(&journal, &s, &name, &req).await
+    }
+    .map_err(fail)?;
+    if ctx.json {
+        print_json(outcome.row());
+    }
+    let row = outcome.row();
+    match &outcome {
+        SettleOutcome::Sent(_) | SettleOutcome::Already(_) => {
+            if !ctx.json {
+                let what = if matches!(outcome, SettleOutcome::Already(_)) {
+                    "Already requested (nothing sent)"
+                } else {
+                    "Requested"
+                };
+                println!("{what}: {}", line(row));
+            }
+            Ok(exit::OK)
+        }
+        SettleOutcome::Unclear(_) => Err(fail(format!(
+            "no clear reply to the settlement of {} ({}). It is kept as UNCLEAR, not failed: it may have gone through. Replay it with: otpdeck seller settle --account {} --resume {}",
+            row.amount,
+            row.note.as_deref().unwrap_or("no reply"),
+            row.account,
+            row.ref_id
+        ))),
+        SettleOutcome::Refused(_) => Err(fail(format!(
+            "settlement {} not made: {}",
+            row.ref_id,
+            row.note.as_deref().unwrap_or("refused")
+        ))),
+    }
+}
+
+pub(super) fn list(ctx: &Context, account: &str) -> CliResult {
+    let acc = ctx.account(account)?;
+    let rows = ctx
+        .journal()?
+        .settlements(Some(&acc.name))
+        .map_err(|e| fail(e.to_string()))?;
+    if ctx.json {
+        print_json(&rows);
+    } else if rows.is_empty() {
+        println!("No settlements journaled for '{}'.", acc.name);
+    } else {
+        rows.iter().for_each(|r| println!("{}", line(r)));
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,119 @@
+//! A settlement, journaled before and after its request: the one path the
+//! CLI and the dashboard share. A ref_id already journaled is replayed only
+//! while its outcome is unknown, always with the journaled amount and bank.
+
+use crate::domain::seller::{check_settlement, SettlementRequest};
+use crate::engine::journal::{Journal, SettlementRow};
+use crate::providers::gotopup::GoTopUpSeller;
+use crate::providers::ProviderError;
+use chrono::Utc;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettleOutcome {
+    /// The API answered; the row holds its id, fee, net and status.
+    Sent(SettlementRow),
+    /// The ref_id was already settled (or refused): nothing was sent.
+    Already(SettlementRow),
+    /// Sent, but no readable reply: it may have gone through. Replay the
+    /// same ref_id to learn; never take it as failed.
+    Unclear(SettlementRow),
+    /// The API refused it (or it could not be sent); the note says why.
+    Refused(SettlementRow),
+}
+
+impl SettleOutcome {
+    pub fn row(&self) -> &SettlementRow {
+        match self {
+            SettleOutcome::Sent(r)
+            | SettleOutcome::Already(r)
+            | SettleOutcome::Unclear(r)
+            | SettleOutcome::Refused(r) => r,
+        }
+    }
+}
+
+/// Statuses whose request may be sent (again) under the same ref_id.
+pub fn replayable(status: &str) -> bool {
+    matches!(status, "sending" | "unclear" | "not_sent")
+}
+
+fn journal_err(e: impl std::fmt::Display) -> String {
+    format!("journal: {e}")
+}
+
+/// Checks, journals, sends once, journals the reply.
+pub async fn settle(
+    journal: &Journal,
+    seller: &GoTopUpSeller,
+    account: &str,
+    req: &SettlementRequest,
+) -> Result<SettleOutcome, String> {
+    check_settlement(req).map_err(|e| format!("not sent: {e}"))?;
+    let (row, new) = journal
+        .begin_settlement(account, req, Utc::now())
+        .map_err(journal_err)?;
+    if !new {
+        if row.amount != req.amount || row.bank != req.bank {
+            return Err(format!(
+                "not sent: ref_id {} was already used for {} to {} {}; use another ref_id",
+                row.ref_id, row.amount, row.bank.bank_code, row.bank.account_number
+            ));
+        }
+        if !replayable(&row.status) {
+            return Ok(SettleOutcome::Already(row));
+        }
+    }
+    send(journal, seller, account, &row).await
+}
+
+/// Replays a journaled settlement whose outcome is unknown, same ref_id,
+/// same amount and bank.
+pub async fn resume(
+    journal: &Journal,
+    seller: &GoTopUpSeller,
+    account: &str,
+    ref_id: &str,
+) -> Result<SettleOutcome, String> {
+    let row = journal
+        .settlement(account, ref_id)
+        .map_err(journal_err)?
+        .ok_or_else(|| format!("no settlement {ref_id} in the journal for '{account}'"))?;
+    if !replayable(&row.status) {
+        return Ok(SettleOutcome::Already(row));
+    }
+    send(journal, seller, account, &row).await
+}
+
+async fn send(
+    journal: &Journal,
+    seller: &GoTopUpSeller,
+    account: &str,
+    row: &SettlementRow,
+) -> Result<SettleOutcome, String> {
+    let reply = seller.request_settlement(&row.request()).await;
+    let now = Utc::now();
+    let missing = || format!("settlement {} vanished from the journal", row.ref_id);
+    match reply {
+        Ok(s) => journal
+            .record_settlement(account, &row.ref_id, &s, now)
+            .map_err(journal_err)?
+            .map(SettleOutcome::Sent)
+            .ok_or_else(missing),
+        Err(e) => {
+            let (status, wrap): (&str, fn(SettlementRow) -> SettleOutcome) = match &e {
+                ProviderError::Connect(_) => ("not_sent", SettleOutcome::Refused),
+                e if e.is_ambiguous() => ("unclear", SettleOutcome::Unclear),
+                ProviderError::RateLimited { .. } => ("not_sent", SettleOutcome::Refused),
+                ProviderError::Unavailable { status: 503, .. } => {
+                    ("not_sent", SettleOutcome::Refused)
+                }
+                _ => ("refused", SettleOutcome::Refused),
+            };
+            journal
+                .mark_settlement(account, &row.ref_id, status, Some(&e.to_string()), now)
+                .map_err(journal_err)?
+                .map(wrap)
+                .ok_or_else(missing)
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! `otpdeck seller …` through the real binary against `otpdeck sim`, and a
+//! seller account kept away from every buyer command. The seller key must
+//! never show in output or in the data dir.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+mod common;
+
+use common::process::{walk, SimProcess, BIN};
+
+const MARKER: &str = "sim-MARKERKEY-5e11e7";
+
+struct Env {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Env {
+    fn new(sim: &SimProcess) -> Env {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config.toml");
+        let text = format!(
+            r#"
+[[accounts]]
+name = "topup"
+provider = "gotopup"
+base_url = "{t}"
+api_key = "{MARKER}-b"
+
+[[accounts]]
+name = "shop"
+provider = "gotopup"
+role = "seller"
+base_url = "{t}"
+api_key = "{MARKER}-s"
+"#,
+            t = sim.url("gotopup"),
+        );
+        common::process::write_private(&config, &text);
+        Env { dir, config }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let out = Command::new(BIN)
+            .arg("--config")
+            .arg(&self.config)
+            .arg("--data-dir")
+            .arg(self.dir.path().join("data"))
+            .args(args)
+            .env("OTPDECK_LOG", "trace")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run otpdeck");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("MARKERKEY"), "key leaked by {args:?}: {all}");
+        out
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&a)).expect("valid JSON")
+    }
+
+    fn refused(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        // `balance` reports each account's error on stdout.
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }
+}
+
+#[test]
+fn a_seller_account_is_shown_as_one_and_refused_buyer_commands() {
+    let sim = SimProcess::start("200ms");
+    let env = Env::new(&sim);
+    let list = env.json(&["accounts"]);
+    assert_eq!(list[0]["role"], "buyer");
+    assert_eq!(list[1]["role"], "seller");
+    assert!(env
+        .ok(&["accounts"])
+        .lines()
+        .any(|l| l.starts_with("shop") && l.contains("seller")));
+    for args in [
+        &["balance", "--account", "shop"][..],
+        &["catalog", "--account", "shop"][..],
+        &[
+            "buy",
+            "--account",
+            "shop",
+            "--product",
+            "TELKOMSEL5",
+            "--customer",
+            "081234567890",
+        ][..],
+        &["history", "--account", "shop"][..],
+    ] {
+        let e = env.refused(args);
+        assert!(
+            e.contains("seller account") && e.contains("otpdeck seller"),
+            "{args:?}: {e}"
+        );
+    }
+    // "All accounts" leaves the seller out rather than asking with its key.
+    let all = env.json(&["balance"]);
+    assert_eq!(all.as_array().map(Vec::len), Some(1), "{all}");
+    assert_eq!(all[0]["account"], "topup");
+    // And seller commands refuse a buyer account.
+    let e = env.refused(&["seller", "products", "--account", "topup"]);
+    assert!(e.contains("not a seller"), "{e}");
+}
+
+#[test]
+fn products_are_added_repriced_and_deactivated() {
+    let sim = SimProcess::start("200ms");
+    let env = Env::new(&sim);
+    env.ok(&[
+        "seller",
+        "product-add",
+        "--account",
+        "shop",
+        "--code",
+        "TELKOMSEL5",
+        "--name",
+        "Pulsa Telkomsel 5.000",
+        "--subcategory",
+        "pulsa",
+        "--operator",
+        "Telkomsel",
+        "--price",
+        "5500",
+    ]);
+    let out = env.ok(&[
+        "seller",
+        "product-set",
+        "--account",
+        "shop",
+        "TELKOMSEL5",
+        "--price",
+        "5700",
+        "--inactive",
+    ]);
+    assert!(out.contains("5.700") && out.contains("inactive"), "{out}");
+    let list = env.json(&["seller", "products", "--account", "shop"]);
+    assert_eq!(list[0]["code"], "TELKOMSEL5");
+    assert_eq!(list[0]["price"], 5700);
+    assert_eq!(list[0]["status"], "inactive");
+    // Checked before sending.
+    let e = env.refused(&["seller", "product-set", "--account", "shop", "TELKOMSEL5"]);
+    assert!(e.contains("nothing to change"), "{e}");
+    let e = env.refused(&[
+        "seller",
+        "product-set",
+        "--account",
+        "shop",
+        "TELKOMSEL5",
+        "--price=-1",
+    ]);
+    assert!(e.contains("not sent"), "{e}");
+    let e = env.refused(&[
+        "seller",
+        "product-add",
+        "--account",
+        "shop",
+        "--code",
+        "X1",
+        "--name",
+        "x",
+        "--category",
+        "postpaid",
+        "--subcategory",
+        "pulsa",
+        "--price",
+        "1",
+    ]);
+    assert!(e.contains("prabayar"), "{e}");
+    let e = env.refused(&[
+        "seller",
+        "transactions",
+        "--account",
+        "shop",
+        "--limit",
+        "500",
+    ]);
+    assert!(e.contains("limit"), "{e}");
+    let t = env.json(&["seller", "transactions", "--account", "shop"]);
+    assert_eq!(t["transactions"].as_array().map(Vec::len), Some(0));
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn a_settlement_needs_confirming_is_journaled_and_not_repeated() {
+    let sim = SimProcess::start("200ms");
+    let env = Env::new(&sim);
+    let settle = |amount: &str, extra: &[&str]| {
+        let mut a = vec![
+            "seller",
+            "settle",
+            "--account",
+            "shop",
+            "--amount",
+            amount,
+            "--bank",
+            "bca",
+            "--account-number",
+            "1234567890",
+            "--account-name",
+            "Nama Pemilik",
+            "--ref-id",
+            "SETTLE-001",
+        ];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let small = settle("49999", &["--yes"]);
+    let e = env.refused(&args(&small));
+    assert!(e.contains("not sent") && e.contains("50.000"), "{e}");
+    // No --yes and no terminal: shown, not sent.
+    let e = env.refused(&args(&settle("200000", &[])));
+    assert!(
+        e.contains("--yes") && e.contains("fee Rp 2.000") && e.contains("Rp 198.000"),
+        "{e}"
+    );
+    let none = env.json(&["seller", "settlements", "--account", "shop"]);
+    assert_eq!(
+        none.as_array().map(Vec::len),
+        Some(0),
+        "nothing journaled: {none}"
+    );
+    let out = env.ok(&args(&settle("200000", &["--yes"])));
+    assert!(
+        out.contains("Requested") && out.contains("pending"),
+        "{out}"
+    );
+    assert!(
+        out.contains("fee Rp 2.000") && out.contains("net Rp 198.000"),
+        "{out}"
+    );
+    // Same ref_id again: nothing sent, the journal's row shown.
+    let out = env.ok(&args(&settle("200000", &["--yes"])));
+    assert!(out.contains("Already requested"), "{out}");
+    // The same ref_id for another amount is refused.
+    let e = env.refused(&args(&settle("300000", &["--yes"])));
+    assert!(e.contains("already used"), "{e}");
+    let rows = env.json(&["seller", "settlements", "--account", "shop"]);
+    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
+    assert_eq!(rows[0]["ref_id"], "SETTLE-001");
+    assert_eq!(rows[0]["bank"]["bank_code"], "BCA");
+    assert_eq!(rows[0]["net_amount"], 198000);
+    // Only an unclear one is replayed.
+    let e = env.refused(&[
+        "seller",
+        "settle",
+        "--account",
+        "shop",
+        "--resume",
+        "SETTLE-001",
+        "--yes",
+    ]);
+    assert!(e.contains("only an unclear one"), "{e}");
+    for f in walk(env.dir.path()) {
+        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap_or_default()).to_string();
+        assert!(
+            !text.contains("MARKERKEY") || f.ends_with("config.toml"),
+            "key in {}",
+            f.display()
+        );
+    }
+}
