@@ -133,6 +133,11 @@ pub enum Action {
         result: Result<(Vec<Offer>, bool), String>,
         now: DateTime<Utc>,
     },
+    /// A bill inquiry's answer.
+    BillInquired {
+        account: String,
+        result: Result<crate::domain::bill::Bill, String>,
+    },
     /// An account's webhook settings (OTPZap), as read.
     WebhookLoaded {
         account: String,
@@ -266,6 +271,12 @@ pub enum Effect {
         service_id: String,
         country_id: String,
         page: u32,
+    },
+    /// Asks a GoTopUp postpaid bill (`/api/buyer/inquiry`).
+    BillInquiry {
+        account: String,
+        product: String,
+        customer: String,
     },
     /// Reads an account's webhook settings.
     WebhookGet {

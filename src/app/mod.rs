@@ -587,6 +587,10 @@ impl App {
                 }
                 Vec::new()
             }
+            Action::BillInquired { account, result } => {
+                popups::bill::inquired(self, &account, result);
+                Vec::new()
+            }
             Action::WebhookLoaded { account, result } => {
                 popups::webhook::loaded(self, &account, result);
                 Vec::new()

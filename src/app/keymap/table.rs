@@ -24,6 +24,7 @@ pub enum PopupKind {
     Settle,
     EmailDetail,
     Webhook,
+    Bill,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -48,7 +49,10 @@ impl Layer {
             self,
             Layer::Filter
                 | Layer::Popup(
-                    PopupKind::CommandLine | PopupKind::DepositForm | PopupKind::Webhook
+                    PopupKind::CommandLine
+                        | PopupKind::DepositForm
+                        | PopupKind::Webhook
+                        | PopupKind::Bill
                 )
         )
     }
@@ -292,7 +296,10 @@ pub const COMMANDS: &[CommandDef] = &[
         Cmd::NextField,
         "next_field",
         &[Key::plain(Tab)],
-        &[Layer::Popup(PopupKind::Webhook)],
+        &[
+            Layer::Popup(PopupKind::Webhook),
+            Layer::Popup(PopupKind::Bill),
+        ],
         "next field",
         "Next field (Space flips active, Enter saves)",
     ),
@@ -398,6 +405,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Deposits),
             Layer::Popup(PopupKind::Compare),
             Layer::Popup(PopupKind::Webhook),
+            Layer::Popup(PopupKind::Bill),
         ],
         "confirm",
         "Yes: buy, pay in, pick, open (Enter)",
@@ -431,6 +439,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Settle),
             Layer::Popup(PopupKind::EmailDetail),
             Layer::Popup(PopupKind::Webhook),
+            Layer::Popup(PopupKind::Bill),
         ],
         "back",
         "No: close the top popup only",
@@ -604,6 +613,7 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::Settle) => "I checked the provider",
         Layer::Popup(PopupKind::EmailDetail) => "email messages",
         Layer::Popup(PopupKind::Webhook) => "webhook settings",
+        Layer::Popup(PopupKind::Bill) => "postpaid bill",
     }
 }
 
@@ -623,6 +633,12 @@ pub const LINE_COMMANDS: &[LineDef] = &[
         aliases: &[],
         usage: "buy SERVICE [COUNTRY]",
         help: "Cheapest offer in stock on the account shown",
+    },
+    LineDef {
+        word: "bill",
+        aliases: &[],
+        usage: "bill [CODE]",
+        help: "GoTopUp postpaid bill: inquiry, then pay the total",
     },
     LineDef {
         word: "email",

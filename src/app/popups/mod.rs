@@ -3,6 +3,7 @@
 //! dismissing closes the top one only. Each popup's keys are in its file.
 
 mod account_picker;
+pub mod bill;
 mod command_line;
 pub mod compare;
 mod confirm_buy;
@@ -86,6 +87,8 @@ pub enum Popup {
     },
     /// OTPZap webhook settings (`webhook.rs`).
     Webhook(webhook::WebhookPopup),
+    /// GoTopUp postpaid bill: inquiry, then pay the total (`bill.rs`).
+    Bill(bill::BillPopup),
 }
 
 impl Popup {
@@ -105,6 +108,7 @@ impl Popup {
             Popup::Settle { .. } => PopupKind::Settle,
             Popup::EmailDetail { .. } => PopupKind::EmailDetail,
             Popup::Webhook(_) => PopupKind::Webhook,
+            Popup::Bill(_) => PopupKind::Bill,
         }
     }
 
@@ -114,6 +118,7 @@ impl Popup {
             Popup::ConfirmBuy { customer, .. } => customer.is_some(),
             Popup::CommandLine(_) | Popup::DepositForm { .. } => true,
             Popup::Webhook(w) => w.takes_text(),
+            Popup::Bill(b) => b.takes_text(),
             _ => false,
         }
     }
@@ -167,5 +172,6 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::Settle => settle::on_key(app, cmd, k),
         PopupKind::EmailDetail => email_detail::on_key(app, cmd),
         PopupKind::Webhook => webhook::on_key(app, cmd, k),
+        PopupKind::Bill => bill::on_key(app, cmd, k),
     }
 }
