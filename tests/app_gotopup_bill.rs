@@ -142,7 +142,7 @@ fn bill_popup_after_inquiry_snapshot() {
     });
     a.update(Action::Resize(100, 30));
     let mut term = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
-    term.draw(|f| otpdeck::ui::draw(f, &mut a)).expect("draw");
+    term.draw(|f| otpdeck::ui::draw(f, &a)).expect("draw");
     let buf = term.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..30 {
