@@ -138,6 +138,12 @@ pub enum Action {
         account: String,
         result: Result<crate::domain::bill::Bill, String>,
     },
+    /// A history page, for the query it was asked with.
+    HistoryLoaded {
+        account: String,
+        query: crate::domain::history::HistoryQuery,
+        result: Result<crate::domain::history::HistoryPage, String>,
+    },
     /// An account's webhook settings (OTPZap), as read.
     WebhookLoaded {
         account: String,
@@ -277,6 +283,11 @@ pub enum Effect {
         account: String,
         product: String,
         customer: String,
+    },
+    /// Loads a page of GoTopUp's transaction history.
+    HistoryLoad {
+        account: String,
+        query: crate::domain::history::HistoryQuery,
     },
     /// Reads an account's webhook settings.
     WebhookGet {

@@ -190,6 +190,7 @@ impl Runtime {
                 page,
             } => self.load_more_offers(account, service_id, country_id, page),
             Effect::WebhookGet { account } => self.webhook_get(account),
+            Effect::HistoryLoad { account, query } => self.history_load(account, query),
             Effect::BillInquiry {
                 account,
                 product,
@@ -322,6 +323,32 @@ impl Runtime {
                 .await
                 .map_err(|e| e.to_string());
             send(&tx, Action::BillInquired { account, result });
+        });
+    }
+
+    fn history_load(&self, account: String, query: crate::domain::history::HistoryQuery) {
+        let tx = self.tx.clone();
+        let Some(p) = self.provider(&account) else {
+            let result = Err("no provider for this account".into());
+            return send(
+                &tx,
+                Action::HistoryLoaded {
+                    account,
+                    query,
+                    result,
+                },
+            );
+        };
+        tokio::spawn(async move {
+            let result = p.history(&query).await.map_err(|e| e.to_string());
+            send(
+                &tx,
+                Action::HistoryLoaded {
+                    account,
+                    query,
+                    result,
+                },
+            );
         });
     }
 

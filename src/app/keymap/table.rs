@@ -25,6 +25,7 @@ pub enum PopupKind {
     EmailDetail,
     Webhook,
     Bill,
+    History,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -53,6 +54,7 @@ impl Layer {
                         | PopupKind::DepositForm
                         | PopupKind::Webhook
                         | PopupKind::Bill
+                        | PopupKind::History
                 )
         )
     }
@@ -117,6 +119,9 @@ pub enum Cmd {
     Webhook,
     /// Webhook settings: the next field.
     NextField,
+    /// History view: the next and previous page.
+    NextPage,
+    PrevPage,
 }
 
 pub struct CommandDef {
@@ -299,9 +304,26 @@ pub const COMMANDS: &[CommandDef] = &[
         &[
             Layer::Popup(PopupKind::Webhook),
             Layer::Popup(PopupKind::Bill),
+            Layer::Popup(PopupKind::History),
         ],
         "next field",
         "Next field (Space flips active, Enter saves)",
+    ),
+    def(
+        Cmd::NextPage,
+        "next_page",
+        &[Key::plain(PageDown)],
+        &[Layer::Popup(PopupKind::History)],
+        "next page",
+        "History: the next page",
+    ),
+    def(
+        Cmd::PrevPage,
+        "prev_page",
+        &[Key::plain(PageUp)],
+        &[Layer::Popup(PopupKind::History)],
+        "prev page",
+        "History: the previous page",
     ),
     def(
         Cmd::Refresh,
@@ -406,6 +428,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Compare),
             Layer::Popup(PopupKind::Webhook),
             Layer::Popup(PopupKind::Bill),
+            Layer::Popup(PopupKind::History),
         ],
         "confirm",
         "Yes: buy, pay in, pick, open (Enter)",
@@ -440,6 +463,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::EmailDetail),
             Layer::Popup(PopupKind::Webhook),
             Layer::Popup(PopupKind::Bill),
+            Layer::Popup(PopupKind::History),
         ],
         "back",
         "No: close the top popup only",
@@ -614,6 +638,7 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::EmailDetail) => "email messages",
         Layer::Popup(PopupKind::Webhook) => "webhook settings",
         Layer::Popup(PopupKind::Bill) => "postpaid bill",
+        Layer::Popup(PopupKind::History) => "transaction history",
     }
 }
 
@@ -639,6 +664,12 @@ pub const LINE_COMMANDS: &[LineDef] = &[
         aliases: &[],
         usage: "bill [CODE]",
         help: "GoTopUp postpaid bill: inquiry, then pay the total",
+    },
+    LineDef {
+        word: "history",
+        aliases: &[],
+        usage: "history [ACCOUNT]",
+        help: "GoTopUp transaction history from the API, filtered and paged",
     },
     LineDef {
         word: "email",

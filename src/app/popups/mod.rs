@@ -13,6 +13,7 @@ pub mod deposit_form;
 mod deposits;
 mod email_detail;
 pub mod help;
+pub mod history;
 mod settle;
 pub mod webhook;
 
@@ -89,6 +90,8 @@ pub enum Popup {
     Webhook(webhook::WebhookPopup),
     /// GoTopUp postpaid bill: inquiry, then pay the total (`bill.rs`).
     Bill(bill::BillPopup),
+    /// GoTopUp transaction history from the API (`history.rs`).
+    History(Box<history::HistoryPopup>),
 }
 
 impl Popup {
@@ -109,6 +112,7 @@ impl Popup {
             Popup::EmailDetail { .. } => PopupKind::EmailDetail,
             Popup::Webhook(_) => PopupKind::Webhook,
             Popup::Bill(_) => PopupKind::Bill,
+            Popup::History(_) => PopupKind::History,
         }
     }
 
@@ -119,6 +123,7 @@ impl Popup {
             Popup::CommandLine(_) | Popup::DepositForm { .. } => true,
             Popup::Webhook(w) => w.takes_text(),
             Popup::Bill(b) => b.takes_text(),
+            Popup::History(_) => true,
             _ => false,
         }
     }
@@ -173,5 +178,6 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::EmailDetail => email_detail::on_key(app, cmd),
         PopupKind::Webhook => webhook::on_key(app, cmd, k),
         PopupKind::Bill => bill::on_key(app, cmd, k),
+        PopupKind::History => history::on_key(app, cmd, k),
     }
 }

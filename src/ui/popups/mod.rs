@@ -7,6 +7,7 @@ mod compare;
 mod deposits;
 mod email_detail;
 mod help;
+mod history;
 mod settle;
 mod stats;
 mod webhook;
@@ -215,6 +216,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         Popup::Stats(figures) => stats::draw(frame, app, theme, area, figures.as_deref()),
         Popup::Webhook(w) => webhook::draw(frame, app, theme, area, w),
         Popup::Bill(b) => bill::draw(frame, app, theme, area, b),
+        Popup::History(h) => history::draw(frame, app, theme, area, h),
         Popup::CommandLine(input) => {
             let r = Rect::new(
                 area.x,
