@@ -133,6 +133,17 @@ pub enum Action {
         result: Result<(Vec<Offer>, bool), String>,
         now: DateTime<Utc>,
     },
+    /// A bill inquiry's answer.
+    BillInquired {
+        account: String,
+        result: Result<crate::domain::bill::Bill, String>,
+    },
+    /// A history page, for the query it was asked with.
+    HistoryLoaded {
+        account: String,
+        query: crate::domain::history::HistoryQuery,
+        result: Result<crate::domain::history::HistoryPage, String>,
+    },
     /// An account's webhook settings (OTPZap), as read.
     WebhookLoaded {
         account: String,
@@ -274,6 +285,17 @@ pub enum Effect {
         service_id: String,
         country_id: String,
         page: u32,
+    },
+    /// Asks a GoTopUp postpaid bill (`/api/buyer/inquiry`).
+    BillInquiry {
+        account: String,
+        product: String,
+        customer: String,
+    },
+    /// Loads a page of GoTopUp's transaction history.
+    HistoryLoad {
+        account: String,
+        query: crate::domain::history::HistoryQuery,
     },
     /// Reads an account's webhook settings.
     WebhookGet {

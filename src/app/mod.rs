@@ -594,6 +594,18 @@ impl App {
                 }
                 Vec::new()
             }
+            Action::BillInquired { account, result } => {
+                popups::bill::inquired(self, &account, result);
+                Vec::new()
+            }
+            Action::HistoryLoaded {
+                account,
+                query,
+                result,
+            } => {
+                popups::history::loaded(self, &account, query, result);
+                Vec::new()
+            }
             Action::WebhookLoaded { account, result } => {
                 popups::webhook::loaded(self, &account, result);
                 Vec::new()

@@ -202,6 +202,12 @@ impl Runtime {
                 page,
             } => self.load_more_offers(account, service_id, country_id, page),
             Effect::WebhookGet { account } => self.webhook_get(account),
+            Effect::HistoryLoad { account, query } => self.history_load(account, query),
+            Effect::BillInquiry {
+                account,
+                product,
+                customer,
+            } => self.bill_inquiry(account, product, customer),
             Effect::WebhookSet { account, change } => self.webhook_set(account, change),
             Effect::LoadStats { days } => {
                 // The journal is local and quick; the view asks once.
@@ -314,6 +320,47 @@ impl Runtime {
                     send(&tx, Action::OrderChanged(o));
                 }
             }
+        });
+    }
+
+    fn bill_inquiry(&self, account: String, product: String, customer: String) {
+        let tx = self.tx.clone();
+        let Some(p) = self.provider(&account) else {
+            let result = Err("no provider for this account".into());
+            return send(&tx, Action::BillInquired { account, result });
+        };
+        tokio::spawn(async move {
+            let result = p
+                .bill_inquiry(&product, &customer)
+                .await
+                .map_err(|e| e.to_string());
+            send(&tx, Action::BillInquired { account, result });
+        });
+    }
+
+    fn history_load(&self, account: String, query: crate::domain::history::HistoryQuery) {
+        let tx = self.tx.clone();
+        let Some(p) = self.provider(&account) else {
+            let result = Err("no provider for this account".into());
+            return send(
+                &tx,
+                Action::HistoryLoaded {
+                    account,
+                    query,
+                    result,
+                },
+            );
+        };
+        tokio::spawn(async move {
+            let result = p.history(&query).await.map_err(|e| e.to_string());
+            send(
+                &tx,
+                Action::HistoryLoaded {
+                    account,
+                    query,
+                    result,
+                },
+            );
         });
     }
 

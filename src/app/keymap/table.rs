@@ -24,6 +24,8 @@ pub enum PopupKind {
     Settle,
     EmailDetail,
     Webhook,
+    Bill,
+    History,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -48,7 +50,11 @@ impl Layer {
             self,
             Layer::Filter
                 | Layer::Popup(
-                    PopupKind::CommandLine | PopupKind::DepositForm | PopupKind::Webhook
+                    PopupKind::CommandLine
+                        | PopupKind::DepositForm
+                        | PopupKind::Webhook
+                        | PopupKind::Bill
+                        | PopupKind::History
                 )
         )
     }
@@ -113,6 +119,9 @@ pub enum Cmd {
     Webhook,
     /// Webhook settings: the next field.
     NextField,
+    /// History view: the next and previous page.
+    NextPage,
+    PrevPage,
 }
 
 pub struct CommandDef {
@@ -292,9 +301,29 @@ pub const COMMANDS: &[CommandDef] = &[
         Cmd::NextField,
         "next_field",
         &[Key::plain(Tab)],
-        &[Layer::Popup(PopupKind::Webhook)],
+        &[
+            Layer::Popup(PopupKind::Webhook),
+            Layer::Popup(PopupKind::Bill),
+            Layer::Popup(PopupKind::History),
+        ],
         "next field",
         "Next field (Space flips active, Enter saves)",
+    ),
+    def(
+        Cmd::NextPage,
+        "next_page",
+        &[Key::plain(PageDown)],
+        &[Layer::Popup(PopupKind::History)],
+        "next page",
+        "History: the next page",
+    ),
+    def(
+        Cmd::PrevPage,
+        "prev_page",
+        &[Key::plain(PageUp)],
+        &[Layer::Popup(PopupKind::History)],
+        "prev page",
+        "History: the previous page",
     ),
     def(
         Cmd::Refresh,
@@ -398,6 +427,8 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Deposits),
             Layer::Popup(PopupKind::Compare),
             Layer::Popup(PopupKind::Webhook),
+            Layer::Popup(PopupKind::Bill),
+            Layer::Popup(PopupKind::History),
         ],
         "confirm",
         "Yes: buy, pay in, pick, open (Enter)",
@@ -431,6 +462,8 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Settle),
             Layer::Popup(PopupKind::EmailDetail),
             Layer::Popup(PopupKind::Webhook),
+            Layer::Popup(PopupKind::Bill),
+            Layer::Popup(PopupKind::History),
         ],
         "back",
         "No: close the top popup only",
@@ -604,6 +637,8 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::Settle) => "I checked the provider",
         Layer::Popup(PopupKind::EmailDetail) => "email messages",
         Layer::Popup(PopupKind::Webhook) => "webhook settings",
+        Layer::Popup(PopupKind::Bill) => "postpaid bill",
+        Layer::Popup(PopupKind::History) => "transaction history",
     }
 }
 
@@ -623,6 +658,18 @@ pub const LINE_COMMANDS: &[LineDef] = &[
         aliases: &[],
         usage: "buy SERVICE [COUNTRY]",
         help: "Cheapest offer in stock on the account shown",
+    },
+    LineDef {
+        word: "bill",
+        aliases: &[],
+        usage: "bill [CODE]",
+        help: "GoTopUp postpaid bill: inquiry, then pay the total",
+    },
+    LineDef {
+        word: "history",
+        aliases: &[],
+        usage: "history [ACCOUNT]",
+        help: "GoTopUp transaction history from the API, filtered and paged",
     },
     LineDef {
         word: "email",

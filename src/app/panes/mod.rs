@@ -143,6 +143,8 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         | Cmd::SettleCharged
         | Cmd::SettleNotCharged
         | Cmd::NextOperator
-        | Cmd::NextField => Vec::new(),
+        | Cmd::NextField
+        | Cmd::NextPage
+        | Cmd::PrevPage => Vec::new(),
     }
 }

@@ -113,6 +113,8 @@ pub fn run(app: &mut App, text: &str) -> Vec<Effect> {
             Vec::new()
         }
         (Some("buy"), _) => buy_walk::start(app, &args),
+        (Some("bill"), _) => super::bill::open(app, args.first().map(String::as_str)),
+        (Some("history"), _) => super::history::open(app, args.first().map(String::as_str)),
         (Some("email"), _) => crate::app::email_walk::start(app, &args),
         (Some(w @ ("best" | "buy-best")), _) => match buy_walk::split_service_country(app, &args) {
             Some((service, country)) if w == "best" => {

@@ -3,6 +3,7 @@
 //! dismissing closes the top one only. Each popup's keys are in its file.
 
 mod account_picker;
+pub mod bill;
 mod command_line;
 pub mod compare;
 pub mod confirm_buy;
@@ -12,6 +13,7 @@ pub mod deposit_form;
 mod deposits;
 mod email_detail;
 pub mod help;
+pub mod history;
 mod settle;
 pub mod webhook;
 
@@ -88,6 +90,10 @@ pub enum Popup {
     },
     /// OTPZap webhook settings (`webhook.rs`).
     Webhook(webhook::WebhookPopup),
+    /// GoTopUp postpaid bill: inquiry, then pay the total (`bill.rs`).
+    Bill(bill::BillPopup),
+    /// GoTopUp transaction history from the API (`history.rs`).
+    History(Box<history::HistoryPopup>),
 }
 
 impl Popup {
@@ -107,6 +113,8 @@ impl Popup {
             Popup::Settle { .. } => PopupKind::Settle,
             Popup::EmailDetail { .. } => PopupKind::EmailDetail,
             Popup::Webhook(_) => PopupKind::Webhook,
+            Popup::Bill(_) => PopupKind::Bill,
+            Popup::History(_) => PopupKind::History,
         }
     }
 
@@ -116,6 +124,8 @@ impl Popup {
             Popup::ConfirmBuy { customer, .. } => customer.is_some(),
             Popup::CommandLine(_) | Popup::DepositForm { .. } => true,
             Popup::Webhook(w) => w.takes_text(),
+            Popup::Bill(b) => b.takes_text(),
+            Popup::History(_) => true,
             _ => false,
         }
     }
@@ -169,5 +179,7 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::Settle => settle::on_key(app, cmd, k),
         PopupKind::EmailDetail => email_detail::on_key(app, cmd),
         PopupKind::Webhook => webhook::on_key(app, cmd, k),
+        PopupKind::Bill => bill::on_key(app, cmd, k),
+        PopupKind::History => history::on_key(app, cmd, k),
     }
 }

@@ -2,10 +2,12 @@
 //! confirmations, help, the account picker and the `:` command line. Their
 //! key hints come from the command table, so a remapped key shows.
 
+mod bill;
 mod compare;
 mod deposits;
 mod email_detail;
 mod help;
+mod history;
 mod settle;
 mod stats;
 mod webhook;
@@ -223,6 +225,8 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         Popup::Compare(v) => compare::draw(frame, app, theme, area, v),
         Popup::Stats(figures) => stats::draw(frame, app, theme, area, figures.as_deref()),
         Popup::Webhook(w) => webhook::draw(frame, app, theme, area, w),
+        Popup::Bill(b) => bill::draw(frame, app, theme, area, b),
+        Popup::History(h) => history::draw(frame, app, theme, area, h),
         Popup::CommandLine(input) => {
             let r = Rect::new(
                 area.x,

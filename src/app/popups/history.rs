@@ -1,0 +1,208 @@
+//! The GoTopUp history view (`:history [ACCOUNT]`): a page of
+//! `/api/buyer/transactions` as the API has it (newest first; what was
+//! bought elsewhere shows too), with status, from and to filters and a
+//! limit (Tab moves between them, Enter loads page 1 with them), PageDown
+//! and PageUp for the next and previous page. Every load is an Effect; the
+//! query is checked by `HistoryQuery::check` (the CLI's rule) first.
+
+use crate::app::keymap::Cmd;
+use crate::app::popups::Popup;
+use crate::app::{App, Effect, Level};
+use crate::domain::history::{HistoryPage, HistoryQuery, HISTORY_MAX_LIMIT};
+use crate::domain::ProviderKind;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{Event, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Status,
+    From,
+    To,
+    Limit,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryPopup {
+    pub account: String,
+    pub status: Input,
+    pub from: Input,
+    pub to: Input,
+    pub limit: Input,
+    pub field: Field,
+    /// The query of the page shown (or being loaded).
+    pub query: HistoryQuery,
+    pub page: Option<HistoryPage>,
+    pub busy: bool,
+    pub error: Option<String>,
+}
+
+/// `:history [ACCOUNT]`: the named, shown or first GoTopUp account.
+pub fn open(app: &mut App, account: Option<&str>) -> Vec<Effect> {
+    let gotopup = |a: &&crate::app::AccountState| a.info.kind == ProviderKind::GoTopUp;
+    let name = match account {
+        Some(n) => app
+            .accounts
+            .iter()
+            .filter(gotopup)
+            .find(|a| a.info.name == n)
+            .map(|a| a.info.name.clone()),
+        None => app
+            .active
+            .and_then(|i| app.accounts.get(i))
+            .filter(gotopup)
+            .or_else(|| app.accounts.iter().find(gotopup))
+            .map(|a| a.info.name.clone()),
+    };
+    let Some(account) = name else {
+        app.set_status("History needs a GoTopUp account", Level::Warn);
+        return Vec::new();
+    };
+    let query = HistoryQuery {
+        page: 1,
+        limit: HISTORY_MAX_LIMIT,
+        ..Default::default()
+    };
+    app.open(Popup::History(Box::new(HistoryPopup {
+        account: account.clone(),
+        status: Input::default(),
+        from: Input::default(),
+        to: Input::default(),
+        limit: Input::new(HISTORY_MAX_LIMIT.to_string()),
+        field: Field::Status,
+        query: query.clone(),
+        page: None,
+        busy: true,
+        error: None,
+    })));
+    vec![Effect::HistoryLoad { account, query }]
+}
+
+fn top(app: &mut App) -> Option<&mut HistoryPopup> {
+    match app.popups.last_mut() {
+        Some(Popup::History(h)) => Some(h),
+        _ => None,
+    }
+}
+
+/// The query the fields say, for page 1; why not when a field is off.
+pub fn query_of(h: &HistoryPopup) -> Result<HistoryQuery, String> {
+    let date = |i: &Input, what: &str| -> Result<Option<NaiveDate>, String> {
+        let v = i.value().trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| format!("{what} '{v}' is not a date like 2026-12-03"))
+    };
+    let status = h.status.value().trim().to_ascii_lowercase();
+    let limit = h.limit.value().trim();
+    let q = HistoryQuery {
+        status: (!status.is_empty()).then_some(status),
+        from: date(&h.from, "from")?,
+        to: date(&h.to, "to")?,
+        page: 1,
+        limit: limit
+            .parse()
+            .map_err(|_| format!("limit '{limit}' is not a number"))?,
+    };
+    // The one rule the CLI uses too.
+    q.check()?;
+    Ok(q)
+}
+
+fn load(h: &mut HistoryPopup, query: HistoryQuery) -> Vec<Effect> {
+    h.busy = true;
+    h.error = None;
+    h.query = query.clone();
+    vec![Effect::HistoryLoad {
+        account: h.account.clone(),
+        query,
+    }]
+}
+
+pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
+    let Some(h) = top(app) else {
+        return Vec::new();
+    };
+    match cmd {
+        Some(Cmd::NextField) => {
+            h.field = match h.field {
+                Field::Status => Field::From,
+                Field::From => Field::To,
+                Field::To => Field::Limit,
+                Field::Limit => Field::Status,
+            };
+            Vec::new()
+        }
+        Some(Cmd::Confirm) if !h.busy => match query_of(h) {
+            Ok(q) => load(h, q),
+            Err(why) => {
+                h.error = Some(why);
+                Vec::new()
+            }
+        },
+        Some(Cmd::NextPage) if !h.busy => {
+            let last = h.page.as_ref().map_or(1, |p| p.total_pages.max(1));
+            if h.query.page >= last {
+                h.error = Some(format!("page {} is the last", h.query.page));
+                return Vec::new();
+            }
+            let q = HistoryQuery {
+                page: h.query.page + 1,
+                ..h.query.clone()
+            };
+            load(h, q)
+        }
+        Some(Cmd::PrevPage) if !h.busy => {
+            if h.query.page <= 1 {
+                h.error = Some("page 1 is the first".into());
+                return Vec::new();
+            }
+            let q = HistoryQuery {
+                page: h.query.page - 1,
+                ..h.query.clone()
+            };
+            load(h, q)
+        }
+        Some(_) => Vec::new(),
+        None => {
+            let input = match h.field {
+                Field::Status => &mut h.status,
+                Field::From => &mut h.from,
+                Field::To => &mut h.to,
+                Field::Limit => &mut h.limit,
+            };
+            input.handle_event(&Event::Key(k));
+            Vec::new()
+        }
+    }
+}
+
+/// A page (or why it failed) for the view still asking it.
+pub fn loaded(
+    app: &mut App,
+    account: &str,
+    query: HistoryQuery,
+    result: Result<HistoryPage, String>,
+) {
+    let Some(h) = app.popups.iter_mut().rev().find_map(|p| match p {
+        Popup::History(h) if h.account == account && h.busy && h.query == query => Some(h),
+        _ => None,
+    }) else {
+        return;
+    };
+    h.busy = false;
+    match result {
+        Ok(page) => h.page = Some(page),
+        Err(e) => {
+            // The page shown stays; paging goes on from it.
+            if let Some(p) = &h.page {
+                h.query.page = p.page;
+            }
+            h.error = Some(format!("page {} failed: {e}", query.page));
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! The history view: the filter fields (the focused one marked), the page
+//! of transactions newest first, and where paging stands or why it failed.
+
+use super::boxed;
+use crate::app::keymap::Cmd;
+use crate::app::popups::history::{Field, HistoryPopup};
+use crate::app::App;
+use crate::ui::theme::Theme;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &HistoryPopup) {
+    // Full screen: a page holds up to 100 rows.
+    let r = area;
+    let keys = |c: Cmd| app.keymap.labels(c);
+    let field = |f: Field, label: &str, value: &str| {
+        let focus = h.field == f;
+        vec![
+            Span::styled(if focus { "▸" } else { " " }, theme.title),
+            Span::raw(format!("{label} ")),
+            Span::styled(
+                if focus {
+                    format!("{value}▏ ")
+                } else {
+                    format!("{value} ")
+                },
+                theme.otp,
+            ),
+        ]
+    };
+    let mut head = Vec::new();
+    head.extend(field(Field::Status, "status", h.status.value()));
+    head.extend(field(Field::From, "from", h.from.value()));
+    head.extend(field(Field::To, "to", h.to.value()));
+    head.extend(field(Field::Limit, "limit", h.limit.value()));
+    let mut lines = vec![Line::from(head)];
+    let where_ = match &h.page {
+        Some(p) => format!(
+            "page {} of {}{} · {} next · {} prev · {} load with filters · {} close",
+            p.page,
+            p.total_pages.max(1),
+            p.total
+                .map(|t| format!(" ({t} in all)"))
+                .unwrap_or_default(),
+            keys(Cmd::NextPage),
+            keys(Cmd::PrevPage),
+            keys(Cmd::Confirm),
+            keys(Cmd::Dismiss)
+        ),
+        None => format!(
+            "{} next field · {} load",
+            keys(Cmd::NextField),
+            keys(Cmd::Confirm)
+        ),
+    };
+    lines.push(Line::styled(where_, theme.dim));
+    if h.busy {
+        lines.push(Line::styled(
+            format!("loading page {}…", h.query.page),
+            theme.dim,
+        ));
+    }
+    if let Some(e) = &h.error {
+        lines.push(Line::styled(e.clone(), theme.error));
+    }
+    lines.push(Line::styled(
+        format!(
+            "{:<16} {:<22} {:<14} {:<14} {:>12} {:<9} sn",
+            "time", "ref_id", "product", "customer", "price", "status"
+        ),
+        theme.title,
+    ));
+    if let Some(p) = &h.page {
+        if p.transactions.is_empty() {
+            lines.push(Line::raw("No transactions for these filters."));
+        }
+        for t in &p.transactions {
+            lines.push(Line::raw(format!(
+                "{:<16} {:<22} {:<14} {:<14} {:>12} {:<9} {}",
+                t.at.map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default(),
+                t.reference,
+                t.product.as_deref().unwrap_or("-"),
+                t.customer_number.as_deref().unwrap_or("-"),
+                t.price.map(|p| p.to_string()).unwrap_or_default(),
+                t.status.as_str(),
+                t.sn.as_deref().unwrap_or("")
+            )));
+        }
+        if p.unreadable > 0 {
+            lines.push(Line::styled(
+                format!("{} rows with an unknown status left out", p.unreadable),
+                theme.warn,
+            ));
+        }
+    }
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(boxed(theme, &format!("History · {}", h.account))),
+        r,
+    );
+}
