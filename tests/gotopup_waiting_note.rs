@@ -123,3 +123,12 @@ fn the_note_shows_on_the_row_and_goes_when_the_order_ends() {
     assert!(a.order_note(7).is_none());
     assert!(!screen(&mut a, 160, 30).contains("waiting for the provider"));
 }
+
+#[test]
+fn a_postpaid_product_chosen_says_to_pay_it_as_a_bill_and_buys_nothing() {
+    let mut a = app();
+    a.postpaid_chosen("pulsa", "PLN-PASCABAYAR");
+    let (text, _) = a.status.clone().expect("a status message");
+    assert!(text.contains(":bill PLN-PASCABAYAR"), "{text}");
+    assert!(a.popups.is_empty(), "no buy confirmation opens");
+}

@@ -24,6 +24,7 @@ pub mod more_offers;
 mod order_notes;
 pub mod panes;
 pub mod popups;
+mod postpaid;
 mod replay;
 
 pub use action::{Action, Effect, Notification};
