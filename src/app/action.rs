@@ -47,6 +47,12 @@ pub enum Action {
     },
     /// The journal's view of an order after any change.
     OrderChanged(Order),
+    /// A poll's note on a pending order whose status did not move (None
+    /// clears it); shown on the row, never journaled.
+    OrderNote {
+        order_id: i64,
+        note: Option<String>,
+    },
     /// The journal's orders at start: shown as they are, without the
     /// balance refreshes and messages a live change brings.
     Restored(Vec<Order>),

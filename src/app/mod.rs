@@ -21,8 +21,10 @@ pub mod keymap;
 pub mod layout;
 mod loads;
 pub mod more_offers;
+mod order_notes;
 pub mod panes;
 pub mod popups;
+mod postpaid;
 mod replay;
 
 pub use action::{Action, Effect, Notification};
@@ -185,6 +187,8 @@ pub struct App {
     pub chains: BTreeMap<i64, Chain>,
     /// Orders whose replace waits for the provider's cancel wait (said once).
     pub replace_waits: HashSet<i64>,
+    /// Provider notes on pending orders, shown on the row (order_notes.rs).
+    pub order_notes: HashMap<i64, String>,
     counter: u64,
     /// The catalog filter's scores, kept between keystrokes and frames.
     catalog_memo: catalog_memo::CatalogMemo,
@@ -257,6 +261,7 @@ impl App {
             compare_tickets: 0,
             clues: BTreeMap::new(),
             baselines: HashMap::new(),
+            order_notes: HashMap::new(),
             chains: BTreeMap::new(),
             replace_waits: HashSet::new(),
             counter: 0,
@@ -504,8 +509,13 @@ impl App {
                 self.on_offers(account, service_id, country_id, result, now);
                 Vec::new()
             }
+            Action::OrderNote { order_id, note } => {
+                self.on_order_note(order_id, note);
+                Vec::new()
+            }
             Action::OrderChanged(order) => {
                 let id = order.id;
+                self.forget_stale_note(&order);
                 let mut fx = self.on_order(order);
                 fx.extend(self.email_detail_reload(id));
                 fx

@@ -123,6 +123,23 @@ fn catalog() -> Vec<Product> {
             active: true,
         });
     }
+    // E-money: a fourth prepaid subcategory, one product per wallet off.
+    for (code, op, active) in [
+        ("OVO", "OVO", true),
+        ("DANA", "DANA", true),
+        ("GOPAY", "GoPay", false),
+    ] {
+        for nominal in [20, 50] {
+            v.push(Product {
+                code: format!("{code}{nominal}"),
+                name: format!("Saldo {op} {nominal}.000"),
+                subcategory: "e-money",
+                operator: op,
+                price: nominal * 1000 + 1_000,
+                active: active || nominal == 20,
+            });
+        }
+    }
     v.push(Product {
         code: FAILING_PRODUCT.into(),
         name: "Pulsa Uji GAGAL 5.000 (selalu gagal)".into(),
@@ -162,6 +179,9 @@ pub struct SimState {
     inner: Mutex<Inner>,
     switches: Mutex<otomax::Switches>,
     hits: Mutex<HashMap<String, u64>>,
+    /// Every price-list request's (category, operator) filter, in order,
+    /// so tests can see that a catalog level asks for its own slice.
+    price_filters: Mutex<Vec<PriceFilter>>,
     limits: Mutex<api_config::Limits>,
     seller: Mutex<seller::SellerBook>,
 }
@@ -181,6 +201,7 @@ impl SimState {
             inner: Mutex::new(Inner::default()),
             switches: Mutex::new(otomax::Switches::default()),
             hits: Mutex::new(HashMap::new()),
+            price_filters: Mutex::new(Vec::new()),
             limits: Mutex::new(api_config::Limits::default()),
             seller: Mutex::new(seller::SellerBook::default()),
         }
@@ -200,6 +221,15 @@ impl SimState {
 
     fn hits(&self) -> std::sync::MutexGuard<'_, HashMap<String, u64>> {
         self.hits.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The (category, operator) filters of the price-list requests so far
+    /// (Bearer and Otomax alike), oldest first.
+    pub fn price_list_filters(&self) -> Vec<PriceFilter> {
+        self.price_filters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -349,7 +379,14 @@ struct Filter {
     operator: Option<String>,
 }
 
+/// A price-list request's filter as received: (category, operator).
+pub type PriceFilter = (Option<String>, Option<String>);
+
 fn price_list(s: &SimState, f: &Filter) -> Vec<Value> {
+    s.price_filters
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push((f.category.clone(), f.operator.clone()));
     s.products
         .iter()
         .filter(|p| {

@@ -112,7 +112,17 @@ impl Runtime {
             order,
             self.timing,
             move |ev| match ev {
-                PollEvent::Changed(c) => send(&tx, Action::OrderChanged(c.order)),
+                PollEvent::Changed(c) => {
+                    let order_id = c.order.id;
+                    send(&tx, Action::OrderChanged(c.order));
+                    send(
+                        &tx,
+                        Action::OrderNote {
+                            order_id,
+                            note: c.note,
+                        },
+                    );
+                }
                 PollEvent::Failed {
                     order_id,
                     error,

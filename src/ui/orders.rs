@@ -244,6 +244,16 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             ]
         };
         let mut spans = spans;
+        // A pending order's provider note ("pending, waiting for the
+        // provider's callback") takes the place of its status and the cells
+        // after it, which such an order leaves empty.
+        let note = app.order_note(o.id).filter(|_| {
+            !o.status.is_final() && o.status != OrderStatus::Unknown && o.otps.is_empty()
+        });
+        if let Some(note) = note {
+            spans.truncate(1);
+            spans.push(Span::styled(note.to_string(), theme.warn));
+        }
         // An auto-replace chain: `#12 → #13` after the OTP cell.
         if let Some(chain) = app.chain_text(o.id) {
             let sep = if o.otps.is_empty() { "" } else { " " };

@@ -81,6 +81,10 @@ pub struct Change {
     pub new_otps: Vec<String>,
     /// The status moved.
     pub status_changed: bool,
+    /// What the provider said about a still-active order whose status did
+    /// not move (e.g. Otomax "waiting for the provider's callback"). Shown
+    /// on the row, never journaled: writing it would commit on every poll.
+    pub note: Option<String>,
 }
 
 pub struct Journal {

@@ -106,6 +106,7 @@ impl Journal {
             status_changed: order.status != before.status,
             order,
             new_otps,
+            note: None,
         })
     }
 
@@ -148,6 +149,7 @@ impl Journal {
                 status_changed: false,
                 order: before,
                 new_otps: Vec::new(),
+                note: None,
             });
         }
         tx.execute(
@@ -179,6 +181,7 @@ impl Journal {
             status_changed: order.status != before.status,
             order,
             new_otps,
+            note: None,
         })
     }
 

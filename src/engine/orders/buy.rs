@@ -36,6 +36,7 @@ pub async fn buy(
                 order: o,
                 new_otps: Vec::new(),
                 status_changed: false,
+                note: None,
             })
         }
         Some(o) if o.status == OrderStatus::Failed => {

@@ -17,7 +17,11 @@ pub async fn poll(
 ) -> Result<Change, EngineError> {
     let r = order_ref(order)?;
     let update = provider.status(&r).await?;
-    Ok(journal.record_update(order.id, &update, Utc::now())?)
+    let mut change = journal.record_update(order.id, &update, Utc::now())?;
+    if !change.status_changed && !change.order.status.is_final() {
+        change.note = update.message;
+    }
+    Ok(change)
 }
 
 /// Cancels; the order is shown cancelled only once the API confirms it.
