@@ -20,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
+mod sim_thread;
 mod timing;
 pub use timing::{run_timing, Quantiles, TimingOptions, TimingReport};
 

@@ -11,6 +11,7 @@
 //! The orders are NEXOTP orders over several accounts, bought before the
 //! loop starts and resumed by it as a restarted dashboard resumes them.
 
+use super::sim_thread::SimThread;
 use super::{fault_rules, figures, Api, ChaosReport};
 use crate::app::{Action, App, AppSettings};
 use crate::domain::{BuyRequest, ProviderKind};
@@ -20,7 +21,7 @@ use crate::money::Rupiah;
 use crate::providers::{self, Auth, ProviderSettings, SharedProvider};
 use crate::secret::Secret;
 use crate::sim::nexotp::NEVER_PROVIDER;
-use crate::sim::{self, SimHandle, SimOptions};
+use crate::sim::{SimHandle, SimOptions};
 use crate::tui::{run_observed, Io, RuntimeAccount, RuntimeOptions};
 use futures::StreamExt;
 use ratatui::backend::TestBackend;
@@ -68,7 +69,12 @@ pub struct TimingReport {
     /// OTPs that became available while the loop ran (up to 6 s before
     /// its end) but never reached the app's state.
     pub otps_missed: usize,
+    /// CPU seconds of the whole process while the loop ran.
     pub cpu_s: f64,
+    /// Of `cpu_s`, the simulator's thread (a separate process in use).
+    pub sim_cpu_s: f64,
+    /// `cpu_s` less `sim_cpu_s`: the engine, runtime, journal and app.
+    pub engine_cpu_s: f64,
     pub peak_rss_mb: f64,
     /// Wall time spent placing the orders before the loop started.
     pub setup_s: f64,
@@ -170,7 +176,7 @@ pub async fn run_timing(
     // OTPs come 8 s + up to half the run after a buy; orders end (success
     // or expired) 8 s before the run does, so the tail shows whether any
     // poller goes on after a final status.
-    let sim = sim::start_local(SimOptions {
+    let (sim, sim_thread) = SimThread::start(SimOptions {
         otp_delay: Duration::from_secs(8),
         order_lifetime: Duration::from_secs(seconds.saturating_sub(8).max(seconds * 3 / 4)),
         cancel_cooldown: Duration::ZERO,
@@ -261,6 +267,7 @@ pub async fn run_timing(
         }
     };
     let (cpu0, _) = rusage();
+    let sim_cpu0 = sim_thread.cpu_s();
     let started = Instant::now();
     run_observed(
         &mut terminal,
@@ -272,6 +279,7 @@ pub async fn run_timing(
     .await?;
     let ended = Instant::now();
     let (cpu1, peak_rss_mb) = rusage();
+    let sim_cpu_s = sim_thread.cpu_s() - sim_cpu0;
     let requests_after = requests(&sim);
     let faults_injected = sim.states.faults.injected();
     sim.states.faults.clear();
@@ -313,6 +321,8 @@ pub async fn run_timing(
     }
     books.seconds = (ended - started).as_secs_f64();
     sim.stop().await;
+    sim_thread.finish().await;
+    let ms = |s: f64| (s * 1000.0).round() / 1000.0;
     Ok(TimingReport {
         books,
         polls,
@@ -320,7 +330,9 @@ pub async fn run_timing(
         polls_after_final: after_final,
         otp_latency_s: quantiles(latencies, false),
         otps_missed: missed,
-        cpu_s: ((cpu1 - cpu0) * 1000.0).round() / 1000.0,
+        cpu_s: ms(cpu1 - cpu0),
+        sim_cpu_s: ms(sim_cpu_s),
+        engine_cpu_s: ms(cpu1 - cpu0 - sim_cpu_s),
         peak_rss_mb: (peak_rss_mb * 10.0).round() / 10.0,
         setup_s,
     })
