@@ -125,10 +125,14 @@ fn the_note_shows_on_the_row_and_goes_when_the_order_ends() {
 }
 
 #[test]
-fn a_postpaid_product_chosen_says_to_pay_it_as_a_bill_and_buys_nothing() {
+fn a_postpaid_product_chosen_opens_the_bill_popup_and_buys_nothing() {
     let mut a = app();
-    a.postpaid_chosen("pulsa", "PLN-PASCABAYAR");
+    let fx = a.postpaid_chosen("pulsa", "PLN-PASCABAYAR");
+    assert!(fx.is_empty(), "nothing is sent before the customer number");
     let (text, _) = a.status.clone().expect("a status message");
-    assert!(text.contains(":bill PLN-PASCABAYAR"), "{text}");
-    assert!(a.popups.is_empty(), "no buy confirmation opens");
+    assert!(text.contains("PLN-PASCABAYAR is a postpaid bill"), "{text}");
+    assert!(
+        matches!(a.popup(), Some(otpdeck::app::Popup::Bill(_))),
+        "the bill popup, not a buy confirmation"
+    );
 }

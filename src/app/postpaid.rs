@@ -1,18 +1,17 @@
 //! A postpaid (pascabayar) product is paid as a bill, after an inquiry,
-//! never bought as a top-up. Enter on one in the catalog ends here; at
-//! merge this is the one place to open the bill popup instead.
+//! never bought as a top-up: choosing one opens the bill popup on it.
 
-use super::{App, Level};
+use super::{App, Effect, Level};
 
 impl App {
-    /// Enter on a postpaid product: say how to pay it (`:bill CODE`),
-    /// buy nothing.
-    pub fn postpaid_chosen(&mut self, account: &str, code: &str) {
+    /// A postpaid product chosen: the bill popup for it (the inquiry comes
+    /// once the customer number is typed), never a buy confirmation.
+    pub fn postpaid_chosen(&mut self, account: &str, code: &str) -> Vec<Effect> {
+        let fx = self.open_bill(account, Some(code));
         self.set_status(
-            format!(
-                "{code} on {account} is a postpaid bill, not a top-up: pay it with :bill {code}"
-            ),
-            Level::Warn,
+            format!("{code} is a postpaid bill: type the customer number for its inquiry"),
+            Level::Info,
         );
+        fx
     }
 }
