@@ -26,6 +26,7 @@ pub mod panes;
 pub mod popups;
 mod postpaid;
 mod replay;
+mod settings;
 
 pub use action::{Action, Effect, Notification};
 pub use auto_replace::Chain;
@@ -35,6 +36,7 @@ pub use panes::orders::{applies as command_applies, selected_order};
 pub use panes::Pane;
 pub use popups::{complete as complete_command, Popup};
 pub use replay::Replay;
+pub use settings::AppSettings;
 
 use crate::domain::{Capabilities, Order, OrderStatus, Otp, ProviderKind};
 use crate::money::Rupiah;
@@ -42,7 +44,6 @@ use catalog::{Load, ServiceNode, Sort};
 use chrono::{DateTime, Utc};
 use keymap::KeyMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::time::Duration;
 use tui_input::Input;
 
 /// An account as the dashboard knows it.
@@ -54,51 +55,6 @@ pub struct AccountInfo {
     /// A GoTopUp seller account (`role = "seller"`): no buyer calls, no
     /// catalog; shown as "seller" in the accounts pane.
     pub seller: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct AppSettings {
-    pub theme: String,
-    pub no_color: bool,
-    pub auto_copy: bool,
-    pub bell: bool,
-    /// Desktop notifications on a new OTP, as OSC 9 and/or OSC 777.
-    pub notify_osc9: bool,
-    pub notify_osc777: bool,
-    /// Cancel an order with no SMS this long before expiry (zero: off).
-    pub auto_cancel_before: Duration,
-    /// Whether auto-cancel takes email inboxes too (at the cancellation fee).
-    pub auto_cancel_email: bool,
-    /// `[keys]`: command id -> its keys (empty: unbound).
-    pub keys: BTreeMap<String, Vec<String>>,
-    /// Rules on spending; the confirmation shows and checks the price rule
-    /// (the daily caps need the journal: checked before the buy is sent).
-    pub rules: crate::domain::Rules,
-    /// Mixed into idempotency keys so two runs never make the same one;
-    /// the runtime draws it at start (update itself stays deterministic).
-    pub key_salt: u64,
-    /// The local time zone's offset, read once at start, so drawing the OTP
-    /// log's times reads no clock or zone data of its own.
-    pub utc_offset: chrono::FixedOffset,
-}
-
-impl Default for AppSettings {
-    fn default() -> Self {
-        AppSettings {
-            theme: "default".into(),
-            no_color: false,
-            auto_copy: false,
-            bell: false,
-            notify_osc9: false,
-            notify_osc777: false,
-            auto_cancel_before: Duration::from_secs(60),
-            auto_cancel_email: true,
-            keys: BTreeMap::new(),
-            key_salt: 0,
-            rules: Default::default(),
-            utc_offset: chrono::Offset::fix(&Utc),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

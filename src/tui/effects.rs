@@ -545,27 +545,6 @@ impl Runtime {
         });
     }
 
-    pub(super) fn buy(&self, account: String, request: BuyRequest) {
-        let (tx, journal) = (self.tx.clone(), self.journal.clone());
-        let Some(p) = self.provider(&account) else {
-            let error = "no provider for this account".into();
-            let idempotency_key = request.idempotency_key;
-            return send(
-                &tx,
-                Action::BuyFailed {
-                    account,
-                    idempotency_key,
-                    error,
-                },
-            );
-        };
-        let offset = *chrono::Local::now().offset();
-        let rules = self.rules.clone();
-        tokio::spawn(async move {
-            buy_one(p.as_ref(), &journal, &rules, &tx, &account, request, offset).await;
-        });
-    }
-
     /// Sends a lost buy again with its key; the journal row says what
     /// happened, and the app decides whether to try again.
     fn replay(&self, account: String, request: BuyRequest, order_id: i64) {
@@ -637,73 +616,5 @@ impl Runtime {
                 }
             }
         });
-    }
-}
-
-/// One buy: the rules on spending (the same check as the CLI's), then the
-/// journaled buy, its outcome sent back as actions. True when it ended in
-/// a clear order.
-pub(super) async fn buy_one(
-    p: &dyn crate::providers::Provider,
-    journal: &Journal,
-    rules: &crate::domain::Rules,
-    tx: &UnboundedSender<Action>,
-    account: &str,
-    request: BuyRequest,
-    offset: chrono::FixedOffset,
-) -> bool {
-    let account = account.to_string();
-    let allowed = crate::engine::rules::check_buy(
-        rules,
-        journal,
-        &account,
-        &request.service_name,
-        request.price,
-        Utc::now(),
-        offset,
-    );
-    if let Err(error) = allowed {
-        let idempotency_key = request.idempotency_key;
-        send(
-            tx,
-            Action::BuyFailed {
-                account,
-                idempotency_key,
-                error,
-            },
-        );
-        return false;
-    }
-    match orders::buy(p, journal, &account, &request).await {
-        Ok(change) => {
-            send(tx, Action::OrderChanged(change.order));
-            true
-        }
-        Err(EngineError::Ambiguous { order, .. }) => {
-            let order_id = order.id;
-            send(tx, Action::OrderChanged(*order));
-            let now = Utc::now();
-            send(
-                tx,
-                Action::BuyUnclear {
-                    account,
-                    request,
-                    order_id,
-                    now,
-                },
-            );
-            false
-        }
-        Err(e) => {
-            send(
-                tx,
-                Action::BuyFailed {
-                    account,
-                    idempotency_key: request.idempotency_key,
-                    error: e.to_string(),
-                },
-            );
-            false
-        }
     }
 }

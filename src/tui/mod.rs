@@ -2,7 +2,7 @@
 //! loop that feeds `App::update` and carries out its effects, and the
 //! clipboard (system or OSC 52). Nothing here decides; `app` does.
 
-mod batch_effects;
+mod buy_effects;
 pub mod clipboard;
 mod deposit_effects;
 mod effects;

@@ -4,12 +4,12 @@
 //! reported, never guessed at.
 
 mod key;
+mod line_table;
 mod table;
 
 pub use key::Key;
-pub use table::{
-    def_of, place_label, place_name, Cmd, CommandDef, Layer, PopupKind, COMMANDS, LINE_COMMANDS,
-};
+pub use line_table::{LineDef, LINE_COMMANDS};
+pub use table::{def_of, place_label, place_name, Cmd, CommandDef, Layer, PopupKind, COMMANDS};
 
 use std::collections::BTreeMap;
 
