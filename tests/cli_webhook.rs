@@ -155,6 +155,36 @@ fn webhook_settings_round_trip_and_the_secret_is_shown_once() {
     assert_eq!(got["url"], "https://hooks.example.com/otp");
     nowhere_in(&env.data(), &secret);
 
+    // Registering the receiver: the URL is the base plus the path that
+    // `otpdeck webhook-url` prints.
+    let path = otpdeck::engine::webhook::server::path_for("zap");
+    let out = env.run(&[
+        "webhook",
+        "set",
+        "--account",
+        "zap",
+        "--register-webhook",
+        "http://hooks.example.com",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err(&out).contains("public https://"), "{}", err(&out));
+    let out = env.run(&[
+        "webhook",
+        "set",
+        "--account",
+        "zap",
+        "--register-webhook",
+        "https://hooks.example.com/otpdeck/",
+        "--secret-file",
+        env.data().join("zap.secret").to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", err(&out));
+    let got = env.json(&["webhook", "get", "--account", "zap"]);
+    assert_eq!(
+        got["url"],
+        format!("https://hooks.example.com/otpdeck{path}")
+    );
+
     // Another account's API has no webhooks: refused with a sentence.
     let out = env.run(&["webhook", "get", "--account", "nex"]);
     assert_eq!(out.status.code(), Some(1));

@@ -288,12 +288,27 @@ async fn remapped_keys_work_and_help_shows_them() {
             KeyModifiers::NONE,
         ))))
         .expect("q did not quit: the loop still listens");
-        let s = wait_for(&screen, "help from F1", |s| s.contains(" Keys ")).await;
-        assert!(s.contains("a Ctrl-a"), "both keys of accounts shown:\n{s}");
-        assert!(s.contains("Ctrl-g"), "the remapped dismiss key shown:\n{s}");
-        // The help grew past one screen: scroll to the quit line.
-        press(&tx, &"<Down>".repeat(120));
-        wait_for(&screen, "quit shown unbound", |s| s.contains("(unbound)")).await;
+        wait_for(&screen, "help from F1", |s| s.contains(" Keys ")).await;
+        // The help is longer than a screen: scroll through it, keeping
+        // every screen seen, down to the quit line.
+        let mut seen = String::new();
+        for _ in 0..200 {
+            seen.push_str(&screen.text());
+            if seen.contains("(unbound)") {
+                break;
+            }
+            press(&tx, "<Down>");
+            tokio::time::sleep(Duration::from_millis(15)).await;
+        }
+        assert!(
+            seen.contains("a Ctrl-a"),
+            "both keys of accounts shown:\n{seen}"
+        );
+        assert!(
+            seen.contains("Ctrl-g"),
+            "the remapped dismiss key shown:\n{seen}"
+        );
+        assert!(seen.contains("(unbound)"), "quit shown unbound:\n{seen}");
         tx.unbounded_send(ctrl('g')).expect("send");
         tx.unbounded_send(ctrl('c')).expect("send");
     })

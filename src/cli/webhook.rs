@@ -26,8 +26,12 @@ pub enum WebhookCmd {
     Set {
         #[arg(long)]
         account: String,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "register_webhook")]
         url: Option<String>,
+        /// Registers this dashboard's receiver: the URL becomes
+        /// BASE/webhook/<account> (the path `otpdeck webhook-url` prints).
+        #[arg(long, value_name = "HTTPS_BASE")]
+        register_webhook: Option<String>,
         /// e.g. order.otp_received,order.cancelled or *
         #[arg(long)]
         events: Option<String>,
@@ -55,12 +59,19 @@ pub async fn run(ctx: &Context, cmd: &WebhookCmd) -> CliResult {
         WebhookCmd::Set {
             account,
             url,
+            register_webhook,
             events,
             active,
             secret_file,
         } => {
+            let url = match register_webhook {
+                Some(base) => {
+                    Some(crate::domain::webhook::registered_url(base, account).map_err(fail)?)
+                }
+                None => url.clone(),
+            };
             let change = WebhookChange {
-                url: url.clone(),
+                url,
                 events: events.as_deref().map(parse_events),
                 is_active: *active,
             };

@@ -38,6 +38,25 @@ pub struct WebhookSaved {
     pub secret: Option<Secret>,
 }
 
+/// The receiver's path for an account's deliveries: what `otpdeck
+/// webhook-url` prints, what the receiver serves, what is registered.
+pub fn receiver_path(account: &str) -> String {
+    format!("/webhook/{account}")
+}
+
+/// The URL to register for `account` behind the public HTTPS base where
+/// the receiver is reachable (`https://hooks.example.com`, or with a path
+/// prefix the proxy strips).
+pub fn registered_url(base: &str, account: &str) -> Result<String, String> {
+    let base = base.trim().trim_end_matches('/');
+    if !base.starts_with("https://") || base.contains(['?', '#']) {
+        return Err(format!(
+            "--register-webhook takes the public https:// base the receiver is behind (got '{base}')"
+        ));
+    }
+    Ok(format!("{base}{}", receiver_path(account)))
+}
+
 /// Splits `a,b , c` into event names, without empties.
 pub fn parse_events(s: &str) -> Vec<String> {
     s.split(',')

@@ -61,7 +61,7 @@ impl Receiver {
 
 /// The path to register with the provider for `account`.
 pub fn path_for(account: &str) -> String {
-    format!("/webhook/{account}")
+    crate::domain::webhook::receiver_path(account)
 }
 
 pub fn router(rx: Arc<Receiver>) -> Router {
