@@ -1,6 +1,8 @@
 //! A GoTopUp seller account in the dashboard: no balance asked, no catalog
 //! branch, and its accounts row says "seller" rather than an error.
 
+mod common;
+
 use otpdeck::app::{catalog, AccountInfo, Action, App, AppSettings, Effect};
 use otpdeck::domain::{Capabilities, ProviderKind};
 use ratatui::backend::TestBackend;
@@ -55,4 +57,27 @@ fn a_seller_account_gets_no_buyer_calls_and_is_shown_as_seller() {
         .find(|l| l.contains("│shop"))
         .unwrap_or_else(|| panic!("no shop row:\n{}", screen.join("\n")));
     assert!(row.contains("seller") && !row.contains("ERR"), "{row}");
+}
+
+/// Bills and the history are buyer calls: a seller account is not offered
+/// in the bill popup, and `:history` without an account skips it.
+#[test]
+fn bills_and_history_leave_the_seller_out() {
+    let now = chrono::Utc::now();
+    let (mut app, _) = App::new(
+        vec![account("shop", true), account("topup", false)],
+        AppSettings::default(),
+        now,
+    );
+    app.open_bill("shop", Some("PLN-PASCABAYAR"));
+    match app.popup() {
+        Some(otpdeck::app::Popup::Bill(b)) => assert_eq!(b.accounts, vec!["topup"]),
+        other => panic!("expected the bill popup, got {other:?}"),
+    }
+    app.close_top();
+    let fx = common::keys(&mut app, ":history shop<Enter>");
+    assert!(
+        !fx.iter().any(|e| format!("{e:?}").contains("shop")),
+        "no buyer history asked of the seller: {fx:?}"
+    );
 }

@@ -67,7 +67,8 @@ pub fn open(app: &mut App, product: Option<&str>) -> Vec<Effect> {
     let accounts: Vec<String> = app
         .accounts
         .iter()
-        .filter(|a| a.info.kind == ProviderKind::GoTopUp)
+        // A seller key answers no buyer call: bills are paid as a buyer.
+        .filter(|a| a.info.kind == ProviderKind::GoTopUp && !a.info.seller)
         .map(|a| a.info.name.clone())
         .collect();
     if accounts.is_empty() {

@@ -40,7 +40,9 @@ pub struct HistoryPopup {
 
 /// `:history [ACCOUNT]`: the named, shown or first GoTopUp account.
 pub fn open(app: &mut App, account: Option<&str>) -> Vec<Effect> {
-    let gotopup = |a: &&crate::app::AccountState| a.info.kind == ProviderKind::GoTopUp;
+    // The buyer's history: a seller key answers no buyer call.
+    let gotopup =
+        |a: &&crate::app::AccountState| a.info.kind == ProviderKind::GoTopUp && !a.info.seller;
     let name = match account {
         Some(n) => app
             .accounts
