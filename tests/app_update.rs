@@ -1410,7 +1410,22 @@ fn c_on_a_finished_topup_copies_the_sn() {
         keys(&mut a, "c"),
         vec![Effect::Copy {
             text: "12345678901234567890".into(),
-            what: "OTP".into()
+            what: "SN".into()
         }]
     );
+    // A top-up whose SN arrives as its code is announced as an SN.
+    let mut o = order(
+        10,
+        "pulsa",
+        ProviderKind::GoTopUp,
+        OrderStatus::Waiting,
+        &[],
+    );
+    a.update(Action::OrderChanged(o.clone()));
+    o.status = OrderStatus::Finished;
+    o.otps = vec!["5555".into()];
+    o.updated_at = t0() + chrono::Duration::seconds(3);
+    a.update(Action::OrderChanged(o));
+    let text = a.status.clone().map(|(t, _)| t).unwrap_or_default();
+    assert!(text.starts_with("SN 5555"), "{text}");
 }

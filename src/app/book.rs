@@ -136,9 +136,10 @@ impl App {
                 );
             }
             let latest = new_codes.last().cloned().unwrap_or_default();
+            let name = crate::domain::order_rules::code_name(&order);
             self.set_status(
                 format!(
-                    "OTP {latest} for {} {}",
+                    "{name} {latest} for {} {}",
                     order.service,
                     order.number.as_deref().unwrap_or("")
                 ),
@@ -147,7 +148,7 @@ impl App {
             if self.settings.auto_copy {
                 effects.push(Effect::Copy {
                     text: latest.clone(),
-                    what: "OTP".into(),
+                    what: name.into(),
                 });
             }
             if self.settings.bell {
@@ -157,7 +158,7 @@ impl App {
                 effects.push(Effect::Notify(super::action::Notification {
                     title: "otpdeck".into(),
                     body: format!(
-                        "OTP {latest} for {} {}",
+                        "{name} {latest} for {} {}",
                         order.service,
                         order.number.as_deref().unwrap_or("")
                     )

@@ -33,6 +33,16 @@ pub fn resend_done(order: &Order) -> String {
     }
 }
 
+/// What an order's code is called: a top-up's is its SN (a PLN token is
+/// what the customer needs), every other an OTP.
+pub fn code_name(order: &Order) -> &'static str {
+    if order.provider == ProviderKind::GoTopUp {
+        "SN"
+    } else {
+        "OTP"
+    }
+}
+
 /// What the buyer waits for: a mail on an email inbox, else an SMS.
 pub fn awaited(order: &Order) -> &'static str {
     if super::email::is_email_offer(&order.offer_id) {

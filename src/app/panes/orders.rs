@@ -101,13 +101,25 @@ fn settle(app: &mut App) -> Vec<Effect> {
 fn copy(app: &mut App, otp: bool) -> Vec<Effect> {
     // A top-up's SN (a PLN token) is what the customer needs: copied when
     // the row has no OTP of its own.
-    let found = selected_order(app).map(|o| {
+    let order = selected_order(app);
+    let name = order.map_or("OTP", crate::domain::order_rules::code_name);
+    let found = order.map(|o| {
         (
             o.latest_otp().map(str::to_string).or_else(|| o.sn.clone()),
             o.number.clone(),
         )
     });
-    copy_effect(app, found, otp)
+    let fx = copy_effect(app, found, otp);
+    // The copy is named for what it is: a top-up's SN, not an OTP.
+    fx.into_iter()
+        .map(|e| match e {
+            Effect::Copy { text, what } if otp => Effect::Copy {
+                text,
+                what: if what == "OTP" { name.into() } else { what },
+            },
+            other => other,
+        })
+        .collect()
 }
 
 /// Copies the OTP (or the number) of the selected row, or says why not.
