@@ -11,6 +11,7 @@ use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub enum PollEvent {
+    /// A poll that brought news (see `spawn`: "still waiting" is not).
     Changed(Box<Change>),
     Failed {
         order_id: i64,
@@ -157,6 +158,8 @@ pub fn spawn(
         let mut wait = schedule.first(rand::random());
         // Non-transient failures in a row; any other outcome ends the run.
         let mut hard_failures = 0u32;
+        let mut last_note: Option<String> = None;
+        let mut failed_before = false;
         // Waits count from the start of the previous poll, so the time a
         // reply takes does not stretch the 4–5 s cadence.
         let mut last = tokio::time::Instant::now();
@@ -165,16 +168,29 @@ pub fn spawn(
             last = tokio::time::Instant::now();
             match orders::poll(provider.as_ref(), &journal, &order).await {
                 Ok(change) => {
+                    // "Still waiting" is not news: most polls tell the
+                    // screen nothing (a thousand orders would wake it 200
+                    // times a second). The first answer after a failure
+                    // is, so the screen can see the poller recovered.
+                    let news = change.order != order
+                        || !change.new_otps.is_empty()
+                        || change.note != last_note
+                        || failed_before;
                     order = change.order.clone();
+                    last_note = change.note.clone();
+                    failed_before = false;
                     hard_failures = 0;
                     let done = order.status.is_final();
-                    emit(PollEvent::Changed(Box::new(change)));
+                    if news || done {
+                        emit(PollEvent::Changed(Box::new(change)));
+                    }
                     if done {
                         break;
                     }
                     wait = schedule.after(PollOutcome::Answered, rand::random());
                 }
                 Err(EngineError::Provider(e)) => {
+                    failed_before = true;
                     let retry_after = e.retry_after();
                     if e.is_transient() {
                         hard_failures = 0;

@@ -10,6 +10,7 @@ pub use balances::Checkpoint;
 mod orders;
 mod otps;
 mod record;
+pub use record::may_be_news;
 mod records;
 mod replace_links;
 mod schema;

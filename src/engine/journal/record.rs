@@ -132,13 +132,7 @@ impl Journal {
         let relaxed = PollSync::relax(&conn);
         let tx = conn.unchecked_transaction()?;
         let before = load_order(&tx, id)?;
-        let mut status = match update.status {
-            Some(s) => before.status.advance(s),
-            None => before.status,
-        };
-        if !update.otps.is_empty() && status == OrderStatus::Waiting {
-            status = OrderStatus::OtpReceived;
-        }
+        let status = next_status(&before, update);
         // An email inbox may repeat a headline: a longer timeline is news.
         let new_messages =
             !update.messages.is_empty() && update.messages.len() > super::emails::count(&tx, id)?;
@@ -322,6 +316,32 @@ pub(super) fn insert_event(
 /// a few milliseconds to a second away from the last; taking that as news
 /// wrote (and committed) every poll of every order.
 const EXPIRY_JITTER_MS: i64 = 2_000;
+
+/// The status `update` moves `before` to (never back).
+fn next_status(before: &Order, update: &OrderUpdate) -> OrderStatus {
+    let status = match update.status {
+        Some(s) => before.status.advance(s),
+        None => before.status,
+    };
+    if !update.otps.is_empty() && status == OrderStatus::Waiting {
+        OrderStatus::OtpReceived
+    } else {
+        status
+    }
+}
+
+/// Whether `update` may change what is known of `before`: a new status,
+/// code, number, expiry or resend state, or mail (whose news only the
+/// journal's timeline can tell). The poller asks this of its own copy of
+/// the order so that the most common poll, "still waiting", touches
+/// neither the journal nor the screen. A stale copy only sends an update
+/// to the journal that would not have been needed: the journal's order
+/// only grows from the copy's.
+pub fn may_be_news(before: &Order, update: &OrderUpdate) -> bool {
+    next_status(before, update) != before.status
+        || !says_nothing_new(before, update)
+        || !update.messages.is_empty()
+}
 
 fn says_nothing_new(before: &Order, u: &OrderUpdate) -> bool {
     let same = |new: Option<&String>, old: Option<&String>| new.is_none_or(|n| old == Some(n));

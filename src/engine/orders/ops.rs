@@ -2,14 +2,14 @@
 
 use super::{order_ref, EngineError};
 use crate::domain::{CancelOutcome, Order, OrderOp, OrderStatus, OrderUpdate};
-use crate::engine::journal::{Change, Journal, NewOrder};
+use crate::engine::journal::{may_be_news, Change, Journal, NewOrder};
 use crate::providers::{Provider, ProviderError};
 use chrono::Utc;
 
 /// The event of a cancel whose reply was lost.
 pub const CANCEL_UNCLEAR: &str = "cancel_unclear";
 
-/// One status poll, journaled.
+/// One status poll, journaled when it brings news.
 pub async fn poll(
     provider: &dyn Provider,
     journal: &Journal,
@@ -17,7 +17,16 @@ pub async fn poll(
 ) -> Result<Change, EngineError> {
     let r = order_ref(order)?;
     let update = provider.status(&r).await?;
-    let mut change = journal.record_update(order.id, &update, Utc::now())?;
+    let mut change = if may_be_news(order, &update) {
+        journal.record_update(order.id, &update, Utc::now())?
+    } else {
+        Change {
+            order: order.clone(),
+            new_otps: Vec::new(),
+            status_changed: false,
+            note: None,
+        }
+    };
     if !change.status_changed && !change.order.status.is_final() {
         change.note = update.message;
     }
