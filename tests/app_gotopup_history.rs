@@ -176,3 +176,81 @@ fn history_view_snapshot() {
     );
     insta::assert_snapshot!(out);
 }
+
+/// ↑/↓ pick a row from any field; in a text field `c` is a letter, with
+/// Tab on the rows it copies the picked row's SN (or says there is none).
+#[test]
+fn a_row_is_picked_and_its_sn_copied() {
+    let mut a = opened();
+    // In the status field, `c` is typed.
+    assert!(keys(&mut a, "c").is_empty());
+    assert_eq!(shown(&a).status.value(), "c");
+    keys(&mut a, "<BS><Tab><Tab><Tab><Tab>");
+    assert_eq!(shown(&a).field, otpdeck::app::popups::history::Field::Rows);
+    assert_eq!(
+        keys(&mut a, "c"),
+        vec![Effect::Copy {
+            text: "SN123".into(),
+            what: "SN".into()
+        }]
+    );
+    assert_eq!(shown(&a).status.value(), "");
+    // j moves down on the rows; a pending row has no SN yet.
+    assert!(keys(&mut a, "jc").is_empty());
+    assert_eq!(shown(&a).selected, 1);
+    let said = a.status.clone().map(|s| s.0).unwrap_or_default();
+    assert!(said.contains("No SN yet for REF-1-1"), "{said}");
+    // ↓ past the last row stays on it; ↑ goes back, also from a field.
+    keys(&mut a, "<Down><Down><Down><Tab>");
+    assert_eq!(shown(&a).selected, 2);
+    keys(&mut a, "<Up><Up>");
+    assert_eq!(shown(&a).selected, 0);
+    // A new page starts on its first row.
+    keys(&mut a, "<Down>");
+    a.update(Action::HistoryLoaded {
+        account: "pulsa".into(),
+        query: q(1),
+        result: Ok(page(1, 3)),
+    });
+    assert_eq!(
+        shown(&a).selected,
+        1,
+        "a late answer for a page not asked changes nothing"
+    );
+}
+
+/// A 100-row page in a short window: the picked row stays in view.
+#[test]
+fn the_picked_row_scrolls_into_view() {
+    std::env::set_var("TZ", "UTC");
+    let mut a = opened();
+    let mut long = page(1, 3);
+    long.transactions = (0..100)
+        .map(|i| Transaction {
+            reference: format!("ROW-{i:03}"),
+            ..long.transactions[0].clone()
+        })
+        .collect();
+    keys(&mut a, "<Enter>");
+    a.update(Action::HistoryLoaded {
+        account: "pulsa".into(),
+        query: q(1),
+        result: Ok(long),
+    });
+    for _ in 0..60 {
+        keys(&mut a, "<Down>");
+    }
+    a.update(Action::Resize(110, 14));
+    let mut term = Terminal::new(TestBackend::new(110, 14)).expect("terminal");
+    term.draw(|f| otpdeck::ui::draw(f, &a)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..14 {
+        for x in 0..110 {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    assert!(out.contains("ROW-060"), "{out}");
+    assert!(!out.contains("ROW-000"), "{out}");
+}

@@ -148,6 +148,7 @@ const LISTS: &[Layer] = &[
     Layer::Popup(PopupKind::Deposits),
     Layer::Popup(PopupKind::DepositForm),
     Layer::Popup(PopupKind::Compare),
+    Layer::Popup(PopupKind::History),
 ];
 const DEPOSIT_VIEWS: &[Layer] = &[
     Layer::Popup(PopupKind::Deposits),
@@ -213,9 +214,10 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Pane(Pane::Orders),
             Layer::Pane(Pane::OtpLog),
             Layer::Popup(PopupKind::EmailDetail),
+            Layer::Popup(PopupKind::History),
         ],
         "copy OTP",
-        "Copy the OTP (OSC 52 over SSH)",
+        "Copy the OTP, or a top-up's SN (OSC 52 over SSH)",
     ),
     def(
         Cmd::CopyNumber,

@@ -2,8 +2,10 @@
 //! `/api/buyer/transactions` as the API has it (newest first; what was
 //! bought elsewhere shows too), with status, from and to filters and a
 //! limit (Tab moves between them, Enter loads page 1 with them), PageDown
-//! and PageUp for the next and previous page. Every load is an Effect; the
-//! query is checked by `HistoryQuery::check` (the CLI's rule) first.
+//! and PageUp for the next and previous page. ↑/↓ pick a row (the view
+//! scrolls to it); with Tab on the rows, `c` copies its SN (a PLN token is
+//! what the customer needs). Every load is an Effect; the query is checked
+//! by `HistoryQuery::check` (the CLI's rule) first.
 
 use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
@@ -21,6 +23,8 @@ pub enum Field {
     From,
     To,
     Limit,
+    /// The rows: typed keys are commands (copy), not text.
+    Rows,
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +38,8 @@ pub struct HistoryPopup {
     /// The query of the page shown (or being loaded).
     pub query: HistoryQuery,
     pub page: Option<HistoryPage>,
+    /// The picked row of the page shown.
+    pub selected: usize,
     pub busy: bool,
     pub error: Option<String>,
 }
@@ -75,6 +81,7 @@ pub fn open(app: &mut App, account: Option<&str>) -> Vec<Effect> {
         field: Field::Status,
         query: query.clone(),
         page: None,
+        selected: 0,
         busy: true,
         error: None,
     })));
@@ -135,7 +142,8 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
                 Field::Status => Field::From,
                 Field::From => Field::To,
                 Field::To => Field::Limit,
-                Field::Limit => Field::Status,
+                Field::Limit => Field::Rows,
+                Field::Rows => Field::Status,
             };
             Vec::new()
         }
@@ -169,6 +177,16 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
             };
             load(h, q)
         }
+        Some(Cmd::Up) => {
+            h.selected = h.selected.saturating_sub(1);
+            Vec::new()
+        }
+        Some(Cmd::Down) => {
+            let rows = h.page.as_ref().map_or(0, |p| p.transactions.len());
+            h.selected = (h.selected + 1).min(rows.saturating_sub(1));
+            Vec::new()
+        }
+        Some(Cmd::CopyOtp) => copy_sn(app),
         Some(_) => Vec::new(),
         None => {
             let input = match h.field {
@@ -176,8 +194,34 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
                 Field::From => &mut h.from,
                 Field::To => &mut h.to,
                 Field::Limit => &mut h.limit,
+                Field::Rows => return Vec::new(),
             };
             input.handle_event(&Event::Key(k));
+            Vec::new()
+        }
+    }
+}
+
+/// The picked row's SN onto the clipboard, or why not.
+fn copy_sn(app: &mut App) -> Vec<Effect> {
+    let Some(h) = top(app) else {
+        return Vec::new();
+    };
+    let row = h.page.as_ref().and_then(|p| p.transactions.get(h.selected));
+    let (sn, reference) = match row {
+        Some(t) => (t.sn.clone().filter(|s| !s.is_empty()), t.reference.clone()),
+        None => {
+            app.set_status("No transaction picked to copy", Level::Warn);
+            return Vec::new();
+        }
+    };
+    match sn {
+        Some(text) => vec![Effect::Copy {
+            text,
+            what: "SN".into(),
+        }],
+        None => {
+            app.set_status(format!("No SN yet for {reference}"), Level::Warn);
             Vec::new()
         }
     }
@@ -198,7 +242,10 @@ pub fn loaded(
     };
     h.busy = false;
     match result {
-        Ok(page) => h.page = Some(page),
+        Ok(page) => {
+            h.page = Some(page);
+            h.selected = 0;
+        }
         Err(e) => {
             // The page shown stays; paging goes on from it.
             if let Some(p) = &h.page {

@@ -125,7 +125,7 @@ impl Popup {
             Popup::CommandLine(_) | Popup::DepositForm { .. } => true,
             Popup::Webhook(w) => w.takes_text(),
             Popup::Bill(b) => b.takes_text(),
-            Popup::History(_) => true,
+            Popup::History(h) => h.field != history::Field::Rows,
             _ => false,
         }
     }

@@ -35,6 +35,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
     head.extend(field(Field::From, "from", h.from.value()));
     head.extend(field(Field::To, "to", h.to.value()));
     head.extend(field(Field::Limit, "limit", h.limit.value()));
+    head.push(Span::styled(
+        if h.field == Field::Rows { "▸" } else { " " },
+        theme.title,
+    ));
+    head.push(Span::raw("rows"));
     let mut lines = vec![Line::from(head)];
     let where_ = match &h.page {
         Some(p) => format!(
@@ -56,6 +61,18 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
         ),
     };
     lines.push(Line::styled(where_, theme.dim));
+    if h.page.is_some() {
+        lines.push(Line::styled(
+            format!(
+                "{} {} pick a row · {} to the rows, then {} copies its SN",
+                keys(Cmd::Up),
+                keys(Cmd::Down),
+                keys(Cmd::NextField),
+                keys(Cmd::CopyOtp)
+            ),
+            theme.dim,
+        ));
+    }
     if h.busy {
         lines.push(Line::styled(
             format!("loading page {}…", h.query.page),
@@ -76,18 +93,32 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
         if p.transactions.is_empty() {
             lines.push(Line::raw("No transactions for these filters."));
         }
-        for t in &p.transactions {
-            lines.push(Line::raw(format!(
-                "{:<16} {:<22} {:<14} {:<14} {:>12} {:<9} {}",
-                t.at.map(|d| d.format("%Y-%m-%d %H:%M").to_string())
-                    .unwrap_or_default(),
-                t.reference,
-                t.product.as_deref().unwrap_or("-"),
-                t.customer_number.as_deref().unwrap_or("-"),
-                t.price.map(|p| p.to_string()).unwrap_or_default(),
-                t.status.as_str(),
-                t.sn.as_deref().unwrap_or("")
-            )));
+        // Rows that fit under the lines above (and the note below), the
+        // picked one kept in view.
+        let fit = (r.height as usize)
+            .saturating_sub(2 + lines.len() + usize::from(p.unreadable > 0))
+            .max(1);
+        let first = h.selected.saturating_sub(fit - 1);
+        for (i, t) in p.transactions.iter().enumerate().skip(first).take(fit) {
+            let style = if i == h.selected {
+                theme.highlight
+            } else {
+                ratatui::style::Style::default()
+            };
+            lines.push(Line::styled(
+                format!(
+                    "{:<16} {:<22} {:<14} {:<14} {:>12} {:<9} {}",
+                    t.at.map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_default(),
+                    t.reference,
+                    t.product.as_deref().unwrap_or("-"),
+                    t.customer_number.as_deref().unwrap_or("-"),
+                    t.price.map(|p| p.to_string()).unwrap_or_default(),
+                    t.status.as_str(),
+                    t.sn.as_deref().unwrap_or("")
+                ),
+                style,
+            ));
         }
         if p.unreadable > 0 {
             lines.push(Line::styled(
