@@ -12,8 +12,12 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &HistoryPopup) {
-    // Full screen: a page holds up to 100 rows.
-    let r = area;
+    // Full screen but for the status bar (what a copy or a load says
+    // must stay in sight): a page holds up to 100 rows.
+    let r = crate::app::layout::compute(area, app.accounts.len()).map_or(area, |l| Rect {
+        height: l.status.y.saturating_sub(area.y),
+        ..area
+    });
     let keys = |c: Cmd| app.keymap.labels(c);
     let field = |f: Field, label: &str, value: &str| {
         let focus = h.field == f;
