@@ -140,7 +140,19 @@ impl KeyMap {
 
     /// Every key of `cmd`, as "Enter/y", or "(unbound)".
     pub fn labels(&self, cmd: Cmd) -> String {
-        let keys: Vec<String> = self.keys(cmd).iter().map(Key::label).collect();
+        self.labels_when(cmd, false)
+    }
+
+    /// The keys of `cmd` that work now: while a text field takes the
+    /// typing, a letter bound to it (`y`, `n`) types itself instead, so
+    /// it is not offered.
+    pub fn labels_when(&self, cmd: Cmd, typing: bool) -> String {
+        let keys: Vec<String> = self
+            .keys(cmd)
+            .iter()
+            .filter(|k| !(typing && k.is_text()))
+            .map(Key::label)
+            .collect();
         if keys.is_empty() {
             "(unbound)".into()
         } else {
@@ -195,6 +207,17 @@ mod tests {
     }
 
     const ORDERS: &[Layer] = &[Layer::Global, Layer::Pane(Pane::Orders), Layer::Panes];
+
+    /// While a field takes the typing, `y` and `n` type themselves: the
+    /// hints name only Enter and Esc then.
+    #[test]
+    fn letters_are_not_offered_while_typing() {
+        let m = KeyMap::defaults();
+        assert_eq!(m.labels_when(Cmd::Confirm, false), "Enter/y");
+        assert_eq!(m.labels_when(Cmd::Confirm, true), "Enter");
+        assert_eq!(m.labels_when(Cmd::Dismiss, true), "Esc");
+        assert_eq!(m.labels_when(Cmd::CopyOtp, true), "(unbound)");
+    }
 
     #[test]
     fn overrides_remap_unbind_and_report_problems() {

@@ -14,7 +14,7 @@ use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, b: &BillPopup) {
     let r = centered(area, 64, 12);
-    let keys = |c: Cmd| app.keymap.labels(c);
+    let keys = |c: Cmd| super::keys(app, c);
     let mut lines = Vec::new();
     if let Some(bill) = &b.bill {
         let row = |label: &str, value: String| {

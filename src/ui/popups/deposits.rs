@@ -160,7 +160,7 @@ pub fn list(frame: &mut Frame, app: &App, t: &Theme, area: Rect, selected: usize
         fit(
             &format!(
                 "{} QR · {} · {}",
-                app.keymap.labels(Cmd::Confirm),
+                super::keys(app, Cmd::Confirm),
                 hint(app, Cmd::CancelDeposit, "cancel"),
                 hint(app, Cmd::Dismiss, "back")
             ),

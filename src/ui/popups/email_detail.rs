@@ -76,8 +76,8 @@ pub fn draw(
     lines.push(Line::styled(
         format!(
             "{} copy OTP · {} close",
-            app.keymap.labels(Cmd::CopyOtp),
-            app.keymap.labels(Cmd::Dismiss)
+            super::keys(app, Cmd::CopyOtp),
+            super::keys(app, Cmd::Dismiss)
         ),
         theme.dim,
     ));

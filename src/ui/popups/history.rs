@@ -18,7 +18,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
         height: l.status.y.saturating_sub(area.y),
         ..area
     });
-    let keys = |c: Cmd| app.keymap.labels(c);
+    let keys = |c: Cmd| super::keys(app, c);
     let field = |f: Field, label: &str, value: &str| {
         let focus = h.field == f;
         vec![
@@ -72,7 +72,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
                 keys(Cmd::Up),
                 keys(Cmd::Down),
                 keys(Cmd::NextField),
-                keys(Cmd::CopyOtp)
+                // On the rows, where letters are commands.
+                app.keymap.labels(Cmd::CopyOtp)
             ),
             theme.dim,
         ));

@@ -42,9 +42,16 @@ pub fn boxed<'a>(theme: &Theme, title: &str) -> Block<'a> {
 fn yes_no(app: &App, yes: &str, no: &str) -> String {
     format!(
         "{} {yes} · {} {no}",
-        app.keymap.labels(Cmd::Confirm),
-        app.keymap.labels(Cmd::Dismiss)
+        keys(app, Cmd::Confirm),
+        keys(app, Cmd::Dismiss)
     )
+}
+
+/// The keys of `cmd` as the top popup takes them: while it takes typing,
+/// a letter bound to `cmd` types itself, so only the other keys are named.
+pub fn keys(app: &App, cmd: Cmd) -> String {
+    let typing = app.popups.last().is_some_and(Popup::takes_text);
+    app.keymap.labels_when(cmd, typing)
 }
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -129,7 +136,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
                     Span::styled(
                         format!(
                             "  {} next of {}",
-                            app.keymap.labels(Cmd::NextOperator),
+                            keys(app, Cmd::NextOperator),
                             operators.len()
                         ),
                         theme.dim,

@@ -23,7 +23,7 @@ pub fn draw(
         return;
     };
     let r = centered(area, 62, 8);
-    let keys = |c: Cmd| app.keymap.labels(c);
+    let keys = |c: Cmd| super::keys(app, c);
     let mut lines = vec![
         Line::from(format!(
             "Order #{} · {} · {} · {}",

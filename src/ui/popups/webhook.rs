@@ -14,7 +14,7 @@ use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, w: &WebhookPopup) {
     let r = centered(area, 72, 11);
-    let keys = |c: Cmd| app.keymap.labels(c);
+    let keys = |c: Cmd| super::keys(app, c);
     let field = |f: Field, label: &str, value: String| {
         let focus = w.field == f;
         Line::from(vec![
