@@ -290,3 +290,83 @@ fn a_settlement_needs_confirming_is_journaled_and_not_repeated() {
         );
     }
 }
+
+/// `api-config`: the buyer's and the seller's settings round-trip through
+/// the simulator; a bad change is refused before sending (the settings
+/// stay as they were); the key the API echoes is never printed (`run`
+/// fails on any trace of it).
+#[test]
+fn api_settings_round_trip_for_buyer_and_seller() {
+    let sim = SimProcess::start("200ms");
+    let env = Env::new(&sim);
+    let before = env.json(&["api-config", "get", "--account", "topup"]);
+    assert_eq!(before["settings"]["rate_limit"], 100, "{before}");
+    assert_eq!(before["settings"]["is_active"], true, "{before}");
+
+    let set = env.json(&[
+        "api-config",
+        "set",
+        "--account",
+        "topup",
+        "--webhook-url",
+        "https://hooks.example.com/webhook/topup",
+        "--ip-whitelist",
+        "203.0.113.7, 198.51.100.0/24",
+        "--rate-limit",
+        "250",
+    ]);
+    assert_eq!(set["settings"]["rate_limit"], 250, "{set}");
+    let got = env.json(&["api-config", "get", "--account", "topup"]);
+    assert_eq!(
+        got["settings"]["webhook_url"],
+        "https://hooks.example.com/webhook/topup"
+    );
+    assert_eq!(
+        got["settings"]["ip_whitelist"],
+        serde_json::json!(["203.0.113.7", "198.51.100.0/24"])
+    );
+    assert_eq!(got["settings"]["rate_limit"], 250);
+    let text = env.ok(&["api-config", "get", "--account", "topup"]);
+    assert!(
+        text.contains("250 a minute") && text.contains("203.0.113.7"),
+        "{text}"
+    );
+
+    // Refused before sending, and nothing changed.
+    for (args, why) in [
+        (&["--rate-limit", "0"][..], "1 to 1000"),
+        (&["--rate-limit", "1001"][..], "1 to 1000"),
+        (
+            &["--webhook-url", "http://hooks.example.com/h"][..],
+            "https://",
+        ),
+        (&["--ip-whitelist", "10.0.0.300"][..], "not an IP"),
+        (&[][..], "nothing to change"),
+    ] {
+        let mut a = vec!["api-config", "set", "--account", "topup"];
+        a.extend_from_slice(args);
+        let e = env.refused(&a);
+        assert!(e.contains("not sent") && e.contains(why), "{args:?}: {e}");
+    }
+    assert_eq!(env.json(&["api-config", "get", "--account", "topup"]), got);
+
+    // The seller key has settings of its own, on the seller's path.
+    env.ok(&[
+        "api-config",
+        "set",
+        "--account",
+        "shop",
+        "--register-webhook",
+        "https://vps.example.com",
+        "--rate-limit",
+        "60",
+    ]);
+    let shop = env.json(&["api-config", "get", "--account", "shop"]);
+    assert_eq!(
+        shop["settings"]["webhook_url"],
+        "https://vps.example.com/webhook/shop"
+    );
+    assert_eq!(shop["settings"]["rate_limit"], 60);
+    let buyer = env.json(&["api-config", "get", "--account", "topup"]);
+    assert_eq!(buyer["settings"]["rate_limit"], 250, "the buyer's stayed");
+}

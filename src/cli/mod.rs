@@ -3,6 +3,7 @@
 //! `--json`; errors go to stderr as one sentence with a non-zero exit.
 
 mod accounts;
+mod api_config;
 mod balance;
 mod best;
 mod bills;
@@ -187,6 +188,9 @@ pub enum Command {
     /// cancel, finish.
     #[command(subcommand)]
     Email(email::EmailCmd),
+    /// GoTopUp API settings (webhook URL, IP whitelist, rate limit): get or set.
+    #[command(subcommand)]
+    ApiConfig(api_config::ApiConfigCmd),
     /// OTPZap webhook settings: get, or set (the secret is shown once).
     #[command(subcommand)]
     Webhook(webhook::WebhookCmd),

@@ -56,6 +56,7 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         Command::Email(e) => super::email::run(&ctx, e).await,
         Command::Deposits { account } => super::deposits::list(&ctx, account.as_deref()),
         Command::Webhook(w) => super::webhook::run(&ctx, w).await,
+        Command::ApiConfig(c) => super::api_config::run(&ctx, c).await,
         Command::Resolve {
             account,
             id,

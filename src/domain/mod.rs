@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod api_config;
 pub mod bill;
 pub mod countries;
 mod customer_number;

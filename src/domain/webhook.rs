@@ -57,6 +57,20 @@ pub fn registered_url(base: &str, account: &str) -> Result<String, String> {
     Ok(format!("{base}{}", receiver_path(account)))
 }
 
+/// A webhook URL the providers can deliver to: `https://` and a host
+/// (OTPZap's and GoTopUp's settings both).
+pub fn check_webhook_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .trim()
+        .strip_prefix("https://")
+        .ok_or_else(|| format!("the webhook URL must start with https:// (got '{url}')"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return Err(format!("the webhook URL '{url}' has no host"));
+    }
+    Ok(())
+}
+
 /// Splits `a,b , c` into event names, without empties.
 pub fn parse_events(s: &str) -> Vec<String> {
     s.split(',')
@@ -75,14 +89,7 @@ pub fn check_change(c: &WebhookChange) -> Result<(), String> {
         return Err("nothing to change: give --url, --events or --active".into());
     }
     if let Some(url) = &c.url {
-        let rest = url
-            .trim()
-            .strip_prefix("https://")
-            .ok_or_else(|| format!("the webhook URL must start with https:// (got '{url}')"))?;
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        if host.is_empty() || host.contains(char::is_whitespace) {
-            return Err(format!("the webhook URL '{url}' has no host"));
-        }
+        check_webhook_url(url)?;
     }
     if let Some(events) = &c.events {
         if events.is_empty() {

@@ -638,6 +638,12 @@ pub fn router(state: Arc<SimState>) -> Router {
             "/api/buyer/api/config",
             get(api_config::get_config).post(api_config::set_config),
         )
+        // The seller's settings: per key, like the buyer's (the doc shows
+        // only the POST; the GET is the one otpdeck assumes).
+        .route(
+            "/api/seller/api/config",
+            get(api_config::get_config).post(api_config::set_config),
+        )
         .route(
             "/api/seller/products",
             get(seller::list).post(seller::create),

@@ -9,6 +9,8 @@
 //!   key, history look-ups) and `otomax` (username + sign, re-sent requests)
 //!   say what they assume. `catalog` maps the price list onto services.
 
+mod api_config;
+pub use api_config::GoTopUpApiConfig;
 mod bills;
 mod buyer;
 mod catalog;
