@@ -167,6 +167,16 @@ pub enum Action {
             String,
         >,
     },
+    /// A GoTopUp account's API settings, as read.
+    ApiSettingsLoaded {
+        account: String,
+        result: Result<crate::domain::api_config::ApiSettings, String>,
+    },
+    /// A change of API settings was saved (the settings now) or not.
+    ApiSettingsSaved {
+        account: String,
+        result: Result<crate::domain::api_config::ApiSettings, String>,
+    },
     /// The statistics view's figures, from the journal.
     StatsLoaded(Result<crate::engine::stats::Overview, String>),
     /// The journal's auto-replace links at start (`auto_replace.rs` resumes
@@ -311,6 +321,15 @@ pub enum Effect {
     WebhookSet {
         account: String,
         change: crate::domain::webhook::WebhookChange,
+    },
+    /// Reads a GoTopUp account's API settings.
+    ApiSettingsGet {
+        account: String,
+    },
+    /// Sends a checked change of API settings.
+    ApiSettingsSet {
+        account: String,
+        change: crate::domain::api_config::ApiSettingsChange,
     },
     /// Reads the statistics of the last `days` days from the journal.
     LoadStats {

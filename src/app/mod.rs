@@ -580,6 +580,14 @@ impl App {
                 popups::webhook::saved(self, &account, result);
                 Vec::new()
             }
+            Action::ApiSettingsLoaded { account, result } => {
+                popups::api_settings::loaded(self, &account, result);
+                Vec::new()
+            }
+            Action::ApiSettingsSaved { account, result } => {
+                popups::api_settings::saved(self, &account, result);
+                Vec::new()
+            }
             Action::StatsLoaded(figures) => {
                 if let Some(Popup::Stats(slot)) = self
                     .popups

@@ -255,6 +255,19 @@ pub trait Provider: Send + Sync {
     ) -> Result<crate::domain::webhook::WebhookSaved, ProviderError> {
         Err(ProviderError::Unsupported("webhook settings"))
     }
+
+    /// API settings: webhook URL, IP whitelist, rate limit (GoTopUp).
+    async fn api_settings_get(
+        &self,
+    ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
+        Err(ProviderError::Unsupported("API settings"))
+    }
+    async fn api_settings_set(
+        &self,
+        _change: &crate::domain::api_config::ApiSettingsChange,
+    ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
+        Err(ProviderError::Unsupported("API settings"))
+    }
 }
 
 pub type SharedProvider = Arc<dyn Provider>;

@@ -219,6 +219,8 @@ impl Runtime {
                 customer,
             } => self.bill_inquiry(account, product, customer),
             Effect::WebhookSet { account, change } => self.webhook_set(account, change),
+            Effect::ApiSettingsGet { account } => self.api_settings(account, None),
+            Effect::ApiSettingsSet { account, change } => self.api_settings(account, Some(change)),
             Effect::LoadStats { days } => {
                 // The journal is local and quick; the view asks once.
                 let since = Utc::now() - chrono::Duration::days(days as i64);
@@ -399,6 +401,28 @@ impl Runtime {
                 .map(|s| (s.config, s.secret))
                 .map_err(|e| e.to_string());
             send(&tx, Action::WebhookSaved { account, result });
+        });
+    }
+
+    /// Reads (None) or changes the API settings of a GoTopUp account.
+    fn api_settings(
+        &self,
+        account: String,
+        change: Option<crate::domain::api_config::ApiSettingsChange>,
+    ) {
+        let tx = self.tx.clone();
+        let p = self.provider(&account);
+        tokio::spawn(async move {
+            let result = match (&p, &change) {
+                (None, _) => Err("no provider for this account".to_string()),
+                (Some(p), None) => p.api_settings_get().await.map_err(|e| e.to_string()),
+                (Some(p), Some(c)) => p.api_settings_set(c).await.map_err(|e| e.to_string()),
+            };
+            let action = match change {
+                None => Action::ApiSettingsLoaded { account, result },
+                Some(_) => Action::ApiSettingsSaved { account, result },
+            };
+            send(&tx, action);
         });
     }
 

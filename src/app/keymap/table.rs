@@ -24,6 +24,7 @@ pub enum PopupKind {
     Settle,
     EmailDetail,
     Webhook,
+    ApiSettings,
     Bill,
     History,
 }
@@ -53,6 +54,7 @@ impl Layer {
                     PopupKind::CommandLine
                         | PopupKind::DepositForm
                         | PopupKind::Webhook
+                        | PopupKind::ApiSettings
                         | PopupKind::Bill
                         | PopupKind::History
                 )
@@ -297,7 +299,7 @@ pub const COMMANDS: &[CommandDef] = &[
         &[Key::ch('w')],
         &[Layer::Pane(Pane::Balance)],
         "webhook",
-        "OTPZap webhook settings (the secret shows once)",
+        "Webhook (OTPZap) or API settings (GoTopUp)",
     ),
     def(
         Cmd::NextField,
@@ -305,6 +307,7 @@ pub const COMMANDS: &[CommandDef] = &[
         &[Key::plain(Tab)],
         &[
             Layer::Popup(PopupKind::Webhook),
+            Layer::Popup(PopupKind::ApiSettings),
             Layer::Popup(PopupKind::Bill),
             Layer::Popup(PopupKind::History),
         ],
@@ -429,6 +432,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Deposits),
             Layer::Popup(PopupKind::Compare),
             Layer::Popup(PopupKind::Webhook),
+            Layer::Popup(PopupKind::ApiSettings),
             Layer::Popup(PopupKind::Bill),
             Layer::Popup(PopupKind::History),
         ],
@@ -464,6 +468,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Settle),
             Layer::Popup(PopupKind::EmailDetail),
             Layer::Popup(PopupKind::Webhook),
+            Layer::Popup(PopupKind::ApiSettings),
             Layer::Popup(PopupKind::Bill),
             Layer::Popup(PopupKind::History),
         ],
@@ -639,6 +644,7 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::Settle) => "I checked the provider",
         Layer::Popup(PopupKind::EmailDetail) => "email messages",
         Layer::Popup(PopupKind::Webhook) => "webhook settings",
+        Layer::Popup(PopupKind::ApiSettings) => "API settings",
         Layer::Popup(PopupKind::Bill) => "postpaid bill",
         Layer::Popup(PopupKind::History) => "transaction history",
     }

@@ -3,6 +3,7 @@
 //! dismissing closes the top one only. Each popup's keys are in its file.
 
 mod account_picker;
+pub mod api_settings;
 pub mod bill;
 mod command_line;
 pub mod compare;
@@ -94,6 +95,7 @@ pub enum Popup {
     Bill(bill::BillPopup),
     /// GoTopUp transaction history from the API (`history.rs`).
     History(Box<history::HistoryPopup>),
+    ApiSettings(api_settings::ApiSettingsPopup),
 }
 
 impl Popup {
@@ -115,6 +117,7 @@ impl Popup {
             Popup::Webhook(_) => PopupKind::Webhook,
             Popup::Bill(_) => PopupKind::Bill,
             Popup::History(_) => PopupKind::History,
+            Popup::ApiSettings(_) => PopupKind::ApiSettings,
         }
     }
 
@@ -126,6 +129,7 @@ impl Popup {
             Popup::Webhook(w) => w.takes_text(),
             Popup::Bill(b) => b.takes_text(),
             Popup::History(h) => h.field != history::Field::Rows,
+            Popup::ApiSettings(_) => true,
             _ => false,
         }
     }
@@ -181,5 +185,6 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::Webhook => webhook::on_key(app, cmd, k),
         PopupKind::Bill => bill::on_key(app, cmd, k),
         PopupKind::History => history::on_key(app, cmd, k),
+        PopupKind::ApiSettings => api_settings::on_key(app, cmd, k),
     }
 }

@@ -52,11 +52,15 @@ fn chosen(app: &App) -> Option<usize> {
         .or_else(|| (app.focus == Pane::Balance).then(|| app.sel(Pane::Balance)))
 }
 
-/// Whether `w` is hinted: only on an OTPZap account.
+/// Whether `w` is hinted: on an OTPZap account (webhook settings) or a
+/// GoTopUp buyer account (API settings).
 pub fn applies(app: &App) -> bool {
     chosen(app)
         .and_then(|i| app.accounts.get(i))
-        .is_some_and(|a| a.info.kind == ProviderKind::OtpZap)
+        .is_some_and(|a| {
+            a.info.kind == ProviderKind::OtpZap
+                || (a.info.kind == ProviderKind::GoTopUp && !a.info.seller)
+        })
 }
 
 /// `w` on the balance pane: the selected (or shown) account's settings.
@@ -65,10 +69,18 @@ pub fn open(app: &mut App) -> Vec<Effect> {
         app.set_status("Select an OTPZap account first", Level::Warn);
         return Vec::new();
     };
+    if acc.info.kind == ProviderKind::GoTopUp && !acc.info.seller {
+        let account = acc.info.name.clone();
+        return super::api_settings::open(app, account);
+    }
     if acc.info.kind != ProviderKind::OtpZap {
         let kind = acc.info.kind.display_name();
         app.set_status(
-            format!("{kind} has no webhook settings through its API (OTPZap has)"),
+            if acc.info.seller {
+                "A seller key's API settings: otpdeck api-config get|set --account NAME".to_string()
+            } else {
+                format!("{kind} has no webhook settings through its API (OTPZap and GoTopUp have)")
+            },
             Level::Warn,
         );
         return Vec::new();

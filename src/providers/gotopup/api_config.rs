@@ -58,6 +58,21 @@ impl GoTopUpApiConfig {
         })
     }
 
+    /// The buyer's settings client of the dashboard's own adapter: same
+    /// connections, same key.
+    pub(super) fn of_buyer(g: &super::GoTopUp) -> Result<Self, ProviderError> {
+        match &g.auth {
+            Auth::ApiKey(k) => Ok(GoTopUpApiConfig {
+                http: g.http.clone(),
+                key: k.clone(),
+                path: "/api/buyer/api/config",
+            }),
+            Auth::Otomax { .. } => Err(ProviderError::Unsupported(
+                "API settings with Otomax auth (they need the Bearer key)",
+            )),
+        }
+    }
+
     pub async fn get(&self) -> Result<ApiSettings, ProviderError> {
         self.call(reqwest::Method::GET, None).await
     }

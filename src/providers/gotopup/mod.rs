@@ -234,6 +234,28 @@ impl Provider for GoTopUp {
         self.inquiry(product, customer).await
     }
 
+    async fn api_settings_get(
+        &self,
+    ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
+        let c = GoTopUpApiConfig::of_buyer(self)?;
+        self.limiter.acquire().await;
+        c.get().await
+    }
+
+    /// A saved rate limit is the one the poller keeps to from now on.
+    async fn api_settings_set(
+        &self,
+        change: &crate::domain::api_config::ApiSettingsChange,
+    ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
+        let c = GoTopUpApiConfig::of_buyer(self)?;
+        self.limiter.acquire().await;
+        let saved = c.set(change).await?;
+        if let Some(n) = saved.rate_limit {
+            self.limiter.set_limit(n.clamp(1, 1000));
+        }
+        Ok(saved)
+    }
+
     async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
         self.buyer_deposit(req).await
     }

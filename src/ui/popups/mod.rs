@@ -2,6 +2,7 @@
 //! confirmations, help, the account picker and the `:` command line. Their
 //! key hints come from the command table, so a remapped key shows.
 
+mod api_settings;
 mod bill;
 mod compare;
 mod deposits;
@@ -232,6 +233,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         Popup::Compare(v) => compare::draw(frame, app, theme, area, v),
         Popup::Stats(figures) => stats::draw(frame, app, theme, area, figures.as_deref()),
         Popup::Webhook(w) => webhook::draw(frame, app, theme, area, w),
+        Popup::ApiSettings(p) => api_settings::draw(frame, app, theme, area, p),
         Popup::Bill(b) => bill::draw(frame, app, theme, area, b),
         Popup::History(h) => history::draw(frame, app, theme, area, h),
         Popup::CommandLine(input) => {
