@@ -370,3 +370,148 @@ fn api_settings_round_trip_for_buyer_and_seller() {
     let buyer = env.json(&["api-config", "get", "--account", "topup"]);
     assert_eq!(buyer["settings"]["rate_limit"], 250, "the buyer's stayed");
 }
+
+/// `report`: the buyer's transaction report written as CSV and parsed
+/// back (every top-up once, prices and totals agreeing with the summary),
+/// the seller's product report, and kinds a role has not refused before
+/// sending.
+#[test]
+fn reports_as_json_and_csv() {
+    let sim = SimProcess::start("200ms");
+    let env = Env::new(&sim);
+    let mut refs = Vec::new();
+    for (product, customer) in [
+        ("TELKOMSEL5", "081234567890"),
+        ("TELKOMSEL10", "081298765432"),
+        ("TELKOMSEL5", "081355501234"),
+    ] {
+        let o = env.json(&[
+            "buy",
+            "--account",
+            "topup",
+            "--product",
+            product,
+            "--customer",
+            customer,
+        ]);
+        refs.push(o["idempotency_key"].as_str().expect("key").to_string());
+    }
+    let csv_path = env.dir.path().join("report.csv");
+    let out = env.run(&[
+        "report",
+        "--account",
+        "topup",
+        "--type",
+        "transaction",
+        "--format",
+        "csv",
+        "--output",
+        csv_path.to_str().expect("path"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("total_transactions") && said.contains("3 rows"),
+        "{said}"
+    );
+
+    let mut r = csv::Reader::from_path(&csv_path).expect("CSV opens");
+    let header = r.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (ref_col, price_col) = (col("ref_id"), col("price"));
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+    assert_eq!(rows.len(), 3);
+    let mut seen: Vec<String> = rows.iter().map(|x| x[ref_col].to_string()).collect();
+    seen.sort();
+    refs.sort();
+    assert_eq!(seen, refs, "each top-up once, by its ref_id");
+    let total: i64 = rows
+        .iter()
+        .map(|x| x[price_col].parse::<i64>().expect("whole rupiah"))
+        .sum();
+    let json = env.json(&["report", "--account", "topup", "--type", "transaction"]);
+    assert_eq!(json["summary"]["total_amount"], total, "{json}");
+    assert_eq!(json["rows"].as_array().map(Vec::len), Some(3));
+
+    // A range with nothing in it: no rows, the summary says 0.
+    let none = env.json(&[
+        "report",
+        "--account",
+        "topup",
+        "--type",
+        "transaction",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2020-01-31",
+    ]);
+    assert_eq!(none["summary"]["total_transactions"], 0, "{none}");
+
+    // The seller's product report counts what the seller listed.
+    env.ok(&[
+        "seller",
+        "product-add",
+        "--account",
+        "shop",
+        "--code",
+        "RPT5",
+        "--name",
+        "Pulsa 5",
+        "--subcategory",
+        "pulsa",
+        "--price",
+        "5600",
+    ]);
+    let p = env.json(&["report", "--account", "shop", "--type", "product"]);
+    assert_eq!(p["summary"]["total_products"], 1, "{p}");
+    assert_eq!(p["rows"][0]["code"], "RPT5");
+
+    // Refused before sending.
+    for (args, why) in [
+        (
+            &["--account", "shop", "--type", "deposit"][..],
+            "seller key has no 'deposit'",
+        ),
+        (
+            &["--account", "topup", "--type", "sales"][..],
+            "buyer key has no 'sales'",
+        ),
+        (
+            &["--account", "topup", "--type", "bogus"][..],
+            "not a report type",
+        ),
+        (
+            &[
+                "--account",
+                "topup",
+                "--type",
+                "transaction",
+                "--from",
+                "2025-02-01",
+                "--to",
+                "2025-01-01",
+            ][..],
+            "after",
+        ),
+        (
+            &[
+                "--account",
+                "topup",
+                "--type",
+                "transaction",
+                "--from",
+                "1/2/2025",
+            ][..],
+            "not a date",
+        ),
+    ] {
+        let mut a = vec!["report"];
+        a.extend_from_slice(args);
+        let e = env.refused(&a);
+        assert!(e.contains("not sent") && e.contains(why), "{args:?}: {e}");
+    }
+}

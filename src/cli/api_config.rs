@@ -10,7 +10,7 @@ use super::scripting::provider_err;
 use super::{exit, fail, CliError, CliResult};
 use crate::domain::api_config::{parse_ip_list, ApiSettings, ApiSettingsChange};
 use crate::domain::ProviderKind;
-use crate::providers::gotopup::GoTopUpApiConfig;
+use crate::providers::gotopup::GoTopUpKeyApi;
 use clap::Subcommand;
 use serde_json::json;
 
@@ -41,7 +41,7 @@ pub enum ApiConfigCmd {
     },
 }
 
-fn client(ctx: &Context, name: &str) -> Result<GoTopUpApiConfig, CliError> {
+fn client(ctx: &Context, name: &str) -> Result<GoTopUpKeyApi, CliError> {
     let acc = ctx.account(name)?;
     if acc.provider != ProviderKind::GoTopUp {
         return Err(fail(format!(
@@ -51,7 +51,7 @@ fn client(ctx: &Context, name: &str) -> Result<GoTopUpApiConfig, CliError> {
         )));
     }
     let settings = acc.resolve().map_err(|e| fail(e.to_string()))?;
-    GoTopUpApiConfig::new(&settings, acc.role.is_seller())
+    GoTopUpKeyApi::new(&settings, acc.role.is_seller())
         .map_err(|e| fail(format!("account '{}': {e}", acc.name)))
 }
 

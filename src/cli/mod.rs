@@ -16,6 +16,7 @@ mod email;
 mod history;
 mod orders;
 mod output;
+mod report;
 mod scripting;
 mod seller;
 mod seller_settle;
@@ -188,6 +189,9 @@ pub enum Command {
     /// cancel, finish.
     #[command(subcommand)]
     Email(email::EmailCmd),
+    /// A GoTopUp report (transactions, purchases, deposits; a seller's
+    /// sales and products) as JSON or CSV.
+    Report(report::ReportArgs),
     /// GoTopUp API settings (webhook URL, IP whitelist, rate limit): get or set.
     #[command(subcommand)]
     ApiConfig(api_config::ApiConfigCmd),

@@ -57,6 +57,7 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         Command::Deposits { account } => super::deposits::list(&ctx, account.as_deref()),
         Command::Webhook(w) => super::webhook::run(&ctx, w).await,
         Command::ApiConfig(c) => super::api_config::run(&ctx, c).await,
+        Command::Report(r) => super::report::run(&ctx, r).await,
         Command::Resolve {
             account,
             id,

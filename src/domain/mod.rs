@@ -18,6 +18,7 @@ mod idempotency;
 pub mod naming;
 pub mod order_rules;
 mod replace;
+pub mod report;
 mod rules;
 pub mod seller;
 pub mod webhook;

@@ -117,6 +117,11 @@ impl DepositBook {
         Some((x.clone(), None))
     }
 
+    /// `wallet`'s deposits, oldest first.
+    pub fn of_wallet(&self, wallet: &str) -> Vec<&SimDeposit> {
+        self.list.iter().filter(|d| d.wallet == wallet).collect()
+    }
+
     /// Ids of `wallet`'s deposits.
     pub fn ids(&self, wallet: &str) -> Vec<String> {
         self.list

@@ -27,6 +27,7 @@ use std::time::Instant;
 mod api_config;
 mod bills;
 mod otomax;
+mod reports;
 mod seller;
 pub use otomax::DupRefReply;
 
@@ -654,6 +655,8 @@ pub fn router(state: Arc<SimState>) -> Router {
         )
         .route("/api/seller/settlement/request", post(seller::settlement))
         .route("/api/seller/transactions", post(seller::transactions))
+        .route("/api/buyer/reports", post(reports::buyer))
+        .route("/api/seller/reports", post(reports::seller))
         .route("/api/otomax/balance", get(otomax::otomax_balance))
         .route("/api/otomax/price-list", get(otomax::otomax_prices))
         .route("/api/otomax/request", get(otomax::otomax_request))

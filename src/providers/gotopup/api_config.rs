@@ -29,13 +29,17 @@ struct Wire {
     is_active: Option<bool>,
 }
 
-pub struct GoTopUpApiConfig {
-    http: Http,
-    key: Secret,
+/// A Bearer key's own calls, buyer's or seller's: its API settings here,
+/// its reports (reports.rs).
+pub struct GoTopUpKeyApi {
+    pub(super) http: Http,
+    pub(super) key: Secret,
     path: &'static str,
+    /// `/api/buyer` or `/api/seller`.
+    pub(super) role: &'static str,
 }
 
-impl GoTopUpApiConfig {
+impl GoTopUpKeyApi {
     /// The settings client of a Bearer-key account; `seller` picks the
     /// seller's path. An Otomax-only account has no such settings.
     pub fn new(settings: &ProviderSettings, seller: bool) -> Result<Self, ProviderError> {
@@ -47,7 +51,7 @@ impl GoTopUpApiConfig {
                 ))
             }
         };
-        Ok(GoTopUpApiConfig {
+        Ok(GoTopUpKeyApi {
             http: Http::new(&settings.base_url, settings.http, settings.auth.secrets())?,
             key,
             path: if seller {
@@ -55,6 +59,7 @@ impl GoTopUpApiConfig {
             } else {
                 "/api/buyer/api/config"
             },
+            role: if seller { "/api/seller" } else { "/api/buyer" },
         })
     }
 
@@ -62,10 +67,11 @@ impl GoTopUpApiConfig {
     /// connections, same key.
     pub(super) fn of_buyer(g: &super::GoTopUp) -> Result<Self, ProviderError> {
         match &g.auth {
-            Auth::ApiKey(k) => Ok(GoTopUpApiConfig {
+            Auth::ApiKey(k) => Ok(GoTopUpKeyApi {
                 http: g.http.clone(),
                 key: k.clone(),
                 path: "/api/buyer/api/config",
+                role: "/api/buyer",
             }),
             Auth::Otomax { .. } => Err(ProviderError::Unsupported(
                 "API settings with Otomax auth (they need the Bearer key)",

@@ -10,7 +10,7 @@
 //!   say what they assume. `catalog` maps the price list onto services.
 
 mod api_config;
-pub use api_config::GoTopUpApiConfig;
+pub use api_config::GoTopUpKeyApi;
 mod bills;
 mod buyer;
 mod catalog;
@@ -19,6 +19,7 @@ mod history;
 mod limits;
 mod otomax;
 mod refusal;
+mod reports;
 mod rounds;
 mod seller;
 mod seller_wire;
@@ -237,7 +238,7 @@ impl Provider for GoTopUp {
     async fn api_settings_get(
         &self,
     ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
-        let c = GoTopUpApiConfig::of_buyer(self)?;
+        let c = GoTopUpKeyApi::of_buyer(self)?;
         self.limiter.acquire().await;
         c.get().await
     }
@@ -247,7 +248,7 @@ impl Provider for GoTopUp {
         &self,
         change: &crate::domain::api_config::ApiSettingsChange,
     ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
-        let c = GoTopUpApiConfig::of_buyer(self)?;
+        let c = GoTopUpKeyApi::of_buyer(self)?;
         self.limiter.acquire().await;
         let saved = c.set(change).await?;
         if let Some(n) = saved.rate_limit {

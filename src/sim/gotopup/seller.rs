@@ -89,6 +89,26 @@ impl SimState {
     }
 
     /// Successful buyer purchases of `codes`: (row json, price).
+    /// Sales of `key`'s products, with their price (for reports.rs).
+    pub(super) fn seller_sales(&self, key: &str) -> Vec<(Value, i64)> {
+        let codes: Vec<String> = self
+            .seller()
+            .products
+            .get(key)
+            .map(|v| v.iter().map(|p| p.code.clone()).collect())
+            .unwrap_or_default();
+        self.sales_of(&codes)
+    }
+
+    /// `key`'s products as the API lists them (for reports.rs).
+    pub(super) fn seller_products_json(&self, key: &str) -> Vec<Value> {
+        self.seller()
+            .products
+            .get(key)
+            .map(|v| v.iter().map(product_json).collect())
+            .unwrap_or_default()
+    }
+
     fn sales_of(&self, codes: &[String]) -> Vec<(Value, i64)> {
         let n = self.lock().txns.len();
         (0..n)
