@@ -68,12 +68,12 @@ pub async fn run(ctx: &Context, cmd: &ApiConfigCmd) -> CliResult {
             ip_whitelist,
             rate_limit,
         } => {
-            let webhook_url = match register_webhook {
-                Some(base) => {
-                    Some(crate::domain::webhook::registered_url(base, account).map_err(fail)?)
-                }
-                None => webhook_url.clone(),
-            };
+            let webhook_url = crate::domain::webhook::url_or_registered(
+                webhook_url.as_deref(),
+                register_webhook.as_deref(),
+                account,
+            )
+            .map_err(fail)?;
             let change = ApiSettingsChange {
                 webhook_url,
                 ip_whitelist: ip_whitelist.as_deref().map(parse_ip_list),

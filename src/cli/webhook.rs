@@ -64,12 +64,12 @@ pub async fn run(ctx: &Context, cmd: &WebhookCmd) -> CliResult {
             active,
             secret_file,
         } => {
-            let url = match register_webhook {
-                Some(base) => {
-                    Some(crate::domain::webhook::registered_url(base, account).map_err(fail)?)
-                }
-                None => url.clone(),
-            };
+            let url = crate::domain::webhook::url_or_registered(
+                url.as_deref(),
+                register_webhook.as_deref(),
+                account,
+            )
+            .map_err(fail)?;
             let change = WebhookChange {
                 url,
                 events: events.as_deref().map(parse_events),

@@ -71,6 +71,19 @@ pub fn check_webhook_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The URL a settings command sends: `--register-webhook BASE` (this
+/// receiver's path under BASE) or else `--url` as given.
+pub fn url_or_registered(
+    url: Option<&str>,
+    register: Option<&str>,
+    account: &str,
+) -> Result<Option<String>, String> {
+    match register {
+        Some(base) => registered_url(base, account).map(Some),
+        None => Ok(url.map(str::to_string)),
+    }
+}
+
 /// Splits `a,b , c` into event names, without empties.
 pub fn parse_events(s: &str) -> Vec<String> {
     s.split(',')

@@ -43,14 +43,7 @@ impl GoTopUpKeyApi {
     /// The settings client of a Bearer-key account; `seller` picks the
     /// seller's path. An Otomax-only account has no such settings.
     pub fn new(settings: &ProviderSettings, seller: bool) -> Result<Self, ProviderError> {
-        let key = match &settings.auth {
-            Auth::ApiKey(k) => k.clone(),
-            Auth::Otomax { .. } => {
-                return Err(ProviderError::Unsupported(
-                    "API settings with Otomax auth (they need the Bearer key)",
-                ))
-            }
-        };
+        let key = bearer_key(&settings.auth, "API settings and reports with Otomax auth")?;
         Ok(GoTopUpKeyApi {
             http: Http::new(&settings.base_url, settings.http, settings.auth.secrets())?,
             key,
@@ -66,17 +59,12 @@ impl GoTopUpKeyApi {
     /// The buyer's settings client of the dashboard's own adapter: same
     /// connections, same key.
     pub(super) fn of_buyer(g: &super::GoTopUp) -> Result<Self, ProviderError> {
-        match &g.auth {
-            Auth::ApiKey(k) => Ok(GoTopUpKeyApi {
-                http: g.http.clone(),
-                key: k.clone(),
-                path: "/api/buyer/api/config",
-                role: "/api/buyer",
-            }),
-            Auth::Otomax { .. } => Err(ProviderError::Unsupported(
-                "API settings with Otomax auth (they need the Bearer key)",
-            )),
-        }
+        Ok(GoTopUpKeyApi {
+            http: g.http.clone(),
+            key: bearer_key(&g.auth, "API settings with Otomax auth")?,
+            path: "/api/buyer/api/config",
+            role: "/api/buyer",
+        })
     }
 
     pub async fn get(&self) -> Result<ApiSettings, ProviderError> {
@@ -123,6 +111,15 @@ impl GoTopUpKeyApi {
             .await?;
         let w: Wire = parse(payload(&reply)?, "API settings")?;
         Ok(settings_of(w))
+    }
+}
+
+/// The Bearer key of an account; `what` is what an Otomax-only account
+/// cannot do (those calls need the key).
+pub(super) fn bearer_key(auth: &Auth, what: &'static str) -> Result<Secret, ProviderError> {
+    match auth {
+        Auth::ApiKey(k) => Ok(k.clone()),
+        Auth::Otomax { .. } => Err(ProviderError::Unsupported(what)),
     }
 }
 

@@ -7,7 +7,7 @@ use super::seller_wire as w;
 use crate::domain::seller::*;
 use crate::providers::http::{Http, Retry};
 use crate::providers::lenient::{self, parse};
-use crate::providers::{Auth, ProviderError, ProviderSettings};
+use crate::providers::{ProviderError, ProviderSettings};
 use crate::secret::Secret;
 use serde_json::{json, Value};
 
@@ -46,14 +46,7 @@ fn sale_of(s: w::Sale) -> SellerSale {
 
 impl GoTopUpSeller {
     pub fn new(settings: &ProviderSettings) -> Result<Self, ProviderError> {
-        let key = match &settings.auth {
-            Auth::ApiKey(k) => k.clone(),
-            Auth::Otomax { .. } => {
-                return Err(ProviderError::Unsupported(
-                    "the seller API with Otomax auth",
-                ))
-            }
-        };
+        let key = super::api_config::bearer_key(&settings.auth, "the seller API with Otomax auth")?;
         Ok(GoTopUpSeller {
             http: Http::new(&settings.base_url, settings.http, settings.auth.secrets())?,
             key,

@@ -89,7 +89,7 @@ impl SimState {
     }
 
     /// Successful buyer purchases of `codes`: (row json, price).
-    /// Sales of `key`'s products, with their price (for reports.rs).
+    /// Sales of `key`'s products, with their price.
     pub(super) fn seller_sales(&self, key: &str) -> Vec<(Value, i64)> {
         let codes: Vec<String> = self
             .seller()
@@ -339,17 +339,11 @@ pub async fn transactions(
     if !(1..=100).contains(&limit) {
         return err(StatusCode::BAD_REQUEST, "40", "limit maksimal 100");
     }
-    let codes: Vec<String> = s
-        .seller()
-        .products
-        .get(&key)
-        .map(|v| v.iter().map(|p| p.code.clone()).collect())
-        .unwrap_or_default();
     let want = str_of(&b, "status");
     let day = |k: &str| str_of(&b, k).and_then(|d| d.get(..10).map(str::to_string));
     let (from, to) = (day("start_date"), day("end_date"));
     let mut rows: Vec<Value> = s
-        .sales_of(&codes)
+        .seller_sales(&key)
         .into_iter()
         .map(|r| r.0)
         .filter(|r| want.as_deref().is_none_or(|w| r["status"] == w))
