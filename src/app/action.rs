@@ -167,6 +167,12 @@ pub enum Action {
             String,
         >,
     },
+    /// A report (or why not) for the view that asked.
+    ReportLoaded {
+        account: String,
+        query: crate::domain::report::ReportQuery,
+        result: Result<crate::domain::report::Report, String>,
+    },
     /// A GoTopUp account's API settings, as read.
     ApiSettingsLoaded {
         account: String,
@@ -321,6 +327,11 @@ pub enum Effect {
     WebhookSet {
         account: String,
         change: crate::domain::webhook::WebhookChange,
+    },
+    /// Asks a GoTopUp account for a report.
+    ReportLoad {
+        account: String,
+        query: crate::domain::report::ReportQuery,
     },
     /// Reads a GoTopUp account's API settings.
     ApiSettingsGet {

@@ -580,6 +580,14 @@ impl App {
                 popups::webhook::saved(self, &account, result);
                 Vec::new()
             }
+            Action::ReportLoaded {
+                account,
+                query,
+                result,
+            } => {
+                popups::report::loaded(self, &account, &query, result);
+                Vec::new()
+            }
             Action::ApiSettingsLoaded { account, result } => {
                 popups::api_settings::loaded(self, &account, result);
                 Vec::new()

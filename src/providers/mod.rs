@@ -256,6 +256,14 @@ pub trait Provider: Send + Sync {
         Err(ProviderError::Unsupported("webhook settings"))
     }
 
+    /// A report: figures and rows for a kind and range (GoTopUp).
+    async fn report(
+        &self,
+        _q: &crate::domain::report::ReportQuery,
+    ) -> Result<crate::domain::report::Report, ProviderError> {
+        Err(ProviderError::Unsupported("reports"))
+    }
+
     /// API settings: webhook URL, IP whitelist, rate limit (GoTopUp).
     async fn api_settings_get(
         &self,

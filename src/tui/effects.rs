@@ -219,6 +219,7 @@ impl Runtime {
                 customer,
             } => self.bill_inquiry(account, product, customer),
             Effect::WebhookSet { account, change } => self.webhook_set(account, change),
+            Effect::ReportLoad { account, query } => self.report(account, query),
             Effect::ApiSettingsGet { account } => self.api_settings(account, None),
             Effect::ApiSettingsSet { account, change } => self.api_settings(account, Some(change)),
             Effect::LoadStats { days } => {
@@ -401,6 +402,25 @@ impl Runtime {
                 .map(|s| (s.config, s.secret))
                 .map_err(|e| e.to_string());
             send(&tx, Action::WebhookSaved { account, result });
+        });
+    }
+
+    fn report(&self, account: String, query: crate::domain::report::ReportQuery) {
+        let tx = self.tx.clone();
+        let p = self.provider(&account);
+        tokio::spawn(async move {
+            let result = match p {
+                Some(p) => p.report(&query).await.map_err(|e| e.to_string()),
+                None => Err("no provider for this account".to_string()),
+            };
+            send(
+                &tx,
+                Action::ReportLoaded {
+                    account,
+                    query,
+                    result,
+                },
+            );
         });
     }
 

@@ -31,6 +31,12 @@ pub const LINE_COMMANDS: &[LineDef] = &[
         help: "GoTopUp transaction history from the API, filtered and paged",
     },
     LineDef {
+        word: "report",
+        aliases: &[],
+        usage: "report TYPE [FROM] [TO]",
+        help: "GoTopUp report: transaction, purchase or deposit",
+    },
+    LineDef {
         word: "email",
         aliases: &[],
         usage: "email SITE [domain=D] [subject=S] [regex=R] [qty=N]",

@@ -25,6 +25,7 @@ pub enum PopupKind {
     EmailDetail,
     Webhook,
     ApiSettings,
+    Report,
     Bill,
     History,
 }
@@ -151,6 +152,7 @@ const LISTS: &[Layer] = &[
     Layer::Popup(PopupKind::DepositForm),
     Layer::Popup(PopupKind::Compare),
     Layer::Popup(PopupKind::History),
+    Layer::Popup(PopupKind::Report),
 ];
 const DEPOSIT_VIEWS: &[Layer] = &[
     Layer::Popup(PopupKind::Deposits),
@@ -471,6 +473,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::ApiSettings),
             Layer::Popup(PopupKind::Bill),
             Layer::Popup(PopupKind::History),
+            Layer::Popup(PopupKind::Report),
         ],
         "back",
         "No: close the top popup only",
@@ -645,6 +648,7 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::EmailDetail) => "email messages",
         Layer::Popup(PopupKind::Webhook) => "webhook settings",
         Layer::Popup(PopupKind::ApiSettings) => "API settings",
+        Layer::Popup(PopupKind::Report) => "report",
         Layer::Popup(PopupKind::Bill) => "postpaid bill",
         Layer::Popup(PopupKind::History) => "transaction history",
     }

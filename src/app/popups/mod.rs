@@ -15,6 +15,7 @@ mod deposits;
 mod email_detail;
 pub mod help;
 pub mod history;
+pub mod report;
 mod settle;
 pub mod webhook;
 
@@ -96,6 +97,7 @@ pub enum Popup {
     /// GoTopUp transaction history from the API (`history.rs`).
     History(Box<history::HistoryPopup>),
     ApiSettings(api_settings::ApiSettingsPopup),
+    Report(Box<report::ReportPopup>),
 }
 
 impl Popup {
@@ -118,6 +120,7 @@ impl Popup {
             Popup::Bill(_) => PopupKind::Bill,
             Popup::History(_) => PopupKind::History,
             Popup::ApiSettings(_) => PopupKind::ApiSettings,
+            Popup::Report(_) => PopupKind::Report,
         }
     }
 
@@ -186,5 +189,6 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::Bill => bill::on_key(app, cmd, k),
         PopupKind::History => history::on_key(app, cmd, k),
         PopupKind::ApiSettings => api_settings::on_key(app, cmd, k),
+        PopupKind::Report => report::on_key(app, cmd),
     }
 }

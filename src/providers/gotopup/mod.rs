@@ -243,6 +243,15 @@ impl Provider for GoTopUp {
         c.get().await
     }
 
+    async fn report(
+        &self,
+        q: &crate::domain::report::ReportQuery,
+    ) -> Result<crate::domain::report::Report, ProviderError> {
+        let c = GoTopUpKeyApi::of_buyer(self)?;
+        self.limiter.acquire().await;
+        c.report(q).await
+    }
+
     /// A saved rate limit is the one the poller keeps to from now on.
     async fn api_settings_set(
         &self,

@@ -9,6 +9,7 @@ mod deposits;
 mod email_detail;
 mod help;
 mod history;
+mod report;
 mod settle;
 mod stats;
 mod webhook;
@@ -234,6 +235,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         Popup::Stats(figures) => stats::draw(frame, app, theme, area, figures.as_deref()),
         Popup::Webhook(w) => webhook::draw(frame, app, theme, area, w),
         Popup::ApiSettings(p) => api_settings::draw(frame, app, theme, area, p),
+        Popup::Report(r) => report::draw(frame, app, theme, area, r),
         Popup::Bill(b) => bill::draw(frame, app, theme, area, b),
         Popup::History(h) => history::draw(frame, app, theme, area, h),
         Popup::CommandLine(input) => {

@@ -1,0 +1,102 @@
+//! The GoTopUp report view (`:report TYPE [FROM] [TO]`): a buyer report
+//! (transaction, purchase, deposit) of the shown or first GoTopUp account,
+//! its figures and its rows (↑/↓ scroll). The kind and the range are
+//! checked by `ReportQuery::check` (the CLI's rule) before the Effect; the
+//! CSV is the CLI's (`otpdeck report --format csv`).
+
+use crate::app::keymap::Cmd;
+use crate::app::popups::Popup;
+use crate::app::{App, Effect, Level};
+use crate::domain::report::{Report, ReportKind, ReportQuery};
+use crate::domain::ProviderKind;
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone)]
+pub struct ReportPopup {
+    pub account: String,
+    pub query: ReportQuery,
+    /// None while the API is asked.
+    pub result: Option<Result<Report, String>>,
+    /// The first row shown.
+    pub offset: usize,
+}
+
+/// The words after `:report`: the kind, then an optional first and last
+/// day; why not when they do not make a query.
+pub fn query_of(args: &[String]) -> Result<ReportQuery, String> {
+    let kind = args
+        .first()
+        .ok_or("Usage: :report transaction|purchase|deposit [FROM] [TO]")?;
+    let day = |i: usize| -> Result<Option<NaiveDate>, String> {
+        args.get(i)
+            .map(|d| {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| format!("'{d}' is not a date like 2026-12-03"))
+            })
+            .transpose()
+    };
+    Ok(ReportQuery {
+        kind: ReportKind::parse(kind)?,
+        from: day(1)?,
+        to: day(2)?,
+    })
+}
+
+pub fn open(app: &mut App, args: &[String]) -> Vec<Effect> {
+    // A buyer report: a seller key has its own (`otpdeck report`).
+    let gotopup =
+        |a: &&crate::app::AccountState| a.info.kind == ProviderKind::GoTopUp && !a.info.seller;
+    let Some(account) = app
+        .active
+        .and_then(|i| app.accounts.get(i))
+        .filter(gotopup)
+        .or_else(|| app.accounts.iter().find(gotopup))
+        .map(|a| a.info.name.clone())
+    else {
+        app.set_status("Reports need a GoTopUp account", Level::Warn);
+        return Vec::new();
+    };
+    let query = match query_of(args).and_then(|q| q.check(false).map(|_| q)) {
+        Ok(q) => q,
+        Err(why) => {
+            app.set_status(why, Level::Warn);
+            return Vec::new();
+        }
+    };
+    app.open(Popup::Report(Box::new(ReportPopup {
+        account: account.clone(),
+        query: query.clone(),
+        result: None,
+        offset: 0,
+    })));
+    vec![Effect::ReportLoad { account, query }]
+}
+
+pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    let Some(Popup::Report(r)) = app.popups.last_mut() else {
+        return Vec::new();
+    };
+    let rows = match &r.result {
+        Some(Ok(rep)) => rep.rows.len(),
+        _ => 0,
+    };
+    match cmd {
+        Some(Cmd::Up) => r.offset = r.offset.saturating_sub(1),
+        Some(Cmd::Down) => r.offset = (r.offset + 1).min(rows.saturating_sub(1)),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The answer, for the view still asking it.
+pub fn loaded(app: &mut App, account: &str, query: &ReportQuery, result: Result<Report, String>) {
+    let found = app.popups.iter_mut().rev().find_map(|p| match p {
+        Popup::Report(r) if r.account == account && &r.query == query && r.result.is_none() => {
+            Some(r)
+        }
+        _ => None,
+    });
+    if let Some(r) = found {
+        r.result = Some(result);
+    }
+}
