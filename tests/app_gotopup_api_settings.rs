@@ -9,8 +9,6 @@ use common::*;
 use otpdeck::app::panes::Pane;
 use otpdeck::app::{Action, App, Effect, Popup};
 use otpdeck::domain::api_config::{ApiSettings, ApiSettingsChange};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 fn settings(rate: u32) -> ApiSettings {
     ApiSettings {
@@ -43,21 +41,6 @@ fn form(a: &App) -> &otpdeck::app::popups::api_settings::ApiSettingsPopup {
         Some(Popup::ApiSettings(p)) => p,
         other => panic!("API settings not on top: {other:?}"),
     }
-}
-
-fn screen(a: &mut App, w: u16, h: u16) -> String {
-    a.update(Action::Resize(w, h));
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    term.draw(|f| otpdeck::ui::draw(f, a)).expect("draw");
-    let buf = term.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        for x in 0..w {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 #[test]

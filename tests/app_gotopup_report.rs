@@ -5,10 +5,8 @@
 mod common;
 
 use common::*;
-use otpdeck::app::{Action, App, Effect, Popup};
+use otpdeck::app::{Action, Effect, Popup};
 use otpdeck::domain::report::{Report, ReportKind, ReportQuery};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use serde_json::json;
 
 fn query() -> ReportQuery {
@@ -37,21 +35,6 @@ fn report(rows: usize) -> Report {
             })
             .collect(),
     }
-}
-
-fn screen(a: &mut App, w: u16, h: u16) -> String {
-    a.update(Action::Resize(w, h));
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    term.draw(|f| otpdeck::ui::draw(f, a)).expect("draw");
-    let buf = term.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        for x in 0..w {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 #[test]

@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use otpdeck::app::{Action, App};
+use otpdeck::app::Action;
 use otpdeck::domain::*;
 use otpdeck::engine::journal::Journal;
 use otpdeck::engine::orders;
@@ -15,26 +15,9 @@ use otpdeck::money::Rupiah;
 use otpdeck::providers::{self, Auth, ProviderSettings};
 use otpdeck::secret::Secret;
 use otpdeck::sim::{self, SimOptions};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use std::time::Duration;
 
 const WAITING: &str = "pending, waiting for the provider's callback";
-
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    app.update(Action::Resize(w, h));
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    term.draw(|f| otpdeck::ui::draw(f, app)).expect("draw");
-    let buf = term.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        for x in 0..w {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
 
 #[tokio::test]
 async fn an_otomax_poll_without_history_key_brings_the_note_and_writes_nothing() {
