@@ -57,6 +57,13 @@ pub struct AccountInfo {
     pub seller: bool,
 }
 
+impl AccountInfo {
+    /// A GoTopUp buyer key: bills, history, reports, API settings.
+    pub fn is_gotopup_buyer(&self) -> bool {
+        self.kind == ProviderKind::GoTopUp && !self.seller
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountState {
     pub info: AccountInfo,

@@ -8,6 +8,7 @@ use super::context::Context;
 use super::output::print_json;
 use super::scripting::provider_err;
 use super::{exit, fail, CliError, CliResult};
+use crate::config::AccountConfig;
 use crate::domain::api_config::{parse_ip_list, ApiSettings, ApiSettingsChange};
 use crate::domain::ProviderKind;
 use crate::providers::gotopup::GoTopUpKeyApi;
@@ -42,14 +43,36 @@ pub enum ApiConfigCmd {
 }
 
 fn client(ctx: &Context, name: &str) -> Result<GoTopUpKeyApi, CliError> {
+    let acc = gotopup_account(
+        ctx,
+        name,
+        "API settings are GoTopUp's (OTPZap's webhook is `otpdeck webhook`)",
+    )?;
+    key_api(acc)
+}
+
+/// The named account when it is GoTopUp's; `why` says why another
+/// provider's is refused.
+pub(super) fn gotopup_account<'a>(
+    ctx: &'a Context,
+    name: &str,
+    why: &str,
+) -> Result<&'a AccountConfig, CliError> {
     let acc = ctx.account(name)?;
     if acc.provider != ProviderKind::GoTopUp {
         return Err(fail(format!(
-            "account '{}' is {}: API settings are GoTopUp's (OTPZap's webhook is `otpdeck webhook`)",
+            "account '{}' is {}: {why}",
             acc.name,
             acc.provider.as_str()
         )));
     }
+    Ok(acc)
+}
+
+/// The key client of a GoTopUp account (settings, reports), the seller's
+/// for `role = "seller"`. Resolving runs the key source, so callers check
+/// what they can first.
+pub(super) fn key_api(acc: &AccountConfig) -> Result<GoTopUpKeyApi, CliError> {
     let settings = acc.resolve().map_err(|e| fail(e.to_string()))?;
     GoTopUpKeyApi::new(&settings, acc.role.is_seller())
         .map_err(|e| fail(format!("account '{}': {e}", acc.name)))

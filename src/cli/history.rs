@@ -6,8 +6,7 @@ use super::context::Context;
 use super::output::print_json;
 use super::scripting::provider_err;
 use super::{exit, fail, CliResult};
-use crate::domain::history::{HistoryQuery, HISTORY_MAX_LIMIT};
-use chrono::NaiveDate;
+use crate::domain::history::{parse_opt_day, HistoryQuery, HISTORY_MAX_LIMIT};
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -29,20 +28,11 @@ pub struct HistoryArgs {
     limit: u32,
 }
 
-fn day(flag: &str, v: &Option<String>) -> Result<Option<NaiveDate>, String> {
-    v.as_deref()
-        .map(|s| {
-            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                .map_err(|_| format!("{flag} '{s}' is not a date like 2025-01-31"))
-        })
-        .transpose()
-}
-
 pub(super) async fn run(ctx: &Context, a: &HistoryArgs) -> CliResult {
     let q = HistoryQuery {
         status: a.status.as_ref().map(|s| s.trim().to_lowercase()),
-        from: day("--from", &a.from).map_err(fail)?,
-        to: day("--to", &a.to).map_err(fail)?,
+        from: parse_opt_day("--from", a.from.as_deref()).map_err(fail)?,
+        to: parse_opt_day("--to", a.to.as_deref()).map_err(fail)?,
         page: a.page,
         limit: a.limit,
     };

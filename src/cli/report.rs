@@ -10,8 +10,6 @@ use super::output::print_json;
 use super::scripting::provider_err;
 use super::{exit, fail, CliError, CliResult};
 use crate::domain::report::{Report, ReportKind, ReportQuery};
-use crate::domain::ProviderKind;
-use crate::providers::gotopup::GoTopUpKeyApi;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -44,26 +42,12 @@ pub struct ReportArgs {
 }
 
 fn day(flag: &str, v: &Option<String>) -> Result<Option<NaiveDate>, CliError> {
-    v.as_deref()
-        .map(|s| {
-            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-                fail(format!(
-                    "not sent: {flag} '{s}' is not a date like 2025-01-31"
-                ))
-            })
-        })
-        .transpose()
+    crate::domain::history::parse_opt_day(flag, v.as_deref())
+        .map_err(|e| fail(format!("not sent: {e}")))
 }
 
 pub async fn run(ctx: &Context, a: &ReportArgs) -> CliResult {
-    let acc = ctx.account(&a.account)?;
-    if acc.provider != ProviderKind::GoTopUp {
-        return Err(fail(format!(
-            "account '{}' is {}: reports are GoTopUp's",
-            acc.name,
-            acc.provider.as_str()
-        )));
-    }
+    let acc = super::api_config::gotopup_account(ctx, &a.account, "reports are GoTopUp's")?;
     let seller = acc.role.is_seller();
     let q = ReportQuery {
         kind: ReportKind::parse(&a.kind).map_err(|e| fail(format!("not sent: {e}")))?,
@@ -72,9 +56,7 @@ pub async fn run(ctx: &Context, a: &ReportArgs) -> CliResult {
     };
     q.check(seller)
         .map_err(|e| fail(format!("not sent: {e}")))?;
-    let settings = acc.resolve().map_err(|e| fail(e.to_string()))?;
-    let api = GoTopUpKeyApi::new(&settings, seller)
-        .map_err(|e| fail(format!("account '{}': {e}", acc.name)))?;
+    let api = super::api_config::key_api(acc)?;
     let report = api.report(&q).await.map_err(provider_err)?;
     match a.format {
         Format::Json => match &a.output {

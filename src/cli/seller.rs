@@ -113,12 +113,7 @@ pub(super) fn client(ctx: &Context, name: &str) -> Result<(String, GoTopUpSeller
 }
 
 fn day(flag: &str, v: &Option<String>) -> Result<Option<NaiveDate>, CliError> {
-    v.as_deref()
-        .map(|s| {
-            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                .map_err(|_| fail(format!("{flag} '{s}' is not a date like 2025-01-31")))
-        })
-        .transpose()
+    crate::domain::history::parse_opt_day(flag, v.as_deref()).map_err(fail)
 }
 
 fn print_product(p: &SellerProduct) {

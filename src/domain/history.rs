@@ -6,6 +6,21 @@ use super::Transaction;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+/// A day as the APIs take it (`YYYY-MM-DD`), or why not; `what` names the
+/// field in the refusal. The CLI's flags and the dashboard's fields alike.
+pub fn parse_day(what: &str, text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map_err(|_| format!("{what} '{t}' is not a date like 2026-12-03"))
+}
+
+/// `parse_day` of a value that may be absent (or blank: absent too).
+pub fn parse_opt_day(what: &str, text: Option<&str>) -> Result<Option<NaiveDate>, String> {
+    text.filter(|t| !t.trim().is_empty())
+        .map(|t| parse_day(what, t))
+        .transpose()
+}
+
 /// The most rows the API gives per page.
 pub const HISTORY_MAX_LIMIT: u32 = 100;
 

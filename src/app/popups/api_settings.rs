@@ -86,12 +86,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
 /// The change the form holds against what the API has: only what differs;
 /// why not when the rate limit is not a number.
 pub fn change_of(p: &ApiSettingsPopup) -> Result<ApiSettingsChange, String> {
-    let cur = p.current.clone().unwrap_or(ApiSettings {
-        webhook_url: None,
-        ip_whitelist: Vec::new(),
-        rate_limit: None,
-        is_active: None,
-    });
+    let cur = p.current.clone().unwrap_or_default();
     let url = p.url.value().trim();
     let ips = parse_ip_list(p.whitelist.value());
     let limit = p.rate_limit.value().trim();

@@ -11,7 +11,7 @@ use crate::app::panes::Pane;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level, PendingBuy};
 use crate::domain::bill::{Bill, BILL_SERVICE_PREFIX};
-use crate::domain::{BuyRequest, ProviderKind};
+use crate::domain::BuyRequest;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
@@ -68,7 +68,7 @@ pub fn open(app: &mut App, product: Option<&str>) -> Vec<Effect> {
         .accounts
         .iter()
         // A seller key answers no buyer call: bills are paid as a buyer.
-        .filter(|a| a.info.kind == ProviderKind::GoTopUp && !a.info.seller)
+        .filter(|a| a.info.is_gotopup_buyer())
         .map(|a| a.info.name.clone())
         .collect();
     if accounts.is_empty() {

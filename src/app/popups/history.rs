@@ -10,9 +10,7 @@
 use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
-use crate::domain::history::{HistoryPage, HistoryQuery, HISTORY_MAX_LIMIT};
-use crate::domain::ProviderKind;
-use chrono::NaiveDate;
+use crate::domain::history::{parse_opt_day, HistoryPage, HistoryQuery, HISTORY_MAX_LIMIT};
 use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
@@ -44,26 +42,24 @@ pub struct HistoryPopup {
     pub error: Option<String>,
 }
 
-/// `:history [ACCOUNT]`: the named, shown or first GoTopUp account.
-pub fn open(app: &mut App, account: Option<&str>) -> Vec<Effect> {
-    // The buyer's history: a seller key answers no buyer call.
-    let gotopup =
-        |a: &&crate::app::AccountState| a.info.kind == ProviderKind::GoTopUp && !a.info.seller;
-    let name = match account {
-        Some(n) => app
-            .accounts
-            .iter()
-            .filter(gotopup)
-            .find(|a| a.info.name == n)
-            .map(|a| a.info.name.clone()),
+/// The GoTopUp buyer account a view is about: the named one, else the one
+/// shown, else the first (a seller key answers no buyer call).
+pub(super) fn buyer_account(app: &App, name: Option<&str>) -> Option<String> {
+    let buyer = |a: &&crate::app::AccountState| a.info.is_gotopup_buyer();
+    match name {
+        Some(n) => app.accounts.iter().filter(buyer).find(|a| a.info.name == n),
         None => app
             .active
             .and_then(|i| app.accounts.get(i))
-            .filter(gotopup)
-            .or_else(|| app.accounts.iter().find(gotopup))
-            .map(|a| a.info.name.clone()),
-    };
-    let Some(account) = name else {
+            .filter(buyer)
+            .or_else(|| app.accounts.iter().find(buyer)),
+    }
+    .map(|a| a.info.name.clone())
+}
+
+/// `:history [ACCOUNT]`: the named, shown or first GoTopUp account.
+pub fn open(app: &mut App, account: Option<&str>) -> Vec<Effect> {
+    let Some(account) = buyer_account(app, account) else {
         app.set_status("History needs a GoTopUp account", Level::Warn);
         return Vec::new();
     };
@@ -97,15 +93,7 @@ fn top(app: &mut App) -> Option<&mut HistoryPopup> {
 
 /// The query the fields say, for page 1; why not when a field is off.
 pub fn query_of(h: &HistoryPopup) -> Result<HistoryQuery, String> {
-    let date = |i: &Input, what: &str| -> Result<Option<NaiveDate>, String> {
-        let v = i.value().trim();
-        if v.is_empty() {
-            return Ok(None);
-        }
-        NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| format!("{what} '{v}' is not a date like 2026-12-03"))
-    };
+    let date = |i: &Input, what: &str| parse_opt_day(what, Some(i.value()));
     let status = h.status.value().trim().to_ascii_lowercase();
     let limit = h.limit.value().trim();
     let q = HistoryQuery {

@@ -7,9 +7,8 @@
 use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
+use crate::domain::history::parse_opt_day;
 use crate::domain::report::{Report, ReportKind, ReportQuery};
-use crate::domain::ProviderKind;
-use chrono::NaiveDate;
 
 #[derive(Debug, Clone)]
 pub struct ReportPopup {
@@ -27,32 +26,17 @@ pub fn query_of(args: &[String]) -> Result<ReportQuery, String> {
     let kind = args
         .first()
         .ok_or("Usage: :report transaction|purchase|deposit [FROM] [TO]")?;
-    let day = |i: usize| -> Result<Option<NaiveDate>, String> {
-        args.get(i)
-            .map(|d| {
-                NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .map_err(|_| format!("'{d}' is not a date like 2026-12-03"))
-            })
-            .transpose()
-    };
+    let day = |i: usize, what: &str| parse_opt_day(what, args.get(i).map(String::as_str));
     Ok(ReportQuery {
         kind: ReportKind::parse(kind)?,
-        from: day(1)?,
-        to: day(2)?,
+        from: day(1, "from")?,
+        to: day(2, "to")?,
     })
 }
 
 pub fn open(app: &mut App, args: &[String]) -> Vec<Effect> {
     // A buyer report: a seller key has its own (`otpdeck report`).
-    let gotopup =
-        |a: &&crate::app::AccountState| a.info.kind == ProviderKind::GoTopUp && !a.info.seller;
-    let Some(account) = app
-        .active
-        .and_then(|i| app.accounts.get(i))
-        .filter(gotopup)
-        .or_else(|| app.accounts.iter().find(gotopup))
-        .map(|a| a.info.name.clone())
-    else {
+    let Some(account) = super::history::buyer_account(app, None) else {
         app.set_status("Reports need a GoTopUp account", Level::Warn);
         return Vec::new();
     };

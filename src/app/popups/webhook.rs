@@ -57,10 +57,7 @@ fn chosen(app: &App) -> Option<usize> {
 pub fn applies(app: &App) -> bool {
     chosen(app)
         .and_then(|i| app.accounts.get(i))
-        .is_some_and(|a| {
-            a.info.kind == ProviderKind::OtpZap
-                || (a.info.kind == ProviderKind::GoTopUp && !a.info.seller)
-        })
+        .is_some_and(|a| a.info.kind == ProviderKind::OtpZap || a.info.is_gotopup_buyer())
 }
 
 /// `w` on the balance pane: the selected (or shown) account's settings.
@@ -69,7 +66,7 @@ pub fn open(app: &mut App) -> Vec<Effect> {
         app.set_status("Select an OTPZap account first", Level::Warn);
         return Vec::new();
     };
-    if acc.info.kind == ProviderKind::GoTopUp && !acc.info.seller {
+    if acc.info.is_gotopup_buyer() {
         let account = acc.info.name.clone();
         return super::api_settings::open(app, account);
     }

@@ -34,8 +34,8 @@ struct Wire {
 pub struct GoTopUpKeyApi {
     pub(super) http: Http,
     pub(super) key: Secret,
-    path: &'static str,
-    /// `/api/buyer` or `/api/seller`.
+    /// `/api/buyer` or `/api/seller`: the settings are at ROLE/api/config,
+    /// the reports at ROLE/reports.
     pub(super) role: &'static str,
 }
 
@@ -47,11 +47,6 @@ impl GoTopUpKeyApi {
         Ok(GoTopUpKeyApi {
             http: Http::new(&settings.base_url, settings.http, settings.auth.secrets())?,
             key,
-            path: if seller {
-                "/api/seller/api/config"
-            } else {
-                "/api/buyer/api/config"
-            },
             role: if seller { "/api/seller" } else { "/api/buyer" },
         })
     }
@@ -62,7 +57,6 @@ impl GoTopUpKeyApi {
         Ok(GoTopUpKeyApi {
             http: g.http.clone(),
             key: bearer_key(&g.auth, "API settings with Otomax auth")?,
-            path: "/api/buyer/api/config",
             role: "/api/buyer",
         })
     }
@@ -96,22 +90,44 @@ impl GoTopUpKeyApi {
         method: reqwest::Method,
         body: Option<Value>,
     ) -> Result<ApiSettings, ProviderError> {
-        let url = self.http.url(self.path);
-        let reply = self
-            .http
-            .send(Retry::Safe, |c| {
-                let r = c
-                    .request(method.clone(), &url)
-                    .bearer_auth(self.key.expose());
-                match &body {
-                    Some(b) => r.json(b),
-                    None => r,
-                }
-            })
-            .await?;
-        let w: Wire = parse(payload(&reply)?, "API settings")?;
+        let path = format!("{}/api/config", self.role);
+        let v = bearer_call(&self.http, &self.key, method, &path, body, Retry::Safe).await?;
+        let w: Wire = parse(v, "API settings")?;
         Ok(settings_of(w))
     }
+}
+
+impl super::GoTopUp {
+    /// The buyer key's own client, once a slot of the account's rate limit
+    /// is taken for its call.
+    pub(super) async fn key_api(&self) -> Result<GoTopUpKeyApi, ProviderError> {
+        let c = GoTopUpKeyApi::of_buyer(self)?;
+        self.limiter.acquire().await;
+        Ok(c)
+    }
+}
+
+/// One call with a Bearer key, answered with the reply's payload: the
+/// seller's calls, the settings and the reports alike.
+pub(super) async fn bearer_call(
+    http: &Http,
+    key: &Secret,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+    retry: Retry,
+) -> Result<Value, ProviderError> {
+    let url = http.url(path);
+    let reply = http
+        .send(retry, |c| {
+            let r = c.request(method.clone(), &url).bearer_auth(key.expose());
+            match &body {
+                Some(b) => r.json(b),
+                None => r,
+            }
+        })
+        .await?;
+    payload(&reply)
 }
 
 /// The Bearer key of an account; `what` is what an Otomax-only account

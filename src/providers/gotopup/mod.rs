@@ -238,8 +238,7 @@ impl Provider for GoTopUp {
     async fn api_settings_get(
         &self,
     ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
-        let c = GoTopUpKeyApi::of_buyer(self)?;
-        self.limiter.acquire().await;
+        let c = self.key_api().await?;
         c.get().await
     }
 
@@ -247,8 +246,7 @@ impl Provider for GoTopUp {
         &self,
         q: &crate::domain::report::ReportQuery,
     ) -> Result<crate::domain::report::Report, ProviderError> {
-        let c = GoTopUpKeyApi::of_buyer(self)?;
-        self.limiter.acquire().await;
+        let c = self.key_api().await?;
         c.report(q).await
     }
 
@@ -257,8 +255,7 @@ impl Provider for GoTopUp {
         &self,
         change: &crate::domain::api_config::ApiSettingsChange,
     ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
-        let c = GoTopUpKeyApi::of_buyer(self)?;
-        self.limiter.acquire().await;
+        let c = self.key_api().await?;
         let saved = c.set(change).await?;
         if let Some(n) = saved.rate_limit {
             self.limiter.set_limit(n.clamp(1, 1000));

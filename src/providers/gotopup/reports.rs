@@ -6,8 +6,7 @@
 //! rows are taken from whichever list `data` holds (`transactions`,
 //! `sales`, `products`, `deposits`, `rows`), each row's fields as given.
 
-use super::api_config::GoTopUpKeyApi;
-use super::payload;
+use super::api_config::{bearer_call, GoTopUpKeyApi};
 use crate::domain::report::{Report, ReportQuery};
 use crate::providers::http::Retry;
 use crate::providers::ProviderError;
@@ -27,14 +26,17 @@ impl GoTopUpKeyApi {
                 m.insert("end_date".into(), json!(t.to_string()));
             }
         }
-        let url = self.http.url(&format!("{}/reports", self.role));
-        let reply = self
-            .http
-            .send(Retry::Safe, |c| {
-                c.post(&url).bearer_auth(self.key.expose()).json(&body)
-            })
-            .await?;
-        report_of(payload(&reply)?, q)
+        let path = format!("{}/reports", self.role);
+        let v = bearer_call(
+            &self.http,
+            &self.key,
+            reqwest::Method::POST,
+            &path,
+            Some(body),
+            Retry::Safe,
+        )
+        .await?;
+        report_of(v, q)
     }
 }
 

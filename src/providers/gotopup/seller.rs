@@ -2,7 +2,6 @@
 //! and the seller's sales. A seller key answers these calls only, so this
 //! is its own client rather than a `Provider` (which is a buyer).
 
-use super::payload;
 use super::seller_wire as w;
 use crate::domain::seller::*;
 use crate::providers::http::{Http, Retry};
@@ -60,20 +59,7 @@ impl GoTopUpSeller {
         body: Option<Value>,
         retry: Retry,
     ) -> Result<Value, ProviderError> {
-        let url = self.http.url(path);
-        let reply = self
-            .http
-            .send(retry, |c| {
-                let r = c
-                    .request(method.clone(), &url)
-                    .bearer_auth(self.key.expose());
-                match &body {
-                    Some(b) => r.json(b),
-                    None => r,
-                }
-            })
-            .await?;
-        payload(&reply)
+        super::api_config::bearer_call(&self.http, &self.key, method, path, body, retry).await
     }
 
     pub async fn products(&self) -> Result<Vec<SellerProduct>, ProviderError> {

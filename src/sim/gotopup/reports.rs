@@ -22,6 +22,20 @@ fn day_of(b: &Value, k: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The key, the report type and the range a request asks for.
+fn asked(
+    h: &HeaderMap,
+    b: &Value,
+) -> Result<(String, String, Option<String>, Option<String>), Response> {
+    let key = auth(h)?;
+    let kind = b
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    Ok((key, kind, day_of(b, "start_date"), day_of(b, "end_date")))
+}
+
 fn in_range(day: &str, from: &Option<String>, to: &Option<String>) -> bool {
     from.as_deref().is_none_or(|f| day >= f) && to.as_deref().is_none_or(|t| day <= t)
 }
@@ -85,12 +99,11 @@ pub(super) async fn buyer(
     h: HeaderMap,
     Json(b): Json<Value>,
 ) -> Response {
-    let key = match auth(&h) {
-        Ok(k) => k,
+    let (key, kind, from, to) = match asked(&h, &b) {
+        Ok(a) => a,
         Err(r) => return r,
     };
-    let (from, to) = (day_of(&b, "start_date"), day_of(&b, "end_date"));
-    let kind = b.get("type").and_then(Value::as_str).unwrap_or("");
+    let kind = kind.as_str();
     match kind {
         "transaction" => {
             let rows = txn_rows(&s, &key, &from, &to);
@@ -146,12 +159,11 @@ pub(super) async fn seller(
     h: HeaderMap,
     Json(b): Json<Value>,
 ) -> Response {
-    let key = match auth(&h) {
-        Ok(k) => k,
+    let (key, kind, from, to) = match asked(&h, &b) {
+        Ok(a) => a,
         Err(r) => return r,
     };
-    let (from, to) = (day_of(&b, "start_date"), day_of(&b, "end_date"));
-    let kind = b.get("type").and_then(Value::as_str).unwrap_or("");
+    let kind = kind.as_str();
     match kind {
         "sales" | "transaction" => {
             let rows: Vec<(St, i64, Value)> = s

@@ -72,13 +72,7 @@ impl SimState {
     /// What a seller may still withdraw: the starting balance plus sales,
     /// less every settlement that has not failed.
     pub fn seller_balance(&self, key: &str) -> Rupiah {
-        let codes: Vec<String> = self
-            .seller()
-            .products
-            .get(key)
-            .map(|v| v.iter().map(|p| p.code.clone()).collect())
-            .unwrap_or_default();
-        let sales: i64 = self.sales_of(&codes).iter().map(|t| t.1).sum();
+        let sales: i64 = self.seller_sales(key).iter().map(|t| t.1).sum();
         let out: i64 = self
             .seller()
             .settlements
@@ -88,8 +82,7 @@ impl SimState {
         Rupiah(self.opts.initial_balance.0 + sales - out)
     }
 
-    /// Successful buyer purchases of `codes`: (row json, price).
-    /// Sales of `key`'s products, with their price.
+    /// Buyer purchases of `key`'s products: (row json, price).
     pub(super) fn seller_sales(&self, key: &str) -> Vec<(Value, i64)> {
         let codes: Vec<String> = self
             .seller()
@@ -97,19 +90,6 @@ impl SimState {
             .get(key)
             .map(|v| v.iter().map(|p| p.code.clone()).collect())
             .unwrap_or_default();
-        self.sales_of(&codes)
-    }
-
-    /// `key`'s products as the API lists them (for reports.rs).
-    pub(super) fn seller_products_json(&self, key: &str) -> Vec<Value> {
-        self.seller()
-            .products
-            .get(key)
-            .map(|v| v.iter().map(product_json).collect())
-            .unwrap_or_default()
-    }
-
-    fn sales_of(&self, codes: &[String]) -> Vec<(Value, i64)> {
         let n = self.lock().txns.len();
         (0..n)
             .filter_map(|i| {
@@ -122,6 +102,15 @@ impl SimState {
                 Some((super::txn_json(t, st), t.price.0))
             })
             .collect()
+    }
+
+    /// `key`'s products as the API lists them (for reports.rs).
+    pub(super) fn seller_products_json(&self, key: &str) -> Vec<Value> {
+        self.seller()
+            .products
+            .get(key)
+            .map(|v| v.iter().map(product_json).collect())
+            .unwrap_or_default()
     }
 }
 

@@ -7,7 +7,7 @@ use crate::app::popups::api_settings::{ApiSettingsPopup, Field};
 use crate::app::App;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
@@ -16,18 +16,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, p: &ApiSett
     let keys = |c: Cmd| super::keys(app, c);
     let field = |f: Field, label: &str, value: &str| {
         let focus = p.field == f;
-        Line::from(vec![
-            Span::styled(if focus { "▸ " } else { "  " }, theme.title),
-            Span::raw(format!("{label:<13}")),
-            Span::styled(
-                if focus {
-                    format!("{value}▏")
-                } else {
-                    value.to_string()
-                },
-                theme.otp,
-            ),
-        ])
+        super::field_line(theme, focus, label, 13, value, focus)
     };
     let mut lines = vec![
         field(Field::Url, "webhook url", p.url.value()),

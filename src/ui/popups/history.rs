@@ -12,12 +12,8 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &HistoryPopup) {
-    // Full screen but for the status bar (what a copy or a load says
-    // must stay in sight): a page holds up to 100 rows.
-    let r = crate::app::layout::compute(area, app.accounts.len()).map_or(area, |l| Rect {
-        height: l.status.y.saturating_sub(area.y),
-        ..area
-    });
+    // Full screen: a page holds up to 100 rows.
+    let r = super::above_status(app, area);
     let keys = |c: Cmd| super::keys(app, c);
     let field = |f: Field, label: &str, value: &str| {
         let focus = h.field == f;

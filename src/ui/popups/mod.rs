@@ -40,6 +40,39 @@ pub fn boxed<'a>(theme: &Theme, title: &str) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), theme.title))
 }
 
+/// The whole screen but the status bar: the area of a full-screen view
+/// (what a copy or a load says must stay in sight).
+pub fn above_status(app: &App, area: Rect) -> Rect {
+    crate::app::layout::compute(area, app.accounts.len()).map_or(area, |l| Rect {
+        height: l.status.y.saturating_sub(area.y),
+        ..area
+    })
+}
+
+/// A form's field: marked when focused, its label padded to `width`, the
+/// value with a cursor when `cursor` (a focused text field).
+pub fn field_line(
+    theme: &Theme,
+    focus: bool,
+    label: &str,
+    width: usize,
+    value: &str,
+    cursor: bool,
+) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(if focus { "▸ " } else { "  " }, theme.title),
+        Span::raw(format!("{label:<width$}")),
+        Span::styled(
+            if cursor {
+                format!("{value}▏")
+            } else {
+                value.to_string()
+            },
+            theme.otp,
+        ),
+    ])
+}
+
 /// "y buy · Esc back" from the keys in force.
 fn yes_no(app: &App, yes: &str, no: &str) -> String {
     format!(

@@ -12,11 +12,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, r: &ReportPopup) {
-    // Full screen but for the status bar.
-    let r_area = crate::app::layout::compute(area, app.accounts.len()).map_or(area, |l| Rect {
-        height: l.status.y.saturating_sub(area.y),
-        ..area
-    });
+    let r_area = super::above_status(app, area);
     let q = &r.query;
     let mut lines = vec![Line::styled(
         format!(

@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::domain::webhook::WEBHOOK_EVENTS;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
@@ -17,18 +17,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, w: &Webhook
     let keys = |c: Cmd| super::keys(app, c);
     let field = |f: Field, label: &str, value: String| {
         let focus = w.field == f;
-        Line::from(vec![
-            Span::styled(if focus { "▸ " } else { "  " }, theme.title),
-            Span::raw(format!("{label:<7}")),
-            Span::styled(
-                if focus && f != Field::Active {
-                    format!("{value}▏")
-                } else {
-                    value
-                },
-                theme.otp,
-            ),
-        ])
+        super::field_line(theme, focus, label, 7, &value, focus && f != Field::Active)
     };
     let mut lines = vec![
         field(Field::Url, "url", w.url.value().to_string()),
