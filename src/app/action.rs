@@ -106,6 +106,9 @@ pub enum Action {
     PollStopped {
         order_id: i64,
     },
+    /// A webhook delivery kept for the user (nothing in the journal it is
+    /// about).
+    WebhookKept(crate::engine::webhook::inbox::Kept),
     /// The journal's view of a deposit after any change.
     DepositChanged(Deposit),
     /// The journal's recent deposits at start.

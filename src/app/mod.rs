@@ -123,6 +123,8 @@ pub struct App {
     pub selected: HashMap<Pane, usize>,
     /// Open popups, the top one last.
     pub popups: Vec<Popup>,
+    /// Webhook deliveries kept this session, newest first (`:inbox`).
+    pub kept: Vec<crate::engine::webhook::inbox::Kept>,
     pub status: Option<(String, Level)>,
     /// A `:buy` waiting for a catalog level to load; it carries on then.
     pub pending_buy: Option<Vec<String>>,
@@ -212,6 +214,7 @@ impl App {
             filtering: false,
             selected: HashMap::new(),
             popups: Vec::new(),
+            kept: Vec::new(),
             status,
             pending_buy: None,
             pending_email: None,
@@ -577,6 +580,10 @@ impl App {
                 result,
             } => {
                 popups::history::loaded(self, &account, query, result);
+                Vec::new()
+            }
+            Action::WebhookKept(k) => {
+                popups::inbox::arrived(self, k);
                 Vec::new()
             }
             Action::WebhookLoaded { account, result } => {

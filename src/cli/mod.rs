@@ -23,6 +23,7 @@ mod seller_settle;
 mod simulate;
 mod stats;
 mod watch;
+mod watch_push;
 mod webhook;
 mod webhook_url;
 

@@ -41,6 +41,26 @@ pub struct SimArgs {
     /// Make one API slower to deliver: API=DURATION (e.g. nexotp=12s).
     #[arg(long = "slower", value_name = "API=DURATION", value_parser = parse_slower)]
     slower: Vec<(crate::sim::faults::Api, Duration)>,
+    /// Push one key's events (OTPZap orders and top-ups, GoTopUp top-ups,
+    /// Otomax callbacks and settlements) to a URL, signed with
+    /// --push-secret: KEY=URL, e.g. sim-zap=http://127.0.0.1:8787/webhook/zap.
+    #[arg(long = "push", value_name = "KEY=URL", value_parser = parse_push, requires = "push_secret")]
+    push: Vec<(String, String)>,
+    /// The webhook secret pushes are signed with (X-Signature, hex
+    /// HMAC-SHA256): the account's webhook_secret in otpdeck's config.
+    #[arg(long)]
+    push_secret: Option<String>,
+}
+
+fn parse_push(s: &str) -> Result<(String, String), String> {
+    let (k, u) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}': give KEY=URL"))?;
+    let u = u.trim();
+    if !(u.starts_with("http://") || u.starts_with("https://")) {
+        return Err(format!("'{u}' is not an http(s) URL"));
+    }
+    Ok((k.trim().to_string(), u.to_string()))
 }
 
 fn parse_price(s: &str) -> Result<(String, i64), String> {
@@ -80,6 +100,15 @@ pub async fn sim(args: &SimArgs) -> CliResult {
         deposit_lifetime: args.deposit_lifetime,
         price_percent: args.prices.clone(),
         slower: args.slower.clone(),
+        push: args
+            .push
+            .iter()
+            .map(|(key, url)| crate::sim::push::PushTarget {
+                key: key.clone(),
+                url: url.clone(),
+                secret: args.push_secret.clone().unwrap_or_default(),
+            })
+            .collect(),
     };
     let handle = sim::start(args.listen, opts).await.map_err(|e| {
         fail(format!(

@@ -5,10 +5,12 @@ use super::context::Context;
 use super::orders::{find_order, print_order_result};
 use super::output::{print_json, OrderJson};
 use super::scripting::engine_err;
+use super::watch_push::PushFeed;
 use super::{exit, fail, CliResult};
 use crate::domain::{Order, OrderStatus};
 use crate::engine::orders::{self, EngineError};
 use crate::engine::poller::{PollOutcome, PollSchedule, PollTiming};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub(super) async fn watch(
@@ -19,7 +21,7 @@ pub(super) async fn watch(
 ) -> CliResult {
     let acc = ctx.account(account)?;
     let p = ctx.provider(acc)?;
-    let journal = ctx.journal()?;
+    let journal = Arc::new(ctx.journal()?);
     let mut order = find_order(&journal, &acc.name, id)?;
     if order.provider_order_id.is_none()
         && crate::domain::email::buy_is_keyed(p.capabilities().idempotent_buy, &order.offer_id)
@@ -35,19 +37,25 @@ pub(super) async fn watch(
             order.id, order.status
         )));
     }
+    let mut pushes = super::watch_push::start(ctx, journal.clone()).await;
     let started = Instant::now();
     // The dashboard's back-off: 4–5 s with jitter, doubling on errors,
     // Retry-After honoured (`OTPDECK_POLL_INTERVAL_MS` shortens it for tests).
     let mut schedule = PollSchedule::new(PollTiming::from_env());
+    // Set when a push brought a verdict: judged without another poll.
+    let mut skip_poll = false;
     loop {
-        if order.status.is_active() || order.status == OrderStatus::Unknown {
+        let polls = !std::mem::take(&mut skip_poll);
+        if polls && (order.status.is_active() || order.status == OrderStatus::Unknown) {
             match orders::poll(p.as_ref(), &journal, &order).await {
                 Ok(change) => order = change.order,
                 Err(EngineError::Provider(e)) if e.is_transient() => {
                     let wait = schedule.after(PollOutcome::failed(&e), rand::random());
                     eprintln!("otpdeck: {e}; trying again in {}s", wait.as_secs().max(1));
-                    if !sleep_within(wait, started, timeout).await {
-                        return timed_out(ctx, &order);
+                    match wait_within(wait, started, timeout, pushes.as_mut(), order.id).await {
+                        Woke::TimedOut => return timed_out(ctx, &order),
+                        Woke::Pushed(o) => order = *o,
+                        Woke::Time => {}
                     }
                     continue;
                 }
@@ -101,9 +109,41 @@ pub(super) async fn watch(
             }
         }
         let wait = schedule.after(PollOutcome::Answered, rand::random());
-        if !sleep_within(wait, started, timeout).await {
-            return timed_out(ctx, &order);
+        match wait_within(wait, started, timeout, pushes.as_mut(), order.id).await {
+            Woke::TimedOut => return timed_out(ctx, &order),
+            // The push carried the news: judge it before polling again.
+            Woke::Pushed(o) => {
+                order = *o;
+                skip_poll = verdict(&order, chrono::Utc::now(), timeout).is_some();
+            }
+            Woke::Time => {}
         }
+    }
+}
+
+enum Woke {
+    Time,
+    Pushed(Box<Order>),
+    TimedOut,
+}
+
+/// Waits `d` for the next poll, or less when a push about the order comes.
+async fn wait_within(
+    d: Duration,
+    started: Instant,
+    timeout: Option<Duration>,
+    pushes: Option<&mut PushFeed>,
+    id: i64,
+) -> Woke {
+    let pushed = async {
+        match pushes {
+            Some(p) => p.next_for(id).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        o = pushed => Woke::Pushed(Box::new(o)),
+        slept = sleep_within(d, started, timeout) => if slept { Woke::Time } else { Woke::TimedOut },
     }
 }
 

@@ -2,6 +2,8 @@
 //! has read its wire shape: the same `OrderUpdate` a poll yields, and how
 //! to find the order it is about.
 
+use crate::domain::seller::Settlement;
+use crate::domain::DepositUpdate;
 use crate::domain::OrderUpdate;
 use chrono::{DateTime, Utc};
 
@@ -23,7 +25,13 @@ pub enum PushAbout {
         key: Option<String>,
         update: OrderUpdate,
     },
-    /// Deposits and settlements: not applied to the journal yet; kept for
-    /// the user in the webhook inbox.
-    Other { id: Option<String> },
+    /// A top-up that was paid (OTPZap `deposit.success`): found by the
+    /// provider's id in `update.provider_id`.
+    Deposit { update: DepositUpdate },
+    /// A seller's settlement that ended (GoTopUp `settlement.completed`):
+    /// found by our `ref_id`, else by the provider's `settlement_id`.
+    Settlement {
+        ref_id: Option<String>,
+        settlement: Settlement,
+    },
 }

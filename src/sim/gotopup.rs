@@ -27,6 +27,7 @@ use std::time::Instant;
 mod api_config;
 mod bills;
 mod otomax;
+mod pushes;
 mod reports;
 mod seller;
 pub use otomax::DupRefReply;
@@ -164,6 +165,8 @@ struct Txn {
     created: Instant,
     stamp: chrono::DateTime<chrono::Utc>,
     refunded: bool,
+    /// Placed through the Otomax GET: its push is the Otomax callback.
+    otomax: bool,
 }
 
 #[derive(Default)]
@@ -172,6 +175,8 @@ struct Inner {
     txns: Vec<Txn>,
     seq: u64,
     deposits: super::deposits::DepositBook,
+    /// Transactions (by index) whose end was pushed (`pushes`).
+    pushed: std::collections::HashSet<usize>,
 }
 
 pub struct SimState {
@@ -487,6 +492,7 @@ fn place_new(
         created: Instant::now(),
         stamp: chrono::Utc::now(),
         refunded: false,
+        otomax: false,
     });
     Outcome::Placed(g.txns.len() - 1)
 }

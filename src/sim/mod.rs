@@ -14,6 +14,7 @@ mod gateotp_deposit;
 pub mod gotopup;
 pub mod nexotp;
 pub mod otpzap;
+pub mod push;
 pub mod soak;
 pub mod wallets;
 
@@ -49,6 +50,8 @@ pub struct SimOptions {
     pub price_percent: Vec<(String, i64)>,
     /// Extra time to the OTP per API: the demo's slower provider (NEXOTP).
     pub slower: Vec<(Api, Duration)>,
+    /// Keys whose events are pushed, signed, to a URL (`push`).
+    pub push: Vec<push::PushTarget>,
 }
 
 impl SimOptions {
@@ -82,6 +85,7 @@ impl Default for SimOptions {
             deposit_lifetime: Duration::from_secs(30 * 60),
             price_percent: Vec::new(),
             slower: Vec::new(),
+            push: Vec::new(),
         }
     }
 }
@@ -147,6 +151,8 @@ pub struct SimStates {
     pub nexotp: Arc<nexotp::SimState>,
     pub otpzap: Arc<otpzap::SimState>,
     pub gotopup: Arc<gotopup::SimState>,
+    /// Every push delivered (`SimOptions::push`).
+    pub pushes: Arc<push::PushLog>,
 }
 
 pub struct SimHandle {
@@ -155,10 +161,14 @@ pub struct SimHandle {
     pub states: SimStates,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    pusher: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl SimHandle {
     pub async fn stop(mut self) {
+        if let Some(p) = self.pusher.take() {
+            p.abort();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -170,6 +180,9 @@ impl SimHandle {
 
 impl Drop for SimHandle {
     fn drop(&mut self) {
+        if let Some(p) = self.pusher.take() {
+            p.abort();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -184,6 +197,7 @@ pub fn router(opts: &SimOptions) -> (Router, SimStates) {
         nexotp: Arc::new(nexotp::SimState::new(opts.clone())),
         otpzap: Arc::new(otpzap::SimState::new(opts.clone())),
         gotopup: Arc::new(gotopup::SimState::new(opts.clone())),
+        pushes: Arc::default(),
     };
     let layer = |api: Api, i: usize| {
         axum::middleware::from_fn_with_state(
@@ -235,6 +249,8 @@ pub async fn start(listen: SocketAddr, opts: SimOptions) -> std::io::Result<SimH
             })
             .await;
     });
+    let pusher = (!opts.push.is_empty())
+        .then(|| push::spawn(states.clone(), opts.push.clone(), states.pushes.clone()));
     let base = format!("http://{addr}");
     Ok(SimHandle {
         addr,
@@ -247,6 +263,7 @@ pub async fn start(listen: SocketAddr, opts: SimOptions) -> std::io::Result<SimH
         states,
         shutdown: Some(tx),
         task: Some(task),
+        pusher,
     })
 }
 

@@ -193,9 +193,11 @@ where
             batch.push(a);
         }
         for action in batch {
+            // An order's news (an OTP, pushed or polled) is what the user
+            // waits for: drawn as soon as the user's own input would be.
             urgent |= matches!(
                 action,
-                Action::Key(..) | Action::Mouse(..) | Action::Resize(..)
+                Action::Key(..) | Action::Mouse(..) | Action::Resize(..) | Action::OrderChanged(_)
             );
             let seen = observe.as_ref().map(|_| action.clone());
             for e in app.update(action) {

@@ -5,6 +5,7 @@
 use super::effects::send;
 use crate::app::Action;
 use crate::engine::journal::Journal;
+use crate::engine::webhook::apply::Pushed;
 use crate::engine::webhook::inbox::Inbox;
 use crate::engine::webhook::server::{self, HookAccount, Receiver};
 use std::net::SocketAddr;
@@ -22,6 +23,24 @@ pub struct WebhookRun {
     pub inbox: Option<PathBuf>,
 }
 
+/// What a delivery changed, as the Action a poller would send.
+fn action_of(p: Pushed) -> Action {
+    match p {
+        Pushed::Order(o) => Action::OrderChanged(o),
+        Pushed::Deposit(d) => Action::DepositChanged(d),
+        // The dashboard has no settlement view yet: said in the status bar.
+        Pushed::Settlement(s) => Action::Notice(format!(
+            "Settlement {} {}{}",
+            s.settlement_id.as_deref().unwrap_or(&s.ref_id),
+            s.status,
+            s.net_amount
+                .map(|n| format!(": {n} to the bank"))
+                .unwrap_or_default()
+        )),
+        Pushed::Kept(k) => Action::WebhookKept(k),
+    }
+}
+
 /// Binds and serves; says in the status bar where it listens, or why it
 /// could not (the pollers go on either way).
 pub(super) async fn start(
@@ -34,7 +53,7 @@ pub(super) async fn start(
         run.accounts,
         journal,
         Arc::new(Inbox::new(run.inbox)),
-        Arc::new(move |order| send(&emit_tx, Action::OrderChanged(order))),
+        Arc::new(move |p| send(&emit_tx, action_of(p))),
     ));
     match server::start(run.listen, rx).await {
         Ok((addr, handle)) => {

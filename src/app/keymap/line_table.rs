@@ -37,6 +37,12 @@ pub const LINE_COMMANDS: &[LineDef] = &[
         help: "GoTopUp report: transaction, purchase or deposit",
     },
     LineDef {
+        word: "inbox",
+        aliases: &[],
+        usage: "inbox",
+        help: "Webhook deliveries kept: orders the journal does not know",
+    },
+    LineDef {
         word: "email",
         aliases: &[],
         usage: "email SITE [domain=D] [subject=S] [regex=R] [qty=N]",

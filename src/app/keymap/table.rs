@@ -28,6 +28,7 @@ pub enum PopupKind {
     Report,
     Bill,
     History,
+    Inbox,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -153,6 +154,7 @@ const LISTS: &[Layer] = &[
     Layer::Popup(PopupKind::Compare),
     Layer::Popup(PopupKind::History),
     Layer::Popup(PopupKind::Report),
+    Layer::Popup(PopupKind::Inbox),
 ];
 const DEPOSIT_VIEWS: &[Layer] = &[
     Layer::Popup(PopupKind::Deposits),
@@ -219,6 +221,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Pane(Pane::OtpLog),
             Layer::Popup(PopupKind::EmailDetail),
             Layer::Popup(PopupKind::History),
+            Layer::Popup(PopupKind::Inbox),
         ],
         "copy OTP",
         "Copy the OTP, or a top-up's SN (OSC 52 over SSH)",
@@ -474,6 +477,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Bill),
             Layer::Popup(PopupKind::History),
             Layer::Popup(PopupKind::Report),
+            Layer::Popup(PopupKind::Inbox),
         ],
         "back",
         "No: close the top popup only",
@@ -651,5 +655,6 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Popup(PopupKind::Report) => "report",
         Layer::Popup(PopupKind::Bill) => "postpaid bill",
         Layer::Popup(PopupKind::History) => "transaction history",
+        Layer::Popup(PopupKind::Inbox) => "webhook inbox",
     }
 }

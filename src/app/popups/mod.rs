@@ -15,6 +15,7 @@ mod deposits;
 mod email_detail;
 pub mod help;
 pub mod history;
+pub mod inbox;
 pub mod report;
 mod settle;
 pub mod webhook;
@@ -98,6 +99,8 @@ pub enum Popup {
     History(Box<history::HistoryPopup>),
     ApiSettings(api_settings::ApiSettingsPopup),
     Report(Box<report::ReportPopup>),
+    /// Webhook deliveries kept for the user (`inbox.rs`).
+    Inbox(inbox::InboxPopup),
 }
 
 impl Popup {
@@ -121,6 +124,7 @@ impl Popup {
             Popup::History(_) => PopupKind::History,
             Popup::ApiSettings(_) => PopupKind::ApiSettings,
             Popup::Report(_) => PopupKind::Report,
+            Popup::Inbox(_) => PopupKind::Inbox,
         }
     }
 
@@ -190,5 +194,6 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::History => history::on_key(app, cmd, k),
         PopupKind::ApiSettings => api_settings::on_key(app, cmd, k),
         PopupKind::Report => report::on_key(app, cmd),
+        PopupKind::Inbox => inbox::on_key(app, cmd),
     }
 }

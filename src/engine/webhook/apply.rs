@@ -1,21 +1,32 @@
 //! Applying a pushed event to the journal, exactly like a poll: the same
-//! `record_update`, so a delivery repeated (providers retry) or one that
-//! tells what a poll already told changes nothing.
+//! `record_update` (orders), `record_deposit` and `record_settlement`, so a
+//! delivery repeated (providers retry) or one that tells what a poll
+//! already told changes nothing.
 
-use super::inbox::Inbox;
-use crate::domain::Order;
-use crate::engine::journal::{Journal, JournalError};
+use super::inbox::{Inbox, Kept};
+use crate::domain::{Deposit, DepositUpdate, Order, OrderUpdate};
+use crate::engine::journal::{Journal, JournalError, SettlementRow};
 use crate::providers::push::{PushAbout, PushEvent};
 use chrono::{DateTime, Utc};
 
+/// What a delivery changed, to show like a poll's result.
+#[derive(Debug, Clone)]
+pub enum Pushed {
+    Order(Order),
+    Deposit(Deposit),
+    Settlement(SettlementRow),
+    /// Not applied (nothing in the journal it is about), kept for the
+    /// user; sent once per distinct delivery.
+    Kept(Kept),
+}
+
 #[derive(Debug, Clone)]
 pub enum Applied {
-    /// The order moved (status, OTP, SN ...): show it like a poll result.
-    Changed(Order),
-    /// Known order, nothing new (a duplicate delivery).
-    Unchanged(Order),
-    /// Not applied: kept in the inbox for the user, with why.
-    Kept(String),
+    Changed(Box<Pushed>),
+    /// Known, nothing new (a duplicate delivery, or already final).
+    Unchanged,
+    /// Kept in the inbox; None when this delivery was kept before.
+    Kept(Option<Kept>),
 }
 
 /// The order an event is about: our idempotency key first (GoTopUp
@@ -51,6 +62,12 @@ fn find(
     Ok(None)
 }
 
+/// The code a kept order event carries (latest OTP, else SN), so the user
+/// can still use it.
+fn code_of(u: &OrderUpdate) -> Option<String> {
+    u.otps.last().cloned().or_else(|| u.sn.clone())
+}
+
 pub fn apply(
     journal: &Journal,
     inbox: &Inbox,
@@ -59,32 +76,90 @@ pub fn apply(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Applied, JournalError> {
-    let PushAbout::Order {
-        provider_id,
-        key,
-        update,
-    } = &event.about
-    else {
-        let why = "not applied to the journal (kept for you)".to_string();
-        inbox.keep(account, &event.event, &why, body, now);
-        return Ok(Applied::Kept(why));
+    let keep = |why: String, code: Option<String>| {
+        tracing::warn!(account, event = %event.event, "webhook kept: {why}");
+        Applied::Kept(inbox.keep(account, &event.event, &why, code, body, now))
     };
-    let Some(before) = find(journal, account, provider_id.as_deref(), key.as_deref())? else {
-        let why = format!(
-            "no order in the journal for {}",
-            provider_id.as_deref().or(key.as_deref()).unwrap_or("?")
-        );
-        tracing::warn!(account, event = %event.event, "webhook for an unknown order kept");
-        inbox.keep(account, &event.event, &why, body, now);
-        return Ok(Applied::Kept(why));
+    match &event.about {
+        PushAbout::Order {
+            provider_id,
+            key,
+            update,
+        } => {
+            let Some(before) = find(journal, account, provider_id.as_deref(), key.as_deref())?
+            else {
+                let id = provider_id.as_deref().or(key.as_deref()).unwrap_or("?");
+                return Ok(keep(
+                    format!("no order in the journal for {id}"),
+                    code_of(update),
+                ));
+            };
+            let change = journal.record_update(before.id, update, now)?;
+            if change.order.updated_at != before.updated_at
+                || change.status_changed
+                || !change.new_otps.is_empty()
+            {
+                Ok(Applied::Changed(Box::new(Pushed::Order(change.order))))
+            } else {
+                Ok(Applied::Unchanged)
+            }
+        }
+        PushAbout::Deposit { update } => deposit(journal, account, update, now, keep),
+        PushAbout::Settlement { ref_id, settlement } => {
+            let row = match ref_id {
+                Some(r) => journal.settlement(account, r)?,
+                None => None,
+            };
+            let row = match (row, &settlement.settlement_id) {
+                (Some(r), _) => Some(r),
+                (None, Some(id)) => journal
+                    .settlements(Some(account))?
+                    .into_iter()
+                    .find(|s| s.settlement_id.as_deref() == Some(id)),
+                (None, None) => None,
+            };
+            let Some(before) = row else {
+                let id = ref_id.as_deref().or(settlement.settlement_id.as_deref());
+                return Ok(keep(
+                    format!("no settlement in the journal for {}", id.unwrap_or("?")),
+                    None,
+                ));
+            };
+            if before.is_final() {
+                return Ok(Applied::Unchanged);
+            }
+            match journal.record_settlement(account, &before.ref_id, settlement, now)? {
+                Some(after) if after.status != before.status => {
+                    Ok(Applied::Changed(Box::new(Pushed::Settlement(after))))
+                }
+                _ => Ok(Applied::Unchanged),
+            }
+        }
+    }
+}
+
+fn deposit(
+    journal: &Journal,
+    account: &str,
+    update: &DepositUpdate,
+    now: DateTime<Utc>,
+    keep: impl Fn(String, Option<String>) -> Applied,
+) -> Result<Applied, JournalError> {
+    let id = update.provider_id.as_deref().unwrap_or("?");
+    let Some(before) = journal.find_deposit(account, id)? else {
+        return Ok(keep(format!("no deposit in the journal for {id}"), None));
     };
-    let change = journal.record_update(before.id, update, now)?;
-    if change.order.updated_at != before.updated_at
-        || change.status_changed
-        || !change.new_otps.is_empty()
-    {
-        Ok(Applied::Changed(change.order))
+    // Only the provider's id names a deposit here, never our local number.
+    if before.provider_id.as_deref() != Some(id) {
+        return Ok(keep(format!("no deposit in the journal for {id}"), None));
+    }
+    if before.status.is_final() {
+        return Ok(Applied::Unchanged);
+    }
+    let after = journal.record_deposit(before.id, "push", update, now)?;
+    if after.status != before.status {
+        Ok(Applied::Changed(Box::new(Pushed::Deposit(after))))
     } else {
-        Ok(Applied::Unchanged(change.order))
+        Ok(Applied::Unchanged)
     }
 }

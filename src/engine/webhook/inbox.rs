@@ -19,6 +19,9 @@ pub struct Kept {
     pub account: String,
     pub event: String,
     pub reason: String,
+    /// The OTP or SN the delivery carried, if any: still the user's to use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// The delivery as received (UTF-8, lossy). Webhook bodies carry no API
     /// key; the signature header is not kept.
     pub body: String,
@@ -39,7 +42,16 @@ impl Inbox {
         }
     }
 
-    pub fn keep(&self, account: &str, event: &str, reason: &str, body: &[u8], now: DateTime<Utc>) {
+    /// Keeps a delivery; gives it back the first time, None for a repeat.
+    pub fn keep(
+        &self,
+        account: &str,
+        event: &str,
+        reason: &str,
+        code: Option<String>,
+        body: &[u8],
+        now: DateTime<Utc>,
+    ) -> Option<Kept> {
         let mut h = Sha256::new();
         h.update(account.as_bytes());
         h.update([0]);
@@ -47,13 +59,14 @@ impl Inbox {
         let digest: [u8; 32] = h.finalize().into();
         let mut g = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         if !g.1.insert(digest) {
-            return;
+            return None;
         }
         let k = Kept {
             at: now,
             account: account.into(),
             event: event.into(),
             reason: reason.into(),
+            code,
             body: String::from_utf8_lossy(body).into_owned(),
         };
         if let Some(p) = &self.path {
@@ -67,7 +80,8 @@ impl Inbox {
                 tracing::warn!(path = %p.display(), "cannot write the webhook inbox: {e}");
             }
         }
-        g.0.push(k);
+        g.0.push(k.clone());
+        Some(k)
     }
 
     /// What was kept in this session, oldest first.

@@ -2,10 +2,10 @@
 //! adapter reads the body, then the journal. Whatever it refuses changes
 //! nothing. Changed orders go out through `emit`, as a poller's do.
 
-use super::apply::{apply, Applied};
+use super::apply::{apply, Applied, Pushed};
 use super::inbox::Inbox;
 use super::signature::{self, Scheme};
-use crate::domain::{Order, ProviderKind};
+use crate::domain::ProviderKind;
 use crate::engine::journal::Journal;
 use crate::providers::push::PushEvent;
 use crate::secret::Secret;
@@ -34,7 +34,9 @@ pub struct HookAccount {
     pub scheme: Scheme,
 }
 
-pub type Emit = Arc<dyn Fn(Order) + Send + Sync>;
+/// Where what a delivery changed goes (the dashboard's Action channel,
+/// `watch`'s wait).
+pub type Emit = Arc<dyn Fn(Pushed) + Send + Sync>;
 
 pub struct Receiver {
     accounts: HashMap<String, HookAccount>,
@@ -121,7 +123,9 @@ async fn deliver(
         Err(why) => {
             // Signed, so it is the provider's: kept for the user to read.
             tracing::warn!(account, "webhook not understood: {why}");
-            rx.inbox.keep(&account, "?", &why, &body, now);
+            if let Some(k) = rx.inbox.keep(&account, "?", &why, None, &body, now) {
+                (rx.emit)(Pushed::Kept(k));
+            }
             return refuse(StatusCode::BAD_REQUEST, &why);
         }
     };
@@ -130,11 +134,12 @@ async fn deliver(
         return refuse(StatusCode::UNAUTHORIZED, &r.to_string());
     }
     match apply(&rx.journal, &rx.inbox, &account, &event, &body, now) {
-        Ok(Applied::Changed(order)) => {
-            tracing::info!(account, event = %event.event, order = order.id, "webhook applied");
-            (rx.emit)(order);
+        Ok(Applied::Changed(p)) => {
+            tracing::info!(account, event = %event.event, "webhook applied");
+            (rx.emit)(*p);
         }
-        Ok(Applied::Unchanged(_)) | Ok(Applied::Kept(_)) => {}
+        Ok(Applied::Kept(Some(k))) => (rx.emit)(Pushed::Kept(k)),
+        Ok(Applied::Unchanged) | Ok(Applied::Kept(None)) => {}
         Err(e) => {
             // Not acknowledged: the provider retries, the poller goes on.
             tracing::warn!(account, "webhook not journaled: {e}");

@@ -4,8 +4,10 @@
 //! Both are answered with `{"status": "received"}` (the doc).
 //!
 //! Assumed where the doc is silent: `transaction.pending` carries the same
-//! `data` as the others; `settlement.completed` carries `data.id` or
-//! `data.settlement_id` and is only kept, not applied. A body without
+//! `data` as the others; `settlement.completed` carries the settlement as
+//! `/api/seller/settlement/request` answers it (`settlement_id`, `amount`,
+//! `fee`, `net_amount`, `status`) plus our `ref_id`; without a `status`
+//! the event name says "completed". A body without
 //! `event` but with `ref_id` is the Otomax callback.
 
 use super::buyer;
@@ -33,16 +35,7 @@ pub fn parse_webhook(body: &[u8]) -> Result<PushEvent, String> {
         e @ ("transaction.success" | "transaction.failed" | "transaction.pending") => {
             transaction(e.to_string(), data, sent_at)
         }
-        "settlement.completed" => Ok(PushEvent {
-            event: "settlement.completed".into(),
-            sent_at,
-            about: PushAbout::Other {
-                id: ["settlement_id", "id"]
-                    .iter()
-                    .find_map(|k| data.get(*k))
-                    .map(|x| x.to_string().trim_matches('"').to_string()),
-            },
-        }),
+        "settlement.completed" => settlement(data, sent_at),
         other => Err(format!("unknown GoTopUp event '{other}'")),
     }
 }
@@ -61,6 +54,39 @@ fn transaction(
             provider_id: t.provider_id.clone(),
             key: Some(t.reference.clone()),
             update: buyer::update_of(&t),
+        },
+    })
+}
+
+fn settlement(
+    mut data: Value,
+    sent_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<PushEvent, String> {
+    if let Value::Object(m) = &mut data {
+        m.entry("status").or_insert_with(|| "completed".into());
+    }
+    let ref_id = data
+        .get("ref_id")
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let s: super::seller_wire::Settlement = parse(data, "settlement").map_err(|e| e.to_string())?;
+    if ref_id.is_none() && s.settlement_id.is_none() {
+        return Err("settlement.completed names no settlement".into());
+    }
+    Ok(PushEvent {
+        event: "settlement.completed".into(),
+        sent_at,
+        about: PushAbout::Settlement {
+            ref_id,
+            settlement: crate::domain::seller::Settlement {
+                settlement_id: s.settlement_id,
+                amount: s.amount.unwrap_or_default(),
+                fee: s.fee,
+                net_amount: s.net_amount,
+                status: crate::providers::lenient::norm(&s.status),
+                estimated_completion: s.estimated_completion,
+            },
         },
     })
 }

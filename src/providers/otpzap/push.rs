@@ -11,10 +11,12 @@
 //!
 //! `order.replaced`: `data.order_id` is the old order, which ends cancelled
 //! (OTPZap refunds it); the new number is its own order, which otpdeck
-//! learns of through the replace it sent. `deposit.success`: `data.id` or
-//! `data.deposit_id`.
+//! learns of through the replace it sent. `deposit.success`: `data`
+//! shaped like a `/topup/check` reply (`order_id`, `amount`, `status`), the
+//! id also read from `deposit_id`, `id` or `reference`.
 
 use super::wire;
+use crate::domain::{DepositStatus, DepositUpdate};
 use crate::domain::{OrderStatus, OrderUpdate};
 use crate::providers::push::{PushAbout, PushEvent};
 use serde_json::Value;
@@ -73,11 +75,8 @@ pub fn parse_webhook(body: &[u8]) -> Result<PushEvent, String> {
                 },
             }
         }
-        "deposit.success" => PushAbout::Other {
-            id: ["deposit_id", "id", "reference"]
-                .iter()
-                .find_map(|k| data.get(*k))
-                .map(|x| x.to_string().trim_matches('"').to_string()),
+        "deposit.success" => PushAbout::Deposit {
+            update: paid_topup(data)?,
         },
         other => return Err(format!("unknown OTPZap event '{other}'")),
     };
@@ -86,6 +85,25 @@ pub fn parse_webhook(body: &[u8]) -> Result<PushEvent, String> {
         sent_at,
         about,
     })
+}
+
+/// `deposit.success`'s `data`: read like a `/topup/check` reply, the id
+/// also taken from `deposit_id` or `reference`; the event says it is paid.
+fn paid_topup(data: &Value) -> Result<DepositUpdate, String> {
+    let id = ["order_id", "deposit_id", "id", "reference"]
+        .iter()
+        .find_map(|k| match data.get(*k)? {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .ok_or("deposit.success without an id")?;
+    let mut u = super::topup::update_of(data).unwrap_or_default();
+    u.provider_id = Some(id);
+    u.status = Some(DepositStatus::Success);
+    u.credited = u.credited.or(u.total);
+    u.payment = None;
+    Ok(u)
 }
 
 #[cfg(test)]

@@ -55,7 +55,7 @@ fn amount(v: &Value, field: &str) -> Option<Rupiah> {
 }
 
 /// Reads a top-up object (create's or check's reply).
-fn update_of(v: &Value) -> Result<DepositUpdate, ProviderError> {
+pub(super) fn update_of(v: &Value) -> Result<DepositUpdate, ProviderError> {
     let id = text(v, "order_id")
         .or_else(|| text(v, "id"))
         .ok_or_else(|| ProviderError::Malformed("top-up: no order_id".into()))?;

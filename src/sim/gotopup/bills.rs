@@ -195,6 +195,7 @@ fn push(
         created: Instant::now(),
         stamp: chrono::Utc::now(),
         refunded: false,
+        otomax: false,
     });
     g.txns.len() - 1
 }

@@ -146,7 +146,12 @@ pub(super) async fn otomax_request(
         place(&s, &mut g, &user, code, customer, ref_id)
     };
     let (i, new) = match outcome {
-        Outcome::Placed(i) => (i, true),
+        Outcome::Placed(i) => {
+            if let Some(t) = g.txns.get_mut(i) {
+                t.otomax = true;
+            }
+            (i, true)
+        }
         Outcome::Existing(i) => (i, false),
         Outcome::Refused(_, c, m) => {
             return Json(json!({"status": c, "message": m, "ref_id": ref_id, "sn": null}))

@@ -29,7 +29,7 @@ struct Listed {
     description: Option<String>,
 }
 
-struct Withdrawal {
+pub(super) struct Withdrawal {
     id: String,
     ref_id: String,
     amount: i64,
@@ -41,12 +41,14 @@ struct Withdrawal {
 #[derive(Default)]
 pub struct SellerBook {
     products: HashMap<String, Vec<Listed>>,
-    settlements: HashMap<String, Vec<Withdrawal>>,
+    pub(super) settlements: HashMap<String, Vec<Withdrawal>>,
     seq: u64,
     /// Requests to `/settlement/request` per key, replays included.
     pub settlement_requests: HashMap<String, u64>,
     /// The next settlement of these keys is recorded, then answered 502.
     lose_reply: HashMap<String, u32>,
+    /// Settlement ids whose end was pushed (`pushes`).
+    pub(super) pushed: std::collections::HashSet<String>,
 }
 
 impl SimState {
@@ -235,7 +237,7 @@ pub async fn update(
         .into_response()
 }
 
-fn settlement_json(w: &Withdrawal, opts: &crate::sim::SimOptions) -> Value {
+pub(super) fn settlement_json(w: &Withdrawal, opts: &crate::sim::SimOptions) -> Value {
     let done = Instant::now() >= w.created + opts.otp_delay;
     let status = match (done, w.fails) {
         (false, _) => "pending",

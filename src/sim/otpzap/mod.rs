@@ -24,6 +24,7 @@ mod email;
 mod hits;
 mod listings;
 mod order;
+mod pushes;
 mod reply;
 mod topup;
 mod webhook;
@@ -68,6 +69,8 @@ struct Inner {
     deposits: crate::sim::deposits::DepositBook,
     /// Server 3 (email OTP) orders.
     email: email::EmailBook,
+    /// What was pushed already (`pushes`).
+    pushed: pushes::Pushed,
 }
 
 struct Wallet {

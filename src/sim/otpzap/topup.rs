@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-fn view(d: &SimDeposit, s: &SimState) -> Value {
+pub(super) fn view(d: &SimDeposit, s: &SimState) -> Value {
     json!({
         "order_id": d.id,
         "amount": d.amount.0,
@@ -26,7 +26,7 @@ fn view(d: &SimDeposit, s: &SimState) -> Value {
 }
 
 /// Settles a top-up and credits the wallet when it was paid just now.
-fn settle(s: &SimState, inner: &mut Inner, key: &str, id: &str) -> Option<SimDeposit> {
+pub(super) fn settle(s: &SimState, inner: &mut Inner, key: &str, id: &str) -> Option<SimDeposit> {
     let (d, credit) = inner.deposits.settle(key, id, &s.opts)?;
     if let (Some(c), Some(w)) = (credit, inner.wallets.get_mut(key)) {
         w.balance += c;

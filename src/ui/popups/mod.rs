@@ -9,6 +9,7 @@ mod deposits;
 mod email_detail;
 mod help;
 mod history;
+mod inbox;
 mod report;
 mod settle;
 mod stats;
@@ -271,6 +272,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         Popup::Report(r) => report::draw(frame, app, theme, area, r),
         Popup::Bill(b) => bill::draw(frame, app, theme, area, b),
         Popup::History(h) => history::draw(frame, app, theme, area, h),
+        Popup::Inbox(p) => inbox::draw(frame, app, theme, area, p),
         Popup::CommandLine(input) => {
             let r = Rect::new(
                 area.x,

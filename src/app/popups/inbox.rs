@@ -1,0 +1,71 @@
+//! The webhook inbox (`:inbox`): deliveries the receiver kept because the
+//! journal knew nothing they were about (an order made on the provider's
+//! web dashboard, another machine's top-up). Newest first; ↑/↓ pick one,
+//! `c` copies the OTP or SN it carried. The same deliveries are in
+//! `webhook-inbox.jsonl` in the data dir.
+
+use crate::app::keymap::Cmd;
+use crate::app::popups::Popup;
+use crate::app::{App, Effect, Level};
+use crate::engine::webhook::inbox::Kept;
+
+/// How many kept deliveries the session holds (the file keeps all).
+const HELD: usize = 200;
+
+#[derive(Debug, Clone, Default)]
+pub struct InboxPopup {
+    /// Index into `App::kept`, newest first.
+    pub selected: usize,
+}
+
+/// A kept delivery arrived: held for the view, said in the status bar.
+pub fn arrived(app: &mut App, k: Kept) {
+    let code = k
+        .code
+        .as_deref()
+        .map(|c| format!(" carrying {c}"))
+        .unwrap_or_default();
+    app.set_status(
+        format!(
+            "Webhook kept: {} {}{code}: {}; :inbox shows it",
+            k.account, k.event, k.reason
+        ),
+        Level::Warn,
+    );
+    app.kept.insert(0, k);
+    app.kept.truncate(HELD);
+}
+
+pub fn open(app: &mut App) -> Vec<Effect> {
+    if app.kept.is_empty() {
+        app.set_status("The webhook inbox is empty", Level::Info);
+        return Vec::new();
+    }
+    app.open(Popup::Inbox(InboxPopup::default()));
+    Vec::new()
+}
+
+pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    let n = app.kept.len();
+    let Some(Popup::Inbox(p)) = app.popups.last_mut() else {
+        return Vec::new();
+    };
+    match cmd {
+        Some(Cmd::Up) => p.selected = p.selected.saturating_sub(1),
+        Some(Cmd::Down) => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
+        Some(Cmd::CopyOtp) => {
+            let picked = app.kept.get(p.selected);
+            match picked.and_then(|k| k.code.clone()) {
+                Some(text) => {
+                    return vec![Effect::Copy {
+                        text,
+                        what: "code".into(),
+                    }]
+                }
+                None => app.set_status("This delivery carried no OTP or SN", Level::Warn),
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}

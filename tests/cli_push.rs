@@ -1,0 +1,141 @@
+//! Push end to end through the binaries: `otpdeck sim --push` delivers
+//! signed webhooks to the receiver inside `otpdeck watch`, which ends a
+//! pending GoTopUp top-up with the pushed SN long before its next poll
+//! would; with the port already held, `watch` says so and polls.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+mod common;
+
+use common::process::{write_private, SimProcess, BIN};
+
+const SECRET: &str = "sim-gtu-push-secret-0123456789";
+const KEY: &str = "sim-gtu-push";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Env {
+    fn new(sim: &SimProcess, port: u16) -> Env {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config.toml");
+        let text = format!(
+            "[webhook]\nlisten = \"127.0.0.1:{port}\"\n\n\
+             [[accounts]]\nname = \"pulsa\"\nprovider = \"gotopup\"\nbase_url = \"{}\"\napi_key = \"{KEY}\"\nwebhook_secret = \"{SECRET}\"\n",
+            sim.url("gotopup"),
+        );
+        write_private(&config, &text);
+        Env { dir, config }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--config")
+            .arg(&self.config)
+            .arg("--data-dir")
+            .arg(self.dir.path().join("data"))
+            .args(args);
+        c
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.cmd(&all).output().expect("run otpdeck");
+        assert!(out.status.success(), "{args:?}: {}", err(&out));
+        serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+    }
+
+    /// A pending top-up's local number.
+    fn top_up(&self) -> String {
+        let o = self.json(&[
+            "buy",
+            "--account",
+            "pulsa",
+            "--product",
+            "TELKOMSEL5",
+            "--customer",
+            "081234567890",
+        ]);
+        assert_eq!(o["status"], "waiting", "{o}");
+        o["id"].to_string()
+    }
+
+    /// `watch` with polls `poll_ms` apart; its output and how long it took.
+    fn watch(&self, id: &str, poll_ms: &str) -> (Output, Duration) {
+        let started = Instant::now();
+        let child = self
+            .cmd(&["watch", "--account", "pulsa", id, "--timeout", "60s"])
+            .env("OTPDECK_POLL_INTERVAL_MS", poll_ms)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn watch");
+        let out = child.wait_with_output().expect("watch output");
+        (out, started.elapsed())
+    }
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn watch_ends_a_pending_top_up_with_the_pushed_sn() {
+    let port = free_port();
+    let target = format!("{KEY}=http://127.0.0.1:{port}/webhook/pulsa");
+    let sim = SimProcess::start_with("3s", &["--push", &target, "--push-secret", SECRET]);
+    let env = Env::new(&sim, port);
+    let id = env.top_up();
+    // Polls ten minutes apart: after its first poll (pending) only the
+    // push can end the wait within the 60 s timeout.
+    let (out, took) = env.watch(&id, "600000");
+    let stderr = err(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("listening on"), "{stderr}");
+    assert!(took < Duration::from_secs(30), "{took:?}: {stderr}");
+    let sn = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(sn.len(), 16, "{sn:?}");
+    assert!(sn.chars().all(|c| c.is_ascii_digit()), "{sn:?}");
+    // The journal has what the push said.
+    let list = env.json(&["orders", "--account", "pulsa"]);
+    let shown = list
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|o| o["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id.as_str()))
+        })
+        .unwrap_or_else(|| panic!("order {id} in {list}"));
+    assert_eq!(shown["status"], "finished", "{shown}");
+    assert_eq!(shown["sn"], sn.as_str(), "{shown}");
+}
+
+#[test]
+fn watch_with_its_port_held_says_so_and_polls() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    let sim = SimProcess::start("2s");
+    let env = Env::new(&sim, port);
+    let id = env.top_up();
+    let (out, _) = env.watch(&id, "500");
+    let stderr = err(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("cannot listen"), "{stderr}");
+    assert!(stderr.contains("polling only"), "{stderr}");
+    let sn = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(sn.len(), 16, "{sn:?}");
+    drop(held);
+}
