@@ -59,3 +59,21 @@ fn each_kind_on_its_own_and_once_per_otp() {
         assert!(notifies(&again).is_empty(), "{again:?}");
     }
 }
+
+#[test]
+fn the_desktop_notification_is_its_own_switch() {
+    let (first, again) = effects_for_new_otp(AppSettings {
+        notify_desktop: true,
+        ..Default::default()
+    });
+    let n: Vec<_> = first
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Notify(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(n.len(), 1, "{first:?}");
+    assert!(n[0].desktop && !n[0].osc9 && !n[0].osc777, "{:?}", n[0]);
+    assert!(notifies(&again).is_empty(), "{again:?}");
+}

@@ -215,6 +215,8 @@ pub struct Notification {
     pub body: String,
     pub osc9: bool,
     pub osc777: bool,
+    /// Also through the session bus (notify-rust).
+    pub desktop: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

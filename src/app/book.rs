@@ -154,7 +154,8 @@ impl App {
             if self.settings.bell {
                 effects.push(Effect::Bell);
             }
-            if self.settings.notify_osc9 || self.settings.notify_osc777 {
+            let s = &self.settings;
+            if s.notify_osc9 || s.notify_osc777 || s.notify_desktop {
                 effects.push(Effect::Notify(super::action::Notification {
                     title: "otpdeck".into(),
                     body: format!(
@@ -166,6 +167,7 @@ impl App {
                     .to_string(),
                     osc9: self.settings.notify_osc9,
                     osc777: self.settings.notify_osc777,
+                    desktop: self.settings.notify_desktop,
                 }));
             }
         }

@@ -15,6 +15,8 @@ pub struct AppSettings {
     /// Desktop notifications on a new OTP, as OSC 9 and/or OSC 777.
     pub notify_osc9: bool,
     pub notify_osc777: bool,
+    /// And through the local session bus, where there is one.
+    pub notify_desktop: bool,
     /// Cancel an order with no SMS this long before expiry (zero: off).
     pub auto_cancel_before: Duration,
     /// Whether auto-cancel takes email inboxes too (at the cancellation fee).
@@ -41,6 +43,7 @@ impl Default for AppSettings {
             bell: false,
             notify_osc9: false,
             notify_osc777: false,
+            notify_desktop: false,
             auto_cancel_before: Duration::from_secs(60),
             auto_cancel_email: true,
             keys: BTreeMap::new(),

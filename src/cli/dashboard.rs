@@ -10,6 +10,7 @@ use crate::paths::Paths;
 use crate::providers::{Auth, ProviderSettings};
 use crate::secret::Secret;
 use crate::sim::{self, SimOptions};
+use crate::tui::webhook::WebhookRun;
 use crate::tui::{RuntimeAccount, RuntimeOptions};
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
@@ -36,6 +37,7 @@ fn settings_of(cfg: &Config) -> AppSettings {
         bell: cfg.bell,
         notify_osc9: cfg.notify_osc9,
         notify_osc777: cfg.notify_osc777,
+        notify_desktop: cfg.notify_desktop,
         auto_cancel_before: cfg.auto_cancel_before,
         auto_cancel_email: cfg.auto_cancel_email,
         keys: cfg.keys.clone(),
@@ -135,6 +137,48 @@ pub fn demo_sim_options() -> SimOptions {
     }
 }
 
+/// The demo's push: the OTPZap and GoTopUp accounts take webhooks on a
+/// free loopback port, and the simulator delivers there, signed, so OTPs
+/// and SNs arrive the moment they exist (polling stays on underneath).
+/// None when no port is free: the demo polls only.
+fn demo_push() -> (Vec<crate::sim::push::PushTarget>, Option<WebhookRun>) {
+    use crate::engine::webhook::server::HookAccount;
+    use crate::engine::webhook::signature::{Scheme, DEFAULT_HEADER};
+    // Loopback only, and only for this run: not a secret worth hiding.
+    const SECRET: &str = "sim-demo-webhook-secret";
+    let Ok(listen) = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) else {
+        return (Vec::new(), None);
+    };
+    let mut targets = Vec::new();
+    let mut accounts = Vec::new();
+    for kind in [ProviderKind::OtpZap, ProviderKind::GoTopUp] {
+        for suffix in ["main", "alt"] {
+            let name = format!("{}-{suffix}", kind.as_str());
+            targets.push(crate::sim::push::PushTarget {
+                key: demo_key(kind, suffix),
+                url: format!(
+                    "http://{listen}{}",
+                    crate::domain::webhook::receiver_path(&name)
+                ),
+                secret: SECRET.into(),
+            });
+            accounts.push(HookAccount {
+                name,
+                provider: kind,
+                secret: Secret::new(SECRET),
+                header: DEFAULT_HEADER.into(),
+                scheme: Scheme::Hex,
+            });
+        }
+    }
+    let run = WebhookRun {
+        listen,
+        accounts,
+        inbox: None,
+    };
+    (targets, Some(run))
+}
+
 /// The API key of the demo account `<provider>-<suffix>`.
 fn demo_key(kind: ProviderKind, suffix: &str) -> String {
     format!("sim-demo-{}-{suffix}", kind.as_str())
@@ -153,9 +197,13 @@ pub async fn demo(cli: &Cli) -> CliResult {
         .ensure()
         .ok()
         .and_then(|_| crate::logging::init(&paths.log_file));
-    let handle = sim::start_local(demo_sim_options())
-        .await
-        .map_err(|e| fail(format!("cannot start the simulator: {e}")))?;
+    let (push, webhook) = demo_push();
+    let handle = sim::start_local(SimOptions {
+        push,
+        ..demo_sim_options()
+    })
+    .await
+    .map_err(|e| fail(format!("cannot start the simulator: {e}")))?;
     let mut accounts = Vec::new();
     for kind in ProviderKind::ALL {
         let url = handle.urls.for_kind(kind);
@@ -179,7 +227,7 @@ pub async fn demo(cli: &Cli) -> CliResult {
             .chain(["Demo: simulated accounts, no keys, no network. Expand an account in the catalog (Enter) and buy.".into()])
             .collect(),
         rules: cfg.rules.clone(),
-        webhook: None,
+        webhook,
     };
     let result = crate::tui::run_terminal(opts).await;
     handle.stop().await;

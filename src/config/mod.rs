@@ -64,6 +64,8 @@ pub struct Config {
     /// Desktop notifications on a new OTP through the terminal.
     pub notify_osc9: bool,
     pub notify_osc777: bool,
+    /// A desktop notification through the local session bus (notify-rust).
+    pub notify_desktop: bool,
     /// Cancel a number with no SMS this long before it expires (zero: off).
     pub auto_cancel_before: Duration,
     /// Whether auto-cancel also cancels email inboxes (which costs
@@ -92,6 +94,7 @@ impl Default for Config {
             bell: false,
             notify_osc9: false,
             notify_osc777: false,
+            notify_desktop: false,
             auto_cancel_before: Duration::from_secs(60),
             auto_cancel_email: true,
             balance_refresh: Duration::from_secs(180),

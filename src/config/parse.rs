@@ -98,6 +98,7 @@ struct RawConfig {
     bell: Option<bool>,
     notify_osc9: Option<bool>,
     notify_osc777: Option<bool>,
+    notify_desktop: Option<bool>,
     auto_cancel_before: Option<DurationValue>,
     auto_cancel_email: Option<bool>,
     balance_refresh: Option<DurationValue>,
@@ -216,6 +217,7 @@ pub(super) fn parse_text(
     cfg.bell = raw.bell.unwrap_or(false);
     cfg.notify_osc9 = raw.notify_osc9.unwrap_or(false);
     cfg.notify_osc777 = raw.notify_osc777.unwrap_or(false);
+    cfg.notify_desktop = raw.notify_desktop.unwrap_or(false);
     if let Some(d) = &raw.auto_cancel_before {
         cfg.auto_cancel_before =
             parse_duration(d, "auto_cancel_before").map_err(|e| invalid(None, e))?;

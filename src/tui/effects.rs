@@ -161,6 +161,9 @@ impl Runtime {
             Effect::Notify(n) => {
                 let bytes = super::notify::escapes(&n);
                 let _ = out.write_all(&bytes).and_then(|_| out.flush());
+                if n.desktop {
+                    super::notify::desktop(&n);
+                }
             }
             Effect::Copy { text, what } => match self.clipboard.copy(&text, out) {
                 Ok(how) => send(

@@ -131,13 +131,15 @@ where
             },
         );
     }
-    for n in opts.notices {
-        send(&tx, Action::Notice(n));
-    }
+    // The receiver's word first, so the last notice (the demo's hint, a
+    // config warning) is the one left in the status bar.
     let webhook = match opts.webhook {
         Some(w) => super::webhook::start(w, opts.journal.clone(), tx.clone()).await,
         None => None,
     };
+    for n in opts.notices {
+        send(&tx, Action::Notice(n));
+    }
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut refresh = tokio::time::interval(opts.balance_refresh.max(Duration::from_secs(10)));

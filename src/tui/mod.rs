@@ -7,7 +7,7 @@ pub mod clipboard;
 mod deposit_effects;
 mod effects;
 mod event_loop;
-mod notify;
+pub mod notify;
 mod replace_effects;
 mod settle;
 mod terminal;
