@@ -1,0 +1,274 @@
+//! `cargo bench --bench push`: the time from the simulator's push to the
+//! OTP on the dashboard's screen and on the clipboard, over loopback.
+//!
+//! The real runtime (`run_observed`: receiver, journal, `update`, drawing)
+//! runs headless with `auto_copy` on against the in-process simulator,
+//! which pushes each OTPZap order's OTP, signed, to the receiver. Polls
+//! are ten minutes apart, so every OTP arrives by push. For each order it
+//! measures from the push request leaving the simulator to (a) the frame
+//! that shows the code being flushed and (b) the clipboard being written.
+//! Prints the figures; the README quotes them.
+
+use otpdeck::app::{Action, App, AppSettings};
+use otpdeck::domain::{BuyRequest, ProviderKind};
+use otpdeck::engine::journal::Journal;
+use otpdeck::engine::webhook::server::HookAccount;
+use otpdeck::engine::webhook::signature::{Scheme, DEFAULT_HEADER};
+use otpdeck::providers::{self, Auth, ProviderSettings};
+use otpdeck::secret::Secret;
+use otpdeck::sim::push::PushTarget;
+use otpdeck::sim::{self, SimOptions};
+use otpdeck::tui::clipboard::CopyTarget;
+use otpdeck::tui::webhook::WebhookRun;
+use otpdeck::tui::{run_observed, Io, RuntimeAccount, RuntimeOptions};
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Position, Size};
+use ratatui::Terminal;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const ORDERS: usize = 30;
+const KEY: &str = "sim-bench-push";
+const SECRET: &str = "sim-bench-push-secret";
+/// Between buys, so pushes come one at a time.
+const GAP: Duration = Duration::from_millis(150);
+const OTP_DELAY: Duration = Duration::from_secs(6);
+
+type Seen = Arc<Mutex<HashMap<String, Instant>>>;
+
+/// Records when each text was copied.
+struct Recorder(Seen);
+
+impl CopyTarget for Recorder {
+    fn copy(&mut self, text: &str, _: &mut dyn std::io::Write) -> Result<&'static str, String> {
+        self.0
+            .lock()
+            .unwrap()
+            .entry(text.to_string())
+            .or_insert_with(Instant::now);
+        Ok("recorder")
+    }
+}
+
+/// A `TestBackend` that, at each flush (the frame is out), notes the
+/// time every 6-digit code on screen was first seen.
+struct Timed(TestBackend, Seen);
+
+type R<T> = Result<T, std::convert::Infallible>;
+
+impl Backend for Timed {
+    type Error = std::convert::Infallible;
+    fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, content: I) -> R<()> {
+        self.0.draw(content)
+    }
+    fn hide_cursor(&mut self) -> R<()> {
+        self.0.hide_cursor()
+    }
+    fn show_cursor(&mut self) -> R<()> {
+        self.0.show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> R<Position> {
+        self.0.get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> R<()> {
+        self.0.set_cursor_position(position)
+    }
+    fn clear(&mut self) -> R<()> {
+        self.0.clear()
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> R<()> {
+        self.0.clear_region(clear_type)
+    }
+    fn size(&self) -> R<Size> {
+        self.0.size()
+    }
+    fn window_size(&mut self) -> R<WindowSize> {
+        self.0.window_size()
+    }
+    fn flush(&mut self) -> R<()> {
+        self.0.flush()?;
+        let now = Instant::now();
+        let buf = self.0.buffer();
+        let mut text = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                text.push_str(buf[(x, y)].symbol());
+            }
+            text.push('\n');
+        }
+        let mut seen = self.1.lock().unwrap();
+        for w in text.split_whitespace() {
+            if w.len() == 6 && w.chars().all(|c| c.is_ascii_digit()) {
+                seen.entry(w.to_string()).or_insert(now);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn main() {
+    // Before any thread exists: polls ten minutes apart.
+    unsafe { std::env::set_var("OTPDECK_POLL_INTERVAL_MS", "600000") };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(run());
+}
+
+fn quantile(v: &[Duration], q: f64) -> Duration {
+    let i = ((v.len() as f64 * q).ceil() as usize).clamp(1, v.len()) - 1;
+    v[i]
+}
+
+fn report(what: &str, mut v: Vec<Duration>) {
+    v.sort();
+    if v.is_empty() {
+        println!("{what}: nothing measured");
+        return;
+    }
+    println!(
+        "{what}: n {}, median {:.2} ms, p90 {:.2} ms, max {:.2} ms",
+        v.len(),
+        quantile(&v, 0.5).as_secs_f64() * 1e3,
+        quantile(&v, 0.9).as_secs_f64() * 1e3,
+        v.last().unwrap().as_secs_f64() * 1e3
+    );
+}
+
+async fn run() {
+    let listen = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap();
+    let handle = sim::start_local(SimOptions {
+        otp_delay: OTP_DELAY,
+        push: vec![PushTarget {
+            key: KEY.into(),
+            url: format!("http://{listen}/webhook/zap"),
+            secret: SECRET.into(),
+        }],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let settings = ProviderSettings::new(
+        ProviderKind::OtpZap,
+        handle.urls.otpzap.clone(),
+        Auth::ApiKey(Secret::new(KEY)),
+    );
+    let provider = providers::build(&settings).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Journal::open(&dir.path().join("journal.db")).unwrap());
+
+    // One in-stock Server 1 offer that delivers.
+    let svc = provider.services().await.unwrap().remove(0);
+    let country = provider.countries(&svc.id).await.unwrap().remove(0);
+    let offer = provider
+        .offers(&svc.id, Some(&country.id))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| {
+            o.in_stock()
+                && !o
+                    .id
+                    .contains(&otpdeck::sim::otpzap::NEVER_OTP_PRODUCT.to_string())
+        })
+        .expect("an offer");
+    for i in 0..ORDERS {
+        let req = BuyRequest {
+            service_id: svc.id.clone(),
+            service_name: svc.name.clone(),
+            country_id: Some(country.id.clone()),
+            country_name: Some(country.name.clone()),
+            offer_id: offer.id.clone(),
+            price: offer.price,
+            operator: None,
+            idempotency_key: format!("bench-push-{i:04}-{}", std::process::id()),
+            customer_number: None,
+        };
+        otpdeck::engine::orders::buy(provider.as_ref(), &journal, "zap", &req)
+            .await
+            .unwrap();
+        tokio::time::sleep(GAP).await;
+    }
+
+    let copied: Seen = Arc::default();
+    let on_screen: Seen = Arc::default();
+    let mut terminal = Terminal::new(Timed(TestBackend::new(200, 50), on_screen.clone())).unwrap();
+    let runtime = RuntimeOptions {
+        accounts: vec![RuntimeAccount::new(
+            "zap".into(),
+            ProviderKind::OtpZap,
+            Ok(settings),
+        )],
+        settings: AppSettings {
+            auto_copy: true,
+            auto_cancel_before: Duration::ZERO,
+            ..Default::default()
+        },
+        journal: journal.clone(),
+        clipboard: otpdeck::config::ClipboardMode::Off,
+        osc52_passthrough: false,
+        balance_refresh: Duration::from_secs(600),
+        notices: Vec::new(),
+        rules: Default::default(),
+        webhook: Some(WebhookRun {
+            listen,
+            accounts: vec![HookAccount {
+                name: "zap".into(),
+                provider: ProviderKind::OtpZap,
+                secret: Secret::new(SECRET),
+                header: DEFAULT_HEADER.into(),
+                scheme: Scheme::Hex,
+            }],
+            inbox: None,
+        }),
+    };
+    let io = Io {
+        clipboard: Box::new(Recorder(copied.clone())),
+        out: Box::new(std::io::sink()),
+    };
+    let mut observe = |_: &Action, _: &App| {};
+    let wait = OTP_DELAY + GAP * ORDERS as u32 + Duration::from_secs(3);
+    let quit = async move {
+        tokio::time::sleep(wait).await;
+        Ok(Event::Key(KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+        )))
+    };
+    use futures::StreamExt;
+    let events = Box::pin(futures::stream::once(quit).chain(futures::stream::pending()));
+    run_observed(&mut terminal, events, runtime, io, Some(&mut observe))
+        .await
+        .unwrap();
+
+    let sent = handle.states.pushes.sent();
+    let (mut screen, mut clip, mut missed) = (Vec::new(), Vec::new(), 0);
+    for s in sent.iter().filter(|s| s.event == "order.otp_received") {
+        let body: serde_json::Value = serde_json::from_str(&s.body).unwrap();
+        let code = body["data"]["otp_code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        match on_screen.lock().unwrap().get(&code) {
+            Some(t) => screen.push(t.saturating_duration_since(s.at)),
+            None => missed += 1,
+        }
+        if let Some(t) = copied.lock().unwrap().get(&code) {
+            clip.push(t.saturating_duration_since(s.at));
+        }
+    }
+    println!(
+        "push → screen/clipboard, {} pushes over loopback ({} OTPs not seen on screen)",
+        sent.len(),
+        missed
+    );
+    report("push to screen (frame flushed)", screen);
+    report("push to clipboard (auto_copy)", clip);
+    handle.stop().await;
+}
