@@ -561,3 +561,59 @@ fn every_reply_gives_a_sound_value_or_the_right_typed_error() {
         })
         .expect("every reply gives a sound value or the right typed error");
 }
+
+/// Webhook bodies as the two adapters assume them, the seeds of the
+/// deliveries' fuzzing.
+fn push_seeds() -> Vec<Value> {
+    vec![
+        json!({"event": "order.otp_received", "data": {"order_id": 65, "status": "otp_received", "otp_code": "482913", "otps": [{"code": "482913"}]}, "timestamp": "2026-12-03T08:00:00Z"}),
+        json!({"event": "order.replaced", "data": {"order_id": "65", "new_order_id": 66}, "timestamp": 1700000000}),
+        json!({"event": "deposit.success", "data": {"order_id": "APIDEP-3-1", "amount": 50000, "status": "success"}}),
+        json!({"event": "transaction.success", "data": {"ref_id": "TXN-001", "transaction_id": "TXN1", "price": 5500, "sn": "1234", "status": "success"}, "timestamp": "2026-12-03T08:00:00+07:00"}),
+        json!({"event": "settlement.completed", "data": {"settlement_id": "SETT1", "ref_id": "R1", "amount": 100000, "fee": 1000, "net_amount": 99000}}),
+        json!({"ref_id": "TXN-001", "code": "TELKOMSEL5", "customer_number": "0812", "status": "success", "sn": "1234", "message": "ok"}),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    /// A delivery of any shape is read or refused with a reason, never a
+    /// panic; what is read names what it is about.
+    #[test]
+    fn webhook_deliveries_are_read_or_refused(
+        s in 0usize..6,
+        path in prop::collection::vec(0usize..8, 1..4),
+        rep in leaf(),
+        drop in any::<bool>(),
+        cut in 0usize..400,
+        raw in "\\PC{0,40}",
+        mode in 0u8..3,
+    ) {
+        let bytes = match mode {
+            0 => {
+                let mut v = push_seeds()[s].clone();
+                mutate(&mut v, &path, &rep, drop);
+                v.to_string()
+            }
+            1 => push_seeds()[s].to_string().chars().take(cut).collect(),
+            _ => raw,
+        };
+        for parse in [
+            otpdeck::providers::otpzap::parse_webhook,
+            otpdeck::providers::gotopup::parse_webhook,
+        ] {
+            match parse(bytes.as_bytes()) {
+                Ok(e) => {
+                    use otpdeck::providers::push::PushAbout;
+                    let named = match &e.about {
+                        PushAbout::Order { provider_id, key, .. } => provider_id.is_some() || key.is_some(),
+                        PushAbout::Deposit { update } => update.provider_id.is_some(),
+                        PushAbout::Settlement { ref_id, settlement } => ref_id.is_some() || settlement.settlement_id.is_some(),
+                    };
+                    prop_assert!(named, "{bytes}: {e:?}");
+                }
+                Err(why) => prop_assert!(!why.is_empty()),
+            }
+        }
+    }
+}
