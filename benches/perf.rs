@@ -108,6 +108,7 @@ fn catalog() -> Vec<ServiceNode> {
                     id: sid,
                     name: format!("{} {s}", NAMES[s % NAMES.len()]),
                     category: None,
+                    path: Vec::new(),
                 },
                 countries: Load::Loaded(countries, t0()),
                 offers: Load::NotLoaded,

@@ -33,6 +33,7 @@ fn row(account: &str, kind: ProviderKind, price: i64, orders: u32, with_otp: u32
             id: "14".into(),
             name: "WhatsApp".into(),
             category: None,
+            path: Vec::new(),
         },
         country: Country {
             id: "6".into(),

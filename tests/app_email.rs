@@ -103,6 +103,7 @@ fn an_email_inbox_is_bought_from_the_catalog_with_the_keyboard() {
             id: EMAIL_SERVICE_ID.into(),
             name: "Email OTP".into(),
             category: Some("Email".into()),
+            path: Vec::new(),
         }]),
         now,
     });
@@ -319,6 +320,7 @@ fn colon_email_opens_any_typed_site_loading_what_is_missing() {
             id: EMAIL_SERVICE_ID.into(),
             name: "Email OTP".into(),
             category: Some("Email".into()),
+            path: Vec::new(),
         }]),
         now,
     });
@@ -482,6 +484,7 @@ fn load_site_levels(a: &mut App) {
             id: EMAIL_SERVICE_ID.into(),
             name: "Email OTP".into(),
             category: Some("Email".into()),
+            path: Vec::new(),
         }]),
         now,
     });

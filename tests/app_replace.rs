@@ -44,6 +44,7 @@ fn row(account: &str, kind: ProviderKind, offer: &str, price: i64) -> Row {
             id: "14".into(),
             name: "WhatsApp".into(),
             category: None,
+            path: Vec::new(),
         },
         country: Country {
             id: "id".into(),

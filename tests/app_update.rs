@@ -869,6 +869,7 @@ fn a_topup_asks_for_the_customer_number() {
             id: "pulsa:telkomsel".into(),
             name: "Pulsa Telkomsel".into(),
             category: None,
+            path: Vec::new(),
         }]),
         now: t0(),
     });
@@ -1278,6 +1279,7 @@ fn buy_and_completion_take_names_with_spaces() {
         id: id.into(),
         name: name.into(),
         category: None,
+        path: Vec::new(),
     };
     a.update(Action::ServicesLoaded {
         account: "zap".into(),

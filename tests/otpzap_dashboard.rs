@@ -60,6 +60,7 @@ fn confirm(a: &mut App, offer: &Offer) {
         id: "s2".into(),
         name: "Server 2 (by country)".into(),
         category: None,
+        path: Vec::new(),
     };
     let country = Country {
         id: "7".into(),

@@ -73,6 +73,7 @@ fn step(app: &mut App, args: &[String]) -> Vec<Effect> {
     let country_q = Some(typed[matched..].trim().to_string()).filter(|c| !c.is_empty());
     let node = &services[s];
     let service = node.service.clone();
+    crate::app::catalog::open_groups(&mut app.expanded, a, &service);
     app.expanded
         .insert(NodeId::Service(a, service.id.clone()).key());
     if !has_countries {

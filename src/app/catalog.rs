@@ -1,5 +1,6 @@
 //! The catalog tree: account → service → country → offer (account →
-//! service → offer where the API has no countries). Children load lazily
+//! service → offer where the API has no countries; GoTopUp's services sit
+//! under their groups, category → subcategory, as `Service::path` says). Children load lazily
 //! and are cached for `CACHE_FOR`; the visible rows are computed from state
 //! so drawing and key handling always agree.
 
@@ -83,6 +84,8 @@ pub struct ServiceNode {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NodeId {
     Account(usize),
+    /// A level of services' `path`, its parts joined by '/'.
+    Group(usize, String),
     Service(usize, String),
     Country(usize, String, String),
     /// (account, service id, country id if any, offer id)
@@ -98,6 +101,7 @@ impl NodeId {
     pub fn key(&self) -> String {
         match self {
             NodeId::Account(a) => format!("{a}"),
+            NodeId::Group(a, g) => format!("{a}{SEP}g{g}"),
             NodeId::Service(a, s) => format!("{a}{SEP}{s}"),
             NodeId::Country(a, s, c) => format!("{a}{SEP}{s}{SEP}c{c}"),
             NodeId::Offer(a, s, c, o) => match c {
@@ -111,12 +115,33 @@ impl NodeId {
     pub fn parent(&self) -> Option<NodeId> {
         match self {
             NodeId::Account(_) => None,
+            NodeId::Group(a, g) => Some(match g.rsplit_once('/') {
+                Some((up, _)) => NodeId::Group(*a, up.to_string()),
+                None => NodeId::Account(*a),
+            }),
+            // Under its group where it has one: the rows know (see
+            // `parent_row`); the id alone says the account.
             NodeId::Service(a, _) => Some(NodeId::Account(*a)),
             NodeId::Country(a, s, _) => Some(NodeId::Service(*a, s.clone())),
             NodeId::Offer(a, s, Some(c), _) => Some(NodeId::Country(*a, s.clone(), c.clone())),
             NodeId::Offer(a, s, None, _) => Some(NodeId::Service(*a, s.clone())),
             NodeId::Note(p) => Some((**p).clone()),
         }
+    }
+}
+
+/// The row a row sits under (the nearest one above it, less deep): a
+/// service's group, an offer's country, a group's parent group.
+pub fn parent_row(rows: &[Row], i: usize) -> Option<&Row> {
+    let depth = rows.get(i)?.depth;
+    rows[..i].iter().rev().find(|r| r.depth < depth)
+}
+
+/// Opens the groups `service` sits in, so its row shows (`:buy` walks
+/// to it).
+pub fn open_groups(expanded: &mut std::collections::HashSet<String>, a: usize, service: &Service) {
+    for k in 0..service.path.len() {
+        expanded.insert(NodeId::Group(a, service.path[..=k].join("/")).key());
     }
 }
 
@@ -428,81 +453,49 @@ pub fn rows(app: &App) -> Vec<Row> {
                 sn.service.name.to_lowercase(),
             )
         });
-        for (sn, own, countries_matched, below) in order {
-            let s_match = f.is_none() || own.is_some();
-            let below_match = below.is_some();
-            let sid = NodeId::Service(a, sn.service.id.clone());
-            let s_open = app.expanded.contains(&sid.key()) || (below_match && !s_match);
-            rows.push(Row {
-                id: sid.clone(),
-                depth: 1,
-                label: sn.service.name.clone(),
-                detail: String::new(),
-                kind: RowKind::Branch { expanded: s_open },
+        let grouped = order.iter().any(|(sn, ..)| !sn.service.path.is_empty());
+        if grouped {
+            // Group by group (Prabayar first), the rank order kept within.
+            order.sort_by_cached_key(|(sn, ..)| {
+                let p = &sn.service.path;
+                let first = p.first().map(|g| g.to_lowercase());
+                (first.as_deref() != Some("prabayar"), p.clone())
             });
-            if !s_open {
-                continue;
-            }
-            if acc.info.caps.countries {
-                push_note(&mut rows, &sn.countries, &sid, 2);
-                let Some(countries) = sn.countries.get() else {
-                    continue;
-                };
-                let shown: Vec<(usize, bool)> = match f {
-                    None => (0..countries.len()).map(|i| (i, true)).collect(),
-                    Some(_) => {
-                        let mut m: Vec<&CountryMatch> = countries_matched
-                            .iter()
-                            .filter(|(_, own, offers)| s_match || own.is_some() || offers.is_some())
-                            .collect();
-                        m.sort_by_key(|(_, own, offers)| std::cmp::Reverse(rank(*own, *offers)));
-                        m.into_iter()
-                            .map(|(i, own, _)| (*i, s_match || own.is_some()))
-                            .collect()
-                    }
-                };
-                for (i, c_match) in shown {
-                    let cn = &countries[i];
-                    let cid = NodeId::Country(a, sn.service.id.clone(), cn.country.id.clone());
-                    let c_open = app.expanded.contains(&cid.key());
+        }
+        let mut last_path: Option<&[String]> = None;
+        for (sn, own, countries_matched, below) in order {
+            let path = sn.service.path.as_slice();
+            let mut visible = true;
+            for k in 0..path.len() {
+                let gid = NodeId::Group(a, path[..=k].join("/"));
+                // Under a filter every group with a match is open.
+                let open = f.is_some() || app.expanded.contains(&gid.key());
+                let shown = last_path.is_some_and(|l| l.len() > k && l[..=k] == path[..=k]);
+                if !shown {
                     rows.push(Row {
-                        id: cid.clone(),
-                        depth: 2,
-                        label: cn.country.name.clone(),
-                        detail: cn
-                            .country
-                            .stock
-                            .map(|s| format!("stock {s}"))
-                            .unwrap_or_default(),
-                        kind: RowKind::Branch { expanded: c_open },
+                        id: gid,
+                        depth: 1 + k,
+                        label: path[k].clone(),
+                        detail: String::new(),
+                        kind: RowKind::Branch { expanded: open },
                     });
-                    if c_open {
-                        offer_rows(
-                            app,
-                            &mut rows,
-                            &cn.offers,
-                            a,
-                            &sn.service.id,
-                            Some(&cn.country.id),
-                            3,
-                            &cid,
-                            f,
-                            c_match,
-                        );
-                    }
                 }
-            } else {
-                offer_rows(
+                if !open {
+                    visible = false;
+                    break;
+                }
+            }
+            last_path = Some(path);
+            if visible {
+                let m = (sn, own, countries_matched, below);
+                service_rows(
                     app,
                     &mut rows,
-                    &sn.offers,
                     a,
-                    &sn.service.id,
-                    None,
-                    2,
-                    &sid,
+                    acc.info.caps.countries,
+                    m,
+                    1 + path.len(),
                     f,
-                    s_match,
                 );
             }
         }
@@ -510,88 +503,108 @@ pub fn rows(app: &App) -> Vec<Row> {
     rows
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fuzzy_matches_in_order() {
-        assert!(fuzzy("WhatsApp", "wa"));
-        assert!(fuzzy("WhatsApp", "wtsp"));
-        assert!(fuzzy("WhatsApp", "whats app"));
-        assert!(!fuzzy("Telegram", "wa"));
-        assert!(fuzzy("anything", ""));
-        assert!(fuzzy("anything", "  "));
-    }
-
-    #[test]
-    fn better_matches_score_higher_and_show_where_they_matched() {
-        let f = Filter::new("tele").expect("a filter");
-        let exact = f.score("Telegram").expect("matches");
-        let scattered = f.score("The Electric Line").expect("matches");
-        assert!(exact > scattered, "{exact} > {scattered}");
-        assert_eq!(f.indices("Telegram"), vec![0, 1, 2, 3]);
-        assert_eq!(f.score("WhatsApp"), None);
-    }
-
-    /// Services rank best match first under a filter, whatever their name
-    /// order, and those that do not match leave.
-    #[test]
-    fn a_filter_ranks_the_best_match_first() {
-        use crate::app::{AccountInfo, AppSettings};
-        use crate::domain::{Capabilities, ProviderKind};
-        let now = Utc::now();
-        let info = AccountInfo {
-            name: "a".into(),
-            kind: ProviderKind::GoTopUp,
-            caps: Capabilities::default(),
-            seller: false,
-        };
-        let (mut app, _) = App::new(vec![info], AppSettings::default(), now);
-        let svc = |id: &str, name: &str| ServiceNode {
-            service: Service {
-                id: id.into(),
-                name: name.into(),
-                category: None,
-            },
-            countries: Load::NotLoaded,
-            offers: Load::NotLoaded,
-        };
-        app.accounts[0].services = Load::Loaded(
-            vec![
-                svc("1", "A Tale of Elegance"),
-                svc("2", "Telegram"),
-                svc("3", "WhatsApp"),
-            ],
-            now,
-        );
-        app.expanded.insert(NodeId::Account(0).key());
-        app.filter = tui_input::Input::new("tele".into());
-        let labels: Vec<String> = rows(&app).into_iter().skip(1).map(|r| r.label).collect();
-        assert_eq!(labels, ["Telegram", "A Tale of Elegance"]);
-    }
-
-    #[test]
-    fn keys_come_from_ids_not_positions() {
-        let a = NodeId::Offer(0, "wa".into(), Some("6".into()), "6:1".into());
-        let b = NodeId::Offer(0, "wa".into(), None, "6:1".into());
-        assert_ne!(a.key(), b.key());
-        assert_eq!(
-            a.parent(),
-            Some(NodeId::Country(0, "wa".into(), "6".into()))
-        );
-        assert_eq!(
-            NodeId::Service(1, "tg".into()).key(),
-            NodeId::Service(1, "tg".into()).key()
-        );
-    }
-
-    #[test]
-    fn stale_caches_reload() {
-        let now = Utc::now();
-        let l: Load<()> = Load::Loaded((), now - Duration::minutes(6));
-        assert!(l.needs_load(now));
-        assert!(!Load::Loaded((), now).needs_load(now));
-        assert!(!Load::<()>::Loading.needs_load(now));
+/// The name a service shows under its group: "Telkomsel" for "Pulsa
+/// Telkomsel" under Pulsa; its whole name elsewhere.
+fn short_name(s: &Service) -> String {
+    let Some(last) = s.path.last() else {
+        return s.name.clone();
+    };
+    let lower = s.name.to_lowercase();
+    let prefix = format!("{} ", last.to_lowercase());
+    match lower.strip_prefix(&prefix) {
+        Some(_) if s.name.len() > prefix.len() => s.name[prefix.len()..].to_string(),
+        _ => s.name.clone(),
     }
 }
+
+/// One service's row and, when open, its countries and offers, at `depth`.
+fn service_rows(
+    app: &App,
+    rows: &mut Vec<Row>,
+    a: usize,
+    has_countries: bool,
+    (sn, own, countries_matched, below): ServiceMatch,
+    depth: usize,
+    f: Option<&Filter>,
+) {
+    let s_match = f.is_none() || own.is_some();
+    let below_match = below.is_some();
+    let sid = NodeId::Service(a, sn.service.id.clone());
+    let s_open = app.expanded.contains(&sid.key()) || (below_match && !s_match);
+    rows.push(Row {
+        id: sid.clone(),
+        depth,
+        label: short_name(&sn.service),
+        detail: String::new(),
+        kind: RowKind::Branch { expanded: s_open },
+    });
+    if !s_open {
+        return;
+    }
+    if has_countries {
+        push_note(rows, &sn.countries, &sid, depth + 1);
+        let Some(countries) = sn.countries.get() else {
+            return;
+        };
+        let shown: Vec<(usize, bool)> = match f {
+            None => (0..countries.len()).map(|i| (i, true)).collect(),
+            Some(_) => {
+                let mut m: Vec<&CountryMatch> = countries_matched
+                    .iter()
+                    .filter(|(_, own, offers)| s_match || own.is_some() || offers.is_some())
+                    .collect();
+                m.sort_by_key(|(_, own, offers)| std::cmp::Reverse(rank(*own, *offers)));
+                m.into_iter()
+                    .map(|(i, own, _)| (*i, s_match || own.is_some()))
+                    .collect()
+            }
+        };
+        for (i, c_match) in shown {
+            let cn = &countries[i];
+            let cid = NodeId::Country(a, sn.service.id.clone(), cn.country.id.clone());
+            let c_open = app.expanded.contains(&cid.key());
+            rows.push(Row {
+                id: cid.clone(),
+                depth: depth + 1,
+                label: cn.country.name.clone(),
+                detail: cn
+                    .country
+                    .stock
+                    .map(|s| format!("stock {s}"))
+                    .unwrap_or_default(),
+                kind: RowKind::Branch { expanded: c_open },
+            });
+            if c_open {
+                offer_rows(
+                    app,
+                    rows,
+                    &cn.offers,
+                    a,
+                    &sn.service.id,
+                    Some(&cn.country.id),
+                    depth + 2,
+                    &cid,
+                    f,
+                    c_match,
+                );
+            }
+        }
+    } else {
+        offer_rows(
+            app,
+            rows,
+            &sn.offers,
+            a,
+            &sn.service.id,
+            None,
+            depth + 1,
+            &sid,
+            f,
+            s_match,
+        );
+    }
+}
+
+#[cfg(test)]
+#[path = "catalog_tests.rs"]
+mod tests;

@@ -170,6 +170,11 @@ pub struct Service {
     pub id: String,
     pub name: String,
     pub category: Option<String>,
+    /// Where the service sits in a deeper catalog, outermost first
+    /// (GoTopUp: ["Prabayar", "Pulsa"] for "Pulsa Telkomsel"); empty: at
+    /// the top, under the account.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -224,6 +224,7 @@ mod tests {
                 id: "wa".into(),
                 name: "WhatsApp".into(),
                 category: None,
+                path: Vec::new(),
             },
             country: Country {
                 id: "id".into(),

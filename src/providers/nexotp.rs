@@ -181,6 +181,7 @@ impl NexOtp {
                 id: s.service_code,
                 name: s.name,
                 category: s.category,
+                path: Vec::new(),
             })
             .collect())
     }

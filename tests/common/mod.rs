@@ -144,6 +144,7 @@ pub fn services() -> Vec<Service> {
             id: format!("{}", 14 + i),
             name: n.to_string(),
             category: None,
+            path: Vec::new(),
         })
         .collect()
 }

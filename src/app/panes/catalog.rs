@@ -58,7 +58,7 @@ fn collapse(app: &mut App) {
     };
     let target = match row.kind {
         RowKind::Branch { expanded: true } => Some(row.id.clone()),
-        _ => row.id.parent(),
+        _ => catalog::parent_row(&rows, app.sel(Pane::Catalog)).map(|r| r.id.clone()),
     };
     if let Some(t) = target {
         app.expanded.remove(&t.key());
@@ -150,6 +150,10 @@ fn expand(app: &mut App) -> Vec<Effect> {
             {
                 return load_services(app, *a);
             }
+            Vec::new()
+        }
+        NodeId::Group(..) => {
+            app.expanded.insert(row.id.key());
             Vec::new()
         }
         NodeId::Service(a, sid) => {

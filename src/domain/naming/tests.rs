@@ -7,6 +7,7 @@ fn svc(id: &str, name: &str) -> Service {
         id: id.into(),
         name: name.into(),
         category: None,
+        path: Vec::new(),
     }
 }
 

@@ -304,6 +304,7 @@ impl Provider for GateOtp {
                 id: s.service_code,
                 name: s.service_name,
                 category: None,
+                path: Vec::new(),
             })
             .collect())
     }

@@ -33,6 +33,37 @@ pub(super) fn group_of(p: &wire::Product) -> (String, String) {
     (id, name)
 }
 
+/// Capitalised words: "pulsa" → "Pulsa", "e_money" → "E Money"; the
+/// acronyms PPOB users know stay capitals ("pln" → "PLN").
+fn title(s: &str) -> String {
+    const ACRONYMS: &[&str] = &["pln", "pdam", "bpjs", "sms", "tv"];
+    s.split(['_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            if ACRONYMS.contains(&w.to_ascii_lowercase().as_str()) {
+                return w.to_ascii_uppercase();
+            }
+            let mut cs = w.chars();
+            cs.next()
+                .map(|c| c.to_uppercase().chain(cs).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Where a product's group sits in the catalog tree: category (prabayar,
+/// pascabayar), then subcategory (pulsa, data, pln…); either may be
+/// missing from a product, and then that level is.
+pub(super) fn path_of(p: &wire::Product) -> Vec<String> {
+    [p.category.as_deref(), p.subcategory.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(title)
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
 pub(super) fn offer_of(p: &wire::Product, service_id: &str) -> Offer {
     Offer {
         id: p.code.clone(),

@@ -136,6 +136,7 @@ impl Provider for GoTopUp {
                     id,
                     name,
                     category: p.category.clone(),
+                    path: catalog::path_of(&p),
                 });
             }
         }
@@ -181,11 +182,13 @@ impl Provider for GoTopUp {
         Ok(found.map(|p| {
             let (id, name) = group_of(&p);
             let offer = offer_of(&p, &id);
+            let path = catalog::path_of(&p);
             (
                 Service {
                     id,
                     name,
                     category: p.category,
+                    path,
                 },
                 offer,
             )

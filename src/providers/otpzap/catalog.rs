@@ -184,6 +184,7 @@ impl OtpZap {
                 id: o.id.clone(),
                 name: o.label.trim_start_matches("S2 · ").to_string(),
                 category: None,
+                path: Vec::new(),
             })
             .collect();
         let Ok(s) = crate::domain::naming::find_service(&named, service) else {
@@ -197,6 +198,7 @@ impl OtpZap {
                     id: S2_BRANCH.into(),
                     name: s.name.clone(),
                     category: Some("Server 2".into()),
+                    path: Vec::new(),
                 };
                 (svc, c.clone(), o)
             })
@@ -213,6 +215,7 @@ impl OtpZap {
                 id: format!("s1:{}", p.id),
                 name: p.name,
                 category: p.category,
+                path: Vec::new(),
             })
             .collect();
         // Server 2 is country-first: its services are listed per country,
@@ -222,11 +225,13 @@ impl OtpZap {
             id: S2_BRANCH.into(),
             name: "Server 2 (by country)".into(),
             category: Some("Server 2".into()),
+            path: Vec::new(),
         });
         out.push(Service {
             id: SPECIAL_BRANCH.into(),
             name: "Server 2 special services".into(),
             category: Some("Server 2".into()),
+            path: Vec::new(),
         });
         Ok(out)
     }

@@ -24,6 +24,7 @@ pub(super) fn email_service() -> Service {
         id: EMAIL_SERVICE_ID.into(),
         name: "Email OTP".into(),
         category: Some("Email".into()),
+        path: Vec::new(),
     }
 }
 
