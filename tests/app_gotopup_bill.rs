@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use otpdeck::app::{Action, App, Effect, Popup};
 use otpdeck::domain::bill::Bill;
+use otpdeck::domain::{Offer, Service};
 use otpdeck::money::Rupiah;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -155,4 +156,108 @@ fn bill_popup_after_inquiry_snapshot() {
     }
     assert!(out.contains("252.500") || out.contains("252,500") || out.contains("252500"));
     insta::assert_snapshot!(out);
+}
+
+/// The catalog of the "pulsa" account: a prepaid PLN token group and the
+/// postpaid PLN group beside it, as the adapter names them.
+fn pln_catalog(a: &mut App) {
+    keys(a, "jjj<Enter>");
+    let svc = |id: &str, path: &[&str]| Service {
+        id: id.into(),
+        name: "Pln PLN".into(),
+        category: None,
+        path: path.iter().map(|p| p.to_string()).collect(),
+    };
+    a.update(Action::ServicesLoaded {
+        account: "pulsa".into(),
+        result: Ok(vec![
+            svc("pln:pln", &["Prabayar", "PLN"]),
+            svc("bill:pln:pln", &["Pascabayar", "PLN"]),
+        ]),
+        now: t0(),
+    });
+}
+
+#[test]
+fn enter_on_a_postpaid_product_opens_its_bill_not_a_buy() {
+    let mut a = app();
+    pln_catalog(&mut a);
+    // Prabayar, Pascabayar under the account: open Pascabayar → PLN → PLN.
+    keys(&mut a, "jj<Enter>j<Enter>j");
+    let fx = keys(&mut a, "<Enter>");
+    assert_eq!(
+        fx,
+        vec![Effect::LoadOffers {
+            account: "pulsa".into(),
+            service_id: "bill:pln:pln".into(),
+            country_id: None,
+        }]
+    );
+    a.update(Action::OffersLoaded {
+        account: "pulsa".into(),
+        service_id: "bill:pln:pln".into(),
+        country_id: None,
+        result: Ok(vec![Offer {
+            id: "PLN-PASCABAYAR".into(),
+            service_id: "bill:pln:pln".into(),
+            country_id: None,
+            label: "PLN Pascabayar".into(),
+            price: Rupiah(2_500),
+            stock: None,
+            success_rate: None,
+            operators: vec![],
+            available: true,
+        }]),
+        now: t0(),
+    });
+    // The list gives only the admin fee; the row says so.
+    let screen = draw(&a);
+    assert!(screen.contains("admin Rp 2.500"), "{screen}");
+    assert!(keys(&mut a, "j<Enter>").is_empty());
+    let Some(Popup::Bill(b)) = a.popups.last() else {
+        panic!("expected the bill popup, got {:?}", a.popups.last());
+    };
+    assert_eq!(b.product.value(), "PLN-PASCABAYAR");
+    assert!(a.pending.is_empty());
+    // The number typed goes to the inquiry, not to a buy.
+    keys(&mut a, "123456789012");
+    assert_eq!(
+        keys(&mut a, "<Enter>"),
+        vec![Effect::BillInquiry {
+            account: "pulsa".into(),
+            product: "PLN-PASCABAYAR".into(),
+            customer: "123456789012".into(),
+        }]
+    );
+}
+
+#[test]
+fn buy_by_name_never_picks_a_postpaid_group() {
+    let mut a = app();
+    pln_catalog(&mut a);
+    // `:buy` walks the shown account's catalog.
+    a.active = Some(3);
+    let fx = keys(&mut a, ":buy pln<Enter>");
+    assert_eq!(
+        fx,
+        vec![Effect::LoadOffers {
+            account: "pulsa".into(),
+            service_id: "pln:pln".into(),
+            country_id: None,
+        }]
+    );
+}
+
+fn draw(a: &App) -> String {
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    term.draw(|f| otpdeck::ui::draw(f, a)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..40 {
+        for x in 0..120 {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
 }

@@ -1379,6 +1379,24 @@ fn a_postpaid_bill_is_asked_confirmed_paid_and_watched() {
     );
     assert!(bill["customer_name"].as_str().is_some());
     let before = env.balance("topup");
+    // A postpaid product is not a top-up: `buy` says what to run instead
+    // and charges nothing.
+    let out = env.run(&[
+        "buy",
+        "--account",
+        "topup",
+        "--product",
+        "PLN-PASCABAYAR",
+        "--customer",
+        "12345678901",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("postpaid bill"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(env.balance("topup"), before);
     // Without --yes (and no terminal to ask on) nothing is paid.
     let mut args = vec!["bill", "pay"];
     args.extend_from_slice(&base);

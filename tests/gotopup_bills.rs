@@ -89,13 +89,28 @@ async fn a_pln_bill_goes_inquiry_pay_pending_success_and_pays_once() {
     assert_eq!(order.status, OrderStatus::Finished);
     assert!(order.sn.as_deref().is_some_and(|s| !s.is_empty()));
 
-    // Postpaid products are not offered as top-ups.
-    assert!(p
+    // Postpaid products are not offered as top-ups: they sit in bill
+    // groups under "Pascabayar", apart from the prepaid tokens.
+    let (svc, offer) = p
         .find_offer("PLN-PASCABAYAR")
         .await
         .expect("list")
-        .is_none());
+        .expect("found");
+    assert!(otpdeck::domain::bill::is_bill(&svc.id), "{svc:?}");
+    assert_eq!(offer.id, "PLN-PASCABAYAR");
     let services = p.services().await.expect("services");
-    assert!(services.iter().all(|s| !s.id.contains("pascabayar")));
-    assert!(services.iter().any(|s| s.id == "pln:pln"));
+    let bill = services
+        .iter()
+        .find(|s| s.id == "bill:pln:pln")
+        .expect("the postpaid PLN group");
+    assert_eq!(bill.path, ["Pascabayar", "PLN"]);
+    let token = services.iter().find(|s| s.id == "pln:pln").expect("tokens");
+    assert_eq!(token.path, ["Prabayar", "PLN"]);
+    let offers = p.offers("bill:pln:pln", None).await.expect("offers");
+    assert_eq!(
+        offers.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(),
+        ["PLN-PASCABAYAR"]
+    );
+    let tokens = p.offers("pln:pln", None).await.expect("offers");
+    assert!(!tokens.is_empty() && tokens.iter().all(|o| o.id != "PLN-PASCABAYAR"));
 }

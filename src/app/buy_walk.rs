@@ -5,6 +5,7 @@
 use super::catalog::{self, Load, NodeId, ServiceNode};
 use super::panes::catalog::{load_countries, load_offers, load_services};
 use super::{AccountState, App, Effect, Level};
+use crate::domain::bill::is_bill;
 use crate::domain::naming::{self, NameError};
 use crate::domain::{Country, Offer, Service};
 
@@ -134,13 +135,21 @@ fn confirm_cheapest(
 /// the most leading words that do (names may have spaces; the rest is the
 /// country). The service's index and the length of `typed` it takes.
 fn service_in(list: &[ServiceNode], typed: &str) -> Result<(usize, usize), NameError> {
-    let services: Vec<Service> = list.iter().map(|n| n.service.clone()).collect();
+    // Postpaid bills are paid after an inquiry (`:bill`), never bought.
+    let services: Vec<Service> = list
+        .iter()
+        .map(|n| n.service.clone())
+        .filter(|s| !is_bill(&s.id))
+        .collect();
     let ends = word_ends(typed);
     let mut first_error = None;
     for &end in ends.iter().rev() {
         match naming::find_service(&services, &typed[..end]) {
             Ok(found) => {
-                let i = services.iter().position(|s| s.id == found.id).unwrap_or(0);
+                let i = list
+                    .iter()
+                    .position(|n| n.service.id == found.id)
+                    .unwrap_or(0);
                 return Ok((i, end));
             }
             Err(e) => first_error = Some(e),
@@ -179,7 +188,10 @@ fn typed_service(list: &[ServiceNode], rest: &str) -> Option<(usize, usize)> {
         .filter(|end| rest.len() > *end)
         .find_map(|end| {
             list.iter()
-                .position(|n| naming::names_service_exactly(&n.service, &rest[..end]))
+                .position(|n| {
+                    !is_bill(&n.service.id)
+                        && naming::names_service_exactly(&n.service, &rest[..end])
+                })
                 .map(|i| (i, end))
         })
 }
@@ -204,7 +216,12 @@ pub fn split_service_country(app: &App, args: &[String]) -> Option<(String, Stri
 pub fn service_names(app: &App) -> Vec<String> {
     buy_account(app)
         .and_then(|a| a.services.get())
-        .map(|l| l.iter().map(|s| s.service.name.to_lowercase()).collect())
+        .map(|l| {
+            l.iter()
+                .filter(|s| !is_bill(&s.service.id))
+                .map(|s| s.service.name.to_lowercase())
+                .collect()
+        })
         .unwrap_or_default()
 }
 

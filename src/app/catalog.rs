@@ -366,7 +366,13 @@ fn offer_rows(
             id: NodeId::Offer(a, s.to_string(), c.map(str::to_string), o.id.clone()),
             depth,
             label: o.label.clone(),
-            detail: offer_detail(o),
+            detail: if crate::domain::bill::is_bill(s) {
+                // A bill's amount comes from its inquiry; the list gives
+                // only the admin fee.
+                format!("admin {}", offer_detail(o))
+            } else {
+                offer_detail(o)
+            },
             kind: RowKind::Offer {
                 in_stock: o.in_stock(),
             },

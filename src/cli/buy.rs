@@ -180,6 +180,12 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
             .await
             .map_err(provider_err)?
             .ok_or_else(|| fail(format!("no product '{product}' in the price list")))?;
+        if crate::domain::bill::is_bill(&svc.id) {
+            return Err(fail(format!(
+                "'{product}' is a postpaid bill, not a top-up: `otpdeck bill inquiry --account {} --product {product} --customer N`, then `bill pay`",
+                acc.name
+            )));
+        }
         if !offer.in_stock() {
             return Err(fail(format!(
                 "product '{product}' is not available right now"

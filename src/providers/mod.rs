@@ -142,7 +142,9 @@ pub trait Provider: Send + Sync {
     ) -> Result<Vec<Offer>, ProviderError>;
 
     /// Finds an offer by its id without walking the catalog by hand (GoTopUp
-    /// product codes); the default walks services and their offers.
+    /// product codes); the default walks services and their offers. A
+    /// postpaid product is found under its bill service (`domain::bill`),
+    /// which callers refuse as a top-up.
     async fn find_offer(&self, offer_id: &str) -> Result<Option<(Service, Offer)>, ProviderError> {
         for service in self.services().await? {
             if self.capabilities().countries {

@@ -202,6 +202,10 @@ fn expand(app: &mut App) -> Vec<Effect> {
                 );
                 return Vec::new();
             }
+            if crate::domain::bill::is_bill(sid) {
+                let account = acc.info.name.clone();
+                return app.postpaid_chosen(&account, &offer.id);
+            }
             let service = node.service.clone();
             app.confirm_buy(*a, &service, country.as_ref(), &offer);
             Vec::new()

@@ -1,8 +1,11 @@
 //! The catalog: services are price-list groups (subcategory or category +
 //! operator, e.g. `pulsa:telkomsel`); offers are the group's products, offer
-//! id = product code.
+//! id = product code. Postpaid groups carry the bill prefix
+//! (`bill:pln:pln`): their products are paid after an inquiry, never
+//! bought as top-ups.
 
 use super::{wire, GoTopUp};
+use crate::domain::bill::BILL_SERVICE_PREFIX;
 use crate::domain::Offer;
 use crate::providers::lenient::{self, parse};
 use crate::providers::{Auth, ProviderError};
@@ -16,7 +19,10 @@ pub(super) fn group_of(p: &wire::Product) -> (String, String) {
         .or_else(|| p.category.clone())
         .unwrap_or_else(|| "produk".into());
     let op = p.operator.clone().unwrap_or_else(|| "lainnya".into());
-    let id = format!("{}:{}", lenient::norm(&cat), lenient::norm(&op));
+    let mut id = format!("{}:{}", lenient::norm(&cat), lenient::norm(&op));
+    if is_postpaid(p) {
+        id.insert_str(0, BILL_SERVICE_PREFIX);
+    }
     let mut name = String::new();
     let mut first = true;
     for word in cat.split(['_', ' ']).chain(std::iter::once(op.as_str())) {
@@ -31,6 +37,13 @@ pub(super) fn group_of(p: &wire::Product) -> (String, String) {
         }
     }
     (id, name)
+}
+
+/// A pascabayar product: a bill, not a top-up.
+pub(super) fn is_postpaid(p: &wire::Product) -> bool {
+    p.category
+        .as_deref()
+        .is_some_and(|c| lenient::norm(c) == "pascabayar")
 }
 
 /// Capitalised words: "pulsa" → "Pulsa", "e_money" → "E Money"; the
@@ -113,17 +126,9 @@ impl GoTopUp {
                 lenient::unwrap_data(self.otomax("/api/otomax/price-list", &p).await?)
             }
         };
-        let all: Vec<wire::Product> = parse(v, "price list")?;
-        // Postpaid products are paid after an inquiry (`bill`), never
-        // offered as top-ups.
-        Ok(all
-            .into_iter()
-            .filter(|p| {
-                p.category
-                    .as_deref()
-                    .is_none_or(|c| lenient::norm(c) != "pascabayar")
-            })
-            .collect())
+        // Postpaid rows stay: their groups carry the bill prefix, and the
+        // callers route them to the inquiry instead of a top-up.
+        parse(v, "price list")
     }
 }
 

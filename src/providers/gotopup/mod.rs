@@ -162,7 +162,10 @@ impl Provider for GoTopUp {
                 .map(|p| offer_of(p, service_id))
                 .collect()
         };
-        let mut list = match service_id.split_once(':') {
+        let filter_id = service_id
+            .strip_prefix(crate::domain::bill::BILL_SERVICE_PREFIX)
+            .unwrap_or(service_id);
+        let mut list = match filter_id.split_once(':') {
             Some((cat, op)) => in_group(self.products(Some(cat), Some(op)).await?),
             None => Vec::new(),
         };
