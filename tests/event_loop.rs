@@ -5,7 +5,7 @@
 mod common;
 
 use common::shared_backend::SharedBackend;
-use futures::channel::mpsc::{unbounded, UnboundedSender};
+use futures::channel::mpsc::unbounded;
 use otpdeck::app::AppSettings;
 use otpdeck::domain::ProviderKind;
 use otpdeck::engine::journal::{Journal, OrderFilter};
@@ -22,7 +22,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-type Keys = UnboundedSender<std::io::Result<Event>>;
+use common::driver::{press, wait_for, Keys};
 
 /// What a test runs the loop with.
 struct Setup {
@@ -127,29 +127,6 @@ where
     );
     ran.expect("the loop ends cleanly");
     out
-}
-
-fn press(tx: &Keys, s: &str) {
-    for k in common::parse_keys(s) {
-        tx.unbounded_send(Ok(Event::Key(k)))
-            .expect("loop is listening");
-    }
-}
-
-/// Waits until the screen satisfies `ok`; on a real hang, fails with the
-/// last screen. The limit is generous: a busy machine only makes it slow.
-async fn wait_for(screen: &SharedBackend, what: &str, ok: impl Fn(&str) -> bool) -> String {
-    let start = Instant::now();
-    loop {
-        let text = screen.text();
-        if ok(&text) {
-            return text;
-        }
-        if start.elapsed() > Duration::from_secs(120) {
-            panic!("never saw {what}; the screen:\n{text}");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// The row (screen line) of the first line containing `needle` at or

@@ -206,6 +206,11 @@ pub enum Action {
         order_id: i64,
         result: Result<Vec<crate::domain::EmailMessage>, String>,
     },
+    /// What a seller key's call answered.
+    Seller {
+        account: String,
+        reply: crate::app::popups::seller::SellerReply,
+    },
 }
 
 /// A notification and the escape kinds the user switched on.
@@ -381,5 +386,10 @@ pub enum Effect {
     /// Read an email order's messages from the journal.
     LoadEmailMessages {
         order_id: i64,
+    },
+    /// A call of a GoTopUp seller key (`popups::seller`).
+    Seller {
+        account: String,
+        call: crate::app::popups::seller::SellerCall,
     },
 }

@@ -586,6 +586,10 @@ impl App {
                 popups::inbox::arrived(self, k);
                 Vec::new()
             }
+            Action::Seller { account, reply } => {
+                popups::seller::on_reply(self, &account, reply);
+                Vec::new()
+            }
             Action::WebhookLoaded { account, result } => {
                 popups::webhook::loaded(self, &account, result);
                 Vec::new()

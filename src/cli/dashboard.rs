@@ -94,8 +94,11 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
         .accounts
         .iter()
         .map(|a| {
-            let settings = a.buyer_settings();
-            RuntimeAccount::new(a.name.clone(), a.provider, settings).seller(a.role.is_seller())
+            if a.role.is_seller() {
+                let settings = a.resolve().map_err(|e| e.to_string());
+                return RuntimeAccount::seller_account(a.name.clone(), settings);
+            }
+            RuntimeAccount::new(a.name.clone(), a.provider, a.buyer_settings())
         })
         .collect();
     let mut notices = loaded.warnings;
@@ -152,7 +155,11 @@ fn demo_push() -> (Vec<crate::sim::push::PushTarget>, Option<WebhookRun>) {
     let mut targets = Vec::new();
     let mut accounts = Vec::new();
     for kind in [ProviderKind::OtpZap, ProviderKind::GoTopUp] {
-        for suffix in ["main", "alt"] {
+        let suffixes: &[&str] = match kind {
+            ProviderKind::GoTopUp => &["main", "alt", DEMO_SELLER],
+            _ => &["main", "alt"],
+        };
+        for suffix in suffixes {
             let name = format!("{}-{suffix}", kind.as_str());
             targets.push(crate::sim::push::PushTarget {
                 key: demo_key(kind, suffix),
@@ -178,6 +185,9 @@ fn demo_push() -> (Vec<crate::sim::push::PushTarget>, Option<WebhookRun>) {
     };
     (targets, Some(run))
 }
+
+/// The demo's GoTopUp seller account is `gotopup-shop`.
+const DEMO_SELLER: &str = "shop";
 
 /// The API key of the demo account `<provider>-<suffix>`.
 fn demo_key(kind: ProviderKind, suffix: &str) -> String {
@@ -214,6 +224,15 @@ pub async fn demo(cli: &Cli) -> CliResult {
             accounts.push(RuntimeAccount::new(name, kind, Ok(settings)));
         }
     }
+    // A seller key too (the simulator keeps seller state per key), so the
+    // seller view has someone to show: `:seller`.
+    let kind = ProviderKind::GoTopUp;
+    let key = Secret::new(demo_key(kind, DEMO_SELLER));
+    let settings = ProviderSettings::new(kind, handle.urls.for_kind(kind), Auth::ApiKey(key));
+    accounts.push(RuntimeAccount::seller_account(
+        format!("{}-{DEMO_SELLER}", kind.as_str()),
+        Ok(settings),
+    ));
     let journal = Arc::new(Journal::open_in_memory().map_err(|e| fail(e.to_string()))?);
     let opts = RuntimeOptions {
         accounts,
@@ -224,7 +243,7 @@ pub async fn demo(cli: &Cli) -> CliResult {
         balance_refresh: cfg.balance_refresh,
         notices: theme_notice(&cfg)
             .into_iter()
-            .chain(["Demo: simulated accounts, no keys, no network. Expand an account in the catalog (Enter) and buy.".into()])
+            .chain(["Demo: simulated accounts, no keys, no network. Expand an account in the catalog (Enter) and buy; :seller shows a seller's side.".into()])
             .collect(),
         rules: cfg.rules.clone(),
         webhook,

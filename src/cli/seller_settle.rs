@@ -41,20 +41,6 @@ pub struct SettleArgs {
     yes: bool,
 }
 
-fn describe(r: &SettlementRequest) -> String {
-    let fee = estimated_fee(r.amount);
-    format!(
-        "Settle {} to {} {} ({}), ref_id {}: estimated fee {} (1%, as in GoTopUp's example; the reply's fee counts), net about {}",
-        r.amount,
-        r.bank.bank_code,
-        r.bank.account_number,
-        r.bank.account_name,
-        r.ref_id,
-        fee,
-        Rupiah(r.amount.0 - fee.0)
-    )
-}
-
 fn money(v: Option<Rupiah>) -> String {
     v.map(|m| m.to_string())
         .unwrap_or_else(|| "not said".into())
@@ -117,7 +103,7 @@ pub(super) async fn settle(ctx: &Context, a: &SettleArgs) -> CliResult {
                 line(&row)
             )));
         }
-        eprintln!("{}", describe(&row.request()));
+        eprintln!("{}", settlement_summary(&row.request()));
         confirm(a.yes, row.amount)?;
         seller::resume(&journal, &s, &name, ref_id).await
     } else {
@@ -144,7 +130,7 @@ pub(super) async fn settle(ctx: &Context, a: &SettleArgs) -> CliResult {
         };
         check_settlement(&req).map_err(|e| fail(format!("not sent: {e}")))?;
         let (name, s) = client(ctx, &a.account)?;
-        eprintln!("{}", describe(&req));
+        eprintln!("{}", settlement_summary(&req));
         confirm(a.yes, req.amount)?;
         seller::settle(&journal, &s, &name, &req).await
     }

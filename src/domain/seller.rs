@@ -213,6 +213,22 @@ pub fn estimated_fee(amount: Rupiah) -> Rupiah {
     Rupiah(amount.0 / 100)
 }
 
+/// A settlement in words before it is confirmed (CLI and dashboard): the
+/// amount, the bank, the ref_id, the estimated fee and net.
+pub fn settlement_summary(r: &SettlementRequest) -> String {
+    let fee = estimated_fee(r.amount);
+    format!(
+        "Settle {} to {} {} ({}), ref_id {}: estimated fee {} (1%, as in GoTopUp's example; the reply's fee counts), net about {}",
+        r.amount,
+        r.bank.bank_code,
+        r.bank.account_number,
+        r.bank.account_name,
+        r.ref_id,
+        fee,
+        Rupiah(r.amount.0 - fee.0)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,8 @@ use tokio::task::JoinHandle;
 pub struct RuntimeAccount {
     pub info: AccountInfo,
     pub provider: Result<SharedProvider, String>,
+    /// A seller key's clients (the seller view), or why there are none.
+    pub seller: Option<Result<Arc<super::seller_effects::SellerClients>, String>>,
 }
 
 impl RuntimeAccount {
@@ -45,13 +47,29 @@ impl RuntimeAccount {
                 seller: false,
             },
             provider,
+            seller: None,
         }
     }
 
-    /// Marks a GoTopUp seller account (it has no buyer adapter).
-    pub fn seller(mut self, yes: bool) -> RuntimeAccount {
-        self.info.seller = yes;
-        self
+    /// A GoTopUp seller account: no buyer adapter, its seller clients
+    /// from its settings (or why not, said in the accounts pane).
+    pub fn seller_account(
+        name: String,
+        settings: Result<ProviderSettings, String>,
+    ) -> RuntimeAccount {
+        let clients = settings
+            .and_then(|s| super::seller_effects::SellerClients::new(&s))
+            .map(Arc::new);
+        RuntimeAccount {
+            info: AccountInfo {
+                name,
+                kind: ProviderKind::GoTopUp,
+                caps: Default::default(),
+                seller: true,
+            },
+            provider: Err("a seller key answers the seller calls only".into()),
+            seller: Some(clients),
+        }
     }
 }
 
@@ -81,6 +99,8 @@ pub(super) struct Runtime {
     /// Set once the app asked to quit.
     pub quitting: bool,
     pub rules: crate::domain::Rules,
+    /// Seller keys' clients by account name.
+    pub sellers: HashMap<String, Arc<super::seller_effects::SellerClients>>,
 }
 
 pub(super) fn send(tx: &UnboundedSender<Action>, a: Action) {
@@ -223,6 +243,7 @@ impl Runtime {
             } => self.bill_inquiry(account, product, customer),
             Effect::WebhookSet { account, change } => self.webhook_set(account, change),
             Effect::ReportLoad { account, query } => self.report(account, query),
+            Effect::Seller { account, call } => self.seller_call(account, call),
             Effect::ApiSettingsGet { account } => self.api_settings(account, None),
             Effect::ApiSettingsSet { account, change } => self.api_settings(account, Some(change)),
             Effect::LoadStats { days } => {
@@ -409,6 +430,9 @@ impl Runtime {
     }
 
     fn report(&self, account: String, query: crate::domain::report::ReportQuery) {
+        if self.seller_report(&account, &query).is_some() {
+            return;
+        }
         let tx = self.tx.clone();
         let p = self.provider(&account);
         tokio::spawn(async move {
@@ -435,11 +459,16 @@ impl Runtime {
     ) {
         let tx = self.tx.clone();
         let p = self.provider(&account);
+        // A seller key's own settings (`/api/seller/api/config`).
+        let seller = self.sellers.get(&account).cloned();
         tokio::spawn(async move {
-            let result = match (&p, &change) {
-                (None, _) => Err("no provider for this account".to_string()),
-                (Some(p), None) => p.api_settings_get().await.map_err(|e| e.to_string()),
-                (Some(p), Some(c)) => p.api_settings_set(c).await.map_err(|e| e.to_string()),
+            let keys = seller.as_ref().map(|c| &c.keys);
+            let result = match (keys, &p, &change) {
+                (Some(k), _, None) => k.get().await.map_err(|e| e.to_string()),
+                (Some(k), _, Some(c)) => k.set(c).await.map_err(|e| e.to_string()),
+                (None, None, _) => Err("no provider for this account".to_string()),
+                (None, Some(p), None) => p.api_settings_get().await.map_err(|e| e.to_string()),
+                (None, Some(p), Some(c)) => p.api_settings_set(c).await.map_err(|e| e.to_string()),
             };
             let action = match change {
                 None => Action::ApiSettingsLoaded { account, result },

@@ -99,15 +99,19 @@ where
         clipboard: io.clipboard,
         quitting: false,
         rules: opts.rules.clone(),
+        sellers: HashMap::new(),
     };
     let mut infos = Vec::new();
     let mut broken = Vec::new();
     for a in opts.accounts {
-        match a.provider {
-            Ok(p) => {
+        match (a.provider, a.seller) {
+            (_, Some(Ok(c))) => {
+                rt.sellers.insert(a.info.name.clone(), c);
+            }
+            (_, Some(Err(e))) | (Err(e), None) => broken.push((a.info.name.clone(), e)),
+            (Ok(p), None) => {
                 rt.providers.insert(a.info.name.clone(), p);
             }
-            Err(e) => broken.push((a.info.name.clone(), e)),
         }
         infos.push(a.info);
     }

@@ -9,6 +9,7 @@ mod effects;
 mod event_loop;
 pub mod notify;
 mod replace_effects;
+mod seller_effects;
 mod settle;
 mod terminal;
 pub mod webhook;

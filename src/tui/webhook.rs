@@ -28,15 +28,10 @@ fn action_of(p: Pushed) -> Action {
     match p {
         Pushed::Order(o) => Action::OrderChanged(o),
         Pushed::Deposit(d) => Action::DepositChanged(d),
-        // The dashboard has no settlement view yet: said in the status bar.
-        Pushed::Settlement(s) => Action::Notice(format!(
-            "Settlement {} {}{}",
-            s.settlement_id.as_deref().unwrap_or(&s.ref_id),
-            s.status,
-            s.net_amount
-                .map(|n| format!(": {n} to the bank"))
-                .unwrap_or_default()
-        )),
+        Pushed::Settlement(s) => Action::Seller {
+            account: s.account.clone(),
+            reply: crate::app::popups::seller::SellerReply::SettlementChanged(s),
+        },
         Pushed::Kept(k) => Action::WebhookKept(k),
     }
 }

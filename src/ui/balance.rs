@@ -85,7 +85,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             format!(" {:>3}", age(app, a.balance_at)),
             theme.dim,
         ));
-        if a.error.is_some() && !a.info.seller {
+        if a.error.is_some() {
             spans.push(Span::styled(" ERR", theme.error));
         }
         // The amount still unclear (UNKNOWN orders) where it fits, else a

@@ -2,6 +2,7 @@
 //! helix-style key strings, and sample catalog data.
 #![allow(dead_code)]
 
+pub mod driver;
 pub mod process;
 pub mod shared_backend;
 pub mod tmux;

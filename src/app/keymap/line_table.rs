@@ -34,7 +34,13 @@ pub const LINE_COMMANDS: &[LineDef] = &[
         word: "report",
         aliases: &[],
         usage: "report TYPE [FROM] [TO]",
-        help: "GoTopUp report: transaction, purchase or deposit",
+        help: "GoTopUp report: transaction, purchase, deposit (seller: sales, product)",
+    },
+    LineDef {
+        word: "seller",
+        aliases: &[],
+        usage: "seller [ACCOUNT]",
+        help: "GoTopUp seller: products, sales, settlements",
     },
     LineDef {
         word: "inbox",

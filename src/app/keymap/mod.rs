@@ -5,11 +5,13 @@
 
 mod key;
 mod line_table;
+mod places;
 mod table;
 
 pub use key::Key;
 pub use line_table::{LineDef, LINE_COMMANDS};
-pub use table::{def_of, place_label, place_name, Cmd, CommandDef, Layer, PopupKind, COMMANDS};
+pub use places::{place_label, place_name};
+pub use table::{def_of, Cmd, CommandDef, Layer, PopupKind, COMMANDS};
 
 use std::collections::BTreeMap;
 

@@ -29,6 +29,8 @@ pub enum PopupKind {
     Bill,
     History,
     Inbox,
+    Seller,
+    SellerForm,
 }
 
 /// Where the user is; each command is bound in one or more layers.
@@ -59,6 +61,7 @@ impl Layer {
                         | PopupKind::ApiSettings
                         | PopupKind::Bill
                         | PopupKind::History
+                        | PopupKind::SellerForm
                 )
         )
     }
@@ -126,6 +129,14 @@ pub enum Cmd {
     /// History view: the next and previous page.
     NextPage,
     PrevPage,
+    /// Seller view: the next tab, and the tabs' own commands.
+    NextTab,
+    SellerAdd,
+    SellerPrice,
+    SellerToggle,
+    SellerSettle,
+    SellerReplay,
+    SellerFilter,
 }
 
 pub struct CommandDef {
@@ -155,7 +166,9 @@ const LISTS: &[Layer] = &[
     Layer::Popup(PopupKind::History),
     Layer::Popup(PopupKind::Report),
     Layer::Popup(PopupKind::Inbox),
+    Layer::Popup(PopupKind::Seller),
 ];
+const SELLER: &[Layer] = &[Layer::Popup(PopupKind::Seller)];
 const DEPOSIT_VIEWS: &[Layer] = &[
     Layer::Popup(PopupKind::Deposits),
     Layer::Popup(PopupKind::DepositQr),
@@ -222,6 +235,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::EmailDetail),
             Layer::Popup(PopupKind::History),
             Layer::Popup(PopupKind::Inbox),
+            Layer::Popup(PopupKind::Seller),
         ],
         "copy OTP",
         "Copy the OTP, or a top-up's SN (OSC 52 over SSH)",
@@ -315,6 +329,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::ApiSettings),
             Layer::Popup(PopupKind::Bill),
             Layer::Popup(PopupKind::History),
+            Layer::Popup(PopupKind::SellerForm),
         ],
         "next field",
         "Next field (Space flips active, Enter saves)",
@@ -323,25 +338,31 @@ pub const COMMANDS: &[CommandDef] = &[
         Cmd::NextPage,
         "next_page",
         &[Key::plain(PageDown)],
-        &[Layer::Popup(PopupKind::History)],
+        &[
+            Layer::Popup(PopupKind::History),
+            Layer::Popup(PopupKind::Seller),
+        ],
         "next page",
-        "History: the next page",
+        "Next page (history, seller's sales)",
     ),
     def(
         Cmd::PrevPage,
         "prev_page",
         &[Key::plain(PageUp)],
-        &[Layer::Popup(PopupKind::History)],
+        &[
+            Layer::Popup(PopupKind::History),
+            Layer::Popup(PopupKind::Seller),
+        ],
         "prev page",
-        "History: the previous page",
+        "Previous page (history, seller's sales)",
     ),
     def(
         Cmd::Refresh,
         "refresh",
         &[Key::ch('g')],
-        &[Layer::Pane(Pane::Balance)],
+        &[Layer::Pane(Pane::Balance), Layer::Popup(PopupKind::Seller)],
         "refresh",
-        "Refresh balances now",
+        "Refresh balances now (seller view: reload the tab)",
     ),
     def(
         Cmd::Up,
@@ -440,6 +461,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::ApiSettings),
             Layer::Popup(PopupKind::Bill),
             Layer::Popup(PopupKind::History),
+            Layer::Popup(PopupKind::SellerForm),
         ],
         "confirm",
         "Yes: buy, pay in, pick, open (Enter)",
@@ -478,6 +500,8 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::History),
             Layer::Popup(PopupKind::Report),
             Layer::Popup(PopupKind::Inbox),
+            Layer::Popup(PopupKind::Seller),
+            Layer::Popup(PopupKind::SellerForm),
         ],
         "back",
         "No: close the top popup only",
@@ -548,6 +572,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::Stats),
             Layer::Popup(PopupKind::Settle),
             Layer::Popup(PopupKind::EmailDetail),
+            Layer::Popup(PopupKind::Seller),
         ],
         "help",
         "Show this help (over a popup too; again closes it)",
@@ -585,6 +610,62 @@ pub const COMMANDS: &[CommandDef] = &[
         "Your statistics: OTP rate, time to OTP, spend",
     ),
     def(
+        Cmd::NextTab,
+        "next_tab",
+        &[Key::plain(Tab)],
+        SELLER,
+        "tab",
+        "Seller view: products, sales, settlements",
+    ),
+    def(
+        Cmd::SellerAdd,
+        "seller_add",
+        &[Key::ch('a')],
+        SELLER,
+        "add",
+        "Seller: add a product",
+    ),
+    def(
+        Cmd::SellerPrice,
+        "seller_price",
+        &[Key::ch('p')],
+        SELLER,
+        "price",
+        "Seller: change the picked product's price",
+    ),
+    def(
+        Cmd::SellerToggle,
+        "seller_toggle",
+        &[Key::ch('t')],
+        SELLER,
+        "on/off",
+        "Seller: switch the picked product active or inactive",
+    ),
+    def(
+        Cmd::SellerSettle,
+        "seller_settle",
+        &[Key::ch('s')],
+        SELLER,
+        "settle",
+        "Seller: request a settlement (fee and net shown first)",
+    ),
+    def(
+        Cmd::SellerReplay,
+        "seller_replay",
+        &[Key::ch('r')],
+        SELLER,
+        "",
+        "Seller: send an UNCLEAR settlement again (same ref_id)",
+    ),
+    def(
+        Cmd::SellerFilter,
+        "seller_filter",
+        &[Key::ch('f')],
+        SELLER,
+        "",
+        "Seller's sales: the next status filter",
+    ),
+    def(
         Cmd::QuitNow,
         "quit_now",
         &[Key {
@@ -602,59 +683,4 @@ pub fn def_of(cmd: Cmd) -> &'static CommandDef {
         .iter()
         .find(|c| c.cmd == cmd)
         .unwrap_or(&COMMANDS[0])
-}
-
-/// Where a command applies, in words, for `?`: the panes, then the
-/// popups ("popups" when it is most of them).
-pub fn place_label(layers: &[Layer]) -> String {
-    let popups: Vec<&str> = layers
-        .iter()
-        .filter(|l| matches!(l, Layer::Popup(_)))
-        .map(|l| place_name(*l))
-        .collect();
-    let mut parts: Vec<String> = layers
-        .iter()
-        .filter(|l| !matches!(l, Layer::Popup(_)))
-        .map(|l| place_name(*l).to_string())
-        .collect();
-    match popups.len() {
-        0 => {}
-        n if n >= 3 => parts.push("popups".into()),
-        _ => parts.extend(popups.iter().map(|p| p.to_string())),
-    }
-    let joined = parts.join(", ");
-    let mut chars = joined.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => joined,
-    }
-}
-
-/// Where a command applies, in words, for `?`.
-pub fn place_name(layer: Layer) -> &'static str {
-    match layer {
-        Layer::Global => "Anywhere",
-        Layer::Panes => "Any pane",
-        Layer::Pane(p) => p.title(),
-        Layer::Filter => "Catalog filter",
-        Layer::Popup(PopupKind::ConfirmBuy) => "buy confirmation",
-        Layer::Popup(PopupKind::ConfirmCancel) => "cancel confirmation",
-        Layer::Popup(PopupKind::Help) => "help",
-        Layer::Popup(PopupKind::AccountPicker) => "account picker",
-        Layer::Popup(PopupKind::CommandLine) => "command line",
-        Layer::Popup(PopupKind::DepositForm) => "deposit form",
-        Layer::Popup(PopupKind::ConfirmDeposit) => "deposit confirmation",
-        Layer::Popup(PopupKind::Deposits) => "deposits",
-        Layer::Popup(PopupKind::DepositQr) => "deposit QR",
-        Layer::Popup(PopupKind::Compare) => "compare",
-        Layer::Popup(PopupKind::Stats) => "statistics",
-        Layer::Popup(PopupKind::Settle) => "I checked the provider",
-        Layer::Popup(PopupKind::EmailDetail) => "email messages",
-        Layer::Popup(PopupKind::Webhook) => "webhook settings",
-        Layer::Popup(PopupKind::ApiSettings) => "API settings",
-        Layer::Popup(PopupKind::Report) => "report",
-        Layer::Popup(PopupKind::Bill) => "postpaid bill",
-        Layer::Popup(PopupKind::History) => "transaction history",
-        Layer::Popup(PopupKind::Inbox) => "webhook inbox",
-    }
 }

@@ -145,6 +145,13 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         | Cmd::NextOperator
         | Cmd::NextField
         | Cmd::NextPage
-        | Cmd::PrevPage => Vec::new(),
+        | Cmd::PrevPage
+        | Cmd::NextTab
+        | Cmd::SellerAdd
+        | Cmd::SellerPrice
+        | Cmd::SellerToggle
+        | Cmd::SellerSettle
+        | Cmd::SellerReplay
+        | Cmd::SellerFilter => Vec::new(),
     }
 }

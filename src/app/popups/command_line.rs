@@ -117,6 +117,7 @@ pub fn run(app: &mut App, text: &str) -> Vec<Effect> {
         (Some("history"), _) => super::history::open(app, args.first().map(String::as_str)),
         (Some("report"), _) => super::report::open(app, &args),
         (Some("inbox"), _) => super::inbox::open(app),
+        (Some("seller"), _) => super::seller::open(app, args.first().map(String::as_str)),
         (Some("email"), _) => crate::app::email_walk::start(app, &args),
         (Some(w @ ("best" | "buy-best")), _) => match buy_walk::split_service_country(app, &args) {
             Some((service, country)) if w == "best" => {

@@ -17,6 +17,8 @@ pub mod help;
 pub mod history;
 pub mod inbox;
 pub mod report;
+pub mod seller;
+pub mod seller_form;
 mod settle;
 pub mod webhook;
 
@@ -101,6 +103,10 @@ pub enum Popup {
     Report(Box<report::ReportPopup>),
     /// Webhook deliveries kept for the user (`inbox.rs`).
     Inbox(inbox::InboxPopup),
+    /// A GoTopUp seller's products, sales and settlements (`seller.rs`).
+    Seller(Box<seller::SellerView>),
+    /// A form over the seller view (`seller_form.rs`).
+    SellerForm(Box<seller_form::SellerForm>),
 }
 
 impl Popup {
@@ -125,6 +131,8 @@ impl Popup {
             Popup::ApiSettings(_) => PopupKind::ApiSettings,
             Popup::Report(_) => PopupKind::Report,
             Popup::Inbox(_) => PopupKind::Inbox,
+            Popup::Seller(_) => PopupKind::Seller,
+            Popup::SellerForm(_) => PopupKind::SellerForm,
         }
     }
 
@@ -137,6 +145,7 @@ impl Popup {
             Popup::Bill(b) => b.takes_text(),
             Popup::History(h) => h.field != history::Field::Rows,
             Popup::ApiSettings(_) => true,
+            Popup::SellerForm(f) => f.takes_text(),
             _ => false,
         }
     }
@@ -195,5 +204,7 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         PopupKind::ApiSettings => api_settings::on_key(app, cmd, k),
         PopupKind::Report => report::on_key(app, cmd),
         PopupKind::Inbox => inbox::on_key(app, cmd),
+        PopupKind::Seller => seller::on_key(app, cmd),
+        PopupKind::SellerForm => seller_form::on_key(app, cmd, k),
     }
 }

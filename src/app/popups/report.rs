@@ -1,6 +1,7 @@
 //! The GoTopUp report view (`:report TYPE [FROM] [TO]`): a buyer report
 //! (transaction, purchase, deposit) of the shown or first GoTopUp account,
-//! its figures and its rows (↑/↓ scroll). The kind and the range are
+//! or the shown seller account's (transaction, sales, product): its
+//! figures and its rows (↑/↓ scroll). The kind and the range are
 //! checked by `ReportQuery::check` (the CLI's rule) before the Effect; the
 //! CSV is the CLI's (`otpdeck report --format csv`).
 
@@ -25,7 +26,7 @@ pub struct ReportPopup {
 pub fn query_of(args: &[String]) -> Result<ReportQuery, String> {
     let kind = args
         .first()
-        .ok_or("Usage: :report transaction|purchase|deposit [FROM] [TO]")?;
+        .ok_or("Usage: :report transaction|purchase|deposit|sales|product [FROM] [TO]")?;
     let day = |i: usize, what: &str| parse_opt_day(what, args.get(i).map(String::as_str));
     Ok(ReportQuery {
         kind: ReportKind::parse(kind)?,
@@ -35,12 +36,19 @@ pub fn query_of(args: &[String]) -> Result<ReportQuery, String> {
 }
 
 pub fn open(app: &mut App, args: &[String]) -> Vec<Effect> {
-    // A buyer report: a seller key has its own (`otpdeck report`).
-    let Some(account) = super::history::buyer_account(app, None) else {
+    // The shown account's when it is a seller (sales, product,
+    // transaction), else a buyer's.
+    let shown_seller = app
+        .active
+        .and_then(|i| app.accounts.get(i))
+        .filter(|a| a.info.seller)
+        .map(|a| a.info.name.clone());
+    let seller = shown_seller.is_some();
+    let Some(account) = shown_seller.or_else(|| super::history::buyer_account(app, None)) else {
         app.set_status("Reports need a GoTopUp account", Level::Warn);
         return Vec::new();
     };
-    let query = match query_of(args).and_then(|q| q.check(false).map(|_| q)) {
+    let query = match query_of(args).and_then(|q| q.check(seller).map(|_| q)) {
         Ok(q) => q,
         Err(why) => {
             app.set_status(why, Level::Warn);

@@ -53,11 +53,11 @@ fn chosen(app: &App) -> Option<usize> {
 }
 
 /// Whether `w` is hinted: on an OTPZap account (webhook settings) or a
-/// GoTopUp buyer account (API settings).
+/// GoTopUp account, buyer's or seller's (API settings).
 pub fn applies(app: &App) -> bool {
     chosen(app)
         .and_then(|i| app.accounts.get(i))
-        .is_some_and(|a| a.info.kind == ProviderKind::OtpZap || a.info.is_gotopup_buyer())
+        .is_some_and(|a| matches!(a.info.kind, ProviderKind::OtpZap | ProviderKind::GoTopUp))
 }
 
 /// `w` on the balance pane: the selected (or shown) account's settings.
@@ -66,18 +66,15 @@ pub fn open(app: &mut App) -> Vec<Effect> {
         app.set_status("Select an OTPZap account first", Level::Warn);
         return Vec::new();
     };
-    if acc.info.is_gotopup_buyer() {
+    // A seller key's settings are at its own path; the runtime knows which.
+    if acc.info.kind == ProviderKind::GoTopUp {
         let account = acc.info.name.clone();
         return super::api_settings::open(app, account);
     }
     if acc.info.kind != ProviderKind::OtpZap {
         let kind = acc.info.kind.display_name();
         app.set_status(
-            if acc.info.seller {
-                "A seller key's API settings: otpdeck api-config get|set --account NAME".to_string()
-            } else {
-                format!("{kind} has no webhook settings through its API (OTPZap and GoTopUp have)")
-            },
+            format!("{kind} has no webhook settings through its API (OTPZap and GoTopUp have)"),
             Level::Warn,
         );
         return Vec::new();

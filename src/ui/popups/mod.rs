@@ -11,6 +11,7 @@ mod help;
 mod history;
 mod inbox;
 mod report;
+mod seller;
 mod settle;
 mod stats;
 mod webhook;
@@ -273,6 +274,8 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         Popup::Bill(b) => bill::draw(frame, app, theme, area, b),
         Popup::History(h) => history::draw(frame, app, theme, area, h),
         Popup::Inbox(p) => inbox::draw(frame, app, theme, area, p),
+        Popup::Seller(v) => seller::draw(frame, app, theme, area, v),
+        Popup::SellerForm(f) => seller::draw_form(frame, app, theme, area, f),
         Popup::CommandLine(input) => {
             let r = Rect::new(
                 area.x,

@@ -1,0 +1,298 @@
+//! The seller view: the tabs, the keys of the tab shown, its rows (the
+//! picked one highlighted and kept in view); and the seller's forms.
+
+use super::{boxed, centered, field_line};
+use crate::app::keymap::Cmd;
+use crate::app::popups::seller::{SellerView, Tab};
+use crate::app::popups::seller_form::SellerForm;
+use crate::app::App;
+use crate::ui::theme::Theme;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+fn or_dash(v: Option<&str>) -> &str {
+    v.filter(|s| !s.is_empty()).unwrap_or("-")
+}
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, v: &SellerView) {
+    let r = super::above_status(app, area);
+    // The view's own keys, also while a form over it takes typing.
+    let keys = |c: Cmd| app.keymap.labels(c);
+    let mut tabs = Vec::new();
+    for t in Tab::ALL {
+        let style = if t == v.tab {
+            theme.highlight
+        } else {
+            theme.dim
+        };
+        tabs.push(Span::styled(format!(" {} ", t.title()), style));
+        tabs.push(Span::raw(" "));
+    }
+    tabs.push(Span::styled(
+        format!(
+            "{} next tab · {} reload · {} close",
+            keys(Cmd::NextTab),
+            keys(Cmd::Refresh),
+            keys(Cmd::Dismiss)
+        ),
+        theme.dim,
+    ));
+    let mut lines = vec![Line::from(tabs)];
+    let hint = match v.tab {
+        Tab::Products => format!(
+            "{} add · {} price · {} active/inactive",
+            keys(Cmd::SellerAdd),
+            keys(Cmd::SellerPrice),
+            keys(Cmd::SellerToggle)
+        ),
+        Tab::Sales => {
+            let page = match &v.sales {
+                Some(Ok(p)) => format!(
+                    "page {} of {}{}",
+                    p.page,
+                    p.total_pages.max(1),
+                    p.total
+                        .map(|t| format!(" ({t} in all)"))
+                        .unwrap_or_default()
+                ),
+                _ => format!("page {}", v.sales_query.page),
+            };
+            format!(
+                "{page} · status {} · {} filter · {} next · {} prev · {} copy SN",
+                v.sales_query.status.as_deref().unwrap_or("any"),
+                keys(Cmd::SellerFilter),
+                keys(Cmd::NextPage),
+                keys(Cmd::PrevPage),
+                keys(Cmd::CopyOtp)
+            )
+        }
+        Tab::Settlements => format!(
+            "{} new settlement · {} send an UNCLEAR one again",
+            keys(Cmd::SellerSettle),
+            keys(Cmd::SellerReplay)
+        ),
+    };
+    lines.push(Line::styled(hint, theme.dim));
+    let (header, rows, state) = match v.tab {
+        Tab::Products => products(v),
+        Tab::Sales => sales(v),
+        Tab::Settlements => settlements(v),
+    };
+    lines.push(Line::styled(header, theme.title));
+    match state {
+        Some(Err(e)) => lines.push(Line::styled(e, theme.error)),
+        Some(Ok(empty)) if rows.is_empty() => lines.push(Line::raw(empty)),
+        Some(Ok(_)) => {}
+        None => lines.push(Line::styled("asking GoTopUp…", theme.dim)),
+    }
+    let fit = (r.height as usize).saturating_sub(2 + lines.len()).max(1);
+    let picked = v.picked(v.tab);
+    let first = picked.saturating_sub(fit - 1);
+    for (i, (row, style)) in rows.into_iter().enumerate().skip(first).take(fit) {
+        let style = if i == picked {
+            theme.highlight
+        } else {
+            style.map_or(Style::default(), |s| s(theme))
+        };
+        lines.push(Line::styled(row, style));
+    }
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(boxed(theme, &format!("Seller · {}", v.account))),
+        r,
+    );
+}
+
+type Styled = (String, Option<fn(&Theme) -> Style>);
+/// The header, the rows, and whether the list is here: None while asked,
+/// Err(why), or Ok(what an empty list means).
+type Table = (String, Vec<Styled>, Option<Result<String, String>>);
+
+fn state<T>(v: &Option<Result<T, String>>, empty: &str) -> Option<Result<String, String>> {
+    v.as_ref().map(|r| match r {
+        Ok(_) => Ok(empty.to_string()),
+        Err(e) => Err(e.clone()),
+    })
+}
+
+fn products(v: &SellerView) -> Table {
+    let header = format!(
+        "{:<16} {:<28} {:>12}  {:<11} group",
+        "code", "name", "price", "status"
+    );
+    let rows = v
+        .product_list()
+        .iter()
+        .map(|p| {
+            let group = [
+                p.category.as_deref(),
+                p.subcategory.as_deref(),
+                p.operator.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("/");
+            let saving = if v.saving.contains(&p.code) {
+                " …"
+            } else {
+                ""
+            };
+            let style: Option<fn(&Theme) -> Style> =
+                (p.status != "active").then_some(|t: &Theme| t.dim);
+            (
+                format!(
+                    "{:<16} {:<28.28} {:>12}  {:<11} {group}{saving}",
+                    p.code,
+                    p.name,
+                    p.price.to_string(),
+                    p.status
+                ),
+                style,
+            )
+        })
+        .collect();
+    let empty = "No products yet: a adds one.";
+    (header, rows, state(&v.products, empty))
+}
+
+fn sales(v: &SellerView) -> Table {
+    let header = format!(
+        "{:<20} {:<10} {:<14} {:<14} {:>12}  {:<22} sn",
+        "time", "status", "product", "customer", "price", "ref_id"
+    );
+    let rows = match &v.sales {
+        Some(Ok(p)) => p
+            .transactions
+            .iter()
+            .map(|t| {
+                (
+                    format!(
+                        "{:<20} {:<10} {:<14} {:<14} {:>12}  {:<22} {}",
+                        or_dash(t.timestamp.as_deref()),
+                        t.status,
+                        or_dash(t.code.as_deref()),
+                        or_dash(t.customer_number.as_deref()),
+                        t.price.map(|p| p.to_string()).unwrap_or_default(),
+                        or_dash(t.ref_id.as_deref()),
+                        t.sn.as_deref().unwrap_or("")
+                    ),
+                    None,
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    (
+        header,
+        rows,
+        state(&v.sales, "No sales for this filter and page."),
+    )
+}
+
+fn settlements(v: &SellerView) -> Table {
+    let header = format!(
+        "{:<16} {:<24} {:<10} {:>12} {:>10} {:>12}  bank",
+        "asked", "ref_id", "status", "amount", "fee", "net"
+    );
+    let money = |m: Option<crate::money::Rupiah>| m.map_or("-".into(), |x| x.to_string());
+    let rows = v
+        .settlement_list()
+        .iter()
+        .map(|s| {
+            let style: Option<fn(&Theme) -> Style> = match s.status.as_str() {
+                "unclear" | "sending" | "not_sent" => Some(|t: &Theme| t.warn),
+                "refused" | "failed" => Some(|t: &Theme| t.error),
+                _ => None,
+            };
+            (
+                format!(
+                    "{:<16} {:<24} {:<10} {:>12} {:>10} {:>12}  {} {}{}",
+                    s.created_at.format("%Y-%m-%d %H:%M"),
+                    s.ref_id,
+                    s.status,
+                    s.amount.to_string(),
+                    money(s.fee),
+                    money(s.net_amount),
+                    s.bank.bank_code,
+                    s.bank.account_number,
+                    s.note
+                        .as_deref()
+                        .map(|n| format!("  ({n})"))
+                        .unwrap_or_default()
+                ),
+                style,
+            )
+        })
+        .collect();
+    let empty = "No settlements in the journal: s requests one.";
+    (header, rows, state(&v.settlements, empty))
+}
+
+pub fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, f: &SellerForm) {
+    let keys = |c: Cmd| super::keys(app, c);
+    let width = 16;
+    let mut lines: Vec<Line> = f
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, (label, input))| {
+            let focus = i == f.field && f.confirm.is_none();
+            field_line(theme, focus, label, width, input.value(), focus)
+        })
+        .collect();
+    if let Some(e) = &f.error {
+        lines.push(Line::styled(e.clone(), theme.error));
+    }
+    match &f.confirm {
+        Some(text) => {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(text.clone(), theme.price));
+            lines.push(Line::styled(
+                format!(
+                    "{} send · {} back, nothing sent{}",
+                    keys(Cmd::Confirm),
+                    keys(Cmd::Dismiss),
+                    if f.fields.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" · {} edit", keys(Cmd::NextField))
+                    }
+                ),
+                theme.dim,
+            ));
+        }
+        None => lines.push(Line::styled(
+            format!(
+                "{} next field · {} check{} · {} back",
+                keys(Cmd::NextField),
+                keys(Cmd::Confirm),
+                if matches!(
+                    f.kind,
+                    crate::app::popups::seller_form::FormKind::Settle { .. }
+                ) {
+                    " (fee and net shown before anything is sent)"
+                } else {
+                    " and save"
+                },
+                keys(Cmd::Dismiss)
+            ),
+            theme.dim,
+        )),
+    }
+    let w = 72.min(area.width);
+    // Wrapped lines (the confirmation is long) take more rows.
+    let inner = w.saturating_sub(2).max(1) as usize;
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let r = centered(area, w, rows as u16 + 2);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(boxed(theme, &format!("{} · {}", f.title(), f.account))),
+        r,
+    );
+}
