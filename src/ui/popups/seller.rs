@@ -17,6 +17,21 @@ fn or_dash(v: Option<&str>) -> &str {
     v.filter(|s| !s.is_empty()).unwrap_or("-")
 }
 
+/// A time in the user's zone to the minute; an API time that is not
+/// RFC 3339 is shown as it came, cut to the column.
+fn local_time(app: &App, at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&app.settings.utc_offset)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn api_time(app: &App, t: Option<&str>) -> String {
+    match t.map(chrono::DateTime::parse_from_rfc3339) {
+        Some(Ok(at)) => local_time(app, at.to_utc()),
+        _ => or_dash(t).chars().take(16).collect(),
+    }
+}
+
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, v: &SellerView) {
     let r = super::above_status(app, area);
     // The view's own keys, also while a form over it takes typing.
@@ -78,8 +93,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, v: &SellerV
     lines.push(Line::styled(hint, theme.dim));
     let (header, rows, state) = match v.tab {
         Tab::Products => products(v),
-        Tab::Sales => sales(v),
-        Tab::Settlements => settlements(v),
+        Tab::Sales => sales(app, v),
+        Tab::Settlements => settlements(app, v),
     };
     lines.push(Line::styled(header, theme.title));
     match state {
@@ -159,9 +174,9 @@ fn products(v: &SellerView) -> Table {
     (header, rows, state(&v.products, empty))
 }
 
-fn sales(v: &SellerView) -> Table {
+fn sales(app: &App, v: &SellerView) -> Table {
     let header = format!(
-        "{:<20} {:<10} {:<14} {:<14} {:>12}  {:<22} sn",
+        "{:<16} {:<10} {:<14} {:<14} {:>12}  {:<33} sn",
         "time", "status", "product", "customer", "price", "ref_id"
     );
     let rows = match &v.sales {
@@ -171,8 +186,8 @@ fn sales(v: &SellerView) -> Table {
             .map(|t| {
                 (
                     format!(
-                        "{:<20} {:<10} {:<14} {:<14} {:>12}  {:<22} {}",
-                        or_dash(t.timestamp.as_deref()),
+                        "{:<16} {:<10} {:<14} {:<14} {:>12}  {:<33} {}",
+                        api_time(app, t.timestamp.as_deref()),
                         t.status,
                         or_dash(t.code.as_deref()),
                         or_dash(t.customer_number.as_deref()),
@@ -193,9 +208,9 @@ fn sales(v: &SellerView) -> Table {
     )
 }
 
-fn settlements(v: &SellerView) -> Table {
+fn settlements(app: &App, v: &SellerView) -> Table {
     let header = format!(
-        "{:<16} {:<24} {:<10} {:>12} {:>10} {:>12}  bank",
+        "{:<16} {:<33} {:<10} {:>12} {:>10} {:>12}  bank",
         "asked", "ref_id", "status", "amount", "fee", "net"
     );
     let money = |m: Option<crate::money::Rupiah>| m.map_or("-".into(), |x| x.to_string());
@@ -210,8 +225,8 @@ fn settlements(v: &SellerView) -> Table {
             };
             (
                 format!(
-                    "{:<16} {:<24} {:<10} {:>12} {:>10} {:>12}  {} {}{}",
-                    s.created_at.format("%Y-%m-%d %H:%M"),
+                    "{:<16} {:<33} {:<10} {:>12} {:>10} {:>12}  {} {}{}",
+                    local_time(app, s.created_at),
                     s.ref_id,
                     s.status,
                     s.amount.to_string(),
