@@ -211,7 +211,7 @@ fn enter_on_a_postpaid_product_opens_its_bill_not_a_buy() {
         now: t0(),
     });
     // The list gives only the admin fee; the row says so.
-    let screen = draw(&a);
+    let screen = screen(&mut a, 120, 40);
     assert!(screen.contains("admin Rp 2.500"), "{screen}");
     assert!(keys(&mut a, "j<Enter>").is_empty());
     let Some(Popup::Bill(b)) = a.popups.last() else {
@@ -246,18 +246,4 @@ fn buy_by_name_never_picks_a_postpaid_group() {
             country_id: None,
         }]
     );
-}
-
-fn draw(a: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    term.draw(|f| otpdeck::ui::draw(f, a)).expect("draw");
-    let buf = term.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..40 {
-        for x in 0..120 {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }

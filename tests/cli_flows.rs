@@ -1381,15 +1381,9 @@ fn a_postpaid_bill_is_asked_confirmed_paid_and_watched() {
     let before = env.balance("topup");
     // A postpaid product is not a top-up: `buy` says what to run instead
     // and charges nothing.
-    let out = env.run(&[
-        "buy",
-        "--account",
-        "topup",
-        "--product",
-        "PLN-PASCABAYAR",
-        "--customer",
-        "12345678901",
-    ]);
+    let mut args = vec!["buy"];
+    args.extend_from_slice(&base);
+    let out = env.run(&args);
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("postpaid bill"),

@@ -430,15 +430,15 @@ impl Runtime {
     }
 
     fn report(&self, account: String, query: crate::domain::report::ReportQuery) {
-        if self.seller_report(&account, &query).is_some() {
-            return;
-        }
         let tx = self.tx.clone();
         let p = self.provider(&account);
+        // A seller key's report is at its own path.
+        let seller = self.sellers.get(&account).cloned();
         tokio::spawn(async move {
-            let result = match p {
-                Some(p) => p.report(&query).await.map_err(|e| e.to_string()),
-                None => Err("no provider for this account".to_string()),
+            let result = match (seller, p) {
+                (Some(c), _) => c.keys.report(&query).await.map_err(|e| e.to_string()),
+                (None, Some(p)) => p.report(&query).await.map_err(|e| e.to_string()),
+                (None, None) => Err("no provider for this account".to_string()),
             };
             send(
                 &tx,

@@ -1,7 +1,8 @@
 //! The seller view's calls, each in its own task: a GoTopUp seller key's
 //! products and sales through its own client, settlements through the
-//! engine's journaled path (the CLI's), reports through the key's report
-//! call. Replies come back as `Action::Seller`.
+//! engine's journaled path (the CLI's). Replies come back as
+//! `Action::Seller`. (The key's report and API settings go through the
+//! report and settings effects, which look for a seller key first.)
 
 use super::effects::{send, Runtime};
 use crate::app::popups::seller::{SellerCall, SellerReply};
@@ -9,7 +10,6 @@ use crate::app::Action;
 use crate::engine::seller;
 use crate::providers::gotopup::{GoTopUpKeyApi, GoTopUpSeller};
 use crate::providers::ProviderSettings;
-use std::sync::Arc;
 
 /// A seller key's clients: its `/api/seller/*` calls and its reports.
 pub struct SellerClients {
@@ -84,28 +84,5 @@ impl Runtime {
             };
             send(&tx, Action::Seller { account, reply });
         });
-    }
-
-    /// A seller key's report (`/api/seller/reports`), when the account is
-    /// a seller's; None when it is not.
-    pub(super) fn seller_report(
-        &self,
-        account: &str,
-        query: &crate::domain::report::ReportQuery,
-    ) -> Option<()> {
-        let c: Arc<SellerClients> = self.sellers.get(account)?.clone();
-        let (tx, account, query) = (self.tx.clone(), account.to_string(), query.clone());
-        tokio::spawn(async move {
-            let result = c.keys.report(&query).await.map_err(|e| e.to_string());
-            send(
-                &tx,
-                Action::ReportLoaded {
-                    account,
-                    query,
-                    result,
-                },
-            );
-        });
-        Some(())
     }
 }
