@@ -71,6 +71,11 @@ pub type Observer<'a> = &'a mut dyn FnMut(&Action, &App);
 
 /// Shortest gap between frames after a key, a click or a resize.
 const INPUT_FRAME_GAP: Duration = Duration::from_millis(10);
+/// Shortest gap between frames after an order's news (an OTP, pushed or
+/// polled; an end): what the user waits for, so an isolated OTP is drawn
+/// at once, but a thousand orders' news (30 a second in the timing soak)
+/// make at most 20 frames a second, not one each.
+const NEWS_FRAME_GAP: Duration = Duration::from_millis(50);
 /// Shortest gap between frames that only background news (poll replies,
 /// ticks, balances) asked for: a thousand pollers answer ~200 times a
 /// second, and the screen needs none of that faster than this.
@@ -151,16 +156,11 @@ where
     refresh.tick().await;
     let mut last_draw = Instant::now() - Duration::from_secs(1);
     let mut dirty = true;
-    // The next frame is for the user's own input: drawn sooner.
-    let mut urgent = true;
+    // How soon the next frame may follow the last: the user's own input
+    // soonest, an order's news next, other background news last.
+    let mut gap = INPUT_FRAME_GAP;
     let mut events_open = true;
     loop {
-        // Redraw on change only: soon after input, less often for news.
-        let gap = if urgent {
-            INPUT_FRAME_GAP
-        } else {
-            BACKGROUND_FRAME_GAP
-        };
         let draw_at = last_draw + gap;
         if dirty && Instant::now() >= draw_at {
             terminal
@@ -168,7 +168,7 @@ where
                 .map_err(|e| format!("cannot draw: {e}"))?;
             last_draw = Instant::now();
             dirty = false;
-            urgent = false;
+            gap = BACKGROUND_FRAME_GAP;
         }
         let first = tokio::select! {
             _ = tokio::time::sleep_until(draw_at.into()), if dirty => continue,
@@ -199,12 +199,11 @@ where
             batch.push(a);
         }
         for action in batch {
-            // An order's news (an OTP, pushed or polled) is what the user
-            // waits for: drawn as soon as the user's own input would be.
-            urgent |= matches!(
-                action,
-                Action::Key(..) | Action::Mouse(..) | Action::Resize(..) | Action::OrderChanged(_)
-            );
+            gap = gap.min(match action {
+                Action::Key(..) | Action::Mouse(..) | Action::Resize(..) => INPUT_FRAME_GAP,
+                Action::OrderChanged(_) => NEWS_FRAME_GAP,
+                _ => BACKGROUND_FRAME_GAP,
+            });
             let seen = observe.as_ref().map(|_| action.clone());
             for e in app.update(action) {
                 rt.exec(e, &mut io.out);

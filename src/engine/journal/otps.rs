@@ -30,12 +30,18 @@ impl Journal {
     }
 }
 
+/// Sorted by the caller, not by `ORDER BY seq`: with that clause the
+/// bundled SQLite (STAT4) re-prepared the statement on every run, whatever
+/// the cache, and every poll with news loads its order's OTPs twice.
+const LOAD_OTPS: &str = "SELECT seq, code FROM otps WHERE order_id = ?1";
+
 pub(super) fn load_otps(conn: &Connection, id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached("SELECT code FROM otps WHERE order_id = ?1 ORDER BY seq")?;
-    let codes = stmt
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(codes)
+    let mut stmt = conn.prepare_cached(LOAD_OTPS)?;
+    let mut rows = stmt
+        .query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<(i64, String)>>>()?;
+    rows.sort_unstable_by_key(|(seq, _)| *seq);
+    Ok(rows.into_iter().map(|(_, code)| code).collect())
 }
 
 /// Appends the codes of `incoming` not yet known. Some APIs send the whole
@@ -64,4 +70,37 @@ pub(super) fn append_otps(
         added.push(code.to_string());
     }
     Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::journal::Journal;
+
+    /// The OTPs come back in the order they arrived, and loading them does
+    /// not make SQLite prepare the statement again (it did, with
+    /// `ORDER BY seq`, on every run).
+    #[test]
+    fn otps_load_in_order_without_a_re_prepare() {
+        let j = Journal::open_in_memory().expect("journal");
+        let conn = j.conn();
+        conn.execute_batch(
+            "INSERT INTO orders (id, account, provider, idempotency_key, service_id, service, \
+             offer_id, price, status, created_at, updated_at) \
+             VALUES (1, 'a', 'nexotp', 'k', 's', 's', 'o', 1000, 'waiting', 0, 0);
+             INSERT INTO otps (order_id, seq, code, received_at) VALUES (1, 2, 'third', 3);
+             INSERT INTO otps (order_id, seq, code, received_at) VALUES (1, 0, 'first', 1);
+             INSERT INTO otps (order_id, seq, code, received_at) VALUES (1, 1, 'second', 2);",
+        )
+        .expect("rows");
+        for _ in 0..3 {
+            assert_eq!(
+                load_otps(&conn, 1).expect("load"),
+                ["first", "second", "third"]
+            );
+            assert!(load_otps(&conn, 2).expect("load").is_empty());
+        }
+        let st = conn.prepare_cached(LOAD_OTPS).expect("cached");
+        assert_eq!(st.get_status(rusqlite::StatementStatus::RePrepare), 0);
+    }
 }

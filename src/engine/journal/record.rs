@@ -127,9 +127,10 @@ impl Journal {
         update: &OrderUpdate,
         now: DateTime<Utc>,
     ) -> Result<Change> {
-        let conn = self.conn();
-        // Before the transaction: SQLite reads the setting when it begins.
-        let relaxed = PollSync::relax(&conn);
+        let conns = self.conn();
+        // A file journal's poll connection commits without waiting for the
+        // disk (see `Conns`); in memory there is one connection.
+        let conn = conns.polls.as_ref().unwrap_or(&conns.main);
         let tx = conn.unchecked_transaction()?;
         let before = load_order(&tx, id)?;
         let status = next_status(&before, update);
@@ -146,31 +147,32 @@ impl Journal {
                 note: None,
             });
         }
-        tx.execute(
+        // Cached: a thousand orders bring two thousand of these a minute.
+        tx.prepare_cached(
             "UPDATE orders SET status = ?2, number = COALESCE(number, ?3), \
              expires_at = COALESCE(?4, expires_at), sn = COALESCE(?5, sn), updated_at = ?6, \
              resend_count = COALESCE(?7, resend_count), resend_locked_until = ?8 \
              WHERE id = ?1",
-            params![
-                id,
-                status.as_str(),
-                update.number,
-                update.expires_at.map(ms),
-                update.sn,
-                ms(now),
-                update.resend_count,
-                update.resend_locked_until.map(ms)
-            ],
-        )?;
+        )?
+        .execute(params![
+            id,
+            status.as_str(),
+            update.number,
+            update.expires_at.map(ms),
+            update.sn,
+            ms(now),
+            update.resend_count,
+            update.resend_locked_until.map(ms)
+        ])?;
         if status != before.status {
             insert_event(&tx, id, now, "status", status, update.message.as_deref())?;
         }
         super::emails::append_messages(&tx, id, status, &update.messages, now)?;
         let new_otps = append_otps(&tx, id, &before.otps, &update.otps, now)?;
         tx.commit()?;
-        drop(relaxed);
-        drop(conn);
-        let order = self.order(id)?.ok_or(JournalError::NoSuchOrder(id))?;
+        // Read back on the same connection: the other one would find its
+        // page cache stale after this commit and read the pages again.
+        let order = load_order(conn, id)?;
         Ok(Change {
             status_changed: order.status != before.status,
             order,
@@ -361,59 +363,29 @@ fn says_nothing_new(before: &Order, u: &OrderUpdate) -> bool {
             .all(|c| c.is_empty() || before.otps.iter().any(|k| k == c))
 }
 
-/// A poll's news is committed without waiting for the disk (WAL with
-/// `synchronous = NORMAL`: safe if otpdeck crashes, though a power cut
-/// may lose the last few polls' commits). Nothing is lost that matters:
-/// the order stays active in the journal, so the next start polls the
-/// provider again and records the same news; the next buy, cancel or
-/// deposit commits with FULL and makes everything before it durable too.
-/// Buys, cancels and deposits keep `FULL`. A poll writes only when it
-/// brings news (an OTP, a status), but with 1,000 orders that is 2,000
-/// fsyncs a minute, half the timing soak's CPU.
-struct PollSync<'a>(&'a Connection);
-
-impl<'a> PollSync<'a> {
-    fn relax(conn: &'a Connection) -> Option<PollSync<'a>> {
-        // Cached: a poll runs this twice, and parsing it each time shows.
-        conn.prepare_cached("PRAGMA synchronous = NORMAL")
-            .and_then(|mut s| s.execute([]))
-            .ok()?;
-        Some(PollSync(conn))
-    }
-}
-
-impl Drop for PollSync<'_> {
-    /// Back to FULL on every way out, so no money write runs relaxed.
-    fn drop(&mut self) {
-        let full = self
-            .0
-            .prepare_cached("PRAGMA synchronous = FULL")
-            .and_then(|mut s| s.execute([]));
-        if let Err(e) = full {
-            tracing::error!(error = %e, "cannot set the journal back to synchronous FULL");
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::tests::{new_order, placed};
     use super::*;
     use crate::money::Rupiah;
+    use rusqlite::Connection;
 
-    /// A poll's news commits relaxed, and the connection is back to FULL
-    /// afterwards (for the buys and cancels that follow), also when the
-    /// poll said nothing new.
+    /// A poll's news commits on the poll connection (NORMAL); the main
+    /// connection, which every buy, cancel and deposit uses, stays FULL,
+    /// and each sees what the other committed.
     #[test]
-    fn polls_leave_the_journal_synchronous_full() {
+    fn polls_commit_relaxed_and_money_stays_synchronous_full() {
         let dir = tempfile::tempdir().expect("dir");
         let j = Journal::open(&dir.path().join("j.sqlite3")).expect("journal");
-        let sync = |j: &Journal| -> i64 {
-            j.conn()
-                .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        let sync = |c: &Connection| -> i64 {
+            c.query_row("PRAGMA synchronous", [], |r| r.get(0))
                 .expect("pragma")
         };
-        assert_eq!(sync(&j), 2, "FULL from the start");
+        {
+            let conns = j.conn();
+            assert_eq!(sync(&conns.main), 2, "main: FULL");
+            assert_eq!(sync(conns.polls.as_ref().expect("a file has two")), 1);
+        }
         let o = j.begin_order(&new_order("k1"), Utc::now()).expect("row");
         j.record_placed(o.id, &placed(&[]), Utc::now())
             .expect("placed");
@@ -423,11 +395,18 @@ mod tests {
         };
         let c = j.record_update(o.id, &news, Utc::now()).expect("update");
         assert_eq!(c.new_otps, vec!["123456".to_string()]);
-        assert_eq!(sync(&j), 2, "FULL again after a write");
-        j.record_update(o.id, &news, Utc::now()).expect("update");
-        assert_eq!(sync(&j), 2, "FULL again after nothing new");
+        assert_eq!(c.order.otps, vec!["123456".to_string()]);
+        // The main connection reads the poll's commit.
+        let again = j.order(o.id).expect("read").expect("row");
+        assert_eq!(again.otps, vec!["123456".to_string()]);
+        // The same news again changes nothing; a missing order is an error.
+        let c = j.record_update(o.id, &news, Utc::now()).expect("update");
+        assert!(c.new_otps.is_empty());
         assert!(j.record_update(o.id + 99, &news, Utc::now()).is_err());
-        assert_eq!(sync(&j), 2, "FULL again after an error");
+        // A money write after a poll's commit goes through on main.
+        let o2 = j.begin_order(&new_order("k2"), Utc::now()).expect("row");
+        assert!(j.order(o2.id).expect("read").is_some());
+        assert_eq!(sync(&j.conn().main), 2, "main still FULL");
     }
 
     /// An expiry that only moved by the jitter of `remainingSeconds` is not

@@ -156,6 +156,16 @@ pub(super) fn prepare(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// The second connection of a journal file, which commits only a poll's
+/// news: `synchronous = NORMAL` (see `record.rs` for why that is safe).
+/// The file is already in WAL mode and migrated by the first.
+pub(super) fn prepare_polls(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::new_order;
