@@ -109,7 +109,9 @@ async fn the_simulator_refuses_a_client_over_the_limit() {
     let sim = sim::start_local(SimOptions::default()).await.expect("sim");
     let key = "sim-poll-raw";
     sim.states.gotopup.set_rate_limit(key, 5, WINDOW);
-    let client = reqwest::Client::new();
+    let client = otpdeck::providers::http::client_builder()
+        .build()
+        .expect("client");
     let url = format!("{}/api/buyer/balance", sim.urls.gotopup);
     let mut statuses = Vec::new();
     for _ in 0..8 {

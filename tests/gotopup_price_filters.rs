@@ -20,7 +20,9 @@ fn adapter(url: &str, key: &str) -> SharedProvider {
 }
 
 async fn raw(url: &str, key: &str, body: Value) -> Vec<Value> {
-    let r: Value = reqwest::Client::new()
+    let r: Value = otpdeck::providers::http::client_builder()
+        .build()
+        .expect("client")
         .post(format!("{url}/api/buyer/price-list"))
         .bearer_auth(key)
         .json(&body)

@@ -22,7 +22,9 @@ fn make_transactions(url: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         // Room for 115 buys in a minute (the documented 1–1000).
-        let r = reqwest::Client::new()
+        let r = otpdeck::providers::http::client_builder()
+            .build()
+            .expect("client")
             .post(format!("{url}/api/buyer/api/config"))
             .bearer_auth(KEY)
             .json(&serde_json::json!({"rate_limit": 1000}))

@@ -100,7 +100,9 @@ async fn rig() -> Rig {
         journal,
         inbox,
         emitted,
-        http: reqwest::Client::new(),
+        http: otpdeck::providers::http::client_builder()
+            .build()
+            .expect("client"),
     }
 }
 

@@ -82,7 +82,7 @@ pub fn spawn(
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let keys: HashSet<String> = targets.iter().map(|t| t.key.clone()).collect();
-        let client = reqwest::Client::builder()
+        let client = crate::providers::http::client_builder()
             .timeout(Duration::from_secs(5))
             .build()
             .unwrap_or_default();
