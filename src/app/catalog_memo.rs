@@ -50,14 +50,21 @@ struct Labels {
     /// only non-ASCII chars are symbols (`·`), which nucleo's faster ASCII
     /// path then handles with the same scores (see `matcher_form`).
     hay: Vec<Utf32String>,
+    /// That ASCII form in lower case (empty when the form is not ASCII),
+    /// for `Filter::may_match_lower`.
+    lower: Vec<Box<[u8]>>,
 }
 
 struct Level {
     filter: Filter,
-    /// (label, score) of the labels that match, by label.
+    /// (label, rank) of the labels that match, by label.
     hits: Vec<(u32, u32)>,
-    /// The score of each label (None: no match).
+    /// The rank of each label (`Filter::rank_hay`; None: no match): what
+    /// closed branches are ranked by.
     score: Vec<Option<u32>>,
+    /// The exact score (`Filter::score_hay`) of the labels of lists that
+    /// were shown, asked for only then.
+    exact: HashMap<u32, u32>,
 }
 
 struct List {
@@ -115,16 +122,40 @@ impl Labels {
         let i = self.text.len() as u32;
         self.index.insert(label.into(), i);
         self.text.push(label.into());
-        self.hay.push(matcher_form(label));
+        let hay = matcher_form(label);
+        self.lower.push(match &hay {
+            Utf32String::Ascii(a) => a.to_ascii_lowercase().into_bytes().into(),
+            Utf32String::Unicode(_) => Box::default(),
+        });
+        self.hay.push(hay);
         i
     }
 
+    /// The quick rank of label `i` (whether it matches, and roughly how
+    /// well), or with `exact` nucleo's optimal score.
     fn score(&self, i: u32, f: &Filter) -> Option<u32> {
-        if f.text().is_ascii() {
-            f.score_hay(self.hay[i as usize].slice(..))
+        let lower = &self.lower[i as usize];
+        if f.is_ascii() && !lower.is_empty() && !f.may_match_lower(lower) {
+            return None;
+        }
+        self.with_hay(i, f, |h| f.rank_hay(h))
+    }
+
+    fn exact(&self, i: u32, f: &Filter) -> Option<u32> {
+        self.with_hay(i, f, |h| f.score_hay(h))
+    }
+
+    fn with_hay(
+        &self,
+        i: u32,
+        f: &Filter,
+        run: impl Fn(Utf32Str<'_>) -> Option<u32>,
+    ) -> Option<u32> {
+        if f.is_ascii() {
+            run(self.hay[i as usize].slice(..))
         } else {
             let mut buf = Vec::new();
-            f.score_hay(Utf32Str::new(&self.text[i as usize], &mut buf))
+            run(Utf32Str::new(&self.text[i as usize], &mut buf))
         }
     }
 }
@@ -166,7 +197,8 @@ impl CatalogMemo {
         }
     }
 
-    /// Each offer's score, by position in `list` (None: no match).
+    /// Each offer's exact score, by position in `list` (None: no match):
+    /// the order of a list on screen.
     pub fn scores(&self, offers: &Load<Vec<Offer>>, f: &Filter) -> Vec<Option<u32>> {
         let Load::Loaded(list, at) = offers else {
             return Vec::new();
@@ -175,11 +207,23 @@ impl CatalogMemo {
         let inner = &mut *inner;
         let key = inner.list(list, *at, f);
         inner.ensure_level(f);
-        let level = inner.levels.last().expect("ensured");
-        inner.lists[&key]
+        let (Some(level), Some(entry)) = (inner.levels.last_mut(), inner.lists.get(&key)) else {
+            return Vec::new();
+        };
+        let labels = &inner.labels;
+        entry
             .ids
             .iter()
-            .map(|&i| level.score[i as usize])
+            .map(|&i| {
+                level.score[i as usize]?;
+                if let Some(&s) = level.exact.get(&i) {
+                    return Some(s);
+                }
+                // Matched by the rank, so by the exact score too.
+                let s = labels.exact(i, &level.filter)?;
+                level.exact.insert(i, s);
+                Some(s)
+            })
             .collect()
     }
 }
@@ -278,6 +322,7 @@ impl Inner {
                 filter: Filter::new(text).expect("a filter that is not empty"),
                 hits,
                 score,
+                exact: HashMap::new(),
             });
         }
     }
@@ -329,8 +374,12 @@ mod tests {
                 continue;
             };
             assert_eq!(memo.scores(&load, &f), fresh(&labels, text), "{text:?}");
-            let best = fresh(&labels, text).into_iter().flatten().max();
+            let ranks: Vec<Option<u32>> = labels.iter().map(|l| f.rank(l)).collect();
+            let best = ranks.iter().flatten().max().copied();
             assert_eq!(memo.best(&load, &f), best, "{text:?}");
+            // The quick rank matches exactly what the exact score matches.
+            let matched = |v: &[Option<u32>]| v.iter().map(Option::is_some).collect::<Vec<_>>();
+            assert_eq!(matched(&ranks), matched(&fresh(&labels, text)), "{text:?}");
         }
     }
 
