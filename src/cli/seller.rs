@@ -150,15 +150,15 @@ pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
             Ok(exit::OK)
         }
         SellerCmd::ProductAdd(a) => {
-            let d = ProductDraft {
-                code: a.code.trim().to_string(),
-                name: a.name.trim().to_string(),
-                category: a.category.trim().to_lowercase(),
-                subcategory: a.subcategory.trim().to_lowercase(),
-                operator: a.operator.clone(),
-                price: Rupiah(a.price),
-                active: !a.inactive,
-            };
+            let d = ProductDraft::typed(
+                &a.code,
+                &a.name,
+                &a.category,
+                &a.subcategory,
+                a.operator.clone(),
+                Rupiah(a.price),
+                !a.inactive,
+            );
             check_draft(&d).map_err(|e| fail(format!("not sent: {e}")))?;
             let (_, s) = client(ctx, &a.account)?;
             let p = s.create_product(&d).await.map_err(provider_err)?;

@@ -109,21 +109,11 @@ pub(super) async fn settle(ctx: &Context, a: &SettleArgs) -> CliResult {
     } else {
         let req = SettlementRequest {
             amount: Rupiah(a.amount.unwrap_or_default()),
-            bank: BankAccount {
-                bank_code: a.bank.clone().unwrap_or_default().trim().to_uppercase(),
-                account_number: a
-                    .account_number
-                    .clone()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
-                account_name: a
-                    .account_name
-                    .clone()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
-            },
+            bank: BankAccount::typed(
+                a.bank.as_deref().unwrap_or_default(),
+                a.account_number.as_deref().unwrap_or_default(),
+                a.account_name.as_deref().unwrap_or_default(),
+            ),
             ref_id: a.ref_id.clone().unwrap_or_else(|| {
                 crate::domain::idempotency_key(chrono::Utc::now(), rand::random())
             }),

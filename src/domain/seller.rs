@@ -98,6 +98,43 @@ pub struct SalesQuery {
     pub limit: u32,
 }
 
+impl BankAccount {
+    /// As typed, made the shape the API takes (CLI and dashboard): each
+    /// field trimmed, the bank code in capitals.
+    pub fn typed(bank_code: &str, account_number: &str, account_name: &str) -> BankAccount {
+        BankAccount {
+            bank_code: bank_code.trim().to_uppercase(),
+            account_number: account_number.trim().to_string(),
+            account_name: account_name.trim().to_string(),
+        }
+    }
+}
+
+impl ProductDraft {
+    /// As typed (CLI and dashboard): code and name trimmed, category and
+    /// subcategory trimmed and in lower case; the operator as the caller
+    /// has it.
+    pub fn typed(
+        code: &str,
+        name: &str,
+        category: &str,
+        subcategory: &str,
+        operator: Option<String>,
+        price: Rupiah,
+        active: bool,
+    ) -> ProductDraft {
+        ProductDraft {
+            code: code.trim().to_string(),
+            name: name.trim().to_string(),
+            category: category.trim().to_lowercase(),
+            subcategory: subcategory.trim().to_lowercase(),
+            operator,
+            price,
+            active,
+        }
+    }
+}
+
 pub const PRODUCT_STATUSES: [&str; 3] = ["active", "inactive", "maintenance"];
 pub const SALE_STATUSES: [&str; 4] = ["pending", "success", "failed", "processing"];
 

@@ -48,13 +48,21 @@ pub(super) fn buyer_account(app: &App, name: Option<&str>) -> Option<String> {
     let buyer = |a: &&crate::app::AccountState| a.info.is_gotopup_buyer();
     match name {
         Some(n) => app.accounts.iter().filter(buyer).find(|a| a.info.name == n),
-        None => app
-            .active
-            .and_then(|i| app.accounts.get(i))
-            .filter(buyer)
-            .or_else(|| app.accounts.iter().find(buyer)),
+        None => shown_or_first(app, buyer),
     }
     .map(|a| a.info.name.clone())
+}
+
+/// The account shown when it is one `fits`, else the first that is (the
+/// views that work on one kind of account).
+pub(super) fn shown_or_first(
+    app: &App,
+    fits: impl Fn(&&crate::app::AccountState) -> bool,
+) -> Option<&crate::app::AccountState> {
+    app.active
+        .and_then(|i| app.accounts.get(i))
+        .filter(&fits)
+        .or_else(|| app.accounts.iter().find(&fits))
 }
 
 /// `:history [ACCOUNT]`: the named, shown or first GoTopUp account.

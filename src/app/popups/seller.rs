@@ -144,11 +144,7 @@ fn seller_account(app: &App, name: Option<&str>) -> Option<String> {
             .iter()
             .filter(seller)
             .find(|a| a.info.name.eq_ignore_ascii_case(n)),
-        None => app
-            .active
-            .and_then(|i| app.accounts.get(i))
-            .filter(seller)
-            .or_else(|| app.accounts.iter().find(seller)),
+        None => super::history::shown_or_first(app, seller),
     }
     .map(|a| a.info.name.clone())
 }
@@ -404,7 +400,7 @@ fn copy_sn(app: &mut App) -> Vec<Effect> {
 }
 
 /// The seller view of `account`, wherever it is on the stack.
-fn view_of<'a>(app: &'a mut App, account: &str) -> Option<&'a mut SellerView> {
+pub(super) fn view_of<'a>(app: &'a mut App, account: &str) -> Option<&'a mut SellerView> {
     app.popups.iter_mut().rev().find_map(|p| match p {
         Popup::Seller(v) if v.account == account => Some(&mut **v),
         _ => None,

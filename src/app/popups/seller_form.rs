@@ -5,7 +5,7 @@
 //! fields; Enter checks them with `domain::seller`'s rules (the CLI's) and
 //! sends, or for money asks first; Esc closes with nothing sent.
 
-use super::seller::{SellerCall, SellerView};
+use super::seller::SellerCall;
 use crate::app::keymap::Cmd;
 use crate::app::popups::deposit_form::amount_of;
 use crate::app::popups::Popup;
@@ -151,15 +151,15 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
 fn request_of(f: &SellerForm) -> Result<SellerCall, String> {
     Ok(match &f.kind {
         FormKind::AddProduct => {
-            let d = ProductDraft {
-                code: f.value("Code"),
-                name: f.value("Name"),
-                category: f.value("Category").to_lowercase(),
-                subcategory: f.value("Subcategory").to_lowercase(),
-                operator: Some(f.value("Operator")).filter(|o| !o.is_empty()),
-                price: f.amount("Price")?,
-                active: true,
-            };
+            let d = ProductDraft::typed(
+                &f.value("Code"),
+                &f.value("Name"),
+                &f.value("Category"),
+                &f.value("Subcategory"),
+                Some(f.value("Operator")).filter(|o| !o.is_empty()),
+                f.amount("Price")?,
+                true,
+            );
             check_draft(&d)?;
             SellerCall::AddProduct(d)
         }
@@ -177,11 +177,11 @@ fn request_of(f: &SellerForm) -> Result<SellerCall, String> {
         FormKind::Settle { ref_id } => {
             let r = SettlementRequest {
                 amount: f.amount("Amount")?,
-                bank: BankAccount {
-                    bank_code: f.value("Bank code").to_uppercase(),
-                    account_number: f.value("Account number"),
-                    account_name: f.value("Account name"),
-                },
+                bank: BankAccount::typed(
+                    &f.value("Bank code"),
+                    &f.value("Account number"),
+                    &f.value("Account name"),
+                ),
                 ref_id: ref_id.clone(),
             };
             check_settlement(&r)?;
@@ -228,11 +228,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
 }
 
 fn mark_saving(app: &mut App, account: &str, code: &str) {
-    let view = app.popups.iter_mut().rev().find_map(|p| match p {
-        Popup::Seller(v) if v.account == account => Some(&mut **v),
-        _ => None,
-    });
-    if let Some(v) = view.map(|v: &mut SellerView| &mut v.saving) {
-        v.push(code.to_string());
+    if let Some(v) = super::seller::view_of(app, account) {
+        v.saving.push(code.to_string());
     }
 }
