@@ -68,39 +68,76 @@ fn echoed_forms(key: &str) -> Vec<String> {
 /// decoding, so no escape (`\u0041`, `\/`) can carry the key past this into a
 /// message read out of the JSON later.
 pub fn scrub(text: &str, secrets: &[&Secret]) -> String {
-    let keys: Vec<&str> = secrets
-        .iter()
-        .map(|s| s.0.as_str())
-        .filter(|k| k.len() >= 4)
-        .collect();
-    let mut out = text.to_string();
-    for key in &keys {
-        for form in echoed_forms(key) {
-            if out.contains(&form) {
-                out = out.replace(&form, "***");
-            }
-        }
-    }
-    if keys.is_empty() || !out.contains('\\') {
-        return out;
-    }
-    if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&out) {
-        if scrub_json(&mut value, &keys) {
-            if let Ok(clean) = serde_json::to_string(&value) {
-                return clean;
-            }
-        }
-    }
-    out
+    Scrubber::new(secrets).clean(text)
 }
 
-/// Scrubs the decoded strings (and object keys) of a JSON value; true if
-/// anything changed.
-fn scrub_json(v: &mut serde_json::Value, keys: &[&str]) -> bool {
+/// [`scrub`] with each key's echoed forms worked out once: an HTTP client
+/// cleans every reply it reads (a thousand polls a minute).
+#[derive(Clone, Default)]
+pub struct Scrubber {
+    /// Every key's echoed forms, longest first.
+    forms: Vec<String>,
+    /// Some key holds a character a JSON escape other than `\u` can
+    /// write (`"`, `\`, `/`, a control character): any escape in a text
+    /// may then hide it. Otherwise only a `\u` escape can.
+    escapable: bool,
+}
+
+impl std::fmt::Debug for Scrubber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scrubber(***)")
+    }
+}
+
+impl Scrubber {
+    pub fn new(secrets: &[&Secret]) -> Scrubber {
+        let keys = secrets
+            .iter()
+            .map(|s| s.0.as_str())
+            .filter(|k| k.len() >= 4);
+        let mut forms: Vec<String> = keys.clone().flat_map(echoed_forms).collect();
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        forms.dedup();
+        let escapable = keys
+            .flat_map(str::bytes)
+            .any(|b| matches!(b, b'"' | b'\\' | b'/') || b < 0x20);
+        Scrubber { forms, escapable }
+    }
+
+    pub fn clean(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for form in &self.forms {
+            if out.contains(form.as_str()) {
+                out = out.replace(form.as_str(), "***");
+            }
+        }
+        // Decoding is needed only where an escape could hide a key's
+        // letters; a PHP reply escapes every `/`, which hides nothing in
+        // a key that has none.
+        let may_hide = if self.escapable {
+            out.contains('\\')
+        } else {
+            out.contains("\\u")
+        };
+        if self.forms.is_empty() || !may_hide {
+            return out;
+        }
+        if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&out) {
+            if scrub_json(&mut value, &self.forms) {
+                if let Ok(clean) = serde_json::to_string(&value) {
+                    return clean;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Scrubs the decoded strings (and object keys) of a JSON value of every
+/// echoed form (a URL inside a JSON string carries the key percent-encoded
+/// once the JSON escapes are undone); true if anything changed.
+fn scrub_json(v: &mut serde_json::Value, forms: &[String]) -> bool {
     use serde_json::Value;
-    // Every echoed form, not only the raw key: a URL inside a JSON string
-    // carries the key percent-encoded once the JSON escapes are undone.
-    let forms: Vec<String> = keys.iter().flat_map(|k| echoed_forms(k)).collect();
     let clean = |s: &str| -> Option<String> {
         forms.iter().any(|f| s.contains(f.as_str())).then(|| {
             forms
@@ -118,12 +155,12 @@ fn scrub_json(v: &mut serde_json::Value, keys: &[&str]) -> bool {
         },
         Value::Array(items) => items
             .iter_mut()
-            .fold(false, |changed, i| scrub_json(i, keys) | changed),
+            .fold(false, |changed, i| scrub_json(i, forms) | changed),
         Value::Object(map) => {
             let mut changed = false;
             let old = std::mem::take(map);
             for (k, mut item) in old {
-                changed |= scrub_json(&mut item, keys);
+                changed |= scrub_json(&mut item, forms);
                 let k = match clean(&k) {
                     Some(c) => {
                         changed = true;
@@ -170,6 +207,21 @@ mod tests {
             !out.contains("MARKER") && !out.contains("\\u004dARKER"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_key_without_escapable_letters_is_decoded_for_only_unicode_escapes() {
+        let key = Secret::new("skLIVEabcdef12");
+        let scrubber = Scrubber::new(&[&key]);
+        // PHP escapes every `/`: that alone cannot hide this key, so the
+        // text is left exactly as it came (not decoded and re-written).
+        let php = r#"{"data":{"url":"https:\/\/x.example\/y","msg":"ok"}}"#;
+        assert_eq!(scrubber.clean(php), php);
+        // A `\u` escape can hide it: decoded, found, removed.
+        let hidden = r#"{"msg":"bad key sk\u004cIVEabcdef12","u":"a\/b"}"#;
+        let out = scrubber.clean(hidden);
+        assert!(!out.contains("IVEabcdef12"), "{out}");
+        assert!(out.contains("***"), "{out}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! `ProviderError`s without leaking keys or URLs (Otomax signs in the query).
 
 use super::error::ProviderError;
-use crate::secret::{scrub, Secret};
+use crate::secret::{Scrubber, Secret};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::time::Duration;
@@ -151,7 +151,8 @@ pub struct Http {
     in_flight: std::sync::Arc<tokio::sync::Semaphore>,
     base: String,
     policy: HttpPolicy,
-    secrets: Vec<Secret>,
+    /// Cleans every reply and error text of this account's keys.
+    scrub: Scrubber,
 }
 
 impl std::fmt::Debug for Http {
@@ -186,7 +187,7 @@ impl Http {
             in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT)),
             base,
             policy,
-            secrets,
+            scrub: Scrubber::new(&secrets.iter().collect::<Vec<_>>()),
         })
     }
 
@@ -203,8 +204,7 @@ impl Http {
     }
 
     fn clean(&self, text: String) -> String {
-        let refs: Vec<&Secret> = self.secrets.iter().collect();
-        scrub(&text, &refs)
+        self.scrub.clean(&text)
     }
 
     fn map_send_error(&self, e: reqwest::Error) -> ProviderError {
