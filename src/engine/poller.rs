@@ -141,6 +141,45 @@ impl PollSchedule {
     }
 }
 
+/// Regular polls start on the ticks of one process-wide clock this far
+/// apart: a thousand pollers then wake the runtime, and reach the
+/// provider's connections, ten times a second in small groups rather than
+/// 220 times one by one (each wake-up costs a scheduler turn, an epoll
+/// call and a context switch; the timing soak's engine spent a tenth of
+/// its time there). The 4–5 s window holds eight ticks, so the jitter
+/// still spreads the orders over it.
+pub const POLL_GRID: Duration = Duration::from_millis(100);
+
+/// The tick of `grid` (counted from `origin`) nearest `target` within
+/// `lo..=hi`, or `target` itself when no tick falls in that range (the
+/// short intervals of tests). Pure: the runtime passes the clock in.
+pub fn on_grid<T>(target: T, lo: T, hi: T, origin: T, grid: Duration) -> T
+where
+    T: Copy + Ord + std::ops::Add<Duration, Output = T> + std::ops::Sub<Duration, Output = T>,
+    T: std::ops::Sub<T, Output = Duration>,
+{
+    let g = grid.as_nanos();
+    if g == 0 || target < origin {
+        return target;
+    }
+    let past = (target - origin).as_nanos() % g;
+    let down = target - Duration::from_nanos(past as u64);
+    let up = down + grid;
+    let fits = |t: T| t >= lo && t <= hi;
+    match (fits(down), fits(up)) {
+        (true, true) if past * 2 < g => down,
+        (_, true) => up,
+        (true, false) => down,
+        (false, false) => target,
+    }
+}
+
+/// The clock `on_grid` counts from: the first poll of the process.
+fn grid_origin() -> tokio::time::Instant {
+    static ORIGIN: std::sync::OnceLock<tokio::time::Instant> = std::sync::OnceLock::new();
+    *ORIGIN.get_or_init(tokio::time::Instant::now)
+}
+
 /// Non-transient poll failures in a row after which a poller gives up.
 pub const HARD_FAILURE_LIMIT: u32 = 5;
 
@@ -163,8 +202,22 @@ pub fn spawn(
         // Waits count from the start of the previous poll, so the time a
         // reply takes does not stretch the 4–5 s cadence.
         let mut last = tokio::time::Instant::now();
+        // Whether `wait` is a regular interval (a back-off is not put on
+        // the grid: its length is the point).
+        let mut regular = true;
         loop {
-            tokio::time::sleep_until(last + wait).await;
+            let due = if regular {
+                on_grid(
+                    last + wait,
+                    last + timing.min,
+                    last + timing.max,
+                    grid_origin(),
+                    POLL_GRID,
+                )
+            } else {
+                last + wait
+            };
+            tokio::time::sleep_until(due).await;
             last = tokio::time::Instant::now();
             match orders::poll(provider.as_ref(), &journal, &order).await {
                 Ok(change) => {
@@ -188,6 +241,7 @@ pub fn spawn(
                         break;
                     }
                     wait = schedule.after(PollOutcome::Answered, rand::random());
+                    regular = true;
                 }
                 Err(EngineError::Provider(e)) => {
                     failed_before = true;
@@ -208,6 +262,7 @@ pub fn spawn(
                         break;
                     }
                     wait = schedule.after(PollOutcome::failed(&e), rand::random());
+                    regular = false;
                     // A back-off or a Retry-After counts from the reply.
                     last = tokio::time::Instant::now();
                 }
@@ -354,6 +409,68 @@ mod tests {
         }
         // No span: no jitter.
         assert_eq!(timing(20, 100).interval(u64::MAX), ms(20));
+    }
+
+    #[test]
+    fn regular_polls_meet_on_the_grid_within_their_window() {
+        let origin = Instant::now();
+        let t = PollTiming::default();
+        let mut ticks = std::collections::BTreeSet::new();
+        // Pollers that last polled at scattered moments.
+        for i in 0..500u64 {
+            let last = origin + ms(i * 37 % 9_000);
+            let target = last + t.interval(i * 7919);
+            let due = on_grid(target, last + t.min, last + t.max, origin, POLL_GRID);
+            assert!(due >= last + t.min && due <= last + t.max, "{i}");
+            assert!(due.duration_since(target) <= ms(50) || target.duration_since(due) <= ms(50));
+            assert_eq!(
+                due.duration_since(origin).as_nanos() % POLL_GRID.as_nanos(),
+                0
+            );
+            ticks.insert(due);
+        }
+        // 500 polls over ~14 s: on at most ~140 ticks, not 500 moments.
+        assert!(ticks.len() <= 141, "{}", ticks.len());
+        // A window narrower than the grid with no tick in it: unchanged.
+        let last = origin + ms(1_010);
+        let target = last + ms(30);
+        assert_eq!(
+            on_grid(target, last + ms(20), last + ms(60), origin, POLL_GRID),
+            target
+        );
+        // The nearest tick, and the one inside the window when both are near.
+        let last = origin + ms(10_000);
+        assert_eq!(
+            on_grid(
+                last + ms(4_130),
+                last + ms(4_100),
+                last + ms(4_900),
+                origin,
+                POLL_GRID
+            ),
+            last + ms(4_100)
+        );
+        assert_eq!(
+            on_grid(
+                last + ms(4_170),
+                last + ms(4_100),
+                last + ms(4_900),
+                origin,
+                POLL_GRID
+            ),
+            last + ms(4_200)
+        );
+        let last = origin + ms(10_050);
+        assert_eq!(
+            on_grid(
+                last + ms(4_860),
+                last + ms(4_100),
+                last + ms(4_900),
+                origin,
+                POLL_GRID
+            ),
+            last + ms(4_850)
+        );
     }
 
     #[test]
