@@ -97,18 +97,45 @@ pub enum NodeId {
 /// Separates the parts of a key; ids never contain it.
 const SEP: char = '\u{1f}';
 
+/// Appends `n` in decimal.
+fn push_index(k: &mut String, n: usize) {
+    if n >= 10 {
+        push_index(k, n / 10);
+    }
+    k.push(char::from(b'0' + (n % 10) as u8));
+}
+
 impl NodeId {
+    /// The node's key in `App::expanded`. Built by hand, not `format!`:
+    /// a filtered frame asks it of every service and country (2,000 in
+    /// the benchmark), and the formatting machinery was most of the cost.
     pub fn key(&self) -> String {
+        let mut k = String::with_capacity(32);
+        self.push_key(&mut k);
+        k
+    }
+
+    fn push_key(&self, k: &mut String) {
+        let mut parts = |a: usize, rest: &[(&str, &str)]| {
+            push_index(k, a);
+            for (tag, part) in rest {
+                k.push(SEP);
+                k.push_str(tag);
+                k.push_str(part);
+            }
+        };
         match self {
-            NodeId::Account(a) => format!("{a}"),
-            NodeId::Group(a, g) => format!("{a}{SEP}g{g}"),
-            NodeId::Service(a, s) => format!("{a}{SEP}{s}"),
-            NodeId::Country(a, s, c) => format!("{a}{SEP}{s}{SEP}c{c}"),
-            NodeId::Offer(a, s, c, o) => match c {
-                Some(c) => format!("{a}{SEP}{s}{SEP}c{c}{SEP}o{o}"),
-                None => format!("{a}{SEP}{s}{SEP}o{o}"),
-            },
-            NodeId::Note(p) => format!("{}{SEP}note", p.key()),
+            NodeId::Account(a) => parts(*a, &[]),
+            NodeId::Group(a, g) => parts(*a, &[("g", g)]),
+            NodeId::Service(a, s) => parts(*a, &[("", s)]),
+            NodeId::Country(a, s, c) => parts(*a, &[("", s), ("c", c)]),
+            NodeId::Offer(a, s, Some(c), o) => parts(*a, &[("", s), ("c", c), ("o", o)]),
+            NodeId::Offer(a, s, None, o) => parts(*a, &[("", s), ("o", o)]),
+            NodeId::Note(p) => {
+                p.push_key(k);
+                k.push(SEP);
+                k.push_str("note");
+            }
         }
     }
 

@@ -16,6 +16,11 @@ use nucleo_matcher::{Utf32Str, Utf32String};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+/// SipHash, std's default, was a tenth of a filtered frame's memo
+/// lookups; foldhash is several times quicker and still seeded per process
+/// (labels come from providers).
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// How many filter changes an unseen list survives (another account's
 /// lists while one account is shown stay warm; reloaded lists go).
 const KEEP_UNSEEN: u64 = 64;
@@ -36,14 +41,14 @@ struct Inner {
     /// extending the one before; the last is the current filter's.
     levels: Vec<Level>,
     /// By the address of the list's first offer.
-    lists: HashMap<usize, List>,
+    lists: Map<usize, List>,
 }
 
 /// Each distinct offer label once: catalogs repeat labels ("Server 1")
 /// across countries, and a label's score depends on nothing else.
 #[derive(Default)]
 struct Labels {
-    index: HashMap<Box<str>, u32>,
+    index: Map<Box<str>, u32>,
     /// The label as typed, for a filter that is not plain ASCII.
     text: Vec<Box<str>>,
     /// The label as the matcher reads it, converted once: ASCII where the
@@ -64,7 +69,7 @@ struct Level {
     score: Vec<Option<u32>>,
     /// The exact score (`Filter::score_hay`) of the labels of lists that
     /// were shown, asked for only then.
-    exact: HashMap<u32, u32>,
+    exact: Map<u32, u32>,
 }
 
 struct List {
@@ -316,7 +321,7 @@ impl Inner {
                 filter: Filter::new(text).expect("a filter that is not empty"),
                 hits,
                 score,
-                exact: HashMap::new(),
+                exact: Map::default(),
             });
         }
     }

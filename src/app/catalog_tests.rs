@@ -76,6 +76,38 @@ fn keys_come_from_ids_not_positions() {
 }
 
 #[test]
+fn keys_are_spelled_as_they_always_were() {
+    let s = '\u{1f}';
+    let cases = [
+        (NodeId::Account(12), "12".to_string()),
+        (
+            NodeId::Group(0, "Prabayar/Pulsa".into()),
+            format!("0{s}gPrabayar/Pulsa"),
+        ),
+        (NodeId::Service(3, "tg".into()), format!("3{s}tg")),
+        (
+            NodeId::Country(1, "wa".into(), "6".into()),
+            format!("1{s}wa{s}c6"),
+        ),
+        (
+            NodeId::Offer(0, "wa".into(), Some("6".into()), "6:1".into()),
+            format!("0{s}wa{s}c6{s}o6:1"),
+        ),
+        (
+            NodeId::Offer(0, "wa".into(), None, "x".into()),
+            format!("0{s}wa{s}ox"),
+        ),
+        (
+            NodeId::Note(Box::new(NodeId::Service(105, "tg".into()))),
+            format!("105{s}tg{s}note"),
+        ),
+    ];
+    for (id, key) in cases {
+        assert_eq!(id.key(), key, "{id:?}");
+    }
+}
+
+#[test]
 fn stale_caches_reload() {
     let now = Utc::now();
     let l: Load<()> = Load::Loaded((), now - Duration::minutes(6));
