@@ -357,16 +357,22 @@ fn score_all(labels: &Labels, f: &Filter, ids: &[u32]) -> Vec<(u32, u32)> {
         let others: Vec<_> = parts
             .map(|part| {
                 let text = f.text();
-                s.spawn(move || Filter::new(text).map(|f| score(&f, part)))
+                let job = move || Filter::new(text).map(|f| score(&f, part));
+                // No thread to be had (a process at its limit): this
+                // thread scores the part itself.
+                std::thread::Builder::new()
+                    .spawn_scoped(s, job)
+                    .map_err(|_| part)
             })
             .collect();
         let mut hits = score(f, first);
         for h in others {
-            match h.join() {
-                Ok(Some(more)) => hits.extend(more),
+            match h.map(|h| h.join()) {
+                Ok(Ok(Some(more))) => hits.extend(more),
                 // Cannot be: the same text parsed to `f`.
-                Ok(None) => {}
-                Err(panic) => std::panic::resume_unwind(panic),
+                Ok(Ok(None)) => {}
+                Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                Err(part) => hits.extend(score(f, part)),
             }
         }
         hits
