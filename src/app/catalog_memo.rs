@@ -9,7 +9,8 @@
 //! it was loaded: every load replaces the whole `Load`, so a reload is a
 //! new list (the catalog never edits offers in place).
 
-use super::catalog::{Filter, Load};
+use super::catalog::Load;
+use super::catalog_filter::Filter;
 use crate::domain::Offer;
 use chrono::{DateTime, Utc};
 use nucleo_matcher::{Utf32Str, Utf32String};

@@ -11,6 +11,7 @@ mod auto_replace;
 mod book;
 mod buy_walk;
 pub mod catalog;
+mod catalog_filter;
 mod catalog_memo;
 mod clues;
 pub mod deposits;
