@@ -56,23 +56,22 @@ fn echoed_forms(key: &str) -> Vec<String> {
         forms.push(json.replace('/', "\\/"));
         forms.push(json);
     }
-    // Longest first, so a form that contains another is replaced whole.
-    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    forms.dedup();
     forms
+}
+
+/// `Scrubber::new(secrets).clean(text)`, for the tests.
+#[cfg(test)]
+pub fn scrub(text: &str, secrets: &[&Secret]) -> String {
+    Scrubber::new(secrets).clean(text.to_string())
 }
 
 /// Removes every occurrence of each secret from a text that came from
 /// outside (a provider's error message may echo the key back), in any of the
 /// forms a server is likely to echo it in. A JSON text is also checked after
 /// decoding, so no escape (`\u0041`, `\/`) can carry the key past this into a
-/// message read out of the JSON later.
-pub fn scrub(text: &str, secrets: &[&Secret]) -> String {
-    Scrubber::new(secrets).clean(text)
-}
-
-/// [`scrub`] with each key's echoed forms worked out once: an HTTP client
-/// cleans every reply it reads (a thousand polls a minute).
+/// message read out of the JSON later. The forms are worked out once, when
+/// an HTTP client is made: it cleans every reply it reads (a thousand
+/// polls a minute).
 #[derive(Clone, Default)]
 pub struct Scrubber {
     /// Every key's echoed forms, longest first.
@@ -96,6 +95,7 @@ impl Scrubber {
             .map(|s| s.0.as_str())
             .filter(|k| k.len() >= 4);
         let mut forms: Vec<String> = keys.clone().flat_map(echoed_forms).collect();
+        // Longest first, so a form that contains another is replaced whole.
         forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
         forms.dedup();
         let escapable = keys
@@ -104,8 +104,9 @@ impl Scrubber {
         Scrubber { forms, escapable }
     }
 
-    pub fn clean(&self, text: &str) -> String {
-        let mut out = text.to_string();
+    /// `text` without the keys; as it came (not copied) when none is in it.
+    pub fn clean(&self, text: String) -> String {
+        let mut out = text;
         for form in &self.forms {
             if out.contains(form.as_str()) {
                 out = out.replace(form.as_str(), "***");
@@ -216,10 +217,10 @@ mod tests {
         // PHP escapes every `/`: that alone cannot hide this key, so the
         // text is left exactly as it came (not decoded and re-written).
         let php = r#"{"data":{"url":"https:\/\/x.example\/y","msg":"ok"}}"#;
-        assert_eq!(scrubber.clean(php), php);
+        assert_eq!(scrubber.clean(php.to_string()), php);
         // A `\u` escape can hide it: decoded, found, removed.
         let hidden = r#"{"msg":"bad key sk\u004cIVEabcdef12","u":"a\/b"}"#;
-        let out = scrubber.clean(hidden);
+        let out = scrubber.clean(hidden.to_string());
         assert!(!out.contains("IVEabcdef12"), "{out}");
         assert!(out.contains("***"), "{out}");
     }

@@ -204,7 +204,7 @@ impl Http {
     }
 
     fn clean(&self, text: String) -> String {
-        self.scrub.clean(&text)
+        self.scrub.clean(text)
     }
 
     fn map_send_error(&self, e: reqwest::Error) -> ProviderError {
