@@ -50,6 +50,24 @@ pub struct SimArgs {
     /// HMAC-SHA256): the account's webhook_secret in otpdeck's config.
     #[arg(long)]
     push_secret: Option<String>,
+    /// What a spending request repeated under a used key or ref_id does:
+    /// documented (each API as documented), original (the first result
+    /// comes back), refused (409 "already used"), buys-again (no dedup).
+    #[arg(long, value_parser = parse_repeat, default_value = "documented")]
+    repeat: crate::sim::RepeatMode,
+}
+
+fn parse_repeat(s: &str) -> Result<crate::sim::RepeatMode, String> {
+    use crate::sim::RepeatMode::*;
+    match s.trim() {
+        "documented" => Ok(Documented),
+        "original" => Ok(Original),
+        "refused" => Ok(RefusedAsUsed),
+        "buys-again" => Ok(BuysAgain),
+        o => Err(format!(
+            "'{o}': documented, original, refused or buys-again"
+        )),
+    }
 }
 
 fn parse_push(s: &str) -> Result<(String, String), String> {
@@ -109,6 +127,7 @@ pub async fn sim(args: &SimArgs) -> CliResult {
                 secret: args.push_secret.clone().unwrap_or_default(),
             })
             .collect(),
+        repeat: args.repeat,
     };
     let handle = sim::start(args.listen, opts).await.map_err(|e| {
         fail(format!(

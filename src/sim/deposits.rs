@@ -54,6 +54,19 @@ impl DepositBook {
         if let Some(d) = client_key.and_then(|k| self.by_key(wallet, k)) {
             return d;
         }
+        self.open_fresh(wallet, prefix, client_key, amount, fee)
+    }
+
+    /// Opens an invoice even under a key used before (a server that does
+    /// not deduplicate).
+    pub fn open_fresh(
+        &mut self,
+        wallet: &str,
+        prefix: &str,
+        client_key: Option<&str>,
+        amount: Rupiah,
+        fee: Rupiah,
+    ) -> SimDeposit {
         self.seq += 1;
         let d = SimDeposit {
             id: format!("{prefix}{:010}", self.seq),

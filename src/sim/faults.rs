@@ -53,6 +53,12 @@ pub enum Fault {
     LoseReply,
     /// Break the connection without doing anything.
     Reset,
+    /// Carry the request out, then reply with this HTTP status (a gateway
+    /// that gave up after the provider had done the work).
+    StatusAfter(u16),
+    /// Carry the request out, then hold the reply this long (past the
+    /// client's timeout: it gives up on work that was done).
+    SlowAfter(Duration),
 }
 
 #[derive(Debug, Clone)]
@@ -159,7 +165,8 @@ impl Faults {
     /// comma-separated `API:PATH:FAULT[=PROBABILITY]`, `*` for any API or
     /// path. Faults: a status number, `429` (Retry-After 2 s) or `429rN`
     /// (N s), `slowN` (N seconds), `malformed`, `truncated`, `weird`, `lose`,
-    /// `reset`.
+    /// `reset`; after the work is done: `afterN` (HTTP N), `lateslowN` (a
+    /// reply held N seconds).
     pub fn parse_spec(spec: &str) -> Result<Vec<FaultRule>, String> {
         let mut out = Vec::new();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -195,6 +202,18 @@ impl Faults {
                 "weird" => Fault::WeirdStatus,
                 "lose" => Fault::LoseReply,
                 "reset" => Fault::Reset,
+                s if s.starts_with("after") => Fault::StatusAfter(
+                    s[5..]
+                        .parse()
+                        .ok()
+                        .filter(|c| (400..600).contains(c))
+                        .ok_or_else(|| format!("bad status in fault '{part}'"))?,
+                ),
+                s if s.starts_with("lateslow") => Fault::SlowAfter(Duration::from_secs(
+                    s[8..]
+                        .parse()
+                        .map_err(|_| format!("bad delay in fault '{part}'"))?,
+                )),
                 "429" => Fault::RateLimit(2),
                 s if s.starts_with("429r") => Fault::RateLimit(
                     s[4..]
@@ -295,6 +314,17 @@ pub async fn middleware(State(st): State<FaultLayerState>, req: Request, next: N
         Fault::Slow(d) => {
             tokio::time::sleep(d).await;
             next.run(req).await
+        }
+        Fault::StatusAfter(code) => {
+            let _ = next.run(req).await;
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let body = serde_json::json!({"success": false, "status": "error", "message": format!("injected HTTP {code} after the work")});
+            (status, axum::Json(body)).into_response()
+        }
+        Fault::SlowAfter(d) => {
+            let r = next.run(req).await;
+            tokio::time::sleep(d).await;
+            r
         }
         // The connection drops before any reply: unwinding out of the
         // connection's task closes the socket with no status line at all

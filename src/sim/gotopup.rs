@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 use super::wallets::{Books, SimBooks};
+use super::RepeatMode;
 use super::{bearer, key_is_valid, SimOptions};
 use crate::money::Rupiah;
 use axum::extract::State;
@@ -231,6 +232,11 @@ impl SimState {
 
     /// The (category, operator) filters of the price-list requests so far
     /// (Bearer and Otomax alike), oldest first.
+    /// Deposits made for `key` (each a credit).
+    pub fn deposits_made(&self, key: &str) -> usize {
+        self.lock().deposits.ids(key).len()
+    }
+
     pub fn price_list_filters(&self) -> Vec<PriceFilter> {
         self.price_filters
             .lock()
@@ -360,12 +366,17 @@ async fn deposit(
     }
     let mut g = s.lock();
     let before = g.books.balance(&key, &s.opts);
-    let d = match g.deposits.by_key(&key, ref_id) {
+    let seen = g.deposits.by_key(&key, ref_id);
+    if seen.is_some() && s.opts.repeat == RepeatMode::RefusedAsUsed {
+        return err(StatusCode::CONFLICT, "09", "ref_id sudah digunakan");
+    }
+    let seen = seen.filter(|_| s.opts.repeat != RepeatMode::BuysAgain);
+    let d = match seen {
         Some(d) => d,
         None => {
             let d = g
                 .deposits
-                .open(&key, "DEP", Some(ref_id), Rupiah(amount), Rupiah::ZERO);
+                .open_fresh(&key, "DEP", Some(ref_id), Rupiah(amount), Rupiah::ZERO);
             g.deposits.mark_paid(&d.id);
             g.books.refund(&key, d.amount, &s.opts);
             d
@@ -526,7 +537,18 @@ async fn transaction(
         );
     };
     let mut g = s.lock();
-    match place(&s, &mut g, &key, &code, &customer, &ref_id) {
+    let outcome = match s.opts.repeat {
+        RepeatMode::BuysAgain => place_new(&s, &mut g, &key, &code, &customer, &ref_id),
+        _ => place(&s, &mut g, &key, &code, &customer, &ref_id),
+    };
+    match outcome {
+        Outcome::Existing(i) if s.opts.repeat == RepeatMode::Original => {
+            let st = settle(&mut g, i, &s.opts);
+            match g.txns.get(i) {
+                Some(t) => Json(json!({"status": "success", "code": "00", "message": "Transaksi diproses", "data": txn_json(t, st)})).into_response(),
+                None => err(StatusCode::INTERNAL_SERVER_ERROR, "99", "internal"),
+            }
+        }
         Outcome::Existing(_) => match s.switches().dup_ref {
             DupRefReply::Conflict409 => err(StatusCode::CONFLICT, "09", "ref_id sudah digunakan"),
             DupRefReply::BadRequest400 => {

@@ -52,6 +52,27 @@ pub struct SimOptions {
     pub slower: Vec<(Api, Duration)>,
     /// Keys whose events are pushed, signed, to a URL (`push`).
     pub push: Vec<push::PushTarget>,
+    /// What a spending request repeated under a used key or ref_id does,
+    /// on every API that takes one (the docs rarely say).
+    pub repeat: RepeatMode,
+}
+
+/// How a server answers a spending request sent again under a key (or
+/// ref_id) it has seen. `Documented` is each API as the simulator always
+/// answered (NEXOTP and OTPZap return the original; GoTopUp's Bearer API
+/// refuses a used ref_id, see `DupRefReply`; Otomax and settlements return
+/// the original); the other three are the same for every API, so the
+/// spending table's answers are tried against each kind of server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RepeatMode {
+    #[default]
+    Documented,
+    /// The original request's result comes back; nothing new is charged.
+    Original,
+    /// The key is refused as used (409, "already used").
+    RefusedAsUsed,
+    /// The key is ignored: the request is carried out again.
+    BuysAgain,
 }
 
 impl SimOptions {
@@ -86,6 +107,7 @@ impl Default for SimOptions {
             price_percent: Vec::new(),
             slower: Vec::new(),
             push: Vec::new(),
+            repeat: RepeatMode::Documented,
         }
     }
 }

@@ -378,8 +378,24 @@ async fn create(
     let provider = b.provider.unwrap_or_else(|| "any".into());
     let payload = (service.clone(), country.clone(), provider.clone());
     let mut g = s.lock();
-    if let Some(ik) = &b.idempotency_key {
-        if let Some(id) = g.by_key.get(&(key.clone(), ik.clone())).cloned() {
+    let seen = b
+        .idempotency_key
+        .as_ref()
+        .and_then(|ik| g.by_key.get(&(key.clone(), ik.clone())).cloned());
+    match s.opts.repeat {
+        super::RepeatMode::RefusedAsUsed if seen.is_some() => {
+            return err(
+                StatusCode::CONFLICT,
+                "IDEMPOTENCY_CONFLICT",
+                "Idempotency key sudah dipakai",
+            );
+        }
+        super::RepeatMode::BuysAgain => {}
+        _ => {}
+    }
+    let seen = seen.filter(|_| s.opts.repeat != super::RepeatMode::BuysAgain);
+    if b.idempotency_key.is_some() {
+        if let Some(id) = seen {
             let same = g
                 .orders
                 .get(&id)

@@ -143,14 +143,27 @@ pub(super) async fn payment(
     };
     let dup = s.switches().dup_ref;
     let mut g = s.lock();
-    if g.txns.iter().any(|t| t.wallet == key && t.ref_id == ref_id) {
-        return match dup {
-            DupRefReply::Conflict409 => err(StatusCode::CONFLICT, "09", "ref_id sudah digunakan"),
-            DupRefReply::BadRequest400 => {
-                err(StatusCode::BAD_REQUEST, "16", "Ref ID sudah pernah dipakai")
+    let seen = g
+        .txns
+        .iter()
+        .position(|t| t.wallet == key && t.ref_id == ref_id);
+    match (seen, s.opts.repeat) {
+        (_, crate::sim::RepeatMode::BuysAgain) | (None, _) => {}
+        (Some(i), crate::sim::RepeatMode::Original) => {
+            let v = txn_json(&g.txns[i], St::Pending);
+            return Json(json!({"status": "success", "code": "00", "data": v})).into_response();
+        }
+        (Some(_), _) => {
+            return match dup {
+                DupRefReply::Conflict409 => {
+                    err(StatusCode::CONFLICT, "09", "ref_id sudah digunakan")
+                }
+                DupRefReply::BadRequest400 => {
+                    err(StatusCode::BAD_REQUEST, "16", "Ref ID sudah pernah dipakai")
+                }
+                DupRefReply::Ok200Error => err(StatusCode::OK, "20", "Duplicate ref_id"),
             }
-            DupRefReply::Ok200Error => err(StatusCode::OK, "20", "Duplicate ref_id"),
-        };
+        }
     }
     let o = match owed(code, customer) {
         Ok(o) => o,

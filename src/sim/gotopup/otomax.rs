@@ -8,6 +8,7 @@
 use super::{deliver, otomax_json, place, price_list, settle, Filter, Outcome, SimState};
 use crate::providers::gotopup::{sign, SignRule};
 use crate::secret::Secret;
+use crate::sim::RepeatMode;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -138,8 +139,16 @@ pub(super) async fn otomax_request(
         return Json(json!({"status": "10", "message": "code, customer dan ref_id wajib"}))
             .into_response();
     };
-    let again = s.switches().otomax_repeat_buys_again;
+    let again = s.switches().otomax_repeat_buys_again || s.opts.repeat == RepeatMode::BuysAgain;
     let mut g = s.lock();
+    if s.opts.repeat == RepeatMode::RefusedAsUsed
+        && g.txns
+            .iter()
+            .any(|t| t.wallet == user && t.ref_id == *ref_id)
+    {
+        return Json(json!({"status": "20", "message": "Ref ID sudah pernah dipakai", "ref_id": ref_id, "sn": null}))
+            .into_response();
+    }
     let outcome = if again {
         super::place_new(&s, &mut g, &user, code, customer, ref_id)
     } else {

@@ -290,7 +290,13 @@ pub async fn settlement(
             .get(&key)
             .and_then(|v| v.iter().find(|w| &w.ref_id == r))
         {
-            return ok(settlement_json(w, &s.opts));
+            match s.opts.repeat {
+                crate::sim::RepeatMode::BuysAgain => {}
+                crate::sim::RepeatMode::RefusedAsUsed => {
+                    return err(StatusCode::CONFLICT, "09", "ref_id sudah digunakan")
+                }
+                _ => return ok(settlement_json(w, &s.opts)),
+            }
         }
     }
     if s.seller_balance(&key).0 < amount {

@@ -6,6 +6,7 @@ use super::reply::{bad, fail, ok_msg, Resp};
 use super::{num, Inner, SimState};
 use crate::money::Rupiah;
 use crate::sim::wallets::SimCharge;
+use crate::sim::RepeatMode;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use serde_json::{json, Value};
@@ -128,7 +129,22 @@ impl SimState {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty());
         let fingerprint = body.to_string();
-        if let Some(k) = &idem {
+        let seen = idem.as_ref().is_some_and(|k| {
+            inner
+                .idempotency
+                .contains_key(&(key.to_string(), k.clone()))
+        });
+        match self.opts.repeat {
+            RepeatMode::RefusedAsUsed if seen => {
+                return fail(StatusCode::CONFLICT, "Idempotency-Key was already used");
+            }
+            RepeatMode::BuysAgain => {}
+            _ => {}
+        }
+        let lookup = idem
+            .as_ref()
+            .filter(|_| self.opts.repeat != RepeatMode::BuysAgain);
+        if let Some(k) = lookup {
             if let Some((fp, id)) = inner.idempotency.get(&(key.to_string(), k.clone())) {
                 if *fp != fingerprint {
                     return fail(

@@ -50,13 +50,29 @@ impl SimState {
             .get("idempotency-key")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let d = inner.deposits.open(
-            key,
-            "APIDEP-3-",
-            idem.as_deref(),
-            Rupiah(amount),
-            Rupiah::ZERO,
-        );
+        let seen = idem
+            .as_deref()
+            .and_then(|k| inner.deposits.by_key(key, k))
+            .is_some();
+        let d = match self.opts.repeat {
+            crate::sim::RepeatMode::RefusedAsUsed if seen => {
+                return fail(StatusCode::CONFLICT, "Idempotency-Key was already used");
+            }
+            crate::sim::RepeatMode::BuysAgain => inner.deposits.open_fresh(
+                key,
+                "APIDEP-3-",
+                idem.as_deref(),
+                Rupiah(amount),
+                Rupiah::ZERO,
+            ),
+            _ => inner.deposits.open(
+                key,
+                "APIDEP-3-",
+                idem.as_deref(),
+                Rupiah(amount),
+                Rupiah::ZERO,
+            ),
+        };
         ok(view(&d, self))
     }
 

@@ -226,7 +226,13 @@ async fn one_order(
             }
             // Replaying is safe only where the API deduplicates; the engine
             // refuses it otherwise.
-            Err(EngineError::Ambiguous { .. }) if api.provider.capabilities().idempotent_buy => {
+            Err(EngineError::Ambiguous { .. })
+                if api
+                    .provider
+                    .capabilities()
+                    .buy_call(api.provider.kind(), &req.service_id, &req.offer_id)
+                    .replayable() =>
+            {
                 continue
             }
             Err(_) => return None,
