@@ -32,7 +32,6 @@ fn caps() -> Capabilities {
     Capabilities {
         countries: true,
         cancel: true,
-        idempotent_buy: true,
         ..Default::default()
     }
 }

@@ -270,7 +270,7 @@ fn a_settlement_needs_confirming_is_journaled_and_not_repeated() {
     assert_eq!(rows[0]["ref_id"], "SETTLE-001");
     assert_eq!(rows[0]["bank"]["bank_code"], "BCA");
     assert_eq!(rows[0]["net_amount"], 198000);
-    // Only an unclear one is replayed.
+    // Only one that never left is sent again.
     let e = env.refused(&[
         "seller",
         "settle",
@@ -280,7 +280,7 @@ fn a_settlement_needs_confirming_is_journaled_and_not_repeated() {
         "SETTLE-001",
         "--yes",
     ]);
-    assert!(e.contains("only an unclear one"), "{e}");
+    assert!(e.contains("only one whose request never left"), "{e}");
     for f in walk(env.dir.path()) {
         let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap_or_default()).to_string();
         assert!(

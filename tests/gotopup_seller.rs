@@ -125,7 +125,7 @@ async fn products_are_created_listed_repriced_and_deactivated() {
 }
 
 #[tokio::test]
-async fn a_settlement_is_journaled_and_a_lost_reply_replays_once() {
+async fn a_settlement_is_journaled_and_a_lost_reply_is_never_sent_again() {
     let sim = sim(300).await;
     let key = "sim-seller-s";
     let s = seller(&sim.urls.gotopup, key);
@@ -173,15 +173,17 @@ async fn a_settlement_is_journaled_and_a_lost_reply_replays_once() {
         j.settlement("shop", "S-2").unwrap().unwrap().status,
         "unclear"
     );
-    // Replayed with the same ref_id (and the journaled amount): one withdrawal.
+    // Neither a resume nor the same settle again sends it: the doc never
+    // says a used ref_id is harmless, so it stays unclear (one withdrawal).
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let out = resume(&j, &s, "shop", "S-2").await.expect("replay");
-    let SettleOutcome::Sent(row) = out else {
-        panic!("{out:?}")
-    };
-    assert_eq!(row.status, "completed");
+    let out = resume(&j, &s, "shop", "S-2").await.expect("resume");
+    assert!(matches!(out, SettleOutcome::Unclear(_)), "{out:?}");
+    let out = settle(&j, &s, "shop", &settlement(100_000, "S-2"))
+        .await
+        .expect("again");
+    assert!(matches!(out, SettleOutcome::Unclear(_)), "{out:?}");
     assert_eq!(sim.states.gotopup.settlements_made(key), 2);
-    assert_eq!(sim.states.gotopup.settlement_requests(key), 3);
+    assert_eq!(sim.states.gotopup.settlement_requests(key), 2);
     assert_eq!(
         sim.states.gotopup.seller_balance(key),
         Rupiah(start.0 - 300_000)
@@ -191,7 +193,7 @@ async fn a_settlement_is_journaled_and_a_lost_reply_replays_once() {
         .await
         .unwrap_err();
     assert!(e.contains("already used"), "{e}");
-    assert_eq!(sim.states.gotopup.settlement_requests(key), 3);
+    assert_eq!(sim.states.gotopup.settlement_requests(key), 2);
     sim.stop().await;
 }
 

@@ -55,7 +55,10 @@ impl App {
     ) {
         self.now = now;
         let keyed = self.account_of(&account).is_some_and(|a| {
-            crate::domain::email::buy_is_keyed(a.info.caps.idempotent_buy, &request.offer_id)
+            a.info
+                .caps
+                .buy_call(a.info.kind, &request.service_id, &request.offer_id)
+                .replayable()
         });
         if !keyed {
             return;

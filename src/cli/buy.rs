@@ -290,7 +290,9 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
                  check the provider before buying again{}",
                 order.id,
                 order.price,
-                if caps.idempotent_buy {
+                if caps
+                    .buy_call(p.kind(), &order.service_id, &order.offer_id)
+                    .replayable() {
                     format!("; re-running with --idempotency-key {} is safe", order.idempotency_key)
                 } else {
                     String::new()

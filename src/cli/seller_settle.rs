@@ -1,8 +1,9 @@
 //! `seller settle` and `seller settlements`. A settlement shows its amount,
 //! the estimated fee and net (the doc's example fee, 1%; the doc gives no
 //! rule) and is sent only when confirmed (`--yes`, or y at the prompt). It
-//! is journaled before and after (engine::seller); `--resume REF` replays
-//! an unclear one with the same ref_id and the journaled amount and bank.
+//! is journaled before and after (engine::seller); `--resume REF` sends one
+//! that never left again, with the same ref_id and the journaled amount and
+//! bank. An unclear one is never sent again (see engine::seller).
 
 use super::context::Context;
 use super::output::print_json;
@@ -33,7 +34,7 @@ pub struct SettleArgs {
     /// Your reference; re-running with the same one never withdraws twice.
     #[arg(long)]
     ref_id: Option<String>,
-    /// Replay a journaled settlement whose reply was unclear.
+    /// Send again a journaled settlement whose request never left.
     #[arg(long, conflicts_with_all = ["amount", "bank", "account_number", "account_name", "ref_id"])]
     resume: Option<String>,
     /// The amount is confirmed; no prompt.
@@ -97,8 +98,13 @@ pub(super) async fn settle(ctx: &Context, a: &SettleArgs) -> CliResult {
                 ))
             })?;
         if !seller::replayable(&row.status) {
+            let why = if seller::unsettled(&row.status) {
+                "it may have paid out, and GoTopUp documents no safe repeat: it is settled by the provider's settlement.completed push; check the seller dashboard, never settle it again by hand"
+            } else {
+                "only one whose request never left is sent again"
+            };
             return Err(fail(format!(
-                "settlement {ref_id} is {}: only an unclear one is replayed\n{}",
+                "settlement {ref_id} is {}: not sent; {why}\n{}",
                 row.status,
                 line(&row)
             )));
@@ -142,11 +148,10 @@ pub(super) async fn settle(ctx: &Context, a: &SettleArgs) -> CliResult {
             Ok(exit::OK)
         }
         SettleOutcome::Unclear(_) => Err(fail(format!(
-            "no clear reply to the settlement of {} ({}). It is kept as UNCLEAR, not failed: it may have gone through. Replay it with: otpdeck seller settle --account {} --resume {}",
+            "no clear reply to settlement {} of {} ({}). It is kept as UNCLEAR, not failed: it may have paid out, and it is never sent again. The provider's settlement.completed push settles it; check the seller dashboard before settling that amount again",
+            row.ref_id,
             row.amount,
             row.note.as_deref().unwrap_or("no reply"),
-            row.account,
-            row.ref_id
         ))),
         SettleOutcome::Refused(_) => Err(fail(format!(
             "settlement {} not made: {}",

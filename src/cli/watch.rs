@@ -24,7 +24,9 @@ pub(super) async fn watch(
     let journal = Arc::new(ctx.journal()?);
     let mut order = find_order(&journal, &acc.name, id)?;
     if order.provider_order_id.is_none()
-        && crate::domain::email::buy_is_keyed(p.capabilities().idempotent_buy, &order.offer_id)
+        && p.capabilities()
+            .buy_call(p.kind(), &order.service_id, &order.offer_id)
+            .replayable()
     {
         orders::reconcile_unknown(p.as_ref(), &journal, &acc.name)
             .await

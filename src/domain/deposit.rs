@@ -104,8 +104,6 @@ pub struct DepositRules {
     pub min: Rupiah,
     pub methods: &'static [DepositMethod],
     pub cancel: bool,
-    /// The create call can be replayed safely with the same key.
-    pub idempotent: bool,
 }
 
 /// The deposit rules of `kind`'s API; None where it takes no deposits.
@@ -115,7 +113,6 @@ pub fn deposit_rules(kind: ProviderKind) -> Option<DepositRules> {
             min: Rupiah(2_000),
             methods: &[DepositMethod::Qris, DepositMethod::UsdtTrc20],
             cancel: true,
-            idempotent: false,
         }),
         // The doc names no minimum: any positive amount is sent, and the
         // API's own refusal is shown as such.
@@ -123,13 +120,11 @@ pub fn deposit_rules(kind: ProviderKind) -> Option<DepositRules> {
             min: Rupiah(1),
             methods: &[DepositMethod::Qris],
             cancel: false,
-            idempotent: true,
         }),
         ProviderKind::GoTopUp => Some(DepositRules {
             min: Rupiah(50_000),
             methods: &[DepositMethod::Direct],
             cancel: false,
-            idempotent: true,
         }),
         ProviderKind::NexOtp => None,
     }

@@ -97,14 +97,6 @@ pub fn normalize_site(site: &str) -> String {
     s.trim_end_matches('/').to_string()
 }
 
-/// Whether a retry of this buy may be sent with the same key. OTPZap
-/// documents Idempotency-Key for `/order/create` only, not for
-/// `/order/email-create`: a lost email buy is never re-sent, it stays
-/// UNKNOWN for the user to check (silence must not cost twice).
-pub fn buy_is_keyed(idempotent_api: bool, offer_id: &str) -> bool {
-    idempotent_api && !is_email_offer(offer_id)
-}
-
 /// What a cancel before any message gives back: the price less the fee
 /// (never below zero); the price when the fee is not known.
 pub fn refund_after_fee(price: Rupiah, fee: Option<Rupiah>) -> Rupiah {
@@ -155,14 +147,6 @@ mod tests {
         assert_eq!(EmailSpec::parse(&id), Some(spec));
         assert_eq!(EmailSpec::parse("s1:101"), None);
         assert_eq!(EmailSpec::parse("email:{not json"), None);
-    }
-
-    #[test]
-    fn email_buys_are_never_replayed_by_key() {
-        let id = EmailSpec::new("openai.com").offer_id();
-        assert!(!buy_is_keyed(true, &id));
-        assert!(buy_is_keyed(true, "s1:101"));
-        assert!(!buy_is_keyed(false, "s1:101"));
     }
 
     #[test]

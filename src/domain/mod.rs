@@ -21,6 +21,7 @@ mod replace;
 pub mod report;
 mod rules;
 pub mod seller;
+pub mod spending;
 pub mod webhook;
 pub use customer_number::check_customer_number;
 
@@ -103,8 +104,10 @@ pub struct Capabilities {
     pub replace: bool,
     /// Buys take a product code and a customer number (PPOB top-up).
     pub topup: bool,
-    /// Buys can be replayed safely with the same idempotency key / ref_id.
-    pub idempotent_buy: bool,
+    /// Otomax accounts (GoTopUp): Some(`otomax_resend_is_status`). Which
+    /// buys may be replayed is the spending table's answer
+    /// (`spending::buy_call`), not the adapter's.
+    pub otomax: Option<bool>,
     /// Seconds after a buy before the API lets it be cancelled (OTPZap: 120).
     pub cancel_after_secs: Option<u64>,
 }
@@ -119,6 +122,18 @@ pub enum OrderOp {
     Finish,
     Resend,
     Replace,
+}
+
+impl Capabilities {
+    /// The spending call a buy of `offer_id` on this account makes.
+    pub fn buy_call(
+        &self,
+        kind: ProviderKind,
+        service_id: &str,
+        offer_id: &str,
+    ) -> spending::SpendingCall {
+        spending::buy_call(kind, self.otomax, service_id, offer_id)
+    }
 }
 
 impl OrderOp {

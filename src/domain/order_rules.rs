@@ -115,7 +115,7 @@ mod tests {
             resend: true,
             replace: true,
             topup: false,
-            idempotent_buy: true,
+            otomax: None,
             cancel_after_secs: None,
         }
     }

@@ -1,11 +1,14 @@
 //! Deposit flows: create (journaled before the request and after every
 //! reply), status and cancel. The CLI and the dashboard both go through
-//! these, so the rules (minimums checked before sending, never a second
-//! GateOTP invoice after a lost reply, one keyed replay on OTPZap and
-//! GoTopUp) are one piece of code.
+//! these, so the rules (minimums checked before sending, a key already
+//! journaled returns its deposit, a lost reply replayed only where the
+//! spending table says the key is honoured) are one piece of code.
 
 use super::journal::{Journal, JournalError, NewDeposit};
-use crate::domain::{check_deposit, deposit_rules, Deposit, DepositRequest, DepositStatus};
+use crate::domain::spending::SpendingCall;
+use crate::domain::{
+    check_deposit, deposit_rules, Deposit, DepositRequest, DepositStatus, DepositUpdate,
+};
 use crate::providers::{Provider, ProviderError};
 use chrono::Utc;
 use thiserror::Error;
@@ -27,9 +30,11 @@ pub enum DepositError {
     },
 }
 
-/// Creates a deposit: checks it, journals it, sends it. A lost reply is
-/// replayed once with the same key where the API deduplicates on it; where
-/// it cannot (GateOTP), the deposit stays UNKNOWN and is never re-sent.
+/// Creates a deposit: checks it, journals it, sends it. A key the journal
+/// already holds returns that deposit (a re-run never makes a second
+/// invoice); a lost reply is replayed once with the same key where the
+/// spending table says the API honours it (OTPZap), and otherwise the
+/// deposit stays UNKNOWN and is never re-sent.
 pub async fn create(
     p: &dyn Provider,
     journal: &Journal,
@@ -38,7 +43,11 @@ pub async fn create(
 ) -> Result<Deposit, DepositError> {
     let kind = p.kind();
     check_deposit(kind, req.amount, Some(req.method)).map_err(DepositError::Refused)?;
-    let keyed = deposit_rules(kind).is_some_and(|r| r.idempotent);
+    let call = SpendingCall::DepositCreate(kind);
+    let keyed = call.replayable();
+    if let Some(d) = journal.deposit_by_key(account, &req.key)? {
+        return again(p, journal, d, req, keyed).await;
+    }
     let d = journal.begin_deposit(
         &NewDeposit {
             account: account.to_string(),
@@ -50,16 +59,72 @@ pub async fn create(
         Utc::now(),
     )?;
     let mut reply = p.deposit_create(req).await;
-    if keyed && matches!(&reply, Err(e) if e.is_ambiguous()) {
+    let mut replay = false;
+    if keyed && matches!(&reply, Err(e) if e.unclear_for(call, false)) {
         tracing::warn!(
             deposit = d.id,
             "deposit reply lost; replaying once with its key"
         );
         reply = p.deposit_create(req).await;
+        replay = true;
     }
+    settle_create(journal, d, reply, call, replay)
+}
+
+/// A create under a key the journal holds: the deposit as journaled, with
+/// one keyed replay when its create was never answered.
+async fn again(
+    p: &dyn Provider,
+    journal: &Journal,
+    d: Deposit,
+    req: &DepositRequest,
+    keyed: bool,
+) -> Result<Deposit, DepositError> {
+    if d.amount != req.amount || d.method != req.method {
+        return Err(DepositError::Refused(format!(
+            "key {} was already used for deposit #{} of {} ({}); use another key",
+            req.key,
+            d.id,
+            d.amount,
+            d.method.as_str()
+        )));
+    }
+    let unanswered = matches!(d.status, DepositStatus::Creating | DepositStatus::Unknown)
+        && d.provider_id.is_none();
+    if !unanswered {
+        return Ok(d);
+    }
+    if !keyed {
+        let reason =
+            "its create was never answered, and this API cannot be asked again safely".to_string();
+        return Err(DepositError::Unclear {
+            deposit: Box::new(d),
+            reason,
+        });
+    }
+    tracing::info!(deposit = d.id, "deposit create replayed with its key");
+    let reply = p.deposit_create(req).await;
+    settle_create(
+        journal,
+        d,
+        reply,
+        SpendingCall::DepositCreate(p.kind()),
+        true,
+    )
+}
+
+/// Journals what a create (or its replay) came back with.
+fn settle_create(
+    journal: &Journal,
+    d: Deposit,
+    reply: Result<DepositUpdate, ProviderError>,
+    call: SpendingCall,
+    replay: bool,
+) -> Result<Deposit, DepositError> {
+    let keyed = call.replayable();
     match reply {
         Ok(u) => Ok(journal.record_deposit(d.id, "created", &u, Utc::now())?),
-        Err(e) if e.is_ambiguous() => {
+        Err(e) if e.unclear_for(call, replay) => {
             let reason = e.to_string();
             let note = if keyed {
                 format!("no clear reply, even to a replay with the same key ({reason}); check the provider")

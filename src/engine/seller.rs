@@ -1,11 +1,15 @@
 //! A settlement, journaled before and after its request: the one path the
-//! CLI and the dashboard share. A ref_id already journaled is replayed only
-//! while its outcome is unknown, always with the journaled amount and bank.
+//! CLI and the dashboard share. The spending table says nothing makes a
+//! repeat safe (the doc never says a used ref_id is refused or returns the
+//! first), so a ref_id already journaled is sent again only when its
+//! request never left (`not_sent`), always with the journaled amount and
+//! bank. One that may have gone out stays UNCLEAR until the provider's own
+//! record (its `settlement.completed` push) settles it.
 
 use crate::domain::seller::{check_settlement, SettlementRequest};
+use crate::domain::spending::{verdict, Failure, SpendingCall, Verdict};
 use crate::engine::journal::{Journal, SettlementRow};
 use crate::providers::gotopup::GoTopUpSeller;
-use crate::providers::ProviderError;
 use chrono::Utc;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -14,8 +18,8 @@ pub enum SettleOutcome {
     Sent(SettlementRow),
     /// The ref_id was already settled (or refused): nothing was sent.
     Already(SettlementRow),
-    /// Sent, but no readable reply: it may have gone through. Replay the
-    /// same ref_id to learn; never take it as failed.
+    /// Sent, but no readable reply: it may have gone through. Never taken
+    /// as failed, never sent again.
     Unclear(SettlementRow),
     /// The API refused it (or it could not be sent); the note says why.
     Refused(SettlementRow),
@@ -32,9 +36,25 @@ impl SettleOutcome {
     }
 }
 
-/// Statuses whose request may be sent (again) under the same ref_id.
+/// Statuses whose request may be sent (again) under the same ref_id: only
+/// one that certainly never reached the provider.
 pub fn replayable(status: &str) -> bool {
-    matches!(status, "sending" | "unclear" | "not_sent")
+    status == "not_sent"
+}
+
+/// Statuses that may have paid out and are not settled yet: `sending` was
+/// cut off around its request, `unclear` got no readable reply.
+pub fn unsettled(status: &str) -> bool {
+    matches!(status, "sending" | "unclear")
+}
+
+/// A journaled row that is not sent again, as the outcome it stands for.
+fn standing(row: SettlementRow) -> SettleOutcome {
+    if unsettled(&row.status) {
+        SettleOutcome::Unclear(row)
+    } else {
+        SettleOutcome::Already(row)
+    }
 }
 
 fn journal_err(e: impl std::fmt::Display) -> String {
@@ -60,7 +80,7 @@ pub async fn settle(
             ));
         }
         if !replayable(&row.status) {
-            return Ok(SettleOutcome::Already(row));
+            return Ok(standing(row));
         }
     }
     send(journal, seller, account, &row).await
@@ -79,7 +99,7 @@ pub async fn resume(
         .map_err(journal_err)?
         .ok_or_else(|| format!("no settlement {ref_id} in the journal for '{account}'"))?;
     if !replayable(&row.status) {
-        return Ok(SettleOutcome::Already(row));
+        return Ok(standing(row));
     }
     send(journal, seller, account, &row).await
 }
@@ -100,15 +120,19 @@ async fn send(
             .map(SettleOutcome::Sent)
             .ok_or_else(missing),
         Err(e) => {
-            let (status, wrap): (&str, fn(SettlementRow) -> SettleOutcome) = match &e {
-                ProviderError::Connect(_) => ("not_sent", SettleOutcome::Refused),
-                e if e.is_ambiguous() => ("unclear", SettleOutcome::Unclear),
-                ProviderError::RateLimited { .. } => ("not_sent", SettleOutcome::Refused),
-                ProviderError::Unavailable { status: 503, .. } => {
-                    ("not_sent", SettleOutcome::Refused)
-                }
-                _ => ("refused", SettleOutcome::Refused),
-            };
+            let call = SpendingCall::SettlementRequest;
+            let (status, wrap): (&str, fn(SettlementRow) -> SettleOutcome) =
+                match verdict(call, e.failure(), false) {
+                    Verdict::Unclear | Verdict::Done => ("unclear", SettleOutcome::Unclear),
+                    // Never reached the provider, or refused before it was
+                    // looked at: the same ref_id may go again.
+                    Verdict::NotDone
+                        if matches!(e.failure(), Failure::NotSent | Failure::Status(429)) =>
+                    {
+                        ("not_sent", SettleOutcome::Refused)
+                    }
+                    Verdict::NotDone => ("refused", SettleOutcome::Refused),
+                };
             journal
                 .mark_settlement(account, &row.ref_id, status, Some(&e.to_string()), now)
                 .map_err(journal_err)?

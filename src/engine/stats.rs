@@ -52,14 +52,16 @@ pub struct GroupStats {
 }
 
 /// What came back of an order: the refund the provider reported, else the
-/// whole price for an order that ended cancelled, expired or failed with
-/// no OTP (those are refunded by every API here).
+/// whole price for an order that ended with no OTP where a doc promises
+/// that refund (`spending::refund_promised`); otherwise nothing is assumed
+/// back: an unknown refund counts as spent.
 pub fn refund_of(f: &OrderFact) -> Rupiah {
     f.refunded.unwrap_or_else(|| {
         let back = matches!(
             f.status,
             OrderStatus::Cancelled | OrderStatus::Expired | OrderStatus::Failed
-        ) && f.first_otp_at.is_none();
+        ) && f.first_otp_at.is_none()
+            && crate::domain::spending::refund_promised(f.provider, &f.offer_id, f.status);
         if back {
             f.price
         } else {
@@ -132,6 +134,18 @@ mod tests {
     }
 
     #[test]
+    fn a_refund_is_assumed_only_where_a_doc_promises_it() {
+        let mut f = fact("a", None, OrderStatus::Cancelled);
+        assert_eq!(refund_of(&f), Rupiah::ZERO);
+        f.provider = ProviderKind::GateOtp;
+        assert_eq!(refund_of(&f), Rupiah(5_000));
+        f.status = OrderStatus::Expired;
+        assert_eq!(refund_of(&f), Rupiah::ZERO);
+        f.refunded = Some(Rupiah(4_000));
+        assert_eq!(refund_of(&f), Rupiah(4_000));
+    }
+
+    #[test]
     fn rates_times_and_money_per_group() {
         let facts = vec![
             fact("a", Some(10), OrderStatus::Finished),
@@ -145,7 +159,9 @@ mod tests {
         assert_eq!(g[0].median_secs, Some(10));
         assert_eq!(g[0].p90_secs, Some(10));
         assert_eq!(g[0].spent, Rupiah(15_000));
-        assert_eq!(g[0].refunded, Rupiah(5_000));
+        // NEXOTP refunds a cancel only "jika order memenuhi syarat refund":
+        // a cancel whose reply named no refund counts as spent.
+        assert_eq!(g[0].refunded, Rupiah(0));
         assert!((g[0].otp_rate.expect("rate") - 66.66).abs() < 0.1);
         assert_eq!(g[1].otp_rate, Some(0.0));
         assert_eq!(group(&facts, GroupBy::Service).len(), 1);

@@ -1,6 +1,7 @@
 //! One error type for every adapter. Messages are the API's own words where
 //! it gave some, scrubbed of secrets; never a backtrace.
 
+use crate::domain::spending::{verdict, Failure, SpendingCall, Verdict};
 use std::time::Duration;
 use thiserror::Error;
 
@@ -38,11 +39,44 @@ pub enum ProviderError {
 impl ProviderError {
     /// True when the request may have reached the provider and been carried
     /// out: a buy that ends like this must not be blindly re-sent.
+    /// Any 5xx may come after the work was done (a gateway that timed out
+    /// behind the provider); the spending table names the few a doc
+    /// documents as refusals (`domain::spending`).
     pub fn is_ambiguous(&self) -> bool {
         matches!(
             self,
-            ProviderError::Timeout | ProviderError::Network(_) | ProviderError::Malformed(_)
-        ) || matches!(self, ProviderError::Unavailable { status, .. } if *status != 503)
+            ProviderError::Timeout
+                | ProviderError::Network(_)
+                | ProviderError::Malformed(_)
+                | ProviderError::Unavailable { .. }
+        )
+    }
+
+    /// The failure as the spending table reads it.
+    pub fn failure(&self) -> Failure {
+        match self {
+            ProviderError::Connect(_) | ProviderError::Unsupported(_) => Failure::NotSent,
+            ProviderError::Timeout | ProviderError::Network(_) => Failure::NoReply,
+            ProviderError::Malformed(_) => Failure::Unreadable,
+            ProviderError::Unauthorized(_) => Failure::Status(401),
+            ProviderError::InsufficientBalance(_) => Failure::Status(402),
+            ProviderError::NotFound(_) => Failure::Status(404),
+            ProviderError::Conflict(_) => Failure::Status(409),
+            ProviderError::RateLimited { .. } => Failure::Status(429),
+            ProviderError::Unavailable { status, .. } => Failure::Status(*status),
+            // Refused by otpdeck itself before sending (status 0), or an
+            // explicit failure word in a 2xx body.
+            ProviderError::Rejected { status: 0, .. } => Failure::NotSent,
+            ProviderError::Rejected { status, .. } if (200..300).contains(status) => {
+                Failure::Refused
+            }
+            ProviderError::Rejected { status, .. } => Failure::Status(*status),
+        }
+    }
+
+    /// Whether this failure of `call` may have spent money.
+    pub fn unclear_for(&self, call: SpendingCall, replay: bool) -> bool {
+        verdict(call, self.failure(), replay) == Verdict::Unclear
     }
 
     /// Worth trying again later (polls, safe reads).

@@ -42,6 +42,18 @@ pub enum Retry {
     Never,
 }
 
+impl Retry {
+    /// A spending call is retried by the HTTP layer only where the
+    /// spending table says a repeat returns the original.
+    pub fn for_call(call: crate::domain::spending::SpendingCall) -> Retry {
+        if call.http_retry_safe() {
+            Retry::Safe
+        } else {
+            Retry::Never
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Reply {
     pub status: u16,
@@ -234,6 +246,9 @@ impl Http {
         let mut last_err = ProviderError::Timeout;
         // Set once an attempt may have reached the provider unanswered.
         let mut uncertain = false;
+        // The last 5xx an attempt got: a later, different refusal (a 409
+        // "key already used" after a 503) shows that attempt did something.
+        let mut server_error: Option<u16> = None;
         for attempt in 1..=attempts {
             let last = attempt == attempts;
             // Held until the body is read (the connection is busy till then);
@@ -271,16 +286,21 @@ impl Http {
                         if wait <= self.policy.max_retry_wait {
                             tracing::debug!(status, ?wait, "transient HTTP status, retrying");
                             uncertain |= matches!(status, 502 | 504);
+                            if status >= 500 {
+                                server_error = Some(status);
+                            }
                             drop(permit);
                             tokio::time::sleep(wait).await;
                             backoff *= 2;
                             continue;
                         }
                     }
-                    // A "try later" answer says nothing about an earlier
-                    // attempt that may have been carried out: that stays
-                    // unclear, so a buy is kept as Unknown, not written off.
-                    if uncertain && (status == 429 || status >= 500) {
+                    // After an attempt that may have been carried out, only
+                    // a success speaks of it: a refusal ("key already used",
+                    // "no balance") or a "try later" is about this attempt,
+                    // so a buy is kept as Unknown, not written off.
+                    let disagrees = server_error.is_some_and(|s| s != status);
+                    if (uncertain || disagrees) && !reply.is_success() {
                         return Err(ProviderError::Network(format!(
                             "no clear reply: an earlier attempt may have gone through (last answer HTTP {status})"
                         )));

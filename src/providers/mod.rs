@@ -103,6 +103,17 @@ pub trait Provider: Send + Sync {
     fn kind(&self) -> ProviderKind;
     fn capabilities(&self) -> Capabilities;
 
+    /// Finds a buy by its key in the provider's own record, for a call the
+    /// spending table marks `LookupFirst`: Some(order) when the key was
+    /// used, None when the record shows it unused. Unsupported elsewhere.
+    async fn lookup_buy(
+        &self,
+        _req: &BuyRequest,
+        _created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<PlacedOrder>, ProviderError> {
+        Err(ProviderError::Unsupported("looking a buy up by its key"))
+    }
+
     async fn balance(&self) -> Result<Rupiah, ProviderError>;
     async fn services(&self) -> Result<Vec<Service>, ProviderError>;
     /// Services whose name contains `query` (ignoring case, spaces and

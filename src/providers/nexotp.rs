@@ -16,6 +16,7 @@
 use super::http::{encode, Http, Reply, Retry};
 use super::lenient::{self, parse};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
+use crate::domain::spending::SpendingCall;
 use crate::domain::*;
 use crate::money::Rupiah;
 use crate::secret::Secret;
@@ -238,7 +239,6 @@ impl Provider for NexOtp {
         Capabilities {
             countries: true,
             cancel: true,
-            idempotent_buy: true,
             ..Default::default()
         }
     }
@@ -318,8 +318,13 @@ impl Provider for NexOtp {
             "provider": req.offer_id,
             "idempotencyKey": req.idempotency_key,
         });
-        // Safe to repeat: the API returns the same order for the same key.
-        let v = self.post("/api/v1/order", body, Retry::Safe).await?;
+        let v = self
+            .post(
+                "/api/v1/order",
+                body,
+                Retry::for_call(SpendingCall::SmsBuy(ProviderKind::NexOtp)),
+            )
+            .await?;
         let o: wire::Order = parse(v, "order")?;
         let u = self.update_of(&o)?;
         Ok(PlacedOrder {
@@ -365,8 +370,9 @@ impl Provider for NexOtp {
             }
         }
         Ok(CancelOutcome {
+            // `refunded: false` is a stated "nothing back", not an unknown.
             refunded: if c.refunded == Some(false) {
-                None
+                Some(Rupiah::ZERO)
             } else {
                 c.refund_amount
             },

@@ -32,7 +32,6 @@ pub fn caps(kind: ProviderKind) -> Capabilities {
         ProviderKind::NexOtp => Capabilities {
             countries: true,
             cancel: true,
-            idempotent_buy: true,
             ..Default::default()
         },
         ProviderKind::OtpZap => Capabilities {
@@ -42,13 +41,11 @@ pub fn caps(kind: ProviderKind) -> Capabilities {
             finish: true,
             resend: true,
             replace: true,
-            idempotent_buy: true,
             cancel_after_secs: Some(120),
             ..Default::default()
         },
         ProviderKind::GoTopUp => Capabilities {
             topup: true,
-            idempotent_buy: true,
             ..Default::default()
         },
     }

@@ -356,7 +356,7 @@ fn replay(app: &mut App) -> Vec<Effect> {
     };
     if v.tab != Tab::Settlements {
         app.set_status(
-            "Replay is for an UNCLEAR settlement: Tab to Settlements",
+            "Sending again is for a settlement that never left: Tab to Settlements",
             Level::Info,
         );
         return Vec::new();
@@ -368,7 +368,7 @@ fn replay(app: &mut App) -> Vec<Effect> {
     if !replayable(&row.status) {
         app.set_status(
             format!(
-                "Settlement {} is {}: only an unclear one is sent again",
+                "Settlement {} is {}: only one whose request never left is sent again",
                 row.ref_id, row.status
             ),
             Level::Info,

@@ -168,6 +168,18 @@ impl Journal {
         }
     }
 
+    /// The deposit created under `key` for `account`, if any.
+    pub fn deposit_by_key(&self, account: &str, key: &str) -> Result<Option<Deposit>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM deposits WHERE account = ?1 AND key = ?2"),
+                params![account, key],
+                deposit_of,
+            )
+            .optional()?)
+    }
+
     /// A deposit by its local number or the provider's id.
     pub fn find_deposit(&self, account: &str, id: &str) -> Result<Option<Deposit>> {
         let local = id.trim_start_matches('#').parse::<i64>().ok();

@@ -1,6 +1,7 @@
 //! Buying once, and replaying buys whose reply was lost.
 
 use super::EngineError;
+use crate::domain::spending::Repeat;
 use crate::domain::{BuyRequest, Order, OrderStatus, ProviderKind};
 use crate::engine::journal::{Change, Journal, NewOrder, OrderFilter};
 use crate::providers::Provider;
@@ -25,9 +26,12 @@ pub async fn buy(
     account: &str,
     req: &BuyRequest,
 ) -> Result<Change, EngineError> {
-    // Email buys (OTPZap Server 3) are not keyed by the doc: never replayed.
-    let idempotent =
-        crate::domain::email::buy_is_keyed(provider.capabilities().idempotent_buy, &req.offer_id);
+    // The spending table decides what may be sent again (email buys,
+    // GateOTP and Otomax: never).
+    let call = provider
+        .capabilities()
+        .buy_call(provider.kind(), &req.service_id, &req.offer_id);
+    let idempotent = call.replayable();
     let existing = journal.find_by_key(account, &req.idempotency_key)?;
     let replay = existing.is_some();
     let order = match existing {
@@ -78,13 +82,42 @@ pub async fn buy(
             Utc::now(),
         )?,
     };
+    if replay && call.repeat() == Repeat::LookupFirst {
+        // Ask the provider's record by the key first: a repeat is sent only
+        // where the record says the key was never used.
+        match provider.lookup_buy(req, order.created_at).await {
+            Ok(Some(placed)) => {
+                tracing::info!(order = order.id, "lost buy found by its reference");
+                return Ok(journal.record_placed(order.id, &placed, Utc::now())?);
+            }
+            Ok(None) => {
+                tracing::info!(order = order.id, "reference unused: buy sent again");
+            }
+            Err(e) => {
+                let reason = format!(
+                    "the provider's record could not be read ({e}), so the buy was not sent again"
+                );
+                let order = journal.set_status(
+                    order.id,
+                    OrderStatus::Unknown,
+                    super::settle::REPLAY_UNSETTLED,
+                    Some(&reason),
+                    Utc::now(),
+                )?;
+                return Err(EngineError::Ambiguous {
+                    order: Box::new(order),
+                    reason,
+                });
+            }
+        }
+    }
     tracing::info!(order = order.id, account, provider = %provider.kind(), "buy sent");
     match provider.buy(req).await {
         Ok(placed) => {
             tracing::info!(order = order.id, status = %placed.status, "buy placed");
             Ok(journal.record_placed(order.id, &placed, Utc::now())?)
         }
-        Err(e) if e.is_ambiguous() => {
+        Err(e) if e.unclear_for(call, false) => {
             tracing::warn!(order = order.id, error = %e, "buy reply lost");
             let order = journal.record_unknown(order.id, &e.to_string(), Utc::now())?;
             Err(EngineError::Ambiguous {
@@ -178,9 +211,11 @@ pub async fn reconcile_unknown(
         })
         .collect();
     for o in candidates {
-        let replayable =
-            crate::domain::email::buy_is_keyed(provider.capabilities().idempotent_buy, &o.offer_id)
-                && !is_replacement(journal, &o)?;
+        let replayable = provider
+            .capabilities()
+            .buy_call(provider.kind(), &o.service_id, &o.offer_id)
+            .replayable()
+            && !is_replacement(journal, &o)?;
         if !replayable {
             let o = if o.status == OrderStatus::Buying {
                 tracing::warn!(

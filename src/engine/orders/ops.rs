@@ -161,7 +161,7 @@ pub async fn replace(
             )?;
             Ok(journal.record_placed(new.id, &placed, Utc::now())?)
         }
-        Err(e) if e.is_ambiguous() => {
+        Err(e) if e.unclear_for(crate::domain::spending::SpendingCall::SmsReplace, false) => {
             let unknown = journal.record_unknown(new.id, &e.to_string(), Utc::now())?;
             Err(EngineError::Ambiguous {
                 order: Box::new(unknown),

@@ -39,11 +39,15 @@ fn known_charge(o: &Order) -> Option<Rupiah> {
     match o.status {
         OrderStatus::Buying | OrderStatus::Unknown => None,
         // A refund the API reported may be short of the price (OTPZap's
-        // email cancellation fee): the rest was charged.
-        _ if refunded(o) => Some(
-            o.refunded
-                .map_or(Rupiah(0), |r| Rupiah((o.price.0 - r.0).max(0))),
-        ),
+        // email cancellation fee): the rest was charged. One it did not
+        // report is the whole price only where a doc promises that.
+        _ if refunded(o) => match o.refunded {
+            Some(r) => Some(Rupiah((o.price.0 - r.0).max(0))),
+            None if crate::domain::spending::refund_promised(o.provider, &o.offer_id, o.status) => {
+                Some(Rupiah(0))
+            }
+            None => None,
+        },
         // Closed by hand or by clues without a provider id: Finished was
         // charged, Failed was not.
         OrderStatus::Failed => Some(Rupiah(0)),
@@ -167,11 +171,17 @@ pub async fn settle_by_balance_window(
         balance_checkpoint(provider, journal, account).await?;
         return Ok(Vec::new());
     }
-    let known: i64 = inside
-        .iter()
-        .filter_map(|o| known_charge(o))
-        .map(|r| r.0)
-        .sum();
+    let mut known = 0i64;
+    for o in &inside {
+        if matches!(o.status, OrderStatus::Buying | OrderStatus::Unknown) {
+            continue;
+        }
+        match known_charge(o) {
+            Some(r) => known += r.0,
+            // A refund nobody stated: the balance cannot be explained.
+            None => return Ok(Vec::new()),
+        }
+    }
     let at_risk: i64 = unclear.iter().map(|o| o.price.0).sum();
     let read_at = Utc::now();
     let after = provider.balance().await?;
@@ -257,10 +267,9 @@ mod tests {
         // An email cancel refunds the price less the cancellation fee.
         let fee = known_charge(&order(OrderStatus::Cancelled, Some(2500)));
         assert_eq!(fee, Some(Rupiah(500)));
-        assert_eq!(
-            known_charge(&order(OrderStatus::Cancelled, None)),
-            Some(Rupiah(0))
-        );
+        // An email cancel that named no refund may have kept a fee: the
+        // balance cannot be explained by it.
+        assert_eq!(known_charge(&order(OrderStatus::Cancelled, None)), None);
         assert_eq!(
             known_charge(&order(OrderStatus::Expired, Some(3000))),
             Some(Rupiah(0))

@@ -29,6 +29,7 @@ mod deposit;
 use super::http::{Http, Reply, Retry};
 use super::lenient::{self, parse};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
+use crate::domain::spending::SpendingCall;
 use crate::domain::*;
 use crate::money::Rupiah;
 use crate::secret::Secret;
@@ -286,7 +287,7 @@ impl Provider for GateOtp {
             resend: true,
             replace: false,
             topup: false,
-            idempotent_buy: false,
+            otomax: None,
             cancel_after_secs: None,
         }
     }
@@ -384,7 +385,13 @@ impl Provider for GateOtp {
             "price_jual": price_jual.0,
             "service_name": req.service_name,
         });
-        let v = self.post("/api/otp/order", body, Retry::Never).await?;
+        let v = self
+            .post(
+                "/api/otp/order",
+                body,
+                Retry::for_call(SpendingCall::SmsBuy(ProviderKind::GateOtp)),
+            )
+            .await?;
         let o: wire::Order = parse(v, "order")?;
         let status = match &o.status {
             Some(s) => status_word(s)?,

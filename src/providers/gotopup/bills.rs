@@ -46,7 +46,15 @@ impl GoTopUp {
         customer: &str,
     ) -> Result<PlacedOrder, ProviderError> {
         let body = json!({"code": req.offer_id, "customer_number": customer, "ref_id": req.idempotency_key});
-        match self.post("/api/buyer/payment", body, key).await {
+        match self
+            .post_spending(
+                "/api/buyer/payment",
+                body,
+                key,
+                crate::domain::spending::SpendingCall::BillPayment,
+            )
+            .await
+        {
             Ok(v) => super::buyer::placed_from(v, req),
             Err(e) => match refusal::error_signal(&e) {
                 RefSignal::Taken => {

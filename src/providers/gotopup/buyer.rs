@@ -15,6 +15,7 @@
 
 use super::refusal::{self, RefSignal};
 use super::{payload, wire, GoTopUp};
+use crate::domain::spending::SpendingCall;
 use crate::domain::*;
 use crate::providers::http::Retry;
 use crate::providers::lenient::{self, parse};
@@ -101,23 +102,54 @@ impl GoTopUp {
         body: Value,
         key: &Secret,
     ) -> Result<Value, ProviderError> {
-        self.load_rate_limit(key).await;
-        self.limiter.acquire().await;
-        self.send_post(path, body, key).await
+        self.post_with(path, body, key, Retry::Safe).await
     }
 
-    /// A POST whose slot the caller has taken.
+    /// A spending POST: retried by the HTTP layer only as the spending
+    /// table allows (a ref_id the doc does not say is deduplicated: never).
+    pub(super) async fn post_spending(
+        &self,
+        path: &str,
+        body: Value,
+        key: &Secret,
+        call: SpendingCall,
+    ) -> Result<Value, ProviderError> {
+        self.post_with(path, body, key, Retry::for_call(call)).await
+    }
+
+    async fn post_with(
+        &self,
+        path: &str,
+        body: Value,
+        key: &Secret,
+        retry: Retry,
+    ) -> Result<Value, ProviderError> {
+        self.load_rate_limit(key).await;
+        self.limiter.acquire().await;
+        self.send_post_with(path, body, key, retry).await
+    }
+
+    /// A read whose slot the caller has taken.
     pub(super) async fn send_post(
         &self,
         path: &str,
         body: Value,
         key: &Secret,
     ) -> Result<Value, ProviderError> {
+        self.send_post_with(path, body, key, Retry::Safe).await
+    }
+
+    async fn send_post_with(
+        &self,
+        path: &str,
+        body: Value,
+        key: &Secret,
+        retry: Retry,
+    ) -> Result<Value, ProviderError> {
         let url = self.http.url(path);
-        // Every buyer call is safe to repeat: reads, and buys keyed by ref_id.
         let reply = self
             .http
-            .send(Retry::Safe, |c| {
+            .send(retry, |c| {
                 c.post(&url).bearer_auth(key.expose()).json(&body)
             })
             .await?;
@@ -153,10 +185,50 @@ impl GoTopUp {
                 return transaction_of(t).map(Some);
             }
             if page >= last {
-                break;
+                return Ok(None);
             }
         }
-        Ok(None)
+        // Not every page was read: "not there" would be a guess.
+        Err(ProviderError::Malformed(format!(
+            "ref_id {} is not in the first 10 pages of history",
+            order.idempotency_key
+        )))
+    }
+
+    /// A lost buy or bill payment looked up by its ref_id before it may be
+    /// sent again (the spending table's `LookupFirst`).
+    pub(super) async fn lookup_by_ref(
+        &self,
+        key: &Secret,
+        req: &BuyRequest,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<PlacedOrder>, ProviderError> {
+        let r = OrderRef {
+            provider_order_id: req.idempotency_key.clone(),
+            idempotency_key: req.idempotency_key.clone(),
+            created_at: Some(created_at),
+            offer_id: Some(req.offer_id.clone()),
+            customer_number: req.customer_number.clone(),
+        };
+        match self.find_in_history(key, &r).await? {
+            None => Ok(None),
+            Some(t)
+                if t.product
+                    .as_deref()
+                    .is_none_or(|c| c.eq_ignore_ascii_case(&req.offer_id))
+                    && t.customer_number
+                        .as_deref()
+                        .is_none_or(|c| Some(c) == req.customer_number.as_deref()) =>
+            {
+                Ok(Some(placed_of(&t, req)))
+            }
+            Some(t) => Err(ProviderError::Malformed(format!(
+                "ref_id {} is in the history for {} / {}, not this buy: check the provider",
+                req.idempotency_key,
+                t.product.as_deref().unwrap_or("?"),
+                t.customer_number.as_deref().unwrap_or("?"),
+            ))),
+        }
     }
 
     /// Buys `req` for `customer`. A refusal that says the ref_id is taken
@@ -170,7 +242,10 @@ impl GoTopUp {
         customer: &str,
     ) -> Result<PlacedOrder, ProviderError> {
         let body = json!({"code": req.offer_id, "customer_number": customer, "ref_id": req.idempotency_key});
-        match self.post("/api/buyer/transaction", body, key).await {
+        match self
+            .post_spending("/api/buyer/transaction", body, key, SpendingCall::TopUp)
+            .await
+        {
             Ok(v) => Ok(placed_of(&transaction_of(parse(v, "transaction")?)?, req)),
             Err(e) => match refusal::error_signal(&e) {
                 RefSignal::Taken => {

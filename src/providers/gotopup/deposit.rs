@@ -8,6 +8,7 @@
 //! request safe. Otomax accounts have no documented deposit call.
 
 use super::{lenient, GoTopUp, ProviderError};
+use crate::domain::spending::SpendingCall;
 use crate::domain::{DepositRequest, DepositStatus, DepositUpdate};
 use crate::money::Rupiah;
 use crate::providers::Auth;
@@ -26,13 +27,16 @@ struct Deposited {
     instructions: Option<String>,
 }
 
-fn status_word(word: &str) -> DepositStatus {
-    match lenient::norm(word).as_str() {
+/// A deposit status word; None for a word the doc does not use, which is
+/// kept pending (shown as it came), never read as credited.
+fn status_word(word: &str) -> Option<DepositStatus> {
+    Some(match lenient::norm(word).as_str() {
+        "success" | "sukses" | "berhasil" | "paid" | "completed" => DepositStatus::Success,
         "pending" | "processing" | "waiting" => DepositStatus::Pending,
-        "failed" | "rejected" => DepositStatus::Failed,
+        "failed" | "rejected" | "gagal" => DepositStatus::Failed,
         "expired" => DepositStatus::Expired,
-        _ => DepositStatus::Success,
-    }
+        _ => return None,
+    })
 }
 
 impl GoTopUp {
@@ -44,25 +48,37 @@ impl GoTopUp {
             return Err(ProviderError::Unsupported("deposits on Otomax accounts"));
         };
         let v = self
-            .post(
+            .post_spending(
                 "/api/buyer/deposit",
                 json!({"amount": req.amount.0, "ref_id": req.key}),
                 key,
+                SpendingCall::DepositCreate(crate::domain::ProviderKind::GoTopUp),
             )
             .await?;
         let d: Deposited = lenient::parse(v, "deposit")?;
-        let status = d
-            .status
-            .as_deref()
-            .map(status_word)
-            .unwrap_or(DepositStatus::Success);
+        // The doc's reply has no status word: "Deposit berhasil" is success.
+        let (status, odd) = match d.status.as_deref() {
+            None => (DepositStatus::Success, None),
+            Some(w) => match status_word(w) {
+                Some(s) => (s, None),
+                None => (DepositStatus::Pending, Some(w.to_string())),
+            },
+        };
         let amount = d.amount.unwrap_or(req.amount);
+        let note = match (odd, d.instructions) {
+            (Some(w), i) => Some(format!(
+                "the provider said {:?}, a word its doc does not use: kept pending, not credited{}",
+                w,
+                i.map(|i| format!("; {i}")).unwrap_or_default()
+            )),
+            (None, i) => i,
+        };
         Ok(DepositUpdate {
             provider_id: Some(d.ref_id.unwrap_or_else(|| req.key.clone())),
             status: Some(status),
             total: Some(amount),
             credited: (status == DepositStatus::Success).then_some(amount),
-            note: d.instructions,
+            note,
             ..Default::default()
         })
     }
@@ -82,6 +98,8 @@ mod tests {
         let d: Deposited = lenient::parse(v, "d").unwrap();
         assert_eq!(d.ref_id.as_deref(), Some("DEPO-001"));
         assert_eq!(d.amount, Some(Rupiah(100_000)));
-        assert_eq!(status_word("PENDING"), DepositStatus::Pending);
+        assert_eq!(status_word("PENDING"), Some(DepositStatus::Pending));
+        // A word the doc does not use is never read as credited.
+        assert_eq!(status_word("quantum_flux"), None);
     }
 }

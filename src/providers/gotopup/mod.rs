@@ -113,7 +113,10 @@ impl Provider for GoTopUp {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             topup: true,
-            idempotent_buy: true,
+            otomax: match &self.auth {
+                Auth::Otomax { .. } => Some(self.gtu.resend_is_status),
+                Auth::ApiKey(_) => None,
+            },
             ..Default::default()
         }
     }
@@ -216,6 +219,19 @@ impl Provider for GoTopUp {
                 ProviderError::Unsupported("postpaid bills on Otomax accounts"),
             ),
             Auth::Otomax { .. } => self.otomax_buy(req, customer).await,
+        }
+    }
+
+    async fn lookup_buy(
+        &self,
+        req: &BuyRequest,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<PlacedOrder>, ProviderError> {
+        match &self.auth {
+            Auth::ApiKey(key) => self.lookup_by_ref(key, req, created_at).await,
+            Auth::Otomax { .. } => Err(ProviderError::Unsupported(
+                "looking an Otomax buy up by its ref_id",
+            )),
         }
     }
 

@@ -124,11 +124,9 @@ impl GoTopUp {
         customer: &str,
         ref_id: &str,
     ) -> Result<wire::OtomaxReply, ProviderError> {
-        let retry = if self.gtu.resend_is_status {
-            Retry::Safe
-        } else {
-            Retry::Never
-        };
+        let retry = Retry::for_call(crate::domain::spending::SpendingCall::OtomaxRequest {
+            resend_is_status: self.gtu.resend_is_status,
+        });
         let input = SignInput {
             ref_id,
             code: req_code,

@@ -120,7 +120,7 @@ impl OtpZap {
             .post(
                 "/order/email-create",
                 body,
-                Retry::Never,
+                Retry::for_call(crate::domain::spending::SpendingCall::EmailCreate),
                 Some(&req.idempotency_key),
             )
             .await?;

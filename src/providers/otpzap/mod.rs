@@ -82,6 +82,7 @@ pub use push::parse_webhook;
 
 use super::http::{encode, Http, Retry};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
+use crate::domain::spending::SpendingCall;
 use crate::domain::*;
 use crate::money::Rupiah;
 use crate::secret::Secret;
@@ -242,7 +243,7 @@ impl Provider for OtpZap {
             resend: true,
             replace: true,
             topup: false,
-            idempotent_buy: true,
+            otomax: None,
             // "A 2-minute cooldown applies to all orders" (cancel).
             cancel_after_secs: Some(120),
         }
@@ -313,12 +314,11 @@ impl Provider for OtpZap {
             }),
             OfferIds::Special { service } => json!({ "service_id": id_value(&service) }),
         };
-        // Safe to retry: OTPZap deduplicates on the Idempotency-Key.
         let v = self
             .post(
                 "/order/create",
                 body,
-                Retry::Safe,
+                Retry::for_call(SpendingCall::SmsBuy(ProviderKind::OtpZap)),
                 Some(&req.idempotency_key),
             )
             .await?;
@@ -396,7 +396,11 @@ impl Provider for OtpZap {
         order: &OrderRef,
     ) -> Result<(PlacedOrder, Option<Rupiah>), ProviderError> {
         let v = self
-            .order_action("/order/replace", order, Retry::Never)
+            .order_action(
+                "/order/replace",
+                order,
+                Retry::for_call(SpendingCall::SmsReplace),
+            )
             .await?;
         // Not `amount`: on a replace that may be the new order's price.
         let refund = wire::Obj::new(&v, "replace")?.opt_rupiah(&[

@@ -89,6 +89,8 @@ impl OtpZap {
             .post(
                 "/topup/create",
                 json!({"amount": req.amount.0}),
+                // Keyed, but replayed by the engine (once, journaled), not
+                // behind its back here.
                 Retry::Never,
                 Some(&req.key),
             )
