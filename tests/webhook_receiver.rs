@@ -402,3 +402,37 @@ async fn a_completed_settlement_is_applied_by_ref_or_by_its_id() {
     assert_eq!(r.post("pulsa", signed(unknown), unknown).await.0, 200);
     assert!(r.inbox.kept()[0].reason.contains("SETT999"));
 }
+
+#[tokio::test]
+async fn an_hour_old_gotopup_success_arriving_first_is_applied_once() {
+    let r = rig().await;
+    let o = place(
+        &r.journal,
+        "pulsa",
+        ProviderKind::GoTopUp,
+        "TXN-OLD",
+        "TXN-OLD",
+    );
+    let hour_ago = (Utc::now() - Duration::hours(1)).to_rfc3339();
+    let body = format!(
+        r#"{{"event":"transaction.success","data":{{"ref_id":"TXN-OLD","transaction_id":"TXN777","code":"TELKOMSEL5","customer_number":"081234567890","status":"success","sn":"9988776655443322","price":5500,"timestamp":"{hour_ago}"}},"timestamp":"{hour_ago}"}}"#
+    );
+    let signed = || {
+        Some((
+            "X-Callback-Signature",
+            sign(GTU_SECRET.as_bytes(), Scheme::Base64, body.as_bytes()),
+        ))
+    };
+    let (code, text) = r.post("pulsa", signed(), &body).await;
+    assert_eq!(code, 200, "{text}");
+    let after = r.journal.order(o.id).unwrap().unwrap();
+    assert_eq!(after.status, OrderStatus::Finished);
+    assert_eq!(after.sn.as_deref(), Some("9988776655443322"));
+    let events = r.journal.events(o.id).unwrap().len();
+    assert_eq!(r.orders().len(), 1);
+    // The identical delivery again: a duplicate, nothing new.
+    assert_eq!(r.post("pulsa", signed(), &body).await.0, 200);
+    assert_eq!(r.journal.order(o.id).unwrap().unwrap(), after);
+    assert_eq!(r.journal.events(o.id).unwrap().len(), events);
+    assert!(r.emitted.lock().unwrap().is_empty());
+}

@@ -4,5 +4,6 @@
 
 pub mod apply;
 pub mod inbox;
+pub mod seen;
 pub mod server;
 pub mod signature;

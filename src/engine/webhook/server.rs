@@ -1,9 +1,12 @@
 //! The receiver: `POST /webhook/<account-name>`, signature first, then the
 //! adapter reads the body, then the journal. Whatever it refuses changes
-//! nothing. Changed orders go out through `emit`, as a poller's do.
+//! nothing. Changed orders go out through `emit`, as a poller's do. A
+//! repeat of a delivery already answered (`seen`) is answered again and
+//! changes nothing.
 
 use super::apply::{apply, Applied, Pushed};
 use super::inbox::Inbox;
+use super::seen::{self, Seen};
 use super::signature::{self, Scheme};
 use crate::domain::ProviderKind;
 use crate::engine::journal::Journal;
@@ -42,6 +45,7 @@ pub struct Receiver {
     accounts: HashMap<String, HookAccount>,
     journal: Arc<Journal>,
     pub inbox: Arc<Inbox>,
+    seen: Seen,
     emit: Emit,
 }
 
@@ -56,6 +60,7 @@ impl Receiver {
             accounts: accounts.into_iter().map(|a| (a.name.clone(), a)).collect(),
             journal,
             inbox,
+            seen: Seen::default(),
             emit,
         }
     }
@@ -129,9 +134,17 @@ async fn deliver(
             return refuse(StatusCode::BAD_REQUEST, &why);
         }
     };
+    // Only where the adapter knows the timestamp is the sending time
+    // (OTPZap); GoTopUp's is the transaction's own, which a late but
+    // first delivery carries too.
     if let Err(r) = signature::check_fresh(event.sent_at, now) {
         tracing::warn!(account, event = %event.event, "webhook refused: {r}");
         return refuse(StatusCode::UNAUTHORIZED, &r.to_string());
+    }
+    let key = seen::key_of(&account, true, &event);
+    if rx.seen.contains(&key) {
+        tracing::info!(account, event = %event.event, "webhook repeated: answered, nothing applied");
+        return (StatusCode::OK, Json(json!({ "status": "received" }))).into_response();
     }
     match apply(&rx.journal, &rx.inbox, &account, &event, &body, now) {
         Ok(Applied::Changed(p)) => {
@@ -146,5 +159,6 @@ async fn deliver(
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "journal error");
         }
     }
+    rx.seen.insert(key);
     (StatusCode::OK, Json(json!({ "status": "received" }))).into_response()
 }
