@@ -7,3 +7,4 @@ pub mod inbox;
 pub mod seen;
 pub mod server;
 pub mod signature;
+pub mod unsigned;
