@@ -221,9 +221,10 @@ async fn run() {
             accounts: vec![HookAccount {
                 name: "zap".into(),
                 provider: ProviderKind::OtpZap,
-                secret: Secret::new(SECRET),
+                secret: Some(Secret::new(SECRET)),
                 header: DEFAULT_HEADER.into(),
                 scheme: Scheme::Hex,
+                unsigned: None,
             }],
             inbox: None,
         }),

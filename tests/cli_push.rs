@@ -1,7 +1,10 @@
 //! Push end to end through the binaries: `otpdeck sim --push` delivers
 //! signed webhooks to the receiver inside `otpdeck watch`, which ends a
 //! pending GoTopUp top-up with the pushed SN long before its next poll
-//! would; with the port already held, `watch` says so and polls.
+//! would; with the port already held, `watch` says so and polls. The
+//! unsigned Otomax callback ends an Otomax top-up (no Bearer key, so
+//! nothing else can) on an account set to `webhook_signature = "none"`,
+//! marked unverified, and is refused on one that is not.
 
 use serde_json::Value;
 use std::path::PathBuf;
@@ -30,11 +33,21 @@ struct Env {
 
 impl Env {
     fn new(sim: &SimProcess, port: u16) -> Env {
+        Env::with(
+            sim,
+            port,
+            &format!("api_key = \"{KEY}\"\nwebhook_secret = \"{SECRET}\"\n"),
+        )
+    }
+
+    /// Account `pulsa` on the simulator with `keys` (its key and webhook
+    /// lines).
+    fn with(sim: &SimProcess, port: u16, keys: &str) -> Env {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = dir.path().join("config.toml");
         let text = format!(
             "[webhook]\nlisten = \"127.0.0.1:{port}\"\n\n\
-             [[accounts]]\nname = \"pulsa\"\nprovider = \"gotopup\"\nbase_url = \"{}\"\napi_key = \"{KEY}\"\nwebhook_secret = \"{SECRET}\"\n",
+             [[accounts]]\nname = \"pulsa\"\nprovider = \"gotopup\"\nbase_url = \"{}\"\n{keys}",
             sim.url("gotopup"),
         );
         write_private(&config, &text);
@@ -138,4 +151,80 @@ fn watch_with_its_port_held_says_so_and_polls() {
     let sn = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert_eq!(sn.len(), 16, "{sn:?}");
     drop(held);
+}
+
+const OTO_USER: &str = "sim-oto-push";
+
+/// An Otomax top-up without a Bearer key: polls can tell nothing, so only
+/// the unsigned callback the simulator sends can end the wait.
+fn otomax_watch(keys: &str) -> (Env, String, Output, Duration) {
+    let port = free_port();
+    let target = format!("{OTO_USER}=http://127.0.0.1:{port}/webhook/pulsa");
+    let sim = SimProcess::start_with("2s", &["--push", &target, "--push-secret", SECRET]);
+    let env = Env::with(
+        &sim,
+        port,
+        &format!("otomax_username = \"{OTO_USER}\"\notomax_sign = \"SIGN-1\"\n{keys}"),
+    );
+    let id = env.top_up();
+    // Short enough for the test, long enough that only the push can end it.
+    let started = Instant::now();
+    let out = env
+        .cmd(&["watch", "--account", "pulsa", &id, "--timeout", "12s"])
+        .env("OTPDECK_POLL_INTERVAL_MS", "500")
+        .output()
+        .expect("watch");
+    let took = started.elapsed();
+    drop(sim);
+    (env, id, out, took)
+}
+
+#[test]
+fn an_unsigned_otomax_callback_ends_the_wait_on_an_account_that_takes_it() {
+    let (env, id, out, took) = otomax_watch("webhook_signature = \"none\"\n");
+    let stderr = err(&out);
+    assert!(out.status.success(), "{stderr}");
+    // Said loudly at start.
+    assert!(stderr.contains("UNSIGNED"), "{stderr}");
+    assert!(stderr.contains("unverified"), "{stderr}");
+    assert!(took < Duration::from_secs(12), "{took:?}");
+    let sn = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(sn.len(), 16, "{sn:?}");
+    let list = env.json(&["orders", "--account", "pulsa"]);
+    let shown = list
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|o| o["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id.as_str()))
+        })
+        .unwrap_or_else(|| panic!("order {id} in {list}"));
+    assert_eq!(shown["status"], "finished", "{shown}");
+    assert_eq!(shown["sn"], sn.as_str(), "{shown}");
+    assert_eq!(shown["note"], "by callback, unverified", "{shown}");
+    // The people's listing says it too.
+    let human = env.cmd(&["orders", "--account", "pulsa"]).output().unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("finished (by callback, unverified)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_unsigned_otomax_callback_is_refused_where_the_account_wants_a_signature() {
+    let (env, id, out, _) = otomax_watch(&format!("webhook_secret = \"{SECRET}\"\n"));
+    let stderr = err(&out);
+    // Nothing ends the wait: the callback got 401, polls tell nothing.
+    assert!(!out.status.success(), "{stderr}");
+    assert!(!stderr.contains("UNSIGNED"), "{stderr}");
+    let list = env.json(&["orders", "--account", "pulsa"]);
+    let shown = list
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|o| o["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id.as_str()))
+        })
+        .unwrap_or_else(|| panic!("order {id} in {list}"));
+    assert_eq!(shown["status"], "waiting", "{shown}");
+    assert!(shown["sn"].is_null(), "{shown}");
 }

@@ -328,3 +328,44 @@ fn help_is_readable_at_80x24() {
     }
     insta::assert_snapshot!(first);
 }
+
+/// A top-up an unsigned callback ended, with no key to check it: its row
+/// says so after the SN; one that was confirmed does not.
+#[test]
+fn an_unverified_callback_end_is_said_on_its_row() {
+    let mut a = app();
+    let mut o = order(
+        7,
+        "pulsa",
+        ProviderKind::GoTopUp,
+        OrderStatus::Finished,
+        &["5512345678901234"],
+    );
+    o.sn = Some("5512345678901234".into());
+    o.note = Some(otpdeck::domain::webhook::UNVERIFIED_NOTE.into());
+    a.update(Action::OrderChanged(o.clone()));
+    let mut confirmed = o;
+    confirmed.id = 8;
+    confirmed.sn = Some("9988776655443322".into());
+    confirmed.otps = vec!["9988776655443322".into()];
+    confirmed.note = Some(otpdeck::domain::webhook::CONFIRMED_NOTE.into());
+    a.update(Action::OrderChanged(confirmed));
+    let s = screen(&mut a, 240, 40);
+    let row = |sn: &str| {
+        s.lines()
+            .find(|l| l.contains(sn))
+            .unwrap_or_else(|| panic!("a row with {sn} in\n{s}"))
+            .to_string()
+    };
+    assert!(
+        row("5512345678901234").contains("5512345678901234 by callback, unverified"),
+        "{s}"
+    );
+    assert!(!row("9988776655443322").contains("unverified"), "{s}");
+    // Too narrow for the words: the status still carries a "?".
+    let s = screen(&mut a, 120, 40);
+    let narrow = s.lines().find(|l| l.contains("#7 ")).expect("row #7");
+    assert!(narrow.contains("finished?"), "{s}");
+    let other = s.lines().find(|l| l.contains("#8 ")).expect("row #8");
+    assert!(!other.contains("finished?"), "{s}");
+}

@@ -1,8 +1,13 @@
 //! The webhook receiver end to end over loopback HTTP: signed, forged,
 //! unsigned, stale and duplicated deliveries, and what each changed in the
-//! journal, the inbox and the app state.
+//! journal, the inbox and the app state; unsigned Otomax callbacks on an
+//! account set to `webhook_signature = "none"`, with and without a
+//! history lookup to confirm them.
 
 mod common;
+// Unsigned callbacks confirmed by a history lookup, against the simulator.
+#[path = "webhook_receiver/history.rs"]
+mod history;
 
 use chrono::{Duration, Utc};
 use otpdeck::app::Action;
@@ -13,7 +18,9 @@ use otpdeck::engine::webhook::apply::Pushed;
 use otpdeck::engine::webhook::inbox::Inbox;
 use otpdeck::engine::webhook::server::{self, HookAccount, Receiver};
 use otpdeck::engine::webhook::signature::{sign, Scheme, DEFAULT_HEADER};
+use otpdeck::engine::webhook::unsigned::{Unsigned, UNVERIFIED};
 use otpdeck::money::Rupiah;
+use otpdeck::providers::SharedProvider;
 use otpdeck::secret::Secret;
 use std::sync::{Arc, Mutex};
 
@@ -66,26 +73,54 @@ fn place(j: &Journal, account: &str, kind: ProviderKind, key: &str, provider_id:
 }
 
 async fn rig() -> Rig {
+    rig_with(Vec::new()).await
+}
+
+/// An account that takes unsigned deliveries (`webhook_signature = "none"`),
+/// with a secret for signed ones or not, confirming by history or not.
+fn unsigned_account(
+    name: &str,
+    secret: Option<&str>,
+    confirm: Option<SharedProvider>,
+) -> HookAccount {
+    HookAccount {
+        name: name.into(),
+        provider: ProviderKind::GoTopUp,
+        secret: secret.map(Secret::new),
+        header: DEFAULT_HEADER.into(),
+        scheme: Scheme::Hex,
+        unsigned: Some(Unsigned { confirm }),
+    }
+}
+
+/// The receiver with `zap` (OTPZap, signed), `pulsa` (GoTopUp, signed in
+/// its own header and scheme), `oto` (GoTopUp, unsigned, no Bearer key)
+/// and `extra`.
+async fn rig_with(extra: Vec<HookAccount>) -> Rig {
     let journal = Arc::new(Journal::open_in_memory().unwrap());
     let inbox = Arc::new(Inbox::new(None));
     let emitted = Arc::new(Mutex::new(Vec::new()));
     let sink = emitted.clone();
-    let accounts = vec![
+    let mut accounts = vec![
         HookAccount {
             name: "zap".into(),
             provider: ProviderKind::OtpZap,
-            secret: Secret::new(ZAP_SECRET),
+            secret: Some(Secret::new(ZAP_SECRET)),
             header: DEFAULT_HEADER.into(),
             scheme: Scheme::Hex,
+            unsigned: None,
         },
         HookAccount {
             name: "pulsa".into(),
             provider: ProviderKind::GoTopUp,
-            secret: Secret::new(GTU_SECRET),
+            secret: Some(Secret::new(GTU_SECRET)),
             header: "X-Callback-Signature".into(),
             scheme: Scheme::Base64,
+            unsigned: None,
         },
+        unsigned_account("oto", None, None),
     ];
+    accounts.extend(extra);
     let rx = Arc::new(Receiver::new(
         accounts,
         journal.clone(),
@@ -401,4 +436,152 @@ async fn a_completed_settlement_is_applied_by_ref_or_by_its_id() {
     let unknown = r#"{"event":"settlement.completed","data":{"settlement_id":"SETT999"}}"#;
     assert_eq!(r.post("pulsa", signed(unknown), unknown).await.0, 200);
     assert!(r.inbox.kept()[0].reason.contains("SETT999"));
+}
+
+/// The doc's Otomax callback for `ref_id`: no signature, no timestamp.
+fn otomax_body(ref_id: &str, status: &str, sn: Option<&str>) -> String {
+    serde_json::json!({
+        "ref_id": ref_id, "code": "TELKOMSEL5", "customer_number": "081234567890",
+        "status": status, "sn": sn, "message": "Transaksi berhasil",
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn an_unsigned_otomax_callback_ends_a_waiting_top_up_marked_unverified() {
+    let r = rig().await;
+    let o = place(&r.journal, "oto", ProviderKind::GoTopUp, "OTO-1", "OTO-1");
+    let body = otomax_body("OTO-1", "success", Some("5512345678901234"));
+    let (code, text) = r.post("oto", None, &body).await;
+    assert_eq!(code, 200, "{text}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+        serde_json::json!({"status": "received"})
+    );
+    let after = r.journal.order(o.id).unwrap().unwrap();
+    assert_eq!(after.status, OrderStatus::Finished);
+    assert_eq!(after.sn.as_deref(), Some("5512345678901234"));
+    assert_eq!(after.note.as_deref(), Some(UNVERIFIED));
+    let events = r.journal.events(o.id).unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|(kind, status, detail)| kind == "push_unsigned"
+                && status == "finished"
+                && detail.as_deref() == Some(UNVERIFIED)),
+        "{events:?}"
+    );
+    assert_eq!(r.orders().len(), 1);
+    // The same delivery again: answered, nothing new.
+    assert_eq!(r.post("oto", None, &body).await.0, 200);
+    assert_eq!(r.journal.events(o.id).unwrap().len(), events.len());
+    assert!(r.emitted.lock().unwrap().is_empty());
+    // Final stays final: an unsigned "failed" for it changes nothing.
+    let failed = otomax_body("OTO-1", "failed", None);
+    assert_eq!(r.post("oto", None, &failed).await.0, 200);
+    assert_eq!(r.journal.order(o.id).unwrap().unwrap(), after);
+}
+
+#[tokio::test]
+async fn the_same_unsigned_callback_on_a_signed_account_is_refused_and_changes_nothing() {
+    let r = rig().await;
+    let o = place(&r.journal, "pulsa", ProviderKind::GoTopUp, "TXN-9", "TXN-9");
+    let body = otomax_body("TXN-9", "success", Some("5512345678901234"));
+    let (code, _) = r.post("pulsa", None, &body).await;
+    assert_eq!(code, 401);
+    let after = r.journal.order(o.id).unwrap().unwrap();
+    assert_eq!(after, o);
+    assert_eq!(r.journal.events(o.id).unwrap().len(), 2, "buy_sent, placed");
+    assert!(r.emitted.lock().unwrap().is_empty());
+    assert!(r.inbox.kept().is_empty());
+}
+
+#[tokio::test]
+async fn an_unsigned_delivery_creates_nothing_and_touches_no_money() {
+    let forged_secret = "sim-mixed-webhook-secret-16+";
+    let r = rig_with(vec![unsigned_account("mixed", Some(forged_secret), None)]).await;
+    let before = r.journal.orders(&Default::default()).unwrap().len();
+    // An order the journal does not know: the same answer, nothing made,
+    // nothing kept (anyone may send these).
+    let body = otomax_body("NOPE-1", "success", Some("5512345678901234"));
+    assert_eq!(r.post("oto", None, &body).await.0, 200);
+    assert_eq!(r.journal.orders(&Default::default()).unwrap().len(), before);
+    assert!(r.journal.find_by_key("oto", "NOPE-1").unwrap().is_none());
+    assert!(r.inbox.kept().is_empty());
+    // A settlement or a deposit is not an unsigned delivery's to end.
+    let settle = r#"{"event":"settlement.completed","data":{"ref_id":"S1","settlement_id":"SETT1","amount":100000}}"#;
+    assert_eq!(r.post("oto", None, settle).await.0, 401);
+    // Pending, or success without an SN: nothing moves.
+    let o = place(&r.journal, "oto", ProviderKind::GoTopUp, "OTO-2", "OTO-2");
+    assert_eq!(
+        r.post("oto", None, &otomax_body("OTO-2", "pending", None))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        r.post("oto", None, &otomax_body("OTO-2", "success", None))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(r.journal.order(o.id).unwrap().unwrap(), o);
+    // A signature, when one is sent and the account has a secret, is
+    // still checked: a wrong one is refused, not taken as unsigned.
+    let m = place(&r.journal, "mixed", ProviderKind::GoTopUp, "MX-1", "MX-1");
+    let body = otomax_body("MX-1", "success", Some("5512345678901234"));
+    let wrong = sign(b"not-the-secret-at-all", Scheme::Hex, body.as_bytes());
+    assert_eq!(
+        r.post("mixed", Some((DEFAULT_HEADER, wrong)), &body)
+            .await
+            .0,
+        401
+    );
+    assert_eq!(r.journal.order(m.id).unwrap().unwrap(), m);
+    assert!(r.emitted.lock().unwrap().is_empty());
+    // Signed right, it is a full delivery: no "unverified" note.
+    let right = sign(forged_secret.as_bytes(), Scheme::Hex, body.as_bytes());
+    assert_eq!(
+        r.post("mixed", Some((DEFAULT_HEADER, right)), &body)
+            .await
+            .0,
+        200
+    );
+    let m = r.journal.order(m.id).unwrap().unwrap();
+    assert_eq!(m.status, OrderStatus::Finished);
+    assert!(m.note.is_none(), "{:?}", m.note);
+}
+
+#[tokio::test]
+async fn an_hour_old_gotopup_success_arriving_first_is_applied_once() {
+    let r = rig().await;
+    let o = place(
+        &r.journal,
+        "pulsa",
+        ProviderKind::GoTopUp,
+        "TXN-OLD",
+        "TXN-OLD",
+    );
+    let hour_ago = (Utc::now() - Duration::hours(1)).to_rfc3339();
+    let body = format!(
+        r#"{{"event":"transaction.success","data":{{"ref_id":"TXN-OLD","transaction_id":"TXN777","code":"TELKOMSEL5","customer_number":"081234567890","status":"success","sn":"9988776655443322","price":5500,"timestamp":"{hour_ago}"}},"timestamp":"{hour_ago}"}}"#
+    );
+    let signed = || {
+        Some((
+            "X-Callback-Signature",
+            sign(GTU_SECRET.as_bytes(), Scheme::Base64, body.as_bytes()),
+        ))
+    };
+    let (code, text) = r.post("pulsa", signed(), &body).await;
+    assert_eq!(code, 200, "{text}");
+    let after = r.journal.order(o.id).unwrap().unwrap();
+    assert_eq!(after.status, OrderStatus::Finished);
+    assert_eq!(after.sn.as_deref(), Some("9988776655443322"));
+    let events = r.journal.events(o.id).unwrap().len();
+    assert_eq!(r.orders().len(), 1);
+    // The identical delivery again: a duplicate, nothing new.
+    assert_eq!(r.post("pulsa", signed(), &body).await.0, 200);
+    assert_eq!(r.journal.order(o.id).unwrap().unwrap(), after);
+    assert_eq!(r.journal.events(o.id).unwrap().len(), events);
+    assert!(r.emitted.lock().unwrap().is_empty());
 }

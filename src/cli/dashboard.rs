@@ -172,9 +172,10 @@ fn demo_push() -> (Vec<crate::sim::push::PushTarget>, Option<WebhookRun>) {
             accounts.push(HookAccount {
                 name,
                 provider: kind,
-                secret: Secret::new(SECRET),
+                secret: Some(Secret::new(SECRET)),
                 header: DEFAULT_HEADER.into(),
                 scheme: Scheme::Hex,
+                unsigned: None,
             });
         }
     }

@@ -90,8 +90,13 @@ pub fn order_line(o: &Order) -> String {
     };
     let status = match o.status {
         OrderStatus::Unknown => "UNKNOWN (reply lost: check the provider)".to_string(),
-        // Settled by hand or by clues: say how.
-        s => match o.note.as_deref().filter(|n| n.starts_with("settled by")) {
+        // Settled by hand or by clues, or ended by an unsigned callback:
+        // say how.
+        s => match o
+            .note
+            .as_deref()
+            .filter(|n| n.starts_with("settled by") || n.starts_with("by callback"))
+        {
             Some(how) => format!("{s} ({how})"),
             None => s.to_string(),
         },

@@ -43,7 +43,8 @@ pub struct SimArgs {
     slower: Vec<(crate::sim::faults::Api, Duration)>,
     /// Push one key's events (OTPZap orders and top-ups, GoTopUp top-ups,
     /// Otomax callbacks and settlements) to a URL, signed with
-    /// --push-secret: KEY=URL, e.g. sim-zap=http://127.0.0.1:8787/webhook/zap.
+    /// --push-secret (the Otomax callback goes unsigned, as the real one):
+    /// KEY=URL, e.g. sim-zap=http://127.0.0.1:8787/webhook/zap.
     #[arg(long = "push", value_name = "KEY=URL", value_parser = parse_push, requires = "push_secret")]
     push: Vec<(String, String)>,
     /// The webhook secret pushes are signed with (X-Signature, hex

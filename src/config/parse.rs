@@ -130,6 +130,7 @@ struct RawAccount {
     webhook_secret_cmd: Option<String>,
     webhook_signature_header: Option<String>,
     webhook_signature_scheme: Option<String>,
+    webhook_signature: Option<String>,
 }
 
 fn parse_duration(v: &DurationValue, what: &str) -> Result<Duration, String> {
@@ -339,6 +340,7 @@ pub(super) fn parse_text(
             Some(d) => parse_duration(d, "order_lifetime").map_err(bad)?,
             None => Duration::from_secs(20 * 60),
         };
+        let role = super::AccountRole::parse(a.role.as_deref(), provider).map_err(bad)?;
         has_inline_secret |= a.webhook_secret.is_some();
         let hook = super::webhook::RawHook {
             secret: a.webhook_secret,
@@ -346,6 +348,8 @@ pub(super) fn parse_text(
             secret_cmd: a.webhook_secret_cmd,
             header: a.webhook_signature_header,
             scheme: a.webhook_signature_scheme,
+            signature: a.webhook_signature,
+            seller: role.is_seller(),
         };
         if let Some(h) = super::webhook::hook_of(&name, provider, hook).map_err(bad)? {
             cfg.webhook.accounts.push(h);
@@ -354,7 +358,6 @@ pub(super) fn parse_text(
         if markup < 0 {
             return Err(bad("markup must be zero or more rupiah".into()));
         }
-        let role = super::AccountRole::parse(a.role.as_deref(), provider).map_err(bad)?;
         cfg.accounts.push(AccountConfig {
             name,
             provider,

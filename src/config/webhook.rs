@@ -2,6 +2,12 @@
 //! header and scheme. The secret comes from the same kinds of source as an
 //! API key (`webhook_secret`, `webhook_secret_env`, `webhook_secret_cmd`)
 //! and is never shown.
+//!
+//! `webhook_signature = "none"` (opt-in; the default is "required") lets a
+//! GoTopUp account take unsigned deliveries, as the Otomax callback is;
+//! `engine::webhook::unsigned` says how little they may do. It is refused
+//! elsewhere: OTPZap signs its webhooks, the other APIs push nothing, and
+//! a seller account has no orders for a callback to end.
 
 use super::accounts::KeySource;
 use super::key_cmd::{run_key_cmd, KEY_CMD_TIMEOUT};
@@ -9,6 +15,7 @@ use super::ConfigError;
 use crate::domain::ProviderKind;
 use crate::engine::webhook::server::{HookAccount, DEFAULT_LISTEN};
 use crate::engine::webhook::signature::{Scheme, DEFAULT_HEADER};
+use crate::engine::webhook::unsigned::Unsigned;
 use crate::secret::Secret;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -24,19 +31,27 @@ pub struct WebhookConfig {
 pub struct HookConfig {
     pub account: String,
     pub provider: ProviderKind,
-    pub secret: KeySource,
+    /// None only when `unsigned`.
+    pub secret: Option<KeySource>,
     pub header: String,
     pub scheme: Scheme,
+    /// `webhook_signature = "none"`.
+    pub unsigned: bool,
 }
 
 impl HookConfig {
     /// Reads the secret now (a variable or a command), like an API key.
+    /// An unsigned account comes without its history lookup, which the
+    /// caller adds (it needs the account's adapter).
     pub fn resolve(&self) -> Result<HookAccount, ConfigError> {
         let err = |message: String| ConfigError::Key {
             account: self.account.clone(),
             message,
         };
-        let secret = match &self.secret {
+        let Some(source) = &self.secret else {
+            return Ok(self.account(None));
+        };
+        let secret = match source {
             KeySource::Inline(s) => s.clone(),
             KeySource::Env(var) => match std::env::var(var) {
                 Ok(v) if !v.trim().is_empty() => Secret::new(v.trim()),
@@ -50,13 +65,18 @@ impl HookConfig {
                 .map_err(|m| err(m.replace("api_key_cmd", "webhook_secret_cmd")))?,
             KeySource::Otomax { .. } => return Err(err("no webhook secret".into())),
         };
-        Ok(HookAccount {
+        Ok(self.account(Some(secret)))
+    }
+
+    fn account(&self, secret: Option<Secret>) -> HookAccount {
+        HookAccount {
             name: self.account.clone(),
             provider: self.provider,
             secret,
             header: self.header.clone(),
             scheme: self.scheme,
-        })
+            unsigned: self.unsigned.then(Unsigned::default),
+        }
     }
 }
 
@@ -86,6 +106,39 @@ pub(super) struct RawHook {
     pub secret_cmd: Option<String>,
     pub header: Option<String>,
     pub scheme: Option<String>,
+    /// `webhook_signature`: "required" (the default) or "none".
+    pub signature: Option<String>,
+    pub seller: bool,
+}
+
+/// Whether `webhook_signature` lets unsigned deliveries in, or why it may
+/// not be set here.
+fn unsigned_of(provider: ProviderKind, raw: &RawHook) -> Result<bool, String> {
+    let Some(v) = raw.signature.as_deref() else {
+        return Ok(false);
+    };
+    match v.trim().to_ascii_lowercase().as_str() {
+        "required" | "hmac" => return Ok(false),
+        "none" => {}
+        o => {
+            return Err(format!(
+                "webhook_signature must be \"required\" or \"none\", not '{o}'"
+            ))
+        }
+    }
+    match provider {
+        ProviderKind::GoTopUp if raw.seller => Err(
+            "webhook_signature = \"none\" is for buyer accounts: a seller account has no orders an unsigned callback could end".into(),
+        ),
+        ProviderKind::GoTopUp => Ok(true),
+        ProviderKind::OtpZap => Err(
+            "webhook_signature = \"none\" is for gotopup accounts (the Otomax callback carries no signature); OTPZap signs every webhook".into(),
+        ),
+        p => Err(format!(
+            "{} does not push events; webhook_signature = \"none\" is for gotopup accounts",
+            p.as_str()
+        )),
+    }
 }
 
 /// None when the account sets no webhook secret; an error names what is
@@ -95,6 +148,7 @@ pub(super) fn hook_of(
     provider: ProviderKind,
     raw: RawHook,
 ) -> Result<Option<HookConfig>, String> {
+    let unsigned = unsigned_of(provider, &raw)?;
     let mut sources = Vec::new();
     if let Some(s) = raw.secret {
         sources.push(KeySource::Inline(Secret::new(s)));
@@ -109,8 +163,9 @@ pub(super) fn hook_of(
         0 if raw.header.is_some() || raw.scheme.is_some() => {
             return Err("webhook_signature_* set without a webhook_secret".into())
         }
+        0 if unsigned => None,
         0 => return Ok(None),
-        1 => sources.remove(0),
+        1 => Some(sources.remove(0)),
         _ => {
             return Err(
                 "keep exactly one of webhook_secret, webhook_secret_env, webhook_secret_cmd".into(),
@@ -142,6 +197,7 @@ pub(super) fn hook_of(
         secret,
         header,
         scheme,
+        unsigned,
     }))
 }
 
@@ -161,7 +217,7 @@ mod tests {
         assert_eq!(cfg.webhook.accounts.len(), 2);
         let z = cfg.webhook.accounts[0].resolve().unwrap();
         assert_eq!(z.header, "X-Signature");
-        assert_eq!(z.secret.expose(), "sim-hook-SECRET-1234");
+        assert_eq!(z.secret.unwrap().expose(), "sim-hook-SECRET-1234");
         assert!(!format!("{cfg:?}").contains("sim-hook-SECRET-1234"));
         let g = &cfg.webhook.accounts[1];
         assert_eq!((g.header.as_str(), g.scheme), ("X-Sig", Scheme::Base64));
@@ -180,6 +236,37 @@ mod tests {
         ] {
             let e = from_toml_str(bad).unwrap_err().to_string();
             assert!(!e.contains("sim-hook-0123456789"), "{e}");
+        }
+    }
+
+    #[test]
+    fn unsigned_is_opt_in_and_only_where_a_callback_signs_nothing() {
+        let gtu = "[[accounts]]\nname='oto'\nprovider='gotopup'\notomax_username='u'\notomax_sign='sim-s'\n";
+        // Default: no webhook at all, and "required" says the same.
+        assert!(from_toml_str(gtu).unwrap().webhook.accounts.is_empty());
+        let req = format!("{gtu}webhook_signature='required'\n");
+        assert!(from_toml_str(&req).unwrap().webhook.accounts.is_empty());
+        // "none" alone: taken, no secret.
+        let cfg = from_toml_str(&format!("{gtu}webhook_signature='none'\n")).unwrap();
+        let h = &cfg.webhook.accounts[0];
+        assert!(h.unsigned && h.secret.is_none());
+        let a = h.resolve().unwrap();
+        assert!(a.secret.is_none() && a.unsigned.is_some());
+        // Beside a secret: signed deliveries are still checked with it.
+        let both = format!("{gtu}webhook_signature='None'\nwebhook_secret='sim-hook-0123456789'\n");
+        let cfg = from_toml_str(&both).unwrap();
+        let a = cfg.webhook.accounts[0].resolve().unwrap();
+        assert!(a.secret.is_some() && a.unsigned.is_some());
+        // Refused: OTPZap signs, NEXOTP pushes nothing, a seller has no
+        // orders, and a word that is not one of the two.
+        for (bad, says) in [
+            ("[[accounts]]\nname='z'\nprovider='otpzap'\napi_key='sim-1'\nwebhook_signature='none'\n", "OTPZap signs"),
+            ("[[accounts]]\nname='n'\nprovider='nexotp'\napi_key='sim-1'\nwebhook_signature='none'\n", "does not push"),
+            ("[[accounts]]\nname='s'\nprovider='gotopup'\nrole='seller'\napi_key='sim-1'\nwebhook_signature='none'\n", "seller"),
+            ("[[accounts]]\nname='g'\nprovider='gotopup'\napi_key='sim-1'\nwebhook_signature='off'\n", "\"required\" or \"none\""),
+        ] {
+            let e = from_toml_str(bad).unwrap_err().to_string();
+            assert!(e.contains(says), "{e}");
         }
     }
 }

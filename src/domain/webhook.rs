@@ -4,6 +4,13 @@
 
 use crate::secret::Secret;
 
+/// An order's note when an unsigned callback ended it and nothing could
+/// check it (no Bearer key): shown on its row and by `otpdeck orders`.
+pub const UNVERIFIED_NOTE: &str = "by callback, unverified";
+/// An order's note when an unsigned callback ended it and the history
+/// agreed.
+pub const CONFIRMED_NOTE: &str = "by callback, confirmed by history";
+
 /// The events OTPZap documents, and `*` for all of them.
 pub const WEBHOOK_EVENTS: &[&str] = &[
     "order.otp_received",

@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 pub struct PushEvent {
     /// The event name as delivered (`order.otp_received`, `otomax`, ..).
     pub event: String,
-    /// The delivery's own timestamp, where the payload carries one.
+    /// When the delivery was sent, where the payload carries a timestamp
+    /// known to mean that (OTPZap); None where it may be the
+    /// transaction's own time (GoTopUp). Older than 5 minutes: refused.
     pub sent_at: Option<DateTime<Utc>>,
     pub about: PushAbout,
 }

@@ -29,6 +29,9 @@ fn status_text(o: &Order) -> String {
     let word = match o.status {
         OrderStatus::Unknown => return format!("UNKNOWN — check provider ({} at risk)", o.price),
         OrderStatus::OtpReceived => "otp".to_string(),
+        // Ended by an unsigned callback nothing checked: where the row is
+        // too narrow for the words after the SN, the "?" still says so.
+        s if o.note.as_deref() == Some(crate::domain::webhook::UNVERIFIED_NOTE) => format!("{s}?"),
         s => s.to_string(),
     };
     match o.resend_count.filter(|n| *n > 0) {
@@ -253,6 +256,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         if let Some(note) = note {
             spans.truncate(1);
             spans.push(Span::styled(note.to_string(), theme.warn));
+        }
+        // Ended by an unsigned callback nothing could check: said after
+        // the SN, where the user reads it before trusting it.
+        if o.note.as_deref() == Some(crate::domain::webhook::UNVERIFIED_NOTE) {
+            spans.push(Span::styled(
+                format!(" {}", crate::domain::webhook::UNVERIFIED_NOTE),
+                theme.warn,
+            ));
         }
         // An auto-replace chain: `#12 → #13` after the OTP cell.
         if let Some(chain) = app.chain_text(o.id) {

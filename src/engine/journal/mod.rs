@@ -9,6 +9,8 @@ mod emails;
 pub use balances::Checkpoint;
 mod orders;
 mod otps;
+mod pushed;
+pub use pushed::PUSH_UNSIGNED;
 mod record;
 pub use record::may_be_news;
 mod records;

@@ -32,7 +32,7 @@ pub enum Applied {
 /// The order an event is about: our idempotency key first (GoTopUp
 /// `ref_id`), else the provider's id. Never the local number, which a
 /// provider id like "12" could otherwise be mistaken for.
-fn find(
+pub(super) fn find(
     journal: &Journal,
     account: &str,
     provider_id: Option<&str>,

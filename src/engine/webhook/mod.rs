@@ -4,5 +4,7 @@
 
 pub mod apply;
 pub mod inbox;
+pub mod seen;
 pub mod server;
 pub mod signature;
+pub mod unsigned;

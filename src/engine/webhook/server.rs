@@ -1,10 +1,18 @@
 //! The receiver: `POST /webhook/<account-name>`, signature first, then the
 //! adapter reads the body, then the journal. Whatever it refuses changes
 //! nothing. Changed orders go out through `emit`, as a poller's do.
+//!
+//! A delivery with no signature is refused, unless the account is set to
+//! `webhook_signature = "none"`: then it goes to `unsigned`, which may do
+//! far less. A signature that is present is always checked. A repeat of a
+//! delivery already answered (`seen`) is answered again and changes
+//! nothing.
 
 use super::apply::{apply, Applied, Pushed};
 use super::inbox::Inbox;
-use super::signature::{self, Scheme};
+use super::seen::{self, Seen};
+use super::signature::{self, Refusal, Scheme};
+use super::unsigned::{self, Unsigned, Verdict};
 use crate::domain::ProviderKind;
 use crate::engine::journal::Journal;
 use crate::providers::push::PushEvent;
@@ -29,9 +37,14 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 pub struct HookAccount {
     pub name: String,
     pub provider: ProviderKind,
-    pub secret: Secret,
+    /// Checks deliveries that carry a signature; None only on an account
+    /// that takes unsigned ones.
+    pub secret: Option<Secret>,
     pub header: String,
     pub scheme: Scheme,
+    /// `webhook_signature = "none"`: unsigned deliveries are taken, for
+    /// what `unsigned` lets them do. None: every delivery must be signed.
+    pub unsigned: Option<Unsigned>,
 }
 
 /// Where what a delivery changed goes (the dashboard's Action channel,
@@ -42,6 +55,7 @@ pub struct Receiver {
     accounts: HashMap<String, HookAccount>,
     journal: Arc<Journal>,
     pub inbox: Arc<Inbox>,
+    seen: Seen,
     emit: Emit,
 }
 
@@ -52,10 +66,21 @@ impl Receiver {
         inbox: Arc<Inbox>,
         emit: Emit,
     ) -> Receiver {
+        for a in accounts.iter().filter(|a| a.unsigned.is_some()) {
+            let how = match a.unsigned.as_ref().and_then(|u| u.confirm.as_ref()) {
+                Some(_) => "each confirmed by a history lookup before an order ends",
+                None => "orders they end are marked unverified (no Bearer key to check them)",
+            };
+            tracing::warn!(
+                account = %a.name,
+                "webhook_signature = \"none\": UNSIGNED deliveries are taken; anyone who can reach the receiver can send one; {how}"
+            );
+        }
         Receiver {
             accounts: accounts.into_iter().map(|a| (a.name.clone(), a)).collect(),
             journal,
             inbox,
+            seen: Seen::default(),
             emit,
         }
     }
@@ -101,6 +126,10 @@ fn parse(provider: ProviderKind, body: &[u8]) -> Result<PushEvent, String> {
     }
 }
 
+fn received() -> Response {
+    (StatusCode::OK, Json(json!({ "status": "received" }))).into_response()
+}
+
 async fn deliver(
     State(rx): State<Arc<Receiver>>,
     Path(account): Path<String>,
@@ -112,28 +141,68 @@ async fn deliver(
     };
     let given = headers
         .get(acc.header.as_str())
-        .and_then(|v| v.to_str().ok());
-    if let Err(r) = signature::verify(acc.secret.expose().as_bytes(), acc.scheme, given, &body) {
-        tracing::warn!(account, "webhook refused: {r}");
-        return refuse(StatusCode::UNAUTHORIZED, &r.to_string());
-    }
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty());
+    let signed = match (given, &acc.secret) {
+        (Some(_), Some(secret)) => {
+            let checked = signature::verify(secret.expose().as_bytes(), acc.scheme, given, &body);
+            if let Err(r) = checked {
+                tracing::warn!(account, "webhook refused: {r}");
+                return refuse(StatusCode::UNAUTHORIZED, &r.to_string());
+            }
+            true
+        }
+        _ if acc.unsigned.is_some() => false,
+        _ => {
+            tracing::warn!(account, "webhook refused: {}", Refusal::Missing);
+            return refuse(StatusCode::UNAUTHORIZED, &Refusal::Missing.to_string());
+        }
+    };
     let now = Utc::now();
     let event = match parse(acc.provider, &body) {
         Ok(e) => e,
         Err(why) => {
+            tracing::warn!(account, signed, "webhook not understood: {why}");
             // Signed, so it is the provider's: kept for the user to read.
-            tracing::warn!(account, "webhook not understood: {why}");
-            if let Some(k) = rx.inbox.keep(&account, "?", &why, None, &body, now) {
-                (rx.emit)(Pushed::Kept(k));
+            // An unsigned one could be anyone's and is not written down.
+            if signed {
+                if let Some(k) = rx.inbox.keep(&account, "?", &why, None, &body, now) {
+                    (rx.emit)(Pushed::Kept(k));
+                }
             }
             return refuse(StatusCode::BAD_REQUEST, &why);
         }
     };
+    // Only where the adapter knows the timestamp is the sending time
+    // (OTPZap); GoTopUp's is the transaction's own, which a late but
+    // first delivery carries too.
     if let Err(r) = signature::check_fresh(event.sent_at, now) {
         tracing::warn!(account, event = %event.event, "webhook refused: {r}");
         return refuse(StatusCode::UNAUTHORIZED, &r.to_string());
     }
-    match apply(&rx.journal, &rx.inbox, &account, &event, &body, now) {
+    let key = seen::key_of(&account, signed, &event);
+    if rx.seen.contains(&key) {
+        tracing::info!(account, event = %event.event, "webhook repeated: answered, nothing applied");
+        return received();
+    }
+    let answer = match &acc.unsigned {
+        Some(policy) if !signed => deliver_unsigned(&rx, &account, policy, &event, now).await,
+        _ => deliver_signed(&rx, &account, &event, &body, now),
+    };
+    if answer.status() == StatusCode::OK {
+        rx.seen.insert(key);
+    }
+    answer
+}
+
+fn deliver_signed(
+    rx: &Receiver,
+    account: &str,
+    event: &PushEvent,
+    body: &[u8],
+    now: chrono::DateTime<Utc>,
+) -> Response {
+    match apply(&rx.journal, &rx.inbox, account, event, body, now) {
         Ok(Applied::Changed(p)) => {
             tracing::info!(account, event = %event.event, "webhook applied");
             (rx.emit)(*p);
@@ -146,5 +215,35 @@ async fn deliver(
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "journal error");
         }
     }
-    (StatusCode::OK, Json(json!({ "status": "received" }))).into_response()
+    received()
+}
+
+/// The same answer whether or not the order exists, so an unsigned
+/// sender cannot probe for ref_ids.
+async fn deliver_unsigned(
+    rx: &Receiver,
+    account: &str,
+    policy: &Unsigned,
+    event: &PushEvent,
+    now: chrono::DateTime<Utc>,
+) -> Response {
+    match unsigned::apply(&rx.journal, account, policy, event, now).await {
+        Ok(Verdict::Moved(o)) => {
+            tracing::info!(account, event = %event.event, order = o.id, status = %o.status, note = o.note.as_deref().unwrap_or(""), "unsigned webhook applied");
+            (rx.emit)(Pushed::Order(*o));
+            received()
+        }
+        Ok(Verdict::Nothing(why)) => {
+            tracing::warn!(account, event = %event.event, "unsigned webhook applied nothing: {why}");
+            received()
+        }
+        Ok(Verdict::Refused(why)) => {
+            tracing::warn!(account, event = %event.event, "unsigned webhook refused: {why}");
+            refuse(StatusCode::UNAUTHORIZED, why)
+        }
+        Err(e) => {
+            tracing::warn!(account, "webhook not journaled: {e}");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "journal error")
+        }
+    }
 }

@@ -9,6 +9,12 @@
 //! `fee`, `net_amount`, `status`) plus our `ref_id`; without a `status`
 //! the event name says "completed". A body without
 //! `event` but with `ref_id` is the Otomax callback.
+//!
+//! The envelope's `timestamp` is not taken as the sending time: in the
+//! doc's example it equals `data.timestamp`, the transaction's own time,
+//! so a `transaction.success` delivered (or retried) minutes after the buy
+//! carries an old one. `sent_at` stays None and the receiver judges a
+//! repeat by what the delivery says (`engine::webhook::seen`).
 
 use super::buyer;
 use super::wire;
@@ -18,38 +24,28 @@ use serde_json::Value;
 
 pub fn parse_webhook(body: &[u8]) -> Result<PushEvent, String> {
     let v: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
-    let time = |x: Option<&Value>| {
-        x.and_then(Value::as_str)
-            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s.trim()).ok())
-            .map(|d| d.with_timezone(&chrono::Utc))
-    };
     let Some(event) = v.get("event").and_then(Value::as_str) else {
         if v.get("ref_id").is_some() {
-            return transaction("otomax".into(), v.clone(), None);
+            return transaction("otomax".into(), v.clone());
         }
         return Err("neither \"event\" nor \"ref_id\"".into());
     };
     let data = v.get("data").cloned().unwrap_or(Value::Null);
-    let sent_at = time(v.get("timestamp")).or_else(|| time(data.get("timestamp")));
     match event.trim() {
         e @ ("transaction.success" | "transaction.failed" | "transaction.pending") => {
-            transaction(e.to_string(), data, sent_at)
+            transaction(e.to_string(), data)
         }
-        "settlement.completed" => settlement(data, sent_at),
+        "settlement.completed" => settlement(data),
         other => Err(format!("unknown GoTopUp event '{other}'")),
     }
 }
 
-fn transaction(
-    event: String,
-    data: Value,
-    sent_at: Option<chrono::DateTime<chrono::Utc>>,
-) -> Result<PushEvent, String> {
+fn transaction(event: String, data: Value) -> Result<PushEvent, String> {
     let t: wire::Transaction = parse(data, "transaction").map_err(|e| e.to_string())?;
     let t = buyer::transaction_of(t).map_err(|e| e.to_string())?;
     Ok(PushEvent {
         event,
-        sent_at,
+        sent_at: None,
         about: PushAbout::Order {
             provider_id: t.provider_id.clone(),
             key: Some(t.reference.clone()),
@@ -58,10 +54,7 @@ fn transaction(
     })
 }
 
-fn settlement(
-    mut data: Value,
-    sent_at: Option<chrono::DateTime<chrono::Utc>>,
-) -> Result<PushEvent, String> {
+fn settlement(mut data: Value) -> Result<PushEvent, String> {
     if let Value::Object(m) = &mut data {
         m.entry("status").or_insert_with(|| "completed".into());
     }
@@ -76,7 +69,7 @@ fn settlement(
     }
     Ok(PushEvent {
         event: "settlement.completed".into(),
-        sent_at,
+        sent_at: None,
         about: PushAbout::Settlement {
             ref_id,
             settlement: crate::domain::seller::Settlement {
@@ -113,7 +106,8 @@ mod tests {
     #[test]
     fn seller_webhook_from_the_doc() {
         let e = parse_webhook(br#"{"event":"transaction.success","data":{"ref_id":"TXN-001","transaction_id":"TXN123456","code":"TELKOMSEL5","customer_number":"081234567890","status":"success","sn":"1234567890123456","price":5500,"timestamp":"2025-01-15T10:30:00Z"},"timestamp":"2025-01-15T10:30:00Z"}"#).unwrap();
-        assert!(e.sent_at.is_some());
+        // The transaction's own time, not the delivery's: never judged stale.
+        assert!(e.sent_at.is_none());
         assert!(
             matches!(e.about, PushAbout::Order { provider_id: Some(ref p), .. } if p == "TXN123456")
         );

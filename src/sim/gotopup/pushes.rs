@@ -2,7 +2,8 @@
 //! end, as `transaction.success` / `transaction.failed` with `data` shaped
 //! like a transaction (the SN on success), or, for one placed through the
 //! Otomax GET, the bare Otomax callback (`ref_id`, `code`,
-//! `customer_number`, `status`, `sn`, `message`); and a seller's
+//! `customer_number`, `status`, `sn`, `message`), sent unsigned as the doc
+//! has it; and a seller's
 //! settlement that completed or failed, as `settlement.completed` with the
 //! settlement in `data` (the doc names the event and shows no body).
 
@@ -43,6 +44,7 @@ impl SimState {
                     key: t.wallet.clone(),
                     event: event.into(),
                     body,
+                    signed: !t.otomax,
                 });
             }
         }
@@ -65,6 +67,7 @@ impl SimState {
                     key,
                     event: "settlement.completed".into(),
                     body: envelope("settlement.completed", data),
+                    signed: true,
                 });
             }
         }

@@ -67,5 +67,6 @@ fn due(key: &str, event: &str, data: serde_json::Value) -> Due {
         key: key.to_string(),
         event: event.to_string(),
         body: envelope(event, data),
+        signed: true,
     }
 }
