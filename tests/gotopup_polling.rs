@@ -127,3 +127,30 @@ async fn the_simulator_refuses_a_client_over_the_limit() {
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 3);
     assert_eq!(sim.states.gotopup.rate_refusals(key), 3);
 }
+
+/// A read the adapter tries again (two 503s that the simulator counted)
+/// takes a slot of the budget per attempt: the calls after it wait for the
+/// window instead of being refused by the provider.
+#[tokio::test]
+async fn every_attempt_of_a_retried_read_takes_a_slot() {
+    use otpdeck::sim::faults::{Api, Fault, FaultRule};
+    let sim = sim::start_local(SimOptions::default()).await.expect("sim");
+    let key = "sim-poll-retry";
+    sim.states.gotopup.set_rate_limit(key, 5, WINDOW);
+    let p = adapter(&sim.urls.gotopup, key);
+    for _ in 0..2 {
+        sim.states.faults.push(FaultRule::once(
+            Api::GoTopUp,
+            "/api/buyer/balance",
+            Fault::StatusAfter(503),
+        ));
+    }
+    let started = Instant::now();
+    for _ in 0..4 {
+        p.balance().await.expect("balance");
+    }
+    // 1 config read + 3 attempts + 3 reads = 7 requests against 5 a window
+    // (less a tenth for the account's other users): one wait at least.
+    assert!(started.elapsed() >= WINDOW / 2, "{:?}", started.elapsed());
+    assert_eq!(sim.states.gotopup.rate_refusals(key), 0);
+}

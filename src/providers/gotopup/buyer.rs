@@ -125,31 +125,23 @@ impl GoTopUp {
         retry: Retry,
     ) -> Result<Value, ProviderError> {
         self.load_rate_limit(key).await;
-        self.limiter.acquire().await;
-        self.send_post_with(path, body, key, retry).await
+        self.with_slots(retry, || self.send_post(path, body.clone(), key))
+            .await
     }
 
-    /// A read whose slot the caller has taken.
+    /// One POST whose slot the caller has taken, never repeated here (a
+    /// history round holds the rounds lock through it: its failure goes
+    /// back to the poller's back-off, not into a retry under the lock).
     pub(super) async fn send_post(
         &self,
         path: &str,
         body: Value,
         key: &Secret,
     ) -> Result<Value, ProviderError> {
-        self.send_post_with(path, body, key, Retry::Safe).await
-    }
-
-    async fn send_post_with(
-        &self,
-        path: &str,
-        body: Value,
-        key: &Secret,
-        retry: Retry,
-    ) -> Result<Value, ProviderError> {
         let url = self.http.url(path);
         let reply = self
             .http
-            .send(retry, |c| {
+            .send(Retry::Never, |c| {
                 c.post(&url).bearer_auth(key.expose()).json(&body)
             })
             .await?;

@@ -112,6 +112,56 @@ impl Limiter {
     }
 }
 
+impl super::GoTopUp {
+    /// Sends with `send` once per attempt, each attempt taking a slot of
+    /// the budget first: the HTTP layer's own retries would spend requests
+    /// the limiter never counted. Only a `Safe` request is tried again,
+    /// and only after an error worth trying again (as the HTTP layer would:
+    /// a Retry-After longer than `max_retry_wait` goes back to the caller).
+    pub(super) async fn with_slots<T, F, Fut>(
+        &self,
+        retry: crate::providers::http::Retry,
+        send: F,
+    ) -> Result<T, crate::providers::ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, crate::providers::ProviderError>>,
+    {
+        let policy = self.http.policy();
+        let attempts = match retry {
+            crate::providers::http::Retry::Safe => policy.max_attempts.max(1),
+            crate::providers::http::Retry::Never => 1,
+        };
+        let mut backoff = policy.backoff;
+        let mut attempt = 1;
+        // Set once an attempt may have been carried out unanswered: a later
+        // refusal then speaks of the later attempt only.
+        let mut uncertain = false;
+        loop {
+            self.limiter.acquire().await;
+            match send().await {
+                Err(e) if uncertain && !e.is_ambiguous() => {
+                    return Err(crate::providers::ProviderError::Network(format!(
+                        "no clear reply: an earlier attempt may have gone through (last error: {e})"
+                    )))
+                }
+                Err(e) if attempt < attempts && e.is_transient() => {
+                    uncertain |= e.is_ambiguous();
+                    let wait = e.retry_after().unwrap_or(backoff);
+                    if wait > policy.max_retry_wait {
+                        return Err(e);
+                    }
+                    tracing::debug!(error = %e, attempt, "GoTopUp read failed, retrying");
+                    tokio::time::sleep(wait).await;
+                    backoff *= 2;
+                    attempt += 1;
+                }
+                r => return r,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,9 +110,11 @@ impl GoTopUp {
         if let Some(key) = &self.gtu.history_key {
             self.load_rate_limit(key).await;
         }
-        self.limiter.acquire().await;
-        let reply = self.http.send(retry, |c| c.get(&url)).await?;
-        payload(&reply)
+        self.with_slots(retry, || async {
+            let reply = self.http.send(Retry::Never, |c| c.get(&url)).await?;
+            payload(&reply)
+        })
+        .await
     }
 
     /// Sends `/api/otomax/request`: a buy, and on a server that treats a
