@@ -43,6 +43,10 @@ pub(super) async fn order_op(ctx: &Context, account: &str, id: &str, op: OrderOp
             let text = match op {
                 OrderOp::Cancel => match o.refunded {
                     Some(r) => format!("Cancelled order #{}; refunded {r}.", o.id),
+                    None if crate::domain::order_rules::refund_unknown(o) => format!(
+                        "Cancelled order #{}; the provider named no refund, so it counts as spent until it does (refund unknown).",
+                        o.id
+                    ),
                     None => format!("Cancelled order #{}.", o.id),
                 },
                 OrderOp::Finish => format!("Finished order #{}.", o.id),

@@ -28,6 +28,8 @@ pub struct OrderJson<'a> {
     pub otps: &'a [String],
     pub sn: Option<&'a str>,
     pub refunded: Option<i64>,
+    /// Ended unused with no refund stated or promised by a doc.
+    pub refund_unknown: bool,
     pub created_at: String,
     pub updated_at: String,
     pub expires_at: Option<String>,
@@ -58,6 +60,7 @@ impl<'a> From<&'a Order> for OrderJson<'a> {
             otps: &o.otps,
             sn: o.sn.as_deref(),
             refunded: o.refunded.map(|r| r.0),
+            refund_unknown: crate::domain::order_rules::refund_unknown(o),
             created_at: o.created_at.to_rfc3339(),
             updated_at: o.updated_at.to_rfc3339(),
             expires_at: o.expires_at.map(|t| t.to_rfc3339()),
@@ -98,6 +101,9 @@ pub fn order_line(o: &Order) -> String {
             .filter(|n| n.starts_with("settled by") || n.starts_with("by callback"))
         {
             Some(how) => format!("{s} ({how})"),
+            None if crate::domain::order_rules::refund_unknown(o) => {
+                format!("{s} (refund unknown: counted as spent)")
+            }
             None => s.to_string(),
         },
     };

@@ -19,6 +19,20 @@ impl OrderOp {
     }
 }
 
+/// Whether an order that ended without its number being used is owed a
+/// refund nobody has stated: no refund in the reply, and no doc promising
+/// one (`spending::refund_promised`). Such an order counts as spent and
+/// says "refund unknown" wherever it is listed.
+pub fn refund_unknown(o: &Order) -> bool {
+    use super::OrderStatus::*;
+    let ended_unused = matches!(o.status, Cancelled | Expired)
+        || (o.status == Failed && o.provider_order_id.is_some());
+    ended_unused
+        && o.otps.is_empty()
+        && o.refunded.is_none()
+        && !super::spending::refund_promised(o.provider, &o.offer_id, o.status)
+}
+
 /// What a done resend says: on an email inbox it is a reorder (a new
 /// message, no new charge, the window back to 20 minutes).
 pub fn resend_done(order: &Order) -> String {
@@ -118,6 +132,22 @@ mod tests {
             otomax: None,
             cancel_after_secs: None,
         }
+    }
+
+    #[test]
+    fn a_refund_nobody_stated_is_unknown_only_where_no_doc_promises_it() {
+        use super::super::OrderStatus::*;
+        let mut o = order("s1:101", None, 0);
+        o.status = Cancelled;
+        // OTPZap: "Balance is refunded automatically" on a cancel.
+        assert!(!refund_unknown(&o));
+        o.provider = ProviderKind::NexOtp;
+        assert!(refund_unknown(&o));
+        o.refunded = Some(Rupiah(3_500));
+        assert!(!refund_unknown(&o));
+        o.refunded = None;
+        o.otps = vec!["1234".into()];
+        assert!(!refund_unknown(&o), "a used number is owed nothing");
     }
 
     #[test]
