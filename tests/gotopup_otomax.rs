@@ -231,3 +231,53 @@ async fn a_used_ref_id_is_read_from_what_the_api_says_whatever_the_status() {
         assert_eq!(sim.states.gotopup.orders_charged(&key), 1, "{style:?}");
     }
 }
+
+/// An Otomax buy whose reply was lost is never sent again, even on a
+/// server that would buy again; where the account has a Bearer key, the
+/// reconcile of every start finds it in the history and it becomes the
+/// placed order it was.
+#[tokio::test]
+async fn a_lost_otomax_buy_is_settled_by_the_history_never_by_a_resend() {
+    use otpdeck::engine::journal::Journal;
+    use otpdeck::engine::orders;
+    let sim = sim_fast().await;
+    sim.states.gotopup.set_otomax_repeat_buys_again(true);
+    let user = "sim-oto-lost";
+    let p = otomax(&sim, user, |s| {
+        s.gotopup.history_key = Some(Secret::new(user))
+    });
+    let bare = otomax(&sim, "sim-oto-lost-bare", |_| {});
+    let j = Journal::open_in_memory().expect("journal");
+    for (acct, p) in [("hist", &p), ("bare", &bare)] {
+        let r = req(&format!("OTO-LOST-{acct}"));
+        sim.states
+            .faults
+            .push(FaultRule::once(Api::GoTopUp, REQUEST, Fault::LoseReply));
+        let e = orders::buy(p.as_ref(), &j, acct, &r).await.unwrap_err();
+        assert!(matches!(e, orders::EngineError::Ambiguous { .. }), "{e}");
+        // The same key again (a re-run), then the reconcile of a start.
+        let _ = orders::buy(p.as_ref(), &j, acct, &r).await;
+        let left = orders::reconcile_unknown(p.as_ref(), &j, acct)
+            .await
+            .expect("reconcile");
+        let o = j.find_by_key(acct, &r.idempotency_key).unwrap().unwrap();
+        if acct == "hist" {
+            assert!(left.is_empty(), "{left:?}");
+            assert!(o.provider_order_id.is_some(), "{o:?}");
+            assert_ne!(o.status, OrderStatus::Unknown);
+        } else {
+            assert_eq!(
+                o.status,
+                OrderStatus::Unknown,
+                "no key: waits for the callback or the user"
+            );
+        }
+    }
+    assert_eq!(
+        sim.states.gotopup.requests_to(REQUEST),
+        2,
+        "one request per buy"
+    );
+    assert_eq!(sim.states.gotopup.orders_charged(user), 1);
+    assert_eq!(sim.states.gotopup.orders_charged("sim-oto-lost-bare"), 1);
+}

@@ -216,6 +216,26 @@ pub async fn reconcile_unknown(
             .buy_call(provider.kind(), &o.service_id, &o.offer_id)
             .replayable()
             && !is_replacement(journal, &o)?;
+        let req = BuyRequest {
+            service_id: o.service_id.clone(),
+            service_name: o.service.clone(),
+            country_id: o.country.clone(),
+            country_name: o.country_name.clone(),
+            offer_id: o.offer_id.clone(),
+            price: o.price,
+            operator: o.operator.clone(),
+            idempotency_key: o.idempotency_key.clone(),
+            customer_number: o.customer_number.clone(),
+        };
+        // Never sent again, but the provider's own record may name it (an
+        // Otomax account's Bearer history): found, it is a placed order.
+        if !replayable {
+            if let Ok(Some(placed)) = provider.lookup_buy(&req, o.created_at).await {
+                tracing::info!(order = o.id, "lost buy found in the provider's record");
+                journal.record_placed(o.id, &placed, Utc::now())?;
+                continue;
+            }
+        }
         if !replayable {
             let o = if o.status == OrderStatus::Buying {
                 tracing::warn!(
@@ -236,17 +256,6 @@ pub async fn reconcile_unknown(
             still_unknown.push(o);
             continue;
         }
-        let req = BuyRequest {
-            service_id: o.service_id.clone(),
-            service_name: o.service.clone(),
-            country_id: o.country.clone(),
-            country_name: o.country_name.clone(),
-            offer_id: o.offer_id.clone(),
-            price: o.price,
-            operator: o.operator.clone(),
-            idempotency_key: o.idempotency_key.clone(),
-            customer_number: o.customer_number.clone(),
-        };
         match buy(provider, journal, account, &req).await {
             Ok(_) => {}
             Err(EngineError::Ambiguous { order, .. }) => still_unknown.push(*order),

@@ -227,12 +227,20 @@ impl Provider for GoTopUp {
         req: &BuyRequest,
         created_at: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<PlacedOrder>, ProviderError> {
-        match &self.auth {
-            Auth::ApiKey(key) => self.lookup_by_ref(key, req, created_at).await,
-            Auth::Otomax { .. } => Err(ProviderError::Unsupported(
-                "looking an Otomax buy up by its ref_id",
-            )),
-        }
+        // An Otomax account reads the same account's Bearer history where
+        // it has that key; it is never asked by re-sending.
+        let key = match &self.auth {
+            Auth::ApiKey(key) => key,
+            Auth::Otomax { .. } => {
+                self.gtu
+                    .history_key
+                    .as_ref()
+                    .ok_or(ProviderError::Unsupported(
+                        "looking an Otomax buy up without a Bearer key",
+                    ))?
+            }
+        };
+        self.lookup_by_ref(key, req, created_at).await
     }
 
     async fn status(&self, order: &OrderRef) -> Result<OrderUpdate, ProviderError> {
