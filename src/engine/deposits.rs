@@ -97,6 +97,17 @@ async fn again(
     if !keyed {
         let reason =
             "its create was never answered, and this API cannot be asked again safely".to_string();
+        // Cut off before its reply was journaled: an invoice may exist.
+        let d = if d.status == DepositStatus::Creating {
+            journal.mark_deposit(
+                d.id,
+                DepositStatus::Unknown,
+                &format!("otpdeck stopped before the reply was journaled: {reason}; check the provider before creating another"),
+                Utc::now(),
+            )?
+        } else {
+            d
+        };
         return Err(DepositError::Unclear {
             deposit: Box::new(d),
             reason,

@@ -49,12 +49,21 @@ pub fn unsettled(status: &str) -> bool {
 }
 
 /// A journaled row that is not sent again, as the outcome it stands for.
-fn standing(row: SettlementRow) -> SettleOutcome {
-    if unsettled(&row.status) {
+/// One cut off around its request (`sending`) is unclear from now on.
+fn standing(journal: &Journal, account: &str, row: SettlementRow) -> Result<SettleOutcome, String> {
+    if row.status == "sending" {
+        let note = "otpdeck stopped around this request before its reply was journaled: it may have paid out";
+        let row = journal
+            .mark_settlement(account, &row.ref_id, "unclear", Some(note), Utc::now())
+            .map_err(journal_err)?
+            .unwrap_or(row);
+        return Ok(SettleOutcome::Unclear(row));
+    }
+    Ok(if unsettled(&row.status) {
         SettleOutcome::Unclear(row)
     } else {
         SettleOutcome::Already(row)
-    }
+    })
 }
 
 fn journal_err(e: impl std::fmt::Display) -> String {
@@ -80,7 +89,7 @@ pub async fn settle(
             ));
         }
         if !replayable(&row.status) {
-            return Ok(standing(row));
+            return standing(journal, account, row);
         }
     }
     send(journal, seller, account, &row).await
@@ -99,7 +108,7 @@ pub async fn resume(
         .map_err(journal_err)?
         .ok_or_else(|| format!("no settlement {ref_id} in the journal for '{account}'"))?;
     if !replayable(&row.status) {
-        return Ok(standing(row));
+        return standing(journal, account, row);
     }
     send(journal, seller, account, &row).await
 }

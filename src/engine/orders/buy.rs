@@ -50,10 +50,18 @@ pub async fn buy(
             )))
         }
         Some(o) if !idempotent => {
+            let reason = "an earlier attempt with this key got no clear reply, and this API cannot deduplicate a retry";
+            // Cut off before its reply was journaled: its amount is at
+            // risk (a buy of another process still in flight overrides).
+            let o = if o.status == OrderStatus::Buying {
+                journal.record_unknown(o.id, reason, Utc::now())?
+            } else {
+                o
+            };
             return Err(EngineError::Ambiguous {
-                reason: "an earlier attempt with this key got no clear reply, and this API cannot deduplicate a retry".into(),
+                reason: reason.into(),
                 order: Box::new(o),
-            })
+            });
         }
         Some(o) if is_replacement(journal, &o)? => {
             return Err(EngineError::Ambiguous {
