@@ -105,17 +105,7 @@ pub async fn buy(
                 let reason = format!(
                     "the provider's record could not be read ({e}), so the buy was not sent again"
                 );
-                let order = journal.set_status(
-                    order.id,
-                    OrderStatus::Unknown,
-                    super::settle::REPLAY_UNSETTLED,
-                    Some(&reason),
-                    Utc::now(),
-                )?;
-                return Err(EngineError::Ambiguous {
-                    order: Box::new(order),
-                    reason,
-                });
+                return Err(keep_unknown(journal, order.id, reason)?);
             }
         }
     }
@@ -138,13 +128,7 @@ pub async fn buy(
                 "a replay of this buy got \"{e}\", which does not show whether an earlier attempt went through"
             );
             tracing::warn!(order = order.id, error = %e, "buy replay unsettled; kept as unknown");
-            let order = journal.set_status(
-                order.id,
-                OrderStatus::Unknown,
-                super::settle::REPLAY_UNSETTLED,
-                Some(&reason),
-                Utc::now(),
-            )?;
+            let unsettled = keep_unknown(journal, order.id, reason)?;
             // A refusal that means "no order under this key now" (no
             // balance, no number, a bad request) is a clue that agrees with
             // "not charged", journaled as such; never enough on its own.
@@ -156,10 +140,7 @@ pub async fn buy(
                     Utc::now(),
                 )?;
             }
-            Err(EngineError::Ambiguous {
-                order: Box::new(order),
-                reason,
-            })
+            Err(unsettled)
         }
         Err(e) => {
             tracing::info!(order = order.id, error = %e, "buy refused");
@@ -167,6 +148,21 @@ pub async fn buy(
             Err(e.into())
         }
     }
+}
+
+/// Keeps a replayed buy UNKNOWN with `reason`; gives the error to return.
+fn keep_unknown(journal: &Journal, id: i64, reason: String) -> Result<EngineError, EngineError> {
+    let order = journal.set_status(
+        id,
+        OrderStatus::Unknown,
+        super::settle::REPLAY_UNSETTLED,
+        Some(&reason),
+        Utc::now(),
+    )?;
+    Ok(EngineError::Ambiguous {
+        order: Box::new(order),
+        reason,
+    })
 }
 
 /// Whether `order` is the new half of an OTPZap replace: journaled by
