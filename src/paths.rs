@@ -2,7 +2,7 @@
 //! `--data-dir` wins; then `data_dir` in the config; then the XDG dirs.
 
 use crate::config::Config;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paths {
@@ -42,24 +42,53 @@ impl Paths {
         }
     }
 
-    /// Creates the folders (private to the user: the journal lists numbers
-    /// and codes).
+    /// Creates the data folder, private to the user (the journal lists
+    /// numbers and codes). The log folder is the logger's (a log is not
+    /// worth failing a command for).
     pub fn ensure(&self) -> std::io::Result<()> {
-        for dir in [&self.data_dir, &self.state_dir.join("logs")] {
-            std::fs::create_dir_all(dir)?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-            }
-        }
-        Ok(())
+        private_dir(&self.data_dir)
     }
+}
+
+/// Creates `dir` and any missing parents with mode 0700. A folder that is
+/// already there keeps its mode: `--data-dir /srv/shared` (a 1777 dir
+/// other users rely on) is never made private or public by otpdeck.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dir_otpdeck_did_not_make_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = tempfile::tempdir().unwrap();
+        let shared = t.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        let p = Paths::resolve(None, Some(shared.clone()), &Config::default());
+        p.ensure().unwrap();
+        let mode = |d: &Path| std::fs::metadata(d).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode(&shared), 0o1777);
+        // What otpdeck makes is private.
+        let own = t.path().join("a/b");
+        private_dir(&own).unwrap();
+        assert_eq!(mode(&own), 0o700);
+        assert_eq!(mode(&t.path().join("a")), 0o700);
+    }
 
     #[test]
     fn data_dir_flag_holds_everything() {

@@ -23,12 +23,10 @@ pub(super) fn accounts(ctx: &Context) -> CliResult {
             .collect();
         print_json(&list);
     } else if ctx.config.accounts.is_empty() {
-        println!(
-            "No accounts configured. Copy config.example.toml to your config file and add one."
-        );
+        say!("No accounts configured. Copy config.example.toml to your config file and add one.");
     } else {
         for a in &ctx.config.accounts {
-            println!(
+            say!(
                 "{:<16} {:<8} {:<6} {:<40} key from {}",
                 a.name,
                 a.provider.as_str(),
@@ -61,11 +59,11 @@ pub(super) fn info(ctx: &Context) -> CliResult {
             "log": p.log_file,
         }));
     } else {
-        println!("config   {config}");
-        println!("data     {}", p.data_dir.display());
-        println!("state    {}", p.state_dir.display());
-        println!("journal  {}", p.journal.display());
-        println!("log      {}", p.log_file.display());
+        say!("config   {config}");
+        say!("data     {}", p.data_dir.display());
+        say!("state    {}", p.state_dir.display());
+        say!("journal  {}", p.journal.display());
+        say!("log      {}", p.log_file.display());
     }
     Ok(exit::OK)
 }

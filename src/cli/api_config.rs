@@ -111,7 +111,7 @@ pub async fn run(ctx: &Context, cmd: &ApiConfigCmd) -> CliResult {
     if ctx.json {
         print_json(&json!({"account": account, "settings": settings}));
     } else {
-        print!("{}", text(&settings));
+        say_part!("{}", text(&settings));
     }
     Ok(exit::OK)
 }

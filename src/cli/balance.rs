@@ -46,14 +46,14 @@ pub(super) async fn balance(ctx: &Context, only: Option<&str>) -> CliResult {
             match r {
                 Ok(b) => {
                     total += *b;
-                    println!(
+                    say!(
                         "{:<16} {:<8} {:>16}",
                         a.name,
                         a.provider.as_str(),
                         b.to_string()
                     );
                 }
-                Err(e) => println!(
+                Err(e) => say!(
                     "{:<16} {:<8} {:>16}  {e}",
                     a.name,
                     a.provider.as_str(),
@@ -62,7 +62,7 @@ pub(super) async fn balance(ctx: &Context, only: Option<&str>) -> CliResult {
             }
         }
         if results.len() > 1 {
-            println!("{:<25} {:>16}", "total", total.to_string());
+            say!("{:<25} {:>16}", "total", total.to_string());
         }
     }
     Ok(if failed > 0 { exit::ERROR } else { exit::OK })

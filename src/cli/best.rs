@@ -111,9 +111,14 @@ pub(super) async fn best(ctx: &Context, service: &str, country: &str) -> CliResu
             "unmatched": errors.iter().map(|(a, e)| json!({"account": a, "error": e})).collect::<Vec<_>>(),
         }));
     } else {
-        println!(
+        say!(
             "{:<16} {:<9} {:<26} {:>11} {:>6} {:>6}  own record (30 days)",
-            "account", "provider", "offer", "price", "stock", "rate"
+            "account",
+            "provider",
+            "offer",
+            "price",
+            "stock",
+            "rate"
         );
         for r in &rows {
             let own = match r.record.otp_rate() {
@@ -127,7 +132,7 @@ pub(super) async fn best(ctx: &Context, service: &str, country: &str) -> CliResu
                 ),
                 None => "-".into(),
             };
-            println!(
+            say!(
                 "{:<16} {:<9} {:<26} {:>11} {:>6} {:>6}  {own}",
                 r.account,
                 r.provider.display_name(),
@@ -144,7 +149,7 @@ pub(super) async fn best(ctx: &Context, service: &str, country: &str) -> CliResu
             );
         }
         for (a, e) in &errors {
-            eprintln!("otpdeck: {a}: {e}");
+            say_err!("otpdeck: {a}: {e}");
         }
     }
     if rows.is_empty() {

@@ -66,11 +66,11 @@ pub(super) async fn run(ctx: &Context, cmd: &BillCmd) -> CliResult {
         if ctx.json {
             print_json(&bill);
         } else {
-            println!("{}", describe(&bill));
+            say!("{}", describe(&bill));
         }
         return Ok(exit::OK);
     }
-    eprintln!("{}", describe(&bill));
+    say_err!("{}", describe(&bill));
     if !a.yes {
         if !std::io::stdin().is_terminal() {
             return Err(fail(format!(
@@ -78,7 +78,7 @@ pub(super) async fn run(ctx: &Context, cmd: &BillCmd) -> CliResult {
                 bill.total
             )));
         }
-        eprint!("Pay {}? [y/N] ", bill.total);
+        say_err_part!("Pay {}? [y/N] ", bill.total);
         let _ = std::io::stderr().flush();
         let mut line = String::new();
         let _ = std::io::stdin().lock().read_line(&mut line);
@@ -117,7 +117,7 @@ pub(super) async fn run(ctx: &Context, cmd: &BillCmd) -> CliResult {
             if ctx.json {
                 print_json(&OrderJson::from(o));
             } else {
-                println!(
+                say!(
                     "Paid {} for {} on {}: order #{} (ref_id {}), status {}. Follow it with: otpdeck watch --account {} {}",
                     o.price, o.service, o.account, o.id, o.idempotency_key, o.status, o.account, o.id
                 );

@@ -260,7 +260,7 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
             if ctx.json {
                 print_json(&OrderJson::from(o));
             } else {
-                println!(
+                say!(
                     "Bought {} {} for {} on {} — order #{} ({}), status {}.",
                     o.service,
                     o.number.as_deref().unwrap_or("-"),
@@ -270,13 +270,14 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
                     o.provider_order_id.as_deref().unwrap_or("-"),
                     o.status
                 );
-                println!(
+                say!(
                     "Idempotency key {} (pass it with --idempotency-key to retry this buy safely).",
                     o.idempotency_key
                 );
-                println!(
+                say!(
                     "Wait for the code with: otpdeck watch --account {} {}",
-                    o.account, o.id
+                    o.account,
+                    o.id
                 );
             }
             Ok(exit::OK)

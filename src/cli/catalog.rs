@@ -54,7 +54,7 @@ pub(super) async fn catalog(
             print_json(&services);
         } else {
             for s in &services {
-                println!("{:<12} {}", s.id, s.name);
+                say!("{:<12} {}", s.id, s.name);
             }
         }
         return Ok(exit::OK);
@@ -69,7 +69,7 @@ pub(super) async fn catalog(
                 } else {
                     for c in &countries {
                         let stock = c.stock.map(|s| format!("stock {s}")).unwrap_or_default();
-                        println!(
+                        say!(
                             "{:<10} {:<20} {:<6} {}",
                             c.id,
                             c.name,
@@ -98,7 +98,7 @@ pub(super) async fn catalog(
         print_json(&offers);
     } else {
         for o in &offers {
-            println!("{}", offer_line(o));
+            say!("{}", offer_line(o));
         }
     }
     Ok(exit::OK)

@@ -17,7 +17,7 @@ impl Context {
     pub fn load(cli: &Cli) -> Result<Context, CliError> {
         let loaded = config::load(cli.config.as_deref()).map_err(|e| fail(e.to_string()))?;
         for w in &loaded.warnings {
-            eprintln!("otpdeck: warning: {w}");
+            say_err!("otpdeck: warning: {w}");
         }
         crate::domain::naming::install_aliases(&loaded.config.aliases);
         let paths = Paths::resolve(loaded.path.clone(), cli.data_dir.clone(), &loaded.config);

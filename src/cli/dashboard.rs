@@ -53,14 +53,14 @@ fn load_or_ask(cli: &Cli) -> Result<config::Loaded, super::CliError> {
     match config::load(cli.config.as_deref()) {
         Ok(l) => Ok(l),
         Err(e) => {
-            eprintln!("otpdeck: config error: {e}");
+            say_err!("otpdeck: config error: {e}");
             if !std::io::stdin().is_terminal() {
                 return Err(super::CliError {
                     message: "fix the config and start again".into(),
                     code: exit::ERROR,
                 });
             }
-            eprint!("Go on with built-in defaults (no accounts)? [y/N] ");
+            say_err_part!("Go on with built-in defaults (no accounts)? [y/N] ");
             let _ = std::io::stderr().flush();
             let mut answer = String::new();
             let _ = std::io::stdin().lock().read_line(&mut answer);
@@ -204,10 +204,7 @@ pub async fn demo(cli: &Cli) -> CliResult {
     crate::domain::naming::install_aliases(&cfg.aliases);
     let paths = Paths::resolve(config_path, cli.data_dir.clone(), &cfg);
     // The demo's journal is in memory, but its log goes where otpdeck's does.
-    let _log = paths
-        .ensure()
-        .ok()
-        .and_then(|_| crate::logging::init(&paths.log_file));
+    let _log = crate::logging::init(&paths.log_file);
     let (push, webhook) = demo_push();
     let handle = sim::start_local(SimOptions {
         push,

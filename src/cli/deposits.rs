@@ -101,7 +101,7 @@ fn show(ctx: &Context, d: &Deposit) {
     if ctx.json {
         print_json(d);
     } else {
-        println!("{}", deposit_line(d));
+        say!("{}", deposit_line(d));
     }
 }
 
@@ -185,24 +185,29 @@ async fn create(
         print_json(&d);
         return Ok(exit::OK);
     }
-    println!("{}", deposit_line(&d));
+    say!("{}", deposit_line(&d));
     if let Some(payment) = d
         .payment
         .as_deref()
         .filter(|_| d.status == DepositStatus::Pending)
     {
         match Modules::of(payment) {
-            Ok(m) => print!("{}", m.ansi()),
-            Err(e) => eprintln!("otpdeck: {e}"),
+            // Our own colours, only for a terminal; a file gets the
+            // blocks alone.
+            Ok(m) if std::io::stdout().is_terminal() => print!("{}", m.ansi()),
+            Ok(m) => m.rows().iter().for_each(|r| println!("{r}")),
+            Err(e) => say_err!("otpdeck: {e}"),
         }
         // A terminal that knows OSC 8 shows a payment page as a link.
         if payment.starts_with("http") && std::io::stdout().is_terminal() {
-            println!("\x1b]8;;{payment}\x1b\\{payment}\x1b]8;;\x1b\\");
+            // The link's escapes are ours; the URL inside is made visible.
+            let p = crate::domain::text::visible(payment);
+            println!("\x1b]8;;{p}\x1b\\{p}\x1b]8;;\x1b\\");
         } else {
-            println!("{payment}");
+            say!("{payment}");
         }
         if let Some(t) = d.total {
-            println!(
+            say!(
                 "Pay {t} before {}.",
                 d.expires_at
                     .map(|e| e
@@ -212,9 +217,10 @@ async fn create(
                     .unwrap_or_else(|| "it expires".into())
             );
         }
-        println!(
+        say!(
             "`otpdeck deposit watch --account {} {}` waits for the payment.",
-            acc.name, d.id
+            acc.name,
+            d.id
         );
     }
     Ok(exit::OK)
@@ -254,7 +260,7 @@ async fn watch(ctx: &Context, account: &str, id: &str, timeout: Option<Duration>
                 wait = schedule.after(PollOutcome::Answered, rand::random());
             }
             Err(DepositError::Provider(e)) if e.is_transient() => {
-                eprintln!("otpdeck: {e} (retrying)");
+                say_err!("otpdeck: {e} (retrying)");
                 wait = schedule.after(PollOutcome::failed(&e), rand::random());
             }
             Err(e) => return Err(deposit_err(e)),
@@ -271,10 +277,10 @@ pub(super) fn list(ctx: &Context, account: Option<&str>) -> CliResult {
     if ctx.json {
         print_json(&list);
     } else if list.is_empty() {
-        println!("No deposits yet.");
+        say!("No deposits yet.");
     } else {
         for d in &list {
-            println!("{}", deposit_line(d));
+            say!("{}", deposit_line(d));
         }
     }
     Ok(exit::OK)

@@ -112,7 +112,7 @@ async fn sites(ctx: &Context, account: &str) -> CliResult {
         print_json(&rows);
     } else {
         for s in &sites {
-            println!("{}", s.name);
+            say!("{}", s.name);
         }
     }
     Ok(exit::OK)
@@ -161,7 +161,7 @@ async fn domains(ctx: &Context, account: &str, site: &str) -> CliResult {
             let fee = EmailSpec::parse(&o.id)
                 .and_then(|s| s.fee())
                 .map_or("-".into(), |f| f.to_string());
-            println!(
+            say!(
                 "{:<22} {:>10}  stock {:>5}  rate {:>5}  cancel fee {}",
                 domain_of(o),
                 o.price.to_string(),
@@ -272,7 +272,7 @@ async fn buy(ctx: &Context, args: &EmailBuyArgs) -> CliResult {
             Ok(change) => {
                 let o = change.order;
                 if !ctx.json {
-                    println!(
+                    say!(
                         "Bought inbox {} for {} at {} on {} — order #{} ({}), status {}.",
                         o.number.as_deref().unwrap_or("-"),
                         site,
@@ -307,9 +307,10 @@ async fn buy(ctx: &Context, args: &EmailBuyArgs) -> CliResult {
             print_json(&rows);
         }
     } else if let Some(o) = bought.first() {
-        println!(
+        say!(
             "Wait for the mail with: otpdeck watch --account {} {}",
-            o.account, o.id
+            o.account,
+            o.id
         );
     }
     Ok(exit::OK)
@@ -385,7 +386,7 @@ async fn check(ctx: &Context, account: &str, id: &str) -> CliResult {
             messages: &messages,
         });
     } else {
-        println!(
+        say!(
             "#{} {} {} — {}{}",
             order.id,
             order.number.as_deref().unwrap_or("-"),
@@ -397,7 +398,7 @@ async fn check(ctx: &Context, account: &str, id: &str) -> CliResult {
                 .unwrap_or_default()
         );
         for m in &messages {
-            println!(
+            say!(
                 "  {}  {}  {}  {}",
                 m.received_at
                     .map(|t| t.format("%H:%M:%S").to_string())

@@ -46,7 +46,7 @@ pub(super) async fn run(ctx: &Context, a: &HistoryArgs) -> CliResult {
         return Ok(exit::OK);
     }
     for t in &page.transactions {
-        println!(
+        say!(
             "{}  {:<9} {:<14} {:<14} {:>10}  {}  {}",
             t.at.map(|d| d.format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_else(|| "-".into()),
@@ -58,7 +58,7 @@ pub(super) async fn run(ctx: &Context, a: &HistoryArgs) -> CliResult {
             t.sn.as_deref().unwrap_or("")
         );
     }
-    println!(
+    say!(
         "page {} of {}{}{}",
         page.page,
         page.total_pages,

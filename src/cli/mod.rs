@@ -2,6 +2,9 @@
 //! scripting commands. Each command prints human text, or stable JSON with
 //! `--json`; errors go to stderr as one sentence with a non-zero exit.
 
+#[macro_use]
+mod say;
+
 mod accounts;
 mod api_config;
 mod balance;
@@ -261,7 +264,7 @@ pub fn main() -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("otpdeck: cannot start the async runtime: {e}");
+            say_err!("otpdeck: cannot start the async runtime: {e}");
             return ExitCode::from(exit::ERROR);
         }
     };
@@ -291,7 +294,7 @@ async fn run(cli: Cli) -> u8 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("otpdeck: {e}");
+            say_err!("otpdeck: {e}");
             e.code
         }
     }

@@ -26,7 +26,7 @@ pub(super) fn print_order_result(ctx: &Context, o: &Order, text: String) {
     if ctx.json {
         print_json(&OrderJson::from(o));
     } else {
-        println!("{text}");
+        say!("{text}");
     }
 }
 
@@ -148,10 +148,10 @@ pub(super) fn list_orders(ctx: &Context, active: bool, account: Option<&str>) ->
         let v: Vec<OrderJson> = list.iter().map(OrderJson::from).collect();
         print_json(&v);
     } else if list.is_empty() {
-        println!("No orders{}.", if active { " active" } else { "" });
+        say!("No orders{}.", if active { " active" } else { "" });
     } else {
         for o in &list {
-            println!("{}", order_line(o));
+            say!("{}", order_line(o));
         }
     }
     Ok(exit::OK)

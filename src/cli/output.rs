@@ -71,10 +71,30 @@ impl<'a> From<&'a Order> for OrderJson<'a> {
     }
 }
 
+/// serde escapes C0 controls but writes C1 controls (U+009B is a CSI to
+/// some terminals), bidi and zero-width characters as they are: those are
+/// written as `\uXXXX` too, the same JSON value, harmless on a terminal.
+fn json_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write;
+    let risky = crate::domain::text::is_unsafe;
+    if !s.chars().any(|c| c != '\n' && risky(c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if c != '\n' && risky(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 pub fn print_json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(s) => println!("{s}"),
-        Err(e) => eprintln!("otpdeck: cannot encode JSON: {e}"),
+        Ok(s) => println!("{}", json_safe(&s)),
+        Err(e) => say_err!("otpdeck: cannot encode JSON: {e}"),
     }
 }
 

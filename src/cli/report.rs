@@ -64,13 +64,13 @@ pub async fn run(ctx: &Context, a: &ReportArgs) -> CliResult {
                 let text = serde_json::to_string_pretty(&report).unwrap_or_default();
                 std::fs::write(path, text + "\n")
                     .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
-                eprint!("{}", summary_text(&report));
+                say_err_part!("{}", summary_text(&report));
             }
             None => print_json(&report),
         },
         Format::Csv => {
             write_csv(&report, a.output.as_ref())?;
-            eprint!("{}", summary_text(&report));
+            say_err_part!("{}", summary_text(&report));
         }
     }
     Ok(exit::OK)

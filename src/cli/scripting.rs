@@ -13,11 +13,7 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
     let ctx = Context::load(cli)?;
     let _log = match cmd {
         Command::Info | Command::Accounts | Command::WebhookUrl { .. } => None,
-        _ => ctx
-            .paths
-            .ensure()
-            .ok()
-            .and_then(|_| crate::logging::init(&ctx.paths.log_file)),
+        _ => crate::logging::init(&ctx.paths.log_file),
     };
     match cmd {
         Command::Accounts => accounts::accounts(&ctx),

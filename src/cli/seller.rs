@@ -117,7 +117,7 @@ fn day(flag: &str, v: &Option<String>) -> Result<Option<NaiveDate>, CliError> {
 }
 
 fn print_product(p: &SellerProduct) {
-    println!(
+    say!(
         "{:<16} {:<28} {:>10}  {:<11} {}",
         p.code,
         p.name,
@@ -143,7 +143,7 @@ pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
             if ctx.json {
                 print_json(&list);
             } else if list.is_empty() {
-                println!("No products yet: add one with `otpdeck seller product-add`.");
+                say!("No products yet: add one with `otpdeck seller product-add`.");
             } else {
                 list.iter().for_each(print_product);
             }
@@ -165,7 +165,7 @@ pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
             if ctx.json {
                 print_json(&p);
             } else {
-                print!("Created: ");
+                say_part!("Created: ");
                 print_product(&p);
             }
             Ok(exit::OK)
@@ -192,7 +192,7 @@ pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
             if ctx.json {
                 print_json(&p);
             } else {
-                print!("Updated: ");
+                say_part!("Updated: ");
                 print_product(&p);
             }
             Ok(exit::OK)
@@ -215,7 +215,7 @@ pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
                 return Ok(exit::OK);
             }
             for t in &page.transactions {
-                println!(
+                say!(
                     "{}  {:<10} {:<14} {:<14} {:>10}  {}",
                     t.timestamp.as_deref().unwrap_or("-"),
                     t.status,
@@ -225,7 +225,7 @@ pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
                     t.ref_id.as_deref().unwrap_or("-"),
                 );
             }
-            println!(
+            say!(
                 "page {}/{}{}",
                 page.page,
                 page.total_pages,

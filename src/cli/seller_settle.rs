@@ -74,7 +74,7 @@ fn confirm(yes: bool, amount: Rupiah) -> Result<(), super::CliError> {
             "not sent: confirm the settlement of {amount} with --yes"
         )));
     }
-    eprint!("Settle {amount}? [y/N] ");
+    say_err_part!("Settle {amount}? [y/N] ");
     let _ = std::io::stderr().flush();
     let mut l = String::new();
     let _ = std::io::stdin().lock().read_line(&mut l);
@@ -109,7 +109,7 @@ pub(super) async fn settle(ctx: &Context, a: &SettleArgs) -> CliResult {
                 line(&row)
             )));
         }
-        eprintln!("{}", settlement_summary(&row.request()));
+        say_err!("{}", settlement_summary(&row.request()));
         confirm(a.yes, row.amount)?;
         seller::resume(&journal, &s, &name, ref_id).await
     } else {
@@ -126,7 +126,7 @@ pub(super) async fn settle(ctx: &Context, a: &SettleArgs) -> CliResult {
         };
         check_settlement(&req).map_err(|e| fail(format!("not sent: {e}")))?;
         let (name, s) = client(ctx, &a.account)?;
-        eprintln!("{}", settlement_summary(&req));
+        say_err!("{}", settlement_summary(&req));
         confirm(a.yes, req.amount)?;
         seller::settle(&journal, &s, &name, &req).await
     }
@@ -143,7 +143,7 @@ pub(super) async fn settle(ctx: &Context, a: &SettleArgs) -> CliResult {
                 } else {
                     "Requested"
                 };
-                println!("{what}: {}", line(row));
+                say!("{what}: {}", line(row));
             }
             Ok(exit::OK)
         }
@@ -170,9 +170,9 @@ pub(super) fn list(ctx: &Context, account: &str) -> CliResult {
     if ctx.json {
         print_json(&rows);
     } else if rows.is_empty() {
-        println!("No settlements journaled for '{}'.", acc.name);
+        say!("No settlements journaled for '{}'.", acc.name);
     } else {
-        rows.iter().for_each(|r| println!("{}", line(r)));
+        rows.iter().for_each(|r| say!("{}", line(r)));
     }
     Ok(exit::OK)
 }

@@ -56,6 +56,10 @@ pub struct SimArgs {
     /// comes back), refused (409 "already used"), buys-again (no dedup).
     #[arg(long, value_parser = parse_repeat, default_value = "documented")]
     repeat: crate::sim::RepeatMode,
+    /// A hostile provider: every name, message and OTP carries terminal
+    /// escapes (a clipboard write, a title, a screen clear).
+    #[arg(long)]
+    hostile: bool,
 }
 
 fn parse_repeat(s: &str) -> Result<crate::sim::RepeatMode, String> {
@@ -129,6 +133,7 @@ pub async fn sim(args: &SimArgs) -> CliResult {
             })
             .collect(),
         repeat: args.repeat,
+        hostile: args.hostile,
     };
     let handle = sim::start(args.listen, opts).await.map_err(|e| {
         fail(format!(
@@ -140,9 +145,9 @@ pub async fn sim(args: &SimArgs) -> CliResult {
         handle.states.faults.push(r);
     }
     let urls = serde_json::to_string(&handle.urls).map_err(|e| fail(e.to_string()))?;
-    println!("{urls}");
+    say!("{urls}");
     let _ = std::io::stdout().flush();
-    eprintln!("otpdeck: simulator listening on {}; any API key starting with 'sim-' works. Ctrl-C stops it.", handle.addr);
+    say_err!("otpdeck: simulator listening on {}; any API key starting with 'sim-' works. Ctrl-C stops it.", handle.addr);
     let _ = tokio::signal::ctrl_c().await;
     handle.stop().await;
     Ok(exit::OK)
@@ -167,7 +172,7 @@ pub async fn soak(chaos: bool, orders: usize, fault_rate: f64, concurrency: usiz
     let report = run_chaos(&opts, std::sync::Arc::new(journal))
         .await
         .map_err(fail)?;
-    println!(
+    say!(
         "{}",
         serde_json::to_string_pretty(&report).map_err(|e| fail(e.to_string()))?
     );
@@ -206,7 +211,7 @@ pub async fn timing_soak(
     let report = run_timing(&opts, std::sync::Arc::new(journal)).await;
     let _ = std::fs::remove_dir_all(&dir);
     let report = report.map_err(fail)?;
-    println!(
+    say!(
         "{}",
         serde_json::to_string_pretty(&report).map_err(|e| fail(e.to_string()))?
     );

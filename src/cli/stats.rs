@@ -21,9 +21,9 @@ pub(super) fn stats(ctx: &Context, since: Duration, by: &str, csv: bool) -> CliR
     if ctx.json {
         print_json(&groups);
     } else if csv {
-        println!("group,orders,with_otp,otp_rate,median_secs,p90_secs,spent,refunded");
+        say!("group,orders,with_otp,otp_rate,median_secs,p90_secs,spent,refunded");
         for g in &groups {
-            println!(
+            say!(
                 "\"{}\",{},{},{},{},{},{},{}",
                 g.group.replace('"', "\"\""),
                 g.orders,
@@ -36,14 +36,20 @@ pub(super) fn stats(ctx: &Context, since: Duration, by: &str, csv: bool) -> CliR
             );
         }
     } else if groups.is_empty() {
-        println!("No orders in that period.");
+        say!("No orders in that period.");
     } else {
-        println!(
+        say!(
             "{:<30} {:>6} {:>6} {:>8} {:>8} {:>13} {:>13}",
-            "group", "orders", "OTP %", "median", "p90", "spent", "refunded"
+            "group",
+            "orders",
+            "OTP %",
+            "median",
+            "p90",
+            "spent",
+            "refunded"
         );
         for g in &groups {
-            println!(
+            say!(
                 "{:<30} {:>6} {:>6} {:>8} {:>8} {:>13} {:>13}",
                 g.group.chars().take(30).collect::<String>(),
                 g.orders,

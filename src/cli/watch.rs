@@ -53,7 +53,7 @@ pub(super) async fn watch(
                 Ok(change) => order = change.order,
                 Err(EngineError::Provider(e)) if e.is_transient() => {
                     let wait = schedule.after(PollOutcome::failed(&e), rand::random());
-                    eprintln!("otpdeck: {e}; trying again in {}s", wait.as_secs().max(1));
+                    say_err!("otpdeck: {e}; trying again in {}s", wait.as_secs().max(1));
                     match wait_within(wait, started, timeout, pushes.as_mut(), order.id).await {
                         Woke::TimedOut => return timed_out(ctx, &order),
                         Woke::Pushed(o) => order = *o,
@@ -77,7 +77,7 @@ pub(super) async fn watch(
                 if ctx.json {
                     print_json(&OrderJson::from(&order));
                 }
-                eprintln!(
+                say_err!(
                     "otpdeck: order #{} finished; the provider gave no {}",
                     order.id,
                     if order.provider == crate::domain::ProviderKind::GoTopUp {
@@ -95,15 +95,16 @@ pub(super) async fn watch(
                     format!("order #{} ended {} without an OTP", order.id, order.status),
                 );
                 if !ctx.json {
-                    eprintln!(
+                    say_err!(
                         "otpdeck: order #{} ended {} without an OTP",
-                        order.id, order.status
+                        order.id,
+                        order.status
                     );
                 }
                 return Ok(exit::NO_OTP);
             }
             Some(Verdict::PastExpiry) => {
-                eprintln!(
+                say_err!(
                     "otpdeck: order #{} is 5 minutes past its expiry and still has no OTP",
                     order.id
                 );
@@ -212,9 +213,10 @@ fn timed_out(ctx: &Context, order: &Order) -> CliResult {
     if ctx.json {
         print_json(&OrderJson::from(order));
     }
-    eprintln!(
+    say_err!(
         "otpdeck: timed out waiting for order #{} (still {})",
-        order.id, order.status
+        order.id,
+        order.status
     );
     Ok(exit::TIMEOUT)
 }

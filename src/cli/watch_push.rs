@@ -33,7 +33,7 @@ pub(super) async fn start(ctx: &Context, journal: Arc<Journal>) -> Option<PushFe
     let mut notices = Vec::new();
     let run = receiver_of(&ctx.config, &ctx.paths, &mut notices)?;
     for n in notices {
-        eprintln!("otpdeck: {n}");
+        say_err!("otpdeck: {n}");
     }
     if run.accounts.is_empty() {
         return None;
@@ -49,13 +49,13 @@ pub(super) async fn start(ctx: &Context, journal: Arc<Journal>) -> Option<PushFe
     ));
     match server::start(run.listen, receiver).await {
         Ok((addr, task)) => {
-            eprintln!(
+            say_err!(
                 "otpdeck: webhooks: listening on http://{addr}/webhook/<account> while polling"
             );
             Some(PushFeed { rx, task })
         }
         Err(e) => {
-            eprintln!(
+            say_err!(
                 "otpdeck: webhooks: cannot listen on {} ({e}; is the dashboard running?); polling only",
                 run.listen
             );
@@ -71,7 +71,7 @@ impl PushFeed {
         loop {
             match self.rx.recv().await {
                 Some(Pushed::Order(o)) if o.id == id => return o,
-                Some(Pushed::Kept(k)) => eprintln!(
+                Some(Pushed::Kept(k)) => say_err!(
                     "otpdeck: webhook kept ({}): {} {}: {}",
                     crate::engine::webhook::inbox::FILE_NAME,
                     k.account,

@@ -52,7 +52,7 @@ pub async fn run(ctx: &Context, cmd: &WebhookCmd) -> CliResult {
             if ctx.json {
                 print_json(&config_json(account, &c));
             } else {
-                print!("{}", config_text(&c));
+                say_part!("{}", config_text(&c));
             }
             Ok(super::exit::OK)
         }
@@ -84,7 +84,7 @@ pub async fn run(ctx: &Context, cmd: &WebhookCmd) -> CliResult {
                 (Some(s), Some(path)) => {
                     if let Err(e) = write_secret(path, s) {
                         // The API shows it only now: printed, not lost.
-                        println!("secret {}", s.expose());
+                        say!("secret {}", s.expose());
                         return Err(fail(format!(
                             "could not write the secret to {}: {e}; it is printed above, once",
                             path.display()
@@ -105,7 +105,7 @@ pub async fn run(ctx: &Context, cmd: &WebhookCmd) -> CliResult {
             if ctx.json {
                 print_json(&out);
             } else {
-                print!("{text}");
+                say_part!("{text}");
             }
             Ok(super::exit::OK)
         }

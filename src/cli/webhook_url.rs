@@ -26,7 +26,7 @@ pub fn url(ctx: &Context, account: &str) -> CliResult {
     let path = path_for(&hook.account);
     let listen = ctx.config.webhook.listen;
     if ctx.json {
-        println!(
+        say!(
             "{}",
             serde_json::json!({
                 "account": hook.account,
@@ -37,12 +37,12 @@ pub fn url(ctx: &Context, account: &str) -> CliResult {
             })
         );
     } else {
-        println!("{path}");
+        say!("{path}");
         match listen {
-            Some(l) => eprintln!(
+            Some(l) => say_err!(
                 "otpdeck: register https://<your public host>{path}; the receiver listens on http://{l}{path}"
             ),
-            None => eprintln!(
+            None => say_err!(
                 "otpdeck: register https://<your public host>{path}; the receiver is off until [webhook] listen (or enabled = true) is set"
             ),
         }

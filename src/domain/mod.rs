@@ -22,6 +22,7 @@ pub mod report;
 mod rules;
 pub mod seller;
 pub mod spending;
+pub mod text;
 pub mod webhook;
 pub use customer_number::check_customer_number;
 

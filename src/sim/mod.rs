@@ -12,6 +12,7 @@ pub mod faults;
 pub mod gateotp;
 mod gateotp_deposit;
 pub mod gotopup;
+pub mod hostile;
 pub mod nexotp;
 pub mod otpzap;
 pub mod push;
@@ -55,6 +56,8 @@ pub struct SimOptions {
     /// What a spending request repeated under a used key or ref_id does,
     /// on every API that takes one (the docs rarely say).
     pub repeat: RepeatMode,
+    /// Every name, message and OTP carries terminal escapes (`hostile`).
+    pub hostile: bool,
 }
 
 /// How a server answers a spending request sent again under a key (or
@@ -108,6 +111,7 @@ impl Default for SimOptions {
             slower: Vec::new(),
             push: Vec::new(),
             repeat: RepeatMode::Documented,
+            hostile: false,
         }
     }
 }
@@ -231,22 +235,32 @@ pub fn router(opts: &SimOptions) -> (Router, SimStates) {
             faults::middleware,
         )
     };
-    let app = Router::new()
+    let app = Router::new();
+    // Outermost on each API: the fault layer's own error bodies are
+    // poisoned too.
+    let hostile = |r: Router| {
+        if opts.hostile {
+            r.layer(axum::middleware::from_fn(hostile::middleware))
+        } else {
+            r
+        }
+    };
+    let app = app
         .nest(
             "/gateotp",
-            gateotp::router(states.gateotp.clone()).layer(layer(Api::GateOtp, 0)),
+            hostile(gateotp::router(states.gateotp.clone()).layer(layer(Api::GateOtp, 0))),
         )
         .nest(
             "/nexotp",
-            nexotp::router(states.nexotp.clone()).layer(layer(Api::NexOtp, 1)),
+            hostile(nexotp::router(states.nexotp.clone()).layer(layer(Api::NexOtp, 1))),
         )
         .nest(
             "/otpzap/api/v1",
-            otpzap::router(states.otpzap.clone()).layer(layer(Api::OtpZap, 2)),
+            hostile(otpzap::router(states.otpzap.clone()).layer(layer(Api::OtpZap, 2))),
         )
         .nest(
             "/gotopup",
-            gotopup::router(states.gotopup.clone()).layer(layer(Api::GoTopUp, 3)),
+            hostile(gotopup::router(states.gotopup.clone()).layer(layer(Api::GoTopUp, 3))),
         );
     (app, states)
 }

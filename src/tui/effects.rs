@@ -185,7 +185,10 @@ impl Runtime {
                     super::notify::desktop(&n);
                 }
             }
-            Effect::Copy { text, what } => match self.clipboard.copy(&text, out) {
+            Effect::Copy { text, what } => match super::clipboard::copyable(&text, &what)
+                .ok_or_else(|| format!("the {what} holds nothing that can be copied"))
+                .and_then(|t| self.clipboard.copy(&t, out))
+            {
                 Ok(how) => send(
                     &tx,
                     Action::Copied {

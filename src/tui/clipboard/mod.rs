@@ -42,3 +42,15 @@ impl CopyTarget for Recorder {
         Ok("recorded")
     }
 }
+
+/// Outside text made safe for the clipboard, whichever screen asked: only
+/// the code of an OTP, one clean line of anything else (None: nothing
+/// printable was left).
+pub fn copyable(text: &str, what: &str) -> Option<String> {
+    use crate::domain::text::{code_for_clipboard, for_clipboard};
+    let t = match what {
+        "OTP" | "code" => code_for_clipboard(text),
+        _ => for_clipboard(text),
+    };
+    (!t.is_empty()).then_some(t)
+}
