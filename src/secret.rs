@@ -93,7 +93,7 @@ impl Scrubber {
         let keys = secrets
             .iter()
             .map(|s| s.0.as_str())
-            .filter(|k| k.len() >= 4);
+            .filter(|k| !k.is_empty());
         let mut forms: Vec<String> = keys.clone().flat_map(echoed_forms).collect();
         // Longest first, so a form that contains another is replaced whole.
         forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
@@ -108,8 +108,8 @@ impl Scrubber {
     pub fn clean(&self, text: String) -> String {
         let mut out = text;
         for form in &self.forms {
-            if out.contains(form.as_str()) {
-                out = out.replace(form.as_str(), "***");
+            if let Some(clean) = replace_ignoring_case(&out, form) {
+                out = clean;
             }
         }
         // Decoding is needed only where an escape could hide a key's
@@ -134,17 +134,41 @@ impl Scrubber {
     }
 }
 
+/// `text` with every occurrence of `form` in any ASCII case replaced by
+/// `***` (a server may echo a key upper-cased, or a hex key in the other
+/// case); None when there is none. ASCII lowering keeps byte offsets.
+fn replace_ignoring_case(text: &str, form: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let needle = form.to_ascii_lowercase();
+    let mut at = lower.find(&needle)?;
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    loop {
+        out.push_str(&text[from..at]);
+        out.push_str("***");
+        from = at + needle.len();
+        match lower[from..].find(&needle) {
+            Some(i) => at = from + i,
+            None => break,
+        }
+    }
+    out.push_str(&text[from..]);
+    Some(out)
+}
+
 /// Scrubs the decoded strings (and object keys) of a JSON value of every
 /// echoed form (a URL inside a JSON string carries the key percent-encoded
 /// once the JSON escapes are undone); true if anything changed.
 fn scrub_json(v: &mut serde_json::Value, forms: &[String]) -> bool {
     use serde_json::Value;
     let clean = |s: &str| -> Option<String> {
-        forms.iter().any(|f| s.contains(f.as_str())).then(|| {
-            forms
-                .iter()
-                .fold(s.to_string(), |t, f| t.replace(f.as_str(), "***"))
-        })
+        let mut out: Option<String> = None;
+        for f in forms {
+            if let Some(c) = replace_ignoring_case(out.as_deref().unwrap_or(s), f) {
+                out = Some(c);
+            }
+        }
+        out
     };
     match v {
         Value::String(s) => match clean(s) {
@@ -189,6 +213,19 @@ mod tests {
         assert_eq!(s.expose(), "sk_live_abcdef");
         // Inside other types' derived Debug too.
         assert!(!format!("{:?}", Some(vec![s.clone()])).contains("abcdef"));
+    }
+
+    #[test]
+    fn scrub_matches_any_case_and_any_length() {
+        let s = Secret::new("sk_live_AbCdEf");
+        assert_eq!(
+            scrub("key SK_LIVE_ABCDEF and sk_live_abcdef", &[&s]),
+            "key *** and ***"
+        );
+        let short = Secret::new("k9z");
+        assert_eq!(scrub("bad key K9Z", &[&short]), "bad key ***");
+        let json = r#"{"message":"bad \u0053K_LIVE_ABCDEF"}"#;
+        assert!(!scrub(json, &[&s]).to_ascii_lowercase().contains("abcdef"));
     }
 
     #[test]
@@ -250,7 +287,8 @@ mod tests {
         // Text without the key, JSON or not, is left as it was.
         let other = r#"{"message": "saldo \/ kurang"}"#;
         assert_eq!(scrub(other, &[&s]), other);
-        // Keys too short to scrub safely are left alone (and so is the text).
-        assert_eq!(scrub("a b c", &[&Secret::new("b")]), "a b c");
+        // However short a key is, it is scrubbed: a garbled message is
+        // better than a key in a log.
+        assert_eq!(scrub("a b c", &[&Secret::new("b")]), "a *** c");
     }
 }

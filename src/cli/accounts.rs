@@ -3,6 +3,7 @@
 use super::context::Context;
 use super::output::print_json;
 use super::{exit, CliResult};
+use crate::domain::text::url_without_userinfo;
 use serde_json::json;
 
 pub(super) fn accounts(ctx: &Context) -> CliResult {
@@ -15,7 +16,7 @@ pub(super) fn accounts(ctx: &Context) -> CliResult {
                 json!({
                     "name": a.name,
                     "provider": a.provider.as_str(),
-                    "base_url": a.base_url,
+                    "base_url": url_without_userinfo(&a.base_url),
                     "key_source": a.key.kind(),
                     "role": if a.role.is_seller() { "seller" } else { "buyer" },
                 })
@@ -35,7 +36,7 @@ pub(super) fn accounts(ctx: &Context) -> CliResult {
                 } else {
                     "buyer"
                 },
-                a.base_url,
+                url_without_userinfo(&a.base_url),
                 a.key.kind()
             );
         }

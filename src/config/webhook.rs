@@ -65,6 +65,16 @@ impl HookConfig {
                 .map_err(|m| err(m.replace("api_key_cmd", "webhook_secret_cmd")))?,
             KeySource::Otomax { .. } => return Err(err("no webhook secret".into())),
         };
+        // An empty key signs anything anyone computes with it: a forged
+        // push could end an order the provider still has. Refused on every
+        // path (inline, a variable, a command) alike.
+        if secret.expose().trim().is_empty() {
+            return Err(err(
+                "the webhook secret is empty; set the secret the provider signs with, \
+                 or remove it to take no pushes"
+                    .into(),
+            ));
+        }
         Ok(self.account(Some(secret)))
     }
 
@@ -236,6 +246,28 @@ mod tests {
         ] {
             let e = from_toml_str(bad).unwrap_err().to_string();
             assert!(!e.contains("sim-hook-0123456789"), "{e}");
+        }
+    }
+
+    #[test]
+    fn an_empty_secret_is_refused_on_every_path_with_its_account_named() {
+        std::env::set_var("OTPDECK_TEST_HOOK_BLANK_9", "   ");
+        for source in [
+            "webhook_secret=''",
+            "webhook_secret='  \t '",
+            "webhook_secret_env='OTPDECK_TEST_HOOK_BLANK_9'",
+            "webhook_secret_cmd='printf \"  \"'",
+        ] {
+            let cfg = from_toml_str(&format!(
+                "[webhook]\nenabled = true\n[[accounts]]\nname='zap-main'\nprovider='otpzap'\napi_key='sim-1'\n{source}\n"
+            ))
+            .unwrap();
+            let e = cfg.webhook.accounts[0].resolve().unwrap_err().to_string();
+            assert!(e.contains("zap-main"), "{source}: {e}");
+            assert!(
+                e.contains("empty") || e.contains("nothing"),
+                "{source}: {e}"
+            );
         }
     }
 

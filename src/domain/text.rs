@@ -107,9 +107,36 @@ pub fn code_for_clipboard(s: &str) -> String {
     super::extract_code(&for_clipboard(s))
 }
 
+/// `url` without its userinfo (`https://user:pass@host/…` is shown as
+/// `https://host/…`): a key written into a base URL is never printed.
+pub fn url_without_userinfo(url: &str) -> Cow<'_, str> {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return Cow::Borrowed(url);
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => Cow::Owned(format!("{}{}", &url[..scheme_end], &rest[at + 1..])),
+        None => Cow::Borrowed(url),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn userinfo_never_shows() {
+        assert_eq!(
+            url_without_userinfo("https://u:sk_live_1@api.example.com/v1?a=b@c"),
+            "https://api.example.com/v1?a=b@c"
+        );
+        assert_eq!(
+            url_without_userinfo("http://127.0.0.1:8/x"),
+            "http://127.0.0.1:8/x"
+        );
+        assert_eq!(url_without_userinfo("no scheme@all"), "no scheme@all");
+    }
 
     #[test]
     fn escapes_are_shown_not_sent() {

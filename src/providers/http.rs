@@ -184,7 +184,8 @@ impl Http {
         let base = base_url.trim_end_matches('/').to_string();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(ProviderError::Connect(format!(
-                "base_url '{base}' must start with http:// or https://"
+                "base_url '{}' must start with http:// or https://",
+                crate::domain::text::url_without_userinfo(&base)
             )));
         }
         let client = client_builder()

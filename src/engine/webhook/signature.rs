@@ -110,6 +110,11 @@ pub fn verify(
     header: Option<&str>,
     body: &[u8],
 ) -> Result<(), Refusal> {
+    // An empty key would let anyone sign: config refuses one, and so does
+    // this, whatever a caller passes.
+    if secret.iter().all(u8::is_ascii_whitespace) {
+        return Err(Refusal::Wrong);
+    }
     let value = header
         .filter(|h| !h.trim().is_empty())
         .ok_or(Refusal::Missing)?;
@@ -119,11 +124,12 @@ pub fn verify(
         .map_err(|_| Refusal::Wrong)
 }
 
-/// Refuses a delivery whose own timestamp is more than [`MAX_AGE`] old.
-/// Clocks drift: a timestamp slightly in the future is accepted.
+/// Refuses a delivery whose own timestamp is more than [`MAX_AGE`] old,
+/// or more than that far in the future (a replay made to outlive the
+/// window). Clocks drift: a timestamp a little ahead is accepted.
 pub fn check_fresh(sent: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), Refusal> {
     match sent {
-        Some(t) if now - t > MAX_AGE => Err(Refusal::Stale),
+        Some(t) if now - t > MAX_AGE || t - now > MAX_AGE => Err(Refusal::Stale),
         _ => Ok(()),
     }
 }
@@ -183,6 +189,19 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_secret_verifies_nothing() {
+        let sig = sign(b"", Scheme::Hex, BODY);
+        assert_eq!(
+            verify(b"", Scheme::Hex, Some(&sig), BODY),
+            Err(Refusal::Wrong)
+        );
+        assert_eq!(
+            verify(b"  ", Scheme::Hex, Some(&sig), BODY),
+            Err(Refusal::Wrong)
+        );
+    }
+
+    #[test]
     fn stale_is_refused_fresh_and_timeless_pass() {
         let now = Utc::now();
         assert_eq!(
@@ -191,6 +210,10 @@ mod tests {
         );
         assert_eq!(check_fresh(Some(now - Duration::minutes(4)), now), Ok(()));
         assert_eq!(check_fresh(Some(now + Duration::seconds(30)), now), Ok(()));
+        assert_eq!(
+            check_fresh(Some(now + Duration::hours(2)), now),
+            Err(Refusal::Stale)
+        );
         assert_eq!(check_fresh(None, now), Ok(()));
     }
 }
