@@ -228,3 +228,115 @@ fn the_unsigned_otomax_callback_is_refused_where_the_account_wants_a_signature()
     assert_eq!(shown["status"], "waiting", "{shown}");
     assert!(shown["sn"].is_null(), "{shown}");
 }
+
+/// Sends one raw HTTP request and gives back the status line.
+fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &str) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).expect("send");
+    let mut line = String::new();
+    let _ = BufReader::new(s).read_line(&mut line);
+    line
+}
+
+/// A thousand idle connections against a receiver whose process may hold
+/// only 256 descriptors: a signed delivery is still answered, and `watch`
+/// still reaches the provider and ends with the polled SN.
+#[test]
+fn a_thousand_idle_connections_starve_neither_deliveries_nor_polls() {
+    use std::io::Read;
+    let port = free_port();
+    // The SN comes 10 s after the buy: the flood and the delivery come
+    // first, then the poll that ends the wait.
+    let sim = SimProcess::start("10s");
+    let env = Env::new(&sim, port);
+    let id = env.top_up();
+    let mut watch = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 256 && exec \"$0\" \"$@\"")
+        .arg(BIN)
+        .arg("--config")
+        .arg(&env.config)
+        .arg("--data-dir")
+        .arg(env.dir.path().join("data"))
+        .args(["watch", "--account", "pulsa", &id, "--timeout", "60s"])
+        .env("OTPDECK_POLL_INTERVAL_MS", "1000")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn watch");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the receiver never listened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut failures = Vec::new();
+    let idle: Vec<std::net::TcpStream> = (0..1000)
+        .filter_map(|_| {
+            std::net::TcpStream::connect(("127.0.0.1", port))
+                .map_err(|e| failures.push(e.to_string()))
+                .ok()
+        })
+        .collect();
+    assert!(
+        idle.len() > 900,
+        "only {} connected: {:?}",
+        idle.len(),
+        &failures[..failures.len().min(3)]
+    );
+    // A signed delivery (for a ref_id the journal does not know: kept in
+    // the inbox and answered) gets through the flood.
+    let body = serde_json::json!({"event": "transaction.success", "timestamp": chrono::Utc::now().to_rfc3339(),
+        "data": {"ref_id": "not-ours-1", "status": "success", "sn": "1234", "code": "TELKOMSEL5",
+                 "customer_number": "081234567890", "price": 5500}})
+    .to_string();
+    let sig = otpdeck::engine::webhook::signature::sign(
+        SECRET.as_bytes(),
+        otpdeck::engine::webhook::signature::Scheme::Hex,
+        body.as_bytes(),
+    );
+    let status = post(port, "/webhook/pulsa", &[("X-Signature", &sig)], &body);
+    assert!(status.starts_with("HTTP/1.1 200"), "{status:?}");
+    // Most of the flood was closed to make room (EOF on read).
+    let closed = idle
+        .iter()
+        .filter(|s| {
+            let mut s: &std::net::TcpStream = s;
+            s.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+            match s.read(&mut [0u8; 1]) {
+                Ok(0) => true,
+                Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+                Ok(_) => false,
+            }
+        })
+        .count();
+    assert!(closed > 800, "only {closed} idle connections were closed");
+    // And the provider is still reached: the poll ends the wait.
+    let out = {
+        let started = Instant::now();
+        loop {
+            if watch.try_wait().expect("wait").is_some() {
+                break watch.wait_with_output().expect("output");
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                let _ = watch.kill();
+                panic!("watch did not end");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    drop(idle);
+    assert!(out.status.success(), "{}", err(&out));
+    let sn = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(sn.len(), 16, "{sn:?}: {}", err(&out));
+}

@@ -50,7 +50,8 @@ pub(super) async fn start(ctx: &Context, journal: Arc<Journal>) -> Option<PushFe
     match server::start(run.listen, receiver).await {
         Ok((addr, task)) => {
             say_err!(
-                "otpdeck: webhooks: listening on http://{addr}/webhook/<account> while polling"
+                "otpdeck: {} (polling goes on)",
+                server::listening_notice(addr)
             );
             Some(PushFeed { rx, task })
         }

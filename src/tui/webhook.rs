@@ -52,12 +52,7 @@ pub(super) async fn start(
     ));
     match server::start(run.listen, rx).await {
         Ok((addr, handle)) => {
-            send(
-                &tx,
-                Action::Notice(format!(
-                    "Webhooks: listening on http://{addr}/webhook/<account>"
-                )),
-            );
+            send(&tx, Action::Notice(server::listening_notice(addr)));
             Some(handle)
         }
         Err(e) => {

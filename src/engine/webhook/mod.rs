@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod inbox;
+pub mod listener;
 pub mod seen;
 pub mod server;
 pub mod signature;

@@ -10,6 +10,7 @@
 
 use super::apply::{apply, Applied, Pushed};
 use super::inbox::Inbox;
+use super::listener::{self, Busy, Counters, Limits};
 use super::seen::{self, Seen};
 use super::signature::{self, Refusal, Scheme};
 use super::unsigned::{self, Unsigned, Verdict};
@@ -17,11 +18,12 @@ use crate::domain::ProviderKind;
 use crate::engine::journal::Journal;
 use crate::providers::push::PushEvent;
 use crate::secret::Secret;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use axum::Extension;
 use axum::{Json, Router};
 use chrono::Utc;
 use serde_json::json;
@@ -106,13 +108,34 @@ pub async fn start(
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
-    let handle = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router(rx)).await {
-            tracing::warn!("webhook receiver stopped: {e}");
-        }
-    });
+    if !addr.ip().is_loopback() {
+        tracing::warn!("webhook receiver listens on {addr}, reachable beyond this machine");
+    }
+    let limits = Limits::default();
+    let handle = tokio::spawn(listener::serve(
+        listener,
+        router(rx),
+        limits,
+        Arc::new(Counters::default()),
+    ));
     Ok((addr, handle))
 }
+
+/// What the dashboard and `watch` say when the receiver is up: loud when
+/// anything but this machine can reach it.
+pub fn listening_notice(addr: SocketAddr) -> String {
+    if addr.ip().is_loopback() {
+        format!("Webhooks: listening on http://{addr}/webhook/<account>")
+    } else {
+        format!(
+            "WARNING Webhooks: listening on http://{addr}/webhook/<account>, reachable from other machines; \
+             only signed deliveries are taken, but prefer 127.0.0.1 behind a TLS proxy"
+        )
+    }
+}
+
+/// A delivery is a few kilobytes; anything near this is not one.
+const MAX_BODY: usize = 2 << 20;
 
 fn refuse(code: StatusCode, why: &str) -> Response {
     (code, Json(json!({ "error": why }))).into_response()
@@ -134,11 +157,26 @@ async fn deliver(
     State(rx): State<Arc<Receiver>>,
     Path(account): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    busy: Option<Extension<Busy>>,
+    body: Body,
 ) -> Response {
     let Some(acc) = rx.accounts.get(&account) else {
         return refuse(StatusCode::NOT_FOUND, "no such account takes webhooks");
     };
+    // The body within its time and size, or nothing: a sender that
+    // trickles it keeps no slot for long.
+    let body = match tokio::time::timeout(
+        Limits::default().body_timeout,
+        axum::body::to_bytes(body, MAX_BODY),
+    )
+    .await
+    {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => return refuse(StatusCode::PAYLOAD_TOO_LARGE, "body too large or cut off"),
+        Err(_) => return refuse(StatusCode::REQUEST_TIMEOUT, "body too slow"),
+    };
+    // From here the connection does real work: never closed for room.
+    let _busy = busy.map(|Extension(b)| b.hold());
     let given = headers
         .get(acc.header.as_str())
         .and_then(|v| v.to_str().ok())
