@@ -169,3 +169,178 @@ fn a_log_file_that_cannot_be_made_is_a_warning() {
     assert!(err.contains("no log this run"), "{err}");
     assert!(String::from_utf8_lossy(&o.stdout).contains("Rp 500.000"));
 }
+
+mod disk {
+    //! The journal as a failing disk: a poll whose answer cannot be written
+    //! keeps its poller alive and journals the OTP once writes work again;
+    //! a journal deleted or replaced under a running process stops spending.
+
+    use otpdeck::domain::{BuyRequest, OrderStatus, ProviderKind};
+    use otpdeck::engine::journal::{Journal, JournalError};
+    use otpdeck::engine::orders;
+    use otpdeck::engine::poller::{self, PollEvent, PollTiming};
+    use otpdeck::providers::{self, Auth, ProviderSettings, SharedProvider};
+    use otpdeck::secret::Secret;
+    use otpdeck::sim::{self, SimBooks, SimOptions};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    async fn nexotp_buy(
+        p: &SharedProvider,
+        journal: &Journal,
+        key: &str,
+    ) -> Result<otpdeck::domain::Order, orders::EngineError> {
+        let o = p
+            .offers("whatsapp", Some("id"))
+            .await
+            .expect("offers")
+            .into_iter()
+            .find(|o| o.in_stock())
+            .expect("an offer");
+        let req = BuyRequest {
+            service_id: "whatsapp".into(),
+            service_name: "WhatsApp".into(),
+            country_id: Some("id".into()),
+            country_name: None,
+            offer_id: o.id,
+            price: o.price,
+            operator: None,
+            idempotency_key: key.into(),
+            customer_number: None,
+        };
+        orders::buy(p.as_ref(), journal, "nex", &req)
+            .await
+            .map(|b| b.order)
+    }
+
+    fn provider(sim: &sim::SimHandle, key: &str) -> SharedProvider {
+        providers::build(&ProviderSettings::new(
+            ProviderKind::NexOtp,
+            sim.urls.nexotp.clone(),
+            Auth::ApiKey(Secret::new(key)),
+        ))
+        .expect("adapter")
+    }
+
+    /// Another process holds the journal's write lock (a stand-in for a
+    /// full or failing disk: every write fails) while the OTP arrives.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_poll_that_cannot_be_written_is_retried_until_it_is() {
+        let sim = sim::start_local(SimOptions {
+            otp_delay: Duration::from_millis(300),
+            ..Default::default()
+        })
+        .await
+        .expect("sim");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.sqlite3");
+        let journal = Arc::new(Journal::open(&path).expect("journal"));
+        let p = provider(&sim, "sim-disk-1");
+        let order = nexotp_buy(&p, &journal, "disk-k1").await.expect("buy");
+        let blocker = rusqlite::Connection::open(&path).unwrap();
+        blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let timing = PollTiming {
+            min: Duration::from_millis(100),
+            max: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+        };
+        let _task = poller::spawn(
+            p.clone(),
+            journal.clone(),
+            order.clone(),
+            timing,
+            move |e| {
+                let _ = tx.send(e);
+            },
+        );
+        // The answer that cannot be written is still shown, marked.
+        let shown = loop {
+            match super::next_event(&mut rx).await {
+                PollEvent::Unsaved { order, error } => break (order, error),
+                PollEvent::Stopped { .. } => panic!("the poller stopped on a journal error"),
+                _ => {}
+            }
+        };
+        assert!(!shown.0.otps.is_empty(), "the OTP is on screen: {shown:?}");
+        assert!(shown.0.note.as_deref().unwrap_or("").contains("NOT SAVED"));
+        assert!(journal.order(order.id).unwrap().unwrap().otps.is_empty());
+        // Space comes back: the same poller writes it, no restart.
+        blocker.execute_batch("ROLLBACK").unwrap();
+        drop(blocker);
+        loop {
+            match super::next_event(&mut rx).await {
+                PollEvent::Changed(c) if !c.order.otps.is_empty() => break,
+                PollEvent::Stopped { .. } => panic!("stopped before the OTP was written"),
+                _ => {}
+            }
+        }
+        let saved = journal.order(order.id).unwrap().unwrap();
+        assert_eq!(saved.otps, shown.0.otps, "journaled once, the code shown");
+        assert_ne!(saved.status, OrderStatus::Unknown);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_journal_deleted_or_replaced_under_a_running_process_stops_spending() {
+        let sim = sim::start_local(SimOptions::default()).await.expect("sim");
+        let p = provider(&sim, "sim-disk-2");
+        for replace in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("journal.sqlite3");
+            let journal = Journal::open(&path).expect("journal");
+            nexotp_buy(&p, &journal, &format!("gone-{replace}-1"))
+                .await
+                .expect("the first buy");
+            for f in [
+                "journal.sqlite3",
+                "journal.sqlite3-wal",
+                "journal.sqlite3-shm",
+            ] {
+                let _ = std::fs::remove_file(dir.path().join(f));
+            }
+            if replace {
+                drop(Journal::open(&path).expect("another journal"));
+            }
+            let before = sim.states.nexotp.charges("sim-disk-2").len();
+            match nexotp_buy(&p, &journal, &format!("gone-{replace}-2")).await {
+                Err(orders::EngineError::Journal(e @ JournalError::Replaced { .. })) => {
+                    let said = e.to_string();
+                    assert!(said.contains("restart otpdeck"), "{said}");
+                    assert!(
+                        said.contains(if replace { "replaced" } else { "deleted" }),
+                        "{said}"
+                    );
+                }
+                other => panic!("a buy into a vanished journal: {other:?}"),
+            }
+            assert_eq!(
+                sim.states.nexotp.charges("sim-disk-2").len(),
+                before,
+                "nothing was sent"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_corrupt_journal_names_its_path_and_what_to_do() {
+    let sim = SimProcess::start("300ms");
+    let env = Env::new(&sim);
+    let data = env.dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("journal.sqlite3"), vec![0x5a; 64 * 1024]).unwrap();
+    let o = env.run(&["orders"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("journal.sqlite3"), "{err}");
+    assert!(err.contains("move it aside"), "{err}");
+}
+
+async fn next_event(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<otpdeck::engine::poller::PollEvent>,
+) -> otpdeck::engine::poller::PollEvent {
+    tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
+        .await
+        .expect("an event within 20 s")
+        .expect("the poller is alive")
+}

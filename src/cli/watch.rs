@@ -61,6 +61,24 @@ pub(super) async fn watch(
                     }
                     continue;
                 }
+                Err(EngineError::Unsaved { update, error }) => {
+                    // The code is said at once; the journal gets it when
+                    // it can, and only then is it printed as the result.
+                    let wait = crate::engine::poller::UNSAVED_RETRY;
+                    let code = update.otps.last().or(update.sn.as_ref());
+                    say_err!(
+                        "otpdeck: the journal cannot record order #{}'s news ({error}){}; trying again in {}s",
+                        order.id,
+                        code.map(|c| format!(": it brought {c}, NOT SAVED")).unwrap_or_default(),
+                        wait.as_secs()
+                    );
+                    match wait_within(wait, started, timeout, pushes.as_mut(), order.id).await {
+                        Woke::TimedOut => return timed_out(ctx, &order),
+                        Woke::Pushed(o) => order = *o,
+                        Woke::Time => {}
+                    }
+                    continue;
+                }
                 Err(e) => return Err(engine_err(e)),
             }
         }

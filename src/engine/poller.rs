@@ -21,6 +21,36 @@ pub enum PollEvent {
     Stopped {
         order_id: i64,
     },
+    /// The provider answered and the journal could not write it: the
+    /// order as the answer makes it (for the screen, marked not saved),
+    /// and why. The poller keeps asking until a write succeeds.
+    Unsaved {
+        order: Box<Order>,
+        error: String,
+    },
+}
+
+/// How soon a poll is asked again after its answer could not be written:
+/// soon, so a disk that has room again gets the code within seconds.
+pub const UNSAVED_RETRY: Duration = Duration::from_secs(5);
+
+/// `order` as the provider's `update` makes it, for the screen only: the
+/// new codes, SN and status, with a note that none of it is saved.
+pub fn unsaved_view(order: &Order, update: &crate::domain::OrderUpdate, error: &str) -> Order {
+    let mut o = order.clone();
+    for code in &update.otps {
+        if !o.otps.contains(code) {
+            o.otps.push(code.clone());
+        }
+    }
+    if update.sn.is_some() {
+        o.sn = update.sn.clone();
+    }
+    if let Some(st) = update.status {
+        o.status = o.status.advance(st);
+    }
+    o.note = Some(format!("NOT SAVED ({error}): retrying"));
+    o
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,7 +296,27 @@ pub fn spawn(
                     // A back-off or a Retry-After counts from the reply.
                     last = tokio::time::Instant::now();
                 }
+                Err(EngineError::Unsaved { update, error }) => {
+                    // Never the end of the poller: the provider keeps the
+                    // answer, the next poll writes it once the disk can.
+                    tracing::warn!(order = order.id, "poll answer not journaled: {error}");
+                    let error = error.to_string();
+                    emit(PollEvent::Unsaved {
+                        order: Box::new(unsaved_view(&order, &update, &error)),
+                        error,
+                    });
+                    failed_before = true;
+                    wait = schedule.after(
+                        PollOutcome::Failed {
+                            retry_after: Some(UNSAVED_RETRY),
+                        },
+                        rand::random(),
+                    );
+                    regular = false;
+                    last = tokio::time::Instant::now();
+                }
                 Err(e) => {
+                    tracing::warn!(order = order.id, "poller stopped: {e}");
                     emit(PollEvent::Failed {
                         order_id: order.id,
                         error: e.to_string(),
@@ -560,7 +610,9 @@ mod tests {
                     otp |= !c.order.otps.is_empty();
                     last = Some(c.order.status);
                 }
-                PollEvent::Failed { error, .. } => panic!("recovered: {error}"),
+                PollEvent::Failed { error, .. } | PollEvent::Unsaved { error, .. } => {
+                    panic!("recovered: {error}")
+                }
                 PollEvent::Stopped { order_id } => {
                     assert_eq!(order_id, order.id);
                     break;

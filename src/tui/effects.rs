@@ -158,6 +158,23 @@ impl Runtime {
                     },
                 ),
                 PollEvent::Stopped { order_id } => send(&tx, Action::PollStopped { order_id }),
+                PollEvent::Unsaved { order, error } => {
+                    let order_id = order.id;
+                    send(&tx, Action::OrderChanged(*order));
+                    send(
+                        &tx,
+                        Action::ActionFailed {
+                            order_id,
+                            op: None,
+                            error: format!(
+                                "the journal cannot save this order's news ({error}); it is shown, NOT SAVED, saving again every {}s",
+                                crate::engine::poller::UNSAVED_RETRY.as_secs()
+                            ),
+                            retry_after: None,
+                            now: Utc::now(),
+                        },
+                    );
+                }
             },
         );
         if let Some(old) = self.pollers.insert(id, handle) {

@@ -77,6 +77,7 @@ fn event(
 impl Journal {
     /// Writes the deposit row before its create request is sent.
     pub fn begin_deposit(&self, new: &NewDeposit, now: DateTime<Utc>) -> Result<Deposit> {
+        self.check_file()?;
         let conn = self.conn();
         let tx = conn.unchecked_transaction()?;
         tx.execute(

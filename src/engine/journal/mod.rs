@@ -6,6 +6,7 @@
 mod balances;
 mod deposits;
 mod emails;
+mod identity;
 pub use balances::Checkpoint;
 mod orders;
 mod otps;
@@ -42,6 +43,10 @@ pub enum JournalError {
     NoSuchDeposit(i64),
     #[error("order #{0} is {1}, not unknown: only a buy that got no clear reply can be settled")]
     NotUnknown(i64, &'static str),
+    #[error("the journal {path} was {how} while otpdeck ran: nothing more is bought or recorded into a file no later start would read; restart otpdeck")]
+    Replaced { path: String, how: &'static str },
+    #[error("the journal {path} cannot be read ({message}); move it aside (otpdeck then starts a new one) or restore it from a backup")]
+    Unreadable { path: String, message: String },
     #[error("cannot create the journal folder {path}: {source}")]
     Folder {
         path: String,
@@ -92,6 +97,8 @@ pub struct Change {
 
 pub struct Journal {
     conn: Mutex<Conns>,
+    /// The file opened; None in memory.
+    identity: Option<identity::FileIdentity>,
 }
 
 /// The journal's connections, behind one lock so they never write at
@@ -137,15 +144,23 @@ impl Journal {
                 })?;
             }
         }
-        let conn = Connection::open(path)?;
-        schema::prepare(&conn)?;
-        let polls = Connection::open(path)?;
-        schema::prepare_polls(&polls)?;
+        let unreadable = |e: JournalError| match e {
+            JournalError::Db(db) => JournalError::Unreadable {
+                path: path.display().to_string(),
+                message: db.to_string(),
+            },
+            other => other,
+        };
+        let conn = Connection::open(path).map_err(|e| unreadable(e.into()))?;
+        schema::prepare(&conn).map_err(unreadable)?;
+        let polls = Connection::open(path).map_err(|e| unreadable(e.into()))?;
+        schema::prepare_polls(&polls).map_err(unreadable)?;
         Ok(Journal {
             conn: Mutex::new(Conns {
                 main: conn,
                 polls: Some(polls),
             }),
+            identity: identity::FileIdentity::of(path),
         })
     }
 
@@ -158,6 +173,7 @@ impl Journal {
                 main: conn,
                 polls: None,
             }),
+            identity: None,
         })
     }
 

@@ -11,6 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 impl Journal {
     /// Writes the order row before its buy request is sent.
     pub fn begin_order(&self, new: &NewOrder, now: DateTime<Utc>) -> Result<Order> {
+        self.check_file()?;
         self.insert_order(new, now, "buy_sent")
     }
 
@@ -19,6 +20,7 @@ impl Journal {
     /// carries no Idempotency-Key), so the row is marked, in the same
     /// transaction, as one that must never be replayed as a buy.
     pub fn begin_replacement(&self, new: &NewOrder, now: DateTime<Utc>) -> Result<Order> {
+        self.check_file()?;
         self.insert_order(new, now, REPLACE_SENT)
     }
 
@@ -127,6 +129,7 @@ impl Journal {
         update: &OrderUpdate,
         now: DateTime<Utc>,
     ) -> Result<Change> {
+        self.check_file()?;
         let conns = self.conn();
         // A file journal's poll connection commits without waiting for the
         // disk (see `Conns`); in memory there is one connection.

@@ -84,6 +84,7 @@ impl Journal {
         r: &SettlementRequest,
         now: DateTime<Utc>,
     ) -> Result<(SettlementRow, bool)> {
+        self.check_file()?;
         if let Some(old) = self.settlement(account, &r.ref_id)? {
             return Ok((old, false));
         }

@@ -36,6 +36,14 @@ pub enum EngineError {
     Ambiguous { order: Box<Order>, reason: String },
     #[error("{0}")]
     Refused(String),
+    /// The provider answered but the journal could not write it (disk
+    /// full, journal gone): what it said is here so it can still be shown;
+    /// the next poll asks again and writes it.
+    #[error("the journal could not record the provider's answer ({error}); not saved yet")]
+    Unsaved {
+        update: Box<crate::domain::OrderUpdate>,
+        error: JournalError,
+    },
 }
 
 pub fn order_ref(order: &Order) -> Result<OrderRef, EngineError> {

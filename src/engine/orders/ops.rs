@@ -18,7 +18,15 @@ pub async fn poll(
     let r = order_ref(order)?;
     let update = provider.status(&r).await?;
     let mut change = if may_be_news(order, &update) {
-        journal.record_update(order.id, &update, Utc::now())?
+        match journal.record_update(order.id, &update, Utc::now()) {
+            Ok(c) => c,
+            Err(error) => {
+                return Err(EngineError::Unsaved {
+                    update: Box::new(update),
+                    error,
+                })
+            }
+        }
     } else {
         Change {
             order: order.clone(),
