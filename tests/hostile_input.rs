@@ -49,12 +49,19 @@ impl Env {
 }
 
 /// Every byte a terminal could act on: C0 controls but newline and tab,
-/// DEL, and C1 controls (UTF-8 C2 80..9F).
+/// DEL, C1 controls (UTF-8 C2 80..9F), and the bidi overrides and
+/// zero-width characters that hide text.
 fn escapes_in(bytes: &[u8]) -> Vec<usize> {
     let mut out = Vec::new();
     for (i, b) in bytes.iter().enumerate() {
         let c1 = *b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n));
-        if (*b < 0x20 && *b != b'\n' && *b != b'\t') || *b == 0x7F || c1 {
+        // U+202A..U+202E and U+200B..U+200F: E2 80 AA..AE, E2 80 8B..8F.
+        let bidi = *b == 0xE2
+            && bytes.get(i + 1) == Some(&0x80)
+            && bytes
+                .get(i + 2)
+                .is_some_and(|n| (0xAA..=0xAE).contains(n) || (0x8B..=0x8F).contains(n));
+        if (*b < 0x20 && *b != b'\n' && *b != b'\t') || *b == 0x7F || c1 || bidi {
             out.push(i);
         }
     }

@@ -1,8 +1,9 @@
 //! The hostile provider (`otpdeck sim --hostile`): every name, message and
 //! OTP the simulator sends carries terminal escapes, as a provider (or, on
 //! GoTopUp's marketplace, another seller) could send them. Names get an
-//! OSC 52 clipboard write, an OSC 0 title, a screen clear and a `\r` with
-//! the invisible-text attribute; an OTP is wrapped in a clipboard write and
+//! OSC 52 clipboard write, an OSC 0 title, a screen clear, a `\r` with
+//! the invisible-text attribute, a right-to-left override and a zero-width
+//! space; an OTP is wrapped in a clipboard write and
 //! a `rm -rf ~` line. Everything else (ids, prices, states) is untouched,
 //! so every flow still works and only what is shown is hostile.
 
@@ -15,7 +16,8 @@ use serde_json::Value;
 
 /// What a name or message carries: `rm -rf ~` on the clipboard, a window
 /// title, a cleared screen, and text that hides what came before.
-pub const NAME_TAIL: &str = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07\x1b[2J\r\x1b[8m";
+pub const NAME_TAIL: &str =
+    "\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07\x1b[2J\r\x1b[8m\u{202e}\u{200b}";
 /// Put before an OTP.
 pub const OTP_HEAD: &str = "\x1b]52;c;cm0gLXJmIH4=\x07\r\n";
 /// Put after an OTP.

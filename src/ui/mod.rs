@@ -51,6 +51,25 @@ pub fn theme_of(app: &App) -> Theme {
 }
 
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_panes(frame, app);
+    no_hidden_text(frame.buffer_mut());
+}
+
+/// ratatui drops control characters from cells, but not bidi overrides
+/// or zero-width characters, which make a provider's name read one way
+/// and be another: whatever reached a cell leaves it only as
+/// `text::visible` has it.
+fn no_hidden_text(buf: &mut ratatui::buffer::Buffer) {
+    use crate::domain::text::{is_unsafe, visible};
+    for cell in buf.content.iter_mut() {
+        if cell.symbol().chars().any(is_unsafe) {
+            let shown = visible(cell.symbol()).into_owned();
+            cell.set_symbol(if shown.is_empty() { " " } else { &shown });
+        }
+    }
+}
+
+fn draw_panes(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let theme = theme_of(app);
     let Some(l) = layout::compute(area, app.accounts.len()) else {

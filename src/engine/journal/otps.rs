@@ -47,6 +47,18 @@ pub(super) fn load_otps(conn: &Connection, id: i64) -> Result<Vec<String>> {
 /// Appends the codes of `incoming` not yet known. Some APIs send the whole
 /// timeline, others only the latest code, so a code already journaled is
 /// never added twice (a resend that repeats a code is not a new OTP).
+/// Codes an order keeps at most.
+pub const MAX_OTPS: usize = 50;
+/// Characters of one code kept at most (a whole SMS is a few hundred).
+const MAX_OTP_CHARS: usize = 1000;
+
+fn cut(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
 pub(super) fn append_otps(
     conn: &Connection,
     id: i64,
@@ -61,6 +73,16 @@ pub(super) fn append_otps(
         if code.is_empty() || all.iter().any(|k| k == code) {
             continue;
         }
+        // A provider that sends codes without end fills no disk: an
+        // order keeps its first MAX_OTPS (a real one gets a handful).
+        if all.len() >= MAX_OTPS {
+            tracing::warn!(
+                order = id,
+                "order already holds {MAX_OTPS} codes; later ones are not kept"
+            );
+            break;
+        }
+        let code = cut(code, MAX_OTP_CHARS);
         conn.prepare_cached(
             "INSERT INTO otps (order_id, seq, code, received_at) VALUES (?1, ?2, ?3, ?4)",
         )?
@@ -102,5 +124,32 @@ mod tests {
         }
         let st = conn.prepare_cached(LOAD_OTPS).expect("cached");
         assert_eq!(st.get_status(rusqlite::StatementStatus::RePrepare), 0);
+    }
+
+    #[test]
+    fn an_order_keeps_a_bounded_list_of_distinct_codes() {
+        let j = Journal::open_in_memory().expect("journal");
+        let conn = j.conn();
+        conn.execute_batch(
+            "INSERT INTO orders (id, account, provider, idempotency_key, service_id, service, \
+             offer_id, price, status, created_at, updated_at) \
+             VALUES (1, 'a', 'nexotp', 'k', 's', 's', 'o', 1000, 'waiting', 0, 0);",
+        )
+        .expect("row");
+        let flood: Vec<String> = (0..200).map(|i| format!("{i:06}")).collect();
+        let mut twice = flood.clone();
+        twice.extend(flood.iter().cloned());
+        let added = append_otps(&conn, 1, &[], &twice, chrono::Utc::now()).expect("append");
+        assert_eq!(added.len(), MAX_OTPS);
+        assert_eq!(load_otps(&conn, 1).expect("load"), flood[..MAX_OTPS]);
+        let long = "9".repeat(5000);
+        conn.execute_batch(
+            "INSERT INTO orders (id, account, provider, idempotency_key, service_id, service, \
+             offer_id, price, status, created_at, updated_at) \
+             VALUES (2, 'a', 'nexotp', 'k2', 's', 's', 'o', 1000, 'waiting', 0, 0);",
+        )
+        .expect("row");
+        let added = append_otps(&conn, 2, &[], &[long], chrono::Utc::now()).expect("append");
+        assert_eq!(added[0].len(), MAX_OTP_CHARS);
     }
 }

@@ -2,16 +2,25 @@
 //! know, a deposit or settlement event) are kept here for the user, never
 //! dropped: one JSON line each in `webhook-inbox.jsonl` in the data dir,
 //! and in memory for the running session. A repeated delivery is kept once.
+//!
+//! Bounded, since a provider (or whoever holds its secret) can send without
+//! end: the newest `IN_MEMORY` in memory, the newest `REMEMBERED` digests
+//! for repeats, and a file that, past `FILE_BYTES`, is moved to
+//! `webhook-inbox.jsonl.1` (replacing the one before) and started afresh.
+//! Each of those is said in the log.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 pub const FILE_NAME: &str = "webhook-inbox.jsonl";
+const IN_MEMORY: usize = 500;
+const REMEMBERED: usize = 10_000;
+const FILE_BYTES: u64 = 8 << 20;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Kept {
@@ -28,9 +37,16 @@ pub struct Kept {
 }
 
 #[derive(Debug, Default)]
+struct Held {
+    kept: VecDeque<Kept>,
+    seen: HashSet<[u8; 32]>,
+    seen_order: VecDeque<[u8; 32]>,
+}
+
+#[derive(Debug, Default)]
 pub struct Inbox {
     path: Option<PathBuf>,
-    kept: Mutex<(Vec<Kept>, HashSet<[u8; 32]>)>,
+    kept: Mutex<Held>,
 }
 
 impl Inbox {
@@ -58,8 +74,14 @@ impl Inbox {
         h.update(body);
         let digest: [u8; 32] = h.finalize().into();
         let mut g = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        if !g.1.insert(digest) {
+        if !g.seen.insert(digest) {
             return None;
+        }
+        g.seen_order.push_back(digest);
+        if g.seen_order.len() > REMEMBERED {
+            if let Some(old) = g.seen_order.pop_front() {
+                g.seen.remove(&old);
+            }
         }
         let k = Kept {
             at: now,
@@ -70,6 +92,7 @@ impl Inbox {
             body: String::from_utf8_lossy(body).into_owned(),
         };
         if let Some(p) = &self.path {
+            rotate_if_full(p);
             let line = serde_json::to_string(&k).unwrap_or_default();
             let written = std::fs::OpenOptions::new()
                 .create(true)
@@ -80,7 +103,13 @@ impl Inbox {
                 tracing::warn!(path = %p.display(), "cannot write the webhook inbox: {e}");
             }
         }
-        g.0.push(k.clone());
+        g.kept.push_back(k.clone());
+        if g.kept.len() > IN_MEMORY {
+            g.kept.pop_front();
+            if g.kept.len() == IN_MEMORY {
+                tracing::info!("webhook inbox: only the newest {IN_MEMORY} kept deliveries stay in memory; all are in the file");
+            }
+        }
         Some(k)
     }
 
@@ -89,7 +118,63 @@ impl Inbox {
         self.kept
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .0
-            .clone()
+            .kept
+            .iter()
+            .cloned()
+            .collect()
+    }
+}
+
+/// Moves a full inbox file aside (one older generation kept).
+fn rotate_if_full(p: &std::path::Path) {
+    if std::fs::metadata(p).is_ok_and(|m| m.len() >= FILE_BYTES) {
+        let old = p.with_extension("jsonl.1");
+        match std::fs::rename(p, &old) {
+            Ok(()) => tracing::warn!(
+                "webhook inbox reached {} MB: moved to {} (replacing the one before), a new one started",
+                FILE_BYTES >> 20,
+                old.display()
+            ),
+            Err(e) => tracing::warn!(path = %p.display(), "cannot move the full webhook inbox aside: {e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_inbox_keeps_the_newest_and_rotates_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        // A file already at the size limit is moved aside on the next keep.
+        std::fs::write(&path, vec![b'x'; FILE_BYTES as usize]).unwrap();
+        let inbox = Inbox::new(Some(path.clone()));
+        let now = Utc::now();
+        for i in 0..(IN_MEMORY + 100) {
+            let body = format!("{{\"n\":{i}}}");
+            assert!(inbox
+                .keep("acc", "e", "r", None, body.as_bytes(), now)
+                .is_some());
+        }
+        // A repeat is kept once.
+        assert!(inbox
+            .keep("acc", "e", "r", None, b"{\"n\":7}", now)
+            .is_none());
+        let kept = inbox.kept();
+        assert_eq!(kept.len(), IN_MEMORY);
+        assert_eq!(
+            kept.last().unwrap().body,
+            format!("{{\"n\":{}}}", IN_MEMORY + 99)
+        );
+        assert_eq!(
+            std::fs::metadata(path.with_extension("jsonl.1"))
+                .unwrap()
+                .len(),
+            FILE_BYTES
+        );
+        let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+        assert_eq!(lines, IN_MEMORY + 100);
     }
 }
