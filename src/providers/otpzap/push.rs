@@ -31,10 +31,16 @@ pub fn parse_webhook(body: &[u8]) -> Result<PushEvent, String> {
         .trim()
         .to_string();
     let data = v.get("data").unwrap_or(&Value::Null);
-    let sent_at = v
+    // No timestamp: judged by arrival and repeats. One that is there but
+    // cannot be read is refused rather than taken as fresh.
+    let stamp = v
         .get("timestamp")
         .or_else(|| data.get("timestamp"))
-        .and_then(wire::time);
+        .filter(|t| !t.is_null());
+    let sent_at = match stamp {
+        Some(t) => Some(wire::time(t).ok_or("a \"timestamp\" that is not a time")?),
+        None => None,
+    };
     let about = match event.as_str() {
         "order.otp_received" | "order.cancelled" | "order.finished" | "order.replaced" => {
             let o = wire::order(data).map_err(|e| e.to_string())?;
@@ -137,6 +143,7 @@ mod tests {
             br#"{"data":{}}"#,
             br#"{"event":"order.finished"}"#,
             br#"{"event":"x.y","data":{}}"#,
+            br#"{"event":"order.finished","data":{"order_id":7},"timestamp":"kemarin"}"#,
         ] {
             assert!(parse_webhook(body).is_err());
         }
