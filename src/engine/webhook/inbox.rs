@@ -41,6 +41,8 @@ struct Held {
     kept: VecDeque<Kept>,
     seen: HashSet<[u8; 32]>,
     seen_order: VecDeque<[u8; 32]>,
+    /// The memory limit was reached (said once in the log).
+    trimmed: bool,
 }
 
 #[derive(Debug, Default)]
@@ -106,7 +108,7 @@ impl Inbox {
         g.kept.push_back(k.clone());
         if g.kept.len() > IN_MEMORY {
             g.kept.pop_front();
-            if g.kept.len() == IN_MEMORY {
+            if !std::mem::replace(&mut g.trimmed, true) {
                 tracing::info!("webhook inbox: only the newest {IN_MEMORY} kept deliveries stay in memory; all are in the file");
             }
         }

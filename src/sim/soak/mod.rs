@@ -348,26 +348,8 @@ pub async fn run_chaos(opts: &ChaosOptions, journal: Arc<Journal>) -> Result<Cha
     for api in &apis {
         let account = format!("chaos-{}", api.kind);
         let _ = orders::reconcile_unknown(api.provider.as_ref(), &journal, &account).await;
-        let active = journal
-            .orders(&OrderFilter {
-                account: Some(account.clone()),
-                active_only: true,
-                limit: None,
-            })
-            .map_err(|e| e.to_string())?;
-        for o in active.into_iter().filter(|o| o.provider_order_id.is_some()) {
-            let mut o = o;
-            for _ in 0..40 {
-                if o.status.is_final() || !o.otps.is_empty() {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                if let Ok(c) = orders::poll(api.provider.as_ref(), &journal, &o).await {
-                    o = c.order;
-                }
-            }
-        }
     }
+    drain(&apis, &journal).await?;
     let requests_after: u64 = sim
         .states
         .requests
@@ -387,6 +369,46 @@ pub async fn run_chaos(opts: &ChaosOptions, journal: Arc<Journal>) -> Result<Cha
     report.seconds = started.elapsed().as_secs_f64();
     sim.stop().await;
     Ok(report)
+}
+
+/// Longest the end of a chaos run polls for: GoTopUp's budget (a tenth of
+/// 100 requests a minute kept back) serves hundreds of waiting top-ups in
+/// rounds of one history read each, a few rounds a minute.
+const DRAIN_FOR: Duration = Duration::from_secs(600);
+
+/// Polls every placed, unfinished order of every API, all at once (so a
+/// GoTopUp round answers them together), until none is left or
+/// `DRAIN_FOR` passes: a run ends with every SN and OTP the simulator sent
+/// in the journal, not with whatever the per-order polls had reached.
+async fn drain(apis: &[Arc<Api>], journal: &Journal) -> Result<(), String> {
+    let until = std::time::Instant::now() + DRAIN_FOR;
+    while std::time::Instant::now() < until {
+        let mut polls = Vec::new();
+        for api in apis {
+            let active = journal
+                .orders(&OrderFilter {
+                    account: Some(format!("chaos-{}", api.kind)),
+                    active_only: true,
+                    limit: None,
+                })
+                .map_err(|e| e.to_string())?;
+            for o in active
+                .into_iter()
+                .filter(|o| o.provider_order_id.is_some() && o.otps.is_empty())
+                .filter(|o| !o.status.is_final())
+            {
+                polls.push(async move {
+                    let _ = orders::poll(api.provider.as_ref(), journal, &o).await;
+                });
+            }
+        }
+        if polls.is_empty() {
+            break;
+        }
+        futures::future::join_all(polls).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok(())
 }
 
 fn balance_of(sim: &SimHandle, api: &Api) -> i64 {
