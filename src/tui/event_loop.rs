@@ -154,6 +154,11 @@ where
     let mut refresh = tokio::time::interval(opts.balance_refresh.max(Duration::from_secs(10)));
     refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     refresh.tick().await;
+    // A journal deleted or replaced under the dashboard is said at the
+    // balance timer even when nothing is bought or polled (a buy or a
+    // poll's write refuses on its own).
+    let journal = opts.journal.clone();
+    let mut journal_gone_said = false;
     let mut last_draw = Instant::now() - Duration::from_secs(1);
     let mut dirty = true;
     // How soon the next frame may follow the last: the user's own input
@@ -189,7 +194,14 @@ where
                 }
             },
             _ = tick.tick(), if app.needs_tick() => Some(Action::Tick(Utc::now())),
-            _ = refresh.tick() => Some(Action::RefreshDue(Utc::now())),
+            _ = refresh.tick() => {
+                if let (false, Err(e)) = (journal_gone_said, journal.check_file()) {
+                    journal_gone_said = true;
+                    tracing::error!("{e}");
+                    send(&tx, Action::Notice(format!("WARNING {e}")));
+                }
+                Some(Action::RefreshDue(Utc::now()))
+            }
         };
         let Some(first) = first else {
             break;

@@ -43,7 +43,7 @@ pub enum JournalError {
     NoSuchDeposit(i64),
     #[error("order #{0} is {1}, not unknown: only a buy that got no clear reply can be settled")]
     NotUnknown(i64, &'static str),
-    #[error("the journal {path} was {how} while otpdeck ran: nothing more is bought or recorded into a file no later start would read; restart otpdeck")]
+    #[error("the journal {path} was {how}: restart otpdeck (nothing more is bought or recorded into a file no later start would read)")]
     Replaced { path: String, how: &'static str },
     #[error("the journal {path} cannot be read ({message}); move it aside (otpdeck then starts a new one) or restore it from a backup")]
     Unreadable { path: String, message: String },
