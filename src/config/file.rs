@@ -36,7 +36,8 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "config".into());
-    let (config, inline) = parse_text(text.as_deref().unwrap_or(""), &file, true)?;
+    let (config, inline, unknown) = parse_text(text.as_deref().unwrap_or(""), &file, true)?;
+    warnings.extend(unknown);
     let used = if text.is_some() { path } else { None };
     if inline {
         if let Some(p) = &used {

@@ -8,6 +8,7 @@ mod file;
 mod key_cmd;
 mod otomax;
 mod parse;
+mod unknown_keys;
 mod webhook;
 
 pub use accounts::{AccountConfig, AccountRole, KeySource};

@@ -27,7 +27,7 @@ enum KeysValue {
 }
 
 #[derive(Debug, Deserialize, Default)]
-struct RawRules {
+pub(super) struct RawRules {
     max_price: Option<i64>,
     daily_spend_cap: Option<i64>,
     #[serde(default)]
@@ -90,7 +90,7 @@ fn rules_of(r: RawRules) -> Result<crate::domain::Rules, String> {
 }
 
 #[derive(Debug, Deserialize, Default)]
-struct RawConfig {
+pub(super) struct RawConfig {
     theme: Option<String>,
     clipboard: Option<String>,
     osc52_passthrough: Option<bool>,
@@ -112,7 +112,7 @@ struct RawConfig {
 }
 
 #[derive(Debug, Deserialize, Default)]
-struct RawAccount {
+pub(super) struct RawAccount {
     name: Option<String>,
     provider: Option<String>,
     base_url: Option<String>,
@@ -169,14 +169,14 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Parses and checks config text (no env overrides). `file` names it in errors.
 pub fn from_toml_str(text: &str) -> Result<Config, ConfigError> {
-    parse_text(text, "config", false).map(|(c, _)| c)
+    parse_text(text, "config", false).map(|(c, _, _)| c)
 }
 
 pub(super) fn parse_text(
     text: &str,
     file: &str,
     with_env: bool,
-) -> Result<(Config, bool), ConfigError> {
+) -> Result<(Config, bool, Vec<String>), ConfigError> {
     // toml first, for a precise line and column on syntax errors.
     if let Err(e) = toml::from_str::<toml::Table>(text) {
         let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
@@ -187,6 +187,22 @@ pub(super) fn parse_text(
             message: e.message().to_string(),
         });
     }
+    // Keys nothing reads: named, and in [rules] refused (see unknown_keys).
+    let unknown = super::unknown_keys::find(text);
+    if let Some(u) = unknown.iter().find(|u| u.in_rules()) {
+        return Err(ConfigError::Invalid {
+            file: file.to_string(),
+            line: u.line,
+            message: format!(
+                "{} (a spending rule otpdeck cannot read would let buys through, so nothing runs until it is fixed)",
+                u.what()
+            ),
+        });
+    }
+    let warnings: Vec<String> = unknown
+        .iter()
+        .map(|u| format!("{file}: {}, ignored", u.sentence()))
+        .collect();
     let mut builder = config::Config::builder()
         .add_source(config::File::from_str(text, config::FileFormat::Toml));
     if with_env {
@@ -369,7 +385,7 @@ pub(super) fn parse_text(
             role,
         });
     }
-    Ok((cfg, has_inline_secret))
+    Ok((cfg, has_inline_secret, warnings))
 }
 
 #[cfg(test)]
@@ -378,8 +394,29 @@ mod tests {
     use crate::config::ClipboardMode;
 
     #[test]
+    fn a_misspelt_spending_rule_refuses_the_config() {
+        let e = from_toml_str("[rules]\nmax_prise = 1000\n").unwrap_err();
+        assert_eq!(e.line(), Some(2));
+        let said = e.to_string();
+        assert!(
+            said.contains("`max_prise`") && said.contains("`max_price`"),
+            "{said}"
+        );
+        // Elsewhere a misspelling is a warning; the config still loads.
+        let (_, _, w) = parse_text("bel = true\n", "c.toml", false).unwrap();
+        assert_eq!(w.len(), 1);
+        assert!(w[0].contains("`bell`"), "{w:?}");
+    }
+
+    #[test]
     fn example_config_parses_with_one_account_per_provider() {
-        let cfg = from_toml_str(include_str!("../../config.example.toml")).unwrap();
+        let text = include_str!("../../config.example.toml");
+        let (cfg, _, unknown) = parse_text(text, "config.example.toml", false).unwrap();
+        assert_eq!(
+            unknown,
+            Vec::<String>::new(),
+            "the example names no unknown key"
+        );
         for kind in ProviderKind::ALL {
             assert!(
                 cfg.accounts.iter().any(|a| a.provider == kind),
