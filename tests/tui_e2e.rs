@@ -125,9 +125,17 @@ fn dashboard_end_to_end_in_tmux() {
     let code = six_digits(line_with(&s, "#1").split("otp").nth(1).unwrap_or("")).expect("code");
     assert!(line_with(&s, "WhatsApp").contains("WhatsApp"));
     t.keys(&["c"]);
-    t.wait_for("copied", 5, |s| s.contains("Copied OTP"));
+    t.wait_for("copied", 5, |s| s.contains("Copied OTP (tmux buffer"));
     let buffer = t.cmd(&["show-buffer"]);
     assert_eq!(buffer.trim(), code, "tmux buffer holds the OTP");
+    // With tmux passing nothing on, the code is still in its buffer, and
+    // the status says that is all (and what to change), never more.
+    t.cmd(&["delete-buffer"]);
+    t.cmd(&["set-option", "-g", "set-clipboard", "off"]);
+    t.keys(&["c"]);
+    t.wait_for("copied to tmux only", 5, |s| s.contains("tmux buffer only"));
+    assert_eq!(t.cmd(&["show-buffer"]).trim(), code);
+    t.cmd(&["set-option", "-g", "set-clipboard", "on"]);
 
     // Switch to nex, buy, cancel, see the refund.
     t.keys(&["]"]);

@@ -19,6 +19,13 @@ enum Backend {
     Osc52 {
         passthrough: bool,
     },
+    /// Inside tmux: an application's OSC 52 is dropped at tmux's default
+    /// `set-clipboard external`, so the text goes into tmux's own buffer
+    /// (`load-buffer -w`, which also hands it to the outer terminal where
+    /// tmux's setting allows).
+    Tmux {
+        passthrough: bool,
+    },
     Off,
 }
 
@@ -63,6 +70,14 @@ impl Clipboard {
                 Err(_) => (osc, "clipboard: OSC 52 (no system clipboard)".to_string()),
             },
         };
+        // OSC 52 from inside tmux: through tmux's buffer instead.
+        let (backend, note) = match backend {
+            Backend::Osc52 { passthrough } if std::env::var_os("TMUX").is_some() => (
+                Backend::Tmux { passthrough },
+                format!("{note}, through tmux's buffer"),
+            ),
+            b => (b, note),
+        };
         (Clipboard { backend }, note)
     }
 
@@ -75,15 +90,71 @@ impl Clipboard {
                 .set_text(text.to_string())
                 .map(|_| "system clipboard")
                 .map_err(|e| format!("system clipboard: {e}")),
-            Backend::Osc52 { passthrough } => {
-                let seq = osc52_sequence(text, *passthrough)?;
-                term.write_all(seq.as_bytes())
-                    .and_then(|_| term.flush())
-                    .map(|_| "OSC 52")
-                    .map_err(|e| format!("writing OSC 52: {e}"))
-            }
+            Backend::Osc52 { passthrough } => osc52(text, *passthrough, term),
+            Backend::Tmux { passthrough } => match tmux_buffer(text) {
+                Ok(how) => Ok(how),
+                // No tmux to ask (an old one, a stale $TMUX): OSC 52,
+                // which may still be passed through.
+                Err(e) => {
+                    tracing::warn!("tmux load-buffer failed ({e}); writing OSC 52");
+                    osc52(text, *passthrough, term)
+                        .map(|_| "OSC 52; tmux refused its buffer, so it may go nowhere")
+                }
+            },
         }
     }
+}
+
+fn osc52(text: &str, passthrough: bool, term: &mut impl Write) -> Result<&'static str, String> {
+    let seq = osc52_sequence(text, passthrough)?;
+    term.write_all(seq.as_bytes())
+        .and_then(|_| term.flush())
+        .map(|_| "OSC 52")
+        .map_err(|e| format!("writing OSC 52: {e}"))
+}
+
+fn tmux(args: &[&str], input: Option<&str>) -> Result<String, String> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("tmux")
+        .args(args)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run tmux: {e}"))?;
+    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("tmux: {e}"))?;
+    }
+    let out = child.wait_with_output().map_err(|e| format!("tmux: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+/// Puts `text` in tmux's buffer and says where else it went: the outer
+/// terminal's clipboard too unless tmux's `set-clipboard` is off.
+fn tmux_buffer(text: &str) -> Result<&'static str, String> {
+    // -w (tmux 3.2+) also sends it to the client's clipboard.
+    if tmux(&["load-buffer", "-w", "-"], Some(text)).is_err() {
+        tmux(&["load-buffer", "-"], Some(text))?;
+        return Ok("tmux buffer only (prefix ] pastes it); tmux is too old to pass it on");
+    }
+    Ok(
+        match tmux(&["show-options", "-gv", "set-clipboard"], None).as_deref() {
+            Ok("off") => {
+                "tmux buffer only (prefix ] pastes it); `set -g set-clipboard on` in tmux sends it to your desktop too"
+            }
+            _ => "tmux buffer, and on to your terminal's clipboard where it takes OSC 52",
+        },
+    )
 }
 
 /// The OSC 52 escape for `text`; with `passthrough`, wrapped for tmux
