@@ -369,3 +369,32 @@ fn an_unverified_callback_end_is_said_on_its_row() {
     let other = s.lines().find(|l| l.contains("#8 ")).expect("row #8");
     assert!(!other.contains("finished?"), "{s}");
 }
+
+/// A 20-digit PLN token is read off the row and typed into a meter: it is
+/// shown whole at 80 and 140 columns (the row drops other cells instead),
+/// with an SMS order's code beside it.
+#[test]
+fn a_pln_token_is_never_cut() {
+    let token = "3094-6595-8929-7969-2937";
+    for (w, h) in [(80u16, 24u16), (140, 40), (60, 20)] {
+        let mut a = busy();
+        let mut t = order(
+            7,
+            "pulsa",
+            ProviderKind::GoTopUp,
+            OrderStatus::Finished,
+            &[token],
+        );
+        t.service = "PLN Prabayar 20.000".into();
+        t.country = None;
+        t.country_name = None;
+        t.number = Some("12345678901".into());
+        t.sn = Some(token.into());
+        a.update(Action::OrderChanged(t));
+        let s = screen(&mut a, w, h);
+        assert!(s.contains(token), "{w}x{h}: the token is cut\n{s}");
+        if w >= 80 {
+            assert!(s.contains("482913"), "{w}x{h}: the OTP is shown\n{s}");
+        }
+    }
+}

@@ -93,6 +93,42 @@ fn columns(w: usize, all_accounts: bool) -> Cols {
     }
 }
 
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// A row whose codes do not fit beside every cell: id, service, number
+/// and status as room allows, then the codes whole.
+fn compact_row(
+    o: &crate::domain::Order,
+    number: &str,
+    codes: &str,
+    w: usize,
+    head_style: Style,
+    status_style: Style,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    let id = format!("#{} ", o.id);
+    let status = format!("{} ", status_text(o));
+    let mut room = w.saturating_sub(width(&id) + width(codes));
+    let mut spans = vec![Span::styled(id, head_style)];
+    for (text, style) in [(format!("{number} "), head_style), (status, status_style)] {
+        if !text.trim().is_empty() && width(&text) <= room {
+            room -= width(&text);
+            spans.push(Span::styled(text, style));
+        }
+    }
+    // The name, cut to what is left (free text: an ellipsis is fine).
+    if room > 4 {
+        spans.insert(
+            1,
+            Span::styled(format!("{} ", fit(&o.service, room - 1)), head_style),
+        );
+    }
+    spans.push(Span::styled(codes.to_string(), theme.otp));
+    spans
+}
+
 /// Cells: id, account, service, country, number, price, status, time left.
 fn row_text(
     c: &Cols,
@@ -234,19 +270,26 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 theme.error,
             )]
         } else {
-            vec![
-                Span::styled(
-                    head,
-                    if o.status.is_final() {
-                        theme.dim
-                    } else {
-                        theme.text
-                    },
-                ),
-                Span::styled(status, status_style),
-                Span::styled(left_s, if warn { theme.warn } else { theme.dim }),
-                Span::styled(o.otps.join(" "), theme.otp),
-            ]
+            let codes = o.otps.join(" ");
+            let head_style = if o.status.is_final() {
+                theme.dim
+            } else {
+                theme.text
+            };
+            let room = w.saturating_sub(width(&head) + width(&status) + width(&left_s));
+            if width(&codes) <= room {
+                vec![
+                    Span::styled(head, head_style),
+                    Span::styled(status, status_style),
+                    Span::styled(left_s, if warn { theme.warn } else { theme.dim }),
+                    Span::styled(codes, theme.otp),
+                ]
+            } else {
+                // A code never cut (a 20-digit PLN token typed into a meter
+                // must be read whole): the row drops the cells it can
+                // spare, the name last, so the codes fit.
+                compact_row(o, &number, &codes, w, head_style, status_style, theme)
+            }
         };
         let mut spans = spans;
         // A pending order's provider note ("pending, waiting for the
