@@ -50,7 +50,31 @@ pub fn copyable(text: &str, what: &str) -> Option<String> {
     use crate::domain::text::{code_for_clipboard, for_clipboard};
     let t = match what {
         "OTP" | "code" => code_for_clipboard(text),
+        // A number is pasted into a form: digits and the plus, no spaces.
+        "number" => for_clipboard(text).replace(' ', ""),
         _ => for_clipboard(text),
     };
     (!t.is_empty()).then_some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::copyable;
+
+    #[test]
+    fn each_kind_of_text_is_copied_clean() {
+        assert_eq!(
+            copyable("+62 812-3456\u{200b} 7890", "number").as_deref(),
+            Some("+62812-34567890")
+        );
+        assert_eq!(
+            copyable("\x1b]52;c;eA==\x07 Kode 482913\n", "OTP").as_deref(),
+            Some("482913")
+        );
+        assert_eq!(
+            copyable("3094 6595\n8929", "SN").as_deref(),
+            Some("3094 6595 8929")
+        );
+        assert_eq!(copyable("\x1b\x07\r\n", "OTP"), None);
+    }
 }
