@@ -194,7 +194,9 @@ async fn create(
         match Modules::of(payment) {
             // Our own colours, only for a terminal; a file gets the
             // blocks alone.
-            Ok(m) if std::io::stdout().is_terminal() => print!("{}", m.ansi()),
+            Ok(m) if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() => {
+                print!("{}", m.ansi())
+            }
             Ok(m) => m.rows().iter().for_each(|r| println!("{r}")),
             Err(e) => say_err!("otpdeck: {e}"),
         }

@@ -102,17 +102,21 @@ fn width(s: &str) -> usize {
 fn compact_row(
     o: &crate::domain::Order,
     number: &str,
+    (left, left_style): (String, Style),
     codes: &str,
     w: usize,
-    head_style: Style,
-    status_style: Style,
+    [head_style, status_style]: [Style; 2],
     theme: &Theme,
 ) -> Vec<Span<'static>> {
     let id = format!("#{} ", o.id);
     let status = format!("{} ", status_text(o));
     let mut room = w.saturating_sub(width(&id) + width(codes));
     let mut spans = vec![Span::styled(id, head_style)];
-    for (text, style) in [(format!("{number} "), head_style), (status, status_style)] {
+    for (text, style) in [
+        (format!("{number} "), head_style),
+        (status, status_style),
+        (format!("{left} "), left_style),
+    ] {
         if !text.trim().is_empty() && width(&text) <= room {
             room -= width(&text);
             spans.push(Span::styled(text, style));
@@ -288,7 +292,19 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 // A code never cut (a 20-digit PLN token typed into a meter
                 // must be read whole): the row drops the cells it can
                 // spare, the name last, so the codes fit.
-                compact_row(o, &number, &codes, w, head_style, status_style, theme)
+                let left = (
+                    left.trim().to_string(),
+                    if warn { theme.warn } else { theme.dim },
+                );
+                compact_row(
+                    o,
+                    &number,
+                    left,
+                    &codes,
+                    w,
+                    [head_style, status_style],
+                    theme,
+                )
             }
         };
         let mut spans = spans;

@@ -19,12 +19,17 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             theme.dim,
         ),
     };
+    let pairs: Vec<(String, &str)> = app
+        .keymap
+        .hints(&crate::app::key_layers(app), |c| {
+            crate::app::command_applies(app, c)
+        })
+        .into_iter()
+        .map(|(k, h)| (k, crate::app::panes::orders::hint_word(app, h)))
+        .collect();
     let mut hints = Vec::new();
-    for (k, h) in app.keymap.hints(&crate::app::key_layers(app), |c| {
-        crate::app::command_applies(app, c)
-    }) {
+    for (k, h) in fitting(pairs, area.width as usize) {
         hints.push(Span::styled(format!(" {k}"), theme.title));
-        let h = crate::app::panes::orders::hint_word(app, h);
         hints.push(Span::styled(format!(" {h} "), theme.dim));
     }
     let lines = vec![
@@ -32,4 +37,49 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Line::from(hints),
     ];
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The hints that fit in `width` columns: the last ones drop first, but
+/// `? help` and `q quit` stay, so a small terminal still says how to
+/// find every key and how to leave.
+fn fitting(pairs: Vec<(String, &str)>, width: usize) -> Vec<(String, &str)> {
+    let cost = |(k, h): &(String, &str)| k.chars().count() + h.chars().count() + 3;
+    let essential = |h: &str| h == "help" || h == "quit";
+    let mut total: usize = pairs.iter().map(cost).sum();
+    let mut keep = vec![true; pairs.len()];
+    for i in (0..pairs.len()).rev() {
+        if total <= width {
+            break;
+        }
+        if !essential(pairs[i].1) {
+            keep[i] = false;
+            total -= cost(&pairs[i]);
+        }
+    }
+    pairs
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(p))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fitting;
+
+    #[test]
+    fn help_and_quit_outlive_the_other_hints() {
+        let pairs = vec![
+            ("Enter".to_string(), "open/buy"),
+            ("/".to_string(), "filter"),
+            ("?".to_string(), "help"),
+            ("q".to_string(), "quit"),
+            ("d".to_string(), "deposit"),
+        ];
+        let keys =
+            |w| -> Vec<String> { fitting(pairs.clone(), w).into_iter().map(|p| p.0).collect() };
+        assert_eq!(keys(200), ["Enter", "/", "?", "q", "d"]);
+        assert_eq!(keys(32), ["Enter", "?", "q"]);
+        assert_eq!(keys(5), ["?", "q"]);
+    }
 }
