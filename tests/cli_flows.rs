@@ -290,7 +290,28 @@ fn a_replayed_key_charges_once() {
             "{account}: charged once"
         );
         no_marker_in_dir(&fresh);
+        // In words: the order the key already holds, not "Bought".
+        let again = stdout(&env.run(&args));
+        assert!(
+            again.contains("was used before") && again.contains("Nothing new was bought"),
+            "{account}: {again}"
+        );
     }
+    // A negative amount and a top-up flag on a number account are named.
+    let o = env.run(&["deposit", "create", "--account", "zap", "--amount", "-5"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("positive number of rupiah"), "{err}");
+    let o = env.run(&[
+        "buy",
+        "--account",
+        "nex",
+        "--product",
+        "TELKOMSEL5",
+        "--customer",
+        "0812",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("for GoTopUp"), "{err}");
 }
 
 #[test]

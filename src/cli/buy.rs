@@ -29,10 +29,11 @@ pub struct BuyArgs {
     /// A specific offer id from `catalog` (default: the cheapest in stock).
     #[arg(long)]
     offer: Option<String>,
+    /// GateOTP: the operator (telkomsel, any…), as `catalog` lists them.
     #[arg(long)]
     operator: Option<String>,
     /// Refuse to buy above this many rupiah.
-    #[arg(long, value_name = "RUPIAH")]
+    #[arg(long, value_name = "RUPIAH", allow_negative_numbers = true, value_parser = super::amount::rupiah)]
     max_price: Option<i64>,
     /// Reuse a key to retry a buy safely (GoTopUp: the ref_id).
     #[arg(long)]
@@ -208,6 +209,12 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
             customer_number: Some(customer),
         }
     } else {
+        if args.product.is_some() || args.customer.is_some() {
+            return Err(fail(format!(
+                "--product and --customer are for GoTopUp top-up accounts; '{}' sells numbers: give --service and --country",
+                acc.name
+            )));
+        }
         let Some(wanted) = &args.service else {
             return Err(fail("give --service (and --country) to say what to buy"));
         };
@@ -252,13 +259,30 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
         }
     };
     let journal = ctx.journal()?;
+    // A key given again: the journal's order under it is what comes back.
+    let before = journal
+        .find_by_key(&acc.name, &req.idempotency_key)
+        .map_err(|e| fail(e.to_string()))?;
     // The rules on spending, checked before anything is sent.
-    ctx.check_rules(&journal, &acc.name, &req.service_name, req.price, 1)?;
+    if before.is_none() {
+        ctx.check_rules(&journal, &acc.name, &req.service_name, req.price, 1)?;
+    }
     match orders::buy(p.as_ref(), &journal, &acc.name, &req).await {
         Ok(change) => {
             let o = &change.order;
             if ctx.json {
                 print_json(&OrderJson::from(o));
+            } else if before.is_some() {
+                say!(
+                    "Key {} was used before: it is order #{} ({} {} for {} on {}), status {}. Nothing new was bought.",
+                    o.idempotency_key,
+                    o.id,
+                    o.service,
+                    o.number.as_deref().unwrap_or("-"),
+                    o.price,
+                    o.account,
+                    o.status
+                );
             } else {
                 say!(
                     "Bought {} {} for {} on {} — order #{} ({}), status {}.",

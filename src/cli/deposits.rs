@@ -25,7 +25,7 @@ pub enum DepositCmd {
         #[arg(long)]
         account: String,
         /// Whole rupiah to credit.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = super::amount::rupiah)]
         amount: i64,
         /// qris (default) or usdt-trc-20 (GateOTP).
         #[arg(long)]

@@ -80,7 +80,7 @@ pub struct EmailBuyArgs {
     #[arg(long)]
     regex: Option<String>,
     /// Refuse to buy above this many rupiah (per inbox).
-    #[arg(long, value_name = "RUPIAH")]
+    #[arg(long, value_name = "RUPIAH", allow_negative_numbers = true, value_parser = super::amount::rupiah)]
     max_price: Option<i64>,
     /// The key journaled with the buy (with --qty, KEY-1, KEY-2…). An email
     /// buy is never re-sent: a lost reply stays UNKNOWN.

@@ -6,6 +6,7 @@
 mod say;
 
 mod accounts;
+mod amount;
 mod api_config;
 mod balance;
 mod best;

@@ -21,7 +21,7 @@ pub struct SettleArgs {
     #[arg(long)]
     account: String,
     /// Whole rupiah, at least 50000.
-    #[arg(long, required_unless_present = "resume")]
+    #[arg(long, required_unless_present = "resume", allow_negative_numbers = true, value_parser = super::amount::rupiah)]
     amount: Option<i64>,
     /// Bank code (BCA, BNI, MANDIRI…).
     #[arg(long, required_unless_present = "resume")]
