@@ -60,6 +60,24 @@ pub struct SimArgs {
     /// escapes (a clipboard write, a title, a screen clear).
     #[arg(long)]
     hostile: bool,
+    /// Print a config with one account per API on this simulator (a fixed
+    /// --listen port) and exit: `otpdeck --config FILE …` then works
+    /// against `otpdeck sim --listen` on the same address.
+    #[arg(long)]
+    print_config: bool,
+}
+
+/// A config for the CLI and the dashboard against a simulator on `at`.
+fn config_for(at: SocketAddr) -> String {
+    let base = format!("http://{at}");
+    format!(
+        "# otpdeck against `otpdeck sim --listen {at}`: any key starting with\n\
+         # 'sim-' is valid and has its own wallet.\n\n\
+         [[accounts]]\nname = \"gate\"\nprovider = \"gateotp\"\nbase_url = \"{base}/gateotp\"\napi_key = \"sim-gate\"\n\n\
+         [[accounts]]\nname = \"nex\"\nprovider = \"nexotp\"\nbase_url = \"{base}/nexotp\"\napi_key = \"sim-nex\"\n\n\
+         [[accounts]]\nname = \"zap\"\nprovider = \"otpzap\"\nbase_url = \"{base}/otpzap/api/v1\"\napi_key = \"sim-zap\"\n\n\
+         [[accounts]]\nname = \"pulsa\"\nprovider = \"gotopup\"\nbase_url = \"{base}/gotopup\"\napi_key = \"sim-pulsa\"\n"
+    )
 }
 
 fn parse_repeat(s: &str) -> Result<crate::sim::RepeatMode, String> {
@@ -110,6 +128,15 @@ fn parse_slower(s: &str) -> Result<(crate::sim::faults::Api, Duration), String> 
 }
 
 pub async fn sim(args: &SimArgs) -> CliResult {
+    if args.print_config {
+        if args.listen.port() == 0 {
+            return Err(fail(
+                "--print-config needs a fixed port: --listen 127.0.0.1:8900, the same as the simulator's",
+            ));
+        }
+        print!("{}", config_for(args.listen));
+        return Ok(exit::OK);
+    }
     let rules = match &args.faults {
         Some(spec) => Faults::parse_spec(spec).map_err(|e| fail(format!("--faults: {e}")))?,
         None => Vec::new(),
@@ -220,4 +247,15 @@ pub async fn timing_soak(
     } else {
         exit::ERROR
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_printed_config_loads_with_an_account_per_api() {
+        let text = super::config_for("127.0.0.1:8900".parse().unwrap());
+        let cfg = crate::config::from_toml_str(&text).expect("loads");
+        assert_eq!(cfg.accounts.len(), 4);
+        assert!(text.contains("http://127.0.0.1:8900/otpzap/api/v1"));
+    }
 }
