@@ -25,7 +25,7 @@ fn a_kept_delivery_is_said_listed_and_its_code_copied() {
     // Empty: said so, nothing opens.
     keys(&mut a, ":inbox<Enter>");
     assert!(a.popups.is_empty());
-    assert!(a.status.as_ref().unwrap().0.contains("empty"));
+    assert!(a.status.as_ref().unwrap().0.contains("nothing is kept"));
 
     a.update(Action::WebhookKept(kept(
         "order.otp_received",
@@ -57,4 +57,27 @@ fn a_kept_delivery_is_said_listed_and_its_code_copied() {
     );
     keys(&mut a, "<Esc>");
     assert!(a.popups.is_empty());
+}
+
+#[test]
+fn an_empty_inbox_says_whether_anything_could_be_kept() {
+    let mut a = app();
+    keys(&mut a, ":inbox<Enter>");
+    let said = a
+        .status
+        .as_ref()
+        .map(|(s, _)| s.clone())
+        .unwrap_or_default();
+    assert!(said.contains("No webhook receiver runs"), "{said}");
+    let (mut b, _) = common::app_with(otpdeck::app::AppSettings {
+        webhook_receiver: true,
+        ..Default::default()
+    });
+    keys(&mut b, ":inbox<Enter>");
+    let said = b
+        .status
+        .as_ref()
+        .map(|(s, _)| s.clone())
+        .unwrap_or_default();
+    assert!(said.contains("inbox is empty"), "{said}");
 }

@@ -32,6 +32,9 @@ pub struct AppSettings {
     /// The local time zone's offset, read once at start, so drawing the OTP
     /// log's times reads no clock or zone data of its own.
     pub utc_offset: chrono::FixedOffset,
+    /// A webhook receiver runs (`[webhook]` set, or the demo's): `:inbox`
+    /// says so when it does not, rather than "empty".
+    pub webhook_receiver: bool,
 }
 
 impl Default for AppSettings {
@@ -50,6 +53,7 @@ impl Default for AppSettings {
             key_salt: 0,
             rules: Default::default(),
             utc_offset: chrono::Offset::fix(&Utc),
+            webhook_receiver: false,
         }
     }
 }

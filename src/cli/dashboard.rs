@@ -44,6 +44,7 @@ fn settings_of(cfg: &Config) -> AppSettings {
         key_salt: rand::random(),
         rules: cfg.rules.clone(),
         utc_offset: *chrono::Local::now().offset(),
+        webhook_receiver: cfg.webhook.listen.is_some(),
     }
 }
 

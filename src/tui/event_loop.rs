@@ -120,7 +120,9 @@ where
         }
         infos.push(a.info);
     }
-    let (mut app, effects) = App::new(infos, opts.settings, Utc::now());
+    let mut settings = opts.settings;
+    settings.webhook_receiver = opts.webhook.is_some();
+    let (mut app, effects) = App::new(infos, settings, Utc::now());
     if let Ok(size) = terminal.size() {
         app.update(Action::Resize(size.width, size.height));
     }

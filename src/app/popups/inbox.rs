@@ -37,6 +37,13 @@ pub fn arrived(app: &mut App, k: Kept) {
 }
 
 pub fn open(app: &mut App) -> Vec<Effect> {
+    if app.kept.is_empty() && !app.settings.webhook_receiver {
+        app.set_status(
+            "No webhook receiver runs, so nothing is kept: set [webhook] listen (or enabled = true) and an account's webhook_secret",
+            Level::Info,
+        );
+        return Vec::new();
+    }
     if app.kept.is_empty() {
         app.set_status("The webhook inbox is empty", Level::Info);
         return Vec::new();
