@@ -119,8 +119,8 @@ impl App {
         let start = PRESETS
             .iter()
             .copied()
-            .find(|p| *p >= rules.min.0)
-            .unwrap_or(rules.min.0);
+            .find(|p| *p >= rules.min.map_or(0, |m| m.0))
+            .unwrap_or(PRESETS[0]);
         self.open(Popup::DepositForm {
             account: acc.info.name.clone(),
             kind: acc.info.kind,

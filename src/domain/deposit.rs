@@ -101,7 +101,8 @@ impl DepositMethod {
 /// What an API's deposit call takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DepositRules {
-    pub min: Rupiah,
+    /// The doc's minimum; None where it names none.
+    pub min: Option<Rupiah>,
     pub methods: &'static [DepositMethod],
     pub cancel: bool,
 }
@@ -110,25 +111,28 @@ pub struct DepositRules {
 pub fn deposit_rules(kind: ProviderKind) -> Option<DepositRules> {
     match kind {
         ProviderKind::GateOtp => Some(DepositRules {
-            min: Rupiah(2_000),
+            min: Some(Rupiah(2_000)),
             methods: &[DepositMethod::Qris, DepositMethod::UsdtTrc20],
             cancel: true,
         }),
         // The doc names no minimum: any positive amount is sent, and the
         // API's own refusal is shown as such.
         ProviderKind::OtpZap => Some(DepositRules {
-            min: Rupiah(1),
+            min: None,
             methods: &[DepositMethod::Qris],
             cancel: false,
         }),
         ProviderKind::GoTopUp => Some(DepositRules {
-            min: Rupiah(50_000),
+            min: Some(Rupiah(50_000)),
             methods: &[DepositMethod::Direct],
             cancel: false,
         }),
         ProviderKind::NexOtp => None,
     }
 }
+
+/// The most one invoice asks for (no API names a maximum).
+pub const MAX_DEPOSIT: Rupiah = Rupiah(100_000_000);
 
 /// Checks a deposit before anything is sent: the API takes deposits, the
 /// amount is at least its minimum, the method is one it offers (None: its
@@ -144,11 +148,22 @@ pub fn check_deposit(
             kind.display_name()
         ));
     };
-    if amount < rules.min {
+    if amount.0 <= 0 {
         return Err(format!(
-            "{} takes deposits of at least {}; {amount} was not sent",
+            "{amount} is not an amount to deposit; nothing was sent"
+        ));
+    }
+    if let Some(min) = rules.min.filter(|m| amount < *m) {
+        return Err(format!(
+            "{} takes deposits of at least {min}; {amount} was not sent",
             kind.display_name(),
-            rules.min
+        ));
+    }
+    // No doc names a maximum; past this a typo (one zero too many) is far
+    // likelier than a wish, and an invoice for it is refused here.
+    if amount > MAX_DEPOSIT {
+        return Err(format!(
+            "{amount} is more than otpdeck puts in one invoice ({MAX_DEPOSIT}); nothing was sent: check the amount, or split it"
         ));
     }
     match method {
@@ -255,6 +270,15 @@ mod tests {
         assert!(check_deposit(ProviderKind::NexOtp, Rupiah(50_000), None)
             .unwrap_err()
             .contains("no deposits"));
+        // OTPZap names no minimum: none is invented.
+        assert!(check_deposit(ProviderKind::OtpZap, Rupiah(1), None).is_ok());
+        // No API names a maximum: one zero too many is refused here.
+        assert!(
+            check_deposit(ProviderKind::OtpZap, Rupiah(999_999_999_999), None)
+                .unwrap_err()
+                .contains("nothing was sent")
+        );
+        assert!(check_deposit(gate, MAX_DEPOSIT, None).is_ok());
     }
 
     #[test]

@@ -61,7 +61,10 @@ pub fn form(frame: &mut Frame, app: &App, t: &Theme, area: Rect, f: Form) {
             }
         )),
         Line::styled(
-            format!("minimum  {}", rules.map(|r| r.min).unwrap_or_default()),
+            match rules.and_then(|r| r.min) {
+                Some(m) => format!("minimum  {m}"),
+                None => "minimum  none documented".to_string(),
+            },
             t.dim,
         ),
     ];
