@@ -88,6 +88,14 @@ fn the_invoice_opens_its_qr_code_and_is_polled_until_paid() {
     assert_eq!(e, vec![Effect::WatchDeposit(pending.clone())]);
     assert!(matches!(a.popup(), Some(Popup::DepositQr { id: 1 })));
     assert!(a.needs_tick(), "the countdown ticks");
+    // `c` copies the code as text, whole, whatever the screen wrapped.
+    assert_eq!(
+        keys(&mut a, "c"),
+        vec![Effect::Copy {
+            text: "00020101021226".into(),
+            what: "payment code".into()
+        }]
+    );
     let mut paid = pending;
     paid.status = DepositStatus::Success;
     paid.credited = Some(Rupiah(50_000));

@@ -236,6 +236,7 @@ pub const COMMANDS: &[CommandDef] = &[
             Layer::Popup(PopupKind::History),
             Layer::Popup(PopupKind::Inbox),
             Layer::Popup(PopupKind::Seller),
+            Layer::Popup(PopupKind::DepositQr),
         ],
         "copy OTP",
         "Copy the OTP, or a top-up's SN (OSC 52 over SSH)",

@@ -73,6 +73,9 @@ pub fn hint_word(app: &App, hint: &'static str) -> &'static str {
     if hint == "resend" && selected_order(app).is_some_and(crate::app::email::is_email) {
         return "reorder";
     }
+    if hint == "copy OTP" && matches!(app.popups.last(), Some(Popup::DepositQr { .. })) {
+        return "copy payment code";
+    }
     hint
 }
 

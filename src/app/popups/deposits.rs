@@ -45,6 +45,21 @@ pub fn qr_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
             let id = *id;
             cancel(app, id)
         }
+        // The code as text (a payment page's address, a QRIS payload, a
+        // wallet address): one line on the clipboard, where the screen may
+        // have wrapped it.
+        (Some(Cmd::CopyOtp), Some(Popup::DepositQr { id })) => {
+            match app.deposits.get(id).and_then(|d| d.payment.clone()) {
+                Some(text) => vec![Effect::Copy {
+                    text,
+                    what: "payment code".into(),
+                }],
+                None => {
+                    app.set_status("This deposit has no payment code", Level::Info);
+                    Vec::new()
+                }
+            }
+        }
         _ => Vec::new(),
     }
 }

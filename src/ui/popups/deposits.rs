@@ -181,16 +181,31 @@ fn details(app: &App, d: &Deposit, t: &Theme) -> Vec<Line<'static>> {
         Line::styled(format!("Deposit #{} · {}", d.id, d.account), t.title),
         Line::from(format!("amount   {}", d.amount)),
     ];
+    let usdt = d.method == crate::domain::DepositMethod::UsdtTrc20;
     if let Some(total) = d.total {
         out.push(Line::from(vec![
             Span::raw("pay      "),
             Span::styled(total.to_string(), t.price),
         ]));
+        if usdt {
+            // GateOTP's doc shows a USDT invoice's fields for QRIS only.
+            out.push(Line::styled(
+                "(as GateOTP gave it: its doc names no USDT amount)",
+                t.dim,
+            ));
+        }
     }
     out.push(Line::from(format!("status   {}", d.status)));
     if d.status == DepositStatus::Pending {
         out.push(Line::from(format!("expires  in {}", left(app, d))));
-        out.push(Line::styled("Scan with a banking or e-wallet app.", t.dim));
+        out.push(Line::styled(
+            if usdt {
+                "Pay in USDT from a TRC-20 (TRON) wallet app."
+            } else {
+                "Scan with a banking or e-wallet app."
+            },
+            t.dim,
+        ));
         // A payment page can also be opened by hand from its address.
         if let Some(url) = d.payment.as_deref().filter(|p| p.starts_with("http")) {
             out.push(Line::from(url.to_string()));
