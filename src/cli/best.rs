@@ -111,10 +111,23 @@ pub(super) async fn best(ctx: &Context, service: &str, country: &str) -> CliResu
             "unmatched": errors.iter().map(|(a, e)| json!({"account": a, "error": e})).collect::<Vec<_>>(),
         }));
     } else {
+        // Columns as wide as what they hold: a label is never cut, and the
+        // offer id is the one `buy --offer` takes.
+        let width = |f: &dyn Fn(&Row) -> usize, title: &str| {
+            rows.iter()
+                .map(f)
+                .max()
+                .unwrap_or(0)
+                .max(title.chars().count())
+        };
+        let aw = width(&|r| r.account.chars().count(), "account");
+        let iw = width(&|r| r.offer.id.chars().count(), "offer id");
+        let lw = width(&|r| r.offer.label.chars().count(), "offer");
         say!(
-            "{:<16} {:<9} {:<26} {:>11} {:>6} {:>6}  own record (30 days)",
+            "{:<aw$} {:<9} {:<iw$} {:<lw$} {:>11} {:>6} {:>6}  own record (30 days)",
             "account",
             "provider",
+            "offer id",
             "offer",
             "price",
             "stock",
@@ -133,10 +146,11 @@ pub(super) async fn best(ctx: &Context, service: &str, country: &str) -> CliResu
                 None => "-".into(),
             };
             say!(
-                "{:<16} {:<9} {:<26} {:>11} {:>6} {:>6}  {own}",
+                "{:<aw$} {:<9} {:<iw$} {:<lw$} {:>11} {:>6} {:>6}  {own}",
                 r.account,
                 r.provider.display_name(),
-                r.offer.label.chars().take(26).collect::<String>(),
+                r.offer.id,
+                r.offer.label,
                 r.offer.price.to_string(),
                 r.offer
                     .stock
