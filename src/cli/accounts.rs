@@ -46,14 +46,22 @@ pub(super) fn accounts(ctx: &Context) -> CliResult {
 
 pub(super) fn info(ctx: &Context) -> CliResult {
     let p = &ctx.paths;
+    // Where a config was looked for: the file named (--config or
+    // OTPDECK_CONFIG) is read or is an error, so only the default is
+    // ever searched without being found.
+    let searched = crate::config::default_path();
     let config = p
         .config_file
         .as_ref()
         .map(|c| c.display().to_string())
-        .unwrap_or_else(|| "(none: built-in defaults)".into());
+        .unwrap_or_else(|| match &searched {
+            Some(s) => format!("(none: built-in defaults; looked for {})", s.display()),
+            None => "(none: built-in defaults; no config folder on this system)".into(),
+        });
     if ctx.json {
         print_json(&json!({
             "config": p.config_file,
+            "config_searched": searched,
             "data_dir": p.data_dir,
             "state_dir": p.state_dir,
             "journal": p.journal,
