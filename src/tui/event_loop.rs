@@ -153,6 +153,10 @@ where
     }
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Idle (nothing counts down): one wake a minute keeps the clock the
+    // screen shows, a balance's age included, true to the minute.
+    let mut idle_tick = tokio::time::interval(Duration::from_secs(60));
+    idle_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut refresh = tokio::time::interval(opts.balance_refresh.max(Duration::from_secs(10)));
     refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     refresh.tick().await;
@@ -196,6 +200,7 @@ where
                 }
             },
             _ = tick.tick(), if app.needs_tick() => Some(Action::Tick(Utc::now())),
+            _ = idle_tick.tick(), if !app.needs_tick() => Some(Action::Tick(Utc::now())),
             _ = refresh.tick() => {
                 if let (false, Err(e)) = (journal_gone_said, journal.check_file()) {
                     journal_gone_said = true;

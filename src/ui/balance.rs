@@ -12,9 +12,11 @@ fn age(app: &App, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     let Some(at) = at else {
         return String::new();
     };
+    // Minutes at best: an idle screen is redrawn once a minute, so a
+    // count of seconds would stand still and lie.
     let s = (app.now - at).num_seconds().max(0);
     if s < 60 {
-        format!("{s}s")
+        "<1m".into()
     } else if s < 3600 {
         format!("{}m", s / 60)
     } else {
