@@ -231,6 +231,7 @@ fn a_refused_cancel_buys_nothing() {
         now: secs(61),
     });
     assert!(fx.is_empty(), "{fx:?}");
+    assert!(a.status.clone().expect("status").0.contains("not replaced"));
     for t in [62, 120, 600] {
         let fx = a.update(Action::Tick(secs(t)));
         assert!(
@@ -242,7 +243,6 @@ fn a_refused_cancel_buys_nothing() {
             "no second cancel: {fx:?}"
         );
     }
-    assert!(a.status.clone().expect("status").0.contains("not replaced"));
     // A poll that still says waiting buys nothing either.
     let mut still = o;
     still.updated_at = secs(700);

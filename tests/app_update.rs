@@ -1431,3 +1431,23 @@ fn c_on_a_finished_topup_copies_the_sn() {
     let text = a.status.clone().map(|(t, _)| t).unwrap_or_default();
     assert!(text.starts_with("SN 5555"), "{text}");
 }
+
+/// A message goes once it is old: news after 30 s, a failure after 5
+/// minutes, so neither sits under later screens.
+#[test]
+fn status_messages_leave_once_old() {
+    let mut a = app();
+    a.update(Action::Copied {
+        what: "OTP".into(),
+        how: "OSC 52".into(),
+    });
+    a.update(Action::Tick(t0() + chrono::Duration::seconds(20)));
+    assert!(a.status.is_some(), "still news at 20 s");
+    a.update(Action::Tick(t0() + chrono::Duration::seconds(40)));
+    assert!(a.status.is_none(), "gone at 40 s");
+    a.update(Action::CopyFailed("no clipboard".into()));
+    a.update(Action::Tick(t0() + chrono::Duration::seconds(200)));
+    assert!(a.status.is_some(), "a failure stays longer");
+    a.update(Action::Tick(t0() + chrono::Duration::seconds(400)));
+    assert!(a.status.is_none(), "but not for ever");
+}

@@ -127,6 +127,9 @@ pub struct App {
     /// Webhook deliveries kept this session, newest first (`:inbox`).
     pub kept: Vec<crate::engine::webhook::inbox::Kept>,
     pub status: Option<(String, Level)>,
+    /// When `status` was set: a message goes once it is old (see
+    /// `STATUS_FOR`), so it does not sit under later screens.
+    pub status_at: DateTime<Utc>,
     /// A `:buy` waiting for a catalog level to load; it carries on then.
     pub pending_buy: Option<Vec<String>>,
     /// An `:email SITE` waiting for a catalog level to load.
@@ -217,6 +220,7 @@ impl App {
             popups: Vec::new(),
             kept: Vec::new(),
             status,
+            status_at: now,
             pending_buy: None,
             pending_email: None,
             quit: false,
@@ -329,6 +333,21 @@ impl App {
 
     pub fn set_status(&mut self, text: impl Into<String>, level: Level) {
         self.status = Some((text.into(), level));
+        self.status_at = self.now;
+    }
+
+    /// Forgets a status message past its time: news and information after
+    /// 30 s, warnings and errors after 5 minutes (what must stay, an
+    /// UNKNOWN order's amount or a key problem, is pinned in the header).
+    fn age_status(&mut self) {
+        let keep = match self.status.as_ref().map(|(_, l)| *l) {
+            Some(Level::Info | Level::Ok) => chrono::Duration::seconds(30),
+            Some(Level::Warn | Level::Error) => chrono::Duration::minutes(5),
+            None => return,
+        };
+        if self.now - self.status_at > keep {
+            self.status = None;
+        }
     }
 
     /// The idempotency key of the next buy: the shared rule, with this
@@ -422,6 +441,7 @@ impl App {
             }
             Action::Tick(now) => {
                 self.now = now;
+                self.age_status();
                 self.on_tick()
             }
             Action::RefreshDue(now) => {
