@@ -76,6 +76,13 @@ pub fn hint_word(app: &App, hint: &'static str) -> &'static str {
     if hint == "copy OTP" && matches!(app.popups.last(), Some(Popup::DepositQr { .. })) {
         return "copy payment code";
     }
+    // `w` opens a GoTopUp account's API settings, not a webhook form.
+    if hint == "webhook"
+        && crate::app::popups::webhook::chosen_kind(app)
+            == Some(crate::domain::ProviderKind::GoTopUp)
+    {
+        return "API settings";
+    }
     hint
 }
 

@@ -52,6 +52,13 @@ fn chosen(app: &App) -> Option<usize> {
         .or_else(|| (app.focus == Pane::Balance).then(|| app.sel(Pane::Balance)))
 }
 
+/// The API of the account `w` would open settings for.
+pub fn chosen_kind(app: &App) -> Option<ProviderKind> {
+    chosen(app)
+        .and_then(|i| app.accounts.get(i))
+        .map(|a| a.info.kind)
+}
+
 /// Whether `w` is hinted: on an OTPZap account (webhook settings) or a
 /// GoTopUp account, buyer's or seller's (API settings).
 pub fn applies(app: &App) -> bool {
