@@ -1451,3 +1451,32 @@ fn status_messages_leave_once_old() {
     a.update(Action::Tick(t0() + chrono::Duration::seconds(400)));
     assert!(a.status.is_none(), "but not for ever");
 }
+
+/// Home, End, PageDown/Ctrl-d and PageUp/Ctrl-u move through a pane's
+/// list as in lazygit.
+#[test]
+fn lists_page_and_jump() {
+    let mut a = app();
+    for id in 1..=25 {
+        a.update(Action::OrderChanged(order(
+            id,
+            "nex",
+            ProviderKind::NexOtp,
+            OrderStatus::Waiting,
+            &[],
+        )));
+    }
+    a.focus = Pane::Orders;
+    keys(&mut a, "<End>");
+    assert_eq!(a.sel(Pane::Orders), 24);
+    keys(&mut a, "<Home>");
+    assert_eq!(a.sel(Pane::Orders), 0);
+    keys(&mut a, "<PageDown>");
+    assert_eq!(a.sel(Pane::Orders), 10);
+    keys(&mut a, "<C-d>");
+    assert_eq!(a.sel(Pane::Orders), 20);
+    keys(&mut a, "<C-d>");
+    assert_eq!(a.sel(Pane::Orders), 24, "stops at the last row");
+    keys(&mut a, "<C-u><PageUp>");
+    assert_eq!(a.sel(Pane::Orders), 4);
+}

@@ -114,6 +114,12 @@ pub fn parse_keys(s: &str) -> Vec<KeyEvent> {
                 "Right" => (KeyCode::Right, KeyModifiers::NONE),
                 "BS" => (KeyCode::Backspace, KeyModifiers::NONE),
                 "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
+                "C-d" => (KeyCode::Char('d'), KeyModifiers::CONTROL),
+                "C-u" => (KeyCode::Char('u'), KeyModifiers::CONTROL),
+                "Home" => (KeyCode::Home, KeyModifiers::NONE),
+                "End" => (KeyCode::End, KeyModifiers::NONE),
+                "PageDown" => (KeyCode::PageDown, KeyModifiers::NONE),
+                "PageUp" => (KeyCode::PageUp, KeyModifiers::NONE),
                 "lt" => (KeyCode::Char('<'), KeyModifiers::NONE),
                 other => panic!("unknown key name <{other}>"),
             };

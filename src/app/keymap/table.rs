@@ -82,6 +82,11 @@ impl Layer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Cmd {
     QuitNow,
+    /// First, last, a page down or up of the focused pane's list.
+    ListTop,
+    ListBottom,
+    ListPageDown,
+    ListPageUp,
     Quit,
     FocusNext,
     FocusPrev,
@@ -380,6 +385,50 @@ pub const COMMANDS: &[CommandDef] = &[
         LISTS,
         "",
         "Move down",
+    ),
+    def(
+        Cmd::ListTop,
+        "list_top",
+        &[Key::plain(Home)],
+        &[Layer::Panes],
+        "",
+        "First row of the list",
+    ),
+    def(
+        Cmd::ListBottom,
+        "list_bottom",
+        &[Key::plain(End)],
+        &[Layer::Panes],
+        "",
+        "Last row of the list",
+    ),
+    def(
+        Cmd::ListPageDown,
+        "list_page_down",
+        &[
+            Key::plain(PageDown),
+            Key {
+                code: Char('d'),
+                mods: CTRL,
+            },
+        ],
+        &[Layer::Panes],
+        "",
+        "A page down the list",
+    ),
+    def(
+        Cmd::ListPageUp,
+        "list_page_up",
+        &[
+            Key::plain(PageUp),
+            Key {
+                code: Char('u'),
+                mods: CTRL,
+            },
+        ],
+        &[Layer::Panes],
+        "",
+        "A page up the list",
     ),
     def(
         Cmd::FocusNext,

@@ -60,6 +60,9 @@ pub fn move_sel(app: &mut App, pane: Pane, delta: i64) {
     app.selected.insert(pane, next as usize);
 }
 
+/// Rows a page key moves (a pane shows about this many at 80x24).
+const PAGE: i64 = 10;
+
 /// Days the statistics view covers.
 pub const STATS_DAYS: usize = 30;
 
@@ -108,6 +111,16 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::Down => {
             move_sel(app, app.focus, 1);
+            Vec::new()
+        }
+        Cmd::ListTop | Cmd::ListBottom | Cmd::ListPageDown | Cmd::ListPageUp => {
+            let delta = match cmd {
+                Cmd::ListTop => i64::MIN / 2,
+                Cmd::ListBottom => i64::MAX / 2,
+                Cmd::ListPageDown => PAGE,
+                _ => -PAGE,
+            };
+            move_sel(app, app.focus, delta);
             Vec::new()
         }
         Cmd::Expand | Cmd::Collapse | Cmd::Filter | Cmd::Sort => catalog::run(app, cmd),
