@@ -197,7 +197,10 @@ fn demo_starts_in_tmux() {
     let s = t.wait_for("eight balances", 20, |s| {
         s.matches("Rp 500.000").count() >= 8
     });
-    assert!(s.contains("Demo:"), "the demo says what it is:\n{s}");
+    assert!(
+        s.contains("Demo, no keys"),
+        "the demo says what it is:\n{s}"
+    );
     assert!(s.contains("total Rp 4.000.000"));
     t.quit();
     assert!(!t.alive(), "q quits the demo");

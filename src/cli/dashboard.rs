@@ -242,7 +242,8 @@ pub async fn demo(cli: &Cli) -> CliResult {
         balance_refresh: cfg.balance_refresh,
         notices: theme_notice(&cfg)
             .into_iter()
-            .chain(["Demo: simulated accounts, no keys, no network. Expand an account in the catalog (Enter) and buy; :seller shows a seller's side.".into()])
+            // Fits 80 columns: the status line is one line.
+            .chain(["Demo, no keys or network: Enter opens an account; :seller a seller".into()])
             .collect(),
         rules: cfg.rules.clone(),
         webhook,
