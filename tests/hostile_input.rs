@@ -55,12 +55,12 @@ fn escapes_in(bytes: &[u8]) -> Vec<usize> {
     let mut out = Vec::new();
     for (i, b) in bytes.iter().enumerate() {
         let c1 = *b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n));
-        // U+202A..U+202E and U+200B..U+200F: E2 80 AA..AE, E2 80 8B..8F.
+        // U+202A..U+202E, U+200B, U+200E, U+200F: E2 80 AA..AE, 8B, 8E, 8F.
         let bidi = *b == 0xE2
             && bytes.get(i + 1) == Some(&0x80)
             && bytes
                 .get(i + 2)
-                .is_some_and(|n| (0xAA..=0xAE).contains(n) || (0x8B..=0x8F).contains(n));
+                .is_some_and(|n| (0xAA..=0xAE).contains(n) || [0x8B, 0x8E, 0x8F].contains(n));
         if (*b < 0x20 && *b != b'\n' && *b != b'\t') || *b == 0x7F || c1 || bidi {
             out.push(i);
         }
@@ -270,6 +270,9 @@ mod disk {
             }
         };
         assert!(!shown.0.otps.is_empty(), "the OTP is on screen: {shown:?}");
+        // Not saved, so not final: the poller and the book go on as if
+        // nothing ended.
+        assert_eq!(shown.0.status, order.status);
         assert!(shown.0.note.as_deref().unwrap_or("").contains("NOT SAVED"));
         assert!(journal.order(order.id).unwrap().unwrap().otps.is_empty());
         // Space comes back: the same poller writes it, no restart.

@@ -26,7 +26,9 @@ pub(super) fn print_order_result(ctx: &Context, o: &Order, text: String) {
     if ctx.json {
         print_json(&OrderJson::from(o));
     } else {
-        say!("{text}");
+        // One line whatever the provider sent: `$(otpdeck watch …)` gets
+        // the code, never a second line the provider wrote.
+        println!("{}", crate::domain::text::visible(&text));
     }
 }
 

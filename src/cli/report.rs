@@ -85,11 +85,22 @@ fn write_csv(r: &Report, to: Option<&PathBuf>) -> Result<(), CliError> {
         ),
         None => Box::new(std::io::stdout()),
     };
+    // To a terminal, each cell made visible (a provider's text may carry
+    // escapes); to a file, the cells as they are (csv quotes them).
+    let tty = to.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let mut w = csv::Writer::from_writer(sink);
     let err = |e: csv::Error| fail(format!("cannot write the CSV: {e}"));
     w.write_record(&header).map_err(err)?;
     for row in &rows {
-        w.write_record(row).map_err(err)?;
+        if tty {
+            w.write_record(
+                row.iter()
+                    .map(|c| crate::domain::text::visible(c).into_owned()),
+            )
+            .map_err(err)?;
+        } else {
+            w.write_record(row).map_err(err)?;
+        }
     }
     w.flush()
         .map_err(|e| fail(format!("cannot write the CSV: {e}")))

@@ -13,6 +13,9 @@ use crate::engine::poller::{PollOutcome, PollSchedule, PollTiming};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// How many unsaved answers in a row `watch` waits through (a minute).
+const UNSAVED_TRIES: u64 = 12;
+
 pub(super) async fn watch(
     ctx: &Context,
     account: &str,
@@ -46,11 +49,16 @@ pub(super) async fn watch(
     let mut schedule = PollSchedule::new(PollTiming::from_env());
     // Set when a push brought a verdict: judged without another poll.
     let mut skip_poll = false;
+    // Polls in a row whose answer the journal could not write.
+    let mut unsaved = 0u64;
     loop {
         let polls = !std::mem::take(&mut skip_poll);
         if polls && (order.status.is_active() || order.status == OrderStatus::Unknown) {
             match orders::poll(p.as_ref(), &journal, &order).await {
-                Ok(change) => order = change.order,
+                Ok(change) => {
+                    order = change.order;
+                    unsaved = 0;
+                }
                 Err(EngineError::Provider(e)) if e.is_transient() => {
                     let wait = schedule.after(PollOutcome::failed(&e), rand::random());
                     say_err!("otpdeck: {e}; trying again in {}s", wait.as_secs().max(1));
@@ -66,6 +74,15 @@ pub(super) async fn watch(
                     // it can, and only then is it printed as the result.
                     let wait = crate::engine::poller::UNSAVED_RETRY;
                     let code = update.otps.last().or(update.sn.as_ref());
+                    unsaved += 1;
+                    if unsaved > UNSAVED_TRIES {
+                        return Err(fail(format!(
+                            "the journal has not recorded order #{}'s news for {}s ({error}){}; fix the disk, then `otpdeck watch` again",
+                            order.id,
+                            UNSAVED_TRIES * wait.as_secs(),
+                            code.map(|c| format!("; the provider gave {c}")).unwrap_or_default()
+                        )));
+                    }
                     say_err!(
                         "otpdeck: the journal cannot record order #{}'s news ({error}){}; trying again in {}s",
                         order.id,

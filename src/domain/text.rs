@@ -8,11 +8,13 @@
 use std::borrow::Cow;
 
 /// Characters that reorder or hide text without being control characters
-/// (bidi overrides and isolates, zero-width joiners and spaces, the BOM):
-/// "Trojan Source" text reads one way and is another.
+/// (bidi marks, overrides and isolates, zero-width spaces, the BOM):
+/// "Trojan Source" text reads one way and is another. The zero-width
+/// joiners (U+200C, U+200D) stay: emoji and Indic scripts need them, and
+/// they move nothing.
 fn is_format(c: char) -> bool {
     matches!(c,
-        '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}'
         | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
@@ -154,6 +156,12 @@ mod tests {
     #[test]
     fn bidi_and_zero_width_are_dropped() {
         assert_eq!(visible("abc\u{202e}fed\u{200b}"), "abcfed");
+    }
+
+    #[test]
+    fn emoji_joiners_stay() {
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}";
+        assert_eq!(visible(family), family);
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub async fn create(
 ) -> Result<Deposit, DepositError> {
     let kind = p.kind();
     check_deposit(kind, req.amount, Some(req.method)).map_err(DepositError::Refused)?;
+    // Before any request, a replay's too (see `Journal::check_file`).
+    journal.check_file()?;
     let call = SpendingCall::DepositCreate(kind);
     let keyed = call.replayable();
     if let Some(d) = journal.deposit_by_key(account, &req.key)? {

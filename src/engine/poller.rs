@@ -34,8 +34,10 @@ pub enum PollEvent {
 /// soon, so a disk that has room again gets the code within seconds.
 pub const UNSAVED_RETRY: Duration = Duration::from_secs(5);
 
-/// `order` as the provider's `update` makes it, for the screen only: the
-/// new codes, SN and status, with a note that none of it is saved.
+/// `order` with the provider's new codes and SN, for the screen only,
+/// and a note that none of it is saved. The status stays the journal's: a
+/// final status the journal has not got would end the poller (and start
+/// an auto-replace or a balance read) on news that is not written.
 pub fn unsaved_view(order: &Order, update: &crate::domain::OrderUpdate, error: &str) -> Order {
     let mut o = order.clone();
     for code in &update.otps {
@@ -46,10 +48,12 @@ pub fn unsaved_view(order: &Order, update: &crate::domain::OrderUpdate, error: &
     if update.sn.is_some() {
         o.sn = update.sn.clone();
     }
-    if let Some(st) = update.status {
-        o.status = o.status.advance(st);
-    }
-    o.note = Some(format!("NOT SAVED ({error}): retrying"));
+    let said = update
+        .status
+        .filter(|st| *st != o.status)
+        .map(|st| format!(", the provider says {st}"))
+        .unwrap_or_default();
+    o.note = Some(format!("NOT SAVED ({error}){said}: retrying"));
     o
 }
 

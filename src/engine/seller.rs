@@ -119,6 +119,9 @@ async fn send(
     account: &str,
     row: &SettlementRow,
 ) -> Result<SettleOutcome, String> {
+    // A payout recorded into a deleted or replaced journal is one no
+    // later start would know of.
+    journal.check_file().map_err(journal_err)?;
     let reply = seller.request_settlement(&row.request()).await;
     let now = Utc::now();
     let missing = || format!("settlement {} vanished from the journal", row.ref_id);

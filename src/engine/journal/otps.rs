@@ -69,7 +69,8 @@ pub(super) fn append_otps(
     let mut all: Vec<String> = known.to_vec();
     let mut added = Vec::new();
     for code in incoming {
-        let code = code.trim();
+        // Cut first, so the same long code is the same code next poll.
+        let code = cut(code.trim(), MAX_OTP_CHARS);
         if code.is_empty() || all.iter().any(|k| k == code) {
             continue;
         }
@@ -82,7 +83,6 @@ pub(super) fn append_otps(
             );
             break;
         }
-        let code = cut(code, MAX_OTP_CHARS);
         conn.prepare_cached(
             "INSERT INTO otps (order_id, seq, code, received_at) VALUES (?1, ?2, ?3, ?4)",
         )?
@@ -149,7 +149,19 @@ mod tests {
              VALUES (2, 'a', 'nexotp', 'k2', 's', 's', 'o', 1000, 'waiting', 0, 0);",
         )
         .expect("row");
-        let added = append_otps(&conn, 2, &[], &[long], chrono::Utc::now()).expect("append");
+        let added = append_otps(
+            &conn,
+            2,
+            &[],
+            std::slice::from_ref(&long),
+            chrono::Utc::now(),
+        )
+        .expect("append");
         assert_eq!(added[0].len(), MAX_OTP_CHARS);
+        // Polled again, the same long code is not news.
+        let known = load_otps(&conn, 2).expect("load");
+        assert!(append_otps(&conn, 2, &known, &[long], chrono::Utc::now())
+            .expect("append")
+            .is_empty());
     }
 }

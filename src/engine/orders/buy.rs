@@ -26,6 +26,8 @@ pub async fn buy(
     account: &str,
     req: &BuyRequest,
 ) -> Result<Change, EngineError> {
+    // A replay spends too: never into a deleted or replaced journal.
+    journal.check_file()?;
     // The spending table decides what may be sent again (email buys,
     // GateOTP and Otomax: never).
     let call = provider

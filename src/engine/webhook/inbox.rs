@@ -21,6 +21,8 @@ pub const FILE_NAME: &str = "webhook-inbox.jsonl";
 const IN_MEMORY: usize = 500;
 const REMEMBERED: usize = 10_000;
 const FILE_BYTES: u64 = 8 << 20;
+/// Bytes of a kept body held in memory (the file has it whole).
+const HELD_BODY: usize = 16 << 10;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Kept {
@@ -93,6 +95,9 @@ impl Inbox {
             code,
             body: String::from_utf8_lossy(body).into_owned(),
         };
+        // The file keeps the body whole; memory (and the screen) a head of
+        // it, so 500 kept deliveries of 2 MB each cannot fill it.
+        let mut k = k;
         if let Some(p) = &self.path {
             rotate_if_full(p);
             let line = serde_json::to_string(&k).unwrap_or_default();
@@ -105,6 +110,16 @@ impl Inbox {
                 tracing::warn!(path = %p.display(), "cannot write the webhook inbox: {e}");
             }
         }
+        let mut held = k.clone();
+        if held.body.len() > HELD_BODY {
+            let mut end = HELD_BODY;
+            while !held.body.is_char_boundary(end) {
+                end -= 1;
+            }
+            held.body.truncate(end);
+            held.body.push_str(" …(cut; whole in the file)");
+        }
+        k = held;
         g.kept.push_back(k.clone());
         if g.kept.len() > IN_MEMORY {
             g.kept.pop_front();
@@ -178,5 +193,13 @@ mod tests {
         );
         let lines = std::fs::read_to_string(&path).unwrap().lines().count();
         assert_eq!(lines, IN_MEMORY + 100);
+        // A huge body: a head of it in memory, all of it in the file.
+        let big = format!("{{\"x\":\"{}\"}}", "a".repeat(100_000));
+        let k = inbox
+            .keep("acc", "e", "r", None, big.as_bytes(), now)
+            .unwrap();
+        assert!(k.body.len() < HELD_BODY + 64 && k.body.ends_with("file)"));
+        let aaa = "a".repeat(100_000);
+        assert!(std::fs::read_to_string(&path).unwrap().contains(&aaa));
     }
 }

@@ -5,9 +5,11 @@
 //! descriptors, and then every provider call failed too.
 //!
 //! Here: at most `max_connections` open at once, and when a new one comes
-//! with all of them taken, the oldest that is not inside the handler is
-//! closed to make room, so a flood of idle sockets can delay an honest
-//! delivery by one accept, never refuse it. Headers must arrive within
+//! with all of them taken, one is closed to make room: an idle one (no
+//! request in progress) of the client holding the most, so a flood of idle
+//! sockets delays an honest delivery by one accept; a request once its
+//! headers are in is not cut off (unless its client holds more than half
+//! the slots with requests it never finishes). Headers must arrive within
 //! `header_timeout`, a body within `body_timeout` (the handler's read),
 //! and no connection lives past `max_lifetime`. A provider's delivery is
 //! one small POST answered in milliseconds: none of these touch it.
@@ -44,8 +46,8 @@ impl Default for Limits {
     }
 }
 
-/// Set by the handler while it works on a delivery whose body it has
-/// read: such a connection is never the one closed to make room.
+/// Set while a request is in progress (from its headers to its answer):
+/// such a connection is not the one closed to make room.
 #[derive(Clone, Default)]
 pub struct Busy(Arc<AtomicBool>);
 
@@ -68,6 +70,7 @@ impl Drop for BusyGuard {
 struct Conn {
     task: JoinHandle<()>,
     busy: Busy,
+    peer: std::net::IpAddr,
 }
 
 /// What the listener did, for the log and the tests.
@@ -85,8 +88,8 @@ pub struct Counters {
 pub async fn serve(listener: TcpListener, app: Router, limits: Limits, counters: Arc<Counters>) {
     let conns: Arc<Mutex<VecDeque<Conn>>> = Arc::default();
     loop {
-        let stream = match listener.accept().await {
-            Ok((s, _)) => s,
+        let (stream, peer) = match listener.accept().await {
+            Ok((s, a)) => (s, a.ip()),
             Err(e) => {
                 // Out of descriptors (EMFILE) or a connection reset in the
                 // backlog: wait a little rather than spin.
@@ -103,9 +106,16 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, counters:
         let busy = Busy::default();
         let app = app.clone();
         let b = busy.clone();
-        let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-            req.extensions_mut().insert(b.clone());
-            app.clone().oneshot(req.map(axum::body::Body::new))
+        // Busy from a request's headers until its answer is made: such a
+        // connection is never the one closed to make room.
+        let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+            let guard = b.hold();
+            let answer = app.clone().oneshot(req.map(axum::body::Body::new));
+            async move {
+                let r = answer.await;
+                drop(guard);
+                r
+            }
         });
         let task = tokio::spawn(async move {
             let conn = hyper::server::conn::http1::Builder::new()
@@ -118,19 +128,41 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, counters:
         conns
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push_back(Conn { task, busy });
+            .push_back(Conn { task, busy, peer });
     }
 }
 
-/// Forgets finished connections and, at the cap, closes the oldest idle
-/// one. False when every connection is busy in the handler.
+/// Forgets finished connections and, at the cap, closes one to make
+/// room: the oldest idle one of the client holding the most connections,
+/// else the oldest idle one, else (a client holding more than half the
+/// slots with requests it never finishes) that client's oldest. False
+/// when every connection is busy and no client hogs them.
 fn make_room(conns: &Mutex<VecDeque<Conn>>, max: usize, counters: &Counters) -> bool {
     let mut c = conns.lock().unwrap_or_else(|p| p.into_inner());
     c.retain(|x| !x.task.is_finished());
     if c.len() < max.max(1) {
         return true;
     }
-    match c.iter().position(|x| !x.busy.0.load(Ordering::Relaxed)) {
+    let mut per_peer: std::collections::HashMap<std::net::IpAddr, usize> =
+        std::collections::HashMap::new();
+    for x in c.iter() {
+        *per_peer.entry(x.peer).or_default() += 1;
+    }
+    let (top, held) = per_peer
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .unwrap_or((std::net::IpAddr::from([0, 0, 0, 0]), 0));
+    let idle = |x: &Conn| !x.busy.0.load(Ordering::Relaxed);
+    let victim = c
+        .iter()
+        .position(|x| x.peer == top && idle(x))
+        .or_else(|| c.iter().position(idle))
+        .or_else(|| {
+            (held * 2 > max)
+                .then(|| c.iter().position(|x| x.peer == top))
+                .flatten()
+        });
+    match victim {
         Some(i) => {
             if let Some(old) = c.remove(i) {
                 old.task.abort();

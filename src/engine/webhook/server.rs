@@ -10,7 +10,7 @@
 
 use super::apply::{apply, Applied, Pushed};
 use super::inbox::Inbox;
-use super::listener::{self, Busy, Counters, Limits};
+use super::listener::{self, Counters, Limits};
 use super::seen::{self, Seen};
 use super::signature::{self, Refusal, Scheme};
 use super::unsigned::{self, Unsigned, Verdict};
@@ -23,7 +23,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Extension;
 use axum::{Json, Router};
 use chrono::Utc;
 use serde_json::json;
@@ -157,7 +156,6 @@ async fn deliver(
     State(rx): State<Arc<Receiver>>,
     Path(account): Path<String>,
     headers: HeaderMap,
-    busy: Option<Extension<Busy>>,
     body: Body,
 ) -> Response {
     let Some(acc) = rx.accounts.get(&account) else {
@@ -175,8 +173,6 @@ async fn deliver(
         Ok(Err(_)) => return refuse(StatusCode::PAYLOAD_TOO_LARGE, "body too large or cut off"),
         Err(_) => return refuse(StatusCode::REQUEST_TIMEOUT, "body too slow"),
     };
-    // From here the connection does real work: never closed for room.
-    let _busy = busy.map(|Extension(b)| b.hold());
     let given = headers
         .get(acc.header.as_str())
         .and_then(|v| v.to_str().ok())

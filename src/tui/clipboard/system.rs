@@ -131,7 +131,27 @@ fn tmux(args: &[&str], input: Option<&str>) -> Result<String, String> {
             .write_all(text.as_bytes())
             .map_err(|e| format!("tmux: {e}"))?;
     }
-    let out = child.wait_with_output().map_err(|e| format!("tmux: {e}"))?;
+    // The loop waits on this: a tmux server that hangs must not freeze
+    // the dashboard, so it gets a second, then is killed.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let pid = child.id();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(std::time::Duration::from_secs(1)) {
+        Ok(r) => r.map_err(|e| format!("tmux: {e}"))?,
+        Err(_) => {
+            #[cfg(unix)]
+            // SAFETY: kill(2) on the pid of a child we spawned and have
+            // not reaped (its waiter thread still holds it).
+            unsafe {
+                libc::kill(pid as libc::pid_t, libc::SIGKILL);
+            }
+            #[cfg(not(unix))]
+            let _ = pid;
+            return Err("tmux did not answer within a second".into());
+        }
+    };
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     } else {
