@@ -119,3 +119,20 @@ fn a_postpaid_product_chosen_opens_the_bill_popup_and_buys_nothing() {
         "the bill popup, not a buy confirmation"
     );
 }
+
+/// A top-up's row says it is processing, and `c` on it copies an SN.
+#[test]
+fn a_top_up_is_processing_and_its_result_an_sn() {
+    let mut a = app();
+    let mut o = order(7, "pulsa", ProviderKind::GoTopUp, OrderStatus::Waiting, &[]);
+    o.service = "Pulsa".into();
+    a.update(Action::OrderChanged(o));
+    a.focus = otpdeck::app::Pane::Orders;
+    let s = screen(&mut a, 160, 30);
+    let row = s.lines().find(|l| l.contains("#7")).expect("row");
+    assert!(
+        row.contains("processing") && !row.contains("waiting"),
+        "{row}"
+    );
+    assert!(s.contains("c copy SN"), "{s}");
+}

@@ -29,6 +29,10 @@ fn status_text(o: &Order) -> String {
     let word = match o.status {
         OrderStatus::Unknown => return format!("UNKNOWN — check provider ({} at risk)", o.price),
         OrderStatus::OtpReceived => "otp".to_string(),
+        // A top-up is processed, not waiting for an SMS.
+        OrderStatus::Waiting if o.provider == crate::domain::ProviderKind::GoTopUp => {
+            "processing".to_string()
+        }
         // Ended by an unsigned callback nothing checked: where the row is
         // too narrow for the words after the SN, the "?" still says so.
         s if o.note.as_deref() == Some(crate::domain::webhook::UNVERIFIED_NOTE) => format!("{s}?"),

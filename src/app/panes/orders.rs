@@ -76,6 +76,14 @@ pub fn hint_word(app: &App, hint: &'static str) -> &'static str {
     if hint == "copy OTP" && matches!(app.popups.last(), Some(Popup::DepositQr { .. })) {
         return "copy payment code";
     }
+    // A top-up's result is its SN (a PLN token), not an OTP.
+    if hint == "copy OTP"
+        && app.popups.is_empty()
+        && app.focus == crate::app::Pane::Orders
+        && selected_order(app).is_some_and(|o| crate::domain::order_rules::code_name(o) == "SN")
+    {
+        return "copy SN";
+    }
     // `w` opens a GoTopUp account's API settings, not a webhook form.
     if hint == "webhook"
         && crate::app::popups::webhook::chosen_kind(app)
