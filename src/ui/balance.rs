@@ -25,14 +25,27 @@ fn age(app: &App, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let skip = crate::app::scroll_offset(app, Pane::Balance, area.height);
+    // Accounts that do not fit are counted in the title, so none is
+    // silently out of sight (the list scrolls to them).
+    let rows = area.height.saturating_sub(2) as usize;
+    let hidden = app.accounts.len().saturating_sub(rows.max(1));
     let block = pane_block(app, theme, Pane::Balance, {
         let plain = format!("Balance · {}", app.total_balance());
         let with = format!("{plain} · unclear {}", app.unclear_amount(None));
-        let fits = with.chars().count() + 4 <= area.width as usize;
-        if app.unclear_amount(None).0 > 0 && fits {
+        let fits = |t: &str| t.chars().count() + 4 <= area.width as usize;
+        let title = if app.unclear_amount(None).0 > 0 && fits(&with) {
             with
         } else {
             plain
+        };
+        let more = format!("{title} · +{hidden} more");
+        if hidden > 0 && fits(&more) {
+            more
+        } else if hidden > 0 {
+            format!("+{hidden} more")
+        } else {
+            title
         }
     });
     let inner_w = area.width.saturating_sub(2) as usize;
@@ -44,7 +57,6 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             theme.dim,
         ));
     }
-    let skip = crate::app::scroll_offset(app, Pane::Balance, area.height);
     let figures: Vec<String> = app
         .accounts
         .iter()
