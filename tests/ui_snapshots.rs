@@ -393,6 +393,15 @@ fn a_pln_token_is_never_cut() {
         a.update(Action::OrderChanged(t));
         let s = screen(&mut a, w, h);
         assert!(s.contains(token), "{w}x{h}: the token is cut\n{s}");
+        // In the OTP log too, with its number whole.
+        let log = s
+            .lines()
+            .find(|l| l.contains(&format!(":00 {token}")))
+            .unwrap_or_else(|| panic!("{w}x{h}: the token's log line\n{s}"));
+        assert!(
+            log.contains("12345678901"),
+            "{w}x{h}: the number is cut\n{s}"
+        );
         if w >= 80 {
             assert!(s.contains("482913"), "{w}x{h}: the OTP is shown\n{s}");
         }

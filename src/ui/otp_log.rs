@@ -39,17 +39,29 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .received_at
             .with_timezone(&app.settings.utc_offset)
             .format("%H:%M:%S");
-        // The code comes right after the time: it must survive narrow panes.
-        let rest = format!(
-            "{:<10} {:<10} {}",
-            fit(&o.service, 10),
-            fit_middle(&o.account, 10),
-            o.number
-        );
+        // The code comes right after the time: it must survive narrow
+        // panes; the number after it is never cut either (the account,
+        // then the service, give way first).
+        let code = format!("{:<8} ", o.code);
+        let room = w.saturating_sub(9 + code.chars().count());
+        let n = o.number.chars().count();
+        let rest = if 22 + n <= room {
+            format!(
+                "{:<10} {:<10} {}",
+                fit(&o.service, 10),
+                fit_middle(&o.account, 10),
+                o.number
+            )
+        } else if n < room {
+            let sw = room - n - 1;
+            format!("{:<sw$} {}", fit(&o.service, sw), o.number)
+        } else {
+            fit(&o.number, room)
+        };
         let mut line = Line::from(vec![
             Span::styled(format!("{t:<8} "), theme.dim),
-            Span::styled(format!("{:<8} ", o.code), theme.otp),
-            Span::styled(fit(&rest, w.saturating_sub(18)), theme.text),
+            Span::styled(code, theme.otp),
+            Span::styled(rest, theme.text),
         ]);
         if app.focus == Pane::OtpLog && i == sel {
             line = line.style(theme.highlight);
