@@ -1480,3 +1480,23 @@ fn lists_page_and_jump() {
     keys(&mut a, "<C-u><PageUp>");
     assert_eq!(a.sel(Pane::Orders), 4);
 }
+
+/// `/` in another pane starts the catalog filter: the letters typed next
+/// filter, they do not run the orders pane's commands (x would cancel).
+#[test]
+fn slash_anywhere_filters_and_never_drops_the_letters() {
+    let mut a = app();
+    a.update(Action::OrderChanged(order(
+        1,
+        "nex",
+        ProviderKind::NexOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    a.focus = Pane::Orders;
+    let fx = keys(&mut a, "/x");
+    assert!(a.filtering && a.focus == Pane::Catalog);
+    assert_eq!(a.filter.value(), "x");
+    assert!(a.popups.is_empty(), "no cancel confirmation opened");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Order { .. })));
+}

@@ -218,9 +218,11 @@ pub const COMMANDS: &[CommandDef] = &[
         Cmd::Filter,
         "filter",
         &[Key::ch('/')],
-        CAT,
+        // From any pane: the letters typed after it go to the filter,
+        // never to the focused pane's commands.
+        PANES,
         "filter",
-        "Filter the catalog as you type (fuzzy)",
+        "Filter the catalog as you type (fuzzy), from any pane",
     ),
     def(
         Cmd::Sort,
