@@ -82,13 +82,25 @@ impl Modules {
     }
 }
 
-/// What to say instead of a code that would not fit: a code drawn smaller
-/// than its modules cannot be read by any phone.
-pub fn too_small(m: &Modules, w: u16, h: u16) -> Option<String> {
+/// The smallest terminal that shows the code beside `info_w` columns of
+/// details, or above `info_h` lines of them (a code drawn smaller than its
+/// modules cannot be read by any phone).
+pub fn needed_terminal(m: &Modules, info_w: u16, info_h: u16) -> (u16, u16) {
     let (cw, ch) = m.size();
-    (cw > w || ch > h).then(|| {
-        format!("The QR code needs {cw}×{ch} characters; make the terminal larger (now {w}×{h})")
-    })
+    let beside = (cw + info_w + 1, ch);
+    let above = (cw, ch + info_h);
+    if u32::from(beside.0) * u32::from(beside.1) <= u32::from(above.0) * u32::from(above.1) {
+        beside
+    } else {
+        above
+    }
+}
+
+/// What to say instead of a code that would not fit in a `w`×`h`
+/// terminal: short enough for the smallest popup.
+pub fn too_small(m: &Modules, info_w: u16, info_h: u16, w: u16, h: u16) -> String {
+    let (nw, nh) = needed_terminal(m, info_w, info_h);
+    format!("The QR code needs a {nw}×{nh} terminal (now {w}×{h})")
 }
 
 #[cfg(test)]
@@ -142,8 +154,11 @@ mod tests {
     fn a_terminal_too_small_is_told_how_large_it_must_be() {
         let m = Modules::of("https://otpzap.sim/pay/APIDEP-3-0000000001").expect("code");
         let (w, h) = m.size();
-        assert!(too_small(&m, w, h).is_none());
-        let msg = too_small(&m, w - 1, h).expect("too narrow");
-        assert!(msg.contains(&format!("{w}×{h}")), "{msg}");
+        // Beside 36 columns of details, or above 9 lines of them.
+        let need = needed_terminal(&m, 36, 9);
+        assert!(need == (w + 37, h) || need == (w, h + 9), "{need:?}");
+        let msg = too_small(&m, 36, 9, 60, 20);
+        assert!(msg.contains(&format!("{}×{}", need.0, need.1)), "{msg}");
+        assert!(msg.chars().count() <= 58, "fits the popup: {msg}");
     }
 }

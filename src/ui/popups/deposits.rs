@@ -271,12 +271,7 @@ pub fn qr(frame: &mut Frame, app: &App, t: &Theme, area: Rect, id: i64) {
     let mut lines = info;
     if show_code {
         let why = match &code {
-            Ok(m) => too_small(
-                m,
-                area.width,
-                area.height.saturating_sub(lines.len() as u16),
-            )
-            .unwrap_or_default(),
+            Ok(m) => too_small(m, info_w, lines.len() as u16, area.width, area.height),
             Err(e) => e.clone(),
         };
         lines.insert(1, Line::styled(why, t.warn));
