@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         if hidden > 0 && fits(&more) {
             more
         } else if hidden > 0 {
-            format!("+{hidden} more")
+            format!("Balance · +{hidden} more")
         } else {
             title
         }
