@@ -19,11 +19,13 @@ use serde_json::json;
 pub enum ApiConfigCmd {
     /// Shows the webhook URL, the IP whitelist and the rate limit.
     Get {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
     },
     /// Changes only what is given.
     Set {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
         /// An https:// URL for GoTopUp's notifications.

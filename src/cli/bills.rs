@@ -16,6 +16,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 #[derive(Debug, Args)]
 pub struct BillArgs {
+    /// The account's name in the config (see `otpdeck accounts`).
     #[arg(long)]
     account: String,
     /// Postpaid product code (PLN-PASCABAYAR…).

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 pub enum DepositCmd {
     /// Creates a deposit invoice and shows how to pay it.
     Create {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
         /// Whole rupiah to credit.
@@ -36,22 +37,29 @@ pub enum DepositCmd {
     },
     /// Asks the provider where a deposit stands.
     Status {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local deposit number or the provider's deposit id.
         id: String,
     },
     /// Cancels a pending deposit (GateOTP).
     Cancel {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local deposit number or the provider's deposit id.
         id: String,
     },
     /// Polls until the deposit is paid (exit 0), ends otherwise (3) or
     /// `--timeout` passes (4).
     Watch {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local deposit number or the provider's deposit id.
         id: String,
+        /// Give up after this long (e.g. 10m); exit 4.
         #[arg(long, value_parser = humantime::parse_duration)]
         timeout: Option<Duration>,
     },

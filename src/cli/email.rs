@@ -19,13 +19,16 @@ use serde::Serialize;
 pub enum EmailCmd {
     /// Suggested target sites (any site domain can be bought).
     Sites {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
     },
     /// A site's domains: price, stock, activation rate, cancellation fee.
     Domains {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// The site whose mail is awaited (see `otpdeck email sites`).
         #[arg(long)]
         site: String,
     },
@@ -33,33 +36,42 @@ pub enum EmailCmd {
     Buy(EmailBuyArgs),
     /// Poll an email order once and print its messages.
     Check {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local order number (#12) or the provider's order id.
         id: String,
     },
     /// Ask for a new message on the same inbox (no new charge; the window
     /// restarts at 20 minutes).
     Reorder {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local order number (#12) or the provider's order id.
         id: String,
     },
     /// Cancel before any message arrives (refund less the cancellation fee).
     Cancel {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local order number (#12) or the provider's order id.
         id: String,
     },
     /// Finish after a message arrived.
     Finish {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local order number (#12) or the provider's order id.
         id: String,
     },
 }
 
 #[derive(Debug, Args)]
 pub struct EmailBuyArgs {
+    /// The account's name in the config (see `otpdeck accounts`).
     #[arg(long)]
     account: String,
     /// The site whose mail you wait for (openai.com, discord.com…).

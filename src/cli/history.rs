@@ -11,6 +11,7 @@ use clap::Args;
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
+    /// The account's name in the config (see `otpdeck accounts`).
     #[arg(long)]
     account: String,
     /// pending, processing, success or failed.
@@ -22,8 +23,10 @@ pub struct HistoryArgs {
     /// Last day, YYYY-MM-DD.
     #[arg(long)]
     to: Option<String>,
+    /// Page of the provider's list, from 1.
     #[arg(long, default_value_t = 1)]
     page: u32,
+    /// Rows per page (the API allows up to 100).
     #[arg(long, default_value_t = 20)]
     limit: u32,
 }

@@ -83,15 +83,19 @@ pub enum Command {
     Accounts,
     /// Show balances.
     Balance {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: Option<String>,
     },
     /// Browse services, their countries and offers.
     Catalog {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Service id or name (whatsapp, wa, telegram…).
         #[arg(long)]
         service: Option<String>,
+        /// Country id, name, ISO or dial code (indonesia, id, +62…).
         #[arg(long)]
         country: Option<String>,
     },
@@ -107,6 +111,7 @@ pub enum Command {
     Seller(seller::SellerCmd),
     /// Wait for an order's OTP (or top-up SN) and print it.
     Watch {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
         /// Local order number (#12) or the provider's order id.
@@ -117,34 +122,44 @@ pub enum Command {
     },
     /// Cancel an order (refunded by the provider).
     Cancel {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local order number (#12) or the provider's order id.
         id: String,
     },
     /// Mark an order finished.
     Finish {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local order number (#12) or the provider's order id.
         id: String,
     },
     /// Ask for another SMS on the same number.
     Resend {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local order number (#12) or the provider's order id.
         id: String,
     },
     /// Swap an order's number for a fresh one at the same price (OTPZap
     /// Server 1); the old order is cancelled and refunded.
     Replace {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local order number (#12) or the provider's order id.
         id: String,
     },
     /// Settle an UNKNOWN order by hand, once you have checked the provider:
     /// it was charged (optionally with its number) or it was not.
     Resolve {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// Local order number (#12) or the provider's order id.
         id: String,
         /// The provider charged it: a closed order with its amount spent.
         #[arg(
@@ -162,16 +177,20 @@ pub enum Command {
     },
     /// List orders from the journal, with their OTPs.
     Orders {
+        /// Only orders still running (waiting, OTP received, UNKNOWN).
         #[arg(long)]
         active: bool,
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: Option<String>,
     },
     /// One service and country across every OTP account, cheapest first,
     /// with your own delivery record per offer.
     Best {
+        /// Service id or name (whatsapp, wa, telegram…).
         #[arg(long)]
         service: String,
+        /// Country id, name, ISO or dial code (indonesia, id, +62…).
         #[arg(long)]
         country: String,
     },
@@ -205,6 +224,7 @@ pub enum Command {
     Webhook(webhook::WebhookCmd),
     /// List the journal's deposits.
     Deposits {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: Option<String>,
     },
@@ -212,6 +232,7 @@ pub enum Command {
     Info,
     /// Print the path to register as an account's webhook URL.
     WebhookUrl {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
     },
@@ -220,10 +241,13 @@ pub enum Command {
         /// Inject faults into about --fault-rate of all requests.
         #[arg(long)]
         chaos: bool,
+        /// How many orders to place.
         #[arg(long, default_value_t = 2000)]
         orders: usize,
+        /// Share of requests that get a fault (0 to 1).
         #[arg(long, default_value_t = 0.2)]
         fault_rate: f64,
+        /// Orders in flight at once.
         #[arg(long, default_value_t = 32)]
         concurrency: usize,
         /// Run the real dashboard headless this long at the real poll
@@ -331,3 +355,33 @@ where
 }
 
 pub type CliResult = Result<u8, CliError>;
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every flag and argument of every command says what it is for.
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in cmd.get_arguments() {
+                let id = a.get_id().as_str();
+                if matches!(id, "help" | "version") || a.is_hide_set() {
+                    continue;
+                }
+                if a.get_help().is_none() && a.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        let mut missing = Vec::new();
+        walk(&cmd, "otpdeck", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:#?}");
+    }
+}

@@ -22,6 +22,7 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// The account's name in the config (see `otpdeck accounts`).
     #[arg(long)]
     account: String,
     /// transaction, purchase or deposit (buyer); transaction, sales or
@@ -34,6 +35,7 @@ pub struct ReportArgs {
     /// Last day, YYYY-MM-DD.
     #[arg(long)]
     to: Option<String>,
+    /// json or csv.
     #[arg(long, value_enum, default_value = "json")]
     format: Format,
     /// Write here instead of stdout.

@@ -31,16 +31,20 @@ pub enum SellerCmd {
 
 #[derive(Debug, Args)]
 pub struct AccountArg {
+    /// The account's name in the config (see `otpdeck accounts`).
     #[arg(long)]
     pub account: String,
 }
 
 #[derive(Debug, Args)]
 pub struct ProductAddArgs {
+    /// The account's name in the config (see `otpdeck accounts`).
     #[arg(long)]
     account: String,
+    /// The product code buyers order by.
     #[arg(long)]
     code: String,
+    /// The product's name as buyers see it.
     #[arg(long)]
     name: String,
     /// prabayar or pascabayar.
@@ -49,6 +53,7 @@ pub struct ProductAddArgs {
     /// pulsa, data, pln, games…
     #[arg(long)]
     subcategory: String,
+    /// The operator (telkomsel, indosat…).
     #[arg(long)]
     operator: Option<String>,
     /// Whole rupiah.
@@ -61,24 +66,31 @@ pub struct ProductAddArgs {
 
 #[derive(Debug, Args)]
 pub struct ProductSetArgs {
+    /// The account's name in the config (see `otpdeck accounts`).
     #[arg(long)]
     account: String,
+    /// The code of the product to change.
     code: String,
     /// New price, whole rupiah.
     #[arg(long)]
     price: Option<i64>,
+    /// Mark the product active.
     #[arg(long, conflicts_with_all = ["inactive", "maintenance"])]
     active: bool,
+    /// Mark the product inactive.
     #[arg(long, conflicts_with = "maintenance")]
     inactive: bool,
+    /// Mark the product in maintenance.
     #[arg(long)]
     maintenance: bool,
+    /// A description buyers see.
     #[arg(long)]
     description: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct SalesArgs {
+    /// The account's name in the config (see `otpdeck accounts`).
     #[arg(long)]
     account: String,
     /// pending, success, failed or processing.
@@ -90,8 +102,10 @@ pub struct SalesArgs {
     /// Last day, YYYY-MM-DD.
     #[arg(long)]
     to: Option<String>,
+    /// Page of the provider's list, from 1.
     #[arg(long, default_value_t = 1)]
     page: u32,
+    /// Rows per page (the API allows up to 100).
     #[arg(long, default_value_t = 20)]
     limit: u32,
 }

@@ -18,6 +18,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 #[derive(Debug, Args)]
 pub struct SettleArgs {
+    /// The account's name in the config (see `otpdeck accounts`).
     #[arg(long)]
     account: String,
     /// Whole rupiah, at least 50000.
@@ -26,6 +27,7 @@ pub struct SettleArgs {
     /// Bank code (BCA, BNI, MANDIRI…).
     #[arg(long, required_unless_present = "resume")]
     bank: Option<String>,
+    /// The bank account number to pay out to.
     #[arg(long, required_unless_present = "resume")]
     account_number: Option<String>,
     /// Account holder's name.

@@ -18,14 +18,17 @@ use std::path::{Path, PathBuf};
 pub enum WebhookCmd {
     /// Shows the webhook URL, its events and whether it is active.
     Get {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
     },
     /// Sets the URL (HTTPS), the events (comma-separated, or *) and/or
     /// whether delivery is active; only what is given changes.
     Set {
+        /// The account's name in the config (see `otpdeck accounts`).
         #[arg(long)]
         account: String,
+        /// The HTTPS URL the provider delivers to.
         #[arg(long, conflicts_with = "register_webhook")]
         url: Option<String>,
         /// Registers this dashboard's receiver: the URL becomes
@@ -35,6 +38,7 @@ pub enum WebhookCmd {
         /// e.g. order.otp_received,order.cancelled or *
         #[arg(long)]
         events: Option<String>,
+        /// Turn deliveries on (true) or off (false).
         #[arg(long, action = ArgAction::Set, value_name = "true|false")]
         active: Option<bool>,
         /// Write the secret the API returns here (mode 0600) instead of
