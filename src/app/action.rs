@@ -2,10 +2,10 @@
 //! Every action that moves time carries `now`; the runtime only turns
 //! effects into API calls, journal work, pollers and terminal writes.
 
+use crate::domain::clues::Verdict;
 use crate::domain::{
     BuyRequest, Country, Deposit, DepositRequest, Offer, Order, OrderOp, Otp, Service,
 };
-use crate::engine::orders::Verdict;
 use crate::money::Rupiah;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
@@ -108,7 +108,7 @@ pub enum Action {
     },
     /// A webhook delivery kept for the user (nothing in the journal it is
     /// about).
-    WebhookKept(crate::engine::webhook::inbox::Kept),
+    WebhookKept(crate::domain::webhook::Kept),
     /// The journal's view of a deposit after any change.
     DepositChanged(Deposit),
     /// The journal's recent deposits at start.

@@ -13,8 +13,8 @@
 //! the user confirms it.
 
 use super::{App, Effect, Level};
+use crate::domain::clues::{balance_clue, Verdict};
 use crate::domain::{Order, OrderStatus};
-use crate::engine::orders::{balance_clue, Verdict};
 use crate::money::Rupiah;
 use chrono::{DateTime, Utc};
 

@@ -28,6 +28,7 @@ pub mod popups;
 mod postpaid;
 mod replay;
 mod settings;
+mod status;
 
 pub use action::{Action, Effect, Notification};
 pub use auto_replace::Chain;
@@ -125,7 +126,7 @@ pub struct App {
     /// Open popups, the top one last.
     pub popups: Vec<Popup>,
     /// Webhook deliveries kept this session, newest first (`:inbox`).
-    pub kept: Vec<crate::engine::webhook::inbox::Kept>,
+    pub kept: Vec<crate::domain::webhook::Kept>,
     pub status: Option<(String, Level)>,
     /// When `status` was set: a message goes once it is old (see
     /// `STATUS_FOR`), so it does not sit under later screens.
@@ -329,25 +330,6 @@ impl App {
 
     pub fn sel(&self, pane: Pane) -> usize {
         self.selected.get(&pane).copied().unwrap_or(0)
-    }
-
-    pub fn set_status(&mut self, text: impl Into<String>, level: Level) {
-        self.status = Some((text.into(), level));
-        self.status_at = self.now;
-    }
-
-    /// Forgets a status message past its time: news and information after
-    /// 30 s, warnings and errors after 5 minutes (what must stay, an
-    /// UNKNOWN order's amount or a key problem, is pinned in the header).
-    fn age_status(&mut self) {
-        let keep = match self.status.as_ref().map(|(_, l)| *l) {
-            Some(Level::Info | Level::Ok) => chrono::Duration::seconds(30),
-            Some(Level::Warn | Level::Error) => chrono::Duration::minutes(5),
-            None => return,
-        };
-        if self.now - self.status_at > keep {
-            self.status = None;
-        }
     }
 
     /// The idempotency key of the next buy: the shared rule, with this

@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 pub mod api_config;
 pub mod bill;
+pub mod clues;
 pub mod countries;
 mod customer_number;
 mod deposit;

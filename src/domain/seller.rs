@@ -317,3 +317,39 @@ mod tests {
         .is_err());
     }
 }
+
+/// A settlement as the journal holds it.
+/// Statuses in the journal: "sending" (written, reply not in yet),
+/// "unclear" (sent, no readable reply: may have gone through), "refused"
+/// (the API said no), then the API's own "pending", "completed", "failed".
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SettlementRow {
+    pub id: i64,
+    pub account: String,
+    pub ref_id: String,
+    pub amount: Rupiah,
+    pub bank: BankAccount,
+    pub settlement_id: Option<String>,
+    pub fee: Option<Rupiah>,
+    pub net_amount: Option<Rupiah>,
+    pub status: String,
+    pub note: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl SettlementRow {
+    /// The request as first journaled: a replay sends exactly this.
+    pub fn request(&self) -> SettlementRequest {
+        SettlementRequest {
+            amount: self.amount,
+            bank: self.bank.clone(),
+            ref_id: self.ref_id.clone(),
+        }
+    }
+
+    /// Final: nothing will change it (a "completed" or "failed" from the API).
+    pub fn is_final(&self) -> bool {
+        matches!(self.status.as_str(), "completed" | "failed" | "refused")
+    }
+}

@@ -166,3 +166,18 @@ mod tests {
         assert!(check_change(&WebhookChange::default()).is_err());
     }
 }
+
+/// A delivery the receiver kept for the user (see `engine::webhook::inbox`).
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct Kept {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub account: String,
+    pub event: String,
+    pub reason: String,
+    /// The OTP or SN the delivery carried, if any: still the user's to use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The delivery as received (UTF-8, lossy). Webhook bodies carry no API
+    /// key; the signature header is not kept.
+    pub body: String,
+}

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod deposits;
 pub mod journal;
 pub mod orders;
+pub mod poll_schedule;
 pub mod poller;
 pub mod rules;
 pub mod seller;

@@ -7,7 +7,7 @@ use crate::app::{AccountInfo, Action, AppSettings, Effect};
 use crate::domain::{BuyRequest, Order, OrderOp, ProviderKind};
 use crate::engine::journal::{Journal, OrderFilter};
 use crate::engine::orders::{self, EngineError};
-use crate::engine::poller::{self, PollEvent, PollTiming};
+use crate::engine::poller::{self, PollTiming};
 use crate::providers::{ProviderSettings, SharedProvider};
 use chrono::Utc;
 use std::collections::HashMap;
@@ -126,57 +126,9 @@ impl Runtime {
         };
         let tx = self.tx.clone();
         let id = order.id;
-        let handle = poller::spawn(
-            p,
-            self.journal.clone(),
-            order,
-            self.timing,
-            move |ev| match ev {
-                PollEvent::Changed(c) => {
-                    let order_id = c.order.id;
-                    send(&tx, Action::OrderChanged(c.order));
-                    send(
-                        &tx,
-                        Action::OrderNote {
-                            order_id,
-                            note: c.note,
-                        },
-                    );
-                }
-                PollEvent::Failed {
-                    order_id,
-                    error,
-                    retry_after,
-                } => send(
-                    &tx,
-                    Action::ActionFailed {
-                        order_id,
-                        op: None,
-                        error: format!("{error} (retrying)"),
-                        retry_after,
-                        now: Utc::now(),
-                    },
-                ),
-                PollEvent::Stopped { order_id } => send(&tx, Action::PollStopped { order_id }),
-                PollEvent::Unsaved { order, error } => {
-                    let order_id = order.id;
-                    send(&tx, Action::OrderChanged(*order));
-                    send(
-                        &tx,
-                        Action::ActionFailed {
-                            order_id,
-                            op: None,
-                            error: format!(
-                                "the journal cannot save this order's news ({error}); it is shown, NOT SAVED, saving again every {}s",
-                                crate::engine::poller::UNSAVED_RETRY.as_secs()
-                            ),
-                            retry_after: None,
-                            now: Utc::now(),
-                        },
-                    );
-                }
-            },
-        );
+        let handle = poller::spawn(p, self.journal.clone(), order, self.timing, move |ev| {
+            super::poll_events::to_actions(&tx, ev)
+        });
         if let Some(old) = self.pollers.insert(id, handle) {
             old.abort();
         }

@@ -8,6 +8,7 @@ mod deposit_effects;
 mod effects;
 mod event_loop;
 pub mod notify;
+mod poll_events;
 mod replace_effects;
 mod seller_effects;
 mod settle;

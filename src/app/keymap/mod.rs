@@ -3,15 +3,17 @@
 //! "ctrl-x"]`) or none (`cancel = ""`); every problem with an override is
 //! reported, never guessed at.
 
+mod cmd;
 mod key;
 mod line_table;
 mod places;
 mod table;
 
+pub use cmd::{Cmd, CommandDef, Layer, PopupKind};
 pub use key::Key;
 pub use line_table::{LineDef, LINE_COMMANDS};
 pub use places::{place_label, place_name};
-pub use table::{def_of, Cmd, CommandDef, Layer, PopupKind, COMMANDS};
+pub use table::{def_of, COMMANDS};
 
 use std::collections::BTreeMap;
 

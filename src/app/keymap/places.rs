@@ -1,6 +1,6 @@
 //! Where a command applies, in words, for `?` and the hints.
 
-use super::table::{Layer, PopupKind};
+use super::cmd::{Layer, PopupKind};
 
 /// Where a command applies, in words, for `?`: the panes, then the
 /// popups ("popups" when it is most of them).

@@ -7,7 +7,7 @@
 use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
-use crate::engine::webhook::inbox::Kept;
+use crate::domain::webhook::Kept;
 
 /// How many kept deliveries the session holds (the file keeps all).
 const HELD: usize = 200;

@@ -16,8 +16,8 @@ use super::seller_form::{self, FormKind};
 use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
+use crate::domain::seller::SettlementRow;
 use crate::domain::seller::*;
-use crate::engine::journal::SettlementRow;
 use crate::engine::seller::{replayable, SettleOutcome};
 
 /// What the seller view asks of the runtime (one account's seller key).

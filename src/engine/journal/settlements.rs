@@ -7,42 +7,8 @@ use crate::domain::seller::{BankAccount, Settlement, SettlementRequest};
 use crate::money::Rupiah;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
-use serde::Serialize;
 
-/// Statuses in the journal: "sending" (written, reply not in yet),
-/// "unclear" (sent, no readable reply: may have gone through), "refused"
-/// (the API said no), then the API's own "pending", "completed", "failed".
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SettlementRow {
-    pub id: i64,
-    pub account: String,
-    pub ref_id: String,
-    pub amount: Rupiah,
-    pub bank: BankAccount,
-    pub settlement_id: Option<String>,
-    pub fee: Option<Rupiah>,
-    pub net_amount: Option<Rupiah>,
-    pub status: String,
-    pub note: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl SettlementRow {
-    /// The request as first journaled: a replay sends exactly this.
-    pub fn request(&self) -> SettlementRequest {
-        SettlementRequest {
-            amount: self.amount,
-            bank: self.bank.clone(),
-            ref_id: self.ref_id.clone(),
-        }
-    }
-
-    /// Final: nothing will change it (a "completed" or "failed" from the API).
-    pub fn is_final(&self) -> bool {
-        matches!(self.status.as_str(), "completed" | "failed" | "refused")
-    }
-}
+pub use crate::domain::seller::SettlementRow;
 
 const COLS: &str = "id, account, ref_id, amount, bank_code, account_number, account_name, \
      settlement_id, fee, net_amount, status, note, created_at, updated_at";

@@ -10,7 +10,6 @@
 //! Each of those is said in the log.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{HashSet, VecDeque};
 use std::io::Write;
@@ -24,19 +23,7 @@ const FILE_BYTES: u64 = 8 << 20;
 /// Bytes of a kept body held in memory (the file has it whole).
 const HELD_BODY: usize = 16 << 10;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Kept {
-    pub at: DateTime<Utc>,
-    pub account: String,
-    pub event: String,
-    pub reason: String,
-    /// The OTP or SN the delivery carried, if any: still the user's to use.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The delivery as received (UTF-8, lossy). Webhook bodies carry no API
-    /// key; the signature header is not kept.
-    pub body: String,
-}
+pub use crate::domain::webhook::Kept;
 
 #[derive(Debug, Default)]
 struct Held {
