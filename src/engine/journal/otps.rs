@@ -99,6 +99,16 @@ mod tests {
     use super::*;
     use crate::engine::journal::Journal;
 
+    fn order_row(conn: &rusqlite::Connection, id: i64) {
+        conn.execute(
+            "INSERT INTO orders (id, account, provider, idempotency_key, service_id, service, \
+             offer_id, price, status, created_at, updated_at) \
+             VALUES (?1, 'a', 'nexotp', 'k' || ?1, 's', 's', 'o', 1000, 'waiting', 0, 0)",
+            [id],
+        )
+        .expect("order row");
+    }
+
     /// The OTPs come back in the order they arrived, and loading them does
     /// not make SQLite prepare the statement again (it did, with
     /// `ORDER BY seq`, on every run).
@@ -106,11 +116,9 @@ mod tests {
     fn otps_load_in_order_without_a_re_prepare() {
         let j = Journal::open_in_memory().expect("journal");
         let conn = j.conn();
+        order_row(&conn, 1);
         conn.execute_batch(
-            "INSERT INTO orders (id, account, provider, idempotency_key, service_id, service, \
-             offer_id, price, status, created_at, updated_at) \
-             VALUES (1, 'a', 'nexotp', 'k', 's', 's', 'o', 1000, 'waiting', 0, 0);
-             INSERT INTO otps (order_id, seq, code, received_at) VALUES (1, 2, 'third', 3);
+            "INSERT INTO otps (order_id, seq, code, received_at) VALUES (1, 2, 'third', 3);
              INSERT INTO otps (order_id, seq, code, received_at) VALUES (1, 0, 'first', 1);
              INSERT INTO otps (order_id, seq, code, received_at) VALUES (1, 1, 'second', 2);",
         )
@@ -130,12 +138,7 @@ mod tests {
     fn an_order_keeps_a_bounded_list_of_distinct_codes() {
         let j = Journal::open_in_memory().expect("journal");
         let conn = j.conn();
-        conn.execute_batch(
-            "INSERT INTO orders (id, account, provider, idempotency_key, service_id, service, \
-             offer_id, price, status, created_at, updated_at) \
-             VALUES (1, 'a', 'nexotp', 'k', 's', 's', 'o', 1000, 'waiting', 0, 0);",
-        )
-        .expect("row");
+        order_row(&conn, 1);
         let flood: Vec<String> = (0..200).map(|i| format!("{i:06}")).collect();
         let mut twice = flood.clone();
         twice.extend(flood.iter().cloned());
@@ -143,12 +146,7 @@ mod tests {
         assert_eq!(added.len(), MAX_OTPS);
         assert_eq!(load_otps(&conn, 1).expect("load"), flood[..MAX_OTPS]);
         let long = "9".repeat(5000);
-        conn.execute_batch(
-            "INSERT INTO orders (id, account, provider, idempotency_key, service_id, service, \
-             offer_id, price, status, created_at, updated_at) \
-             VALUES (2, 'a', 'nexotp', 'k2', 's', 's', 'o', 1000, 'waiting', 0, 0);",
-        )
-        .expect("row");
+        order_row(&conn, 2);
         let added = append_otps(
             &conn,
             2,
