@@ -6,7 +6,7 @@
 use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
-use crate::engine::orders::Verdict;
+use crate::domain::clues::Verdict;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
