@@ -124,7 +124,7 @@ pub enum Action {
     CompareLoaded {
         ticket: u64,
         account: String,
-        result: Result<Vec<crate::engine::compare::Row>, String>,
+        result: Result<Vec<crate::domain::compare::Row>, String>,
     },
     /// A country's offers have a next page (paged on demand).
     OffersMore {
@@ -187,7 +187,7 @@ pub enum Action {
         result: Result<crate::domain::api_config::ApiSettings, String>,
     },
     /// The statistics view's figures, from the journal.
-    StatsLoaded(Result<crate::engine::stats::Overview, String>),
+    StatsLoaded(Result<crate::domain::stats::Overview, String>),
     /// The journal's auto-replace links at start (`auto_replace.rs` resumes
     /// each chain from them).
     LinksRestored(Vec<crate::domain::ReplaceLink>),

@@ -14,10 +14,10 @@
 //! journaled it is the only one ever sent under that key.
 
 use super::{App, Effect, Level, PendingBuy};
+use crate::domain::compare::{self, Row, SortBy};
 use crate::domain::{
     replacement_key, BuyRequest, Order, OrderOp, OrderStatus, ReplaceLink, ReplaceStep,
 };
-use crate::engine::compare::{self, Row, SortBy};
 
 /// One link of a chain as the dashboard follows it, by the order it
 /// replaces.

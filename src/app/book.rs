@@ -3,8 +3,8 @@
 //! timed rules (auto-cancel before expiry, replays of lost buys).
 
 use super::{App, Effect, Level};
+use crate::domain::pollable;
 use crate::domain::{Order, OrderOp, OrderStatus, Otp};
-use crate::engine::orders::pollable;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -136,7 +136,7 @@ impl App {
                 );
             }
             let latest = new_codes.last().cloned().unwrap_or_default();
-            let name = crate::domain::order_rules::code_name(&order);
+            let name = crate::domain::order_ops::code_name(&order);
             self.set_status(
                 format!(
                     "{name} {latest} for {} {}",
@@ -204,7 +204,7 @@ impl App {
                         order.number.as_deref().unwrap_or(""),
                         order.price,
                         order.account,
-                        crate::domain::order_rules::awaited(&order)
+                        crate::domain::order_ops::awaited(&order)
                     ),
                     Level::Ok,
                 );

@@ -66,7 +66,7 @@ impl App {
     ) {
         self.now = now;
         if let Some(c) = &country_id {
-            super::more_offers::forget(self, &account, &service_id, c);
+            super::catalog::more_offers::forget(self, &account, &service_id, c);
         }
         let load = match result {
             Ok(list) => Load::Loaded(list, now),

@@ -11,8 +11,6 @@ mod auto_replace;
 mod book;
 mod buy_walk;
 pub mod catalog;
-mod catalog_filter;
-mod catalog_memo;
 mod clues;
 pub mod deposits;
 pub mod email;
@@ -21,7 +19,6 @@ mod input;
 pub mod keymap;
 pub mod layout;
 mod loads;
-pub mod more_offers;
 mod order_notes;
 pub mod panes;
 pub mod popups;
@@ -161,7 +158,7 @@ pub struct App {
     pub order_notes: HashMap<i64, String>,
     counter: u64,
     /// The catalog filter's scores, kept between keystrokes and frames.
-    catalog_memo: catalog_memo::CatalogMemo,
+    catalog_memo: catalog::memo::CatalogMemo,
 }
 
 impl App {
@@ -496,7 +493,7 @@ impl App {
                 country_id,
                 next_page,
             } => {
-                more_offers::has_more(self, &account, &service_id, &country_id, next_page);
+                catalog::more_offers::has_more(self, &account, &service_id, &country_id, next_page);
                 Vec::new()
             }
             Action::OffersPageLoaded {
@@ -507,7 +504,15 @@ impl App {
                 result,
                 now,
             } => {
-                more_offers::loaded(self, &account, &service_id, &country_id, page, result, now);
+                catalog::more_offers::loaded(
+                    self,
+                    &account,
+                    &service_id,
+                    &country_id,
+                    page,
+                    result,
+                    now,
+                );
                 Vec::new()
             }
             Action::Restored(list) => self.on_restored(list),

@@ -49,7 +49,7 @@ impl Context {
         count: u32,
     ) -> Result<(), CliError> {
         let offset = *chrono::Local::now().offset();
-        crate::engine::rules::check_buys(
+        crate::engine::spend_limits::check_buys(
             &self.config.rules,
             journal,
             account,

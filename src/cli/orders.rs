@@ -45,7 +45,7 @@ pub(super) async fn order_op(ctx: &Context, account: &str, id: &str, op: OrderOp
             let text = match op {
                 OrderOp::Cancel => match o.refunded {
                     Some(r) => format!("Cancelled order #{}; refunded {r}.", o.id),
-                    None if crate::domain::order_rules::refund_unknown(o) => format!(
+                    None if crate::domain::order_ops::refund_unknown(o) => format!(
                         "Cancelled order #{}; the provider named no refund, so it counts as spent until it does (refund unknown).",
                         o.id
                     ),
@@ -54,7 +54,7 @@ pub(super) async fn order_op(ctx: &Context, account: &str, id: &str, op: OrderOp
                 OrderOp::Finish => format!("Finished order #{}.", o.id),
                 OrderOp::Resend => format!(
                     "{}; watch it for the new code.",
-                    crate::domain::order_rules::resend_done(o)
+                    crate::domain::order_ops::resend_done(o)
                 ),
                 OrderOp::Replace => format!(
                     "Replaced order #{} with #{} ({}).",

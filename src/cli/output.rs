@@ -60,7 +60,7 @@ impl<'a> From<&'a Order> for OrderJson<'a> {
             otps: &o.otps,
             sn: o.sn.as_deref(),
             refunded: o.refunded.map(|r| r.0),
-            refund_unknown: crate::domain::order_rules::refund_unknown(o),
+            refund_unknown: crate::domain::order_ops::refund_unknown(o),
             created_at: o.created_at.to_rfc3339(),
             updated_at: o.updated_at.to_rfc3339(),
             expires_at: o.expires_at.map(|t| t.to_rfc3339()),
@@ -121,7 +121,7 @@ pub fn order_line(o: &Order) -> String {
             .filter(|n| n.starts_with("settled by") || n.starts_with("by callback"))
         {
             Some(how) => format!("{s} ({how})"),
-            None if crate::domain::order_rules::refund_unknown(o) => {
+            None if crate::domain::order_ops::refund_unknown(o) => {
                 format!("{s} (refund unknown: counted as spent)")
             }
             None => s.to_string(),

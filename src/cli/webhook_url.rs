@@ -58,7 +58,7 @@ pub fn receiver_of(cfg: &Config, paths: &Paths, notices: &mut Vec<String>) -> Op
     let mut accounts = Vec::new();
     for h in &cfg.webhook.accounts {
         let mut a = match h.resolve() {
-            Ok(a) => a,
+            Ok(a) => crate::engine::webhook::server::HookAccount::from(a),
             Err(e) => {
                 notices.push(format!("Webhooks: {e}"));
                 continue;

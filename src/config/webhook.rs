@@ -12,10 +12,8 @@
 use super::accounts::KeySource;
 use super::key_cmd::{run_key_cmd, KEY_CMD_TIMEOUT};
 use super::ConfigError;
+use crate::domain::webhook::{HookSettings, Scheme, DEFAULT_HEADER, DEFAULT_LISTEN};
 use crate::domain::ProviderKind;
-use crate::engine::webhook::server::{HookAccount, DEFAULT_LISTEN};
-use crate::engine::webhook::signature::{Scheme, DEFAULT_HEADER};
-use crate::engine::webhook::unsigned::Unsigned;
 use crate::secret::Secret;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -41,9 +39,7 @@ pub struct HookConfig {
 
 impl HookConfig {
     /// Reads the secret now (a variable or a command), like an API key.
-    /// An unsigned account comes without its history lookup, which the
-    /// caller adds (it needs the account's adapter).
-    pub fn resolve(&self) -> Result<HookAccount, ConfigError> {
+    pub fn resolve(&self) -> Result<HookSettings, ConfigError> {
         let err = |message: String| ConfigError::Key {
             account: self.account.clone(),
             message,
@@ -78,14 +74,14 @@ impl HookConfig {
         Ok(self.account(Some(secret)))
     }
 
-    fn account(&self, secret: Option<Secret>) -> HookAccount {
-        HookAccount {
+    fn account(&self, secret: Option<Secret>) -> HookSettings {
+        HookSettings {
             name: self.account.clone(),
             provider: self.provider,
             secret,
             header: self.header.clone(),
             scheme: self.scheme,
-            unsigned: self.unsigned.then(Unsigned::default),
+            unsigned: self.unsigned,
         }
     }
 }
@@ -283,12 +279,12 @@ mod tests {
         let h = &cfg.webhook.accounts[0];
         assert!(h.unsigned && h.secret.is_none());
         let a = h.resolve().unwrap();
-        assert!(a.secret.is_none() && a.unsigned.is_some());
+        assert!(a.secret.is_none() && a.unsigned);
         // Beside a secret: signed deliveries are still checked with it.
         let both = format!("{gtu}webhook_signature='None'\nwebhook_secret='sim-hook-0123456789'\n");
         let cfg = from_toml_str(&both).unwrap();
         let a = cfg.webhook.accounts[0].resolve().unwrap();
-        assert!(a.secret.is_some() && a.unsigned.is_some());
+        assert!(a.secret.is_some() && a.unsigned);
         // Refused: OTPZap signs, NEXOTP pushes nothing, a seller has no
         // orders, and a word that is not one of the two.
         for (bad, says) in [

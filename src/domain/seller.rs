@@ -266,6 +266,73 @@ pub fn settlement_summary(r: &SettlementRequest) -> String {
     )
 }
 
+/// How a settlement request ended, for the CLI and the dashboard alike.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettleOutcome {
+    /// The API answered; the row holds its id, fee, net and status.
+    Sent(SettlementRow),
+    /// The ref_id was already settled (or refused): nothing was sent.
+    Already(SettlementRow),
+    /// Sent, but no readable reply: it may have gone through. Never taken
+    /// as failed, never sent again.
+    Unclear(SettlementRow),
+    /// The API refused it (or it could not be sent); the note says why.
+    Refused(SettlementRow),
+}
+
+impl SettleOutcome {
+    pub fn row(&self) -> &SettlementRow {
+        match self {
+            SettleOutcome::Sent(r)
+            | SettleOutcome::Already(r)
+            | SettleOutcome::Unclear(r)
+            | SettleOutcome::Refused(r) => r,
+        }
+    }
+}
+
+/// Statuses whose request may be sent (again) under the same ref_id: only
+/// one that certainly never reached the provider.
+pub fn replayable(status: &str) -> bool {
+    status == "not_sent"
+}
+
+/// A settlement as the journal holds it.
+/// Statuses in the journal: "sending" (written, reply not in yet),
+/// "unclear" (sent, no readable reply: may have gone through), "refused"
+/// (the API said no), then the API's own "pending", "completed", "failed".
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SettlementRow {
+    pub id: i64,
+    pub account: String,
+    pub ref_id: String,
+    pub amount: Rupiah,
+    pub bank: BankAccount,
+    pub settlement_id: Option<String>,
+    pub fee: Option<Rupiah>,
+    pub net_amount: Option<Rupiah>,
+    pub status: String,
+    pub note: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl SettlementRow {
+    /// The request as first journaled: a replay sends exactly this.
+    pub fn request(&self) -> SettlementRequest {
+        SettlementRequest {
+            amount: self.amount,
+            bank: self.bank.clone(),
+            ref_id: self.ref_id.clone(),
+        }
+    }
+
+    /// Final: nothing will change it (a "completed" or "failed" from the API).
+    pub fn is_final(&self) -> bool {
+        matches!(self.status.as_str(), "completed" | "failed" | "refused")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,41 +382,5 @@ mod tests {
             }
         )
         .is_err());
-    }
-}
-
-/// A settlement as the journal holds it.
-/// Statuses in the journal: "sending" (written, reply not in yet),
-/// "unclear" (sent, no readable reply: may have gone through), "refused"
-/// (the API said no), then the API's own "pending", "completed", "failed".
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct SettlementRow {
-    pub id: i64,
-    pub account: String,
-    pub ref_id: String,
-    pub amount: Rupiah,
-    pub bank: BankAccount,
-    pub settlement_id: Option<String>,
-    pub fee: Option<Rupiah>,
-    pub net_amount: Option<Rupiah>,
-    pub status: String,
-    pub note: Option<String>,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl SettlementRow {
-    /// The request as first journaled: a replay sends exactly this.
-    pub fn request(&self) -> SettlementRequest {
-        SettlementRequest {
-            amount: self.amount,
-            bank: self.bank.clone(),
-            ref_id: self.ref_id.clone(),
-        }
-    }
-
-    /// Final: nothing will change it (a "completed" or "failed" from the API).
-    pub fn is_final(&self) -> bool {
-        matches!(self.status.as_str(), "completed" | "failed" | "refused")
     }
 }

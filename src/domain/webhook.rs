@@ -128,6 +128,49 @@ pub fn check_change(c: &WebhookChange) -> Result<(), String> {
     Ok(())
 }
 
+/// Where the push receiver listens when `[webhook] enabled = true`.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
+
+/// Default header carrying the signature.
+pub const DEFAULT_HEADER: &str = "X-Signature";
+
+/// How the MAC is written in the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scheme {
+    /// Lower- or upper-case hex; a `sha256=` prefix is accepted.
+    #[default]
+    Hex,
+    /// Standard base64 (padded or not).
+    Base64,
+}
+
+impl std::str::FromStr for Scheme {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "hex" | "hmac-sha256-hex" | "hmac-sha256" => Ok(Scheme::Hex),
+            "base64" | "hmac-sha256-base64" => Ok(Scheme::Base64),
+            o => Err(format!(
+                "webhook_signature_scheme must be hex or base64, not '{o}'"
+            )),
+        }
+    }
+}
+
+/// One account's push settings as the config states them, the secret read.
+/// The engine's receiver takes them as they are (`HookAccount::from`).
+#[derive(Debug, Clone)]
+pub struct HookSettings {
+    pub name: String,
+    pub provider: crate::domain::ProviderKind,
+    /// None only on an account that takes unsigned deliveries.
+    pub secret: Option<Secret>,
+    pub header: String,
+    pub scheme: Scheme,
+    /// `webhook_signature = "none"`.
+    pub unsigned: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ pub mod journal;
 pub mod orders;
 pub mod poll_schedule;
 pub mod poller;
-pub mod rules;
 pub mod seller;
+pub mod spend_limits;
 pub mod stats;
 pub mod webhook;

@@ -12,35 +12,7 @@ use crate::engine::journal::{Journal, SettlementRow};
 use crate::providers::gotopup::GoTopUpSeller;
 use chrono::Utc;
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum SettleOutcome {
-    /// The API answered; the row holds its id, fee, net and status.
-    Sent(SettlementRow),
-    /// The ref_id was already settled (or refused): nothing was sent.
-    Already(SettlementRow),
-    /// Sent, but no readable reply: it may have gone through. Never taken
-    /// as failed, never sent again.
-    Unclear(SettlementRow),
-    /// The API refused it (or it could not be sent); the note says why.
-    Refused(SettlementRow),
-}
-
-impl SettleOutcome {
-    pub fn row(&self) -> &SettlementRow {
-        match self {
-            SettleOutcome::Sent(r)
-            | SettleOutcome::Already(r)
-            | SettleOutcome::Unclear(r)
-            | SettleOutcome::Refused(r) => r,
-        }
-    }
-}
-
-/// Statuses whose request may be sent (again) under the same ref_id: only
-/// one that certainly never reached the provider.
-pub fn replayable(status: &str) -> bool {
-    status == "not_sent"
-}
+pub use crate::domain::seller::{replayable, SettleOutcome};
 
 /// Statuses that may have paid out and are not settled yet: `sending` was
 /// cut off around its request, `unclear` got no readable reply.

@@ -6,8 +6,9 @@
 use super::journal::OrderFact;
 use crate::domain::OrderStatus;
 use crate::money::Rupiah;
-use serde::Serialize;
 use std::collections::BTreeMap;
+
+pub use crate::domain::stats::{GroupStats, Overview};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -36,19 +37,6 @@ impl GroupBy {
             GroupBy::Country => f.country.clone().unwrap_or_else(|| "-".into()),
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupStats {
-    pub group: String,
-    pub orders: u32,
-    pub with_otp: u32,
-    /// Percent of orders that got an OTP.
-    pub otp_rate: Option<f64>,
-    pub median_secs: Option<i64>,
-    pub p90_secs: Option<i64>,
-    pub spent: Rupiah,
-    pub refunded: Rupiah,
 }
 
 /// What came back of an order: the refund the provider reported, else the
@@ -108,6 +96,47 @@ pub fn group(facts: &[OrderFact], by: GroupBy) -> Vec<GroupStats> {
     out
 }
 
+/// Buckets of seconds to the first OTP: upper bounds and labels.
+const BUCKETS: [(i64, &str); 6] = [
+    (10, "<10s"),
+    (30, "<30s"),
+    (60, "<1m"),
+    (120, "<2m"),
+    (300, "<5m"),
+    (i64::MAX, "5m+"),
+];
+
+pub fn overview(
+    facts: &[OrderFact],
+    by: GroupBy,
+    days: usize,
+    today: chrono::NaiveDate,
+    offset: chrono::FixedOffset,
+) -> Overview {
+    let mut spend = vec![0i64; days];
+    for f in facts {
+        let day = f.created_at.with_timezone(&offset).date_naive();
+        let back = (today - day).num_days();
+        if (0..days as i64).contains(&back) {
+            spend[days - 1 - back as usize] += (f.price - refund_of(f)).0;
+        }
+    }
+    let mut otp_times: Vec<(&'static str, u64)> = BUCKETS.iter().map(|(_, l)| (*l, 0)).collect();
+    for f in facts {
+        if let Some(t) = f.first_otp_at {
+            let s = (t - f.created_at).num_seconds().max(0);
+            if let Some(i) = BUCKETS.iter().position(|(max, _)| s < *max) {
+                otp_times[i].1 += 1;
+            }
+        }
+    }
+    Overview {
+        groups: group(facts, by),
+        spend_per_day: spend,
+        otp_times,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,58 +194,5 @@ mod tests {
         assert!((g[0].otp_rate.expect("rate") - 66.66).abs() < 0.1);
         assert_eq!(g[1].otp_rate, Some(0.0));
         assert_eq!(group(&facts, GroupBy::Service).len(), 1);
-    }
-}
-
-/// What the statistics view shows: the groups, spend per day (oldest
-/// first, `days` of them ending today in the user's zone) and a histogram
-/// of the time to the first OTP.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Overview {
-    pub groups: Vec<GroupStats>,
-    /// Net spend (charged minus refunded) per day, whole rupiah.
-    pub spend_per_day: Vec<i64>,
-    /// (bucket label, orders) for the time to the first OTP.
-    pub otp_times: Vec<(&'static str, u64)>,
-}
-
-/// Buckets of seconds to the first OTP: upper bounds and labels.
-const BUCKETS: [(i64, &str); 6] = [
-    (10, "<10s"),
-    (30, "<30s"),
-    (60, "<1m"),
-    (120, "<2m"),
-    (300, "<5m"),
-    (i64::MAX, "5m+"),
-];
-
-pub fn overview(
-    facts: &[OrderFact],
-    by: GroupBy,
-    days: usize,
-    today: chrono::NaiveDate,
-    offset: chrono::FixedOffset,
-) -> Overview {
-    let mut spend = vec![0i64; days];
-    for f in facts {
-        let day = f.created_at.with_timezone(&offset).date_naive();
-        let back = (today - day).num_days();
-        if (0..days as i64).contains(&back) {
-            spend[days - 1 - back as usize] += (f.price - refund_of(f)).0;
-        }
-    }
-    let mut otp_times: Vec<(&'static str, u64)> = BUCKETS.iter().map(|(_, l)| (*l, 0)).collect();
-    for f in facts {
-        if let Some(t) = f.first_otp_at {
-            let s = (t - f.created_at).num_seconds().max(0);
-            if let Some(i) = BUCKETS.iter().position(|(max, _)| s < *max) {
-                otp_times[i].1 += 1;
-            }
-        }
-    }
-    Overview {
-        groups: group(facts, by),
-        spend_per_day: spend,
-        otp_times,
     }
 }

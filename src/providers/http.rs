@@ -2,7 +2,7 @@
 //! which requests may be retried, and how HTTP failures become
 //! `ProviderError`s without leaking keys or URLs (Otomax signs in the query).
 
-use super::error::ProviderError;
+use super::ProviderError;
 use crate::secret::{Scrubber, Secret};
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -2,7 +2,6 @@
 //! wire types and maps them onto `crate::domain`; nothing outside an adapter
 //! sees a provider's JSON.
 
-pub mod error;
 pub mod gateotp;
 pub mod gotopup;
 pub mod http;
@@ -11,7 +10,7 @@ pub mod nexotp;
 pub mod otpzap;
 pub mod push;
 
-pub use error::ProviderError;
+pub use crate::domain::ProviderError;
 pub use http::HttpPolicy;
 
 use crate::domain::{

@@ -10,7 +10,6 @@
 pub mod deposits;
 pub mod faults;
 pub mod gateotp;
-mod gateotp_deposit;
 pub mod gotopup;
 pub mod hostile;
 pub mod nexotp;

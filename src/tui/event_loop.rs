@@ -6,7 +6,7 @@
 
 use super::clipboard::Clipboard;
 use super::clipboard::CopyTarget;
-use super::effects::{send, Runtime, RuntimeOptions};
+use super::runtime::{send, Runtime, RuntimeOptions};
 use crate::app::{Action, App};
 use crate::engine::journal::OrderFilter;
 use crate::engine::poller::PollTiming;
@@ -256,7 +256,7 @@ fn resume(rt: &Runtime, tx: &tokio::sync::mpsc::UnboundedSender<Action>) {
         send(tx, Action::Restored(list));
     }
     // After the orders: the app resumes each chain against them.
-    let since = Utc::now() - super::replace_effects::RESUME_WINDOW;
+    let since = Utc::now() - super::effects::replace::RESUME_WINDOW;
     if let Ok(links) = rt.journal.links_since(since) {
         if !links.is_empty() {
             send(tx, Action::LinksRestored(links));

@@ -2,12 +2,12 @@
 //! become `Action::OrderChanged`, exactly what a poller sends, so a pushed
 //! OTP goes through the same decisions (OTP log, auto_copy, bell).
 
-use super::effects::send;
 use crate::app::Action;
 use crate::engine::journal::Journal;
 use crate::engine::webhook::apply::Pushed;
 use crate::engine::webhook::inbox::Inbox;
 use crate::engine::webhook::server::{self, HookAccount, Receiver};
+use crate::tui::runtime::send;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -37,7 +37,7 @@ fn status_text(o: &Order) -> String {
         // too narrow for the words after the SN, the "?" still says so.
         s if o.note.as_deref() == Some(crate::domain::webhook::UNVERIFIED_NOTE) => format!("{s}?"),
         // No refund stated and none promised: counted as spent.
-        s if crate::domain::order_rules::refund_unknown(o) => format!("{s}, refund unknown"),
+        s if crate::domain::order_ops::refund_unknown(o) => format!("{s}, refund unknown"),
         s => s.to_string(),
     };
     match o.resend_count.filter(|n| *n > 0) {

@@ -137,7 +137,7 @@ fn expand(app: &mut App) -> Vec<Effect> {
     // Enter on the "more offers" row loads the next page.
     if let NodeId::Note(p) = &row.id {
         if matches!(**p, NodeId::Country(..)) && app.more_offers.contains_key(&p.key()) {
-            return crate::app::more_offers::request(app);
+            return crate::app::catalog::more_offers::request(app);
         }
     }
     match &row.id {

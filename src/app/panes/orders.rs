@@ -80,7 +80,7 @@ pub fn hint_word(app: &App, hint: &'static str) -> &'static str {
     if hint == "copy OTP"
         && app.popups.is_empty()
         && app.focus == crate::app::Pane::Orders
-        && selected_order(app).is_some_and(|o| crate::domain::order_rules::code_name(o) == "SN")
+        && selected_order(app).is_some_and(|o| crate::domain::order_ops::code_name(o) == "SN")
     {
         return "copy SN";
     }
@@ -120,7 +120,7 @@ fn copy(app: &mut App, otp: bool) -> Vec<Effect> {
     // A top-up's SN (a PLN token) is what the customer needs: copied when
     // the row has no OTP of its own.
     let order = selected_order(app);
-    let name = order.map_or("OTP", crate::domain::order_rules::code_name);
+    let name = order.map_or("OTP", crate::domain::order_ops::code_name);
     let found = order.map(|o| {
         (
             o.latest_otp().map(str::to_string).or_else(|| o.sn.clone()),
@@ -174,7 +174,7 @@ fn order_op(app: &mut App, op: OrderOp) -> Vec<Effect> {
         return Vec::new();
     };
     let (id, status) = (o.id, o.status);
-    let gate = crate::domain::order_rules::resend_gate(o, app.now);
+    let gate = crate::domain::order_ops::resend_gate(o, app.now);
     let Some(acc) = app.account_of(&o.account) else {
         return Vec::new();
     };

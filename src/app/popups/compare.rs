@@ -7,7 +7,7 @@ use crate::app::keymap::Cmd;
 use crate::app::panes::Pane;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
-use crate::engine::compare::{self, Row, SortBy};
+use crate::domain::compare::{self, Row, SortBy};
 
 #[derive(Debug, Clone)]
 pub struct CompareView {

@@ -81,7 +81,7 @@ pub enum Popup {
     },
     Compare(Box<compare::CompareView>),
     /// The statistics view; None until the journal's figures arrive.
-    Stats(Option<Box<Result<crate::engine::stats::Overview, String>>>),
+    Stats(Option<Box<Result<crate::domain::stats::Overview, String>>>),
     /// "I checked the provider" on an UNKNOWN order; the number is typed
     /// here when the user has it.
     Settle {

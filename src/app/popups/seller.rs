@@ -18,7 +18,7 @@ use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
 use crate::domain::seller::SettlementRow;
 use crate::domain::seller::*;
-use crate::engine::seller::{replayable, SettleOutcome};
+use crate::domain::seller::{replayable, SettleOutcome};
 
 /// What the seller view asks of the runtime (one account's seller key).
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 //! as an `email_message` event whose detail is the message as JSON, so the
 //! timeline survives a restart without a table of its own.
 
-use super::record::insert_event;
+use super::order_changes::insert_event;
 use super::{Journal, Result};
 use crate::domain::{EmailMessage, OrderStatus};
 use chrono::{DateTime, Utc};

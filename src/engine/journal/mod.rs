@@ -12,16 +12,16 @@ mod orders;
 mod otps;
 mod pushed;
 pub use pushed::PUSH_UNSIGNED;
-mod record;
-pub use record::may_be_news;
-mod records;
+mod order_changes;
+pub use order_changes::may_be_news;
+mod own_record;
 mod replace_links;
 mod schema;
 mod settlements;
 pub use settlements::SettlementRow;
 
 pub use deposits::NewDeposit;
-pub use records::{OrderFact, OwnRecord};
+pub use own_record::{OrderFact, OwnRecord};
 
 use crate::domain::{Order, ProviderKind};
 use crate::money::Rupiah;

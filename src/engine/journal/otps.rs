@@ -1,6 +1,6 @@
 //! The OTPs an order received, in the order they came.
 
-use super::record::insert_event;
+use super::order_changes::insert_event;
 use super::{from_ms, ms, Journal, Result};
 use crate::domain::{OrderStatus, Otp};
 use chrono::{DateTime, Utc};

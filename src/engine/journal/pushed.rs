@@ -3,9 +3,9 @@
 //! came, all in one transaction, so no reader ever sees the order moved
 //! without the note.
 
+use super::order_changes::insert_event;
 use super::orders::load_order;
 use super::otps::append_otps;
-use super::record::insert_event;
 use super::{ms, Change, Journal, Result};
 use crate::domain::OrderUpdate;
 use chrono::{DateTime, Utc};

@@ -62,7 +62,4 @@ pub fn order_ref(order: &Order) -> Result<OrderRef, EngineError> {
     })
 }
 
-/// Whether an order of this provider should be polled.
-pub fn pollable(order: &Order) -> bool {
-    order.provider_order_id.is_some() && order.status.is_active()
-}
+pub use crate::domain::pollable;

@@ -219,7 +219,7 @@ pub async fn run_op(
         )));
     }
     if op == OrderOp::Resend {
-        crate::domain::order_rules::resend_gate(order, Utc::now()).map_err(EngineError::Refused)?;
+        crate::domain::order_ops::resend_gate(order, Utc::now()).map_err(EngineError::Refused)?;
     }
     let (order, replaced) = match op {
         OrderOp::Cancel => (cancel(provider, journal, order).await?, None),

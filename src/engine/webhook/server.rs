@@ -30,8 +30,8 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// Default address: loopback only; anything else must be configured.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
+use crate::domain::webhook::HookSettings;
+pub use crate::domain::webhook::DEFAULT_LISTEN;
 
 /// One account that takes pushes.
 #[derive(Debug, Clone)]
@@ -46,6 +46,21 @@ pub struct HookAccount {
     /// `webhook_signature = "none"`: unsigned deliveries are taken, for
     /// what `unsigned` lets them do. None: every delivery must be signed.
     pub unsigned: Option<Unsigned>,
+}
+
+impl From<HookSettings> for HookAccount {
+    /// An unsigned account comes without its history lookup, which the
+    /// caller adds (it needs the account's adapter).
+    fn from(s: HookSettings) -> HookAccount {
+        HookAccount {
+            name: s.name,
+            provider: s.provider,
+            secret: s.secret,
+            header: s.header,
+            scheme: s.scheme,
+            unsigned: s.unsigned.then(Unsigned::default),
+        }
+    }
 }
 
 /// Where what a delivery changed goes (the dashboard's Action channel,

@@ -10,35 +10,11 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// Default header carrying the signature.
-pub const DEFAULT_HEADER: &str = "X-Signature";
+pub use crate::domain::webhook::{Scheme, DEFAULT_HEADER};
 
 /// Deliveries whose own timestamp is older than this are refused (a replay
 /// of a captured delivery).
 pub const MAX_AGE: Duration = Duration::minutes(5);
-
-/// How the MAC is written in the header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Scheme {
-    /// Lower- or upper-case hex; a `sha256=` prefix is accepted.
-    #[default]
-    Hex,
-    /// Standard base64 (padded or not).
-    Base64,
-}
-
-impl std::str::FromStr for Scheme {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "hex" | "hmac-sha256-hex" | "hmac-sha256" => Ok(Scheme::Hex),
-            "base64" | "hmac-sha256-base64" => Ok(Scheme::Base64),
-            o => Err(format!(
-                "webhook_signature_scheme must be hex or base64, not '{o}'"
-            )),
-        }
-    }
-}
 
 /// Why a delivery was refused. The texts never carry the secret or the
 /// signature itself.

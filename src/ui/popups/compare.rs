@@ -13,7 +13,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-fn own(r: &crate::engine::compare::Row) -> String {
+fn own(r: &crate::domain::compare::Row) -> String {
     match r.record.otp_rate() {
         Some(rate) => format!(
             "{}× {rate:.0}% {}",

@@ -5,7 +5,7 @@
 use super::{boxed, centered};
 use crate::app::keymap::Cmd;
 use crate::app::App;
-use crate::engine::stats::Overview;
+use crate::domain::stats::Overview;
 use crate::ui::fit;
 use crate::ui::theme::Theme;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};

@@ -1,0 +1,32 @@
+//! What the statistics show: per-group delivery figures, spend per day and
+//! the time-to-OTP histogram. Pure types: the engine computes them from the
+//! journal (`engine::stats`), the CLI prints them and the dashboard draws
+//! them.
+
+use crate::money::Rupiah;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupStats {
+    pub group: String,
+    pub orders: u32,
+    pub with_otp: u32,
+    /// Percent of orders that got an OTP.
+    pub otp_rate: Option<f64>,
+    pub median_secs: Option<i64>,
+    pub p90_secs: Option<i64>,
+    pub spent: Rupiah,
+    pub refunded: Rupiah,
+}
+
+/// What the statistics view shows: the groups, spend per day (oldest
+/// first, `days` of them ending today in the user's zone) and a histogram
+/// of the time to the first OTP.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Overview {
+    pub groups: Vec<GroupStats>,
+    /// Net spend (charged minus refunded) per day, whole rupiah.
+    pub spend_per_day: Vec<i64>,
+    /// (bucket label, orders) for the time to the first OTP.
+    pub otp_times: Vec<(&'static str, u64)>,
+}

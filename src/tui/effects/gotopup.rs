@@ -1,0 +1,95 @@
+//! GoTopUp's own calls: a postpaid bill's inquiry, the history, reports
+//! and the API settings. A seller key's report and settings go to its own
+//! client, which is looked for first.
+
+use crate::app::Action;
+use crate::domain::api_config::ApiSettingsChange;
+use crate::domain::history::HistoryQuery;
+use crate::domain::report::ReportQuery;
+use crate::tui::runtime::{send, Runtime};
+
+impl Runtime {
+    pub(super) fn bill_inquiry(&self, account: String, product: String, customer: String) {
+        let acc = account.clone();
+        self.ask(
+            &acc,
+            move |p| async move { p.bill_inquiry(&product, &customer).await },
+            move |result| Action::BillInquired {
+                account,
+                result: result.map_err(|e| e.to_string()),
+            },
+        );
+    }
+
+    pub(super) fn history_load(&self, account: String, query: HistoryQuery) {
+        let (acc, q) = (account.clone(), query.clone());
+        self.ask(
+            &acc,
+            move |p| async move { p.history(&q).await },
+            move |result| Action::HistoryLoaded {
+                account,
+                query,
+                result: result.map_err(|e| e.to_string()),
+            },
+        );
+    }
+
+    pub(super) fn report(&self, account: String, query: ReportQuery) {
+        let Some(c) = self.sellers.get(&account).cloned() else {
+            let (acc, q) = (account.clone(), query.clone());
+            return self.ask(
+                &acc,
+                move |p| async move { p.report(&q).await },
+                move |result| Action::ReportLoaded {
+                    account,
+                    query,
+                    result: result.map_err(|e| e.to_string()),
+                },
+            );
+        };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let result = c.keys.report(&query).await.map_err(|e| e.to_string());
+            let action = Action::ReportLoaded {
+                account,
+                query,
+                result,
+            };
+            send(&tx, action);
+        });
+    }
+
+    /// Reads (None) or changes the API settings of a GoTopUp account.
+    pub(super) fn api_settings(&self, account: String, change: Option<ApiSettingsChange>) {
+        let reply = move |account, result: Result<_, String>, saved: bool| match saved {
+            false => Action::ApiSettingsLoaded { account, result },
+            true => Action::ApiSettingsSaved { account, result },
+        };
+        let saved = change.is_some();
+        let Some(c) = self.sellers.get(&account).cloned() else {
+            let acc = account.clone();
+            return self.ask(
+                &acc,
+                move |p| async move {
+                    match &change {
+                        None => p.api_settings_get().await,
+                        Some(c) => p.api_settings_set(c).await,
+                    }
+                },
+                move |result| reply(account, result.map_err(|e| e.to_string()), saved),
+            );
+        };
+        // A seller key's own settings (`/api/seller/api/config`).
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let result = match &change {
+                None => c.keys.get().await,
+                Some(ch) => c.keys.set(ch).await,
+            };
+            send(
+                &tx,
+                reply(account, result.map_err(|e| e.to_string()), saved),
+            );
+        });
+    }
+}

@@ -1,0 +1,33 @@
+//! OTPZap's webhook settings, read and changed from the dashboard.
+
+use crate::app::Action;
+use crate::domain::webhook::WebhookChange;
+use crate::tui::runtime::Runtime;
+
+impl Runtime {
+    pub(super) fn webhook_get(&self, account: String) {
+        let acc = account.clone();
+        self.ask(
+            &acc,
+            |p| async move { p.webhook_get().await },
+            move |result| Action::WebhookLoaded {
+                account,
+                result: result.map_err(|e| e.to_string()),
+            },
+        );
+    }
+
+    pub(super) fn webhook_set(&self, account: String, change: WebhookChange) {
+        let acc = account.clone();
+        self.ask(
+            &acc,
+            move |p| async move { p.webhook_update(&change).await },
+            move |result| Action::WebhookSaved {
+                account,
+                result: result
+                    .map(|s| (s.config, s.secret))
+                    .map_err(|e| e.to_string()),
+            },
+        );
+    }
+}

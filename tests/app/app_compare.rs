@@ -1,0 +1,306 @@
+//! The compare view in `update`: asking every OTP account, rows filling in
+//! as accounts answer (a late answer to a closed view dropped), sorting,
+//! and buying the selected row through the usual confirmation.
+
+use crate::common;
+
+use common::*;
+use otpdeck::app::{Action, Effect, Popup};
+use otpdeck::domain::*;
+use otpdeck::engine::compare::Row;
+use otpdeck::engine::journal::OwnRecord;
+use otpdeck::money::Rupiah;
+
+/// The screen at 100×24 as text, trailing blanks trimmed.
+fn screen(a: &otpdeck::app::App) -> String {
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).expect("term");
+    term.draw(|f| otpdeck::ui::draw(f, a)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    (0..24)
+        .map(|y| {
+            let line: String = (0..100).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            line.trim_end().to_string() + "\n"
+        })
+        .collect()
+}
+
+fn row(account: &str, kind: ProviderKind, price: i64, orders: u32, with_otp: u32) -> Row {
+    Row {
+        account: account.into(),
+        provider: kind,
+        service: Service {
+            id: "14".into(),
+            name: "WhatsApp".into(),
+            category: None,
+            path: Vec::new(),
+        },
+        country: Country {
+            id: "6".into(),
+            name: "Indonesia".into(),
+            prefix: Some("+62".into()),
+            stock: None,
+        },
+        offer: Offer {
+            id: format!("{account}-offer"),
+            service_id: "14".into(),
+            country_id: Some("6".into()),
+            label: format!("{account} route"),
+            price: Rupiah(price),
+            stock: Some(10),
+            success_rate: None,
+            operators: Vec::new(),
+            available: true,
+        },
+        record: OwnRecord {
+            orders,
+            with_otp,
+            median_secs: (with_otp > 0).then_some(30),
+        },
+    }
+}
+
+#[test]
+fn the_view_fills_in_sorts_and_buys_the_selected_offer() {
+    let mut a = app();
+    let e = keys(&mut a, ":best whatsapp indonesia<Enter>");
+    let ticket = match e.as_slice() {
+        [Effect::Compare {
+            ticket,
+            service,
+            country,
+        }] => {
+            assert_eq!(
+                (service.as_str(), country.as_str()),
+                ("whatsapp", "indonesia")
+            );
+            *ticket
+        }
+        other => panic!("{other:?}"),
+    };
+    let view = |a: &otpdeck::app::App| match a.popup() {
+        Some(Popup::Compare(v)) => (**v).clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(view(&a).waiting, 3, "gate, nex and zap sell by country");
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "nex".into(),
+        result: Ok(vec![row("nex", ProviderKind::NexOtp, 4_000, 10, 9)]),
+    });
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "gate".into(),
+        result: Ok(vec![row("gate", ProviderKind::GateOtp, 3_300, 10, 2)]),
+    });
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "zap".into(),
+        result: Err("not matched: no country matches 'indonesia'".into()),
+    });
+    // A late answer to an older request changes nothing.
+    a.update(Action::CompareLoaded {
+        ticket: ticket + 99,
+        account: "gate".into(),
+        result: Ok(vec![row("gate", ProviderKind::GateOtp, 1, 0, 0)]),
+    });
+    let v = view(&a);
+    assert_eq!(v.waiting, 0);
+    let order: Vec<&str> = v.rows.iter().map(|r| r.account.as_str()).collect();
+    assert_eq!(order, ["gate", "nex"], "cheapest first");
+    assert_eq!(v.failed.len(), 1, "the unmatched account is shown");
+    keys(&mut a, "s");
+    let order: Vec<String> = view(&a).rows.iter().map(|r| r.account.clone()).collect();
+    assert_eq!(order, ["nex", "gate"], "by own delivery rate");
+    keys(&mut a, "<Enter>");
+    assert_eq!(a.popups.len(), 2, "the confirmation over the view");
+    let e = keys(&mut a, "y");
+    match e.as_slice() {
+        [Effect::Buy { account, request }] => {
+            assert_eq!(account, "nex");
+            assert_eq!(request.offer_id, "nex-offer");
+            assert_eq!(request.price, Rupiah(4_000));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(a.popups.is_empty(), "buying closes the view");
+}
+
+#[test]
+fn b_in_the_catalog_compares_the_selected_country() {
+    let mut a = app();
+    open_gate_whatsapp_indonesia(&mut a);
+    // The selection is on Indonesia after opening it.
+    let e = keys(&mut a, "b");
+    assert!(
+        matches!(e.as_slice(), [Effect::Compare { service, country, .. }] if service == "WhatsApp" && country == "Indonesia"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn the_compare_view_snapshot() {
+    std::env::set_var("TZ", "UTC");
+    let mut a = app();
+    let e = keys(&mut a, ":best whatsapp id<Enter>");
+    let Some(Effect::Compare { ticket, .. }) = e.first() else {
+        panic!("{e:?}");
+    };
+    let ticket = *ticket;
+    for (acc, kind, price, orders, got) in [
+        ("gate", ProviderKind::GateOtp, 3_300, 12, 11),
+        ("nex", ProviderKind::NexOtp, 6_550, 0, 0),
+    ] {
+        a.update(Action::CompareLoaded {
+            ticket,
+            account: acc.into(),
+            result: Ok(vec![row(acc, kind, price, orders, got)]),
+        });
+    }
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "zap".into(),
+        result: Err("the provider is unavailable (HTTP 503)".into()),
+    });
+    a.update(Action::Resize(100, 24));
+    let text = screen(&a);
+    assert!(text.contains("12× 92% 30s"), "own record shown:\n{text}");
+    assert!(text.contains("zap: the provider is unavailable"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn the_statistics_view_loads_and_draws() {
+    use otpdeck::engine::stats::{GroupStats, Overview};
+    let mut a = app();
+    let e = keys(&mut a, "S");
+    assert_eq!(e, vec![Effect::LoadStats { days: 30 }]);
+    assert!(matches!(a.popup(), Some(Popup::Stats(None))));
+    let mut spend = vec![0; 30];
+    spend[29] = 9_900;
+    spend[27] = 4_200;
+    a.update(Action::StatsLoaded(Ok(Overview {
+        groups: vec![GroupStats {
+            group: "gate 340437:3837".into(),
+            orders: 3,
+            with_otp: 2,
+            otp_rate: Some(66.7),
+            median_secs: Some(12),
+            p90_secs: Some(40),
+            spent: Rupiah(9_900),
+            refunded: Rupiah(3_300),
+        }],
+        spend_per_day: spend,
+        otp_times: vec![
+            ("<10s", 1),
+            ("<30s", 0),
+            ("<1m", 1),
+            ("<2m", 0),
+            ("<5m", 0),
+            ("5m+", 0),
+        ],
+    })));
+    assert!(matches!(a.popup(), Some(Popup::Stats(Some(_)))));
+    a.update(Action::Resize(100, 24));
+    let text = screen(&a);
+    assert!(
+        text.contains("gate 340437:3837") && text.contains("67%"),
+        "{text}"
+    );
+    assert!(
+        text.contains("spend per day · Rp 14.100") && text.contains("time to OTP"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+    keys(&mut a, "<Esc>");
+    assert!(a.popups.is_empty());
+}
+
+#[test]
+fn buy_best_asks_for_the_cheapest_row_the_rules_allow_once_all_answered() {
+    let mut settings = otpdeck::app::AppSettings::default();
+    settings.rules.max_price = Some(Rupiah(3_500));
+    let (mut a, _) = app_with(settings);
+    let e = keys(&mut a, ":buy-best whatsapp indonesia<Enter>");
+    let Some(Effect::Compare { ticket, .. }) = e.first() else {
+        panic!("{e:?}");
+    };
+    let ticket = *ticket;
+    for (acc, kind, price) in [
+        ("gate", ProviderKind::GateOtp, 3_300),
+        ("nex", ProviderKind::NexOtp, 3_000),
+    ] {
+        a.update(Action::CompareLoaded {
+            ticket,
+            account: acc.into(),
+            result: Ok(vec![row(acc, kind, price, 0, 0)]),
+        });
+        assert!(
+            matches!(a.popup(), Some(Popup::Compare(_))),
+            "not before all answered"
+        );
+    }
+    let mut dear = row("zap", ProviderKind::OtpZap, 2_000, 0, 0);
+    dear.service.name = "Telegram".into();
+    a.settings
+        .rules
+        .max_price_by_service
+        .insert("telegram".into(), Rupiah(1_000));
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "zap".into(),
+        result: Ok(vec![dear]),
+    });
+    match a.popup() {
+        Some(Popup::ConfirmBuy {
+            account, request, ..
+        }) => {
+            assert_eq!(account, "nex", "the cheapest the rules allow");
+            assert_eq!(request.price, Rupiah(3_000));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_confirmation_refuses_a_price_above_the_rule() {
+    let mut settings = otpdeck::app::AppSettings::default();
+    settings.rules.max_price = Some(Rupiah(1_000));
+    let (mut a, _) = app_with(settings);
+    a.update(otpdeck::app::Action::Resize(120, 40));
+    open_gate_whatsapp_indonesia(&mut a);
+    keys(&mut a, "jj<Enter>");
+    assert!(
+        matches!(a.popup(), Some(Popup::ConfirmBuy { .. })),
+        "{:?}",
+        a.popup().map(|p| p.kind())
+    );
+    assert!(keys(&mut a, "y").is_empty(), "nothing bought");
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("max_price")));
+}
+
+/// With no services loaded, `:best` and `:buy-best` find where the
+/// country starts by the shared naming rule: the longest trailing run of
+/// words naming a country, so a country of several words works.
+#[test]
+fn best_takes_a_country_of_several_words_without_a_catalog() {
+    for (typed, service, country) in [
+        ("best telegram united kingdom", "telegram", "united kingdom"),
+        ("buy-best whatsapp business +62", "whatsapp business", "+62"),
+        ("best wa viet nam", "wa", "viet nam"),
+    ] {
+        let mut a = app();
+        let e = keys(&mut a, &format!(":{typed}<Enter>"));
+        match e.as_slice() {
+            [Effect::Compare {
+                service: s,
+                country: c,
+                ..
+            }] => assert_eq!((s.as_str(), c.as_str()), (service, country), "{typed}"),
+            other => panic!("{typed}: {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The deposit flow in `update`: the form, the confirmation over it, the
+//! effect, the QR popup when the invoice arrives, polling and resuming.
+
+use crate::common;
+
+use chrono::Duration;
+use common::*;
+use otpdeck::app::{Action, Effect, Popup};
+use otpdeck::domain::*;
+use otpdeck::money::Rupiah;
+
+fn deposit(
+    id: i64,
+    account: &str,
+    kind: ProviderKind,
+    status: DepositStatus,
+    key: &str,
+) -> Deposit {
+    Deposit {
+        id,
+        account: account.into(),
+        provider: kind,
+        key: key.into(),
+        provider_id: Some(format!("WN{id}")),
+        amount: Rupiah(50_000),
+        method: DepositMethod::Qris,
+        status,
+        total: Some(Rupiah(50_200)),
+        fee: Some(Rupiah(200)),
+        credited: None,
+        payment: Some("00020101021226".into()),
+        paid_with: None,
+        note: None,
+        created_at: t0(),
+        updated_at: t0(),
+        expires_at: Some(t0() + Duration::minutes(30)),
+    }
+}
+
+#[test]
+fn the_form_checks_the_minimum_then_a_confirmation_opens_over_it() {
+    let mut a = app();
+    keys(&mut a, "d");
+    assert!(matches!(a.popup(), Some(Popup::DepositForm { account, .. }) if account == "gate"));
+    // Letters are not amounts; a too-small amount is refused with nothing sent.
+    keys(&mut a, "<BS><BS><BS><BS><BS>1x5<Enter>");
+    assert!(matches!(a.popup(), Some(Popup::DepositForm { .. })));
+    let (text, _) = a.status.clone().expect("status");
+    assert!(text.contains("at least Rp 2.000"), "{text}");
+    // Tab goes to the next preset.
+    keys(&mut a, "<Tab>");
+    match a.popup() {
+        Some(Popup::DepositForm { amount, .. }) => assert_eq!(amount.value(), "50000"),
+        other => panic!("{other:?}"),
+    }
+    keys(&mut a, "<Enter>");
+    assert_eq!(a.popups.len(), 2, "the confirmation is over the form");
+    keys(&mut a, "<Esc>");
+    assert!(
+        matches!(a.popup(), Some(Popup::DepositForm { .. })),
+        "Esc closed the top one only"
+    );
+    let e = keys(&mut a, "<Enter>y");
+    match e.as_slice() {
+        [Effect::CreateDeposit { account, request }] => {
+            assert_eq!(account, "gate");
+            assert_eq!(request.amount, Rupiah(50_000));
+            assert_eq!(request.method, DepositMethod::Qris);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(a.popups.is_empty(), "form and confirmation closed");
+}
+
+#[test]
+fn the_invoice_opens_its_qr_code_and_is_polled_until_paid() {
+    let mut a = app();
+    keys(&mut a, "d<Enter>y");
+    let key = a.deposit_to_show.clone().expect("the key to show");
+    let pending = deposit(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        DepositStatus::Pending,
+        &key,
+    );
+    let e = a.update(Action::DepositChanged(pending.clone()));
+    assert_eq!(e, vec![Effect::WatchDeposit(pending.clone())]);
+    assert!(matches!(a.popup(), Some(Popup::DepositQr { id: 1 })));
+    assert!(a.needs_tick(), "the countdown ticks");
+    // `c` copies the code as text, whole, whatever the screen wrapped.
+    assert_eq!(
+        keys(&mut a, "c"),
+        vec![Effect::Copy {
+            text: "00020101021226".into(),
+            what: "payment code".into()
+        }]
+    );
+    let mut paid = pending;
+    paid.status = DepositStatus::Success;
+    paid.credited = Some(Rupiah(50_000));
+    paid.paid_with = Some("DANA".into());
+    let e = a.update(Action::DepositChanged(paid));
+    assert_eq!(
+        e,
+        vec![Effect::LoadBalance {
+            account: "gate".into()
+        }]
+    );
+    let (text, _) = a.status.clone().expect("status");
+    assert!(
+        text.contains("Rp 50.000 credited") && text.contains("DANA"),
+        "{text}"
+    );
+}
+
+#[test]
+fn pending_deposits_resume_polling_and_only_gateotp_cancels() {
+    let mut a = app();
+    let gate = deposit(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        DepositStatus::Pending,
+        "k1",
+    );
+    let zap = deposit(2, "zap", ProviderKind::OtpZap, DepositStatus::Pending, "k2");
+    let done = deposit(
+        3,
+        "gate",
+        ProviderKind::GateOtp,
+        DepositStatus::Success,
+        "k3",
+    );
+    let e = a.update(Action::DepositsRestored(vec![
+        gate.clone(),
+        zap.clone(),
+        done,
+    ]));
+    assert_eq!(
+        e,
+        vec![Effect::WatchDeposit(gate), Effect::WatchDeposit(zap)]
+    );
+    // The list is newest first: #3, #2, #1.
+    keys(&mut a, "D");
+    assert!(keys(&mut a, "jx").is_empty(), "OTPZap has no cancel");
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("cannot be cancelled")));
+    assert_eq!(
+        keys(&mut a, "jx"),
+        vec![Effect::CancelDeposit { deposit_id: 1 }]
+    );
+    // Enter shows the code; Esc closes it, then the list.
+    keys(&mut a, "<Enter>");
+    assert!(matches!(a.popup(), Some(Popup::DepositQr { id: 1 })));
+    keys(&mut a, "<Esc><Esc>");
+    assert!(a.popups.is_empty());
+}
+
+#[test]
+fn an_unclear_deposit_says_so() {
+    let mut a = app();
+    let mut d = deposit(
+        4,
+        "gate",
+        ProviderKind::GateOtp,
+        DepositStatus::Unknown,
+        "k4",
+    );
+    d.provider_id = None;
+    let e = a.update(Action::DepositChanged(d));
+    assert!(e.is_empty(), "not polled: the provider has no id for it");
+    let (text, _) = a.status.clone().expect("status");
+    assert!(
+        text.contains("no clear reply") && text.contains("Check the provider"),
+        "{text}"
+    );
+}

@@ -1,0 +1,514 @@
+//! Email orders (OTPZap Server 3) in the dashboard: bought from the
+//! catalog's Email branch with the keyboard, the OTP copied with `c`, `r`
+//! reorders (no buy), cancel only before a message and showing the refund
+//! less the fee, `m` opens the message timeline; snapshots of the email
+//! rows and of the timeline.
+
+use crate::common;
+
+use common::*;
+use otpdeck::app::{Action, App, Effect, Pane, Popup};
+use otpdeck::domain::email::{EmailSpec, EMAIL_SERVICE_ID};
+use otpdeck::domain::*;
+use otpdeck::money::Rupiah;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    std::env::set_var("TZ", "UTC");
+    app.update(Action::Resize(w, h));
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    term.draw(|f| otpdeck::ui::draw(f, app)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn spec(domain: &str, fee: i64) -> EmailSpec {
+    EmailSpec {
+        site: "openai.com".into(),
+        domains: vec![domain.into()],
+        fee: Some(fee),
+        ..EmailSpec::default()
+    }
+}
+
+fn domain_offers() -> Vec<Offer> {
+    let o = |d: &str, price: i64, stock: u64, fee: i64| Offer {
+        id: spec(d, fee).offer_id(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        country_id: Some("openai.com".into()),
+        label: format!("@{d} · fee {}", Rupiah(fee)),
+        price: Rupiah(price),
+        stock: Some(stock),
+        success_rate: Some(91.5),
+        operators: Vec::new(),
+        available: true,
+    };
+    vec![
+        o("gmail.com", 3000, 25, 500),
+        o("outlook.com", 2200, 40, 300),
+    ]
+}
+
+fn email_order(id: i64, status: OrderStatus, otps: &[&str]) -> Order {
+    let mut o = order(id, "zap", ProviderKind::OtpZap, status, otps);
+    o.service_id = EMAIL_SERVICE_ID.into();
+    o.service = "Email OTP".into();
+    o.country = Some("openai.com".into());
+    o.country_name = Some("openai.com".into());
+    o.offer_id = spec("gmail.com", 500).offer_id();
+    o.provider_order_id = Some(format!("APIE-3-{}", 1000 + id));
+    o.number = Some(format!("kira{}@gmail.com", 1000 + id));
+    o.price = Rupiah(3000);
+    o
+}
+
+fn messages() -> Vec<EmailMessage> {
+    vec![
+        EmailMessage {
+            from: "noreply@openai.com".into(),
+            subject: "Your OpenAI verification code".into(),
+            received_at: Some(t0() + chrono::Duration::seconds(40)),
+            preview: "Your verification code is 481516. It expires in 10 minutes.".into(),
+            otp: Some("481516".into()),
+        },
+        EmailMessage {
+            from: "noreply@openai.com".into(),
+            subject: "Confirm your email".into(),
+            received_at: Some(t0() + chrono::Duration::seconds(300)),
+            preview: "Click the link to confirm your email address.".into(),
+            otp: None,
+        },
+    ]
+}
+
+#[test]
+fn an_email_inbox_is_bought_from_the_catalog_with_the_keyboard() {
+    let mut a = app();
+    let now = a.now;
+    // Accounts: gate, nex, zap, pulsa; open zap.
+    keys(&mut a, "jj<Enter>");
+    a.update(Action::ServicesLoaded {
+        account: "zap".into(),
+        result: Ok(vec![Service {
+            id: EMAIL_SERVICE_ID.into(),
+            name: "Email OTP".into(),
+            category: Some("Email".into()),
+            path: Vec::new(),
+        }]),
+        now,
+    });
+    let fx = keys(&mut a, "j<Enter>");
+    assert!(fx.contains(&Effect::LoadCountries {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into()
+    }));
+    a.update(Action::CountriesLoaded {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        result: Ok(vec![Country {
+            id: "openai.com".into(),
+            name: "OpenAI (openai.com)".into(),
+            prefix: None,
+            stock: None,
+        }]),
+        now,
+    });
+    let fx = keys(&mut a, "j<Enter>");
+    assert!(fx.contains(&Effect::LoadOffers {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        country_id: Some("openai.com".into()),
+    }));
+    a.update(Action::OffersLoaded {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        country_id: Some("openai.com".into()),
+        result: Ok(domain_offers()),
+        now,
+    });
+    let catalog = screen(&mut a, 120, 30);
+    assert!(catalog.contains("@gmail.com · fee Rp 500"), "{catalog}");
+    // Offers are sorted by price: outlook (2 200) first.
+    keys(&mut a, "j<Enter>");
+    let confirm = screen(&mut a, 120, 30);
+    assert!(confirm.contains("Rp 2.200"), "{confirm}");
+    assert!(confirm.contains("Rp 123.300"), "balance after: {confirm}");
+    let fx = keys(&mut a, "y");
+    let Some(Effect::Buy { account, request }) = fx.first() else {
+        panic!("expected a buy, got {fx:?}");
+    };
+    assert_eq!(account, "zap");
+    let s = EmailSpec::parse(&request.offer_id).expect("an email offer");
+    assert_eq!(s.site, "openai.com");
+    assert_eq!(s.domains, vec!["outlook.com".to_string()]);
+    assert_eq!(request.price, Rupiah(2200));
+}
+
+#[test]
+fn the_otp_is_copied_reorder_is_offered_and_cancel_needs_no_mail() {
+    let mut a = app();
+    a.update(Action::OrderChanged(email_order(
+        1,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    a.focus = Pane::Orders;
+    // No mail yet: finish and reorder are refused, cancel asks with the
+    // refund less the fee, and no two-minute wait applies.
+    assert!(keys(&mut a, "f").is_empty());
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("no message yet")));
+    assert!(keys(&mut a, "r").is_empty());
+    assert!(keys(&mut a, "x").is_empty());
+    assert!(matches!(
+        a.popups.last(),
+        Some(Popup::ConfirmCancel { order_id: 1 })
+    ));
+    let s = screen(&mut a, 120, 30);
+    assert!(
+        s.contains("Refund Rp 2.500 (Rp 3.000 less Rp 500 fee)"),
+        "{s}"
+    );
+    assert_eq!(
+        keys(&mut a, "y"),
+        vec![Effect::Order {
+            op: OrderOp::Cancel,
+            order_id: 1
+        }]
+    );
+
+    // Mail arrives on the inbox: `c` copies its OTP, `n` the address.
+    a.update(Action::OrderChanged(email_order(
+        1,
+        OrderStatus::OtpReceived,
+        &["481516"],
+    )));
+    assert_eq!(
+        keys(&mut a, "c"),
+        vec![Effect::Copy {
+            text: "481516".into(),
+            what: "OTP".into()
+        }]
+    );
+    assert_eq!(
+        keys(&mut a, "n"),
+        vec![Effect::Copy {
+            text: "kira1001@gmail.com".into(),
+            what: "number".into()
+        }]
+    );
+    // After a message: cancel refused, reorder and finish sent (a reorder
+    // is an order op, never a buy).
+    assert!(keys(&mut a, "x").is_empty());
+    assert!(a
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("cannot be cancelled")));
+    let fx = keys(&mut a, "r");
+    assert_eq!(
+        fx,
+        vec![Effect::Order {
+            op: OrderOp::Resend,
+            order_id: 1
+        }]
+    );
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Buy { .. })));
+    assert_eq!(
+        keys(&mut a, "f"),
+        vec![Effect::Order {
+            op: OrderOp::Finish,
+            order_id: 1
+        }]
+    );
+}
+
+#[test]
+fn the_timeline_opens_with_m_and_follows_the_order() {
+    let mut a = app();
+    a.update(Action::OrderChanged(email_order(
+        2,
+        OrderStatus::OtpReceived,
+        &["481516"],
+    )));
+    a.focus = Pane::Orders;
+    assert_eq!(
+        keys(&mut a, "m"),
+        vec![Effect::LoadEmailMessages { order_id: 2 }]
+    );
+    a.update(Action::EmailMessages {
+        order_id: 2,
+        result: Ok(messages()[..1].to_vec()),
+    });
+    // A new message: the open timeline reloads from the journal.
+    let fx = a.update(Action::OrderChanged(email_order(
+        2,
+        OrderStatus::OtpReceived,
+        &["481516", "Confirm your email"],
+    )));
+    assert!(fx.contains(&Effect::LoadEmailMessages { order_id: 2 }));
+    a.update(Action::EmailMessages {
+        order_id: 2,
+        result: Ok(messages()),
+    });
+    // `c` in the timeline copies the latest OTP or headline.
+    assert_eq!(
+        keys(&mut a, "c"),
+        vec![Effect::Copy {
+            text: "Confirm your email".into(),
+            what: "OTP".into()
+        }]
+    );
+    insta::assert_snapshot!("email_timeline", screen(&mut a, 100, 30));
+    keys(&mut a, "<Esc>");
+    assert!(a.popups.is_empty());
+    // `m` on an SMS order says so.
+    a.update(Action::OrderChanged(order(
+        3,
+        "zap",
+        ProviderKind::OtpZap,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    a.update(Action::EmailMessages {
+        order_id: 9,
+        result: Err("x".into()),
+    });
+}
+
+#[test]
+fn email_rows_show_the_address_window_and_otp() {
+    let mut a = app();
+    a.update(Action::OrderChanged(email_order(
+        4,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    let mut got = email_order(5, OrderStatus::OtpReceived, &["481516"]);
+    // A message extended the window.
+    got.expires_at = Some(t0() + chrono::Duration::minutes(25));
+    a.update(Action::OrderChanged(got));
+    a.focus = Pane::Orders;
+    insta::assert_snapshot!("email_rows", screen(&mut a, 120, 24));
+}
+
+#[test]
+fn colon_email_opens_any_typed_site_loading_what_is_missing() {
+    let mut a = app();
+    let now = a.now;
+    let fx = keys(&mut a, ":email https://Example.org/<Enter>");
+    assert_eq!(
+        fx,
+        vec![Effect::LoadServices {
+            account: "zap".into()
+        }]
+    );
+    let fx = a.update(Action::ServicesLoaded {
+        account: "zap".into(),
+        result: Ok(vec![Service {
+            id: EMAIL_SERVICE_ID.into(),
+            name: "Email OTP".into(),
+            category: Some("Email".into()),
+            path: Vec::new(),
+        }]),
+        now,
+    });
+    assert!(fx.contains(&Effect::LoadCountries {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into()
+    }));
+    let fx = a.update(Action::CountriesLoaded {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        result: Ok(vec![Country {
+            id: "openai.com".into(),
+            name: "OpenAI (openai.com)".into(),
+            prefix: None,
+            stock: None,
+        }]),
+        now,
+    });
+    // example.org is not a suggestion, yet it is opened.
+    assert!(fx.contains(&Effect::LoadOffers {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        country_id: Some("example.org".into()),
+    }));
+    assert_eq!(a.focus, Pane::Catalog);
+    let s = screen(&mut a, 120, 30);
+    assert!(s.contains("example.org"), "{s}");
+    assert!(s.contains("OpenAI (openai.com)"), "{s}");
+    // Nothing typed: usage, no effect.
+    assert!(keys(&mut a, ":email<Enter>").is_empty());
+    assert!(a.status.as_ref().is_some_and(|(s, _)| s.contains("Usage")));
+}
+
+#[test]
+fn colon_email_with_options_asks_to_confirm_that_buy() {
+    let mut a = app();
+    keys(
+        &mut a,
+        ":email openai.com domain=gmail.com,outlook.com subject=Your code<Enter>",
+    );
+    load_site_levels(&mut a);
+    assert!(a.popups.is_empty(), "waits for the domains");
+    load_domains(&mut a);
+    let s = screen(&mut a, 120, 30);
+    assert!(s.contains("@gmail.com or @outlook.com"), "{s}");
+    // Aggregator mode: priced at the dearest domain asked.
+    assert!(s.contains("Rp 3.000") && s.contains("Rp 122.500"), "{s}");
+    let fx = keys(&mut a, "y");
+    let Some(Effect::Buy { request, .. }) = fx.first() else {
+        panic!("expected a buy, got {fx:?}");
+    };
+    let spec = EmailSpec::parse(&request.offer_id).expect("email offer");
+    assert_eq!(spec.domains, vec!["gmail.com", "outlook.com"]);
+    assert_eq!(spec.subject.as_deref(), Some("Your code"));
+    assert_eq!(spec.fee, Some(500));
+    assert_eq!(request.price, Rupiah(3000));
+}
+
+#[test]
+fn r_on_an_email_row_is_hinted_as_reorder() {
+    let mut a = app();
+    a.update(Action::OrderChanged(email_order(
+        1,
+        OrderStatus::OtpReceived,
+        &["481516"],
+    )));
+    a.focus = Pane::Orders;
+    let s = screen(&mut a, 160, 30);
+    let bar = s.lines().rev().find(|l| l.contains(" r ")).unwrap_or("");
+    assert!(bar.contains("r reorder"), "{s}");
+    assert!(!bar.contains("resend"), "{s}");
+}
+
+#[test]
+fn auto_cancel_of_an_email_inbox_names_the_fee_and_can_be_turned_off() {
+    let near = t0() + chrono::Duration::minutes(19) + chrono::Duration::seconds(5);
+    let mut a = app();
+    a.update(Action::OrderChanged(email_order(
+        21,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    assert_eq!(
+        a.update(Action::Tick(near)),
+        vec![Effect::Order {
+            op: OrderOp::Cancel,
+            order_id: 21,
+        }]
+    );
+    let (text, _) = a.status.clone().expect("a status line");
+    assert!(
+        text.contains("no message")
+            && text.contains("Rp 2.500 back")
+            && text.contains("Rp 500 fee"),
+        "{text}"
+    );
+    let (mut off, _) = app_with(otpdeck::app::AppSettings {
+        auto_cancel_email: false,
+        ..Default::default()
+    });
+    off.update(Action::OrderChanged(email_order(
+        22,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    off.update(Action::OrderChanged(order(
+        23,
+        "gate",
+        ProviderKind::GateOtp,
+        OrderStatus::Waiting,
+        &[],
+    )));
+    assert_eq!(
+        off.update(Action::Tick(near)),
+        vec![Effect::Order {
+            op: OrderOp::Cancel,
+            order_id: 23,
+        }],
+        "the SMS order is still cancelled, the inbox is left alone"
+    );
+}
+
+#[test]
+fn colon_email_qty_confirms_n_inboxes_as_one_batch_of_keyed_buys() {
+    let mut a = app();
+    keys(&mut a, ":email openai.com domain=outlook.com qty=3<Enter>");
+    load_site_levels(&mut a);
+    load_domains(&mut a);
+    let s = screen(&mut a, 120, 30);
+    // Three at Rp 2.200 from a balance of Rp 125.500.
+    assert!(s.contains("Rp 2.200 × 3 = Rp 6.600"), "{s}");
+    assert!(s.contains("Rp 118.900"), "the balance after all three: {s}");
+    let fx = keys(&mut a, "y");
+    let [Effect::BuyBatch { account, requests }] = fx.as_slice() else {
+        panic!("expected one batch, got {fx:?}");
+    };
+    assert_eq!(account, "zap");
+    let keys: Vec<&str> = requests
+        .iter()
+        .map(|r| r.idempotency_key.as_str())
+        .collect();
+    let base = keys[0].trim_end_matches("-1");
+    assert_eq!(
+        keys,
+        [
+            format!("{base}-1"),
+            format!("{base}-2"),
+            format!("{base}-3")
+        ]
+    );
+    assert!(requests.iter().all(|r| r.price == Rupiah(2200)));
+    assert_eq!(a.pending.len(), 3, "each buy shows as pending");
+}
+
+/// The Email branch and openai.com arrive, as the runtime would load them.
+fn load_site_levels(a: &mut App) {
+    let now = a.now;
+    a.update(Action::ServicesLoaded {
+        account: "zap".into(),
+        result: Ok(vec![Service {
+            id: EMAIL_SERVICE_ID.into(),
+            name: "Email OTP".into(),
+            category: Some("Email".into()),
+            path: Vec::new(),
+        }]),
+        now,
+    });
+    a.update(Action::CountriesLoaded {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        result: Ok(vec![Country {
+            id: "openai.com".into(),
+            name: "OpenAI (openai.com)".into(),
+            prefix: None,
+            stock: None,
+        }]),
+        now,
+    });
+}
+
+/// openai.com's domains arrive.
+fn load_domains(a: &mut App) {
+    let now = a.now;
+    a.update(Action::OffersLoaded {
+        account: "zap".into(),
+        service_id: EMAIL_SERVICE_ID.into(),
+        country_id: Some("openai.com".into()),
+        result: Ok(domain_offers()),
+        now,
+    });
+}

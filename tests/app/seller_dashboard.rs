@@ -1,0 +1,264 @@
+//! A GoTopUp seller account in the dashboard: no balance asked, no catalog
+//! branch, and its accounts row says "seller" rather than an error.
+
+use crate::common;
+
+use otpdeck::app::popups::seller::{SellerCall, SellerReply};
+use otpdeck::app::{catalog, AccountInfo, Action, App, AppSettings, Effect};
+use otpdeck::domain::seller::{BankAccount, SellerProduct, SettlementRequest};
+use otpdeck::domain::{Capabilities, ProviderKind};
+use otpdeck::engine::journal::SettlementRow;
+use otpdeck::engine::seller::SettleOutcome;
+use otpdeck::money::Rupiah;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn account(name: &str, seller: bool) -> AccountInfo {
+    AccountInfo {
+        name: name.into(),
+        kind: ProviderKind::GoTopUp,
+        caps: Capabilities::default(),
+        seller,
+    }
+}
+
+#[test]
+fn a_seller_account_gets_no_buyer_calls_and_is_shown_as_seller() {
+    let now = chrono::Utc::now();
+    let (mut app, effects) = App::new(
+        vec![account("topup", false), account("shop", true)],
+        AppSettings::default(),
+        now,
+    );
+    let asked: Vec<&str> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadBalance { account } => Some(account.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, vec!["topup"]);
+    let rows = catalog::rows(&app);
+    assert!(
+        rows.iter().all(|r| !r.label.starts_with("shop")),
+        "catalog lists the seller"
+    );
+    assert!(rows.iter().any(|r| r.label.starts_with("topup")));
+    let row = |app: &mut App| -> String {
+        app.update(Action::Resize(140, 35));
+        let mut term = Terminal::new(TestBackend::new(140, 35)).expect("terminal");
+        term.draw(|f| otpdeck::ui::draw(f, app)).expect("draw");
+        let buf = term.backend().buffer().clone();
+        let screen: Vec<String> = (0..35)
+            .map(|y| (0..140).map(|x| buf[(x, y)].symbol().to_string()).collect())
+            .collect();
+        screen
+            .iter()
+            .find(|l| l.contains("│shop"))
+            .unwrap_or_else(|| panic!("no shop row:\n{}", screen.join("\n")))
+            .clone()
+    };
+    let r = row(&mut app);
+    assert!(r.contains("seller") && !r.contains("ERR"), "{r}");
+    // A seller key the runtime cannot use (no key, say) is an error.
+    app.update(Action::BalanceLoaded {
+        account: "shop".into(),
+        result: Err("account 'shop': no api_key".into()),
+        now,
+    });
+    let r = row(&mut app);
+    assert!(r.contains("seller") && r.contains("ERR"), "{r}");
+}
+
+/// Bills and the history are buyer calls: a seller account is not offered
+/// in the bill popup, and `:history` without an account skips it.
+#[test]
+fn bills_and_history_leave_the_seller_out() {
+    let now = chrono::Utc::now();
+    let (mut app, _) = App::new(
+        vec![account("shop", true), account("topup", false)],
+        AppSettings::default(),
+        now,
+    );
+    app.open_bill("shop", Some("PLN-PASCABAYAR"));
+    match app.popup() {
+        Some(otpdeck::app::Popup::Bill(b)) => assert_eq!(b.accounts, vec!["topup"]),
+        other => panic!("expected the bill popup, got {other:?}"),
+    }
+    app.close_top();
+    let fx = common::keys(&mut app, ":history shop<Enter>");
+    assert!(
+        !fx.iter().any(|e| format!("{e:?}").contains("shop")),
+        "no buyer history asked of the seller: {fx:?}"
+    );
+}
+
+fn seller_app() -> App {
+    let now = common::t0();
+    let (mut app, _) = App::new(
+        vec![account("topup", false), account("shop", true)],
+        AppSettings::default(),
+        now,
+    );
+    app.update(Action::Resize(140, 40));
+    app
+}
+
+fn settle_call(fx: &[Effect]) -> Option<&SettlementRequest> {
+    fx.iter().find_map(|e| match e {
+        Effect::Seller {
+            call: SellerCall::Settle(r),
+            ..
+        } => Some(r),
+        _ => None,
+    })
+}
+
+#[test]
+fn the_seller_view_asks_every_tab_and_only_a_seller_key() {
+    let now = common::t0();
+    let (mut buyer_only, _) = App::new(vec![account("topup", false)], AppSettings::default(), now);
+    assert!(common::keys(&mut buyer_only, ":seller<Enter>").is_empty());
+    assert!(buyer_only
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("role = \"seller\"")));
+    let mut app = seller_app();
+    let fx = common::keys(&mut app, ":seller<Enter>");
+    let calls: Vec<(&str, &SellerCall)> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Seller { account, call } => Some((account.as_str(), call)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(calls.len(), 3, "{fx:?}");
+    assert!(calls.iter().all(|(a, _)| *a == "shop"));
+    assert!(matches!(calls[0].1, SellerCall::Products));
+    assert!(matches!(calls[1].1, SellerCall::Sales(q) if q.page == 1 && q.limit == 20));
+    assert!(matches!(calls[2].1, SellerCall::Settlements));
+}
+
+#[test]
+fn a_settlement_is_checked_then_shown_then_sent_once_with_its_ref_id() {
+    let mut app = seller_app();
+    common::keys(&mut app, ":seller<Enter>");
+    common::keys(&mut app, "s");
+    // Below the documented minimum: said in the form, nothing sent.
+    let fx = common::keys(&mut app, "49.999<Tab>BCA<Tab>123<Tab>Nama<Enter>");
+    assert!(settle_call(&fx).is_none());
+    let screen = common::screen(&mut app, 140, 40);
+    assert!(
+        screen.contains("Not sent: a settlement is at least Rp 50.000"),
+        "{screen}"
+    );
+    // Back to the amount (Tab from the last field); y while typing is a
+    // letter, not a yes.
+    common::keys(&mut app, "<Tab>");
+    let fx = common::keys(&mut app, "y");
+    assert!(settle_call(&fx).is_none());
+    common::keys(&mut app, &"<BS>".repeat(7));
+    common::keys(&mut app, "50000");
+    let fx = common::keys(&mut app, "<Enter>");
+    assert!(settle_call(&fx).is_none(), "shown first, not sent: {fx:?}");
+    let screen = common::screen(&mut app, 140, 40);
+    assert!(screen.contains("estimated fee Rp 500"), "{screen}");
+    let fx = common::keys(&mut app, "y");
+    let r = settle_call(&fx).expect("sent on y").clone();
+    assert_eq!(r.amount, Rupiah(50_000));
+    assert_eq!(r.bank.bank_code, "BCA");
+    assert!(!r.ref_id.is_empty());
+    // The form is gone: another y sends nothing.
+    assert!(settle_call(&common::keys(&mut app, "y")).is_none());
+}
+
+#[test]
+fn an_unclear_settlement_is_said_even_with_the_view_closed() {
+    let mut app = seller_app();
+    let row = SettlementRow {
+        id: 1,
+        account: "shop".into(),
+        ref_id: "S-1".into(),
+        amount: Rupiah(60_000),
+        bank: BankAccount {
+            bank_code: "BNI".into(),
+            account_number: "99887766".into(),
+            account_name: "Toko".into(),
+        },
+        settlement_id: None,
+        fee: None,
+        net_amount: None,
+        status: "unclear".into(),
+        note: Some("HTTP 502".into()),
+        created_at: common::t0(),
+        updated_at: common::t0(),
+    };
+    app.update(Action::Seller {
+        account: "shop".into(),
+        reply: SellerReply::Settled(Ok(SettleOutcome::Unclear(row))),
+    });
+    let (text, _) = app.status.clone().expect("status");
+    assert!(text.contains("UNCLEAR") && text.contains("S-1"), "{text}");
+}
+
+#[test]
+fn a_product_switch_waits_for_the_last_one() {
+    let mut app = seller_app();
+    common::keys(&mut app, ":seller<Enter>");
+    app.update(Action::Seller {
+        account: "shop".into(),
+        reply: SellerReply::Products(Ok(vec![SellerProduct {
+            code: "T5".into(),
+            name: "Pulsa 5".into(),
+            category: Some("prabayar".into()),
+            subcategory: Some("pulsa".into()),
+            operator: None,
+            price: Rupiah(5_500),
+            status: "active".into(),
+        }])),
+    });
+    let fx = common::keys(&mut app, "t");
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Seller { call: SellerCall::SetProduct { code, patch }, .. }]
+                if code == "T5" && patch.status.as_deref() == Some("inactive")
+        ),
+        "{fx:?}"
+    );
+    assert!(
+        common::keys(&mut app, "t").is_empty(),
+        "one change at a time"
+    );
+    // The PUT reply has no group: the list keeps it.
+    app.update(Action::Seller {
+        account: "shop".into(),
+        reply: SellerReply::ProductSaved {
+            code: "T5".into(),
+            result: Ok(SellerProduct {
+                code: "T5".into(),
+                name: "Pulsa 5".into(),
+                category: None,
+                subcategory: None,
+                operator: None,
+                price: Rupiah(5_500),
+                status: "inactive".into(),
+            }),
+        },
+    });
+    let screen = common::screen(&mut app, 140, 40);
+    let line = screen.lines().find(|l| l.contains("T5 ")).unwrap_or("");
+    assert!(
+        line.contains("inactive") && line.contains("prabayar/pulsa"),
+        "{line}"
+    );
+    let fx = common::keys(&mut app, "t");
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Seller { call: SellerCall::SetProduct { patch, .. }, .. }]
+                if patch.status.as_deref() == Some("active")
+        ),
+        "{fx:?}"
+    );
+}
