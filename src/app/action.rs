@@ -3,6 +3,7 @@
 //! effects into API calls, journal work, pollers and terminal writes.
 
 use crate::domain::clues::Verdict;
+use crate::domain::ProviderError;
 use crate::domain::{
     BuyRequest, Country, Deposit, DepositRequest, Offer, Order, OrderOp, Otp, Service,
 };
@@ -24,25 +25,25 @@ pub enum Action {
     RefreshDue(DateTime<Utc>),
     BalanceLoaded {
         account: String,
-        result: Result<Rupiah, String>,
+        result: Result<Rupiah, ProviderError>,
         now: DateTime<Utc>,
     },
     ServicesLoaded {
         account: String,
-        result: Result<Vec<Service>, String>,
+        result: Result<Vec<Service>, ProviderError>,
         now: DateTime<Utc>,
     },
     CountriesLoaded {
         account: String,
         service_id: String,
-        result: Result<Vec<Country>, String>,
+        result: Result<Vec<Country>, ProviderError>,
         now: DateTime<Utc>,
     },
     OffersLoaded {
         account: String,
         service_id: String,
         country_id: Option<String>,
-        result: Result<Vec<Offer>, String>,
+        result: Result<Vec<Offer>, ProviderError>,
         now: DateTime<Utc>,
     },
     /// The journal's view of an order after any change.
@@ -86,7 +87,7 @@ pub enum Action {
     ClueBalance {
         account: String,
         order_id: i64,
-        result: Result<Rupiah, String>,
+        result: Result<Rupiah, ProviderError>,
         now: DateTime<Utc>,
     },
     /// Settling an UNKNOWN order (by hand or by clues) was refused.
@@ -139,24 +140,24 @@ pub enum Action {
         service_id: String,
         country_id: String,
         page: u32,
-        result: Result<(Vec<Offer>, bool), String>,
+        result: Result<(Vec<Offer>, bool), ProviderError>,
         now: DateTime<Utc>,
     },
     /// A bill inquiry's answer.
     BillInquired {
         account: String,
-        result: Result<crate::domain::bill::Bill, String>,
+        result: Result<crate::domain::bill::Bill, ProviderError>,
     },
     /// A history page, for the query it was asked with.
     HistoryLoaded {
         account: String,
         query: crate::domain::history::HistoryQuery,
-        result: Result<crate::domain::history::HistoryPage, String>,
+        result: Result<crate::domain::history::HistoryPage, ProviderError>,
     },
     /// An account's webhook settings (OTPZap), as read.
     WebhookLoaded {
         account: String,
-        result: Result<crate::domain::webhook::WebhookConfig, String>,
+        result: Result<crate::domain::webhook::WebhookConfig, ProviderError>,
     },
     /// A webhook change was saved: the settings and the secret, if the API
     /// returned one (shown once in the popup, kept nowhere).
@@ -167,24 +168,24 @@ pub enum Action {
                 crate::domain::webhook::WebhookConfig,
                 Option<crate::secret::Secret>,
             ),
-            String,
+            ProviderError,
         >,
     },
     /// A report (or why not) for the view that asked.
     ReportLoaded {
         account: String,
         query: crate::domain::report::ReportQuery,
-        result: Result<crate::domain::report::Report, String>,
+        result: Result<crate::domain::report::Report, ProviderError>,
     },
     /// A GoTopUp account's API settings, as read.
     ApiSettingsLoaded {
         account: String,
-        result: Result<crate::domain::api_config::ApiSettings, String>,
+        result: Result<crate::domain::api_config::ApiSettings, ProviderError>,
     },
     /// A change of API settings was saved (the settings now) or not.
     ApiSettingsSaved {
         account: String,
-        result: Result<crate::domain::api_config::ApiSettings, String>,
+        result: Result<crate::domain::api_config::ApiSettings, ProviderError>,
     },
     /// The statistics view's figures, from the journal.
     StatsLoaded(Result<crate::domain::stats::Overview, String>),

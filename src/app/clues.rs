@@ -14,6 +14,7 @@
 
 use super::{App, Effect, Level};
 use crate::domain::clues::{balance_clue, Verdict};
+use crate::domain::ProviderError;
 use crate::domain::{Order, OrderStatus};
 use crate::money::Rupiah;
 use chrono::{DateTime, Utc};
@@ -119,7 +120,7 @@ impl App {
         &mut self,
         account: &str,
         order_id: i64,
-        result: Result<Rupiah, String>,
+        result: Result<Rupiah, ProviderError>,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
         self.balance_loaded(account, result.clone(), now);

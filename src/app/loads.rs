@@ -4,6 +4,7 @@
 
 use super::catalog::{CountryNode, Load, ServiceNode};
 use super::App;
+use crate::domain::ProviderError;
 use crate::domain::{Country, Offer, Service};
 use chrono::{DateTime, Utc};
 
@@ -11,7 +12,7 @@ impl App {
     pub(super) fn on_services(
         &mut self,
         account: String,
-        result: Result<Vec<Service>, String>,
+        result: Result<Vec<Service>, ProviderError>,
         now: DateTime<Utc>,
     ) {
         self.now = now;
@@ -27,7 +28,7 @@ impl App {
                         .collect(),
                     now,
                 ),
-                Err(e) => Load::Failed(e),
+                Err(e) => Load::Failed(e.to_string()),
             };
         }
     }
@@ -36,7 +37,7 @@ impl App {
         &mut self,
         account: String,
         service_id: String,
-        result: Result<Vec<Country>, String>,
+        result: Result<Vec<Country>, ProviderError>,
         now: DateTime<Utc>,
     ) {
         self.now = now;
@@ -51,7 +52,7 @@ impl App {
                         .collect(),
                     now,
                 ),
-                Err(e) => Load::Failed(e),
+                Err(e) => Load::Failed(e.to_string()),
             };
         }
     }
@@ -61,7 +62,7 @@ impl App {
         account: String,
         service_id: String,
         country_id: Option<String>,
-        result: Result<Vec<Offer>, String>,
+        result: Result<Vec<Offer>, ProviderError>,
         now: DateTime<Utc>,
     ) {
         self.now = now;
@@ -70,7 +71,7 @@ impl App {
         }
         let load = match result {
             Ok(list) => Load::Loaded(list, now),
-            Err(e) => Load::Failed(e),
+            Err(e) => Load::Failed(e.to_string()),
         };
         if let Some(s) = self.service_mut(&account, &service_id) {
             match &country_id {

@@ -37,6 +37,7 @@ pub use popups::{complete as complete_command, Popup};
 pub use replay::Replay;
 pub use settings::AppSettings;
 
+use crate::domain::ProviderError;
 use crate::domain::{Capabilities, Order, OrderStatus, Otp, ProviderKind};
 use crate::money::Rupiah;
 use catalog::{Load, ServiceNode, Sort};
@@ -667,7 +668,7 @@ impl App {
     fn balance_loaded(
         &mut self,
         account: &str,
-        result: Result<Rupiah, String>,
+        result: Result<Rupiah, ProviderError>,
         now: DateTime<Utc>,
     ) {
         self.now = now;
@@ -679,7 +680,7 @@ impl App {
                     a.balance_at = Some(now);
                     a.error = None;
                 }
-                Err(e) => a.error = Some(e),
+                Err(e) => a.error = Some(e.to_string()),
             }
         }
     }

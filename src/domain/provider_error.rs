@@ -34,10 +34,10 @@ pub enum ProviderError {
     Network(String),
     #[error("{0} is not supported by this provider")]
     Unsupported(&'static str),
-    /// The account has no adapter (its settings could not be read or it is
-    /// a seller key): nothing was sent.
-    #[error("no provider for this account")]
-    NoAdapter,
+    /// The account has no adapter (its settings could not be read, or it
+    /// is a seller key): nothing was sent. The text says why.
+    #[error("{0}")]
+    NoAdapter(String),
 }
 
 impl ProviderError {
@@ -61,7 +61,7 @@ impl ProviderError {
         match self {
             ProviderError::Connect(_)
             | ProviderError::Unsupported(_)
-            | ProviderError::NoAdapter => Failure::NotSent,
+            | ProviderError::NoAdapter(_) => Failure::NotSent,
             ProviderError::Timeout | ProviderError::Network(_) => Failure::NoReply,
             ProviderError::Malformed(_) => Failure::Unreadable,
             ProviderError::Unauthorized(_) => Failure::Status(401),
@@ -120,7 +120,7 @@ impl ProviderError {
             ProviderError::Connect(_) => "connect",
             ProviderError::Network(_) => "network",
             ProviderError::Unsupported(_) => "unsupported",
-            ProviderError::NoAdapter => "no_adapter",
+            ProviderError::NoAdapter(_) => "no_adapter",
         }
     }
 }

@@ -137,7 +137,7 @@ where
             &tx,
             Action::BalanceLoaded {
                 account,
-                result: Err(e),
+                result: Err(crate::domain::ProviderError::NoAdapter(e)),
                 now,
             },
         );

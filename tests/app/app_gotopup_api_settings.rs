@@ -126,7 +126,10 @@ fn a_refusal_from_the_api_shows_in_the_form() {
     );
     a.update(Action::ApiSettingsSaved {
         account: "pulsa".into(),
-        result: Err("HTTP 400: webhook_url tidak valid".into()),
+        result: Err(otpdeck::domain::ProviderError::Rejected {
+            status: 400,
+            message: "webhook_url tidak valid".into(),
+        }),
     });
     let p = form(&a);
     assert!(!p.busy);

@@ -91,12 +91,14 @@ fn n_after_the_bill_pays_nothing_and_errors_show_in_the_popup() {
     ask(&mut a, "123456789012");
     a.update(Action::BillInquired {
         account: "pulsa".into(),
-        result: Err("customer not found".into()),
+        result: Err(otpdeck::domain::ProviderError::NotFound(
+            "customer not found".into(),
+        )),
     });
     let Some(Popup::Bill(b)) = a.popups.last() else {
         panic!("bill popup closed");
     };
-    assert_eq!(b.error.as_deref(), Some("customer not found"));
+    assert_eq!(b.error.as_deref(), Some("not found: customer not found"));
     assert!(b.bill.is_none() && !b.busy);
     a.update(Action::BillInquired {
         account: "pulsa".into(),

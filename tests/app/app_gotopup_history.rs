@@ -114,7 +114,10 @@ fn a_failed_page_says_so_and_keeps_the_rows() {
     a.update(Action::HistoryLoaded {
         account: "pulsa".into(),
         query: q(2),
-        result: Err("HTTP 500".into()),
+        result: Err(otpdeck::domain::ProviderError::Unavailable {
+            status: 500,
+            message: "Internal Server Error".into(),
+        }),
     });
     let h = shown(&a);
     assert!(h.error.as_deref().unwrap_or("").contains("page 2 failed"));

@@ -109,7 +109,10 @@ fn an_error_shows_in_the_view() {
             from: None,
             to: None,
         },
-        result: Err("HTTP 500".into()),
+        result: Err(otpdeck::domain::ProviderError::Unavailable {
+            status: 500,
+            message: "Internal Server Error".into(),
+        }),
     });
     assert!(screen(&mut a, 100, 24).contains("HTTP 500"));
 }

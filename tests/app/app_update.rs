@@ -37,11 +37,16 @@ fn balances_and_errors_are_per_account() {
     );
     a.update(Action::BalanceLoaded {
         account: "nex".into(),
-        result: Err("401 key refused".into()),
+        result: Err(otpdeck::domain::ProviderError::Unauthorized(
+            "key refused".into(),
+        )),
         now: t0(),
     });
     let nex = a.account_of("nex").expect("nex");
-    assert_eq!(nex.error.as_deref(), Some("401 key refused"));
+    assert_eq!(
+        nex.error.as_deref(),
+        Some("the API key was refused: key refused")
+    );
     assert_eq!(
         nex.balance,
         Some(Rupiah(2_450_000)),
@@ -480,7 +485,10 @@ fn buy_command_stops_when_a_level_fails_or_the_account_changes() {
     keys(&mut a, "]:buy whatsapp indonesia<Enter>");
     let e = a.update(Action::ServicesLoaded {
         account: "gate".into(),
-        result: Err("HTTP 503".into()),
+        result: Err(otpdeck::domain::ProviderError::Unavailable {
+            status: 503,
+            message: "Service Unavailable".into(),
+        }),
         now: t0(),
     });
     assert!(e.is_empty());
@@ -708,11 +716,16 @@ fn load_errors_show_in_the_tree_and_retry() {
     keys(&mut a, "<Enter>");
     a.update(Action::ServicesLoaded {
         account: "gate".into(),
-        result: Err("503 unavailable".into()),
+        result: Err(otpdeck::domain::ProviderError::Unavailable {
+            status: 503,
+            message: "unavailable".into(),
+        }),
         now: t0(),
     });
     let rows = otpdeck::app::catalog::rows(&a);
-    assert!(rows.iter().any(|r| r.label.contains("503 unavailable")));
+    assert!(rows
+        .iter()
+        .any(|r| r.label.contains("unavailable (HTTP 503): unavailable")));
     assert_eq!(
         keys(&mut a, "j<Enter>"),
         vec![Effect::LoadServices {

@@ -63,7 +63,9 @@ fn a_seller_account_gets_no_buyer_calls_and_is_shown_as_seller() {
     // A seller key the runtime cannot use (no key, say) is an error.
     app.update(Action::BalanceLoaded {
         account: "shop".into(),
-        result: Err("account 'shop': no api_key".into()),
+        result: Err(otpdeck::domain::ProviderError::NoAdapter(
+            "account 'shop': no api_key".into(),
+        )),
         now,
     });
     let r = row(&mut app);

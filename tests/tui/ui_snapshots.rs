@@ -147,13 +147,18 @@ fn errors_everywhere() {
     let mut a = app();
     a.update(Action::BalanceLoaded {
         account: "nex".into(),
-        result: Err("the API key was refused: API key tidak valid".into()),
+        result: Err(otpdeck::domain::ProviderError::Unauthorized(
+            "API key tidak valid".into(),
+        )),
         now: t0(),
     });
     keys(&mut a, "<Enter>");
     a.update(Action::ServicesLoaded {
         account: "gate".into(),
-        result: Err("the provider is unavailable (HTTP 503)".into()),
+        result: Err(otpdeck::domain::ProviderError::Unavailable {
+            status: 503,
+            message: "Service Unavailable".into(),
+        }),
         now: t0(),
     });
     a.update(Action::ActionFailed {
@@ -173,7 +178,9 @@ fn errors_80x24() {
     let mut a = app();
     a.update(Action::BalanceLoaded {
         account: "gate".into(),
-        result: Err("could not connect".into()),
+        result: Err(otpdeck::domain::ProviderError::Connect(
+            "connection refused".into(),
+        )),
         now: t0(),
     });
     a.update(Action::BuyFailed {

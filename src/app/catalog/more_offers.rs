@@ -6,6 +6,7 @@ use super::{self as catalog, Load, NodeId, Row, RowKind};
 use crate::app::panes::Pane;
 use crate::app::{App, Effect, Level};
 use crate::domain::Offer;
+use crate::domain::ProviderError;
 use chrono::{DateTime, Utc};
 
 fn key(app: &App, account: &str, service_id: &str, country_id: &str) -> Option<String> {
@@ -87,7 +88,7 @@ pub fn loaded(
     service_id: &str,
     country_id: &str,
     page: u32,
-    result: Result<(Vec<Offer>, bool), String>,
+    result: Result<(Vec<Offer>, bool), ProviderError>,
     now: DateTime<Utc>,
 ) {
     app.now = now;

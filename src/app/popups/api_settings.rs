@@ -9,6 +9,7 @@ use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
 use crate::domain::api_config::{check_change, parse_ip_list, ApiSettings, ApiSettingsChange};
+use crate::domain::ProviderError;
 use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
@@ -141,19 +142,19 @@ fn popup_of<'a>(app: &'a mut App, account: &str) -> Option<&'a mut ApiSettingsPo
 }
 
 /// The settings as read (or why not), for the popup still asking.
-pub fn loaded(app: &mut App, account: &str, result: Result<ApiSettings, String>) {
+pub fn loaded(app: &mut App, account: &str, result: Result<ApiSettings, ProviderError>) {
     let Some(p) = popup_of(app, account) else {
         return;
     };
     p.busy = false;
     match result {
         Ok(s) => fill(p, s),
-        Err(e) => p.error = Some(e),
+        Err(e) => p.error = Some(e.to_string()),
     }
 }
 
 /// The settings as saved (or why not).
-pub fn saved(app: &mut App, account: &str, result: Result<ApiSettings, String>) {
+pub fn saved(app: &mut App, account: &str, result: Result<ApiSettings, ProviderError>) {
     let Some(p) = popup_of(app, account) else {
         return;
     };
@@ -163,6 +164,6 @@ pub fn saved(app: &mut App, account: &str, result: Result<ApiSettings, String>) 
             fill(p, s);
             app.set_status(format!("API settings saved on {account}"), Level::Ok);
         }
-        Err(e) => p.error = Some(e),
+        Err(e) => p.error = Some(e.to_string()),
     }
 }

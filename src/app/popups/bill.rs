@@ -12,6 +12,7 @@ use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level, PendingBuy};
 use crate::domain::bill::{Bill, BILL_SERVICE_PREFIX};
 use crate::domain::BuyRequest;
+use crate::domain::ProviderError;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
@@ -187,7 +188,7 @@ fn inquire(b: &mut BillPopup) -> Vec<Effect> {
 }
 
 /// The inquiry's answer, for the popup still asking it.
-pub fn inquired(app: &mut App, account: &str, result: Result<Bill, String>) {
+pub fn inquired(app: &mut App, account: &str, result: Result<Bill, ProviderError>) {
     let Some(b) = app.popups.iter_mut().rev().find_map(|p| match p {
         Popup::Bill(b) if b.account_name() == account && b.busy => Some(b),
         _ => None,
@@ -197,7 +198,7 @@ pub fn inquired(app: &mut App, account: &str, result: Result<Bill, String>) {
     b.busy = false;
     match result {
         Ok(bill) => b.bill = Some(bill),
-        Err(e) => b.error = Some(e),
+        Err(e) => b.error = Some(e.to_string()),
     }
 }
 

@@ -11,6 +11,7 @@ use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
 use crate::domain::history::{parse_opt_day, HistoryPage, HistoryQuery, HISTORY_MAX_LIMIT};
+use crate::domain::ProviderError;
 use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
@@ -228,7 +229,7 @@ pub fn loaded(
     app: &mut App,
     account: &str,
     query: HistoryQuery,
-    result: Result<HistoryPage, String>,
+    result: Result<HistoryPage, ProviderError>,
 ) {
     let Some(h) = app.popups.iter_mut().rev().find_map(|p| match p {
         Popup::History(h) if h.account == account && h.busy && h.query == query => Some(h),

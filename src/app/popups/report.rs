@@ -10,13 +10,14 @@ use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
 use crate::domain::history::parse_opt_day;
 use crate::domain::report::{Report, ReportKind, ReportQuery};
+use crate::domain::ProviderError;
 
 #[derive(Debug, Clone)]
 pub struct ReportPopup {
     pub account: String,
     pub query: ReportQuery,
     /// None while the API is asked.
-    pub result: Option<Result<Report, String>>,
+    pub result: Option<Result<Report, ProviderError>>,
     /// The first row shown.
     pub offset: usize,
 }
@@ -81,7 +82,12 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
 }
 
 /// The answer, for the view still asking it.
-pub fn loaded(app: &mut App, account: &str, query: &ReportQuery, result: Result<Report, String>) {
+pub fn loaded(
+    app: &mut App,
+    account: &str,
+    query: &ReportQuery,
+    result: Result<Report, ProviderError>,
+) {
     let found = app.popups.iter_mut().rev().find_map(|p| match p {
         Popup::Report(r) if r.account == account && &r.query == query && r.result.is_none() => {
             Some(r)

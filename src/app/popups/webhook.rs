@@ -11,6 +11,7 @@ use crate::app::panes::Pane;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
 use crate::domain::webhook::{check_change, parse_events, WebhookChange, WebhookConfig};
+use crate::domain::ProviderError;
 use crate::domain::ProviderKind;
 use crate::secret::Secret;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
@@ -182,21 +183,21 @@ fn popup_of<'a>(app: &'a mut App, account: &str) -> Option<&'a mut WebhookPopup>
     })
 }
 
-pub fn loaded(app: &mut App, account: &str, result: Result<WebhookConfig, String>) {
+pub fn loaded(app: &mut App, account: &str, result: Result<WebhookConfig, ProviderError>) {
     let Some(w) = popup_of(app, account) else {
         return;
     };
     w.busy = false;
     match result {
         Ok(c) => fill(w, c),
-        Err(e) => w.error = Some(e),
+        Err(e) => w.error = Some(e.to_string()),
     }
 }
 
 pub fn saved(
     app: &mut App,
     account: &str,
-    result: Result<(WebhookConfig, Option<Secret>), String>,
+    result: Result<(WebhookConfig, Option<Secret>), ProviderError>,
 ) {
     let Some(w) = popup_of(app, account) else {
         return;
@@ -208,6 +209,6 @@ pub fn saved(
             w.secret = secret;
             app.set_status(format!("Webhook settings saved on {account}"), Level::Ok);
         }
-        Err(e) => w.error = Some(e),
+        Err(e) => w.error = Some(e.to_string()),
     }
 }

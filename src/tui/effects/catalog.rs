@@ -15,7 +15,7 @@ impl Runtime {
             |p| async move { p.balance().await },
             move |result| Action::BalanceLoaded {
                 account,
-                result: result.map_err(|e| e.to_string()),
+                result,
                 now: Utc::now(),
             },
         );
@@ -28,7 +28,7 @@ impl Runtime {
             |p| async move { p.services().await },
             move |result| Action::ServicesLoaded {
                 account,
-                result: result.map_err(|e| e.to_string()),
+                result,
                 now: Utc::now(),
             },
         );
@@ -42,7 +42,7 @@ impl Runtime {
             move |result| Action::CountriesLoaded {
                 account,
                 service_id,
-                result: result.map_err(|e| e.to_string()),
+                result,
                 now: Utc::now(),
             },
         );
@@ -64,7 +64,7 @@ impl Runtime {
                 service_id,
                 country_id,
                 page,
-                result: result.map_err(|e| e.to_string()),
+                result,
                 now: Utc::now(),
             },
         );
@@ -84,9 +84,12 @@ impl Runtime {
             let (result, more) = match p {
                 Some(p) => match p.offers_page(&service_id, country_id.as_deref(), 1).await {
                     Ok((list, more)) => (Ok(list), more),
-                    Err(e) => (Err(e.to_string()), false),
+                    Err(e) => (Err(e), false),
                 },
-                None => (Err(ProviderError::NoAdapter.to_string()), false),
+                None => (
+                    Err(ProviderError::NoAdapter(super::NO_ADAPTER.into())),
+                    false,
+                ),
             };
             let more = match (more, &country_id) {
                 (true, Some(c)) => Some(Action::OffersMore {

@@ -6,6 +6,7 @@ use crate::app::Action;
 use crate::domain::api_config::ApiSettingsChange;
 use crate::domain::history::HistoryQuery;
 use crate::domain::report::ReportQuery;
+use crate::domain::ProviderError;
 use crate::tui::runtime::{send, Runtime};
 
 impl Runtime {
@@ -14,10 +15,7 @@ impl Runtime {
         self.ask(
             &acc,
             move |p| async move { p.bill_inquiry(&product, &customer).await },
-            move |result| Action::BillInquired {
-                account,
-                result: result.map_err(|e| e.to_string()),
-            },
+            move |result| Action::BillInquired { account, result },
         );
     }
 
@@ -29,7 +27,7 @@ impl Runtime {
             move |result| Action::HistoryLoaded {
                 account,
                 query,
-                result: result.map_err(|e| e.to_string()),
+                result,
             },
         );
     }
@@ -43,13 +41,13 @@ impl Runtime {
                 move |result| Action::ReportLoaded {
                     account,
                     query,
-                    result: result.map_err(|e| e.to_string()),
+                    result,
                 },
             );
         };
         let tx = self.tx.clone();
         tokio::spawn(async move {
-            let result = c.keys.report(&query).await.map_err(|e| e.to_string());
+            let result = c.keys.report(&query).await;
             let action = Action::ReportLoaded {
                 account,
                 query,
@@ -61,7 +59,7 @@ impl Runtime {
 
     /// Reads (None) or changes the API settings of a GoTopUp account.
     pub(super) fn api_settings(&self, account: String, change: Option<ApiSettingsChange>) {
-        let reply = move |account, result: Result<_, String>, saved: bool| match saved {
+        let reply = move |account, result: Result<_, ProviderError>, saved: bool| match saved {
             false => Action::ApiSettingsLoaded { account, result },
             true => Action::ApiSettingsSaved { account, result },
         };
@@ -76,7 +74,7 @@ impl Runtime {
                         Some(c) => p.api_settings_set(c).await,
                     }
                 },
-                move |result| reply(account, result.map_err(|e| e.to_string()), saved),
+                move |result| reply(account, result, saved),
             );
         };
         // A seller key's own settings (`/api/seller/api/config`).
@@ -86,10 +84,7 @@ impl Runtime {
                 None => c.keys.get().await,
                 Some(ch) => c.keys.set(ch).await,
             };
-            send(
-                &tx,
-                reply(account, result.map_err(|e| e.to_string()), saved),
-            );
+            send(&tx, reply(account, result, saved));
         });
     }
 }

@@ -23,6 +23,9 @@ use crate::providers::SharedProvider;
 use std::future::Future;
 use std::io::Write;
 
+/// Why an account's call was not sent: it has no adapter.
+pub(super) const NO_ADAPTER: &str = "no provider for this account";
+
 impl Runtime {
     pub(in crate::tui) fn exec(&mut self, effect: Effect, out: &mut dyn Write) {
         match effect {
@@ -123,7 +126,7 @@ impl Runtime {
         tokio::spawn(async move {
             let result = match p {
                 Some(p) => call(p).await,
-                None => Err(ProviderError::NoAdapter),
+                None => Err(ProviderError::NoAdapter(NO_ADAPTER.into())),
             };
             send(&tx, reply(result));
         });

@@ -14,7 +14,7 @@ impl Runtime {
             return;
         };
         tokio::spawn(async move {
-            let result = p.balance().await.map_err(|e| e.to_string());
+            let result = p.balance().await;
             send(
                 &tx,
                 Action::ClueBalance {

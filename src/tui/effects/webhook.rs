@@ -10,10 +10,7 @@ impl Runtime {
         self.ask(
             &acc,
             |p| async move { p.webhook_get().await },
-            move |result| Action::WebhookLoaded {
-                account,
-                result: result.map_err(|e| e.to_string()),
-            },
+            move |result| Action::WebhookLoaded { account, result },
         );
     }
 
@@ -24,9 +21,7 @@ impl Runtime {
             move |p| async move { p.webhook_update(&change).await },
             move |result| Action::WebhookSaved {
                 account,
-                result: result
-                    .map(|s| (s.config, s.secret))
-                    .map_err(|e| e.to_string()),
+                result: result.map(|s| (s.config, s.secret)),
             },
         );
     }

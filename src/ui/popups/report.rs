@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, r: &ReportP
     )];
     match &r.result {
         None => lines.push(Line::styled("asking GoTopUp…", theme.dim)),
-        Some(Err(e)) => lines.push(Line::styled(e.clone(), theme.error)),
+        Some(Err(e)) => lines.push(Line::styled(e.to_string(), theme.error)),
         Some(Ok(rep)) => {
             for (k, v) in &rep.summary {
                 lines.push(Line::raw(format!("{k:<22} {v}")));
