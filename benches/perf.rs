@@ -178,7 +178,7 @@ fn big_app() -> App {
         NodeId::Service(0, "s0".into()),
         NodeId::Country(0, "s0".into(), "c0".into()),
     ] {
-        app.expanded.insert(id.key());
+        app.catalog.expanded.insert(id.key());
     }
     let orders = (1..=1000)
         .map(|i| {

@@ -49,7 +49,7 @@ fn got_otp(o: &Order) -> bool {
 impl App {
     /// The link whose replacement `order` is.
     fn link_to(&self, order: &Order) -> Option<&Chain> {
-        self.chains.values().find(|c| {
+        self.book.chains.values().find(|c| {
             c.link.replacement == Some(order.id)
                 || (c.link.idempotency_key == order.idempotency_key
                     && c.link.account.as_deref() == Some(order.account.as_str()))
@@ -68,6 +68,7 @@ impl App {
         let now = self.now;
         let rules = &self.settings.rules;
         let due: Vec<Order> = self
+            .book
             .orders
             .values()
             .filter(|o| {
@@ -79,7 +80,9 @@ impl App {
                     // country, and its cancel costs a fee: never the rule's.
                     && !crate::domain::email::is_email_offer(&o.offer_id)
             })
-            .filter(|o| !self.chains.contains_key(&o.id) && !self.auto_cancelled.contains(&o.id))
+            .filter(|o| {
+                !self.book.chains.contains_key(&o.id) && !self.book.auto_cancelled.contains(&o.id)
+            })
             .filter(|o| {
                 self.account_of(&o.account)
                     .is_some_and(|a| a.info.caps.cancel && a.info.caps.countries)
@@ -98,7 +101,7 @@ impl App {
             // once, then the rule steps in when it ends.
             match self.cancel_allowed_at(o.id).filter(|t| *t > now) {
                 Some(t) => {
-                    if self.replace_waits.insert(o.id) {
+                    if self.book.replace_waits.insert(o.id) {
                         self.set_status(
                             format!(
                                 "#{}: no SMS yet; {} allows cancelling in {} s, then it is replaced",
@@ -111,7 +114,7 @@ impl App {
                     }
                 }
                 None => {
-                    self.replace_waits.remove(&o.id);
+                    self.book.replace_waits.remove(&o.id);
                     effects.extend(self.begin_replace(&o));
                 }
             }
@@ -130,7 +133,7 @@ impl App {
         let max = self.settings.rules.max_attempts();
         // Marked as the rule's cancel: a cooldown retries it, and
         // auto_cancel_before leaves it alone.
-        self.auto_cancelled.insert(o.id);
+        self.book.auto_cancelled.insert(o.id);
         let cancel = Effect::Order {
             op: OrderOp::Cancel,
             order_id: o.id,
@@ -146,6 +149,7 @@ impl App {
             return vec![cancel];
         }
         let (root_key, root_at) = self
+            .book
             .orders
             .get(&root)
             .map(|r| (r.idempotency_key.clone(), r.created_at))
@@ -161,7 +165,7 @@ impl App {
             replacement: None,
             note: None,
         };
-        self.chains.insert(o.id, Chain::new(link.clone()));
+        self.book.chains.insert(o.id, Chain::new(link.clone()));
         self.set_status(
             format!(
                 "#{}: no SMS after {waited}: cancelling; the next best offer is bought once the cancel is confirmed (attempt {} of {max})",
@@ -179,7 +183,7 @@ impl App {
     pub(super) fn chain_on_order(&mut self, order: &Order) -> Vec<Effect> {
         let max = self.settings.rules.max_attempts();
         if let Some(from) = self.link_to(order).map(|c| c.link.from_order) {
-            if let Some(c) = self.chains.get_mut(&from) {
+            if let Some(c) = self.book.chains.get_mut(&from) {
                 let first = c.link.replacement.is_none();
                 c.link.replacement = Some(order.id);
                 let attempt = c.link.attempt;
@@ -194,7 +198,7 @@ impl App {
                 }
             }
         }
-        let Some(c) = self.chains.get(&order.id) else {
+        let Some(c) = self.book.chains.get(&order.id) else {
             return Vec::new();
         };
         if c.link.step != ReplaceStep::Cancelling || c.ticket.is_some() {
@@ -210,7 +214,7 @@ impl App {
     }
 
     fn end_chain(&mut self, from: i64, why: &str) -> Vec<Effect> {
-        if let Some(c) = self.chains.get_mut(&from) {
+        if let Some(c) = self.book.chains.get_mut(&from) {
             c.link.step = ReplaceStep::Ended;
             c.link.note = Some(why.to_string());
         }
@@ -231,9 +235,9 @@ impl App {
         let Some(country) = order.country_name.clone().or(order.country.clone()) else {
             return self.end_chain(order.id, "no country known: not replaced");
         };
-        self.compare_tickets += 1;
-        let ticket = self.compare_tickets;
-        if let Some(c) = self.chains.get_mut(&order.id) {
+        self.view.compare_tickets += 1;
+        let ticket = self.view.compare_tickets;
+        if let Some(c) = self.book.chains.get_mut(&order.id) {
             c.ticket = Some(ticket);
             c.waiting = accounts;
         }
@@ -262,10 +266,11 @@ impl App {
         let mut id = Some(from);
         for _ in 0..64 {
             let Some(i) = id else { break };
-            if let Some(o) = self.orders.get(&i) {
+            if let Some(o) = self.book.orders.get(&i) {
                 out.push((o.account.clone(), o.offer_id.clone()));
             }
             id = self
+                .book
                 .chains
                 .values()
                 .find(|c| c.link.replacement == Some(i))
@@ -287,11 +292,12 @@ impl App {
         result: &Result<Vec<Row>, String>,
     ) -> Option<Vec<Effect>> {
         let from = *self
+            .book
             .chains
             .iter()
             .find(|(_, c)| c.ticket == Some(ticket))?
             .0;
-        let c = self.chains.get_mut(&from)?;
+        let c = self.book.chains.get_mut(&from)?;
         if c.link.step != ReplaceStep::Cancelling {
             return Some(Vec::new());
         }
@@ -324,7 +330,7 @@ impl App {
 
     fn buy_replacement(&mut self, from: i64, row: Row) -> Vec<Effect> {
         let max = self.settings.rules.max_attempts();
-        let Some(c) = self.chains.get_mut(&from) else {
+        let Some(c) = self.book.chains.get_mut(&from) else {
             return Vec::new();
         };
         let request = BuyRequest {
@@ -358,7 +364,7 @@ impl App {
         account: String,
         request: BuyRequest,
     ) -> Vec<Effect> {
-        self.pending.push(PendingBuy {
+        self.book.pending.push(PendingBuy {
             account: account.clone(),
             idempotency_key: request.idempotency_key.clone(),
             service: request.service_name.clone(),
@@ -377,6 +383,7 @@ impl App {
     /// nothing was charged, and the chain stops there.
     pub(super) fn replace_buy_failed(&mut self, key: &str, error: &str) -> Vec<Effect> {
         let Some(from) = self
+            .book
             .chains
             .values()
             .find(|c| c.link.idempotency_key == key && c.link.step == ReplaceStep::Buying)
@@ -391,12 +398,15 @@ impl App {
     /// ends without an SMS (expiry refunds it).
     pub(super) fn replace_cancel_failed(&mut self, order_id: i64, op: Option<OrderOp>) {
         let cancelling = self
+            .book
             .chains
             .get(&order_id)
             .is_some_and(|c| c.link.step == ReplaceStep::Cancelling && c.ticket.is_none());
-        if op == Some(OrderOp::Cancel) && cancelling && !self.cooldown_until.contains_key(&order_id)
+        if op == Some(OrderOp::Cancel)
+            && cancelling
+            && !self.book.cooldown_until.contains_key(&order_id)
         {
-            if let Some((text, _)) = &self.status {
+            if let Some((text, _)) = &self.view.status {
                 let text = format!("{text}; not replaced unless it ends without an SMS");
                 self.set_status(text, Level::Error);
             }
@@ -411,16 +421,16 @@ impl App {
         let mut effects = Vec::new();
         for link in links {
             let from = link.from_order;
-            if self.chains.contains_key(&from) {
+            if self.book.chains.contains_key(&from) {
                 continue;
             }
-            self.auto_cancelled.insert(from);
+            self.book.auto_cancelled.insert(from);
             let step = link.step;
             let buy = match (&link.replacement, &link.account, &link.request) {
                 (None, Some(a), Some(r)) => Some((a.clone(), r.clone())),
                 _ => None,
             };
-            self.chains.insert(from, Chain::new(link));
+            self.book.chains.insert(from, Chain::new(link));
             match step {
                 ReplaceStep::Ended => {}
                 ReplaceStep::Buying => {
@@ -435,7 +445,7 @@ impl App {
                     }
                 }
                 ReplaceStep::Cancelling => {
-                    let Some(o) = self.orders.get(&from).cloned() else {
+                    let Some(o) = self.book.orders.get(&from).cloned() else {
                         continue;
                     };
                     if got_otp(&o) {
@@ -450,7 +460,7 @@ impl App {
                         });
                     } else if let Some(t) = self.cancel_allowed_at(from) {
                         // The cooldown retry in on_tick sends it then.
-                        self.cooldown_until.insert(from, t);
+                        self.book.cooldown_until.insert(from, t);
                     }
                 }
             }
@@ -464,6 +474,7 @@ impl App {
         let mut first = id;
         for _ in 0..64 {
             match self
+                .book
                 .chains
                 .values()
                 .find(|c| c.link.replacement == Some(first))
@@ -475,7 +486,7 @@ impl App {
         let mut ids = vec![format!("#{first}")];
         let mut cur = first;
         for _ in 0..64 {
-            let Some(c) = self.chains.get(&cur) else {
+            let Some(c) = self.book.chains.get(&cur) else {
                 break;
             };
             match (c.link.replacement, c.link.step) {

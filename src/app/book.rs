@@ -2,20 +2,64 @@
 //! OTPs, finals, balances to refresh), which orders are polled, and the
 //! timed rules (auto-cancel before expiry, replays of lost buys).
 
-use super::{App, Effect, Level};
+use super::{App, Chain, Clues, Effect, Level, PendingBuy, Replay};
 use crate::domain::pollable;
+use crate::domain::webhook::Kept;
+use crate::domain::Deposit;
 use crate::domain::{Order, OrderOp, OrderStatus, Otp};
+use crate::money::Rupiah;
 use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
+
+/// The money book: every order, buy in flight, replay, clue, chain and
+/// deposit of this run, and nothing about the screen. Its handlers live in
+/// this file and in `replay.rs`, `clues.rs`, `auto_replace.rs`,
+/// `deposits.rs` and `order_notes.rs`.
+#[derive(Default)]
+pub struct Book {
+    pub orders: BTreeMap<i64, Order>,
+    /// When each order became final (it leaves the pane after FINAL_LINGER).
+    pub final_since: HashMap<i64, DateTime<Utc>>,
+    /// Buys sent and not yet journaled as placed ("buying…").
+    pub pending: Vec<PendingBuy>,
+    /// Cancel cooldowns and auto-cancels asked, per order.
+    pub cooldown_until: HashMap<i64, DateTime<Utc>>,
+    pub auto_cancelled: HashSet<i64>,
+    pub otp_log: Vec<Otp>,
+    /// Orders being polled.
+    pub watched: HashSet<i64>,
+    /// Lost buys waiting for a replay, by order id.
+    pub replays: BTreeMap<i64, Replay>,
+    /// Deposits from the journal, by local id.
+    pub deposits: BTreeMap<i64, Deposit>,
+    /// Deposits being polled.
+    pub deposits_watched: HashSet<i64>,
+    /// Clues about UNKNOWN orders of this run, by order id.
+    pub clues: BTreeMap<i64, Clues>,
+    /// The balance before each buy in flight that can serve as a clue
+    /// (by idempotency key) and when it was read.
+    pub baselines: HashMap<String, (Rupiah, DateTime<Utc>)>,
+    /// Auto-replace chains, by the order each link replaces.
+    pub chains: BTreeMap<i64, Chain>,
+    /// Orders whose replace waits for the provider's cancel wait (said once).
+    pub replace_waits: HashSet<i64>,
+    /// Provider notes on pending orders, shown on the row (order_notes.rs).
+    pub order_notes: HashMap<i64, String>,
+    /// Webhook deliveries kept this session, newest first (`:inbox`).
+    pub kept: Vec<Kept>,
+    /// Makes each idempotency key of this run unique.
+    pub(super) counter: u64,
+}
 
 impl App {
     /// Polls a pollable order once; stops polling it once it is final.
     fn watch(&mut self, order: &Order) -> Vec<Effect> {
         if pollable(order) {
-            if self.watched.insert(order.id) {
+            if self.book.watched.insert(order.id) {
                 return vec![Effect::Watch(order.clone())];
             }
-        } else if order.status.is_final() && self.watched.remove(&order.id) {
+        } else if order.status.is_final() && self.book.watched.remove(&order.id) {
             return vec![Effect::Unwatch { order_id: order.id }];
         }
         Vec::new()
@@ -27,18 +71,18 @@ impl App {
         for order in list {
             if order.status.is_final() {
                 // Old finals linger only for what is left of their time.
-                self.final_since.insert(order.id, order.updated_at);
+                self.book.final_since.insert(order.id, order.updated_at);
             }
             self.clear_pending(&order);
             effects.extend(self.watch(&order));
-            self.orders.insert(order.id, order);
+            self.book.orders.insert(order.id, order);
         }
         effects
     }
 
     /// The "buying…" row of `order`'s buy goes once the journal has it.
     pub(super) fn clear_pending(&mut self, order: &Order) {
-        self.pending.retain(|p| {
+        self.book.pending.retain(|p| {
             !(p.idempotency_key == order.idempotency_key && p.account == order.account)
         });
     }
@@ -54,7 +98,7 @@ impl App {
         self.now = now;
         if let (Some(d), Some(OrderOp::Cancel)) = (retry_after, op) {
             let until = now + chrono::Duration::from_std(d).unwrap_or_default();
-            self.cooldown_until.insert(order_id, until);
+            self.book.cooldown_until.insert(order_id, until);
             self.set_status(
                 format!(
                     "#{order_id}: the provider allows cancelling in {}s",
@@ -71,7 +115,7 @@ impl App {
     pub(super) fn on_order(&mut self, order: Order) -> Vec<Effect> {
         let mut effects = Vec::new();
         self.clear_pending(&order);
-        let previous = self.orders.get(&order.id).cloned();
+        let previous = self.book.orders.get(&order.id).cloned();
         // Updates can arrive out of order: never go back in time or status.
         if let Some(prev) = &previous {
             if prev.updated_at > order.updated_at
@@ -81,19 +125,19 @@ impl App {
             }
         }
         if !matches!(order.status, OrderStatus::Buying | OrderStatus::Unknown) {
-            self.baselines.remove(&order.idempotency_key);
+            self.book.baselines.remove(&order.idempotency_key);
         }
         let was_unknown = previous
             .as_ref()
             .is_some_and(|p| p.status == OrderStatus::Unknown);
         if order.status == OrderStatus::Unknown
             && !was_unknown
-            && !self.clues.contains_key(&order.id)
+            && !self.book.clues.contains_key(&order.id)
         {
             effects.extend(self.on_unclear_order(&order));
         }
         if was_unknown && order.status != OrderStatus::Unknown {
-            self.clues.remove(&order.id);
+            self.book.clues.remove(&order.id);
             if order.status.is_final() {
                 self.set_status(
                     format!(
@@ -115,6 +159,7 @@ impl App {
             .skip(old_otps)
             .filter(|c| {
                 !self
+                    .book
                     .otp_log
                     .iter()
                     .any(|l| l.order_id == order.id && &l.code == *c)
@@ -123,7 +168,7 @@ impl App {
             .collect();
         if !new_codes.is_empty() {
             for code in &new_codes {
-                self.otp_log.insert(
+                self.book.otp_log.insert(
                     0,
                     Otp {
                         order_id: order.id,
@@ -172,7 +217,8 @@ impl App {
             }
         }
         if order.status.is_final() && !was_final {
-            self.final_since
+            self.book
+                .final_since
                 .insert(order.id, order.updated_at.max(self.now));
             if matches!(
                 order.status,
@@ -220,7 +266,7 @@ impl App {
             }
         }
         effects.extend(self.watch(&order));
-        self.orders.insert(order.id, order.clone());
+        self.book.orders.insert(order.id, order.clone());
         effects.extend(self.chain_on_order(&order));
         effects
     }
@@ -231,6 +277,7 @@ impl App {
         let before =
             chrono::Duration::from_std(self.settings.auto_cancel_before).unwrap_or_default();
         let candidates: Vec<i64> = self
+            .book
             .orders
             .values()
             .filter(|o| o.status == OrderStatus::Waiting && o.otps.is_empty())
@@ -240,13 +287,13 @@ impl App {
                 self.account_of(&o.account)
                     .is_some_and(|a| a.info.caps.cancel)
             })
-            .filter(|o| !self.auto_cancelled.contains(&o.id))
+            .filter(|o| !self.book.auto_cancelled.contains(&o.id))
             .filter(|o| self.cancel_allowed_at(o.id).is_none_or(|t| t <= self.now))
             .filter(|o| self.settings.auto_cancel_email || !super::email::is_email(o))
             .map(|o| o.id)
             .collect();
         for id in candidates {
-            self.auto_cancelled.insert(id);
+            self.book.auto_cancelled.insert(id);
             let text = self.auto_cancel_text(id);
             self.set_status(text, Level::Warn);
             effects.push(Effect::Order {
@@ -256,14 +303,16 @@ impl App {
         }
         // A rate-limited auto-cancel is tried again once its cooldown ends.
         let retry: Vec<i64> = self
+            .book
             .cooldown_until
             .iter()
-            .filter(|(id, t)| **t <= self.now && self.auto_cancelled.contains(id))
+            .filter(|(id, t)| **t <= self.now && self.book.auto_cancelled.contains(id))
             .map(|(id, _)| *id)
             .collect();
         for id in retry {
-            self.cooldown_until.remove(&id);
+            self.book.cooldown_until.remove(&id);
             if self
+                .book
                 .orders
                 .get(&id)
                 .is_some_and(|o| o.status == OrderStatus::Waiting)

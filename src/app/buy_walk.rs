@@ -10,16 +10,17 @@ use crate::domain::naming::{self, NameError};
 use crate::domain::{Country, Offer, Service};
 
 pub fn start(app: &mut App, args: &[String]) -> Vec<Effect> {
-    app.pending_buy = None;
+    app.catalog.pending_buy = None;
     step(app, args)
 }
 
 /// Carries a waiting `:buy` on once a catalog level of `account` arrived.
 pub fn resume(app: &mut App, account: &str, ok: bool) -> Vec<Effect> {
-    if app.pending_buy.is_none() || buy_account(app).is_none_or(|a| a.info.name != account) {
+    if app.catalog.pending_buy.is_none() || buy_account(app).is_none_or(|a| a.info.name != account)
+    {
         return Vec::new();
     }
-    let args = app.pending_buy.take().unwrap_or_default();
+    let args = app.catalog.pending_buy.take().unwrap_or_default();
     if !ok {
         app.set_status(
             format!(
@@ -34,12 +35,12 @@ pub fn resume(app: &mut App, account: &str, ok: bool) -> Vec<Effect> {
 
 /// The account `:buy` works on: the active one, else the first.
 fn buy_account(app: &App) -> Option<&AccountState> {
-    app.accounts.get(app.active.unwrap_or(0))
+    app.accounts.get(app.view.active.unwrap_or(0))
 }
 
 fn wait(app: &mut App, args: &[String], what: &str, effects: Vec<Effect>) -> Vec<Effect> {
     app.set_status(format!("Loading {what}…"), Level::Info);
-    app.pending_buy = Some(args.to_vec());
+    app.catalog.pending_buy = Some(args.to_vec());
     effects
 }
 
@@ -49,13 +50,13 @@ fn step(app: &mut App, args: &[String]) -> Vec<Effect> {
         app.set_status("Usage: :buy SERVICE [COUNTRY]", Level::Warn);
         return Vec::new();
     }
-    let a = app.active.unwrap_or(0);
+    let a = app.view.active.unwrap_or(0);
     let Some(acc) = app.accounts.get(a) else {
         return Vec::new();
     };
     let name = acc.info.name.clone();
     let has_countries = acc.info.caps.countries;
-    app.expanded.insert(NodeId::Account(a).key());
+    app.catalog.expanded.insert(NodeId::Account(a).key());
     let Some(services) = acc.services.get() else {
         let effects = if acc.services == Load::Loading {
             Vec::new()
@@ -74,8 +75,9 @@ fn step(app: &mut App, args: &[String]) -> Vec<Effect> {
     let country_q = Some(typed[matched..].trim().to_string()).filter(|c| !c.is_empty());
     let node = &services[s];
     let service = node.service.clone();
-    crate::app::catalog::open_groups(&mut app.expanded, a, &service);
-    app.expanded
+    crate::app::catalog::open_groups(&mut app.catalog.expanded, a, &service);
+    app.catalog
+        .expanded
         .insert(NodeId::Service(a, service.id.clone()).key());
     if !has_countries {
         if let Some(list) = node.offers.get() {
@@ -105,7 +107,8 @@ fn step(app: &mut App, args: &[String]) -> Vec<Effect> {
         .country(&country.id)
         .and_then(|c| c.offers.get())
         .cloned();
-    app.expanded
+    app.catalog
+        .expanded
         .insert(NodeId::Country(a, service.id.clone(), country.id.clone()).key());
     if let Some(list) = offers {
         return confirm_cheapest(app, a, &service, Some(&country), &list);
@@ -241,7 +244,7 @@ pub fn country_names(app: &App, rest: &str) -> Option<(usize, Vec<String>)> {
 /// Completing `:buy` needs the catalog: the services, then the countries
 /// of the service typed. Loads what is missing, so the next Tab has names.
 pub fn load_for_completion(app: &mut App, text: &str) -> Vec<Effect> {
-    let a = app.active.unwrap_or(0);
+    let a = app.view.active.unwrap_or(0);
     let Some(acc) = app.accounts.get(a) else {
         return Vec::new();
     };

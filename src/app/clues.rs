@@ -41,19 +41,21 @@ impl App {
     /// could still be refunded (waiting with no SMS), none created since and
     /// none cancelled or expired since.
     pub fn account_quiet(&self, account: &str, except: Option<i64>, since: DateTime<Utc>) -> bool {
-        if self.pending.iter().any(|p| p.account == account) {
+        if self.book.pending.iter().any(|p| p.account == account) {
             return false;
         }
         // A deposit still open may be credited any moment; one that ended
         // since may have been.
         if self
+            .book
             .deposits
             .values()
             .any(|d| d.account == account && (!d.status.is_final() || d.updated_at >= since))
         {
             return false;
         }
-        self.orders
+        self.book
+            .orders
             .values()
             .filter(|o| o.account == account && Some(o.id) != except)
             .all(|o| {
@@ -61,14 +63,15 @@ impl App {
                     || (o.status == OrderStatus::Waiting && o.otps.is_empty());
                 let refunded_since =
                     matches!(o.status, OrderStatus::Cancelled | OrderStatus::Expired)
-                        && self.final_since.get(&o.id).is_none_or(|t| *t >= since);
+                        && self.book.final_since.get(&o.id).is_none_or(|t| *t >= since);
                 !in_flight && !refunded_since && o.created_at < since
             })
     }
 
     /// The amount of UNKNOWN orders: of `account`, or of all accounts.
     pub fn unclear_amount(&self, account: Option<&str>) -> Rupiah {
-        self.orders
+        self.book
+            .orders
             .values()
             .filter(|o| o.status == OrderStatus::Unknown)
             .filter(|o| account.is_none_or(|a| a == o.account))
@@ -78,7 +81,8 @@ impl App {
 
     /// The evidence shown on an UNKNOWN row, if any.
     pub fn clue_text(&self, order_id: i64) -> Option<&'static str> {
-        self.clues
+        self.book
+            .clues
             .get(&order_id)
             .and_then(|c| c.balance)
             .map(Verdict::balance_evidence)
@@ -94,15 +98,15 @@ impl App {
             return;
         };
         if self.account_quiet(account, None, at) {
-            self.baselines.insert(key.to_string(), (b, at));
+            self.book.baselines.insert(key.to_string(), (b, at));
         }
     }
 
     /// An order is first seen UNKNOWN after a buy of this run: its clues
     /// start, and the balance is read when there is one from before.
     pub(super) fn on_unclear_order(&mut self, order: &Order) -> Vec<Effect> {
-        let before = self.baselines.remove(&order.idempotency_key);
-        self.clues.entry(order.id).or_insert(Clues {
+        let before = self.book.baselines.remove(&order.idempotency_key);
+        self.book.clues.entry(order.id).or_insert(Clues {
             before,
             ..Default::default()
         });
@@ -128,6 +132,7 @@ impl App {
             return Vec::new();
         };
         let Some(o) = self
+            .book
             .orders
             .get(&order_id)
             .filter(|o| o.status == OrderStatus::Unknown)
@@ -135,12 +140,12 @@ impl App {
             return Vec::new();
         };
         let price = o.price;
-        let Some((before, since)) = self.clues.get(&order_id).and_then(|c| c.before) else {
+        let Some((before, since)) = self.book.clues.get(&order_id).and_then(|c| c.before) else {
             return Vec::new();
         };
         let quiet = self.account_quiet(account, Some(order_id), since);
         let verdict = quiet.then(|| balance_clue(before, after, price)).flatten();
-        let Some(c) = self.clues.get_mut(&order_id) else {
+        let Some(c) = self.book.clues.get_mut(&order_id) else {
             return Vec::new();
         };
         let Some(v) = verdict else {
@@ -173,7 +178,7 @@ impl App {
 
     /// A replay of an UNKNOWN order's buy was refused.
     pub(super) fn on_replay_refused(&mut self, order_id: i64) -> Vec<Effect> {
-        let Some(c) = self.clues.get_mut(&order_id) else {
+        let Some(c) = self.book.clues.get_mut(&order_id) else {
             return Vec::new();
         };
         c.replay_refused = true;
@@ -182,7 +187,7 @@ impl App {
 
     /// Two clues agree on "not charged": settle without the user.
     fn settle_if_clues_agree(&mut self, order_id: i64) -> Vec<Effect> {
-        let Some(c) = self.clues.get_mut(&order_id) else {
+        let Some(c) = self.book.clues.get_mut(&order_id) else {
             return Vec::new();
         };
         if c.settling || !(c.balance == Some(Verdict::NotCharged) && c.replay_refused) {

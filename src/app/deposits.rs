@@ -14,7 +14,8 @@ pub const PRESETS: [i64; 4] = [50_000, 100_000, 200_000, 500_000];
 impl App {
     /// Deposits newest first, of the account shown (all with "All").
     pub fn visible_deposits(&self) -> Vec<&Deposit> {
-        self.deposits
+        self.book
+            .deposits
             .values()
             .rev()
             .filter(|d| self.active_name().is_none_or(|n| n == d.account))
@@ -22,7 +23,7 @@ impl App {
     }
 
     fn watch_deposit(&mut self, d: &Deposit) -> Vec<Effect> {
-        if d.pollable() && self.deposits_watched.insert(d.id) {
+        if d.pollable() && self.book.deposits_watched.insert(d.id) {
             return vec![Effect::WatchDeposit(d.clone())];
         }
         Vec::new()
@@ -32,13 +33,13 @@ impl App {
         let mut effects = Vec::new();
         for d in list {
             effects.extend(self.watch_deposit(&d));
-            self.deposits.insert(d.id, d);
+            self.book.deposits.insert(d.id, d);
         }
         effects
     }
 
     pub(super) fn on_deposit(&mut self, d: Deposit) -> Vec<Effect> {
-        let before = self.deposits.get(&d.id).map(|p| p.status);
+        let before = self.book.deposits.get(&d.id).map(|p| p.status);
         let mut effects = self.watch_deposit(&d);
         if before != Some(d.status) {
             match d.status {
@@ -79,14 +80,14 @@ impl App {
             }
         }
         // The deposit the user just asked for opens its QR code.
-        if self.deposit_to_show.as_deref() == Some(d.key.as_str()) && d.payment.is_some() {
-            self.deposit_to_show = None;
+        if self.view.deposit_to_show.as_deref() == Some(d.key.as_str()) && d.payment.is_some() {
+            self.view.deposit_to_show = None;
             self.open(Popup::DepositQr { id: d.id });
         }
         if d.status.is_final() {
-            self.deposits_watched.remove(&d.id);
+            self.book.deposits_watched.remove(&d.id);
         }
-        self.deposits.insert(d.id, d);
+        self.book.deposits.insert(d.id, d);
         effects
     }
 
@@ -94,8 +95,9 @@ impl App {
     /// selected, or the first account that takes deposits.
     pub fn open_deposit_form(&mut self) {
         let chosen = self
+            .view
             .active
-            .or_else(|| (self.focus == Pane::Balance).then(|| self.sel(Pane::Balance)))
+            .or_else(|| (self.view.focus == Pane::Balance).then(|| self.sel(Pane::Balance)))
             .filter(|i| {
                 self.accounts
                     .get(*i)

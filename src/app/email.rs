@@ -47,7 +47,7 @@ impl App {
     /// The status line of an auto-cancel: an email inbox names its refund
     /// after the fee, since the cancel is not free there.
     pub(super) fn auto_cancel_text(&self, id: i64) -> String {
-        match self.orders.get(&id).filter(|o| is_email(o)) {
+        match self.book.orders.get(&id).filter(|o| is_email(o)) {
             Some(o) => match cancel_refund(o) {
                 (back, Some(fee)) => format!(
                     "Email #{id} got no message before its window ends: cancelling, {back} back after the {fee} fee"
@@ -87,7 +87,7 @@ impl App {
         id: i64,
         result: Result<Vec<EmailMessage>, String>,
     ) -> Vec<Effect> {
-        for p in self.popups.iter_mut() {
+        for p in self.view.popups.iter_mut() {
             if let Popup::EmailDetail { order_id, messages } = p {
                 if *order_id == id {
                     *messages = Some(result.clone());
@@ -99,7 +99,8 @@ impl App {
 
     /// An order changed: an open timeline of it reloads.
     pub(super) fn email_detail_reload(&self, id: i64) -> Option<Effect> {
-        self.popups
+        self.view
+            .popups
             .iter()
             .any(|p| matches!(p, Popup::EmailDetail { order_id, .. } if *order_id == id))
             .then_some(Effect::LoadEmailMessages { order_id: id })

@@ -89,7 +89,7 @@ pub fn parse(args: &[String]) -> Result<EmailAsk, String> {
 }
 
 pub fn start(app: &mut App, args: &[String]) -> Vec<Effect> {
-    app.pending_email = None;
+    app.catalog.pending_email = None;
     match parse(args) {
         Ok(ask) => step(app, ask),
         Err(e) => {
@@ -101,13 +101,13 @@ pub fn start(app: &mut App, args: &[String]) -> Vec<Effect> {
 
 /// Carries a waiting `:email` on once a catalog level of `account` arrived.
 pub fn resume(app: &mut App, account: &str, ok: bool) -> Vec<Effect> {
-    let Some(ask) = app.pending_email.clone() else {
+    let Some(ask) = app.catalog.pending_email.clone() else {
         return Vec::new();
     };
     if email_account(app).is_none_or(|a| app.accounts[a].info.name != account) {
         return Vec::new();
     }
-    app.pending_email = None;
+    app.catalog.pending_email = None;
     if !ok {
         app.set_status(
             format!("{account}: the catalog did not load, so :email stopped"),
@@ -121,14 +121,15 @@ pub fn resume(app: &mut App, account: &str, ok: bool) -> Vec<Effect> {
 /// The active account when it is OTPZap, else the first OTPZap account.
 fn email_account(app: &App) -> Option<usize> {
     let is_zap = |i: usize| app.accounts[i].info.kind == ProviderKind::OtpZap;
-    app.active
+    app.view
+        .active
         .filter(|a| *a < app.accounts.len() && is_zap(*a))
         .or_else(|| (0..app.accounts.len()).find(|i| is_zap(*i)))
 }
 
 fn wait(app: &mut App, ask: EmailAsk, what: &str, effects: Vec<Effect>) -> Vec<Effect> {
     app.set_status(format!("Loading {what}…"), Level::Info);
-    app.pending_email = Some(ask);
+    app.catalog.pending_email = Some(ask);
     effects
 }
 
@@ -138,7 +139,7 @@ fn step(app: &mut App, ask: EmailAsk) -> Vec<Effect> {
         app.set_status("Email OTP needs an OTPZap account", Level::Error);
         return Vec::new();
     };
-    app.expanded.insert(NodeId::Account(a).key());
+    app.catalog.expanded.insert(NodeId::Account(a).key());
     let acc = &app.accounts[a];
     match &acc.services {
         Load::Loaded(..) => {}
@@ -154,7 +155,9 @@ fn step(app: &mut App, ask: EmailAsk) -> Vec<Effect> {
         return Vec::new();
     };
     let sid = EMAIL_SERVICE_ID.to_string();
-    app.expanded.insert(NodeId::Service(a, sid.clone()).key());
+    app.catalog
+        .expanded
+        .insert(NodeId::Service(a, sid.clone()).key());
     match &node.countries {
         Load::Loaded(..) => {}
         Load::Loading => return wait(app, ask, "sites", Vec::new()),
@@ -180,10 +183,10 @@ fn step(app: &mut App, ask: EmailAsk) -> Vec<Effect> {
         }
     }
     let id = NodeId::Country(a, sid.clone(), site.clone());
-    app.expanded.insert(id.key());
-    app.focus = Pane::Catalog;
+    app.catalog.expanded.insert(id.key());
+    app.view.focus = Pane::Catalog;
     if let Some(i) = catalog::rows(app).iter().position(|r| r.id == id) {
-        app.selected.insert(Pane::Catalog, i);
+        app.view.selected.insert(Pane::Catalog, i);
     }
     if !ask.has_options() {
         app.set_status(

@@ -9,10 +9,10 @@ use ratatui::layout::Rect;
 
 /// The layers a key is looked up in, most specific first.
 pub fn layers(app: &App) -> Vec<Layer> {
-    match app.popups.last() {
+    match app.view.popups.last() {
         Some(p) => vec![Layer::Global, Layer::Popup(p.kind())],
-        None if app.filtering => vec![Layer::Global, Layer::Filter],
-        None => vec![Layer::Global, Layer::Pane(app.focus), Layer::Panes],
+        None if app.view.filtering => vec![Layer::Global, Layer::Filter],
+        None => vec![Layer::Global, Layer::Pane(app.view.focus), Layer::Panes],
     }
 }
 
@@ -20,11 +20,11 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     if k.kind == KeyEventKind::Release {
         return Vec::new();
     }
-    if !app.popups.is_empty() {
+    if !app.view.popups.is_empty() {
         return popups::on_key(app, k);
     }
     let key = Key::of(&k);
-    if app.filtering {
+    if app.view.filtering {
         let cmd = if key.is_text() {
             None
         } else {
@@ -39,17 +39,17 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
 }
 
 pub fn on_mouse(app: &mut App, m: MouseEvent) {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let area = Rect::new(0, 0, app.view.size.0, app.view.size.1);
     let Some(l) = layout::compute(area, app.accounts.len()) else {
         return;
     };
-    if !app.popups.is_empty() {
+    if !app.view.popups.is_empty() {
         return;
     }
     match m.kind {
         MouseEventKind::Down(MouseButton::Left) => {
             if let Some(p) = l.pane_at(m.column, m.row) {
-                app.focus = p;
+                app.view.focus = p;
                 let r = l.pane(p);
                 // Row 0 is the border; lists in the orders/log panes have a header row.
                 let header = matches!(p, Pane::Orders | Pane::OtpLog) as u16;
@@ -57,7 +57,7 @@ pub fn on_mouse(app: &mut App, m: MouseEvent) {
                     let idx = (m.row - r.y - 1 - header) as usize
                         + super::scroll_offset(app, p, r.height);
                     if idx < panes::pane_len(app, p) {
-                        app.selected.insert(p, idx);
+                        app.view.selected.insert(p, idx);
                     }
                 }
             }

@@ -8,7 +8,7 @@
 
 mod action;
 mod auto_replace;
-mod book;
+pub mod book;
 mod buy_walk;
 pub mod catalog;
 mod clues;
@@ -26,6 +26,7 @@ mod postpaid;
 mod replay;
 mod settings;
 mod status;
+pub mod view;
 
 pub use action::{Action, Effect, Notification};
 pub use auto_replace::Chain;
@@ -40,11 +41,9 @@ pub use settings::AppSettings;
 use crate::domain::ProviderError;
 use crate::domain::{Capabilities, Order, OrderStatus, Otp, ProviderKind};
 use crate::money::Rupiah;
-use catalog::{Load, ServiceNode, Sort};
+use catalog::{Load, ServiceNode};
 use chrono::{DateTime, Utc};
 use keymap::KeyMap;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use tui_input::Input;
 
 /// An account as the dashboard knows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,70 +95,22 @@ pub struct PendingBuy {
 /// How long a final order stays in the orders pane.
 pub const FINAL_LINGER: chrono::Duration = chrono::Duration::seconds(30);
 
+/// The dashboard's state in parts: the accounts and settings every part
+/// reads, the money book, the catalog and the view. The book never reads
+/// the view or the catalog; a screen sends intents and draws what the book
+/// says (see ARCHITECTURE.md).
 pub struct App {
     pub accounts: Vec<AccountState>,
-    /// None: all accounts.
-    pub active: Option<usize>,
-    pub focus: Pane,
     pub settings: AppSettings,
     pub keymap: KeyMap,
     pub key_problems: Vec<String>,
     pub now: DateTime<Utc>,
-    pub size: (u16, u16),
-    pub orders: BTreeMap<i64, Order>,
-    /// When each order became final (it leaves the pane after FINAL_LINGER).
-    pub final_since: HashMap<i64, DateTime<Utc>>,
-    pub pending: Vec<PendingBuy>,
-    /// Cancel cooldowns and auto-cancels asked, per order.
-    pub cooldown_until: HashMap<i64, DateTime<Utc>>,
-    pub auto_cancelled: HashSet<i64>,
-    pub otp_log: Vec<Otp>,
-    pub expanded: HashSet<String>,
-    /// Countries whose offers have a next page (node key → page).
-    pub more_offers: HashMap<String, u32>,
-    pub sort: Sort,
-    pub filter: Input,
-    pub filtering: bool,
-    pub selected: HashMap<Pane, usize>,
-    /// Open popups, the top one last.
-    pub popups: Vec<Popup>,
-    /// Webhook deliveries kept this session, newest first (`:inbox`).
-    pub kept: Vec<crate::domain::webhook::Kept>,
-    pub status: Option<(String, Level)>,
-    /// When `status` was set: a message goes once it is old (see
-    /// `STATUS_FOR`), so it does not sit under later screens.
-    pub status_at: DateTime<Utc>,
-    /// A `:buy` waiting for a catalog level to load; it carries on then.
-    pub pending_buy: Option<Vec<String>>,
-    /// An `:email SITE` waiting for a catalog level to load.
-    pub pending_email: Option<email_walk::EmailAsk>,
-    pub quit: bool,
-    /// Orders being polled.
-    pub watched: HashSet<i64>,
-    /// Lost buys waiting for a replay, by order id.
-    pub replays: BTreeMap<i64, Replay>,
-    /// Deposits from the journal, by local id.
-    pub deposits: BTreeMap<i64, crate::domain::Deposit>,
-    /// Deposits being polled.
-    pub deposits_watched: HashSet<i64>,
-    /// The key of the deposit whose QR code opens when its invoice arrives.
-    pub deposit_to_show: Option<String>,
-    /// The last compare request's number.
-    pub compare_tickets: u64,
-    /// Clues about UNKNOWN orders of this run, by order id.
-    pub clues: BTreeMap<i64, Clues>,
-    /// The balance before each buy in flight that can serve as a clue
-    /// (by idempotency key) and when it was read.
-    pub baselines: HashMap<String, (Rupiah, DateTime<Utc>)>,
-    /// Auto-replace chains, by the order each link replaces.
-    pub chains: BTreeMap<i64, Chain>,
-    /// Orders whose replace waits for the provider's cancel wait (said once).
-    pub replace_waits: HashSet<i64>,
-    /// Provider notes on pending orders, shown on the row (order_notes.rs).
-    pub order_notes: HashMap<i64, String>,
-    counter: u64,
-    /// The catalog filter's scores, kept between keystrokes and frames.
-    catalog_memo: catalog::memo::CatalogMemo,
+    /// Orders, replays, clues, chains, deposits: every money decision.
+    pub book: book::Book,
+    /// The catalog tree's state: what is open, sorted, filtered, paged.
+    pub catalog: catalog::CatalogState,
+    /// Focus, selections, popups, the filter line and the status line.
+    pub view: view::View,
 }
 
 impl App {
@@ -197,45 +148,13 @@ impl App {
                     services: Load::NotLoaded,
                 })
                 .collect(),
-            active: None,
-            focus: Pane::Catalog,
             settings,
             keymap,
             key_problems,
             now,
-            size: (120, 40),
-            orders: BTreeMap::new(),
-            final_since: HashMap::new(),
-            pending: Vec::new(),
-            cooldown_until: HashMap::new(),
-            auto_cancelled: HashSet::new(),
-            otp_log: Vec::new(),
-            expanded: HashSet::new(),
-            more_offers: HashMap::new(),
-            sort: Sort::Price,
-            filter: Input::default(),
-            filtering: false,
-            selected: HashMap::new(),
-            popups: Vec::new(),
-            kept: Vec::new(),
-            status,
-            status_at: now,
-            pending_buy: None,
-            pending_email: None,
-            quit: false,
-            watched: HashSet::new(),
-            replays: BTreeMap::new(),
-            deposits: BTreeMap::new(),
-            deposits_watched: HashSet::new(),
-            deposit_to_show: None,
-            compare_tickets: 0,
-            clues: BTreeMap::new(),
-            baselines: HashMap::new(),
-            order_notes: HashMap::new(),
-            chains: BTreeMap::new(),
-            replace_waits: HashSet::new(),
-            counter: 0,
-            catalog_memo: Default::default(),
+            book: book::Book::default(),
+            catalog: catalog::CatalogState::default(),
+            view: view::View::new(status, now),
         };
         (app, effects)
     }
@@ -249,7 +168,8 @@ impl App {
     }
 
     pub fn active_name(&self) -> Option<&str> {
-        self.active
+        self.view
+            .active
             .and_then(|i| self.accounts.get(i))
             .map(|a| a.info.name.as_str())
     }
@@ -261,11 +181,12 @@ impl App {
     /// Orders shown in the pane: active ones, recent finals, newest first.
     pub fn visible_orders(&self) -> Vec<&Order> {
         // The map keeps them by id: newest first is its reverse, no sort.
-        self.orders
+        self.book
+            .orders
             .values()
             .rev()
             .filter(|o| self.shows(&o.account))
-            .filter(|o| match self.final_since.get(&o.id) {
+            .filter(|o| match self.book.final_since.get(&o.id) {
                 Some(t) => self.now - *t < FINAL_LINGER,
                 None => true,
             })
@@ -273,14 +194,16 @@ impl App {
     }
 
     pub fn visible_pending(&self) -> Vec<&PendingBuy> {
-        self.pending
+        self.book
+            .pending
             .iter()
             .filter(|p| self.shows(&p.account))
             .collect()
     }
 
     pub fn visible_otps(&self) -> Vec<&Otp> {
-        self.otp_log
+        self.book
+            .otp_log
             .iter()
             .filter(|o| self.shows(&o.account))
             .collect()
@@ -292,17 +215,19 @@ impl App {
 
     /// True while something counts down or spins: the runtime ticks then.
     pub fn needs_tick(&self) -> bool {
-        !self.pending.is_empty()
-            || !self.replays.is_empty()
+        !self.book.pending.is_empty()
+            || !self.book.replays.is_empty()
             || self
+                .book
                 .deposits
                 .values()
                 .any(|d| d.status == crate::domain::DepositStatus::Pending)
             || self.accounts.iter().any(|a| a.loading)
-            || self.orders.values().any(|o| {
+            || self.book.orders.values().any(|o| {
                 o.status.is_active()
                     || o.status == OrderStatus::Buying
                     || self
+                        .book
                         .final_since
                         .get(&o.id)
                         .is_some_and(|t| self.now - *t < FINAL_LINGER)
@@ -313,8 +238,8 @@ impl App {
     /// announced (429 + Retry-After), or after the API's fixed wait from the
     /// buy (OTPZap's two minutes). None: no wait known.
     pub fn cancel_allowed_at(&self, id: i64) -> Option<DateTime<Utc>> {
-        let announced = self.cooldown_until.get(&id).copied();
-        let fixed = self.orders.get(&id).and_then(|o| {
+        let announced = self.book.cooldown_until.get(&id).copied();
+        let fixed = self.book.orders.get(&id).and_then(|o| {
             // The two minutes are documented for SMS orders, not email.
             if crate::domain::email::is_email_offer(&o.offer_id) {
                 return None;
@@ -327,40 +252,40 @@ impl App {
     }
 
     pub fn sel(&self, pane: Pane) -> usize {
-        self.selected.get(&pane).copied().unwrap_or(0)
+        self.view.selected.get(&pane).copied().unwrap_or(0)
     }
 
     /// The idempotency key of the next buy: the shared rule, with this
     /// run's salt and a counter, so update stays deterministic.
     pub(crate) fn next_key(&mut self, now: DateTime<Utc>) -> String {
-        self.counter += 1;
-        crate::domain::idempotency_key(now, self.settings.key_salt.wrapping_add(self.counter))
+        self.book.counter += 1;
+        crate::domain::idempotency_key(now, self.settings.key_salt.wrapping_add(self.book.counter))
     }
 
     /// The top popup, if any.
     pub fn popup(&self) -> Option<&Popup> {
-        self.popups.last()
+        self.view.popups.last()
     }
 
     /// Opens `popup` over whatever is open.
     pub fn open(&mut self, popup: Popup) {
-        self.popups.push(popup);
+        self.view.popups.push(popup);
     }
 
     /// Closes the top popup and gives it back.
     pub fn close_top(&mut self) -> Option<Popup> {
-        self.popups.pop()
+        self.view.popups.pop()
     }
 
     pub fn quit(&mut self) -> Vec<Effect> {
-        self.quit = true;
+        self.view.quit = true;
         vec![Effect::Quit]
     }
 
     pub fn switch_account(&mut self, to: Option<usize>) {
-        self.pending_buy = None;
-        self.active = to.filter(|i| *i < self.accounts.len());
-        self.selected.clear();
+        self.catalog.pending_buy = None;
+        self.view.active = to.filter(|i| *i < self.accounts.len());
+        self.view.selected.clear();
         let label = self.active_name().unwrap_or("All accounts").to_string();
         self.set_status(format!("Showing {label}"), Level::Info);
     }
@@ -399,7 +324,7 @@ impl App {
             }
             let len = panes::pane_len(self, pane);
             if sel >= len {
-                self.selected.insert(pane, len.saturating_sub(1));
+                self.view.selected.insert(pane, len.saturating_sub(1));
             }
         }
     }
@@ -416,7 +341,7 @@ impl App {
                 Vec::new()
             }
             Action::Resize(w, h) => {
-                self.size = (w, h);
+                self.view.size = (w, h);
                 Vec::new()
             }
             Action::Tick(now) => {
@@ -443,7 +368,7 @@ impl App {
                 now,
             } => self.on_clue_balance(&account, order_id, result, now),
             Action::SettleFailed { order_id, error } => {
-                if let Some(c) = self.clues.get_mut(&order_id) {
+                if let Some(c) = self.book.clues.get_mut(&order_id) {
                     c.settling = false;
                 }
                 self.set_status(format!("#{order_id}: not settled: {error}"), Level::Error);
@@ -518,7 +443,7 @@ impl App {
             }
             Action::Restored(list) => self.on_restored(list),
             Action::OtpHistory(list) => {
-                self.otp_log = list;
+                self.book.otp_log = list;
                 Vec::new()
             }
             Action::BuyFailed {
@@ -526,8 +451,9 @@ impl App {
                 idempotency_key,
                 error,
             } => {
-                self.baselines.remove(&idempotency_key);
-                self.pending
+                self.book.baselines.remove(&idempotency_key);
+                self.book
+                    .pending
                     .retain(|p| p.idempotency_key != idempotency_key);
                 self.set_status(format!("{account}: buy failed: {error}"), Level::Error);
                 let mut effects = self.replace_buy_failed(&idempotency_key, &error);
@@ -560,7 +486,7 @@ impl App {
                 Vec::new()
             }
             Action::PollStopped { order_id } => {
-                self.watched.remove(&order_id);
+                self.book.watched.remove(&order_id);
                 Vec::new()
             }
             Action::DepositChanged(d) => self.on_deposit(d),
@@ -575,7 +501,7 @@ impl App {
                     .unwrap_or_else(|| "deposit".into());
                 self.set_status(format!("{account}: {what}: {error}"), Level::Error);
                 if deposit_id.is_none() {
-                    self.deposit_to_show = None;
+                    self.view.deposit_to_show = None;
                 }
                 Vec::new()
             }
@@ -625,6 +551,7 @@ impl App {
             }
             Action::StatsLoaded(figures) => {
                 if let Some(Popup::Stats(slot)) = self
+                    .view
                     .popups
                     .iter_mut()
                     .rev()
@@ -647,7 +574,7 @@ impl App {
             }
             Action::LinksRestored(links) => self.on_links_restored(links),
             Action::DepositPollStopped { deposit_id } => {
-                self.deposits_watched.remove(&deposit_id);
+                self.book.deposits_watched.remove(&deposit_id);
                 Vec::new()
             }
             Action::Notice(text) => {

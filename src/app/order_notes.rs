@@ -13,10 +13,10 @@ impl App {
     pub(super) fn on_order_note(&mut self, order_id: i64, note: Option<String>) {
         match note {
             Some(n) if !n.trim().is_empty() => {
-                self.order_notes.insert(order_id, n);
+                self.book.order_notes.insert(order_id, n);
             }
             _ => {
-                self.order_notes.remove(&order_id);
+                self.book.order_notes.remove(&order_id);
             }
         }
     }
@@ -24,12 +24,12 @@ impl App {
     /// An order's status moved or ended: an old note no longer holds.
     pub(super) fn forget_stale_note(&mut self, order: &Order) {
         if order.status.is_final() {
-            self.order_notes.remove(&order.id);
+            self.book.order_notes.remove(&order.id);
         }
     }
 
     /// The note shown on an order's row, while the order is not final.
     pub fn order_note(&self, order_id: i64) -> Option<&str> {
-        self.order_notes.get(&order_id).map(String::as_str)
+        self.book.order_notes.get(&order_id).map(String::as_str)
     }
 }

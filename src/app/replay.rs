@@ -63,7 +63,7 @@ impl App {
         if !keyed {
             return;
         }
-        self.replays.insert(
+        self.book.replays.insert(
             order_id,
             Replay {
                 account,
@@ -84,18 +84,18 @@ impl App {
     ) -> Vec<Effect> {
         self.now = now;
         let unknown = self.still_unknown(order_id);
-        let deadline = self.orders.get(&order_id).map(replay_deadline);
-        match self.replays.get_mut(&order_id) {
+        let deadline = self.book.orders.get(&order_id).map(replay_deadline);
+        match self.book.replays.get_mut(&order_id) {
             Some(r) if unknown => {
                 let next = now + pause(r.sent);
                 if deadline.is_some_and(|d| next > d) {
-                    self.replays.remove(&order_id);
+                    self.book.replays.remove(&order_id);
                 } else {
                     r.due = Some(next);
                 }
             }
             _ => {
-                self.replays.remove(&order_id);
+                self.book.replays.remove(&order_id);
             }
         }
         if refused && unknown {
@@ -106,7 +106,8 @@ impl App {
     }
 
     fn still_unknown(&self, order_id: i64) -> bool {
-        self.orders
+        self.book
+            .orders
             .get(&order_id)
             .is_none_or(|o| o.status == OrderStatus::Unknown)
     }
@@ -114,17 +115,18 @@ impl App {
     /// Replays that are due at `self.now`.
     pub(super) fn due_replays(&mut self) -> Vec<Effect> {
         let settled: Vec<i64> = self
+            .book
             .replays
             .keys()
             .copied()
             .filter(|id| !self.still_unknown(*id))
             .collect();
         for id in settled {
-            self.replays.remove(&id);
+            self.book.replays.remove(&id);
         }
         let now = self.now;
         let mut effects = Vec::new();
-        for (id, r) in self.replays.iter_mut() {
+        for (id, r) in self.book.replays.iter_mut() {
             if r.due.is_some_and(|d| d <= now) {
                 r.due = None;
                 r.sent += 1;

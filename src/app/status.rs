@@ -4,21 +4,21 @@ use super::{App, Level};
 
 impl App {
     pub fn set_status(&mut self, text: impl Into<String>, level: Level) {
-        self.status = Some((text.into(), level));
-        self.status_at = self.now;
+        self.view.status = Some((text.into(), level));
+        self.view.status_at = self.now;
     }
 
     /// Forgets a status message past its time: news and information after
     /// 30 s, warnings and errors after 5 minutes (what must stay, an
     /// UNKNOWN order's amount or a key problem, is pinned in the header).
     pub(super) fn age_status(&mut self) {
-        let keep = match self.status.as_ref().map(|(_, l)| *l) {
+        let keep = match self.view.status.as_ref().map(|(_, l)| *l) {
             Some(Level::Info | Level::Ok) => chrono::Duration::seconds(30),
             Some(Level::Warn | Level::Error) => chrono::Duration::minutes(5),
             None => return,
         };
-        if self.now - self.status_at > keep {
-            self.status = None;
+        if self.now - self.view.status_at > keep {
+            self.view.status = None;
         }
     }
 }

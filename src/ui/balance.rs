@@ -116,11 +116,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             spans.push(Span::styled(mark, theme.warn));
         }
         let mut line = Line::from(spans);
-        if app.focus == Pane::Balance && i == sel {
+        if app.view.focus == Pane::Balance && i == sel {
             line = line.style(theme.highlight);
         }
         lines.push(line);
-        if app.focus == Pane::Balance && i == sel {
+        if app.view.focus == Pane::Balance && i == sel {
             if let Some(e) = &a.error {
                 lines.push(Line::styled(
                     format!("  {}", fit(e, inner_w.saturating_sub(2))),

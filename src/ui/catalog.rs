@@ -16,12 +16,12 @@ use ratatui::Frame;
 use tui_tree_widget::{Tree, TreeItem, TreeState};
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let filter = app.filter.value();
-    let mut title = format!("Catalog · by {}", app.sort.label());
-    if app.filtering || !filter.is_empty() {
+    let filter = app.view.filter.value();
+    let mut title = format!("Catalog · by {}", app.catalog.sort.label());
+    if app.view.filtering || !filter.is_empty() {
         title.push_str(&format!(
             " · /{filter}{}",
-            if app.filtering { "▏" } else { "" }
+            if app.view.filtering { "▏" } else { "" }
         ));
     }
     let block = pane_block(app, theme, Pane::Catalog, title);
@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         app,
         theme,
         width: area.width.saturating_sub(2) as usize,
-        selected: (app.focus == Pane::Catalog).then_some(sel),
+        selected: (app.view.focus == Pane::Catalog).then_some(sel),
         filter: Filter::of(app),
         shown: first..first + visible,
     };

@@ -27,7 +27,7 @@ pub fn spinner(app: &App) -> &'static str {
 }
 
 pub fn pane_block<'a>(app: &App, theme: &Theme, pane: Pane, title: String) -> Block<'a> {
-    let focused = app.focus == pane;
+    let focused = app.view.focus == pane;
     Block::default()
         .borders(Borders::ALL)
         .border_type(if focused {
@@ -106,7 +106,11 @@ fn header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Span::styled(
             format!(
                 "│ {} active ",
-                app.orders.values().filter(|o| o.status.is_active()).count()
+                app.book
+                    .orders
+                    .values()
+                    .filter(|o| o.status.is_active())
+                    .count()
             ),
             theme.header,
         ),

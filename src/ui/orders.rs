@@ -177,7 +177,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     let w = area.width.saturating_sub(2) as usize;
     let height = area.height.saturating_sub(3) as usize;
-    let cols = columns(w, app.active.is_none());
+    let cols = columns(w, app.view.active.is_none());
     let (h1, h2, h3) = row_text(
         &cols,
         [
@@ -214,7 +214,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 fit(&format!("{head}{} buying…", spinner(app)), w),
                 theme.warn,
             )]);
-            if app.focus == Pane::Orders && i == sel {
+            if app.view.focus == Pane::Orders && i == sel {
                 line = line.style(theme.highlight);
             }
             lines.push(line);
@@ -336,7 +336,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             spans.push(Span::styled(format!("{sep}{chain}"), theme.dim));
         }
         let mut line = Line::from(spans);
-        if app.focus == Pane::Orders && i == sel {
+        if app.view.focus == Pane::Orders && i == sel {
             line = line.style(theme.highlight);
         }
         lines.push(line);

@@ -63,7 +63,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Span::styled(code, theme.otp),
             Span::styled(rest, theme.text),
         ]);
-        if app.focus == Pane::OtpLog && i == sel {
+        if app.view.focus == Pane::OtpLog && i == sel {
             line = line.style(theme.highlight);
         }
         lines.push(line);

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let (text, style) = match &app.status {
+    let (text, style) = match &app.view.status {
         Some((t, Level::Error)) => (t.clone(), theme.error),
         Some((t, Level::Warn)) => (t.clone(), theme.warn),
         Some((t, Level::Ok)) => (t.clone(), theme.ok),

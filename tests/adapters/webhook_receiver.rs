@@ -303,7 +303,7 @@ async fn a_pushed_otp_reaches_the_app_state() {
     let o = place(&r.journal, "zap", ProviderKind::OtpZap, "k-zap-3", "OZ-900");
     let mut app = common::app();
     app.update(Action::OrderChanged(o.clone()));
-    assert!(!app.otp_log.iter().any(|x| x.code == "731904"));
+    assert!(!app.book.otp_log.iter().any(|x| x.code == "731904"));
     let body = otp_body("OZ-900", "731904", Utc::now());
     assert_eq!(r.post("zap", r.zap_signed(&body), &body).await.0, 200);
     let pushed = r.orders();
@@ -312,11 +312,12 @@ async fn a_pushed_otp_reaches_the_app_state() {
         app.update(Action::OrderChanged(p));
     }
     assert!(
-        app.otp_log
+        app.book
+            .otp_log
             .iter()
             .any(|x| x.code == "731904" && x.order_id == o.id),
         "{:?}",
-        app.otp_log
+        app.book.otp_log
     );
 }
 

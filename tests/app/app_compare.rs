@@ -113,7 +113,7 @@ fn the_view_fills_in_sorts_and_buys_the_selected_offer() {
     let order: Vec<String> = view(&a).rows.iter().map(|r| r.account.clone()).collect();
     assert_eq!(order, ["nex", "gate"], "by own delivery rate");
     keys(&mut a, "<Enter>");
-    assert_eq!(a.popups.len(), 2, "the confirmation over the view");
+    assert_eq!(a.view.popups.len(), 2, "the confirmation over the view");
     let e = keys(&mut a, "y");
     match e.as_slice() {
         [Effect::Buy { account, request }] => {
@@ -123,7 +123,7 @@ fn the_view_fills_in_sorts_and_buys_the_selected_offer() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(a.popups.is_empty(), "buying closes the view");
+    assert!(a.view.popups.is_empty(), "buying closes the view");
 }
 
 #[test]
@@ -213,7 +213,7 @@ fn the_statistics_view_loads_and_draws() {
     );
     insta::assert_snapshot!(text);
     keys(&mut a, "<Esc>");
-    assert!(a.popups.is_empty());
+    assert!(a.view.popups.is_empty());
 }
 
 #[test]
@@ -277,6 +277,7 @@ fn the_confirmation_refuses_a_price_above_the_rule() {
     );
     assert!(keys(&mut a, "y").is_empty(), "nothing bought");
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("max_price")));

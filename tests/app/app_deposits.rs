@@ -45,7 +45,7 @@ fn the_form_checks_the_minimum_then_a_confirmation_opens_over_it() {
     // Letters are not amounts; a too-small amount is refused with nothing sent.
     keys(&mut a, "<BS><BS><BS><BS><BS>1x5<Enter>");
     assert!(matches!(a.popup(), Some(Popup::DepositForm { .. })));
-    let (text, _) = a.status.clone().expect("status");
+    let (text, _) = a.view.status.clone().expect("status");
     assert!(text.contains("at least Rp 2.000"), "{text}");
     // Tab goes to the next preset.
     keys(&mut a, "<Tab>");
@@ -54,7 +54,7 @@ fn the_form_checks_the_minimum_then_a_confirmation_opens_over_it() {
         other => panic!("{other:?}"),
     }
     keys(&mut a, "<Enter>");
-    assert_eq!(a.popups.len(), 2, "the confirmation is over the form");
+    assert_eq!(a.view.popups.len(), 2, "the confirmation is over the form");
     keys(&mut a, "<Esc>");
     assert!(
         matches!(a.popup(), Some(Popup::DepositForm { .. })),
@@ -69,14 +69,14 @@ fn the_form_checks_the_minimum_then_a_confirmation_opens_over_it() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(a.popups.is_empty(), "form and confirmation closed");
+    assert!(a.view.popups.is_empty(), "form and confirmation closed");
 }
 
 #[test]
 fn the_invoice_opens_its_qr_code_and_is_polled_until_paid() {
     let mut a = app();
     keys(&mut a, "d<Enter>y");
-    let key = a.deposit_to_show.clone().expect("the key to show");
+    let key = a.view.deposit_to_show.clone().expect("the key to show");
     let pending = deposit(
         1,
         "gate",
@@ -107,7 +107,7 @@ fn the_invoice_opens_its_qr_code_and_is_polled_until_paid() {
             account: "gate".into()
         }]
     );
-    let (text, _) = a.status.clone().expect("status");
+    let (text, _) = a.view.status.clone().expect("status");
     assert!(
         text.contains("Rp 50.000 credited") && text.contains("DANA"),
         "{text}"
@@ -145,6 +145,7 @@ fn pending_deposits_resume_polling_and_only_gateotp_cancels() {
     keys(&mut a, "D");
     assert!(keys(&mut a, "jx").is_empty(), "OTPZap has no cancel");
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("cannot be cancelled")));
@@ -156,7 +157,7 @@ fn pending_deposits_resume_polling_and_only_gateotp_cancels() {
     keys(&mut a, "<Enter>");
     assert!(matches!(a.popup(), Some(Popup::DepositQr { id: 1 })));
     keys(&mut a, "<Esc><Esc>");
-    assert!(a.popups.is_empty());
+    assert!(a.view.popups.is_empty());
 }
 
 #[test]
@@ -172,7 +173,7 @@ fn an_unclear_deposit_says_so() {
     d.provider_id = None;
     let e = a.update(Action::DepositChanged(d));
     assert!(e.is_empty(), "not polled: the provider has no id for it");
-    let (text, _) = a.status.clone().expect("status");
+    let (text, _) = a.view.status.clone().expect("status");
     assert!(
         text.contains("no clear reply") && text.contains("Check the provider"),
         "{text}"

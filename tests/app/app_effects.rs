@@ -64,7 +64,7 @@ fn the_balance_timer_and_g_refresh_alike() {
     assert!(a.accounts.iter().all(|x| x.loading), "spinners on");
     assert!(a.needs_tick(), "the spinner ticks");
     let mut b = app();
-    b.focus = otpdeck::app::Pane::Balance;
+    b.view.focus = otpdeck::app::Pane::Balance;
     let g = keys(&mut b, "g");
     assert_eq!(g, e);
 }
@@ -139,7 +139,7 @@ fn a_lost_keyed_buy_is_replayed_at_3_10_30_60_s_then_every_60_s_until_its_lifeti
             refused: false,
             now: t0() + Duration::seconds(at),
         });
-        if a.replays.is_empty() {
+        if a.book.replays.is_empty() {
             break;
         }
         assert_eq!(replays_at(&mut a, at + 60).len(), 1, "at {at}s");
@@ -165,7 +165,7 @@ fn a_settled_buy_is_not_replayed_and_keyless_apis_never_are() {
     );
     // GateOTP has no idempotency key: a second buy could charge twice.
     unclear(&mut a, "gate", ProviderKind::GateOtp, 9);
-    assert!(a.replays.is_empty());
+    assert!(a.book.replays.is_empty());
     assert!(replays_at(&mut a, 60).is_empty());
 }
 
@@ -186,7 +186,7 @@ fn the_selection_follows_a_list_that_shrinks() {
     );
     done.id = 0;
     a.update(Action::OrderChanged(done));
-    a.focus = otpdeck::app::Pane::Orders;
+    a.view.focus = otpdeck::app::Pane::Orders;
     keys(&mut a, "jj");
     assert_eq!(a.sel(otpdeck::app::Pane::Orders), 1);
     // The finished order leaves the pane after its linger time.

@@ -162,18 +162,19 @@ fn the_otp_is_copied_reorder_is_offered_and_cancel_needs_no_mail() {
         OrderStatus::Waiting,
         &[],
     )));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     // No mail yet: finish and reorder are refused, cancel asks with the
     // refund less the fee, and no two-minute wait applies.
     assert!(keys(&mut a, "f").is_empty());
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("no message yet")));
     assert!(keys(&mut a, "r").is_empty());
     assert!(keys(&mut a, "x").is_empty());
     assert!(matches!(
-        a.popups.last(),
+        a.view.popups.last(),
         Some(Popup::ConfirmCancel { order_id: 1 })
     ));
     let s = screen(&mut a, 120, 30);
@@ -213,6 +214,7 @@ fn the_otp_is_copied_reorder_is_offered_and_cancel_needs_no_mail() {
     // is an order op, never a buy).
     assert!(keys(&mut a, "x").is_empty());
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("cannot be cancelled")));
@@ -242,7 +244,7 @@ fn the_timeline_opens_with_m_and_follows_the_order() {
         OrderStatus::OtpReceived,
         &["481516"],
     )));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     assert_eq!(
         keys(&mut a, "m"),
         vec![Effect::LoadEmailMessages { order_id: 2 }]
@@ -272,7 +274,7 @@ fn the_timeline_opens_with_m_and_follows_the_order() {
     );
     insta::assert_snapshot!("email_timeline", screen(&mut a, 100, 30));
     keys(&mut a, "<Esc>");
-    assert!(a.popups.is_empty());
+    assert!(a.view.popups.is_empty());
     // `m` on an SMS order says so.
     a.update(Action::OrderChanged(order(
         3,
@@ -299,7 +301,7 @@ fn email_rows_show_the_address_window_and_otp() {
     // A message extended the window.
     got.expires_at = Some(t0() + chrono::Duration::minutes(25));
     a.update(Action::OrderChanged(got));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     insta::assert_snapshot!("email_rows", screen(&mut a, 120, 24));
 }
 
@@ -345,13 +347,17 @@ fn colon_email_opens_any_typed_site_loading_what_is_missing() {
         service_id: EMAIL_SERVICE_ID.into(),
         country_id: Some("example.org".into()),
     }));
-    assert_eq!(a.focus, Pane::Catalog);
+    assert_eq!(a.view.focus, Pane::Catalog);
     let s = screen(&mut a, 120, 30);
     assert!(s.contains("example.org"), "{s}");
     assert!(s.contains("OpenAI (openai.com)"), "{s}");
     // Nothing typed: usage, no effect.
     assert!(keys(&mut a, ":email<Enter>").is_empty());
-    assert!(a.status.as_ref().is_some_and(|(s, _)| s.contains("Usage")));
+    assert!(a
+        .view
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("Usage")));
 }
 
 #[test]
@@ -362,7 +368,7 @@ fn colon_email_with_options_asks_to_confirm_that_buy() {
         ":email openai.com domain=gmail.com,outlook.com subject=Your code<Enter>",
     );
     load_site_levels(&mut a);
-    assert!(a.popups.is_empty(), "waits for the domains");
+    assert!(a.view.popups.is_empty(), "waits for the domains");
     load_domains(&mut a);
     let s = screen(&mut a, 120, 30);
     assert!(s.contains("@gmail.com or @outlook.com"), "{s}");
@@ -387,7 +393,7 @@ fn r_on_an_email_row_is_hinted_as_reorder() {
         OrderStatus::OtpReceived,
         &["481516"],
     )));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     let s = screen(&mut a, 160, 30);
     let bar = s.lines().rev().find(|l| l.contains(" r ")).unwrap_or("");
     assert!(bar.contains("r reorder"), "{s}");
@@ -410,7 +416,7 @@ fn auto_cancel_of_an_email_inbox_names_the_fee_and_can_be_turned_off() {
             order_id: 21,
         }]
     );
-    let (text, _) = a.status.clone().expect("a status line");
+    let (text, _) = a.view.status.clone().expect("a status line");
     assert!(
         text.contains("no message")
             && text.contains("Rp 2.500 back")
@@ -472,7 +478,7 @@ fn colon_email_qty_confirms_n_inboxes_as_one_batch_of_keyed_buys() {
         ]
     );
     assert!(requests.iter().all(|r| r.price == Rupiah(2200)));
-    assert_eq!(a.pending.len(), 3, "each buy shows as pending");
+    assert_eq!(a.book.pending.len(), 3, "each buy shows as pending");
 }
 
 /// The Email branch and openai.com arrive, as the runtime would load them.

@@ -21,7 +21,7 @@ fn settings(rate: u32) -> ApiSettings {
 
 fn opened() -> App {
     let mut a = app();
-    a.focus = Pane::Balance;
+    a.view.focus = Pane::Balance;
     keys(&mut a, "jjj");
     assert_eq!(
         keys(&mut a, "w"),
@@ -37,7 +37,7 @@ fn opened() -> App {
 }
 
 fn form(a: &App) -> &otpdeck::app::popups::api_settings::ApiSettingsPopup {
-    match a.popups.last() {
+    match a.view.popups.last() {
         Some(Popup::ApiSettings(p)) => p,
         other => panic!("API settings not on top: {other:?}"),
     }
@@ -103,7 +103,7 @@ fn a_change_is_checked_then_only_what_differs_is_sent() {
         result: Ok(settings(250)),
     });
     assert_eq!(form(&a).rate_limit.value(), "250");
-    let said = a.status.clone().map(|s| s.0).unwrap_or_default();
+    let said = a.view.status.clone().map(|s| s.0).unwrap_or_default();
     assert!(said.contains("API settings saved on pulsa"), "{said}");
 }
 

@@ -27,7 +27,7 @@ fn bill() -> Bill {
 /// `:bill PLN-PASCA`, a customer number, Enter: the effects of the Enter.
 fn ask(a: &mut App, number: &str) -> Vec<Effect> {
     keys(a, ":bill PLN-PASCA<Enter>");
-    assert!(matches!(a.popups.last(), Some(Popup::Bill(_))));
+    assert!(matches!(a.view.popups.last(), Some(Popup::Bill(_))));
     keys(a, number);
     keys(a, "<Enter>")
 }
@@ -53,7 +53,7 @@ fn a_wrong_customer_number_is_refused_before_sending() {
     let mut a = app();
     let fx = ask(&mut a, "12ab");
     assert!(fx.is_empty());
-    let Some(Popup::Bill(b)) = a.popups.last() else {
+    let Some(Popup::Bill(b)) = a.view.popups.last() else {
         panic!("bill popup closed");
     };
     assert!(b.error.as_deref().unwrap_or("").starts_with("Not sent"));
@@ -81,8 +81,8 @@ fn y_pays_the_total_as_a_journaled_bill_buy() {
     assert_eq!(request.price, Rupiah(252_500));
     assert_eq!(request.customer_number.as_deref(), Some("123456789012"));
     assert!(!request.idempotency_key.is_empty());
-    assert!(a.popups.is_empty());
-    assert_eq!(a.pending.len(), 1);
+    assert!(a.view.popups.is_empty());
+    assert_eq!(a.book.pending.len(), 1);
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn n_after_the_bill_pays_nothing_and_errors_show_in_the_popup() {
             "customer not found".into(),
         )),
     });
-    let Some(Popup::Bill(b)) = a.popups.last() else {
+    let Some(Popup::Bill(b)) = a.view.popups.last() else {
         panic!("bill popup closed");
     };
     assert_eq!(b.error.as_deref(), Some("not found: customer not found"));
@@ -105,7 +105,7 @@ fn n_after_the_bill_pays_nothing_and_errors_show_in_the_popup() {
         result: Ok(bill()),
     });
     // Not asking any more: a late answer is dropped.
-    let Some(Popup::Bill(b)) = a.popups.last() else {
+    let Some(Popup::Bill(b)) = a.view.popups.last() else {
         panic!("bill popup closed");
     };
     assert!(b.bill.is_none());
@@ -115,8 +115,8 @@ fn n_after_the_bill_pays_nothing_and_errors_show_in_the_popup() {
         result: Ok(bill()),
     });
     assert!(keys(&mut a, "n").is_empty());
-    assert!(a.popups.is_empty());
-    assert!(a.pending.is_empty());
+    assert!(a.view.popups.is_empty());
+    assert!(a.book.pending.is_empty());
 }
 
 #[test]
@@ -216,11 +216,11 @@ fn enter_on_a_postpaid_product_opens_its_bill_not_a_buy() {
     let screen = screen(&mut a, 120, 40);
     assert!(screen.contains("admin Rp 2.500"), "{screen}");
     assert!(keys(&mut a, "j<Enter>").is_empty());
-    let Some(Popup::Bill(b)) = a.popups.last() else {
-        panic!("expected the bill popup, got {:?}", a.popups.last());
+    let Some(Popup::Bill(b)) = a.view.popups.last() else {
+        panic!("expected the bill popup, got {:?}", a.view.popups.last());
     };
     assert_eq!(b.product.value(), "PLN-PASCABAYAR");
-    assert!(a.pending.is_empty());
+    assert!(a.book.pending.is_empty());
     // The number typed goes to the inquiry, not to a buy.
     keys(&mut a, "123456789012");
     assert_eq!(
@@ -238,7 +238,7 @@ fn buy_by_name_never_picks_a_postpaid_group() {
     let mut a = app();
     pln_catalog(&mut a);
     // `:buy` walks the shown account's catalog.
-    a.active = Some(3);
+    a.view.active = Some(3);
     let fx = keys(&mut a, ":buy pln<Enter>");
     assert_eq!(
         fx,

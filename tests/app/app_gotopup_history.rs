@@ -65,7 +65,7 @@ fn opened() -> App {
 }
 
 fn shown(a: &App) -> &otpdeck::app::popups::history::HistoryPopup {
-    match a.popups.last() {
+    match a.view.popups.last() {
         Some(Popup::History(h)) => h,
         other => panic!("history view not on top: {other:?}"),
     }
@@ -201,7 +201,7 @@ fn a_row_is_picked_and_its_sn_copied() {
     // j moves down on the rows; a pending row has no SN yet.
     assert!(keys(&mut a, "jc").is_empty());
     assert_eq!(shown(&a).selected, 1);
-    let said = a.status.clone().map(|s| s.0).unwrap_or_default();
+    let said = a.view.status.clone().map(|s| s.0).unwrap_or_default();
     assert!(said.contains("No SN yet for REF-1-1"), "{said}");
     // ↓ past the last row stays on it; ↑ goes back, also from a field.
     keys(&mut a, "<Down><Down><Down><Tab>");

@@ -57,7 +57,7 @@ fn a_report_is_asked_checked_and_drawn() {
         },
         result: Ok(report(1)),
     });
-    assert!(matches!(a.popups.last(), Some(Popup::Report(r)) if r.result.is_none()));
+    assert!(matches!(a.view.popups.last(), Some(Popup::Report(r)) if r.result.is_none()));
     a.update(Action::ReportLoaded {
         account: "pulsa".into(),
         query: query(),
@@ -78,7 +78,7 @@ fn a_report_is_asked_checked_and_drawn() {
     let out = screen(&mut a, 120, 30);
     assert!(!out.contains("TXN-000") && out.contains("TXN-003"), "{out}");
     keys(&mut a, "<Esc>");
-    assert!(a.popups.is_empty());
+    assert!(a.view.popups.is_empty());
 }
 
 #[test]
@@ -92,8 +92,8 @@ fn bad_words_are_refused_before_asking() {
     ] {
         let mut a = app();
         assert!(keys(&mut a, line).is_empty(), "{line}");
-        assert!(a.popups.is_empty(), "{line}");
-        let said = a.status.clone().map(|s| s.0).unwrap_or_default();
+        assert!(a.view.popups.is_empty(), "{line}");
+        let said = a.view.status.clone().map(|s| s.0).unwrap_or_default();
         assert!(said.contains(why), "{line}: {said}");
     }
 }

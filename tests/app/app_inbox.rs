@@ -24,15 +24,21 @@ fn a_kept_delivery_is_said_listed_and_its_code_copied() {
     let mut a = app();
     // Empty: said so, nothing opens.
     keys(&mut a, ":inbox<Enter>");
-    assert!(a.popups.is_empty());
-    assert!(a.status.as_ref().unwrap().0.contains("nothing is kept"));
+    assert!(a.view.popups.is_empty());
+    assert!(a
+        .view
+        .status
+        .as_ref()
+        .unwrap()
+        .0
+        .contains("nothing is kept"));
 
     a.update(Action::WebhookKept(kept(
         "order.otp_received",
         Some("482913"),
         "no order in the journal for OZ-WEB-1",
     )));
-    let said = &a.status.as_ref().unwrap().0;
+    let said = &a.view.status.as_ref().unwrap().0;
     assert!(said.contains("482913") && said.contains(":inbox"), "{said}");
     a.update(Action::WebhookKept(kept(
         "deposit.success",
@@ -47,7 +53,7 @@ fn a_kept_delivery_is_said_listed_and_its_code_copied() {
     assert!(s.contains("OZ-WEB-1"), "{s}");
     // Newest first: the deposit has no code to copy.
     assert!(keys(&mut a, "c").is_empty());
-    assert!(a.status.as_ref().unwrap().0.contains("no OTP"));
+    assert!(a.view.status.as_ref().unwrap().0.contains("no OTP"));
     assert_eq!(
         keys(&mut a, "<Down>c"),
         vec![Effect::Copy {
@@ -56,7 +62,7 @@ fn a_kept_delivery_is_said_listed_and_its_code_copied() {
         }]
     );
     keys(&mut a, "<Esc>");
-    assert!(a.popups.is_empty());
+    assert!(a.view.popups.is_empty());
 }
 
 #[test]
@@ -64,6 +70,7 @@ fn an_empty_inbox_says_whether_anything_could_be_kept() {
     let mut a = app();
     keys(&mut a, ":inbox<Enter>");
     let said = a
+        .view
         .status
         .as_ref()
         .map(|(s, _)| s.clone())
@@ -75,6 +82,7 @@ fn an_empty_inbox_says_whether_anything_could_be_kept() {
     });
     keys(&mut b, ":inbox<Enter>");
     let said = b
+        .view
         .status
         .as_ref()
         .map(|(s, _)| s.clone())

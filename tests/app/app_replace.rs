@@ -153,7 +153,7 @@ fn the_timer_cancels_then_a_confirmed_cancel_buys_the_next_best_with_the_chains_
             .all(|e| !matches!(e, Effect::Order { .. } | Effect::ReplaceBegin(_))),
         "asked once"
     );
-    let status = a.status.clone().expect("status").0;
+    let status = a.view.status.clone().expect("status").0;
     assert!(status.contains("no SMS after 3m"), "{status}");
 
     let fx = a.update(Action::OrderChanged(cancelled(o, 185)));
@@ -185,7 +185,7 @@ fn the_timer_cancels_then_a_confirmed_cancel_buys_the_next_best_with_the_chains_
     a.update(Action::OrderChanged(r));
     assert_eq!(a.chain_text(12).as_deref(), Some("#12 → #13"));
     assert_eq!(a.chain_text(13).as_deref(), Some("#12 → #13"));
-    let status = a.status.clone().expect("status").0;
+    let status = a.view.status.clone().expect("status").0;
     assert!(status.contains("Replaced #12 → #13"), "{status}");
 }
 
@@ -231,7 +231,13 @@ fn a_refused_cancel_buys_nothing() {
         now: secs(61),
     });
     assert!(fx.is_empty(), "{fx:?}");
-    assert!(a.status.clone().expect("status").0.contains("not replaced"));
+    assert!(a
+        .view
+        .status
+        .clone()
+        .expect("status")
+        .0
+        .contains("not replaced"));
     for t in [62, 120, 600] {
         let fx = a.update(Action::Tick(secs(t)));
         assert!(
@@ -317,7 +323,13 @@ fn max_attempts_bounds_the_chain() {
         !fx.iter().any(|e| matches!(e, Effect::ReplaceBegin(_))),
         "{fx:?}"
     );
-    assert!(a.status.clone().expect("status").0.contains("max_attempts"));
+    assert!(a
+        .view
+        .status
+        .clone()
+        .expect("status")
+        .0
+        .contains("max_attempts"));
     let fx = a.update(Action::OrderChanged(cancelled(r, 123)));
     assert!(
         compare_ticket(&fx).is_none() && buys(&fx).is_empty(),
@@ -374,7 +386,7 @@ fn otpzap_orders_wait_out_the_two_minute_cancel_cooldown() {
         !fx.iter().any(|e| matches!(e, Effect::Order { .. })),
         "{fx:?}"
     );
-    let status = a.status.clone().expect("status").0;
+    let status = a.view.status.clone().expect("status").0;
     assert!(status.contains("allows cancelling in 30 s"), "{status}");
     let fx = a.update(Action::Tick(secs(120)));
     assert!(fx.contains(&Effect::Order {

@@ -107,7 +107,7 @@ fn an_unchanged_balance_and_a_refused_replay_settle_a_lost_nexotp_buy() {
     settled.updated_at = t0() + Duration::seconds(16);
     a.update(Action::OrderChanged(settled));
     assert_eq!(a.unclear_amount(None), Rupiah(0));
-    assert!(a.clues.is_empty());
+    assert!(a.book.clues.is_empty());
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn unknown_selected(a: &mut App) {
     let mut o = order(9, "gate", ProviderKind::GateOtp, OrderStatus::Unknown, &[]);
     o.provider_order_id = None;
     a.update(Action::OrderChanged(o));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
 }
 
 #[test]
@@ -215,7 +215,7 @@ fn u_on_another_row_says_why_not() {
         OrderStatus::Waiting,
         &[],
     )));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     assert!(!otpdeck::app::command_applies(
         &a,
         otpdeck::app::keymap::Cmd::Settle
@@ -223,6 +223,7 @@ fn u_on_another_row_says_why_not() {
     keys(&mut a, "u");
     assert!(a.popup().is_none());
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|s| s.0.contains("only an UNKNOWN")));

@@ -111,6 +111,7 @@ fn expanding_loads_lazily_and_buying_asks_first() {
     assert!(fx.is_empty());
     assert!(a.popup().is_none());
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("sold out")));
@@ -138,7 +139,7 @@ fn expanding_loads_lazily_and_buying_asks_first() {
         other => panic!("expected one Buy, got {other:?}"),
     }
     assert_eq!(a.visible_pending().len(), 1, "shows buying… at once");
-    assert_eq!(a.focus, Pane::Orders);
+    assert_eq!(a.view.focus, Pane::Orders);
 }
 
 #[test]
@@ -159,7 +160,7 @@ fn each_buy_gets_its_own_key() {
         Some(Effect::Buy { request, .. }) => request.idempotency_key,
         other => panic!("{other:?}"),
     };
-    a.focus = Pane::Catalog;
+    a.view.focus = Pane::Catalog;
     let k2 = match keys(&mut a, "<Enter>y").pop() {
         Some(Effect::Buy { request, .. }) => request.idempotency_key,
         other => panic!("{other:?}"),
@@ -172,7 +173,7 @@ fn order_changes_arrive_out_of_order_and_for_unknown_orders() {
     let mut a = app();
     let mut o = order(7, "gate", ProviderKind::GateOtp, OrderStatus::Waiting, &[]);
     a.update(Action::OrderChanged(o.clone()));
-    assert_eq!(a.orders.len(), 1, "an unknown id is inserted");
+    assert_eq!(a.book.orders.len(), 1, "an unknown id is inserted");
     o.status = OrderStatus::OtpReceived;
     o.otps = vec!["949708".into()];
     o.updated_at = t0() + chrono::Duration::seconds(10);
@@ -183,9 +184,9 @@ fn order_changes_arrive_out_of_order_and_for_unknown_orders() {
     stale.otps.clear();
     stale.updated_at = t0() + chrono::Duration::seconds(5);
     a.update(Action::OrderChanged(stale));
-    assert_eq!(a.orders[&7].status, OrderStatus::OtpReceived);
-    assert_eq!(a.otp_log.len(), 1);
-    assert_eq!(a.otp_log[0].code, "949708");
+    assert_eq!(a.book.orders[&7].status, OrderStatus::OtpReceived);
+    assert_eq!(a.book.otp_log.len(), 1);
+    assert_eq!(a.book.otp_log[0].code, "949708");
     // Final never goes back, even with a newer timestamp.
     let mut done = o.clone();
     done.status = OrderStatus::Cancelled;
@@ -195,7 +196,7 @@ fn order_changes_arrive_out_of_order_and_for_unknown_orders() {
     back.status = OrderStatus::Waiting;
     back.updated_at = t0() + chrono::Duration::seconds(30);
     a.update(Action::OrderChanged(back));
-    assert_eq!(a.orders[&7].status, OrderStatus::Cancelled);
+    assert_eq!(a.book.orders[&7].status, OrderStatus::Cancelled);
 }
 
 #[test]
@@ -233,6 +234,7 @@ fn a_refused_buy_clears_the_buying_row_and_says_why() {
     });
     assert!(a.visible_pending().is_empty());
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("not enough balance")));
@@ -248,7 +250,7 @@ fn copy_keys_copy_the_otp_and_the_number() {
         OrderStatus::OtpReceived,
         &["111111", "222222"],
     )));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     assert_eq!(
         keys(&mut a, "c"),
         vec![Effect::Copy {
@@ -267,14 +269,19 @@ fn copy_keys_copy_the_otp_and_the_number() {
         what: "OTP".into(),
         how: "OSC 52".into(),
     });
-    assert!(a.status.as_ref().is_some_and(|(s, _)| s.contains("OSC 52")));
+    assert!(a
+        .view
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("OSC 52")));
     a.update(Action::CopyFailed("no clipboard".into()));
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("no clipboard")));
     // From the OTP log too.
-    a.focus = Pane::OtpLog;
+    a.view.focus = Pane::OtpLog;
     assert_eq!(
         keys(&mut a, "c"),
         vec![Effect::Copy {
@@ -291,7 +298,7 @@ fn cancel_asks_then_cancels_and_respects_cooldowns() {
     let mut o = order(4, "zap", ProviderKind::OtpZap, OrderStatus::Waiting, &[]);
     o.created_at = t0() - chrono::Duration::minutes(3);
     a.update(Action::OrderChanged(o));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     assert!(keys(&mut a, "x").is_empty());
     assert!(matches!(
         a.popup(),
@@ -311,13 +318,18 @@ fn cancel_asks_then_cancels_and_respects_cooldowns() {
         retry_after: Some(Duration::from_secs(87)),
         now: t0(),
     });
-    assert!(a.status.as_ref().is_some_and(|(s, _)| s.contains("87s")));
+    assert!(a
+        .view
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("87s")));
     assert!(
         keys(&mut a, "x").is_empty(),
         "cooldown: no confirmation yet"
     );
     assert!(a.popup().is_none());
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("cancelling in")));
@@ -333,10 +345,11 @@ fn commands_only_where_the_api_has_them() {
         OrderStatus::OtpReceived,
         &["1234"],
     )));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     for k in ["r", "f", "R"] {
         assert!(keys(&mut a, k).is_empty(), "{k} on NEXOTP");
         assert!(a
+            .view
             .status
             .as_ref()
             .is_some_and(|(s, _)| s.contains("NEXOTP has no")));
@@ -409,7 +422,11 @@ fn switching_accounts_filters_orders_and_otps() {
     keys(&mut a, ":account all<Enter>");
     assert_eq!(a.active_name(), None);
     keys(&mut a, ":account nobody<Enter>");
-    assert!(a.status.as_ref().is_some_and(|(s, _)| s.contains("nobody")));
+    assert!(a
+        .view
+        .status
+        .as_ref()
+        .is_some_and(|(s, _)| s.contains("nobody")));
 }
 
 #[test]
@@ -421,7 +438,7 @@ fn command_line_quits_completes_and_sets_themes() {
     assert_eq!(a.settings.theme, "light");
     assert!(keys(&mut a, ":theme neon<Enter>").is_empty());
     assert_eq!(keys(&mut a, ":q<Enter>"), vec![Effect::Quit]);
-    assert!(a.quit);
+    assert!(a.view.quit);
 }
 
 #[test]
@@ -476,7 +493,7 @@ fn buy_command_walks_the_catalog() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(a.pending_buy.is_none());
+    assert!(a.catalog.pending_buy.is_none());
 }
 
 #[test]
@@ -492,8 +509,9 @@ fn buy_command_stops_when_a_level_fails_or_the_account_changes() {
         now: t0(),
     });
     assert!(e.is_empty());
-    assert!(a.pending_buy.is_none());
+    assert!(a.catalog.pending_buy.is_none());
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains(":buy stopped")));
@@ -506,9 +524,12 @@ fn buy_command_stops_when_a_level_fails_or_the_account_changes() {
             now: t0(),
         })
         .is_empty());
-    assert!(a.pending_buy.is_some());
+    assert!(a.catalog.pending_buy.is_some());
     keys(&mut a, "]");
-    assert!(a.pending_buy.is_none(), "switching accounts drops it");
+    assert!(
+        a.catalog.pending_buy.is_none(),
+        "switching accounts drops it"
+    );
 }
 
 #[test]
@@ -568,14 +589,14 @@ fn restored_orders_come_back_quietly() {
     let mut cancelled = order(2, "nex", ProviderKind::NexOtp, OrderStatus::Cancelled, &[]);
     cancelled.updated_at = t0() - chrono::Duration::seconds(10);
     let active = order(3, "zap", ProviderKind::OtpZap, OrderStatus::Waiting, &[]);
-    let status_before = a.status.clone();
+    let status_before = a.view.status.clone();
     let effects = a.update(Action::Restored(vec![old, cancelled, active.clone()]));
     assert_eq!(
         effects,
         vec![Effect::Watch(active)],
         "only the active order is polled; no balance refresh per old order"
     );
-    assert_eq!(a.status, status_before, "no messages for old news");
+    assert_eq!(a.view.status, status_before, "no messages for old news");
     let shown: Vec<i64> = a.visible_orders().iter().map(|o| o.id).collect();
     assert_eq!(
         shown,
@@ -592,7 +613,10 @@ fn restored_orders_come_back_quietly() {
     );
     got.updated_at = t0() + chrono::Duration::seconds(5);
     a.update(Action::OrderChanged(got));
-    assert_eq!(a.otp_log.first().map(|o| o.code.as_str()), Some("777111"));
+    assert_eq!(
+        a.book.otp_log.first().map(|o| o.code.as_str()),
+        Some("777111")
+    );
 }
 
 #[test]
@@ -613,7 +637,7 @@ fn poll_failures_show_and_unknown_orders_are_harmless() {
         now: t0(),
     });
     assert!(e.is_empty());
-    let (text, level) = a.status.clone().expect("status");
+    let (text, level) = a.view.status.clone().expect("status");
     assert!(text.contains("status check failed") && text.contains("retrying"));
     assert_eq!(level, otpdeck::app::Level::Error);
     // A failure or a cooldown for an order the app never saw changes nothing else.
@@ -626,7 +650,7 @@ fn poll_failures_show_and_unknown_orders_are_harmless() {
             now: t0(),
         });
     }
-    assert_eq!(a.orders.len(), 1);
+    assert_eq!(a.book.orders.len(), 1);
     assert_eq!(a.visible_orders().len(), 1);
 }
 
@@ -640,7 +664,7 @@ fn ctrl_c_quits_from_popups_and_the_filter() {
             vec![Effect::Quit],
             "after {prefix:?}"
         );
-        assert!(a.quit);
+        assert!(a.view.quit);
     }
 }
 
@@ -664,7 +688,7 @@ fn hints_offer_order_commands_only_where_the_api_has_them() {
         &[],
     )));
     keys(&mut a, "<Tab>");
-    assert_eq!(a.focus, Pane::Orders);
+    assert_eq!(a.view.focus, Pane::Orders);
     let h = hints(&a);
     assert!(h.contains(&"cancel") && h.contains(&"resend") && h.contains(&"finish"));
     assert!(!h.contains(&"replace"), "GateOTP has no replace: {h:?}");
@@ -852,19 +876,19 @@ fn otp_history_notice_and_resize() {
     }]));
     assert_eq!(a.visible_otps().len(), 1);
     a.update(Action::Notice("hello".into()));
-    assert_eq!(a.status.as_ref().map(|s| s.0.as_str()), Some("hello"));
+    assert_eq!(a.view.status.as_ref().map(|s| s.0.as_str()), Some("hello"));
     a.update(Action::Resize(60, 20));
-    assert_eq!(a.size, (60, 20));
+    assert_eq!(a.view.size, (60, 20));
 }
 
 #[test]
 fn focus_help_and_quit_keys() {
     let mut a = app();
-    assert_eq!(a.focus, Pane::Catalog);
+    assert_eq!(a.view.focus, Pane::Catalog);
     keys(&mut a, "<Tab>");
-    assert_eq!(a.focus, Pane::Orders);
+    assert_eq!(a.view.focus, Pane::Orders);
     keys(&mut a, "<S-Tab><S-Tab>");
-    assert_eq!(a.focus, Pane::Balance);
+    assert_eq!(a.view.focus, Pane::Balance);
     keys(&mut a, "?");
     assert!(matches!(a.popup(), Some(Popup::Help { .. })));
     keys(&mut a, "<Esc>");
@@ -918,11 +942,12 @@ fn a_topup_asks_for_the_customer_number() {
     // sending, with the reason in the status bar (domain::customer_number).
     assert!(keys(&mut a, "081734567890<Enter>").is_empty());
     assert!(
-        a.status
+        a.view
+            .status
             .as_ref()
             .is_some_and(|(s, _)| s.contains("xl") && s.contains("telkomsel")),
         "{:?}",
-        a.status
+        a.view.status
     );
     keys(&mut a, &"<BS>".repeat(12));
     match keys(&mut a, "0812-3456-7890<Enter>").pop() {
@@ -960,7 +985,7 @@ fn mouse_click_focuses_and_selects() {
     };
     // Border, header row, then the second order.
     a.update(Action::Mouse(click(l.orders.x + 3, l.orders.y + 3), t0()));
-    assert_eq!(a.focus, Pane::Orders);
+    assert_eq!(a.view.focus, Pane::Orders);
     assert_eq!(a.sel(Pane::Orders), 1);
     let wheel = MouseEvent {
         kind: MouseEventKind::ScrollUp,
@@ -983,7 +1008,10 @@ fn key_overrides_and_their_problems() {
     });
     assert!(a.key_problems.iter().any(|p| p.contains("warp")));
     assert!(
-        a.status.as_ref().is_some_and(|(s, _)| s.contains("warp")),
+        a.view
+            .status
+            .as_ref()
+            .is_some_and(|(s, _)| s.contains("warp")),
         "problems are shown at start"
     );
     a.update(Action::OrderChanged(order(
@@ -993,7 +1021,7 @@ fn key_overrides_and_their_problems() {
         OrderStatus::Waiting,
         &[],
     )));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     assert!(keys(&mut a, "x").is_empty());
     assert!(a.popup().is_none(), "x no longer cancels");
     a.update(Action::Key(
@@ -1083,29 +1111,37 @@ fn check_invariants(a: &otpdeck::app::App) {
         let sel = a.sel(p);
         assert!(sel < len.max(1), "{p:?}: selection {sel} of {len} rows");
     }
-    let area = ratatui::layout::Rect::new(0, 0, a.size.0, a.size.1);
+    let area = ratatui::layout::Rect::new(0, 0, a.view.size.0, a.view.size.1);
     if let Some(l) = otpdeck::app::layout::compute(area, a.accounts.len()) {
-        let r = l.pane(a.focus);
+        let r = l.pane(a.view.focus);
         assert!(
             r.width > 0 && r.height > 0,
             "focus on {:?}, not drawn",
-            a.focus
+            a.view.focus
         );
     }
-    assert!(a.popups.len() <= 8, "popups pile up: {}", a.popups.len());
+    assert!(
+        a.view.popups.len() <= 8,
+        "popups pile up: {}",
+        a.view.popups.len()
+    );
 }
 
 /// Sends one key and checks the invariants, and that Esc (the default
 /// dismiss key) closed exactly the top popup.
 fn step(a: &mut otpdeck::app::App, k: KeyEvent) {
-    let before = a.popups.len();
-    let filtering = a.filtering;
+    let before = a.view.popups.len();
+    let filtering = a.view.filtering;
     a.update(Action::Key(k, t0()));
     if k.code == KeyCode::Esc && k.modifiers.is_empty() && before > 0 {
-        assert_eq!(a.popups.len(), before - 1, "Esc closes the top popup only");
+        assert_eq!(
+            a.view.popups.len(),
+            before - 1,
+            "Esc closes the top popup only"
+        );
     }
     if k.code == KeyCode::Esc && k.modifiers.is_empty() && before == 0 && filtering {
-        assert!(!a.filtering, "Esc leaves the filter");
+        assert!(!a.view.filtering, "Esc leaves the filter");
     }
     check_invariants(a);
 }
@@ -1232,13 +1268,13 @@ fn resend_waits_for_the_lock_the_api_gave() {
     a.update(Action::OrderChanged(o));
     keys(&mut a, "<Tab>");
     assert!(keys(&mut a, "r").is_empty());
-    let (text, _) = a.status.clone().expect("status");
+    let (text, _) = a.view.status.clone().expect("status");
     assert!(text.contains("another SMS in 45s"), "{text}");
     a.update(Action::Tick(t0() + chrono::Duration::seconds(46)));
     // The lock has passed but the resend's OTP has not come: OTPZap gates
     // per OTP, so still refused, with the reason.
     assert!(keys(&mut a, "r").is_empty());
-    let (text, _) = a.status.clone().expect("status");
+    let (text, _) = a.view.status.clone().expect("status");
     assert!(text.contains("has not arrived yet"), "{text}");
     let mut o = order(
         1,
@@ -1272,7 +1308,7 @@ fn otpzap_cancel_waits_out_its_two_minutes_before_asking() {
     a.update(Action::Tick(t0() + chrono::Duration::seconds(30)));
     assert!(keys(&mut a, "x").is_empty());
     assert!(a.popup().is_none(), "no confirmation inside the cooldown");
-    let (text, _) = a.status.clone().expect("status");
+    let (text, _) = a.view.status.clone().expect("status");
     assert!(text.contains("allows cancelling in 90s"), "{text}");
     a.update(Action::Tick(t0() + chrono::Duration::seconds(121)));
     keys(&mut a, "x");
@@ -1311,6 +1347,7 @@ fn buy_and_completion_take_names_with_spaces() {
         other => panic!("{other:?}"),
     }
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("whatsapp special id (special)")));
@@ -1420,7 +1457,7 @@ fn c_on_a_finished_topup_copies_the_sn() {
     );
     o.sn = Some("12345678901234567890".into());
     a.update(Action::OrderChanged(o));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     assert_eq!(
         keys(&mut a, "c"),
         vec![Effect::Copy {
@@ -1441,7 +1478,7 @@ fn c_on_a_finished_topup_copies_the_sn() {
     o.otps = vec!["5555".into()];
     o.updated_at = t0() + chrono::Duration::seconds(3);
     a.update(Action::OrderChanged(o));
-    let text = a.status.clone().map(|(t, _)| t).unwrap_or_default();
+    let text = a.view.status.clone().map(|(t, _)| t).unwrap_or_default();
     assert!(text.starts_with("SN 5555"), "{text}");
 }
 
@@ -1455,14 +1492,14 @@ fn status_messages_leave_once_old() {
         how: "OSC 52".into(),
     });
     a.update(Action::Tick(t0() + chrono::Duration::seconds(20)));
-    assert!(a.status.is_some(), "still news at 20 s");
+    assert!(a.view.status.is_some(), "still news at 20 s");
     a.update(Action::Tick(t0() + chrono::Duration::seconds(40)));
-    assert!(a.status.is_none(), "gone at 40 s");
+    assert!(a.view.status.is_none(), "gone at 40 s");
     a.update(Action::CopyFailed("no clipboard".into()));
     a.update(Action::Tick(t0() + chrono::Duration::seconds(200)));
-    assert!(a.status.is_some(), "a failure stays longer");
+    assert!(a.view.status.is_some(), "a failure stays longer");
     a.update(Action::Tick(t0() + chrono::Duration::seconds(400)));
-    assert!(a.status.is_none(), "but not for ever");
+    assert!(a.view.status.is_none(), "but not for ever");
 }
 
 /// Home, End, PageDown/Ctrl-d and PageUp/Ctrl-u move through a pane's
@@ -1479,7 +1516,7 @@ fn lists_page_and_jump() {
             &[],
         )));
     }
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     keys(&mut a, "<End>");
     assert_eq!(a.sel(Pane::Orders), 24);
     keys(&mut a, "<Home>");
@@ -1506,10 +1543,10 @@ fn slash_anywhere_filters_and_never_drops_the_letters() {
         OrderStatus::Waiting,
         &[],
     )));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     let fx = keys(&mut a, "/x");
-    assert!(a.filtering && a.focus == Pane::Catalog);
-    assert_eq!(a.filter.value(), "x");
-    assert!(a.popups.is_empty(), "no cancel confirmation opened");
+    assert!(a.view.filtering && a.view.focus == Pane::Catalog);
+    assert_eq!(a.view.filter.value(), "x");
+    assert!(a.view.popups.is_empty(), "no cancel confirmation opened");
     assert!(!fx.iter().any(|e| matches!(e, Effect::Order { .. })));
 }

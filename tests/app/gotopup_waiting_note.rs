@@ -112,7 +112,7 @@ fn a_postpaid_product_chosen_opens_the_bill_popup_and_buys_nothing() {
     let mut a = app();
     let fx = a.postpaid_chosen("pulsa", "PLN-PASCABAYAR");
     assert!(fx.is_empty(), "nothing is sent before the customer number");
-    let (text, _) = a.status.clone().expect("a status message");
+    let (text, _) = a.view.status.clone().expect("a status message");
     assert!(text.contains("PLN-PASCABAYAR is a postpaid bill"), "{text}");
     assert!(
         matches!(a.popup(), Some(otpdeck::app::Popup::Bill(_))),
@@ -127,7 +127,7 @@ fn a_top_up_is_processing_and_its_result_an_sn() {
     let mut o = order(7, "pulsa", ProviderKind::GoTopUp, OrderStatus::Waiting, &[]);
     o.service = "Pulsa".into();
     a.update(Action::OrderChanged(o));
-    a.focus = otpdeck::app::Pane::Orders;
+    a.view.focus = otpdeck::app::Pane::Orders;
     let s = screen(&mut a, 160, 30);
     let row = s.lines().find(|l| l.contains("#7")).expect("row");
     assert!(

@@ -164,7 +164,7 @@ fn replace_is_offered_on_server_1_orders_only() {
         Some(0),
         &["1111"],
     )));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     assert!(!otpdeck::app::command_applies(
         &a,
         Cmd::Order(OrderOp::Replace)
@@ -177,6 +177,7 @@ fn replace_is_offered_on_server_1_orders_only() {
     insta::assert_snapshot!("s2_order_hints", s);
     assert!(keys(&mut a, "R").is_empty(), "nothing sent");
     assert!(a
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("Server 1 orders only")));
@@ -188,7 +189,7 @@ fn replace_is_offered_on_server_1_orders_only() {
         Some(0),
         &["1111"],
     )));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     assert!(otpdeck::app::command_applies(
         &a,
         Cmd::Order(OrderOp::Replace)
@@ -213,14 +214,15 @@ fn r_waits_for_the_new_otp_after_a_resend_and_says_why() {
         Some(1),
         &["1111"],
     )));
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     assert!(keys(&mut a, "r").is_empty(), "refused, nothing sent");
     assert!(
-        a.status
+        a.view
+            .status
             .as_ref()
             .is_some_and(|(s, _)| s.contains("has not arrived yet")),
         "{:?}",
-        a.status
+        a.view.status
     );
     // The new OTP arrives: one more resend is allowed.
     a.update(Action::OrderChanged(zap_order(
@@ -246,7 +248,7 @@ mod webhook {
 
     fn on_zap() -> App {
         let mut a = app();
-        a.focus = Pane::Balance;
+        a.view.focus = Pane::Balance;
         keys(&mut a, "jj");
         a
     }
@@ -262,10 +264,11 @@ mod webhook {
     #[test]
     fn w_opens_the_settings_of_an_otpzap_account_only() {
         let mut a = app();
-        a.focus = Pane::Balance;
+        a.view.focus = Pane::Balance;
         assert!(keys(&mut a, "w").is_empty(), "gate has none");
         assert!(a.popup().is_none());
         assert!(a
+            .view
             .status
             .as_ref()
             .is_some_and(|(s, _)| s.contains("no webhook settings")));
@@ -353,7 +356,7 @@ fn a_countrys_offers_load_more_from_the_more_row() {
         country_id: "340437".into(),
         next_page: 2,
     });
-    a.focus = Pane::Catalog;
+    a.view.focus = Pane::Catalog;
     let s = screen(&mut a, 100, 30);
     assert!(s.contains("more · Enter: page 2"), "{s}");
     insta::assert_snapshot!("more_offers_row", s);

@@ -122,6 +122,7 @@ fn the_seller_view_asks_every_tab_and_only_a_seller_key() {
     let (mut buyer_only, _) = App::new(vec![account("topup", false)], AppSettings::default(), now);
     assert!(common::keys(&mut buyer_only, ":seller<Enter>").is_empty());
     assert!(buyer_only
+        .view
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("role = \"seller\"")));
@@ -199,7 +200,7 @@ fn an_unclear_settlement_is_said_even_with_the_view_closed() {
         account: "shop".into(),
         reply: SellerReply::Settled(Ok(SettleOutcome::Unclear(row))),
     });
-    let (text, _) = app.status.clone().expect("status");
+    let (text, _) = app.view.status.clone().expect("status");
     assert!(text.contains("UNCLEAR") && text.contains("S-1"), "{text}");
 }
 

@@ -120,7 +120,7 @@ fn normal_80x24() {
 #[test]
 fn stacked_60x20() {
     let mut a = busy();
-    a.focus = Pane::Orders;
+    a.view.focus = Pane::Orders;
     insta::assert_snapshot!(screen(&mut a, 60, 20));
 }
 
@@ -168,7 +168,7 @@ fn errors_everywhere() {
         retry_after: None,
         now: t0(),
     });
-    a.focus = Pane::Balance;
+    a.view.focus = Pane::Balance;
     keys(&mut a, "j");
     insta::assert_snapshot!(screen(&mut a, 120, 30));
 }
@@ -203,7 +203,7 @@ fn buy_confirmation() {
 #[test]
 fn settle_popup_at_80x24() {
     let mut a = busy();
-    a.clues.insert(
+    a.book.clues.insert(
         3,
         otpdeck::app::Clues {
             balance: Some(otpdeck::engine::orders::Verdict::NotCharged),
@@ -269,7 +269,7 @@ fn catalog_clicks_hit_the_rows_drawn_there() {
     use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
     for (w, h) in [(60, 20), (80, 24)] {
         let mut a = busy();
-        a.focus = Pane::Catalog;
+        a.view.focus = Pane::Catalog;
         let len = otpdeck::app::catalog::rows(&a).len();
         let area = ratatui::layout::Rect::new(0, 0, w, h);
         let cat = otpdeck::app::layout::compute(area, a.accounts.len())
@@ -277,7 +277,7 @@ fn catalog_clicks_hit_the_rows_drawn_there() {
             .catalog;
         // Past the end too: the selection is kept within the rows.
         for start in 0..len + 2 {
-            a.selected.insert(Pane::Catalog, start);
+            a.view.selected.insert(Pane::Catalog, start);
             let shown = screen(&mut a, w, h);
             let lines: Vec<&str> = shown.lines().collect();
             for y in cat.y + 1..cat.y + cat.height - 1 {
@@ -289,7 +289,7 @@ fn catalog_clicks_hit_the_rows_drawn_there() {
                 if drawn.trim().is_empty() {
                     continue;
                 }
-                a.selected.insert(Pane::Catalog, start);
+                a.view.selected.insert(Pane::Catalog, start);
                 a.update(Action::Mouse(
                     MouseEvent {
                         kind: MouseEventKind::Down(MouseButton::Left),

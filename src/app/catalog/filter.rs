@@ -50,7 +50,7 @@ impl Filter {
 
     /// The filter of the app's filter line.
     pub fn of(app: &App) -> Option<Filter> {
-        Filter::new(app.filter.value())
+        Filter::new(app.view.filter.value())
     }
 
     /// The text the filter was made from.

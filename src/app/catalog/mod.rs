@@ -40,8 +40,9 @@ impl<T> Load<T> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
+    #[default]
     Price,
     Stock,
     Name,
@@ -251,6 +252,23 @@ pub fn offer_detail(o: &Offer) -> String {
 
 use super::App;
 
+/// The catalog's state: which nodes are open, the sort, further offer
+/// pages, the filter's scores, and a `:buy` or `:email` waiting for a
+/// level to load.
+#[derive(Default)]
+pub struct CatalogState {
+    pub expanded: std::collections::HashSet<String>,
+    /// Countries whose offers have a next page (node key → page).
+    pub more_offers: std::collections::HashMap<String, u32>,
+    pub sort: Sort,
+    /// The filter's scores, kept between keystrokes and frames.
+    pub(crate) catalog_memo: memo::CatalogMemo,
+    /// A `:buy` waiting for a catalog level to load; it carries on then.
+    pub pending_buy: Option<Vec<String>>,
+    /// An `:email SITE` waiting for a catalog level to load.
+    pub pending_email: Option<crate::app::email_walk::EmailAsk>,
+}
+
 fn push_note<T>(rows: &mut Vec<Row>, load: &Load<T>, parent: &NodeId, depth: usize) {
     match load {
         Load::Loading | Load::NotLoaded => rows.push(Row {
@@ -278,7 +296,7 @@ fn rank(own: Option<u32>, below: Option<u32>) -> Option<u32> {
 
 /// The best score among loaded offers (remembered between calls).
 fn best_offer(app: &App, offers: &Load<Vec<Offer>>, f: &Filter) -> Option<u32> {
-    app.catalog_memo.best(offers, f)
+    app.catalog.catalog_memo.best(offers, f)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -298,8 +316,8 @@ fn offer_rows(
     let Some(list) = offers.get() else {
         return;
     };
-    let scores = filter.map(|f| app.catalog_memo.scores(offers, f));
-    let mut shown: Vec<(usize, Option<u32>)> = sorted_indices(list, app.sort)
+    let scores = filter.map(|f| app.catalog.catalog_memo.scores(offers, f));
+    let mut shown: Vec<(usize, Option<u32>)> = sorted_indices(list, app.catalog.sort)
         .into_iter()
         .map(|i| (i, scores.as_ref().and_then(|s| s[i])))
         .filter(|(_, score)| filter.is_none() || parent_matched || score.is_some())
@@ -360,16 +378,16 @@ pub fn rows(app: &App) -> Vec<Row> {
     let filter = Filter::of(app);
     let f = filter.as_ref();
     if f.is_none() {
-        app.catalog_memo.clear();
+        app.catalog.catalog_memo.clear();
     }
     let mut rows = Vec::new();
     for (a, acc) in app.accounts.iter().enumerate() {
         // A seller account has no catalog to buy from.
-        if app.active.is_some_and(|x| x != a) || acc.info.seller {
+        if app.view.active.is_some_and(|x| x != a) || acc.info.seller {
             continue;
         }
         let aid = NodeId::Account(a);
-        let a_open = app.expanded.contains(&aid.key());
+        let a_open = app.catalog.expanded.contains(&aid.key());
         rows.push(Row {
             id: aid.clone(),
             depth: 0,
@@ -423,7 +441,7 @@ pub fn rows(app: &App) -> Vec<Row> {
             for k in 0..path.len() {
                 let gid = NodeId::Group(a, path[..=k].join("/"));
                 // Under a filter every group with a match is open.
-                let open = f.is_some() || app.expanded.contains(&gid.key());
+                let open = f.is_some() || app.catalog.expanded.contains(&gid.key());
                 let shown = last_path.is_some_and(|l| l.len() > k && l[..=k] == path[..=k]);
                 if !shown {
                     rows.push(Row {
@@ -484,7 +502,7 @@ fn service_rows(
     let s_match = f.is_none() || own.is_some();
     let below_match = below.is_some();
     let sid = NodeId::Service(a, sn.service.id.clone());
-    let s_open = app.expanded.contains(&sid.key()) || (below_match && !s_match);
+    let s_open = app.catalog.expanded.contains(&sid.key()) || (below_match && !s_match);
     rows.push(Row {
         id: sid.clone(),
         depth,
@@ -516,7 +534,7 @@ fn service_rows(
         for (i, c_match) in shown {
             let cn = &countries[i];
             let cid = NodeId::Country(a, sn.service.id.clone(), cn.country.id.clone());
-            let c_open = app.expanded.contains(&cid.key());
+            let c_open = app.catalog.expanded.contains(&cid.key());
             rows.push(Row {
                 id: cid.clone(),
                 depth: depth + 1,

@@ -17,20 +17,20 @@ fn key(app: &App, account: &str, service_id: &str, country_id: &str) -> Option<S
 /// The API said a country's offers go on: page `next` is there to load.
 pub fn has_more(app: &mut App, account: &str, service_id: &str, country_id: &str, next: u32) {
     if let Some(k) = key(app, account, service_id, country_id) {
-        app.more_offers.insert(k, next);
+        app.catalog.more_offers.insert(k, next);
     }
 }
 
 /// A fresh first page: whatever was said of further pages before is void.
 pub fn forget(app: &mut App, account: &str, service_id: &str, country_id: &str) {
     if let Some(k) = key(app, account, service_id, country_id) {
-        app.more_offers.remove(&k);
+        app.catalog.more_offers.remove(&k);
     }
 }
 
 /// The "more" row after a country's offers, when there is a next page.
 pub fn more_row(app: &App, country: &NodeId, depth: usize) -> Option<Row> {
-    let page = app.more_offers.get(&country.key())?;
+    let page = app.catalog.more_offers.get(&country.key())?;
     // The first key only: the row is narrow.
     let key = app
         .keymap
@@ -63,7 +63,7 @@ pub fn request(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let k = NodeId::Country(a, s.clone(), c.clone()).key();
-    let Some(page) = app.more_offers.remove(&k) else {
+    let Some(page) = app.catalog.more_offers.remove(&k) else {
         app.set_status("No more offers to load here", Level::Info);
         return Vec::new();
     };

@@ -54,8 +54,8 @@ fn a_filter_ranks_the_best_match_first() {
         ],
         now,
     );
-    app.expanded.insert(NodeId::Account(0).key());
-    app.filter = tui_input::Input::new("tele".into());
+    app.catalog.expanded.insert(NodeId::Account(0).key());
+    app.view.filter = tui_input::Input::new("tele".into());
     let labels: Vec<String> = rows(&app).into_iter().skip(1).map(|r| r.label).collect();
     assert_eq!(labels, ["Telegram", "A Tale of Elegance"]);
 }
@@ -150,7 +150,7 @@ fn grouped_services_show_under_their_groups() {
         ],
         now,
     );
-    app.expanded.insert(NodeId::Account(0).key());
+    app.catalog.expanded.insert(NodeId::Account(0).key());
     let view = |app: &App| -> Vec<(usize, String)> {
         rows(app).into_iter().map(|r| (r.depth, r.label)).collect()
     };
@@ -163,9 +163,11 @@ fn grouped_services_show_under_their_groups() {
             (1, "Pascabayar".into())
         ]
     );
-    app.expanded
+    app.catalog
+        .expanded
         .insert(NodeId::Group(0, "Prabayar".into()).key());
-    app.expanded
+    app.catalog
+        .expanded
         .insert(NodeId::Group(0, "Prabayar/Pulsa".into()).key());
     let v = view(&app);
     let labels: Vec<&str> = v.iter().map(|(_, l)| l.as_str()).collect();
@@ -189,9 +191,9 @@ fn grouped_services_show_under_their_groups() {
         Some("Prabayar")
     );
     // A filter opens what holds a match, and only that.
-    app.expanded.clear();
-    app.expanded.insert(NodeId::Account(0).key());
-    app.filter = tui_input::Input::new("xl".into());
+    app.catalog.expanded.clear();
+    app.catalog.expanded.insert(NodeId::Account(0).key());
+    app.view.filter = tui_input::Input::new("xl".into());
     let labels: Vec<String> = rows(&app).into_iter().map(|r| r.label).collect();
     assert_eq!(labels, ["g (GoTopUp)", "Prabayar", "Pulsa", "XL"]);
 }

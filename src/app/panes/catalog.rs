@@ -17,14 +17,14 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             Vec::new()
         }
         Cmd::Filter => {
-            app.filtering = true;
-            app.focus = Pane::Catalog;
+            app.view.filtering = true;
+            app.view.focus = Pane::Catalog;
             Vec::new()
         }
         Cmd::Sort => {
-            app.sort = app.sort.next();
+            app.catalog.sort = app.catalog.sort.next();
             app.set_status(
-                format!("Offers sorted by {}", app.sort.label()),
+                format!("Offers sorted by {}", app.catalog.sort.label()),
                 Level::Info,
             );
             Vec::new()
@@ -38,14 +38,14 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
 pub fn filter_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
     match cmd {
         Some(Cmd::FilterClear) => {
-            app.filtering = false;
-            app.filter = Input::default();
+            app.view.filtering = false;
+            app.view.filter = Input::default();
         }
-        Some(Cmd::FilterDone) => app.filtering = false,
+        Some(Cmd::FilterDone) => app.view.filtering = false,
         Some(Cmd::QuitNow) => return app.quit(),
         _ => {
-            app.filter.handle_event(&Event::Key(k));
-            app.selected.insert(Pane::Catalog, 0);
+            app.view.filter.handle_event(&Event::Key(k));
+            app.view.selected.insert(Pane::Catalog, 0);
         }
     }
     Vec::new()
@@ -61,10 +61,10 @@ fn collapse(app: &mut App) {
         _ => catalog::parent_row(&rows, app.sel(Pane::Catalog)).map(|r| r.id.clone()),
     };
     if let Some(t) = target {
-        app.expanded.remove(&t.key());
+        app.catalog.expanded.remove(&t.key());
         let rows = catalog::rows(app);
         if let Some(i) = rows.iter().position(|r| r.id == t) {
-            app.selected.insert(Pane::Catalog, i);
+            app.view.selected.insert(Pane::Catalog, i);
         }
     }
 }
@@ -136,13 +136,13 @@ fn expand(app: &mut App) -> Vec<Effect> {
     let now = app.now;
     // Enter on the "more offers" row loads the next page.
     if let NodeId::Note(p) = &row.id {
-        if matches!(**p, NodeId::Country(..)) && app.more_offers.contains_key(&p.key()) {
+        if matches!(**p, NodeId::Country(..)) && app.catalog.more_offers.contains_key(&p.key()) {
             return crate::app::catalog::more_offers::request(app);
         }
     }
     match &row.id {
         NodeId::Account(a) => {
-            app.expanded.insert(row.id.key());
+            app.catalog.expanded.insert(row.id.key());
             if app
                 .accounts
                 .get(*a)
@@ -153,11 +153,11 @@ fn expand(app: &mut App) -> Vec<Effect> {
             Vec::new()
         }
         NodeId::Group(..) => {
-            app.expanded.insert(row.id.key());
+            app.catalog.expanded.insert(row.id.key());
             Vec::new()
         }
         NodeId::Service(a, sid) => {
-            app.expanded.insert(row.id.key());
+            app.catalog.expanded.insert(row.id.key());
             let has_countries = app.accounts.get(*a).is_some_and(|x| x.info.caps.countries);
             if has_countries {
                 load_countries(app, *a, sid)
@@ -166,7 +166,7 @@ fn expand(app: &mut App) -> Vec<Effect> {
             }
         }
         NodeId::Country(a, sid, cid) => {
-            app.expanded.insert(row.id.key());
+            app.catalog.expanded.insert(row.id.key());
             load_offers(app, *a, sid, Some(cid))
         }
         NodeId::Offer(a, sid, cid, oid) => {
@@ -212,11 +212,11 @@ fn expand(app: &mut App) -> Vec<Effect> {
         }
         NodeId::Note(parent) => {
             // Enter on an error line retries the load.
-            app.selected.insert(
+            app.view.selected.insert(
                 Pane::Catalog,
                 rows.iter().position(|r| r.id == **parent).unwrap_or(0),
             );
-            app.expanded.remove(&parent.key());
+            app.catalog.expanded.remove(&parent.key());
             if let NodeId::Account(a) = **parent {
                 if let Some(acc) = app.accounts.get_mut(a) {
                     acc.services = Load::NotLoaded;

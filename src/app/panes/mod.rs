@@ -57,7 +57,7 @@ pub fn move_sel(app: &mut App, pane: Pane, delta: i64) {
     }
     let cur = (app.sel(pane) as i64).min(len - 1);
     let next = (cur + delta).clamp(0, len - 1);
-    app.selected.insert(pane, next as usize);
+    app.view.selected.insert(pane, next as usize);
 }
 
 /// Rows a page key moves (a pane shows about this many at 80x24).
@@ -72,9 +72,12 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
     match cmd {
         Cmd::Quit | Cmd::QuitNow => app.quit(),
         Cmd::FocusNext | Cmd::FocusPrev => {
-            let i = Pane::ALL.iter().position(|p| *p == app.focus).unwrap_or(0);
+            let i = Pane::ALL
+                .iter()
+                .position(|p| *p == app.view.focus)
+                .unwrap_or(0);
             let n = Pane::ALL.len();
-            app.focus = Pane::ALL[if cmd == Cmd::FocusNext {
+            app.view.focus = Pane::ALL[if cmd == Cmd::FocusNext {
                 (i + 1) % n
             } else {
                 (i + n - 1) % n
@@ -90,13 +93,13 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             Vec::new()
         }
         Cmd::AccountPicker => {
-            let selected = app.active.map(|i| i + 1).unwrap_or(0);
+            let selected = app.view.active.map(|i| i + 1).unwrap_or(0);
             app.open(super::popups::Popup::AccountPicker { selected });
             Vec::new()
         }
         Cmd::NextAccount | Cmd::PrevAccount => {
             let n = app.accounts.len() + 1;
-            let cur = app.active.map(|i| i + 1).unwrap_or(0);
+            let cur = app.view.active.map(|i| i + 1).unwrap_or(0);
             let next = if cmd == Cmd::NextAccount {
                 (cur + 1) % n
             } else {
@@ -106,11 +109,11 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             Vec::new()
         }
         Cmd::Up => {
-            move_sel(app, app.focus, -1);
+            move_sel(app, app.view.focus, -1);
             Vec::new()
         }
         Cmd::Down => {
-            move_sel(app, app.focus, 1);
+            move_sel(app, app.view.focus, 1);
             Vec::new()
         }
         Cmd::ListTop | Cmd::ListBottom | Cmd::ListPageDown | Cmd::ListPageUp => {
@@ -120,11 +123,11 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                 Cmd::ListPageDown => PAGE,
                 _ => -PAGE,
             };
-            move_sel(app, app.focus, delta);
+            move_sel(app, app.view.focus, delta);
             Vec::new()
         }
         Cmd::Expand | Cmd::Collapse | Cmd::Filter | Cmd::Sort => catalog::run(app, cmd),
-        Cmd::CopyOtp | Cmd::CopyNumber if app.focus == Pane::OtpLog => otp_log::run(app, cmd),
+        Cmd::CopyOtp | Cmd::CopyNumber if app.view.focus == Pane::OtpLog => otp_log::run(app, cmd),
         Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Order(_) | Cmd::Settle | Cmd::EmailDetail => {
             orders::run(app, cmd)
         }

@@ -73,13 +73,13 @@ pub fn hint_word(app: &App, hint: &'static str) -> &'static str {
     if hint == "resend" && selected_order(app).is_some_and(crate::app::email::is_email) {
         return "reorder";
     }
-    if hint == "copy OTP" && matches!(app.popups.last(), Some(Popup::DepositQr { .. })) {
+    if hint == "copy OTP" && matches!(app.view.popups.last(), Some(Popup::DepositQr { .. })) {
         return "copy payment code";
     }
     // A top-up's result is its SN (a PLN token), not an OTP.
     if hint == "copy OTP"
-        && app.popups.is_empty()
-        && app.focus == crate::app::Pane::Orders
+        && app.view.popups.is_empty()
+        && app.view.focus == crate::app::Pane::Orders
         && selected_order(app).is_some_and(|o| crate::domain::order_ops::code_name(o) == "SN")
     {
         return "copy SN";

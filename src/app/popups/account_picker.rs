@@ -6,7 +6,7 @@ use crate::app::{App, Effect};
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     let n = app.accounts.len() + 1;
-    let Some(Popup::AccountPicker { selected }) = app.popups.last_mut() else {
+    let Some(Popup::AccountPicker { selected }) = app.view.popups.last_mut() else {
         return Vec::new();
     };
     match cmd {

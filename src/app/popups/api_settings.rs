@@ -51,7 +51,7 @@ pub fn open(app: &mut App, account: String) -> Vec<Effect> {
 }
 
 fn top(app: &mut App) -> Option<&mut ApiSettingsPopup> {
-    match app.popups.last_mut() {
+    match app.view.popups.last_mut() {
         Some(Popup::ApiSettings(p)) => Some(p),
         _ => None,
     }
@@ -135,7 +135,7 @@ fn fill(p: &mut ApiSettingsPopup, s: ApiSettings) {
 }
 
 fn popup_of<'a>(app: &'a mut App, account: &str) -> Option<&'a mut ApiSettingsPopup> {
-    app.popups.iter_mut().rev().find_map(|p| match p {
+    app.view.popups.iter_mut().rev().find_map(|p| match p {
         Popup::ApiSettings(s) if s.account == account => Some(s),
         _ => None,
     })

@@ -77,6 +77,7 @@ pub fn open(app: &mut App, product: Option<&str>) -> Vec<Effect> {
         return Vec::new();
     }
     let shown = app
+        .view
         .active
         .and_then(|i| app.accounts.get(i))
         .and_then(|a| accounts.iter().position(|n| *n == a.info.name))
@@ -105,7 +106,7 @@ impl App {
     /// the catalog does on a postpaid product.
     pub fn open_bill(&mut self, account: &str, product: Option<&str>) -> Vec<Effect> {
         let fx = open(self, product);
-        if let Some(Popup::Bill(b)) = self.popups.last_mut() {
+        if let Some(Popup::Bill(b)) = self.view.popups.last_mut() {
             if let Some(i) = b.accounts.iter().position(|n| n == account) {
                 b.account = i;
             }
@@ -115,7 +116,7 @@ impl App {
 }
 
 fn top(app: &mut App) -> Option<&mut BillPopup> {
-    match app.popups.last_mut() {
+    match app.view.popups.last_mut() {
         Some(Popup::Bill(b)) => Some(b),
         _ => None,
     }
@@ -189,7 +190,7 @@ fn inquire(b: &mut BillPopup) -> Vec<Effect> {
 
 /// The inquiry's answer, for the popup still asking it.
 pub fn inquired(app: &mut App, account: &str, result: Result<Bill, ProviderError>) {
-    let Some(b) = app.popups.iter_mut().rev().find_map(|p| match p {
+    let Some(b) = app.view.popups.iter_mut().rev().find_map(|p| match p {
         Popup::Bill(b) if b.account_name() == account && b.busy => Some(b),
         _ => None,
     }) else {
@@ -231,7 +232,7 @@ fn pay(app: &mut App) -> Vec<Effect> {
         customer_number: Some(bill.customer_number.clone()),
     };
     app.note_baseline(&account, &request.idempotency_key);
-    app.pending.push(PendingBuy {
+    app.book.pending.push(PendingBuy {
         account: account.clone(),
         idempotency_key: request.idempotency_key.clone(),
         service: request.service_name.clone(),
@@ -243,6 +244,6 @@ fn pay(app: &mut App) -> Vec<Effect> {
         format!("Paying {} for {} on {account}…", bill.total, bill.product),
         Level::Info,
     );
-    app.focus = Pane::Orders;
+    app.view.focus = Pane::Orders;
     vec![Effect::Buy { account, request }]
 }

@@ -47,8 +47,8 @@ fn open(app: &mut App, service: &str, country: &str, buy_when_done: bool) -> Vec
         app.set_status("No account here sells numbers by country", Level::Warn);
         return Vec::new();
     }
-    app.compare_tickets += 1;
-    let ticket = app.compare_tickets;
+    app.view.compare_tickets += 1;
+    let ticket = app.view.compare_tickets;
     app.open(Popup::Compare(Box::new(CompareView {
         ticket,
         service: service.to_string(),
@@ -70,7 +70,7 @@ fn open(app: &mut App, service: &str, country: &str, buy_when_done: bool) -> Vec
 /// An account's answer, for the view that asked (wherever it is in the
 /// stack); a late answer to a closed view is dropped.
 pub fn loaded(app: &mut App, ticket: u64, account: String, result: Result<Vec<Row>, String>) {
-    let Some(view) = app.popups.iter_mut().find_map(|p| match p {
+    let Some(view) = app.view.popups.iter_mut().find_map(|p| match p {
         Popup::Compare(v) if v.ticket == ticket => Some(v),
         _ => None,
     }) else {
@@ -106,7 +106,7 @@ pub fn loaded(app: &mut App, ticket: u64, account: String, result: Result<Vec<Ro
 }
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
-    let Some(Popup::Compare(view)) = app.popups.last_mut() else {
+    let Some(Popup::Compare(view)) = app.view.popups.last_mut() else {
         return Vec::new();
     };
     let n = view.rows.len().max(1);

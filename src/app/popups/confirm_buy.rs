@@ -16,7 +16,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         operators,
         request,
         ..
-    }) = app.popups.last_mut()
+    }) = app.view.popups.last_mut()
     else {
         return Vec::new();
     };
@@ -31,7 +31,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let mut number = customer.as_ref().map(|i| i.value().trim().to_string());
-    if let Some(Popup::ConfirmBuy { request, .. }) = app.popups.last() {
+    if let Some(Popup::ConfirmBuy { request, .. }) = app.view.popups.last() {
         if let Err(why) = app
             .settings
             .rules
@@ -41,7 +41,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
             return Vec::new();
         }
     }
-    if let (Some(n), Some(Popup::ConfirmBuy { request, .. })) = (&number, app.popups.last()) {
+    if let (Some(n), Some(Popup::ConfirmBuy { request, .. })) = (&number, app.view.popups.last()) {
         // The one rule the CLI uses too (domain::customer_number).
         match crate::domain::check_customer_number(&request.service_id, n) {
             Ok(clean) => number = Some(clean),
@@ -62,7 +62,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
     };
     request.customer_number = number;
     // Bought from the compare view: it has done its job.
-    if matches!(app.popups.last(), Some(Popup::Compare(_))) {
+    if matches!(app.view.popups.last(), Some(Popup::Compare(_))) {
         app.close_top();
     }
     // Each of a quantity is its own buy under its own key (the CLI's rule).
@@ -74,7 +74,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         .collect();
     for r in &requests {
         app.note_baseline(&account, &r.idempotency_key);
-        app.pending.push(PendingBuy {
+        app.book.pending.push(PendingBuy {
             account: account.clone(),
             idempotency_key: r.idempotency_key.clone(),
             service: r.service_name.clone(),
@@ -88,7 +88,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         n => format!("{n} × {}", request.service_name),
     };
     app.set_status(format!("Buying {what} on {account}…"), Level::Info);
-    app.focus = Pane::Orders;
+    app.view.focus = Pane::Orders;
     match <[BuyRequest; 1]>::try_from(requests) {
         Ok([request]) => vec![Effect::Buy { account, request }],
         Err(requests) => vec![Effect::BuyBatch { account, requests }],
@@ -161,6 +161,7 @@ impl App {
     /// the balance after counts them all.
     pub(crate) fn set_confirm_qty(&mut self, n: u32) {
         let balance = self
+            .view
             .popups
             .last()
             .and_then(|p| match p {
@@ -173,7 +174,7 @@ impl App {
             balance_after,
             qty,
             ..
-        }) = self.popups.last_mut()
+        }) = self.view.popups.last_mut()
         {
             *qty = n.max(1);
             *balance_after = balance.map(|b| b - total(request.price, *qty));

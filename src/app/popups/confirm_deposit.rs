@@ -15,10 +15,10 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     else {
         return Vec::new();
     };
-    if matches!(app.popups.last(), Some(Popup::DepositForm { .. })) {
+    if matches!(app.view.popups.last(), Some(Popup::DepositForm { .. })) {
         app.close_top();
     }
-    app.deposit_to_show = Some(request.key.clone());
+    app.view.deposit_to_show = Some(request.key.clone());
     app.set_status(
         format!("Creating a deposit of {} on {account}…", request.amount),
         Level::Info,

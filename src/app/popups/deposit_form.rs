@@ -28,7 +28,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         kind,
         amount,
         method,
-    }) = app.popups.last_mut()
+    }) = app.view.popups.last_mut()
     else {
         return Vec::new();
     };

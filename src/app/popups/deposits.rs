@@ -8,7 +8,7 @@ use crate::domain::{deposit_rules, DepositStatus};
 
 pub fn list_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     let ids: Vec<i64> = app.visible_deposits().iter().map(|d| d.id).collect();
-    let Some(Popup::Deposits { selected }) = app.popups.last_mut() else {
+    let Some(Popup::Deposits { selected }) = app.view.popups.last_mut() else {
         return Vec::new();
     };
     let n = ids.len().max(1);
@@ -19,7 +19,11 @@ pub fn list_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
             let Some(id) = ids.get(*selected).copied() else {
                 return Vec::new();
             };
-            let has_code = app.deposits.get(&id).is_some_and(|d| d.payment.is_some());
+            let has_code = app
+                .book
+                .deposits
+                .get(&id)
+                .is_some_and(|d| d.payment.is_some());
             if has_code {
                 app.open(Popup::DepositQr { id });
             } else {
@@ -40,7 +44,7 @@ pub fn list_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
 }
 
 pub fn qr_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
-    match (cmd, app.popups.last()) {
+    match (cmd, app.view.popups.last()) {
         (Some(Cmd::CancelDeposit), Some(Popup::DepositQr { id })) => {
             let id = *id;
             cancel(app, id)
@@ -49,7 +53,7 @@ pub fn qr_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
         // wallet address): one line on the clipboard, where the screen may
         // have wrapped it.
         (Some(Cmd::CopyOtp), Some(Popup::DepositQr { id })) => {
-            match app.deposits.get(id).and_then(|d| d.payment.clone()) {
+            match app.book.deposits.get(id).and_then(|d| d.payment.clone()) {
                 Some(text) => vec![Effect::Copy {
                     text,
                     what: "payment code".into(),
@@ -65,7 +69,7 @@ pub fn qr_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
 }
 
 fn cancel(app: &mut App, id: i64) -> Vec<Effect> {
-    let Some(d) = app.deposits.get(&id) else {
+    let Some(d) = app.book.deposits.get(&id) else {
         return Vec::new();
     };
     if !deposit_rules(d.provider).is_some_and(|r| r.cancel) {

@@ -9,10 +9,11 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     if cmd != Some(Cmd::CopyOtp) {
         return Vec::new();
     }
-    let Some(Popup::EmailDetail { order_id, .. }) = app.popups.last() else {
+    let Some(Popup::EmailDetail { order_id, .. }) = app.view.popups.last() else {
         return Vec::new();
     };
     let found = app
+        .book
         .orders
         .get(order_id)
         .map(|o| (o.latest_otp().map(str::to_string), o.number.clone()));

@@ -38,7 +38,7 @@ pub fn lines(app: &App) -> Vec<HelpLine> {
 /// The help box's height on a terminal `h` rows high, and how many text
 /// rows it shows (borders and the footer line take three).
 pub fn box_height(app: &App, total_lines: usize) -> (u16, usize) {
-    let h = (total_lines as u16 + 3).min(app.size.1);
+    let h = (total_lines as u16 + 3).min(app.view.size.1);
     (h, h.saturating_sub(3) as usize)
 }
 
@@ -55,7 +55,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
             app.close_top();
         }
         Some(Cmd::Up) | Some(Cmd::Down) => {
-            if let Some(Popup::Help { scroll }) = app.popups.last_mut() {
+            if let Some(Popup::Help { scroll }) = app.view.popups.last_mut() {
                 *scroll = if cmd == Some(Cmd::Up) {
                     scroll.saturating_sub(1).min(max)
                 } else {

@@ -60,7 +60,8 @@ pub(super) fn shown_or_first(
     app: &App,
     fits: impl Fn(&&crate::app::AccountState) -> bool,
 ) -> Option<&crate::app::AccountState> {
-    app.active
+    app.view
+        .active
         .and_then(|i| app.accounts.get(i))
         .filter(&fits)
         .or_else(|| app.accounts.iter().find(&fits))
@@ -94,7 +95,7 @@ pub fn open(app: &mut App, account: Option<&str>) -> Vec<Effect> {
 }
 
 fn top(app: &mut App) -> Option<&mut HistoryPopup> {
-    match app.popups.last_mut() {
+    match app.view.popups.last_mut() {
         Some(Popup::History(h)) => Some(h),
         _ => None,
     }
@@ -231,7 +232,7 @@ pub fn loaded(
     query: HistoryQuery,
     result: Result<HistoryPage, ProviderError>,
 ) {
-    let Some(h) = app.popups.iter_mut().rev().find_map(|p| match p {
+    let Some(h) = app.view.popups.iter_mut().rev().find_map(|p| match p {
         Popup::History(h) if h.account == account && h.busy && h.query == query => Some(h),
         _ => None,
     }) else {

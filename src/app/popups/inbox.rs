@@ -32,19 +32,19 @@ pub fn arrived(app: &mut App, k: Kept) {
         ),
         Level::Warn,
     );
-    app.kept.insert(0, k);
-    app.kept.truncate(HELD);
+    app.book.kept.insert(0, k);
+    app.book.kept.truncate(HELD);
 }
 
 pub fn open(app: &mut App) -> Vec<Effect> {
-    if app.kept.is_empty() && !app.settings.webhook_receiver {
+    if app.book.kept.is_empty() && !app.settings.webhook_receiver {
         app.set_status(
             "No webhook receiver runs, so nothing is kept: set [webhook] listen (or enabled = true) and an account's webhook_secret",
             Level::Info,
         );
         return Vec::new();
     }
-    if app.kept.is_empty() {
+    if app.book.kept.is_empty() {
         app.set_status("The webhook inbox is empty", Level::Info);
         return Vec::new();
     }
@@ -53,15 +53,15 @@ pub fn open(app: &mut App) -> Vec<Effect> {
 }
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
-    let n = app.kept.len();
-    let Some(Popup::Inbox(p)) = app.popups.last_mut() else {
+    let n = app.book.kept.len();
+    let Some(Popup::Inbox(p)) = app.view.popups.last_mut() else {
         return Vec::new();
     };
     match cmd {
         Some(Cmd::Up) => p.selected = p.selected.saturating_sub(1),
         Some(Cmd::Down) => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
         Some(Cmd::CopyOtp) => {
-            let picked = app.kept.get(p.selected);
+            let picked = app.book.kept.get(p.selected);
             match picked.and_then(|k| k.code.clone()) {
                 Some(text) => {
                     return vec![Effect::Copy {

@@ -153,7 +153,7 @@ impl Popup {
 
 /// A key for the top popup.
 pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
-    let Some(top) = app.popups.last() else {
+    let Some(top) = app.view.popups.last() else {
         return Vec::new();
     };
     let key = Key::of(&k);

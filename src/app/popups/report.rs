@@ -40,6 +40,7 @@ pub fn open(app: &mut App, args: &[String]) -> Vec<Effect> {
     // The shown account's when it is a seller (sales, product,
     // transaction), else a buyer's.
     let shown_seller = app
+        .view
         .active
         .and_then(|i| app.accounts.get(i))
         .filter(|a| a.info.seller)
@@ -66,7 +67,7 @@ pub fn open(app: &mut App, args: &[String]) -> Vec<Effect> {
 }
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
-    let Some(Popup::Report(r)) = app.popups.last_mut() else {
+    let Some(Popup::Report(r)) = app.view.popups.last_mut() else {
         return Vec::new();
     };
     let rows = match &r.result {
@@ -88,7 +89,7 @@ pub fn loaded(
     query: &ReportQuery,
     result: Result<Report, ProviderError>,
 ) {
-    let found = app.popups.iter_mut().rev().find_map(|p| match p {
+    let found = app.view.popups.iter_mut().rev().find_map(|p| match p {
         Popup::Report(r) if r.account == account && &r.query == query && r.result.is_none() => {
             Some(r)
         }

@@ -189,7 +189,7 @@ pub fn open(app: &mut App, name: Option<&str>) -> Vec<Effect> {
 }
 
 fn top(app: &mut App) -> Option<&mut SellerView> {
-    match app.popups.last_mut() {
+    match app.view.popups.last_mut() {
         Some(Popup::Seller(v)) => Some(v),
         _ => None,
     }
@@ -401,7 +401,7 @@ fn copy_sn(app: &mut App) -> Vec<Effect> {
 
 /// The seller view of `account`, wherever it is on the stack.
 pub(super) fn view_of<'a>(app: &'a mut App, account: &str) -> Option<&'a mut SellerView> {
-    app.popups.iter_mut().rev().find_map(|p| match p {
+    app.view.popups.iter_mut().rev().find_map(|p| match p {
         Popup::Seller(v) if v.account == account => Some(&mut **v),
         _ => None,
     })

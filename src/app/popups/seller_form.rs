@@ -113,7 +113,7 @@ pub fn open(app: &mut App, account: &str, kind: FormKind) -> Vec<Effect> {
 }
 
 fn top(app: &mut App) -> Option<&mut SellerForm> {
-    match app.popups.last_mut() {
+    match app.view.popups.last_mut() {
         Some(Popup::SellerForm(f)) => Some(f),
         _ => None,
     }

@@ -26,7 +26,7 @@ fn edits_number(k: &KeyEvent) -> bool {
 }
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
-    let Some(Popup::Settle { number, .. }) = app.popups.last_mut() else {
+    let Some(Popup::Settle { number, .. }) = app.view.popups.last_mut() else {
         return Vec::new();
     };
     let verdict = match cmd {

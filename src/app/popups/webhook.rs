@@ -49,8 +49,9 @@ impl WebhookPopup {
 
 /// The account `w` is about: the one shown, else the selected balance row.
 fn chosen(app: &App) -> Option<usize> {
-    app.active
-        .or_else(|| (app.focus == Pane::Balance).then(|| app.sel(Pane::Balance)))
+    app.view
+        .active
+        .or_else(|| (app.view.focus == Pane::Balance).then(|| app.sel(Pane::Balance)))
 }
 
 /// The API of the account `w` would open settings for.
@@ -103,7 +104,7 @@ pub fn open(app: &mut App) -> Vec<Effect> {
 }
 
 fn top(app: &mut App) -> Option<&mut WebhookPopup> {
-    match app.popups.last_mut() {
+    match app.view.popups.last_mut() {
         Some(Popup::Webhook(w)) => Some(w),
         _ => None,
     }
@@ -177,7 +178,7 @@ fn fill(w: &mut WebhookPopup, c: WebhookConfig) {
 }
 
 fn popup_of<'a>(app: &'a mut App, account: &str) -> Option<&'a mut WebhookPopup> {
-    app.popups.iter_mut().rev().find_map(|p| match p {
+    app.view.popups.iter_mut().rev().find_map(|p| match p {
         Popup::Webhook(w) if w.account == account => Some(w),
         _ => None,
     })

@@ -273,7 +273,11 @@ pub async fn run_timing(
     let mut otp_seen: HashMap<String, Instant> = HashMap::new();
     let mut observe = |a: &Action, app: &App| {
         if let Action::OrderChanged(o) = a {
-            let in_state = app.orders.get(&o.id).is_some_and(|o| !o.otps.is_empty());
+            let in_state = app
+                .book
+                .orders
+                .get(&o.id)
+                .is_some_and(|o| !o.otps.is_empty());
             if let (true, Some(pid)) = (in_state, &o.provider_order_id) {
                 otp_seen.entry(pid.clone()).or_insert_with(Instant::now);
             }

@@ -236,7 +236,7 @@ fn details(app: &App, d: &Deposit, t: &Theme) -> Vec<Line<'static>> {
 }
 
 pub fn qr(frame: &mut Frame, app: &App, t: &Theme, area: Rect, id: i64) {
-    let Some(d) = app.deposits.get(&id) else {
+    let Some(d) = app.book.deposits.get(&id) else {
         return;
     };
     frame.render_widget(Clear, area);

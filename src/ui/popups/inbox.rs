@@ -28,6 +28,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, p: &InboxPo
     let list_rows = (r.height as usize).saturating_sub(3) / 2;
     let first = p.selected.saturating_sub(list_rows.saturating_sub(1));
     for (i, k) in app
+        .book
         .kept
         .iter()
         .enumerate()
@@ -48,7 +49,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, p: &InboxPo
             Line::raw(text)
         });
     }
-    if let Some(k) = app.kept.get(p.selected) {
+    if let Some(k) = app.book.kept.get(p.selected) {
         lines.push(Line::styled("body:", theme.dim));
         lines.push(Line::raw(k.body.clone()));
     }
@@ -56,7 +57,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, p: &InboxPo
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(boxed(theme, &format!("Webhook inbox · {}", app.kept.len()))),
+            .block(boxed(
+                theme,
+                &format!("Webhook inbox · {}", app.book.kept.len()),
+            )),
         r,
     );
 }

@@ -87,12 +87,12 @@ fn yes_no(app: &App, yes: &str, no: &str) -> String {
 /// The keys of `cmd` as the top popup takes them: while it takes typing,
 /// a letter bound to `cmd` types itself, so only the other keys are named.
 pub fn keys(app: &App, cmd: Cmd) -> String {
-    let typing = app.popups.last().is_some_and(Popup::takes_text);
+    let typing = app.view.popups.last().is_some_and(Popup::takes_text);
     app.keymap.labels_when(cmd, typing)
 }
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    for popup in &app.popups {
+    for popup in &app.view.popups {
         draw_one(frame, app, popup, theme, area);
     }
 }
@@ -198,6 +198,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         }
         Popup::ConfirmCancel { order_id } => {
             let email = app
+                .book
                 .orders
                 .get(order_id)
                 .filter(|o| crate::app::email::is_email(o));

@@ -19,7 +19,7 @@ pub fn draw(
     theme: &Theme,
     area: Rect,
 ) {
-    let Some(o) = app.orders.get(&order_id) else {
+    let Some(o) = app.book.orders.get(&order_id) else {
         return;
     };
     let r = centered(area, 62, 8);

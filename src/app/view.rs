@@ -1,0 +1,49 @@
+//! The view: what one screen shows and where the user is in it. Nothing
+//! here decides about money; each attached screen may keep its own.
+
+use super::panes::Pane;
+use super::{Level, Popup};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use tui_input::Input;
+
+pub struct View {
+    /// The account shown alone; None: all accounts.
+    pub active: Option<usize>,
+    pub focus: Pane,
+    pub size: (u16, u16),
+    pub selected: HashMap<Pane, usize>,
+    /// Open popups, the top one last.
+    pub popups: Vec<Popup>,
+    /// The catalog filter line and whether it takes keys.
+    pub filter: Input,
+    pub filtering: bool,
+    pub status: Option<(String, Level)>,
+    /// When `status` was set: a message goes once it is old (see
+    /// `STATUS_FOR`), so it does not sit under later screens.
+    pub status_at: DateTime<Utc>,
+    pub quit: bool,
+    /// The key of the deposit whose QR code opens when its invoice arrives.
+    pub deposit_to_show: Option<String>,
+    /// The last compare request's number.
+    pub compare_tickets: u64,
+}
+
+impl View {
+    pub fn new(status: Option<(String, Level)>, now: DateTime<Utc>) -> View {
+        View {
+            active: None,
+            focus: Pane::Catalog,
+            size: (120, 40),
+            selected: HashMap::new(),
+            popups: Vec::new(),
+            filter: Input::default(),
+            filtering: false,
+            status,
+            status_at: now,
+            quit: false,
+            deposit_to_show: None,
+            compare_tickets: 0,
+        }
+    }
+}
