@@ -5,6 +5,8 @@
 use super::panes::Pane;
 use super::popups::Popup;
 use super::{App, Effect, Level};
+use crate::app::popups::DepositForm;
+use crate::app::popups::DepositQr;
 use crate::domain::{deposit_rules, Deposit, DepositStatus};
 use tui_input::Input;
 
@@ -82,7 +84,7 @@ impl App {
         // The deposit the user just asked for opens its QR code.
         if self.view.deposit_to_show.as_deref() == Some(d.key.as_str()) && d.payment.is_some() {
             self.view.deposit_to_show = None;
-            self.open(Popup::DepositQr { id: d.id });
+            self.open(Popup::DepositQr(DepositQr { id: d.id }));
         }
         if d.status.is_final() {
             self.book.deposits_watched.remove(&d.id);
@@ -123,11 +125,11 @@ impl App {
             .copied()
             .find(|p| *p >= rules.min.map_or(0, |m| m.0))
             .unwrap_or(PRESETS[0]);
-        self.open(Popup::DepositForm {
+        self.open(Popup::DepositForm(DepositForm {
             account: acc.info.name.clone(),
             kind: acc.info.kind,
             amount: Input::new(start.to_string()),
             method: 0,
-        });
+        }));
     }
 }

@@ -6,6 +6,7 @@
 
 use super::popups::Popup;
 use super::{App, Effect, Level};
+use crate::app::popups::EmailDetail;
 use crate::domain::email::{is_email_offer, refund_after_fee, EmailSpec};
 use crate::domain::{EmailMessage, Order, OrderOp};
 use crate::money::Rupiah;
@@ -64,10 +65,10 @@ impl App {
     pub(super) fn open_email_detail(&mut self, o: Option<(i64, bool)>) -> Vec<Effect> {
         match o {
             Some((order_id, true)) => {
-                self.open(Popup::EmailDetail {
+                self.open(Popup::EmailDetail(EmailDetail {
                     order_id,
                     messages: None,
-                });
+                }));
                 vec![Effect::LoadEmailMessages { order_id }]
             }
             Some((id, false)) => {
@@ -88,7 +89,7 @@ impl App {
         result: Result<Vec<EmailMessage>, String>,
     ) -> Vec<Effect> {
         for p in self.view.popups.iter_mut() {
-            if let Popup::EmailDetail { order_id, messages } = p {
+            if let Popup::EmailDetail(EmailDetail { order_id, messages }) = p {
                 if *order_id == id {
                     *messages = Some(result.clone());
                 }
@@ -102,7 +103,7 @@ impl App {
         self.view
             .popups
             .iter()
-            .any(|p| matches!(p, Popup::EmailDetail { order_id, .. } if *order_id == id))
+            .any(|p| matches!(p, Popup::EmailDetail(EmailDetail { order_id, .. }) if *order_id == id))
             .then_some(Effect::LoadEmailMessages { order_id: id })
     }
 }

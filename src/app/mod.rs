@@ -38,6 +38,7 @@ pub use popups::{complete as complete_command, Popup};
 pub use replay::Replay;
 pub use settings::AppSettings;
 
+use crate::app::popups::Stats;
 use crate::domain::ProviderError;
 use crate::domain::{Capabilities, Order, OrderStatus, Otp, ProviderKind};
 use crate::money::Rupiah;
@@ -550,12 +551,12 @@ impl App {
                 Vec::new()
             }
             Action::StatsLoaded(figures) => {
-                if let Some(Popup::Stats(slot)) = self
+                if let Some(Popup::Stats(Stats(slot))) = self
                     .view
                     .popups
                     .iter_mut()
                     .rev()
-                    .find(|p| matches!(p, Popup::Stats(None)))
+                    .find(|p| matches!(p, Popup::Stats(Stats(None))))
                 {
                     *slot = Some(Box::new(figures));
                 }

@@ -5,6 +5,8 @@
 use crate::common;
 
 use common::*;
+use otpdeck::app::popups::ConfirmBuy;
+use otpdeck::app::popups::Stats;
 use otpdeck::app::{Action, Effect, Popup};
 use otpdeck::domain::*;
 use otpdeck::engine::compare::Row;
@@ -175,7 +177,7 @@ fn the_statistics_view_loads_and_draws() {
     let mut a = app();
     let e = keys(&mut a, "S");
     assert_eq!(e, vec![Effect::LoadStats { days: 30 }]);
-    assert!(matches!(a.popup(), Some(Popup::Stats(None))));
+    assert!(matches!(a.popup(), Some(Popup::Stats(Stats(None)))));
     let mut spend = vec![0; 30];
     spend[29] = 9_900;
     spend[27] = 4_200;
@@ -200,7 +202,7 @@ fn the_statistics_view_loads_and_draws() {
             ("5m+", 0),
         ],
     })));
-    assert!(matches!(a.popup(), Some(Popup::Stats(Some(_)))));
+    assert!(matches!(a.popup(), Some(Popup::Stats(Stats(Some(_))))));
     a.update(Action::Resize(100, 24));
     let text = screen(&a);
     assert!(
@@ -252,9 +254,9 @@ fn buy_best_asks_for_the_cheapest_row_the_rules_allow_once_all_answered() {
         result: Ok(vec![dear]),
     });
     match a.popup() {
-        Some(Popup::ConfirmBuy {
+        Some(Popup::ConfirmBuy(ConfirmBuy {
             account, request, ..
-        }) => {
+        })) => {
             assert_eq!(account, "nex", "the cheapest the rules allow");
             assert_eq!(request.price, Rupiah(3_000));
         }
@@ -271,7 +273,7 @@ fn the_confirmation_refuses_a_price_above_the_rule() {
     open_gate_whatsapp_indonesia(&mut a);
     keys(&mut a, "jj<Enter>");
     assert!(
-        matches!(a.popup(), Some(Popup::ConfirmBuy { .. })),
+        matches!(a.popup(), Some(Popup::ConfirmBuy(ConfirmBuy { .. }))),
         "{:?}",
         a.popup().map(|p| p.kind())
     );

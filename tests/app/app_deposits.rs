@@ -5,6 +5,8 @@ use crate::common;
 
 use chrono::Duration;
 use common::*;
+use otpdeck::app::popups::DepositForm;
+use otpdeck::app::popups::DepositQr;
 use otpdeck::app::{Action, Effect, Popup};
 use otpdeck::domain::*;
 use otpdeck::money::Rupiah;
@@ -41,23 +43,28 @@ fn deposit(
 fn the_form_checks_the_minimum_then_a_confirmation_opens_over_it() {
     let mut a = app();
     keys(&mut a, "d");
-    assert!(matches!(a.popup(), Some(Popup::DepositForm { account, .. }) if account == "gate"));
+    assert!(
+        matches!(a.popup(), Some(Popup::DepositForm(DepositForm { account, .. })) if account == "gate")
+    );
     // Letters are not amounts; a too-small amount is refused with nothing sent.
     keys(&mut a, "<BS><BS><BS><BS><BS>1x5<Enter>");
-    assert!(matches!(a.popup(), Some(Popup::DepositForm { .. })));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::DepositForm(DepositForm { .. }))
+    ));
     let (text, _) = a.view.status.clone().expect("status");
     assert!(text.contains("at least Rp 2.000"), "{text}");
     // Tab goes to the next preset.
     keys(&mut a, "<Tab>");
     match a.popup() {
-        Some(Popup::DepositForm { amount, .. }) => assert_eq!(amount.value(), "50000"),
+        Some(Popup::DepositForm(DepositForm { amount, .. })) => assert_eq!(amount.value(), "50000"),
         other => panic!("{other:?}"),
     }
     keys(&mut a, "<Enter>");
     assert_eq!(a.view.popups.len(), 2, "the confirmation is over the form");
     keys(&mut a, "<Esc>");
     assert!(
-        matches!(a.popup(), Some(Popup::DepositForm { .. })),
+        matches!(a.popup(), Some(Popup::DepositForm(DepositForm { .. }))),
         "Esc closed the top one only"
     );
     let e = keys(&mut a, "<Enter>y");
@@ -86,7 +93,10 @@ fn the_invoice_opens_its_qr_code_and_is_polled_until_paid() {
     );
     let e = a.update(Action::DepositChanged(pending.clone()));
     assert_eq!(e, vec![Effect::WatchDeposit(pending.clone())]);
-    assert!(matches!(a.popup(), Some(Popup::DepositQr { id: 1 })));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::DepositQr(DepositQr { id: 1 }))
+    ));
     assert!(a.needs_tick(), "the countdown ticks");
     // `c` copies the code as text, whole, whatever the screen wrapped.
     assert_eq!(
@@ -155,7 +165,10 @@ fn pending_deposits_resume_polling_and_only_gateotp_cancels() {
     );
     // Enter shows the code; Esc closes it, then the list.
     keys(&mut a, "<Enter>");
-    assert!(matches!(a.popup(), Some(Popup::DepositQr { id: 1 })));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::DepositQr(DepositQr { id: 1 }))
+    ));
     keys(&mut a, "<Esc><Esc>");
     assert!(a.view.popups.is_empty());
 }

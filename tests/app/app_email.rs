@@ -7,6 +7,7 @@
 use crate::common;
 
 use common::*;
+use otpdeck::app::popups::ConfirmCancel;
 use otpdeck::app::{Action, App, Effect, Pane, Popup};
 use otpdeck::domain::email::{EmailSpec, EMAIL_SERVICE_ID};
 use otpdeck::domain::*;
@@ -175,7 +176,7 @@ fn the_otp_is_copied_reorder_is_offered_and_cancel_needs_no_mail() {
     assert!(keys(&mut a, "x").is_empty());
     assert!(matches!(
         a.view.popups.last(),
-        Some(Popup::ConfirmCancel { order_id: 1 })
+        Some(Popup::ConfirmCancel(ConfirmCancel { order_id: 1 }))
     ));
     let s = screen(&mut a, 120, 30);
     assert!(

@@ -6,6 +6,7 @@ use crate::common;
 
 use chrono::Duration;
 use common::*;
+use otpdeck::app::popups::Settle;
 use otpdeck::app::{Action, App, Effect, Pane, Popup};
 use otpdeck::domain::*;
 use otpdeck::engine::orders::Verdict;
@@ -175,7 +176,10 @@ fn u_on_an_unknown_row_settles_it_by_hand_either_way() {
         otpdeck::app::keymap::Cmd::Settle
     ));
     keys(&mut a, "u");
-    assert!(matches!(a.popup(), Some(Popup::Settle { order_id: 9, .. })));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::Settle(Settle { order_id: 9, .. }))
+    ));
     let e = keys(&mut a, "x");
     assert_eq!(
         e,

@@ -4,6 +4,10 @@
 use crate::common;
 
 use common::*;
+use otpdeck::app::popups::CommandLine;
+use otpdeck::app::popups::ConfirmBuy;
+use otpdeck::app::popups::ConfirmCancel;
+use otpdeck::app::popups::Help;
 use otpdeck::app::Pane;
 use otpdeck::app::{Action, AppSettings, Effect, Popup};
 use otpdeck::domain::*;
@@ -118,11 +122,11 @@ fn expanding_loads_lazily_and_buying_asks_first() {
     // Server 3 at Rp 3.300: confirmation with the balance after it.
     keys(&mut a, "j<Enter>");
     match a.popup() {
-        Some(Popup::ConfirmBuy {
+        Some(Popup::ConfirmBuy(ConfirmBuy {
             request,
             balance_after,
             ..
-        }) => {
+        })) => {
             assert_eq!(request.price, Rupiah(3300));
             assert_eq!(request.offer_id, "340437:3837");
             assert_eq!(*balance_after, Some(Rupiah(150_000 - 3300)));
@@ -147,7 +151,10 @@ fn esc_backs_out_of_a_buy() {
     let mut a = app();
     open_gate_whatsapp_indonesia(&mut a);
     keys(&mut a, "jj<Enter>");
-    assert!(matches!(a.popup(), Some(Popup::ConfirmBuy { .. })));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::ConfirmBuy(ConfirmBuy { .. }))
+    ));
     assert!(keys(&mut a, "<Esc>").is_empty());
     assert!(a.popup().is_none());
 }
@@ -302,7 +309,7 @@ fn cancel_asks_then_cancels_and_respects_cooldowns() {
     assert!(keys(&mut a, "x").is_empty());
     assert!(matches!(
         a.popup(),
-        Some(Popup::ConfirmCancel { order_id: 4 })
+        Some(Popup::ConfirmCancel(ConfirmCancel { order_id: 4 }))
     ));
     assert_eq!(
         keys(&mut a, "y"),
@@ -487,7 +494,7 @@ fn buy_command_walks_the_catalog() {
         now: t0(),
     });
     match a.popup() {
-        Some(Popup::ConfirmBuy { request, what, .. }) => {
+        Some(Popup::ConfirmBuy(ConfirmBuy { request, what, .. })) => {
             assert_eq!(request.price, Rupiah(3300), "cheapest in stock");
             assert_eq!(what, "WhatsApp · Indonesia · Server 3");
         }
@@ -552,7 +559,7 @@ fn completing_a_service_loads_the_catalog_first() {
         "loaded: no second request"
     );
     match a.popup() {
-        Some(Popup::CommandLine(input)) => assert_eq!(input.value(), "buy whatsapp "),
+        Some(Popup::CommandLine(CommandLine(input))) => assert_eq!(input.value(), "buy whatsapp "),
         other => panic!("{other:?}"),
     }
 }
@@ -564,7 +571,9 @@ fn command_line_completes_services_and_countries() {
     open_gate_whatsapp_indonesia(&mut a);
     keys(&mut a, ":buy wh<Tab>ind<Tab>");
     match a.popup() {
-        Some(Popup::CommandLine(input)) => assert_eq!(input.value(), "buy whatsapp indonesia "),
+        Some(Popup::CommandLine(CommandLine(input))) => {
+            assert_eq!(input.value(), "buy whatsapp indonesia ")
+        }
         other => panic!("{other:?}"),
     }
     keys(&mut a, "<Esc>");
@@ -890,7 +899,7 @@ fn focus_help_and_quit_keys() {
     keys(&mut a, "<S-Tab><S-Tab>");
     assert_eq!(a.view.focus, Pane::Balance);
     keys(&mut a, "?");
-    assert!(matches!(a.popup(), Some(Popup::Help { .. })));
+    assert!(matches!(a.popup(), Some(Popup::Help(Help { .. }))));
     keys(&mut a, "<Esc>");
     assert!(a.popup().is_none());
     assert_eq!(keys(&mut a, "<C-c>"), vec![Effect::Quit]);
@@ -932,10 +941,10 @@ fn a_topup_asks_for_the_customer_number() {
     keys(&mut a, "j<Enter>");
     assert!(matches!(
         a.popup(),
-        Some(Popup::ConfirmBuy {
+        Some(Popup::ConfirmBuy(ConfirmBuy {
             customer: Some(_),
             ..
-        })
+        }))
     ));
     assert!(keys(&mut a, "<Enter>").is_empty(), "no number yet");
     // Issue 11: an XL number for a Telkomsel product is refused before
@@ -1030,7 +1039,7 @@ fn key_overrides_and_their_problems() {
     ));
     assert!(matches!(
         a.popup(),
-        Some(Popup::ConfirmCancel { order_id: 1 })
+        Some(Popup::ConfirmCancel(ConfirmCancel { order_id: 1 }))
     ));
 }
 
@@ -1314,7 +1323,7 @@ fn otpzap_cancel_waits_out_its_two_minutes_before_asking() {
     keys(&mut a, "x");
     assert!(matches!(
         a.popup(),
-        Some(Popup::ConfirmCancel { order_id: 1 })
+        Some(Popup::ConfirmCancel(ConfirmCancel { order_id: 1 }))
     ));
 }
 
@@ -1343,7 +1352,7 @@ fn buy_and_completion_take_names_with_spaces() {
     // a second Tab takes the exact name.
     keys(&mut a, ":buy wh<Tab>");
     match a.popup() {
-        Some(Popup::CommandLine(i)) => assert_eq!(i.value(), "buy whatsapp"),
+        Some(Popup::CommandLine(CommandLine(i))) => assert_eq!(i.value(), "buy whatsapp"),
         other => panic!("{other:?}"),
     }
     assert!(a
@@ -1353,7 +1362,7 @@ fn buy_and_completion_take_names_with_spaces() {
         .is_some_and(|(s, _)| s.contains("whatsapp special id (special)")));
     keys(&mut a, "<Tab>");
     match a.popup() {
-        Some(Popup::CommandLine(i)) => assert_eq!(i.value(), "buy whatsapp "),
+        Some(Popup::CommandLine(CommandLine(i))) => assert_eq!(i.value(), "buy whatsapp "),
         other => panic!("{other:?}"),
     }
     keys(&mut a, "<Esc>");

@@ -4,6 +4,7 @@
 use crate::common;
 
 use common::*;
+use otpdeck::app::popups::ConfirmBuy;
 use otpdeck::app::{Action, App, Effect, Popup};
 use otpdeck::domain::*;
 use otpdeck::money::Rupiah;
@@ -120,7 +121,10 @@ fn without_any_nothing_is_sent_unless_chosen() {
     let mut a = app();
     confirm(&mut a, &s2_offer(Vec::new()));
     keys(&mut a, "o");
-    assert!(matches!(a.popup(), Some(Popup::ConfirmBuy { .. })));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::ConfirmBuy(ConfirmBuy { .. }))
+    ));
     assert_eq!(bought_operator(keys(&mut a, "y")), None);
 }
 

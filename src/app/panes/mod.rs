@@ -9,6 +9,11 @@ pub mod otp_log;
 
 use super::keymap::Cmd;
 use super::{App, Effect};
+use crate::app::popups::AccountPicker;
+use crate::app::popups::CommandLine;
+use crate::app::popups::Deposits;
+use crate::app::popups::Help;
+use crate::app::popups::Stats;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
@@ -85,16 +90,20 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             Vec::new()
         }
         Cmd::Help => {
-            app.open(super::popups::Popup::Help { scroll: 0 });
+            app.open(super::popups::Popup::Help(Help { scroll: 0 }));
             Vec::new()
         }
         Cmd::CommandLine => {
-            app.open(super::popups::Popup::CommandLine(Default::default()));
+            app.open(super::popups::Popup::CommandLine(CommandLine(
+                Default::default(),
+            )));
             Vec::new()
         }
         Cmd::AccountPicker => {
             let selected = app.view.active.map(|i| i + 1).unwrap_or(0);
-            app.open(super::popups::Popup::AccountPicker { selected });
+            app.open(super::popups::Popup::AccountPicker(AccountPicker {
+                selected,
+            }));
             Vec::new()
         }
         Cmd::NextAccount | Cmd::PrevAccount => {
@@ -140,11 +149,11 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Best => super::popups::compare::from_catalog(app, false),
         Cmd::BuyBest => super::popups::compare::from_catalog(app, true),
         Cmd::Stats => {
-            app.open(super::popups::Popup::Stats(None));
+            app.open(super::popups::Popup::Stats(Stats(None)));
             vec![Effect::LoadStats { days: STATS_DAYS }]
         }
         Cmd::Deposits => {
-            app.open(super::popups::Popup::Deposits { selected: 0 });
+            app.open(super::popups::Popup::Deposits(Deposits { selected: 0 }));
             Vec::new()
         }
         // Popup and filter commands do nothing in the panes.

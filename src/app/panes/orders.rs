@@ -4,7 +4,10 @@
 
 use crate::app::keymap::Cmd;
 use crate::app::panes::Pane;
+use crate::app::popups::ConfirmCancel;
+use crate::app::popups::DepositQr;
 use crate::app::popups::Popup;
+use crate::app::popups::Settle;
 use crate::app::{App, Effect, Level};
 use crate::domain::{Order, OrderOp, OrderStatus};
 
@@ -73,7 +76,12 @@ pub fn hint_word(app: &App, hint: &'static str) -> &'static str {
     if hint == "resend" && selected_order(app).is_some_and(crate::app::email::is_email) {
         return "reorder";
     }
-    if hint == "copy OTP" && matches!(app.view.popups.last(), Some(Popup::DepositQr { .. })) {
+    if hint == "copy OTP"
+        && matches!(
+            app.view.popups.last(),
+            Some(Popup::DepositQr(DepositQr { .. }))
+        )
+    {
         return "copy payment code";
     }
     // A top-up's result is its SN (a PLN token), not an OTP.
@@ -99,10 +107,10 @@ fn settle(app: &mut App) -> Vec<Effect> {
     match selected_order(app) {
         Some(o) if o.status == OrderStatus::Unknown => {
             let order_id = o.id;
-            app.open(Popup::Settle {
+            app.open(Popup::Settle(Settle {
                 order_id,
                 number: tui_input::Input::default(),
-            });
+            }));
         }
         Some(o) => {
             let (id, status) = (o.id, o.status);
@@ -214,7 +222,7 @@ fn order_op(app: &mut App, op: OrderOp) -> Vec<Effect> {
                 );
                 return Vec::new();
             }
-            app.open(Popup::ConfirmCancel { order_id: id });
+            app.open(Popup::ConfirmCancel(ConfirmCancel { order_id: id }));
             Vec::new()
         }
         OrderOp::Resend => {

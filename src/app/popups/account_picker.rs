@@ -4,9 +4,14 @@ use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect};
 
+#[derive(Debug, Clone)]
+pub struct AccountPicker {
+    pub selected: usize,
+}
+
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     let n = app.accounts.len() + 1;
-    let Some(Popup::AccountPicker { selected }) = app.view.popups.last_mut() else {
+    let Some(Popup::AccountPicker(AccountPicker { selected })) = app.view.popups.last_mut() else {
         return Vec::new();
     };
     match cmd {

@@ -12,7 +12,7 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
-    let Some(Popup::CommandLine(input)) = app.view.popups.last_mut() else {
+    let Some(Popup::CommandLine(CommandLine(input))) = app.view.popups.last_mut() else {
         return Vec::new();
     };
     let typed = input.value().to_string();
@@ -23,7 +23,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         }
         Some(Cmd::Complete) => {
             let completed = complete(app, &typed);
-            if let Some(Popup::CommandLine(input)) = app.view.popups.last_mut() {
+            if let Some(Popup::CommandLine(CommandLine(input))) = app.view.popups.last_mut() {
                 *input = Input::new(completed.clone());
             }
             let several = completion_candidates(app, &completed);
@@ -222,3 +222,7 @@ fn common_prefix(words: &[&String]) -> String {
     });
     first[..n].iter().collect()
 }
+
+/// The `:` command line: its text being typed.
+#[derive(Debug, Clone, Default)]
+pub struct CommandLine(pub tui_input::Input);

@@ -5,6 +5,7 @@
 use crate::app::catalog::{self, NodeId};
 use crate::app::keymap::Cmd;
 use crate::app::panes::Pane;
+use crate::app::popups::CommandLine;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
 use crate::domain::compare::{self, Row, SortBy};
@@ -163,7 +164,7 @@ pub fn from_catalog(app: &mut App, buy: bool) -> Vec<Effect> {
         None => {
             let word = if buy { "buy-best" } else { "best" };
             let text = format!("{word} {service} ");
-            app.open(Popup::CommandLine(tui_input::Input::new(text)));
+            app.open(Popup::CommandLine(CommandLine(tui_input::Input::new(text))));
             app.set_status("Type the country to compare", Level::Info);
             Vec::new()
         }

@@ -6,17 +6,34 @@ use crate::app::panes::Pane;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level, PendingBuy};
 use crate::domain::{BuyRequest, Country, Offer, Service};
+use crate::money::Rupiah;
 use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
+#[derive(Debug, Clone)]
+pub struct ConfirmBuy {
+    pub account: String,
+    /// What is bought, in words: service, country and offer.
+    pub what: String,
+    pub request: BuyRequest,
+    pub balance_after: Option<Rupiah>,
+    /// Top-ups ask for the customer number here.
+    pub customer: Option<Input>,
+    /// The offer's operators to choose from (`request.operator` is the
+    /// choice); empty when the API takes none.
+    pub operators: Vec<crate::domain::Operator>,
+    /// How many are bought (email inboxes by quantity); 1 otherwise.
+    pub qty: u32,
+}
+
 pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
-    let Some(Popup::ConfirmBuy {
+    let Some(Popup::ConfirmBuy(ConfirmBuy {
         customer,
         operators,
         request,
         ..
-    }) = app.view.popups.last_mut()
+    })) = app.view.popups.last_mut()
     else {
         return Vec::new();
     };
@@ -31,7 +48,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let mut number = customer.as_ref().map(|i| i.value().trim().to_string());
-    if let Some(Popup::ConfirmBuy { request, .. }) = app.view.popups.last() {
+    if let Some(Popup::ConfirmBuy(ConfirmBuy { request, .. })) = app.view.popups.last() {
         if let Err(why) = app
             .settings
             .rules
@@ -41,7 +58,9 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
             return Vec::new();
         }
     }
-    if let (Some(n), Some(Popup::ConfirmBuy { request, .. })) = (&number, app.view.popups.last()) {
+    if let (Some(n), Some(Popup::ConfirmBuy(ConfirmBuy { request, .. }))) =
+        (&number, app.view.popups.last())
+    {
         // The one rule the CLI uses too (domain::customer_number).
         match crate::domain::check_customer_number(&request.service_id, n) {
             Ok(clean) => number = Some(clean),
@@ -51,12 +70,12 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
             }
         }
     }
-    let Some(Popup::ConfirmBuy {
+    let Some(Popup::ConfirmBuy(ConfirmBuy {
         account,
         mut request,
         qty,
         ..
-    }) = app.close_top()
+    })) = app.close_top()
     else {
         return Vec::new();
     };
@@ -136,7 +155,7 @@ impl App {
             .first()
             .filter(|o| o.id.eq_ignore_ascii_case("any"))
             .map(|o| o.id.clone());
-        self.open(Popup::ConfirmBuy {
+        self.open(Popup::ConfirmBuy(ConfirmBuy {
             account: name,
             what,
             request: BuyRequest {
@@ -154,7 +173,7 @@ impl App {
             customer,
             operators: offer.operators.clone(),
             qty: 1,
-        });
+        }));
     }
 
     /// Makes the open buy confirmation one of `qty` alike (email inboxes):
@@ -165,16 +184,16 @@ impl App {
             .popups
             .last()
             .and_then(|p| match p {
-                Popup::ConfirmBuy { account, .. } => self.account_of(account),
+                Popup::ConfirmBuy(ConfirmBuy { account, .. }) => self.account_of(account),
                 _ => None,
             })
             .and_then(|a| a.balance);
-        if let Some(Popup::ConfirmBuy {
+        if let Some(Popup::ConfirmBuy(ConfirmBuy {
             request,
             balance_after,
             qty,
             ..
-        }) = self.view.popups.last_mut()
+        })) = self.view.popups.last_mut()
         {
             *qty = n.max(1);
             *balance_after = balance.map(|b| b - total(request.price, *qty));

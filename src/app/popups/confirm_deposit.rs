@@ -2,20 +2,33 @@
 //! the form beneath; its QR code opens when the invoice arrives.
 
 use crate::app::keymap::Cmd;
+use crate::app::popups::DepositForm;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
+use crate::domain::DepositRequest;
+use crate::domain::ProviderKind;
+
+#[derive(Debug, Clone)]
+pub struct ConfirmDeposit {
+    pub account: String,
+    pub kind: ProviderKind,
+    pub request: DepositRequest,
+}
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     if cmd != Some(Cmd::Confirm) {
         return Vec::new();
     }
-    let Some(Popup::ConfirmDeposit {
+    let Some(Popup::ConfirmDeposit(ConfirmDeposit {
         account, request, ..
-    }) = app.close_top()
+    })) = app.close_top()
     else {
         return Vec::new();
     };
-    if matches!(app.view.popups.last(), Some(Popup::DepositForm { .. })) {
+    if matches!(
+        app.view.popups.last(),
+        Some(Popup::DepositForm(DepositForm { .. }))
+    ) {
         app.close_top();
     }
     app.view.deposit_to_show = Some(request.key.clone());

@@ -4,13 +4,24 @@
 
 use crate::app::deposits::PRESETS;
 use crate::app::keymap::Cmd;
+use crate::app::popups::ConfirmDeposit;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
+use crate::domain::ProviderKind;
 use crate::domain::{check_deposit, deposit_rules, DepositRequest};
 use crate::money::Rupiah;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
+
+#[derive(Debug, Clone)]
+pub struct DepositForm {
+    pub account: String,
+    pub kind: ProviderKind,
+    pub amount: Input,
+    /// Index into the API's deposit methods.
+    pub method: usize,
+}
 
 /// The amount typed, ignoring thousands separators.
 pub fn amount_of(input: &Input) -> Option<i64> {
@@ -23,12 +34,12 @@ pub fn amount_of(input: &Input) -> Option<i64> {
 }
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
-    let Some(Popup::DepositForm {
+    let Some(Popup::DepositForm(DepositForm {
         account,
         kind,
         amount,
         method,
-    }) = app.view.popups.last_mut()
+    })) = app.view.popups.last_mut()
     else {
         return Vec::new();
     };
@@ -61,7 +72,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
             match check_deposit(kind, Rupiah(value), chosen) {
                 Ok(method) => {
                     let key = app.next_key(app.now);
-                    app.open(Popup::ConfirmDeposit {
+                    app.open(Popup::ConfirmDeposit(ConfirmDeposit {
                         account,
                         kind,
                         request: DepositRequest {
@@ -69,7 +80,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
                             method,
                             key,
                         },
-                    });
+                    }));
                 }
                 Err(why) => app.set_status(why, Level::Warn),
             }

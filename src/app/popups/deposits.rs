@@ -2,13 +2,19 @@
 //! pending deposit, `x` cancels one where the API allows it.
 
 use crate::app::keymap::Cmd;
+use crate::app::popups::DepositQr;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
 use crate::domain::{deposit_rules, DepositStatus};
 
+#[derive(Debug, Clone)]
+pub struct Deposits {
+    pub selected: usize,
+}
+
 pub fn list_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     let ids: Vec<i64> = app.visible_deposits().iter().map(|d| d.id).collect();
-    let Some(Popup::Deposits { selected }) = app.view.popups.last_mut() else {
+    let Some(Popup::Deposits(Deposits { selected })) = app.view.popups.last_mut() else {
         return Vec::new();
     };
     let n = ids.len().max(1);
@@ -25,7 +31,7 @@ pub fn list_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
                 .get(&id)
                 .is_some_and(|d| d.payment.is_some());
             if has_code {
-                app.open(Popup::DepositQr { id });
+                app.open(Popup::DepositQr(DepositQr { id }));
             } else {
                 app.set_status(
                     format!("Deposit #{id} has no code to pay with"),
@@ -45,14 +51,14 @@ pub fn list_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
 
 pub fn qr_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     match (cmd, app.view.popups.last()) {
-        (Some(Cmd::CancelDeposit), Some(Popup::DepositQr { id })) => {
+        (Some(Cmd::CancelDeposit), Some(Popup::DepositQr(DepositQr { id }))) => {
             let id = *id;
             cancel(app, id)
         }
         // The code as text (a payment page's address, a QRIS payload, a
         // wallet address): one line on the clipboard, where the screen may
         // have wrapped it.
-        (Some(Cmd::CopyOtp), Some(Popup::DepositQr { id })) => {
+        (Some(Cmd::CopyOtp), Some(Popup::DepositQr(DepositQr { id }))) => {
             match app.book.deposits.get(id).and_then(|d| d.payment.clone()) {
                 Some(text) => vec![Effect::Copy {
                     text,

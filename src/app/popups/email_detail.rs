@@ -5,11 +5,18 @@ use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect};
 
+/// An email order's message timeline; None until the journal answers.
+#[derive(Debug, Clone)]
+pub struct EmailDetail {
+    pub order_id: i64,
+    pub messages: Option<Result<Vec<crate::domain::EmailMessage>, String>>,
+}
+
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     if cmd != Some(Cmd::CopyOtp) {
         return Vec::new();
     }
-    let Some(Popup::EmailDetail { order_id, .. }) = app.view.popups.last() else {
+    let Some(Popup::EmailDetail(EmailDetail { order_id, .. })) = app.view.popups.last() else {
         return Vec::new();
     };
     let found = app

@@ -6,6 +6,12 @@ use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect};
 
+#[derive(Debug, Clone)]
+pub struct Help {
+    /// First help line shown (the help scrolls on small terminals).
+    pub scroll: u16,
+}
+
 /// One line of the help text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HelpLine {
@@ -55,7 +61,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
             app.close_top();
         }
         Some(Cmd::Up) | Some(Cmd::Down) => {
-            if let Some(Popup::Help { scroll }) = app.view.popups.last_mut() {
+            if let Some(Popup::Help(Help { scroll })) = app.view.popups.last_mut() {
                 *scroll = if cmd == Some(Cmd::Up) {
                     scroll.saturating_sub(1).min(max)
                 } else {

@@ -11,6 +11,7 @@ pub mod confirm_buy;
 mod confirm_cancel;
 mod confirm_deposit;
 pub mod deposit_form;
+mod deposit_qr;
 mod deposits;
 mod email_detail;
 pub mod help;
@@ -20,79 +21,48 @@ pub mod report;
 pub mod seller;
 pub mod seller_form;
 mod settle;
+mod stats;
 pub mod webhook;
 
-pub use command_line::{complete, completion_candidates};
+pub use account_picker::AccountPicker;
+pub use command_line::{complete, completion_candidates, CommandLine};
+pub use confirm_buy::ConfirmBuy;
+pub use confirm_cancel::ConfirmCancel;
+pub use confirm_deposit::ConfirmDeposit;
+pub use deposit_form::DepositForm;
+pub use deposit_qr::DepositQr;
+pub use deposits::Deposits;
+pub use email_detail::EmailDetail;
+pub use help::Help;
+pub use settle::Settle;
+pub use stats::Stats;
 
 use super::keymap::{Cmd, Key, Layer, PopupKind};
 use super::{App, Effect};
-use crate::domain::{BuyRequest, DepositRequest, ProviderKind};
-use crate::money::Rupiah;
 use ratatui::crossterm::event::KeyEvent;
-use tui_input::Input;
 
 // Popups are moved, not stored in bulk; boxing the big one would only add
 // noise.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Popup {
-    ConfirmBuy {
-        account: String,
-        /// What is bought, in words: service, country and offer.
-        what: String,
-        request: BuyRequest,
-        balance_after: Option<Rupiah>,
-        /// Top-ups ask for the customer number here.
-        customer: Option<Input>,
-        /// The offer's operators to choose from (`request.operator` is the
-        /// choice); empty when the API takes none.
-        operators: Vec<crate::domain::Operator>,
-        /// How many are bought (email inboxes by quantity); 1 otherwise.
-        qty: u32,
-    },
-    ConfirmCancel {
-        order_id: i64,
-    },
-    Help {
-        /// First help line shown (the help scrolls on small terminals).
-        scroll: u16,
-    },
-    AccountPicker {
-        selected: usize,
-    },
-    CommandLine(Input),
-    DepositForm {
-        account: String,
-        kind: ProviderKind,
-        amount: Input,
-        /// Index into the API's deposit methods.
-        method: usize,
-    },
-    ConfirmDeposit {
-        account: String,
-        kind: ProviderKind,
-        request: DepositRequest,
-    },
-    Deposits {
-        selected: usize,
-    },
-    DepositQr {
-        id: i64,
-    },
+    ConfirmBuy(ConfirmBuy),
+    ConfirmCancel(ConfirmCancel),
+    Help(Help),
+    AccountPicker(AccountPicker),
+    CommandLine(CommandLine),
+    DepositForm(DepositForm),
+    ConfirmDeposit(ConfirmDeposit),
+    Deposits(Deposits),
+    DepositQr(DepositQr),
     Compare(Box<compare::CompareView>),
     /// The statistics view; None until the journal's figures arrive.
-    Stats(Option<Box<Result<crate::domain::stats::Overview, String>>>),
+    Stats(Stats),
     /// "I checked the provider" on an UNKNOWN order; the number is typed
     /// here when the user has it.
-    Settle {
-        order_id: i64,
-        number: Input,
-    },
+    Settle(Settle),
     /// An email order's message timeline; None until the journal answers.
-    EmailDetail {
-        order_id: i64,
-        messages: Option<Result<Vec<crate::domain::EmailMessage>, String>>,
-    },
+    EmailDetail(EmailDetail),
     /// OTPZap webhook settings (`webhook.rs`).
     Webhook(webhook::WebhookPopup),
     /// GoTopUp postpaid bill: inquiry, then pay the total (`bill.rs`).
@@ -112,19 +82,19 @@ pub enum Popup {
 impl Popup {
     pub fn kind(&self) -> PopupKind {
         match self {
-            Popup::ConfirmBuy { .. } => PopupKind::ConfirmBuy,
-            Popup::ConfirmCancel { .. } => PopupKind::ConfirmCancel,
-            Popup::Help { .. } => PopupKind::Help,
-            Popup::AccountPicker { .. } => PopupKind::AccountPicker,
-            Popup::CommandLine(_) => PopupKind::CommandLine,
-            Popup::DepositForm { .. } => PopupKind::DepositForm,
-            Popup::ConfirmDeposit { .. } => PopupKind::ConfirmDeposit,
-            Popup::Deposits { .. } => PopupKind::Deposits,
-            Popup::DepositQr { .. } => PopupKind::DepositQr,
+            Popup::ConfirmBuy(ConfirmBuy { .. }) => PopupKind::ConfirmBuy,
+            Popup::ConfirmCancel(ConfirmCancel { .. }) => PopupKind::ConfirmCancel,
+            Popup::Help(Help { .. }) => PopupKind::Help,
+            Popup::AccountPicker(AccountPicker { .. }) => PopupKind::AccountPicker,
+            Popup::CommandLine(CommandLine(_)) => PopupKind::CommandLine,
+            Popup::DepositForm(DepositForm { .. }) => PopupKind::DepositForm,
+            Popup::ConfirmDeposit(ConfirmDeposit { .. }) => PopupKind::ConfirmDeposit,
+            Popup::Deposits(Deposits { .. }) => PopupKind::Deposits,
+            Popup::DepositQr(DepositQr { .. }) => PopupKind::DepositQr,
             Popup::Compare(_) => PopupKind::Compare,
-            Popup::Stats(_) => PopupKind::Stats,
-            Popup::Settle { .. } => PopupKind::Settle,
-            Popup::EmailDetail { .. } => PopupKind::EmailDetail,
+            Popup::Stats(Stats(_)) => PopupKind::Stats,
+            Popup::Settle(Settle { .. }) => PopupKind::Settle,
+            Popup::EmailDetail(EmailDetail { .. }) => PopupKind::EmailDetail,
             Popup::Webhook(_) => PopupKind::Webhook,
             Popup::Bill(_) => PopupKind::Bill,
             Popup::History(_) => PopupKind::History,
@@ -139,8 +109,8 @@ impl Popup {
     /// Whether typed characters go into a text field of this popup.
     pub fn takes_text(&self) -> bool {
         match self {
-            Popup::ConfirmBuy { customer, .. } => customer.is_some(),
-            Popup::CommandLine(_) | Popup::DepositForm { .. } => true,
+            Popup::ConfirmBuy(ConfirmBuy { customer, .. }) => customer.is_some(),
+            Popup::CommandLine(CommandLine(_)) | Popup::DepositForm(DepositForm { .. }) => true,
             Popup::Webhook(w) => w.takes_text(),
             Popup::Bill(b) => b.takes_text(),
             Popup::History(h) => h.field != history::Field::Rows,
@@ -177,7 +147,7 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             if top.kind() == PopupKind::Help {
                 app.close_top();
             } else {
-                app.open(Popup::Help { scroll: 0 });
+                app.open(Popup::Help(Help { scroll: 0 }));
             }
             return Vec::new();
         }

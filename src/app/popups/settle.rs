@@ -9,6 +9,15 @@ use crate::app::{App, Effect, Level};
 use crate::domain::clues::Verdict;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+/// "I checked the provider" on an UNKNOWN order; the number is typed
+/// here when the user has it.
+#[derive(Debug, Clone)]
+pub struct Settle {
+    pub order_id: i64,
+    pub number: Input,
+}
 
 /// What may be typed into the number: digits and the signs people paste.
 fn edits_number(k: &KeyEvent) -> bool {
@@ -26,7 +35,7 @@ fn edits_number(k: &KeyEvent) -> bool {
 }
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
-    let Some(Popup::Settle { number, .. }) = app.view.popups.last_mut() else {
+    let Some(Popup::Settle(Settle { number, .. })) = app.view.popups.last_mut() else {
         return Vec::new();
     };
     let verdict = match cmd {
@@ -40,7 +49,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let Some(Popup::Settle { order_id, number }) = app.close_top() else {
+    let Some(Popup::Settle(Settle { order_id, number })) = app.close_top() else {
         return Vec::new();
     };
     let typed = number.value().trim().to_string();

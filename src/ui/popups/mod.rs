@@ -18,6 +18,18 @@ mod webhook;
 
 use super::theme::Theme;
 use crate::app::keymap::Cmd;
+use crate::app::popups::AccountPicker;
+use crate::app::popups::CommandLine;
+use crate::app::popups::ConfirmBuy;
+use crate::app::popups::ConfirmCancel;
+use crate::app::popups::ConfirmDeposit;
+use crate::app::popups::DepositForm;
+use crate::app::popups::DepositQr;
+use crate::app::popups::Deposits;
+use crate::app::popups::EmailDetail;
+use crate::app::popups::Help;
+use crate::app::popups::Settle;
+use crate::app::popups::Stats;
 use crate::app::{App, Popup};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -99,7 +111,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 
 fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Rect) {
     match popup {
-        Popup::ConfirmBuy {
+        Popup::ConfirmBuy(ConfirmBuy {
             account,
             what,
             request,
@@ -107,7 +119,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             customer,
             operators,
             qty,
-        } => {
+        }) => {
             // The replace rule, when it covers this buy: said up front.
             let replace = app
                 .settings
@@ -196,7 +208,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             frame.render_widget(Clear, r);
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Buy?")), r);
         }
-        Popup::ConfirmCancel { order_id } => {
+        Popup::ConfirmCancel(ConfirmCancel { order_id }) => {
             let email = app
                 .book
                 .orders
@@ -223,14 +235,14 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             frame.render_widget(Clear, r);
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Cancel?")), r);
         }
-        Popup::EmailDetail { order_id, messages } => {
+        Popup::EmailDetail(EmailDetail { order_id, messages }) => {
             email_detail::draw(frame, app, *order_id, messages.as_ref(), theme, area)
         }
-        Popup::Settle { order_id, number } => {
+        Popup::Settle(Settle { order_id, number }) => {
             settle::draw(frame, app, *order_id, number, theme, area)
         }
-        Popup::Help { scroll } => help::draw(frame, app, *scroll, theme, area),
-        Popup::AccountPicker { selected } => {
+        Popup::Help(Help { scroll }) => help::draw(frame, app, *scroll, theme, area),
+        Popup::AccountPicker(AccountPicker { selected }) => {
             let r = centered(area, 40, app.accounts.len() as u16 + 3);
             let mut lines = Vec::new();
             let names = std::iter::once("All accounts".to_string()).chain(
@@ -248,12 +260,12 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             frame.render_widget(Clear, r);
             frame.render_widget(Paragraph::new(lines).block(boxed(theme, "Account")), r);
         }
-        Popup::DepositForm {
+        Popup::DepositForm(DepositForm {
             account,
             kind,
             amount,
             method,
-        } => {
+        }) => {
             let f = deposits::Form {
                 account,
                 kind: *kind,
@@ -262,13 +274,15 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
             };
             deposits::form(frame, app, theme, area, f)
         }
-        Popup::ConfirmDeposit {
+        Popup::ConfirmDeposit(ConfirmDeposit {
             account, request, ..
-        } => deposits::confirm(frame, app, theme, area, account, request),
-        Popup::Deposits { selected } => deposits::list(frame, app, theme, area, *selected),
-        Popup::DepositQr { id } => deposits::qr(frame, app, theme, area, *id),
+        }) => deposits::confirm(frame, app, theme, area, account, request),
+        Popup::Deposits(Deposits { selected }) => {
+            deposits::list(frame, app, theme, area, *selected)
+        }
+        Popup::DepositQr(DepositQr { id }) => deposits::qr(frame, app, theme, area, *id),
         Popup::Compare(v) => compare::draw(frame, app, theme, area, v),
-        Popup::Stats(figures) => stats::draw(frame, app, theme, area, figures.as_deref()),
+        Popup::Stats(Stats(figures)) => stats::draw(frame, app, theme, area, figures.as_deref()),
         Popup::Webhook(w) => webhook::draw(frame, app, theme, area, w),
         Popup::ApiSettings(p) => api_settings::draw(frame, app, theme, area, p),
         Popup::Report(r) => report::draw(frame, app, theme, area, r),
@@ -277,7 +291,7 @@ fn draw_one(frame: &mut Frame, app: &App, popup: &Popup, theme: &Theme, area: Re
         Popup::Inbox(p) => inbox::draw(frame, app, theme, area, p),
         Popup::Seller(v) => seller::draw(frame, app, theme, area, v),
         Popup::SellerForm(f) => seller::draw_form(frame, app, theme, area, f),
-        Popup::CommandLine(input) => {
+        Popup::CommandLine(CommandLine(input)) => {
             let r = Rect::new(
                 area.x,
                 area.y + area.height.saturating_sub(3),

@@ -1,0 +1,6 @@
+//! The deposit QR popup.
+
+#[derive(Debug, Clone)]
+pub struct DepositQr {
+    pub id: i64,
+}
