@@ -210,7 +210,7 @@ pub enum Action {
     /// What a seller key's call answered.
     Seller {
         account: String,
-        reply: crate::app::popups::seller::SellerReply,
+        reply: crate::app::views::seller::SellerReply,
     },
 }
 
@@ -388,9 +388,9 @@ pub enum Effect {
     LoadEmailMessages {
         order_id: i64,
     },
-    /// A call of a GoTopUp seller key (`popups::seller`).
+    /// A call of a GoTopUp seller key (`views::seller`).
     Seller {
         account: String,
-        call: crate::app::popups::seller::SellerCall,
+        call: crate::app::views::seller::SellerCall,
     },
 }

@@ -21,12 +21,14 @@ pub mod layout;
 mod loads;
 mod order_notes;
 pub mod panes;
+pub(crate) mod popup_list;
 pub mod popups;
 mod postpaid;
 mod replay;
 mod settings;
 mod status;
 pub mod view;
+pub mod views;
 
 pub use action::{Action, Effect, Notification};
 pub use auto_replace::Chain;
@@ -38,7 +40,7 @@ pub use popups::{complete as complete_command, Popup};
 pub use replay::Replay;
 pub use settings::AppSettings;
 
-use crate::app::popups::Stats;
+use crate::app::views::stats::Stats;
 use crate::domain::ProviderError;
 use crate::domain::{Capabilities, Order, OrderStatus, Otp, ProviderKind};
 use crate::money::Rupiah;
@@ -515,7 +517,7 @@ impl App {
                 query,
                 result,
             } => {
-                popups::history::loaded(self, &account, query, result);
+                views::history::loaded(self, &account, query, result);
                 Vec::new()
             }
             Action::WebhookKept(k) => {
@@ -523,7 +525,7 @@ impl App {
                 Vec::new()
             }
             Action::Seller { account, reply } => {
-                popups::seller::on_reply(self, &account, reply);
+                views::seller::on_reply(self, &account, reply);
                 Vec::new()
             }
             Action::WebhookLoaded { account, result } => {
@@ -539,7 +541,7 @@ impl App {
                 query,
                 result,
             } => {
-                popups::report::loaded(self, &account, &query, result);
+                views::report::loaded(self, &account, &query, result);
                 Vec::new()
             }
             Action::ApiSettingsLoaded { account, result } => {
@@ -570,7 +572,7 @@ impl App {
                 if let Some(effects) = self.replace_offers(ticket, &result) {
                     return effects;
                 }
-                popups::compare::loaded(self, ticket, account, result);
+                views::compare::loaded(self, ticket, account, result);
                 Vec::new()
             }
             Action::LinksRestored(links) => self.on_links_restored(links),

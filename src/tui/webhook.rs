@@ -30,7 +30,7 @@ fn action_of(p: Pushed) -> Action {
         Pushed::Deposit(d) => Action::DepositChanged(d),
         Pushed::Settlement(s) => Action::Seller {
             account: s.account.clone(),
-            reply: crate::app::popups::seller::SellerReply::SettlementChanged(s),
+            reply: crate::app::views::seller::SellerReply::SettlementChanged(s),
         },
         Pushed::Kept(k) => Action::WebhookKept(k),
     }

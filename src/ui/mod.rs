@@ -5,9 +5,10 @@ mod balance;
 mod catalog;
 mod orders;
 mod otp_log;
-mod popups;
+pub(crate) mod popups;
 pub mod qr;
 mod status_bar;
+mod views;
 pub use crate::theme;
 
 use crate::app::Pane;

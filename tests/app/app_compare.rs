@@ -6,7 +6,7 @@ use crate::common;
 
 use common::*;
 use otpdeck::app::popups::ConfirmBuy;
-use otpdeck::app::popups::Stats;
+use otpdeck::app::views::stats::Stats;
 use otpdeck::app::{Action, Effect, Popup};
 use otpdeck::domain::*;
 use otpdeck::engine::compare::Row;

@@ -64,7 +64,7 @@ fn opened() -> App {
     a
 }
 
-fn shown(a: &App) -> &otpdeck::app::popups::history::HistoryPopup {
+fn shown(a: &App) -> &otpdeck::app::views::history::HistoryPopup {
     match a.view.popups.last() {
         Some(Popup::History(h)) => h,
         other => panic!("history view not on top: {other:?}"),
@@ -189,7 +189,7 @@ fn a_row_is_picked_and_its_sn_copied() {
     assert!(keys(&mut a, "c").is_empty());
     assert_eq!(shown(&a).status.value(), "c");
     keys(&mut a, "<BS><Tab><Tab><Tab><Tab>");
-    assert_eq!(shown(&a).field, otpdeck::app::popups::history::Field::Rows);
+    assert_eq!(shown(&a).field, otpdeck::app::views::history::Field::Rows);
     assert_eq!(
         keys(&mut a, "c"),
         vec![Effect::Copy {

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use otpdeck::app::popups::seller::{SellerCall, SellerReply};
+use otpdeck::app::views::seller::{SellerCall, SellerReply};
 use otpdeck::app::{catalog, AccountInfo, Action, App, AppSettings, Effect};
 use otpdeck::domain::seller::{BankAccount, SellerProduct, SettlementRequest};
 use otpdeck::domain::{Capabilities, ProviderKind};

@@ -5,31 +5,31 @@ use super::key::Key;
 use crate::app::panes::Pane;
 use crate::domain::OrderOp;
 
-/// The kinds of popup, for the table (a popup's state lives in `Popup`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PopupKind {
-    ConfirmBuy,
-    ConfirmCancel,
-    Help,
-    AccountPicker,
-    CommandLine,
-    DepositForm,
-    ConfirmDeposit,
-    Deposits,
-    DepositQr,
-    Compare,
-    Stats,
-    Settle,
-    EmailDetail,
-    Webhook,
-    ApiSettings,
-    Report,
-    Bill,
-    History,
-    Inbox,
-    Seller,
-    SellerForm,
+macro_rules! define_kinds {
+    (
+        popups { $($p:ident($($pt:tt)+) = $pplace:literal,)* }
+        views { $($v:ident($($vt:tt)+) = $vplace:literal,)* }
+    ) => {
+        /// The kinds of popup and full-screen view, for the table (their
+        /// state lives in `Popup`); made from `app/popup_list.rs`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum PopupKind {
+            $($p,)*
+            $($v,)*
+        }
+
+        impl PopupKind {
+            /// Where its keys live, in words, for `?`.
+            pub fn place(self) -> &'static str {
+                match self {
+                    $(PopupKind::$p => $pplace,)*
+                    $(PopupKind::$v => $vplace,)*
+                }
+            }
+        }
+    };
 }
+crate::app::popup_list::popup_list!(define_kinds);
 
 /// Where the user is; each command is bound in one or more layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,24 +46,6 @@ pub enum Layer {
 }
 
 impl Layer {
-    /// Layers that take typed text: a printable key goes to the input
-    /// before the table is asked.
-    pub fn takes_text(self) -> bool {
-        matches!(
-            self,
-            Layer::Filter
-                | Layer::Popup(
-                    PopupKind::CommandLine
-                        | PopupKind::DepositForm
-                        | PopupKind::Webhook
-                        | PopupKind::ApiSettings
-                        | PopupKind::Bill
-                        | PopupKind::History
-                        | PopupKind::SellerForm
-                )
-        )
-    }
-
     /// Whether a key bound in both layers would be ambiguous.
     pub fn overlaps(self, other: Layer) -> bool {
         self == other

@@ -1,6 +1,6 @@
 //! Where a command applies, in words, for `?` and the hints.
 
-use super::cmd::{Layer, PopupKind};
+use super::cmd::Layer;
 
 /// Where a command applies, in words, for `?`: the panes, then the
 /// popups ("popups" when it is most of them).
@@ -35,26 +35,6 @@ pub fn place_name(layer: Layer) -> &'static str {
         Layer::Panes => "Any pane",
         Layer::Pane(p) => p.title(),
         Layer::Filter => "Catalog filter",
-        Layer::Popup(PopupKind::ConfirmBuy) => "buy confirmation",
-        Layer::Popup(PopupKind::ConfirmCancel) => "cancel confirmation",
-        Layer::Popup(PopupKind::Help) => "help",
-        Layer::Popup(PopupKind::AccountPicker) => "account picker",
-        Layer::Popup(PopupKind::CommandLine) => "command line",
-        Layer::Popup(PopupKind::DepositForm) => "deposit form",
-        Layer::Popup(PopupKind::ConfirmDeposit) => "deposit confirmation",
-        Layer::Popup(PopupKind::Deposits) => "deposits",
-        Layer::Popup(PopupKind::DepositQr) => "deposit QR",
-        Layer::Popup(PopupKind::Compare) => "compare",
-        Layer::Popup(PopupKind::Stats) => "statistics",
-        Layer::Popup(PopupKind::Settle) => "I checked the provider",
-        Layer::Popup(PopupKind::EmailDetail) => "email messages",
-        Layer::Popup(PopupKind::Webhook) => "webhook settings",
-        Layer::Popup(PopupKind::ApiSettings) => "API settings",
-        Layer::Popup(PopupKind::Report) => "report",
-        Layer::Popup(PopupKind::Bill) => "postpaid bill",
-        Layer::Popup(PopupKind::History) => "transaction history",
-        Layer::Popup(PopupKind::Inbox) => "webhook inbox",
-        Layer::Popup(PopupKind::Seller) => "seller view",
-        Layer::Popup(PopupKind::SellerForm) => "seller form",
+        Layer::Popup(kind) => kind.place(),
     }
 }

@@ -13,7 +13,7 @@ use crate::app::popups::AccountPicker;
 use crate::app::popups::CommandLine;
 use crate::app::popups::Deposits;
 use crate::app::popups::Help;
-use crate::app::popups::Stats;
+use crate::app::views::stats::Stats;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
@@ -146,8 +146,8 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             app.open_deposit_form();
             Vec::new()
         }
-        Cmd::Best => super::popups::compare::from_catalog(app, false),
-        Cmd::BuyBest => super::popups::compare::from_catalog(app, true),
+        Cmd::Best => super::views::compare::from_catalog(app, false),
+        Cmd::BuyBest => super::views::compare::from_catalog(app, true),
         Cmd::Stats => {
             app.open(super::popups::Popup::Stats(Stats(None)));
             vec![Effect::LoadStats { days: STATS_DAYS }]

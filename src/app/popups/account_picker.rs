@@ -26,3 +26,14 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     }
     Vec::new()
 }
+
+impl crate::app::popups::PopupState for AccountPicker {
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        let _ = k;
+        on_key(app, cmd)
+    }
+}

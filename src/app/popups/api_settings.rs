@@ -167,3 +167,17 @@ pub fn saved(app: &mut App, account: &str, result: Result<ApiSettings, ProviderE
         Err(e) => p.error = Some(e.to_string()),
     }
 }
+
+impl crate::app::popups::PopupState for ApiSettingsPopup {
+    fn takes_text(&self) -> bool {
+        true
+    }
+
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        on_key(app, cmd, k)
+    }
+}

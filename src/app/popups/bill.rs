@@ -247,3 +247,17 @@ fn pay(app: &mut App) -> Vec<Effect> {
     app.view.focus = Pane::Orders;
     vec![Effect::Buy { account, request }]
 }
+
+impl crate::app::popups::PopupState for BillPopup {
+    fn takes_text(&self) -> bool {
+        BillPopup::takes_text(self)
+    }
+
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        on_key(app, cmd, k)
+    }
+}

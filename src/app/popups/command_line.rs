@@ -114,16 +114,16 @@ pub fn run(app: &mut App, text: &str) -> Vec<Effect> {
         }
         (Some("buy"), _) => buy_walk::start(app, &args),
         (Some("bill"), _) => super::bill::open(app, args.first().map(String::as_str)),
-        (Some("history"), _) => super::history::open(app, args.first().map(String::as_str)),
-        (Some("report"), _) => super::report::open(app, &args),
+        (Some("history"), _) => crate::app::views::history::open(app, args.first().map(String::as_str)),
+        (Some("report"), _) => crate::app::views::report::open(app, &args),
         (Some("inbox"), _) => super::inbox::open(app),
-        (Some("seller"), _) => super::seller::open(app, args.first().map(String::as_str)),
+        (Some("seller"), _) => crate::app::views::seller::open(app, args.first().map(String::as_str)),
         (Some("email"), _) => crate::app::email_walk::start(app, &args),
         (Some(w @ ("best" | "buy-best")), _) => match buy_walk::split_service_country(app, &args) {
             Some((service, country)) if w == "best" => {
-                super::compare::start(app, &service, &country)
+                crate::app::views::compare::start(app, &service, &country)
             }
-            Some((service, country)) => super::compare::start_buying(app, &service, &country),
+            Some((service, country)) => crate::app::views::compare::start_buying(app, &service, &country),
             None => {
                 app.set_status("Usage: :best SERVICE COUNTRY", Level::Warn);
                 Vec::new()
@@ -226,3 +226,17 @@ fn common_prefix(words: &[&String]) -> String {
 /// The `:` command line: its text being typed.
 #[derive(Debug, Clone, Default)]
 pub struct CommandLine(pub tui_input::Input);
+
+impl crate::app::popups::PopupState for CommandLine {
+    fn takes_text(&self) -> bool {
+        true
+    }
+
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        on_key(app, cmd, k)
+    }
+}

@@ -205,3 +205,17 @@ impl App {
 pub fn total(each: crate::money::Rupiah, qty: u32) -> crate::money::Rupiah {
     crate::money::Rupiah(each.0.saturating_mul(i64::from(qty)))
 }
+
+impl crate::app::popups::PopupState for ConfirmBuy {
+    fn takes_text(&self) -> bool {
+        self.customer.is_some()
+    }
+
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        on_key(app, cmd, k)
+    }
+}

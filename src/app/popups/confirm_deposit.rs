@@ -38,3 +38,14 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     );
     vec![Effect::CreateDeposit { account, request }]
 }
+
+impl crate::app::popups::PopupState for ConfirmDeposit {
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        let _ = k;
+        on_key(app, cmd)
+    }
+}

@@ -97,3 +97,14 @@ fn cancel(app: &mut App, id: i64) -> Vec<Effect> {
     app.set_status(format!("Cancelling deposit #{id}…"), Level::Info);
     vec![Effect::CancelDeposit { deposit_id: id }]
 }
+
+impl crate::app::popups::PopupState for Deposits {
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        let _ = k;
+        list_key(app, cmd)
+    }
+}

@@ -26,3 +26,14 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
         .map(|o| (o.latest_otp().map(str::to_string), o.number.clone()));
     crate::app::panes::orders::copy_effect(app, found, true)
 }
+
+impl crate::app::popups::PopupState for EmailDetail {
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        let _ = k;
+        on_key(app, cmd)
+    }
+}

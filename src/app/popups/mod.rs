@@ -1,28 +1,8 @@
 //! Popups on a stack: a popup can open another on top (help over the
 //! account picker, a confirmation over a form), keys go to the top one, and
-//! dismissing closes the top one only. Each popup's keys are in its file.
-
-mod account_picker;
-pub mod api_settings;
-pub mod bill;
-mod command_line;
-pub mod compare;
-pub mod confirm_buy;
-mod confirm_cancel;
-mod confirm_deposit;
-pub mod deposit_form;
-mod deposit_qr;
-mod deposits;
-mod email_detail;
-pub mod help;
-pub mod history;
-pub mod inbox;
-pub mod report;
-pub mod seller;
-pub mod seller_form;
-mod settle;
-mod stats;
-pub mod webhook;
+//! dismissing closes the top one only. Each popup's state and keys are in
+//! its own file, behind `PopupState`; the list of popups and full-screen
+//! views is `app/popup_list.rs`, from which the enum and dispatch are made.
 
 pub use account_picker::AccountPicker;
 pub use command_line::{complete, completion_candidates, CommandLine};
@@ -35,91 +15,74 @@ pub use deposits::Deposits;
 pub use email_detail::EmailDetail;
 pub use help::Help;
 pub use settle::Settle;
-pub use stats::Stats;
 
 use super::keymap::{Cmd, Key, Layer, PopupKind};
+use super::popup_list::{held, popup_list};
 use super::{App, Effect};
 use ratatui::crossterm::event::KeyEvent;
 
-// Popups are moved, not stored in bulk; boxing the big one would only add
-// noise.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-pub enum Popup {
-    ConfirmBuy(ConfirmBuy),
-    ConfirmCancel(ConfirmCancel),
-    Help(Help),
-    AccountPicker(AccountPicker),
-    CommandLine(CommandLine),
-    DepositForm(DepositForm),
-    ConfirmDeposit(ConfirmDeposit),
-    Deposits(Deposits),
-    DepositQr(DepositQr),
-    Compare(Box<compare::CompareView>),
-    /// The statistics view; None until the journal's figures arrive.
-    Stats(Stats),
-    /// "I checked the provider" on an UNKNOWN order; the number is typed
-    /// here when the user has it.
-    Settle(Settle),
-    /// An email order's message timeline; None until the journal answers.
-    EmailDetail(EmailDetail),
-    /// OTPZap webhook settings (`webhook.rs`).
-    Webhook(webhook::WebhookPopup),
-    /// GoTopUp postpaid bill: inquiry, then pay the total (`bill.rs`).
-    Bill(bill::BillPopup),
-    /// GoTopUp transaction history from the API (`history.rs`).
-    History(Box<history::HistoryPopup>),
-    ApiSettings(api_settings::ApiSettingsPopup),
-    Report(Box<report::ReportPopup>),
-    /// Webhook deliveries kept for the user (`inbox.rs`).
-    Inbox(inbox::InboxPopup),
-    /// A GoTopUp seller's products, sales and settlements (`seller.rs`).
-    Seller(Box<seller::SellerView>),
-    /// A form over the seller view (`seller_form.rs`).
-    SellerForm(Box<seller_form::SellerForm>),
+/// What each popup and full-screen view says about itself: whether typed
+/// characters go into one of its text fields, and what a key does while it
+/// is on top (`cmd` is the key's command in its layer, if any).
+pub trait PopupState {
+    fn takes_text(&self) -> bool {
+        false
+    }
+    fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect>;
 }
 
-impl Popup {
-    pub fn kind(&self) -> PopupKind {
-        match self {
-            Popup::ConfirmBuy(ConfirmBuy { .. }) => PopupKind::ConfirmBuy,
-            Popup::ConfirmCancel(ConfirmCancel { .. }) => PopupKind::ConfirmCancel,
-            Popup::Help(Help { .. }) => PopupKind::Help,
-            Popup::AccountPicker(AccountPicker { .. }) => PopupKind::AccountPicker,
-            Popup::CommandLine(CommandLine(_)) => PopupKind::CommandLine,
-            Popup::DepositForm(DepositForm { .. }) => PopupKind::DepositForm,
-            Popup::ConfirmDeposit(ConfirmDeposit { .. }) => PopupKind::ConfirmDeposit,
-            Popup::Deposits(Deposits { .. }) => PopupKind::Deposits,
-            Popup::DepositQr(DepositQr { .. }) => PopupKind::DepositQr,
-            Popup::Compare(_) => PopupKind::Compare,
-            Popup::Stats(Stats(_)) => PopupKind::Stats,
-            Popup::Settle(Settle { .. }) => PopupKind::Settle,
-            Popup::EmailDetail(EmailDetail { .. }) => PopupKind::EmailDetail,
-            Popup::Webhook(_) => PopupKind::Webhook,
-            Popup::Bill(_) => PopupKind::Bill,
-            Popup::History(_) => PopupKind::History,
-            Popup::ApiSettings(_) => PopupKind::ApiSettings,
-            Popup::Report(_) => PopupKind::Report,
-            Popup::Inbox(_) => PopupKind::Inbox,
-            Popup::Seller(_) => PopupKind::Seller,
-            Popup::SellerForm(_) => PopupKind::SellerForm,
-        }
+impl<T: PopupState> PopupState for Box<T> {
+    fn takes_text(&self) -> bool {
+        (**self).takes_text()
     }
-
-    /// Whether typed characters go into a text field of this popup.
-    pub fn takes_text(&self) -> bool {
-        match self {
-            Popup::ConfirmBuy(ConfirmBuy { customer, .. }) => customer.is_some(),
-            Popup::CommandLine(CommandLine(_)) | Popup::DepositForm(DepositForm { .. }) => true,
-            Popup::Webhook(w) => w.takes_text(),
-            Popup::Bill(b) => b.takes_text(),
-            Popup::History(h) => h.field != history::Field::Rows,
-            Popup::ApiSettings(_) => true,
-            Popup::SellerForm(f) => f.takes_text(),
-            _ => false,
-        }
+    fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
+        T::on_key(app, cmd, k)
     }
 }
+
+macro_rules! define_popups {
+    (
+        popups { $($p:ident($pm:ident :: $pt:ident $($pb:ident)?) = $pplace:literal,)* }
+        views { $($v:ident($vm:ident :: $vt:ident $($vb:ident)?) = $vplace:literal,)* }
+    ) => {
+        $(pub mod $pm;)*
+
+        // Popups are moved, not stored in bulk; the big ones are boxed.
+        #[derive(Debug, Clone)]
+        pub enum Popup {
+            $($p(held!($($pb)? $pm::$pt)),)*
+            $($v(held!($($vb)? crate::app::views::$vm::$vt)),)*
+        }
+
+        impl Popup {
+            pub fn kind(&self) -> PopupKind {
+                match self {
+                    $(Popup::$p(_) => PopupKind::$p,)*
+                    $(Popup::$v(_) => PopupKind::$v,)*
+                }
+            }
+
+            /// Whether typed characters go into a text field of this popup.
+            pub fn takes_text(&self) -> bool {
+                match self {
+                    $(Popup::$p(p) => p.takes_text(),)*
+                    $(Popup::$v(v) => v.takes_text(),)*
+                }
+            }
+        }
+
+        /// A key for the popup of this kind on top.
+        fn popup_key(kind: PopupKind, app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
+            match kind {
+                $(PopupKind::$p => <held!($($pb)? $pm::$pt) as PopupState>::on_key(app, cmd, k),)*
+                $(PopupKind::$v => {
+                    <held!($($vb)? crate::app::views::$vm::$vt) as PopupState>::on_key(app, cmd, k)
+                })*
+            }
+        }
+    };
+}
+popup_list!(define_popups);
 
 /// A key for the top popup.
 pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
@@ -153,28 +116,5 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         }
         _ => {}
     }
-    match top.kind() {
-        PopupKind::ConfirmBuy => confirm_buy::on_key(app, cmd, k),
-        PopupKind::ConfirmCancel => confirm_cancel::on_key(app, cmd),
-        PopupKind::Help => help::on_key(app, cmd),
-        PopupKind::AccountPicker => account_picker::on_key(app, cmd),
-        PopupKind::CommandLine => command_line::on_key(app, cmd, k),
-        PopupKind::DepositForm => deposit_form::on_key(app, cmd, k),
-        PopupKind::ConfirmDeposit => confirm_deposit::on_key(app, cmd),
-        PopupKind::Deposits => deposits::list_key(app, cmd),
-        PopupKind::DepositQr => deposits::qr_key(app, cmd),
-        PopupKind::Compare => compare::on_key(app, cmd),
-        // The statistics view only closes (Dismiss, handled above).
-        PopupKind::Stats => Vec::new(),
-        PopupKind::Settle => settle::on_key(app, cmd, k),
-        PopupKind::EmailDetail => email_detail::on_key(app, cmd),
-        PopupKind::Webhook => webhook::on_key(app, cmd, k),
-        PopupKind::Bill => bill::on_key(app, cmd, k),
-        PopupKind::History => history::on_key(app, cmd, k),
-        PopupKind::ApiSettings => api_settings::on_key(app, cmd, k),
-        PopupKind::Report => report::on_key(app, cmd),
-        PopupKind::Inbox => inbox::on_key(app, cmd),
-        PopupKind::Seller => seller::on_key(app, cmd),
-        PopupKind::SellerForm => seller_form::on_key(app, cmd, k),
-    }
+    popup_key(top.kind(), app, cmd, k)
 }

@@ -5,7 +5,7 @@
 //! fields; Enter checks them with `domain::seller`'s rules (the CLI's) and
 //! sends, or for money asks first; Esc closes with nothing sent.
 
-use super::seller::SellerCall;
+use crate::app::views::seller::SellerCall;
 use crate::app::keymap::Cmd;
 use crate::app::popups::deposit_form::amount_of;
 use crate::app::popups::Popup;
@@ -228,7 +228,21 @@ fn submit(app: &mut App) -> Vec<Effect> {
 }
 
 fn mark_saving(app: &mut App, account: &str, code: &str) {
-    if let Some(v) = super::seller::view_of(app, account) {
+    if let Some(v) = crate::app::views::seller::view_of(app, account) {
         v.saving.push(code.to_string());
+    }
+}
+
+impl crate::app::popups::PopupState for SellerForm {
+    fn takes_text(&self) -> bool {
+        SellerForm::takes_text(self)
+    }
+
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        on_key(app, cmd, k)
     }
 }

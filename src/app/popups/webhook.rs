@@ -213,3 +213,17 @@ pub fn saved(
         Err(e) => w.error = Some(e.to_string()),
     }
 }
+
+impl crate::app::popups::PopupState for WebhookPopup {
+    fn takes_text(&self) -> bool {
+        WebhookPopup::takes_text(self)
+    }
+
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        on_key(app, cmd, k)
+    }
+}

@@ -4,7 +4,7 @@
 //! `Action::Seller`. (The key's report and API settings go through the
 //! report and settings effects, which look for a seller key first.)
 
-use crate::app::popups::seller::{SellerCall, SellerReply};
+use crate::app::views::seller::{SellerCall, SellerReply};
 use crate::app::Action;
 use crate::engine::seller;
 use crate::tui::runtime::{send, Runtime};

@@ -53,3 +53,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, p: &ApiSett
         r,
     );
 }
+
+impl crate::ui::popups::Draw for ApiSettingsPopup {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, theme, area, self)
+    }
+}

@@ -93,3 +93,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, b: &BillPop
         r,
     );
 }
+
+impl crate::ui::popups::Draw for BillPopup {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, theme, area, self)
+    }
+}

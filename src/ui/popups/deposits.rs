@@ -279,3 +279,9 @@ pub fn qr(frame: &mut Frame, app: &App, t: &Theme, area: Rect, id: i64) {
     let r = centered(area, 60, lines.len() as u16 + 2);
     frame.render_widget(Paragraph::new(lines).block(boxed(t, "Deposit")), r);
 }
+
+impl crate::ui::popups::Draw for crate::app::popups::Deposits {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        list(frame, app, theme, area, self.selected)
+    }
+}

@@ -91,3 +91,9 @@ pub fn draw(
         r,
     );
 }
+
+impl crate::ui::popups::Draw for crate::app::popups::EmailDetail {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, self.order_id, self.messages.as_ref(), theme, area)
+    }
+}

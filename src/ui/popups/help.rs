@@ -57,3 +57,9 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, theme: &Theme, area: Rect
     frame.render_widget(Clear, r);
     frame.render_widget(Paragraph::new(out).block(boxed(theme, "Keys")), r);
 }
+
+impl crate::ui::popups::Draw for crate::app::popups::Help {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, self.scroll, theme, area)
+    }
+}

@@ -64,3 +64,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, p: &InboxPo
         r,
     );
 }
+
+impl crate::ui::popups::Draw for InboxPopup {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, theme, area, self)
+    }
+}

@@ -62,3 +62,9 @@ pub fn draw(
         r,
     );
 }
+
+impl crate::ui::popups::Draw for crate::app::popups::Settle {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, self.order_id, &self.number, theme, area)
+    }
+}

@@ -59,3 +59,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, w: &Webhook
         r,
     );
 }
+
+impl crate::ui::popups::Draw for WebhookPopup {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, theme, area, self)
+    }
+}

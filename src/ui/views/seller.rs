@@ -1,9 +1,9 @@
 //! The seller view: the tabs, the keys of the tab shown, its rows (the
 //! picked one highlighted and kept in view); and the seller's forms.
 
-use super::{boxed, centered, field_line};
+use crate::ui::popups::{boxed, centered, field_line};
 use crate::app::keymap::Cmd;
-use crate::app::popups::seller::{SellerView, Tab};
+use crate::app::views::seller::{SellerView, Tab};
 use crate::app::popups::seller_form::SellerForm;
 use crate::app::App;
 use crate::ui::theme::Theme;
@@ -33,7 +33,7 @@ fn api_time(app: &App, t: Option<&str>) -> String {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, v: &SellerView) {
-    let r = super::above_status(app, area);
+    let r = crate::ui::popups::above_status(app, area);
     // The view's own keys, also while a form over it takes typing.
     let keys = |c: Cmd| app.keymap.labels(c);
     let mut tabs = Vec::new();
@@ -248,7 +248,7 @@ fn settlements(app: &App, v: &SellerView) -> Table {
 }
 
 pub fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, f: &SellerForm) {
-    let keys = |c: Cmd| super::keys(app, c);
+    let keys = |c: Cmd| crate::ui::popups::keys(app, c);
     let width = 16;
     let mut lines: Vec<Line> = f
         .fields
@@ -310,4 +310,10 @@ pub fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, f: &Se
             .block(boxed(theme, &format!("{} · {}", f.title(), f.account))),
         r,
     );
+}
+
+impl crate::ui::popups::Draw for SellerView {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, theme, area, self)
+    }
 }

@@ -12,7 +12,7 @@
 //! the runtime; values are checked by `domain::seller` (the CLI's rules)
 //! before anything is sent. The forms are in `seller_form.rs`.
 
-use super::seller_form::{self, FormKind};
+use crate::app::popups::seller_form::{self, FormKind};
 use crate::app::keymap::Cmd;
 use crate::app::popups::Popup;
 use crate::app::{App, Effect, Level};
@@ -400,7 +400,7 @@ fn copy_sn(app: &mut App) -> Vec<Effect> {
 }
 
 /// The seller view of `account`, wherever it is on the stack.
-pub(super) fn view_of<'a>(app: &'a mut App, account: &str) -> Option<&'a mut SellerView> {
+pub(crate) fn view_of<'a>(app: &'a mut App, account: &str) -> Option<&'a mut SellerView> {
     app.view.popups.iter_mut().rev().find_map(|p| match p {
         Popup::Seller(v) if v.account == account => Some(&mut **v),
         _ => None,
@@ -537,5 +537,16 @@ fn upsert_settlement(app: &mut App, account: &str, r: SettlementRow) {
             Some(old) => *old = r,
             None => list.insert(0, r),
         }
+    }
+}
+
+impl crate::app::popups::PopupState for SellerView {
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        let _ = k;
+        on_key(app, cmd)
     }
 }

@@ -1,9 +1,9 @@
 //! The history view: the filter fields (the focused one marked), the page
 //! of transactions newest first, and where paging stands or why it failed.
 
-use super::boxed;
+use crate::ui::popups::boxed;
 use crate::app::keymap::Cmd;
-use crate::app::popups::history::{Field, HistoryPopup};
+use crate::app::views::history::{Field, HistoryPopup};
 use crate::app::App;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
@@ -13,8 +13,8 @@ use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &HistoryPopup) {
     // Full screen: a page holds up to 100 rows.
-    let r = super::above_status(app, area);
-    let keys = |c: Cmd| super::keys(app, c);
+    let r = crate::ui::popups::above_status(app, area);
+    let keys = |c: Cmd| crate::ui::popups::keys(app, c);
     let field = |f: Field, label: &str, value: &str| {
         let focus = h.field == f;
         vec![
@@ -133,4 +133,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
         Paragraph::new(lines).block(boxed(theme, &format!("History · {}", h.account))),
         r,
     );
+}
+
+impl crate::ui::popups::Draw for HistoryPopup {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, theme, area, self)
+    }
 }

@@ -170,3 +170,14 @@ pub fn from_catalog(app: &mut App, buy: bool) -> Vec<Effect> {
         }
     }
 }
+
+impl crate::app::popups::PopupState for CompareView {
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        let _ = k;
+        on_key(app, cmd)
+    }
+}

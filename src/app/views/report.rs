@@ -99,3 +99,14 @@ pub fn loaded(
         r.result = Some(result);
     }
 }
+
+impl crate::app::popups::PopupState for ReportPopup {
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        let _ = k;
+        on_key(app, cmd)
+    }
+}

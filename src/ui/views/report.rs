@@ -1,9 +1,9 @@
 //! The report view: the figures, then the rows as a table from the
 //! scrolled-to row, and how to get all of it as CSV.
 
-use super::boxed;
+use crate::ui::popups::boxed;
 use crate::app::keymap::Cmd;
-use crate::app::popups::report::ReportPopup;
+use crate::app::views::report::ReportPopup;
 use crate::app::App;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
@@ -12,7 +12,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, r: &ReportPopup) {
-    let r_area = super::above_status(app, area);
+    let r_area = crate::ui::popups::above_status(app, area);
     let q = &r.query;
     let mut lines = vec![Line::styled(
         format!(
@@ -20,9 +20,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, r: &ReportP
             q.kind.as_str(),
             q.from.map_or("the start".into(), |d| d.to_string()),
             q.to.map_or("today".into(), |d| d.to_string()),
-            super::keys(app, Cmd::Up),
-            super::keys(app, Cmd::Down),
-            super::keys(app, Cmd::Dismiss),
+            crate::ui::popups::keys(app, Cmd::Up),
+            crate::ui::popups::keys(app, Cmd::Down),
+            crate::ui::popups::keys(app, Cmd::Dismiss),
             r.account,
             q.kind.as_str()
         ),
@@ -69,4 +69,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, r: &ReportP
         Paragraph::new(lines).block(boxed(theme, &format!("Report · {}", r.account))),
         r_area,
     );
+}
+
+impl crate::ui::popups::Draw for ReportPopup {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, theme, area, self)
+    }
 }

@@ -253,3 +253,17 @@ pub fn loaded(
         }
     }
 }
+
+impl crate::app::popups::PopupState for HistoryPopup {
+    fn takes_text(&self) -> bool {
+        self.field != Field::Rows
+    }
+
+    fn on_key(
+        app: &mut crate::app::App,
+        cmd: Option<crate::app::keymap::Cmd>,
+        k: ratatui::crossterm::event::KeyEvent,
+    ) -> Vec<crate::app::Effect> {
+        on_key(app, cmd, k)
+    }
+}

@@ -2,7 +2,7 @@
 //! to the OTP, spent and refunded; below, spend per day (a sparkline) and
 //! the time to the OTP (a bar chart).
 
-use super::{boxed, centered};
+use crate::ui::popups::{boxed, centered};
 use crate::app::keymap::Cmd;
 use crate::app::App;
 use crate::domain::stats::Overview;
@@ -115,4 +115,10 @@ pub fn draw(
             .bar_style(t.ok),
         bottom[1],
     );
+}
+
+impl crate::ui::popups::Draw for crate::app::views::stats::Stats {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, theme, area, self.0.as_deref())
+    }
 }

@@ -2,9 +2,9 @@
 //! with the provider's rate and the user's own record; accounts that could
 //! not match the names or answer are listed below, not hidden.
 
-use super::{boxed, centered};
+use crate::ui::popups::{boxed, centered};
 use crate::app::keymap::Cmd;
-use crate::app::popups::compare::CompareView;
+use crate::app::views::compare::CompareView;
 use crate::app::App;
 use crate::ui::fit;
 use crate::ui::theme::Theme;
@@ -107,4 +107,10 @@ pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, v: &CompareView
     ));
     frame.render_widget(Clear, r);
     frame.render_widget(Paragraph::new(lines).block(boxed(t, "Compare")), r);
+}
+
+impl crate::ui::popups::Draw for CompareView {
+    fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        draw(frame, app, theme, area, self)
+    }
 }
