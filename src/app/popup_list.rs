@@ -20,6 +20,7 @@ macro_rules! popup_list {
                 ConfirmDeposit(confirm_deposit::ConfirmDeposit) = "deposit confirmation",
                 Deposits(deposits::Deposits) = "deposits",
                 DepositQr(deposit_qr::DepositQr) = "deposit QR",
+                ConfirmDepositCancel(confirm_deposit_cancel::ConfirmDepositCancel) = "deposit cancel confirmation",
                 Settle(settle::Settle) = "I checked the provider",
                 EmailDetail(email_detail::EmailDetail) = "email messages",
                 Webhook(webhook::WebhookPopup) = "webhook settings",
