@@ -159,10 +159,19 @@ fn pending_deposits_resume_polling_and_only_gateotp_cancels() {
         .status
         .as_ref()
         .is_some_and(|(s, _)| s.contains("cannot be cancelled")));
+    // x asks first; n keeps the deposit, y cancels it.
+    assert!(keys(&mut a, "jx").is_empty());
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::ConfirmDepositCancel(c)) if c.deposit_id == 1
+    ));
+    assert!(keys(&mut a, "n").is_empty());
+    assert!(matches!(a.popup(), Some(Popup::Deposits(_))));
     assert_eq!(
-        keys(&mut a, "jx"),
+        keys(&mut a, "xy"),
         vec![Effect::CancelDeposit { deposit_id: 1 }]
     );
+    assert!(matches!(a.popup(), Some(Popup::Deposits(_))));
     // Enter shows the code; Esc closes it, then the list.
     keys(&mut a, "<Enter>");
     assert!(matches!(

@@ -94,8 +94,11 @@ fn cancel(app: &mut App, id: i64) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    app.set_status(format!("Cancelling deposit #{id}…"), Level::Info);
-    vec![Effect::CancelDeposit { deposit_id: id }]
+    // Asked first: a cancelled invoice cannot be paid any more.
+    app.open(Popup::ConfirmDepositCancel(
+        super::confirm_deposit_cancel::ConfirmDepositCancel { deposit_id: id },
+    ));
+    Vec::new()
 }
 
 impl crate::app::popups::PopupState for Deposits {
