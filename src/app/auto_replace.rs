@@ -102,7 +102,7 @@ impl App {
             match self.cancel_allowed_at(o.id).filter(|t| *t > now) {
                 Some(t) => {
                     if self.book.replace_waits.insert(o.id) {
-                        self.set_status(
+                        self.book.say(
                             format!(
                                 "#{}: no SMS yet; {} allows cancelling in {} s, then it is replaced",
                                 o.id,
@@ -139,7 +139,7 @@ impl App {
             order_id: o.id,
         };
         if attempt >= max {
-            self.set_status(
+            self.book.say(
                 format!(
                     "#{}: no SMS after {waited} (attempt {attempt} of {max}): cancelling for a refund; max_attempts reached, not replaced",
                     o.id
@@ -166,7 +166,7 @@ impl App {
             note: None,
         };
         self.book.chains.insert(o.id, Chain::new(link.clone()));
-        self.set_status(
+        self.book.say(
             format!(
                 "#{}: no SMS after {waited}: cancelling; the next best offer is bought once the cancel is confirmed (attempt {} of {max})",
                 o.id,
@@ -188,7 +188,7 @@ impl App {
                 c.link.replacement = Some(order.id);
                 let attempt = c.link.attempt;
                 if first && order.status.is_active() && order.status != OrderStatus::Buying {
-                    self.set_status(
+                    self.book.say(
                         format!(
                             "Replaced #{from} → #{}: {} on {} for {} (attempt {attempt} of {max}); waiting for the SMS",
                             order.id, order.service, order.account, order.price
@@ -218,7 +218,7 @@ impl App {
             c.link.step = ReplaceStep::Ended;
             c.link.note = Some(why.to_string());
         }
-        self.set_status(format!("#{from}: {why}"), Level::Warn);
+        self.book.say(format!("#{from}: {why}"), Level::Warn);
         vec![Effect::ReplaceEnded {
             from_order: from,
             note: why.to_string(),
@@ -235,8 +235,8 @@ impl App {
         let Some(country) = order.country_name.clone().or(order.country.clone()) else {
             return self.end_chain(order.id, "no country known: not replaced");
         };
-        self.view.compare_tickets += 1;
-        let ticket = self.view.compare_tickets;
+        self.book.compare_tickets += 1;
+        let ticket = self.book.compare_tickets;
         if let Some(c) = self.book.chains.get_mut(&order.id) {
             c.ticket = Some(ticket);
             c.waiting = accounts;
@@ -245,7 +245,7 @@ impl App {
             .refunded
             .map(|r| format!(", refunded {r}"))
             .unwrap_or_default();
-        self.set_status(
+        self.book.say(
             format!(
                 "#{} {}{refund}: looking for the next best {} {country} offer",
                 order.id, order.status, order.service
@@ -348,7 +348,7 @@ impl App {
         c.link.account = Some(row.account.clone());
         c.link.request = Some(request.clone());
         let attempt = c.link.attempt;
-        self.set_status(
+        self.book.say(
             format!(
                 "#{from}: buying the next best offer, {} {} on {} for {} (attempt {attempt} of {max})",
                 row.service.name, row.offer.label, row.account, row.offer.price
@@ -406,9 +406,9 @@ impl App {
             && cancelling
             && !self.book.cooldown_until.contains_key(&order_id)
         {
-            if let Some((text, _)) = &self.view.status {
+            if let Some((text, _)) = self.book.news.last() {
                 let text = format!("{text}; not replaced unless it ends without an SMS");
-                self.set_status(text, Level::Error);
+                self.book.say(text, Level::Error);
             }
         }
     }
@@ -435,7 +435,7 @@ impl App {
                 ReplaceStep::Ended => {}
                 ReplaceStep::Buying => {
                     if let Some((account, request)) = buy {
-                        self.set_status(
+                        self.book.say(
                             format!(
                                 "#{from}: resuming its replacement from the journal on {account}"
                             ),

@@ -167,7 +167,7 @@ impl App {
                 order_id,
                 clue: format!("{} ({before} before, {after} after)", v.balance_evidence()),
             });
-            self.set_status(
+            self.book.say(
                 format!("Order #{order_id}: {}", v.balance_evidence()),
                 Level::Warn,
             );

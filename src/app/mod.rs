@@ -307,6 +307,7 @@ impl App {
             _ => None,
         };
         let mut effects = self.apply(action);
+        self.show_news();
         if let Some((account, ok)) = loaded {
             effects.extend(buy_walk::resume(self, &account, ok));
             effects.extend(email_walk::resume(self, &account, ok));
@@ -492,7 +493,12 @@ impl App {
                 self.book.watched.remove(&order_id);
                 Vec::new()
             }
-            Action::DepositChanged(d) => self.on_deposit(d),
+            Action::DepositChanged(d) => {
+                let shown = d.clone();
+                let effects = self.on_deposit(d);
+                popups::deposit_qr::show_if_asked(self, &shown);
+                effects
+            }
             Action::DepositsRestored(list) => self.on_deposits_restored(list),
             Action::DepositFailed {
                 account,

@@ -4,8 +4,18 @@ use super::{App, Level};
 
 impl App {
     pub fn set_status(&mut self, text: impl Into<String>, level: Level) {
+        // Newer than anything the book said earlier in this update.
+        self.book.news.clear();
         self.view.status = Some((text.into(), level));
         self.view.status_at = self.now;
+    }
+
+    /// The newest of what the book said during this update goes to the
+    /// status line (each attached screen shows the book's news this way).
+    pub(super) fn show_news(&mut self) {
+        if let Some((text, level)) = self.book.news.pop() {
+            self.set_status(text, level);
+        }
     }
 
     /// Forgets a status message past its time: news and information after

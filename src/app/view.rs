@@ -25,8 +25,6 @@ pub struct View {
     pub quit: bool,
     /// The key of the deposit whose QR code opens when its invoice arrives.
     pub deposit_to_show: Option<String>,
-    /// The last compare request's number.
-    pub compare_tickets: u64,
 }
 
 impl View {
@@ -43,7 +41,6 @@ impl View {
             status_at: now,
             quit: false,
             deposit_to_show: None,
-            compare_tickets: 0,
         }
     }
 }

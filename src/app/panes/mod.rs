@@ -143,7 +143,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Refresh => balance::refresh(app),
         Cmd::Webhook => super::popups::webhook::open(app),
         Cmd::NewDeposit => {
-            app.open_deposit_form();
+            crate::app::popups::deposit_form::open(app);
             Vec::new()
         }
         Cmd::Best => super::views::compare::from_catalog(app, false),

@@ -2,10 +2,10 @@
 //! method where the API has a choice (↑/↓). Enter opens the confirmation
 //! on top; checks that need nothing sent (the minimum) happen here.
 
-use crate::app::deposits::PRESETS;
 use crate::app::keymap::Cmd;
 use crate::app::popups::ConfirmDeposit;
 use crate::app::popups::Popup;
+use crate::app::panes::Pane;
 use crate::app::{App, Effect, Level};
 use crate::domain::ProviderKind;
 use crate::domain::{check_deposit, deposit_rules, DepositRequest};
@@ -21,6 +21,49 @@ pub struct DepositForm {
     pub amount: Input,
     /// Index into the API's deposit methods.
     pub method: usize,
+}
+
+/// Amounts Tab cycles through in the form, in rupiah.
+pub const PRESETS: [i64; 4] = [50_000, 100_000, 200_000, 500_000];
+
+/// `d`: the deposit form for the account shown, or the balance row
+/// selected, or the first account that takes deposits.
+pub fn open(app: &mut App) {
+    let chosen = app
+        .view
+        .active
+        .or_else(|| (app.view.focus == Pane::Balance).then(|| app.sel(Pane::Balance)))
+        .filter(|i| {
+            app.accounts
+                .get(*i)
+                .is_some_and(|a| deposit_rules(a.info.kind).is_some())
+        })
+        .or_else(|| {
+            app.accounts
+                .iter()
+                .position(|a| deposit_rules(a.info.kind).is_some())
+        });
+    let Some(acc) = chosen.and_then(|i| app.accounts.get(i)) else {
+        app.set_status(
+            "No account here takes deposits through its API",
+            Level::Warn,
+        );
+        return;
+    };
+    let Some(rules) = deposit_rules(acc.info.kind) else {
+        return;
+    };
+    let start = PRESETS
+        .iter()
+        .copied()
+        .find(|p| *p >= rules.min.map_or(0, |m| m.0))
+        .unwrap_or(PRESETS[0]);
+    app.open(Popup::DepositForm(DepositForm {
+        account: acc.info.name.clone(),
+        kind: acc.info.kind,
+        amount: Input::new(start.to_string()),
+        method: 0,
+    }));
 }
 
 /// The amount typed, ignoring thousands separators.

@@ -1,6 +1,7 @@
 //! The deposits list and a deposit's QR code: Enter shows the code of a
 //! pending deposit, `x` cancels one where the API allows it.
 
+use crate::domain::Deposit;
 use crate::app::keymap::Cmd;
 use crate::app::popups::DepositQr;
 use crate::app::popups::Popup;
@@ -12,8 +13,18 @@ pub struct Deposits {
     pub selected: usize,
 }
 
+/// Deposits newest first, of the account shown (all with "All").
+pub fn visible(app: &App) -> Vec<&Deposit> {
+    app.book
+        .deposits
+        .values()
+        .rev()
+        .filter(|d| app.active_name().is_none_or(|n| n == d.account))
+        .collect()
+}
+
 pub fn list_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
-    let ids: Vec<i64> = app.visible_deposits().iter().map(|d| d.id).collect();
+    let ids: Vec<i64> = visible(app).iter().map(|d| d.id).collect();
     let Some(Popup::Deposits(Deposits { selected })) = app.view.popups.last_mut() else {
         return Vec::new();
     };

@@ -48,8 +48,8 @@ fn open(app: &mut App, service: &str, country: &str, buy_when_done: bool) -> Vec
         app.set_status("No account here sells numbers by country", Level::Warn);
         return Vec::new();
     }
-    app.view.compare_tickets += 1;
-    let ticket = app.view.compare_tickets;
+    app.book.compare_tickets += 1;
+    let ticket = app.book.compare_tickets;
     app.open(Popup::Compare(Box::new(CompareView {
         ticket,
         service: service.to_string(),

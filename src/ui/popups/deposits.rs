@@ -121,7 +121,7 @@ fn left(app: &App, d: &Deposit) -> String {
 }
 
 pub fn list(frame: &mut Frame, app: &App, t: &Theme, area: Rect, selected: usize) {
-    let all = app.visible_deposits();
+    let all = crate::app::popups::deposits::visible(app);
     let h = (all.len() as u16 + 4).clamp(5, area.height);
     let r = centered(area, 78, h);
     let w = r.width.saturating_sub(2) as usize;
