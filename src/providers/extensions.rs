@@ -1,0 +1,65 @@
+//! What only some APIs can do, one small trait each. An adapter that has
+//! one implements it and returns `Some(self)` from the matching accessor on
+//! `Provider` (`bills()`, `history()`, `reports()`, `api_settings()`); the
+//! others keep the accessor's `None`.
+//! A caller asks with `offered(p.bills(), "postpaid bills")?`, which fails
+//! with the same `Unsupported` words as before when the API has none.
+//!
+//! | trait         | GoTopUp | OTPZap | GateOTP | NEXOTP |
+//! | ------------- | ------- | ------ | ------- | ------ |
+//! | `Bills`       | yes     |        |         |        |
+//! | `History`     | yes     |        |         |        |
+//! | `Reports`     | yes     |        |         |        |
+//! | `ApiSettings` | yes     |        |         |        |
+
+use super::ProviderError;
+use crate::domain::api_config;
+use crate::domain::bill::Bill;
+use crate::domain::history::{HistoryPage, HistoryQuery};
+use crate::domain::report::{Report, ReportQuery};
+use async_trait::async_trait;
+
+/// The extension an accessor returned, or `Unsupported(what)` when the API
+/// has none: `offered(p.history(), "transaction history")?.page(&q)`.
+pub fn offered<'a, T: ?Sized>(
+    ext: Option<&'a T>,
+    what: &'static str,
+) -> Result<&'a T, ProviderError> {
+    ext.ok_or(ProviderError::Unsupported(what))
+}
+
+/// Postpaid bills (GoTopUp, "Inquiry (Pascabayar)": `POST
+/// /api/buyer/inquiry`). The payment is a `Provider::buy` whose service id
+/// starts with `domain::bill::BILL_SERVICE_PREFIX` ("Payment (Pascabayar)").
+#[async_trait]
+pub trait Bills: Send + Sync {
+    /// A bill's amount, name and period for a product and customer number.
+    async fn inquiry(&self, product: &str, customer: &str) -> Result<Bill, ProviderError>;
+}
+
+/// The provider's own transaction history (GoTopUp, "Transaction History":
+/// `POST /api/buyer/transactions`).
+#[async_trait]
+pub trait History: Send + Sync {
+    /// One page of it, newest first.
+    async fn page(&self, q: &HistoryQuery) -> Result<HistoryPage, ProviderError>;
+}
+
+/// Reports (GoTopUp, "Reports": `POST /api/buyer/reports`).
+#[async_trait]
+pub trait Reports: Send + Sync {
+    /// Figures and rows for a kind and a range.
+    async fn report(&self, q: &ReportQuery) -> Result<Report, ProviderError>;
+}
+
+/// The API's own settings: webhook URL, IP whitelist, rate limit (GoTopUp,
+/// "API Configuration": `GET`/`POST /api/buyer/api/config`).
+#[async_trait]
+pub trait ApiSettings: Send + Sync {
+    async fn get_settings(&self) -> Result<api_config::ApiSettings, ProviderError>;
+    /// Saves a change; the reply is the settings as saved.
+    async fn set_settings(
+        &self,
+        change: &api_config::ApiSettingsChange,
+    ) -> Result<api_config::ApiSettings, ProviderError>;
+}
