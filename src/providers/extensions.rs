@@ -1,7 +1,7 @@
 //! What only some APIs can do, one small trait each. An adapter that has
 //! one implements it and returns `Some(self)` from the matching accessor on
-//! `Provider` (`bills()`, `history()`, `reports()`, `api_settings()`); the
-//! others keep the accessor's `None`.
+//! `Provider` (`bills()`, `history()`, `reports()`, `api_settings()`,
+//! `webhooks()`); the others keep the accessor's `None`.
 //! A caller asks with `offered(p.bills(), "postpaid bills")?`, which fails
 //! with the same `Unsupported` words as before when the API has none.
 //!
@@ -11,12 +11,14 @@
 //! | `History`     | yes     |        |         |        |
 //! | `Reports`     | yes     |        |         |        |
 //! | `ApiSettings` | yes     |        |         |        |
+//! | `Webhooks`    |         | yes    |         |        |
 
 use super::ProviderError;
 use crate::domain::api_config;
 use crate::domain::bill::Bill;
 use crate::domain::history::{HistoryPage, HistoryQuery};
 use crate::domain::report::{Report, ReportQuery};
+use crate::domain::webhook::{WebhookChange, WebhookConfig, WebhookSaved};
 use async_trait::async_trait;
 
 /// The extension an accessor returned, or `Unsupported(what)` when the API
@@ -62,4 +64,13 @@ pub trait ApiSettings: Send + Sync {
         &self,
         change: &api_config::ApiSettingsChange,
     ) -> Result<api_config::ApiSettings, ProviderError>;
+}
+
+/// Webhook settings (OTPZap, "Webhook Management": `GET /webhook/get`,
+/// `PATCH /webhook/update`).
+#[async_trait]
+pub trait Webhooks: Send + Sync {
+    async fn get_webhook(&self) -> Result<WebhookConfig, ProviderError>;
+    /// Saves a change; a secret the reply carries is shown only then.
+    async fn update_webhook(&self, change: &WebhookChange) -> Result<WebhookSaved, ProviderError>;
 }

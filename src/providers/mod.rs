@@ -1,8 +1,8 @@
 //! The provider layer: one async trait, four adapters. `Provider` holds the
 //! calls every API has (catalog, balance, buy, status and the order
 //! operations its `Capabilities` allow); what only some APIs have (bills,
-//! history, reports, API settings) is a small trait in `extensions`,
-//! reached through an accessor such as `Provider::bills`.
+//! history, reports, API settings, webhooks) is a small trait in
+//! `extensions`, reached through an accessor such as `Provider::bills`.
 //! Each adapter owns its wire types and maps them onto `crate::domain`;
 //! nothing outside an adapter sees a provider's JSON.
 
@@ -16,7 +16,7 @@ pub mod otpzap;
 pub mod push;
 
 pub use crate::domain::ProviderError;
-pub use extensions::{offered, ApiSettings, Bills, History, Reports};
+pub use extensions::{offered, ApiSettings, Bills, History, Reports, Webhooks};
 pub use http::HttpPolicy;
 
 use crate::domain::{
@@ -126,6 +126,10 @@ pub trait Provider: Send + Sync {
     }
     /// The API's own settings (GoTopUp).
     fn api_settings(&self) -> Option<&dyn ApiSettings> {
+        None
+    }
+    /// Webhook settings (OTPZap).
+    fn webhooks(&self) -> Option<&dyn Webhooks> {
         None
     }
 
@@ -264,17 +268,6 @@ pub trait Provider: Send + Sync {
         self.offers(service_id, country_id)
             .await
             .map(|o| (o, false))
-    }
-
-    /// Webhook settings (OTPZap).
-    async fn webhook_get(&self) -> Result<crate::domain::webhook::WebhookConfig, ProviderError> {
-        Err(ProviderError::Unsupported("webhook settings"))
-    }
-    async fn webhook_update(
-        &self,
-        _change: &crate::domain::webhook::WebhookChange,
-    ) -> Result<crate::domain::webhook::WebhookSaved, ProviderError> {
-        Err(ProviderError::Unsupported("webhook settings"))
     }
 }
 

@@ -80,6 +80,7 @@ mod webhook;
 mod wire;
 pub use push::parse_webhook;
 
+use super::extensions as ext;
 use super::http::{encode, Http, Retry};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
 use crate::domain::spending::SpendingCall;
@@ -247,6 +248,11 @@ impl Provider for OtpZap {
             // "A 2-minute cooldown applies to all orders" (cancel).
             cancel_after_secs: Some(120),
         }
+    }
+
+    // Webhook settings (`webhook.rs`).
+    fn webhooks(&self) -> Option<&dyn ext::Webhooks> {
+        Some(self)
     }
 
     async fn balance(&self) -> Result<Rupiah, ProviderError> {
@@ -418,17 +424,6 @@ impl Provider for OtpZap {
 
     async fn deposit_status(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
         self.check_topup(id).await
-    }
-
-    async fn webhook_get(&self) -> Result<crate::domain::webhook::WebhookConfig, ProviderError> {
-        self.get_webhook().await
-    }
-
-    async fn webhook_update(
-        &self,
-        change: &crate::domain::webhook::WebhookChange,
-    ) -> Result<crate::domain::webhook::WebhookSaved, ProviderError> {
-        self.update_webhook(change).await
     }
 }
 
