@@ -1,17 +1,18 @@
 //! What only some APIs can do, one small trait each. An adapter that has
 //! one implements it and returns `Some(self)` from the matching accessor on
 //! `Provider` (`bills()`, `history()`, `reports()`, `api_settings()`,
-//! `webhooks()`); the others keep the accessor's `None`.
+//! `webhooks()`, `deposits()`); the others keep the accessor's `None`.
 //! A caller asks with `offered(p.bills(), "postpaid bills")?`, which fails
 //! with the same `Unsupported` words as before when the API has none.
 //!
-//! | trait         | GoTopUp | OTPZap | GateOTP | NEXOTP |
-//! | ------------- | ------- | ------ | ------- | ------ |
-//! | `Bills`       | yes     |        |         |        |
-//! | `History`     | yes     |        |         |        |
-//! | `Reports`     | yes     |        |         |        |
-//! | `ApiSettings` | yes     |        |         |        |
-//! | `Webhooks`    |         | yes    |         |        |
+//! | trait         | GoTopUp | OTPZap         | GateOTP                | NEXOTP |
+//! | ------------- | ------- | -------------- | ---------------------- | ------ |
+//! | `Bills`       | yes     |                |                        |        |
+//! | `History`     | yes     |                |                        |        |
+//! | `Reports`     | yes     |                |                        |        |
+//! | `ApiSettings` | yes     |                |                        |        |
+//! | `Webhooks`    |         | yes            |                        |        |
+//! | `Deposits`    | create  | create, status | create, status, cancel |        |
 
 use super::ProviderError;
 use crate::domain::api_config;
@@ -19,6 +20,7 @@ use crate::domain::bill::Bill;
 use crate::domain::history::{HistoryPage, HistoryQuery};
 use crate::domain::report::{Report, ReportQuery};
 use crate::domain::webhook::{WebhookChange, WebhookConfig, WebhookSaved};
+use crate::domain::{DepositRequest, DepositUpdate};
 use async_trait::async_trait;
 
 /// The extension an accessor returned, or `Unsupported(what)` when the API
@@ -73,4 +75,23 @@ pub trait Webhooks: Send + Sync {
     async fn get_webhook(&self) -> Result<WebhookConfig, ProviderError>;
     /// Saves a change; a secret the reply carries is shown only then.
     async fn update_webhook(&self, change: &WebhookChange) -> Result<WebhookSaved, ProviderError>;
+}
+
+/// Deposits: GoTopUp ("Deposit": `POST /api/buyer/deposit`, no status
+/// call), OTPZap ("Account & Balance": `/topup/create`, `/topup/check`) and
+/// GateOTP ("Create Deposit", "Deposit Status", "Deposit Cancel" (V2):
+/// `/api/deposit/create`, `/status/:trxId`, `/cancel`).
+#[async_trait]
+pub trait Deposits: Send + Sync {
+    /// Creates a deposit invoice (or, on GoTopUp, the deposit itself).
+    async fn create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError>;
+    /// Where deposit `id` (the provider's id) stands. GoTopUp has no such
+    /// call: its deposit is as the create reply left it.
+    async fn status(&self, _id: &str) -> Result<DepositUpdate, ProviderError> {
+        Err(ProviderError::Unsupported("deposit status"))
+    }
+    /// Cancels a pending deposit (GateOTP only).
+    async fn cancel(&self, _id: &str) -> Result<DepositUpdate, ProviderError> {
+        Err(ProviderError::Unsupported("deposit cancel"))
+    }
 }

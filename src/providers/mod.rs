@@ -1,7 +1,7 @@
 //! The provider layer: one async trait, four adapters. `Provider` holds the
 //! calls every API has (catalog, balance, buy, status and the order
 //! operations its `Capabilities` allow); what only some APIs have (bills,
-//! history, reports, API settings, webhooks) is a small trait in
+//! history, reports, API settings, webhooks, deposits) is a small trait in
 //! `extensions`, reached through an accessor such as `Provider::bills`.
 //! Each adapter owns its wire types and maps them onto `crate::domain`;
 //! nothing outside an adapter sees a provider's JSON.
@@ -16,12 +16,12 @@ pub mod otpzap;
 pub mod push;
 
 pub use crate::domain::ProviderError;
-pub use extensions::{offered, ApiSettings, Bills, History, Reports, Webhooks};
+pub use extensions::{offered, ApiSettings, Bills, Deposits, History, Reports, Webhooks};
 pub use http::HttpPolicy;
 
 use crate::domain::{
-    BuyRequest, CancelOutcome, Capabilities, Country, DepositRequest, DepositUpdate, Offer,
-    OrderUpdate, PlacedOrder, ProviderKind, Service,
+    BuyRequest, CancelOutcome, Capabilities, Country, Offer, OrderUpdate, PlacedOrder,
+    ProviderKind, Service,
 };
 use crate::money::Rupiah;
 use crate::secret::Secret;
@@ -132,6 +132,10 @@ pub trait Provider: Send + Sync {
     fn webhooks(&self) -> Option<&dyn Webhooks> {
         None
     }
+    /// Deposits (GoTopUp, OTPZap, GateOTP).
+    fn deposits(&self) -> Option<&dyn Deposits> {
+        None
+    }
 
     /// Finds a buy by its key in the provider's own record, for a call the
     /// spending table marks `LookupFirst`: Some(order) when the key was
@@ -228,18 +232,6 @@ pub trait Provider: Send + Sync {
         order: &OrderRef,
     ) -> Result<(PlacedOrder, Option<crate::money::Rupiah>), ProviderError> {
         self.replace(order).await.map(|p| (p, None))
-    }
-
-    /// Creates a deposit invoice (or, on GoTopUp, the deposit itself).
-    async fn deposit_create(&self, _req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
-        Err(ProviderError::Unsupported("deposits"))
-    }
-    /// Where deposit `id` (the provider's id) stands.
-    async fn deposit_status(&self, _id: &str) -> Result<DepositUpdate, ProviderError> {
-        Err(ProviderError::Unsupported("deposit status"))
-    }
-    async fn deposit_cancel(&self, _id: &str) -> Result<DepositUpdate, ProviderError> {
-        Err(ProviderError::Unsupported("deposit cancel"))
     }
 
     /// Offers of a service sold country-first (OTPZap Server 2), found by

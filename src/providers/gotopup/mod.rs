@@ -122,8 +122,8 @@ impl Provider for GoTopUp {
         }
     }
 
-    // Bills (`bills.rs`), history (`history.rs`), reports (`reports.rs`)
-    // and API settings (`api_config.rs`).
+    // Bills (`bills.rs`), history (`history.rs`), reports (`reports.rs`),
+    // API settings (`api_config.rs`) and deposits (`deposit.rs`).
     fn bills(&self) -> Option<&dyn ext::Bills> {
         Some(self)
     }
@@ -134,6 +134,9 @@ impl Provider for GoTopUp {
         Some(self)
     }
     fn api_settings(&self) -> Option<&dyn ext::ApiSettings> {
+        Some(self)
+    }
+    fn deposits(&self) -> Option<&dyn ext::Deposits> {
         Some(self)
     }
 
@@ -264,10 +267,6 @@ impl Provider for GoTopUp {
             Auth::ApiKey(key) => self.buyer_status(key, order).await,
             Auth::Otomax { .. } => self.otomax_poll(order).await,
         }
-    }
-
-    async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
-        self.buyer_deposit(req).await
     }
 }
 

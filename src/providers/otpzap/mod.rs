@@ -250,8 +250,11 @@ impl Provider for OtpZap {
         }
     }
 
-    // Webhook settings (`webhook.rs`).
+    // Webhook settings (`webhook.rs`) and QRIS top-ups (`topup.rs`).
     fn webhooks(&self) -> Option<&dyn ext::Webhooks> {
+        Some(self)
+    }
+    fn deposits(&self) -> Option<&dyn ext::Deposits> {
         Some(self)
     }
 
@@ -416,14 +419,6 @@ impl Provider for OtpZap {
             "old_refund",
         ])?;
         Ok((self.placed(wire::order(&v)?, None)?, refund))
-    }
-
-    async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
-        self.create_topup(req).await
-    }
-
-    async fn deposit_status(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
-        self.check_topup(id).await
     }
 }
 
