@@ -95,3 +95,60 @@ pub trait Deposits: Send + Sync {
         Err(ProviderError::Unsupported("deposit cancel"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ProviderKind;
+    use crate::providers::{build, Auth, ProviderSettings, SharedProvider};
+    use crate::secret::Secret;
+
+    /// An adapter that is never asked anything: nothing listens there.
+    fn adapter(kind: ProviderKind) -> SharedProvider {
+        let auth = Auth::ApiKey(Secret::new("unused-key"));
+        build(&ProviderSettings::new(kind, "http://127.0.0.1:9", auth)).expect("adapter")
+    }
+
+    #[test]
+    fn each_adapter_offers_what_the_table_says() {
+        let offers = |kind| {
+            let p = adapter(kind);
+            [
+                p.bills().is_some(),
+                p.history().is_some(),
+                p.reports().is_some(),
+                p.api_settings().is_some(),
+                p.webhooks().is_some(),
+                p.deposits().is_some(),
+            ]
+        };
+        use ProviderKind::*;
+        assert_eq!(offers(GoTopUp), [true, true, true, true, false, true]);
+        assert_eq!(offers(OtpZap), [false, false, false, false, true, true]);
+        assert_eq!(offers(GateOtp), [false, false, false, false, false, true]);
+        assert_eq!(offers(NexOtp), [false; 6]);
+    }
+
+    #[tokio::test]
+    async fn what_an_api_lacks_is_unsupported_in_the_old_words() {
+        let nex = adapter(ProviderKind::NexOtp);
+        let e = offered(nex.bills(), "postpaid bills").err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "postpaid bills is not supported by this provider"
+        );
+        // Within Deposits, the calls an API does not document (nothing is
+        // sent: the defaults answer).
+        let gtu = adapter(ProviderKind::GoTopUp);
+        let gtu = gtu.deposits().unwrap();
+        assert!(matches!(
+            gtu.status("x").await,
+            Err(ProviderError::Unsupported("deposit status"))
+        ));
+        let zap = adapter(ProviderKind::OtpZap);
+        assert!(matches!(
+            zap.deposits().unwrap().cancel("x").await,
+            Err(ProviderError::Unsupported("deposit cancel"))
+        ));
+    }
+}
