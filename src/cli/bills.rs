@@ -11,6 +11,7 @@ use super::{exit, fail, CliResult};
 use crate::domain::bill::{Bill, BILL_SERVICE_PREFIX};
 use crate::domain::{idempotency_key, BuyRequest};
 use crate::engine::orders::{self, EngineError};
+use crate::providers::offered;
 use clap::{Args, Subcommand};
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -59,8 +60,9 @@ pub(super) async fn run(ctx: &Context, cmd: &BillCmd) -> CliResult {
     let acc = ctx.account(&a.account)?;
     let p = ctx.provider(acc)?;
     let customer = a.customer.trim().to_string();
-    let bill = p
-        .bill_inquiry(&a.product, &customer)
+    let bill = offered(p.bills(), "postpaid bills")
+        .map_err(provider_err)?
+        .inquiry(&a.product, &customer)
         .await
         .map_err(provider_err)?;
     if let BillCmd::Inquiry(_) = cmd {

@@ -7,6 +7,7 @@ use super::output::print_json;
 use super::scripting::provider_err;
 use super::{exit, fail, CliResult};
 use crate::domain::history::{parse_opt_day, HistoryQuery, HISTORY_MAX_LIMIT};
+use crate::providers::offered;
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -43,7 +44,11 @@ pub(super) async fn run(ctx: &Context, a: &HistoryArgs) -> CliResult {
         .map_err(|e| fail(format!("{e} (limit ≤ {HISTORY_MAX_LIMIT})")))?;
     let acc = ctx.account(&a.account)?;
     let p = ctx.provider(acc)?;
-    let page = p.history(&q).await.map_err(provider_err)?;
+    let page = offered(p.history(), "transaction history")
+        .map_err(provider_err)?
+        .page(&q)
+        .await
+        .map_err(provider_err)?;
     if ctx.json {
         print_json(&page);
         return Ok(exit::OK);

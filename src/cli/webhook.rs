@@ -9,6 +9,7 @@ use super::output::print_json;
 use super::scripting::provider_err;
 use super::{fail, CliResult};
 use crate::domain::webhook::{check_change, parse_events, WebhookChange, WebhookConfig};
+use crate::providers::offered;
 use crate::secret::Secret;
 use clap::{ArgAction, Subcommand};
 use serde_json::json;
@@ -52,7 +53,11 @@ pub async fn run(ctx: &Context, cmd: &WebhookCmd) -> CliResult {
     match cmd {
         WebhookCmd::Get { account } => {
             let p = ctx.provider(ctx.account(account)?)?;
-            let c = p.webhook_get().await.map_err(provider_err)?;
+            let c = offered(p.webhooks(), "webhook settings")
+                .map_err(provider_err)?
+                .get_webhook()
+                .await
+                .map_err(provider_err)?;
             if ctx.json {
                 print_json(&config_json(account, &c));
             } else {
@@ -81,7 +86,11 @@ pub async fn run(ctx: &Context, cmd: &WebhookCmd) -> CliResult {
             };
             check_change(&change).map_err(fail)?;
             let p = ctx.provider(ctx.account(account)?)?;
-            let saved = p.webhook_update(&change).await.map_err(provider_err)?;
+            let saved = offered(p.webhooks(), "webhook settings")
+                .map_err(provider_err)?
+                .update_webhook(&change)
+                .await
+                .map_err(provider_err)?;
             let mut out = config_json(account, &saved.config);
             let mut text = config_text(&saved.config);
             match (&saved.secret, secret_file) {

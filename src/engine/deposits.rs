@@ -9,7 +9,7 @@ use crate::domain::spending::SpendingCall;
 use crate::domain::{
     check_deposit, deposit_rules, Deposit, DepositRequest, DepositStatus, DepositUpdate,
 };
-use crate::providers::{Provider, ProviderError};
+use crate::providers::{offered, Provider, ProviderError};
 use chrono::Utc;
 use thiserror::Error;
 
@@ -60,14 +60,14 @@ pub async fn create(
         },
         Utc::now(),
     )?;
-    let mut reply = p.deposit_create(req).await;
+    let mut reply = send_create(p, req).await;
     let mut replay = false;
     if keyed && matches!(&reply, Err(e) if e.unclear_for(call, false)) {
         tracing::warn!(
             deposit = d.id,
             "deposit reply lost; replaying once with its key"
         );
-        reply = p.deposit_create(req).await;
+        reply = send_create(p, req).await;
         replay = true;
     }
     settle_create(journal, d, reply, call, replay)
@@ -116,7 +116,7 @@ async fn again(
         });
     }
     tracing::info!(deposit = d.id, "deposit create replayed with its key");
-    let reply = p.deposit_create(req).await;
+    let reply = send_create(p, req).await;
     settle_create(
         journal,
         d,
@@ -124,6 +124,20 @@ async fn again(
         SpendingCall::DepositCreate(p.kind()),
         true,
     )
+}
+
+/// The create request; an API without deposits answers as any refusal
+/// does, so the journaled deposit is marked failed with it.
+async fn send_create(
+    p: &dyn Provider,
+    req: &DepositRequest,
+) -> Result<DepositUpdate, ProviderError> {
+    offered(p.deposits(), "deposits")?.create(req).await
+}
+
+/// The status request; `Unsupported` where the API has no such call.
+async fn send_status(p: &dyn Provider, id: &str) -> Result<DepositUpdate, ProviderError> {
+    offered(p.deposits(), "deposit status")?.status(id).await
 }
 
 /// Journals what a create (or its replay) came back with.
@@ -174,7 +188,7 @@ pub async fn refresh(
     d: &Deposit,
 ) -> Result<Deposit, DepositError> {
     let id = provider_id(d)?;
-    match p.deposit_status(id).await {
+    match send_status(p, id).await {
         Ok(u) => Ok(journal.record_deposit(d.id, "poll", &u, Utc::now())?),
         Err(ProviderError::Unsupported(_)) => Ok(d.clone()),
         Err(e) => Err(e.into()),
@@ -199,7 +213,8 @@ pub async fn cancel(
             d.id, d.status
         )));
     }
-    let u = p.deposit_cancel(provider_id(d)?).await?;
+    let id = provider_id(d)?;
+    let u = offered(p.deposits(), "deposit cancel")?.cancel(id).await?;
     Ok(journal.record_deposit(d.id, "cancel", &u, Utc::now())?)
 }
 

@@ -1,7 +1,12 @@
-//! The provider layer: one async trait, four adapters. Each adapter owns its
-//! wire types and maps them onto `crate::domain`; nothing outside an adapter
-//! sees a provider's JSON.
+//! The provider layer: one async trait, four adapters. `Provider` holds the
+//! calls every API has (catalog, balance, buy, status and the order
+//! operations its `Capabilities` allow); what only some APIs have (bills,
+//! history, reports, API settings, webhooks, deposits) is a small trait in
+//! `extensions`, reached through an accessor such as `Provider::bills`.
+//! Each adapter owns its wire types and maps them onto `crate::domain`;
+//! nothing outside an adapter sees a provider's JSON.
 
+pub mod extensions;
 pub mod gateotp;
 pub mod gotopup;
 pub mod http;
@@ -11,11 +16,12 @@ pub mod otpzap;
 pub mod push;
 
 pub use crate::domain::ProviderError;
+pub use extensions::{offered, ApiSettings, Bills, Deposits, History, Reports, Webhooks};
 pub use http::HttpPolicy;
 
 use crate::domain::{
-    BuyRequest, CancelOutcome, Capabilities, Country, DepositRequest, DepositUpdate, Offer,
-    OrderUpdate, PlacedOrder, ProviderKind, Service,
+    BuyRequest, CancelOutcome, Capabilities, Country, Offer, OrderUpdate, PlacedOrder,
+    ProviderKind, Service,
 };
 use crate::money::Rupiah;
 use crate::secret::Secret;
@@ -101,6 +107,35 @@ pub struct OrderRef {
 pub trait Provider: Send + Sync {
     fn kind(&self) -> ProviderKind;
     fn capabilities(&self) -> Capabilities;
+
+    // What only some APIs have, one small trait each (`extensions`): an
+    // adapter that has one returns `Some(self)`; callers go through
+    // `offered(p.bills(), "postpaid bills")?` and the like.
+
+    /// Postpaid bills, where the API has them (GoTopUp).
+    fn bills(&self) -> Option<&dyn Bills> {
+        None
+    }
+    /// The provider's own transaction history (GoTopUp).
+    fn history(&self) -> Option<&dyn History> {
+        None
+    }
+    /// Reports (GoTopUp).
+    fn reports(&self) -> Option<&dyn Reports> {
+        None
+    }
+    /// The API's own settings (GoTopUp).
+    fn api_settings(&self) -> Option<&dyn ApiSettings> {
+        None
+    }
+    /// Webhook settings (OTPZap).
+    fn webhooks(&self) -> Option<&dyn Webhooks> {
+        None
+    }
+    /// Deposits (GoTopUp, OTPZap, GateOTP).
+    fn deposits(&self) -> Option<&dyn Deposits> {
+        None
+    }
 
     /// Finds a buy by its key in the provider's own record, for a call the
     /// spending table marks `LookupFirst`: Some(order) when the key was
@@ -199,36 +234,6 @@ pub trait Provider: Send + Sync {
         self.replace(order).await.map(|p| (p, None))
     }
 
-    /// A postpaid bill's amount (GoTopUp `/api/buyer/inquiry`); the payment
-    /// is a `buy` whose service id starts with `domain::bill::BILL_SERVICE_PREFIX`.
-    async fn bill_inquiry(
-        &self,
-        _product: &str,
-        _customer: &str,
-    ) -> Result<crate::domain::bill::Bill, ProviderError> {
-        Err(ProviderError::Unsupported("postpaid bills"))
-    }
-
-    /// A page of the provider's own transaction history (GoTopUp).
-    async fn history(
-        &self,
-        _q: &crate::domain::history::HistoryQuery,
-    ) -> Result<crate::domain::history::HistoryPage, ProviderError> {
-        Err(ProviderError::Unsupported("transaction history"))
-    }
-
-    /// Creates a deposit invoice (or, on GoTopUp, the deposit itself).
-    async fn deposit_create(&self, _req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
-        Err(ProviderError::Unsupported("deposits"))
-    }
-    /// Where deposit `id` (the provider's id) stands.
-    async fn deposit_status(&self, _id: &str) -> Result<DepositUpdate, ProviderError> {
-        Err(ProviderError::Unsupported("deposit status"))
-    }
-    async fn deposit_cancel(&self, _id: &str) -> Result<DepositUpdate, ProviderError> {
-        Err(ProviderError::Unsupported("deposit cancel"))
-    }
-
     /// Offers of a service sold country-first (OTPZap Server 2), found by
     /// the names people use, in one country: the compare table's second
     /// look, one country's list and never every country's. Default: none.
@@ -255,38 +260,6 @@ pub trait Provider: Send + Sync {
         self.offers(service_id, country_id)
             .await
             .map(|o| (o, false))
-    }
-
-    /// Webhook settings (OTPZap).
-    async fn webhook_get(&self) -> Result<crate::domain::webhook::WebhookConfig, ProviderError> {
-        Err(ProviderError::Unsupported("webhook settings"))
-    }
-    async fn webhook_update(
-        &self,
-        _change: &crate::domain::webhook::WebhookChange,
-    ) -> Result<crate::domain::webhook::WebhookSaved, ProviderError> {
-        Err(ProviderError::Unsupported("webhook settings"))
-    }
-
-    /// A report: figures and rows for a kind and range (GoTopUp).
-    async fn report(
-        &self,
-        _q: &crate::domain::report::ReportQuery,
-    ) -> Result<crate::domain::report::Report, ProviderError> {
-        Err(ProviderError::Unsupported("reports"))
-    }
-
-    /// API settings: webhook URL, IP whitelist, rate limit (GoTopUp).
-    async fn api_settings_get(
-        &self,
-    ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
-        Err(ProviderError::Unsupported("API settings"))
-    }
-    async fn api_settings_set(
-        &self,
-        _change: &crate::domain::api_config::ApiSettingsChange,
-    ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
-        Err(ProviderError::Unsupported("API settings"))
     }
 }
 

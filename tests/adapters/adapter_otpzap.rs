@@ -630,13 +630,14 @@ async fn webhook_settings_patch_and_the_secret_once() {
     use otpdeck::domain::webhook::WebhookChange;
     let sim = sim_with(fast_opts()).await;
     let p = provider(&sim, KEY);
-    assert_eq!(p.webhook_get().await.unwrap().url, None);
+    let hooks = p.webhooks().expect("OTPZap has webhook settings");
+    assert_eq!(hooks.get_webhook().await.unwrap().url, None);
     let change = WebhookChange {
         url: Some("https://hooks.example.com/zap".into()),
         events: Some(vec!["*".into()]),
         is_active: None,
     };
-    let saved = p.webhook_update(&change).await.unwrap();
+    let saved = hooks.update_webhook(&change).await.unwrap();
     let secret = saved.secret.expect("secret on first set");
     assert_eq!(
         Some(secret.expose().to_string()),
@@ -649,9 +650,9 @@ async fn webhook_settings_patch_and_the_secret_once() {
         is_active: Some(false),
         ..Default::default()
     };
-    let saved = p.webhook_update(&pause).await.unwrap();
+    let saved = hooks.update_webhook(&pause).await.unwrap();
     assert!(saved.secret.is_none(), "not shown again");
-    let got = p.webhook_get().await.unwrap();
+    let got = hooks.get_webhook().await.unwrap();
     assert_eq!(got.url.as_deref(), Some("https://hooks.example.com/zap"));
     assert_eq!(got.events, ["*"]);
     assert!(!got.is_active);
@@ -664,7 +665,7 @@ async fn webhook_settings_patch_and_the_secret_once() {
         events: Some(vec!["order.paid".into()]),
         ..Default::default()
     };
-    match p.webhook_update(&bad).await {
+    match hooks.update_webhook(&bad).await {
         Err(ProviderError::Rejected {
             status: 422,
             message,

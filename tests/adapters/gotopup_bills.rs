@@ -36,8 +36,9 @@ async fn a_pln_bill_goes_inquiry_pay_pending_success_and_pays_once() {
     let p = adapter(&sim.urls.gotopup, key);
     let before = p.balance().await.expect("balance");
 
-    let bill = p
-        .bill_inquiry("PLN-PASCABAYAR", "12345678901")
+    let bills = p.bills().expect("GoTopUp has bills");
+    let bill = bills
+        .inquiry("PLN-PASCABAYAR", "12345678901")
         .await
         .expect("inquiry");
     assert!(bill.customer_name.as_deref().is_some_and(|n| !n.is_empty()));
@@ -45,7 +46,7 @@ async fn a_pln_bill_goes_inquiry_pay_pending_success_and_pays_once() {
     assert_eq!(bill.admin_fee, Rupiah(2_500));
     assert_eq!(bill.total, bill.bill + bill.admin_fee);
     // A number of the wrong length is refused by the inquiry.
-    assert!(p.bill_inquiry("PLN-PASCABAYAR", "123").await.is_err());
+    assert!(bills.inquiry("PLN-PASCABAYAR", "123").await.is_err());
 
     let req = BuyRequest {
         service_id: format!("{BILL_SERVICE_PREFIX}PLN-PASCABAYAR"),

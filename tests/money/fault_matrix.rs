@@ -220,7 +220,9 @@ async fn request(p: &SharedProvider, row: Row, key: &str) -> BuyRequest {
         Row::TopUp | Row::Otomax => topup("TELKOMSEL10", 10_500),
         Row::Bill => {
             let bill = p
-                .bill_inquiry("PLN-PASCABAYAR", "12345678901")
+                .bills()
+                .expect("GoTopUp has bills")
+                .inquiry("PLN-PASCABAYAR", "12345678901")
                 .await
                 .expect("inquiry");
             BuyRequest {

@@ -18,7 +18,7 @@ use crate::domain::history::HistoryQuery;
 use crate::domain::{Order, OrderStatus, OrderUpdate, Transaction};
 use crate::engine::journal::{Journal, JournalError};
 use crate::providers::push::{PushAbout, PushEvent};
-use crate::providers::SharedProvider;
+use crate::providers::{offered, SharedProvider};
 use chrono::{DateTime, Utc};
 
 pub use crate::domain::webhook::{CONFIRMED_NOTE as CONFIRMED, UNVERIFIED_NOTE as UNVERIFIED};
@@ -98,7 +98,8 @@ async fn look_up(
         page: 1,
         limit: crate::domain::history::HISTORY_MAX_LIMIT,
     };
-    let page = provider.history(&q).await.map_err(|e| e.to_string())?;
+    let history = offered(provider.history(), "transaction history").map_err(|e| e.to_string())?;
+    let page = history.page(&q).await.map_err(|e| e.to_string())?;
     Ok(page
         .transactions
         .into_iter()

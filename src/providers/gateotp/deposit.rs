@@ -15,7 +15,8 @@
 use super::{lenient, parse, path_part, GateOtp, Retry};
 use crate::domain::{DepositRequest, DepositStatus, DepositUpdate};
 use crate::money::Rupiah;
-use crate::providers::ProviderError;
+use crate::providers::{Deposits, ProviderError};
+use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -94,11 +95,9 @@ fn with_detail(mut u: DepositUpdate, d: Option<Detail>) -> DepositUpdate {
     u
 }
 
-impl GateOtp {
-    pub(super) async fn create_deposit(
-        &self,
-        req: &DepositRequest,
-    ) -> Result<DepositUpdate, ProviderError> {
+#[async_trait]
+impl Deposits for GateOtp {
+    async fn create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
         let body = json!({"amount": req.amount.0, "method": req.method.as_str()});
         let v = self.post("/api/deposit/create", body, Retry::Never).await?;
         let c: Created = parse(v, "deposit")?;
@@ -113,7 +112,7 @@ impl GateOtp {
         })
     }
 
-    pub(super) async fn deposit_state(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
+    async fn status(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
         let v = self
             .get(&format!("/api/deposit/status/{}", path_part(id)))
             .await?;
@@ -126,7 +125,7 @@ impl GateOtp {
         Ok(with_detail(u, s.detail))
     }
 
-    pub(super) async fn cancel_deposit(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
+    async fn cancel(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
         let v: Value = self
             .post("/api/deposit/cancel", json!({"trxId": id}), Retry::Never)
             .await?;

@@ -26,6 +26,7 @@
 
 mod deposit;
 
+use super::extensions as ext;
 use super::http::{Http, Reply, Retry};
 use super::lenient::{self, parse};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
@@ -292,6 +293,11 @@ impl Provider for GateOtp {
         }
     }
 
+    // QRIS deposits, with status and cancel (`deposit.rs`).
+    fn deposits(&self) -> Option<&dyn ext::Deposits> {
+        Some(self)
+    }
+
     async fn balance(&self) -> Result<Rupiah, ProviderError> {
         let p: wire::Profile = parse(self.get("/api/user/profile").await?, "profile")?;
         Ok(p.balance)
@@ -447,18 +453,6 @@ impl Provider for GateOtp {
 
     async fn resend(&self, order: &OrderRef) -> Result<(), ProviderError> {
         self.set_status(order, "resend").await.map(|_| ())
-    }
-
-    async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
-        self.create_deposit(req).await
-    }
-
-    async fn deposit_status(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
-        self.deposit_state(id).await
-    }
-
-    async fn deposit_cancel(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
-        self.cancel_deposit(id).await
     }
 }
 

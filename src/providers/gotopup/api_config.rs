@@ -9,8 +9,9 @@ use super::payload;
 use crate::domain::api_config::{ApiSettings, ApiSettingsChange};
 use crate::providers::http::{Http, Retry};
 use crate::providers::lenient::{self, parse};
-use crate::providers::{Auth, ProviderError, ProviderSettings};
+use crate::providers::{extensions, Auth, ProviderError, ProviderSettings};
 use crate::secret::Secret;
+use async_trait::async_trait;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -104,6 +105,25 @@ impl super::GoTopUp {
         let c = GoTopUpKeyApi::of_buyer(self)?;
         self.limiter.acquire().await;
         Ok(c)
+    }
+}
+
+/// A buyer key's settings, through its own client.
+#[async_trait]
+impl extensions::ApiSettings for super::GoTopUp {
+    async fn get_settings(&self) -> Result<ApiSettings, ProviderError> {
+        let c = self.key_api().await?;
+        c.get().await
+    }
+
+    /// A saved rate limit is the one the poller keeps to from now on.
+    async fn set_settings(&self, change: &ApiSettingsChange) -> Result<ApiSettings, ProviderError> {
+        let c = self.key_api().await?;
+        let saved = c.set(change).await?;
+        if let Some(n) = saved.rate_limit {
+            self.limiter.set_limit(n.clamp(1, 1000));
+        }
+        Ok(saved)
     }
 }
 

@@ -9,12 +9,14 @@ use super::{wire, GoTopUp};
 use crate::domain::bill::Bill;
 use crate::domain::{BuyRequest, PlacedOrder};
 use crate::providers::lenient::parse;
-use crate::providers::{Auth, ProviderError};
+use crate::providers::{Auth, Bills, ProviderError};
 use crate::secret::Secret;
+use async_trait::async_trait;
 use serde_json::json;
 
-impl GoTopUp {
-    pub(super) async fn inquiry(&self, code: &str, customer: &str) -> Result<Bill, ProviderError> {
+#[async_trait]
+impl Bills for GoTopUp {
+    async fn inquiry(&self, code: &str, customer: &str) -> Result<Bill, ProviderError> {
         let Auth::ApiKey(key) = &self.auth else {
             return Err(ProviderError::Unsupported(
                 "postpaid bills on Otomax accounts",
@@ -38,7 +40,9 @@ impl GoTopUp {
             total: i.total_amount,
         })
     }
+}
 
+impl GoTopUp {
     pub(super) async fn pay_bill(
         &self,
         key: &Secret,

@@ -11,7 +11,8 @@ use super::{lenient, GoTopUp, ProviderError};
 use crate::domain::spending::SpendingCall;
 use crate::domain::{DepositRequest, DepositStatus, DepositUpdate};
 use crate::money::Rupiah;
-use crate::providers::Auth;
+use crate::providers::{Auth, Deposits};
+use async_trait::async_trait;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -39,11 +40,10 @@ fn status_word(word: &str) -> Option<DepositStatus> {
     })
 }
 
-impl GoTopUp {
-    pub(super) async fn buyer_deposit(
-        &self,
-        req: &DepositRequest,
-    ) -> Result<DepositUpdate, ProviderError> {
+/// No `status`: the trait's default says GoTopUp has no such call.
+#[async_trait]
+impl Deposits for GoTopUp {
+    async fn create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
         let Auth::ApiKey(key) = &self.auth else {
             return Err(ProviderError::Unsupported("deposits on Otomax accounts"));
         };

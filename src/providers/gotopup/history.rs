@@ -6,14 +6,13 @@ use super::buyer::transaction_of;
 use super::{wire, GoTopUp};
 use crate::domain::history::{HistoryPage, HistoryQuery};
 use crate::providers::lenient::parse;
-use crate::providers::{Auth, ProviderError};
+use crate::providers::{Auth, History, ProviderError};
+use async_trait::async_trait;
 use serde_json::json;
 
-impl GoTopUp {
-    pub(super) async fn history_page(
-        &self,
-        q: &HistoryQuery,
-    ) -> Result<HistoryPage, ProviderError> {
+#[async_trait]
+impl History for GoTopUp {
+    async fn page(&self, q: &HistoryQuery) -> Result<HistoryPage, ProviderError> {
         let key = match &self.auth {
             Auth::ApiKey(k) => k,
             Auth::Otomax { .. } => match &self.gtu.history_key {

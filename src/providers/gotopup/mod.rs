@@ -32,6 +32,7 @@ pub use webhook::parse_webhook;
 pub use limits::{GoTopUpSettings, DEFAULT_RATE_LIMIT};
 pub use sign::{SignRule, SignScheme};
 
+use super::extensions as ext;
 use super::http::{Http, Reply};
 use super::lenient;
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
@@ -119,6 +120,24 @@ impl Provider for GoTopUp {
             },
             ..Default::default()
         }
+    }
+
+    // Bills (`bills.rs`), history (`history.rs`), reports (`reports.rs`),
+    // API settings (`api_config.rs`) and deposits (`deposit.rs`).
+    fn bills(&self) -> Option<&dyn ext::Bills> {
+        Some(self)
+    }
+    fn history(&self) -> Option<&dyn ext::History> {
+        Some(self)
+    }
+    fn reports(&self) -> Option<&dyn ext::Reports> {
+        Some(self)
+    }
+    fn api_settings(&self) -> Option<&dyn ext::ApiSettings> {
+        Some(self)
+    }
+    fn deposits(&self) -> Option<&dyn ext::Deposits> {
+        Some(self)
     }
 
     async fn balance(&self) -> Result<Rupiah, ProviderError> {
@@ -248,53 +267,6 @@ impl Provider for GoTopUp {
             Auth::ApiKey(key) => self.buyer_status(key, order).await,
             Auth::Otomax { .. } => self.otomax_poll(order).await,
         }
-    }
-
-    async fn history(
-        &self,
-        q: &crate::domain::history::HistoryQuery,
-    ) -> Result<crate::domain::history::HistoryPage, ProviderError> {
-        self.history_page(q).await
-    }
-
-    async fn bill_inquiry(
-        &self,
-        product: &str,
-        customer: &str,
-    ) -> Result<crate::domain::bill::Bill, ProviderError> {
-        self.inquiry(product, customer).await
-    }
-
-    async fn api_settings_get(
-        &self,
-    ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
-        let c = self.key_api().await?;
-        c.get().await
-    }
-
-    async fn report(
-        &self,
-        q: &crate::domain::report::ReportQuery,
-    ) -> Result<crate::domain::report::Report, ProviderError> {
-        let c = self.key_api().await?;
-        c.report(q).await
-    }
-
-    /// A saved rate limit is the one the poller keeps to from now on.
-    async fn api_settings_set(
-        &self,
-        change: &crate::domain::api_config::ApiSettingsChange,
-    ) -> Result<crate::domain::api_config::ApiSettings, ProviderError> {
-        let c = self.key_api().await?;
-        let saved = c.set(change).await?;
-        if let Some(n) = saved.rate_limit {
-            self.limiter.set_limit(n.clamp(1, 1000));
-        }
-        Ok(saved)
-    }
-
-    async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
-        self.buyer_deposit(req).await
     }
 }
 

@@ -9,10 +9,21 @@
 use super::api_config::{bearer_call, GoTopUpKeyApi};
 use crate::domain::report::{Report, ReportQuery};
 use crate::providers::http::Retry;
-use crate::providers::ProviderError;
+use crate::providers::{ProviderError, Reports};
+use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
 const ROW_LISTS: [&str; 5] = ["transactions", "sales", "products", "deposits", "rows"];
+
+/// A buyer key's reports; a seller key's go to its own client
+/// (`GoTopUpKeyApi`), which the dashboard and `otpdeck report` look for first.
+#[async_trait]
+impl Reports for super::GoTopUp {
+    async fn report(&self, q: &ReportQuery) -> Result<Report, ProviderError> {
+        let c = self.key_api().await?;
+        c.report(q).await
+    }
+}
 
 impl GoTopUpKeyApi {
     /// A report is a read: safe to repeat.

@@ -80,6 +80,7 @@ mod webhook;
 mod wire;
 pub use push::parse_webhook;
 
+use super::extensions as ext;
 use super::http::{encode, Http, Retry};
 use super::{Auth, OrderRef, Provider, ProviderError, ProviderSettings};
 use crate::domain::spending::SpendingCall;
@@ -249,6 +250,14 @@ impl Provider for OtpZap {
         }
     }
 
+    // Webhook settings (`webhook.rs`) and QRIS top-ups (`topup.rs`).
+    fn webhooks(&self) -> Option<&dyn ext::Webhooks> {
+        Some(self)
+    }
+    fn deposits(&self) -> Option<&dyn ext::Deposits> {
+        Some(self)
+    }
+
     async fn balance(&self) -> Result<Rupiah, ProviderError> {
         wire::balance(&self.get("/balance", &[]).await?)
     }
@@ -410,25 +419,6 @@ impl Provider for OtpZap {
             "old_refund",
         ])?;
         Ok((self.placed(wire::order(&v)?, None)?, refund))
-    }
-
-    async fn deposit_create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
-        self.create_topup(req).await
-    }
-
-    async fn deposit_status(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
-        self.check_topup(id).await
-    }
-
-    async fn webhook_get(&self) -> Result<crate::domain::webhook::WebhookConfig, ProviderError> {
-        self.get_webhook().await
-    }
-
-    async fn webhook_update(
-        &self,
-        change: &crate::domain::webhook::WebhookChange,
-    ) -> Result<crate::domain::webhook::WebhookSaved, ProviderError> {
-        self.update_webhook(change).await
     }
 }
 

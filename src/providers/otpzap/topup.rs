@@ -18,7 +18,8 @@ use super::{OtpZap, Retry};
 use crate::domain::{DepositRequest, DepositStatus, DepositUpdate};
 use crate::money::Rupiah;
 use crate::providers::lenient;
-use crate::providers::ProviderError;
+use crate::providers::{Deposits, ProviderError};
+use async_trait::async_trait;
 use serde_json::{json, Value};
 
 /// How long an invoice is valid (the doc: 30 minutes).
@@ -80,11 +81,10 @@ pub(super) fn update_of(v: &Value) -> Result<DepositUpdate, ProviderError> {
     })
 }
 
-impl OtpZap {
-    pub(super) async fn create_topup(
-        &self,
-        req: &DepositRequest,
-    ) -> Result<DepositUpdate, ProviderError> {
+/// No `cancel`: the doc has no call for it (the trait's default).
+#[async_trait]
+impl Deposits for OtpZap {
+    async fn create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
         let v = self
             .post(
                 "/topup/create",
@@ -102,7 +102,7 @@ impl OtpZap {
         Ok(u)
     }
 
-    pub(super) async fn check_topup(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
+    async fn status(&self, id: &str) -> Result<DepositUpdate, ProviderError> {
         let v = self.get("/topup/check", &[("order_id", id)]).await?;
         update_of(&v)
     }

@@ -20,20 +20,19 @@ use super::wire::{self, Obj};
 use super::OtpZap;
 use crate::domain::webhook::{WebhookChange, WebhookConfig, WebhookSaved};
 use crate::providers::http::Retry;
-use crate::providers::ProviderError;
+use crate::providers::{ProviderError, Webhooks};
 use crate::secret::Secret;
+use async_trait::async_trait;
 use serde_json::{Map, Value};
 
-impl OtpZap {
-    pub(super) async fn get_webhook(&self) -> Result<WebhookConfig, ProviderError> {
+#[async_trait]
+impl Webhooks for OtpZap {
+    async fn get_webhook(&self) -> Result<WebhookConfig, ProviderError> {
         let v = self.get("/webhook/get", &[]).await?;
         config(&v)
     }
 
-    pub(super) async fn update_webhook(
-        &self,
-        change: &WebhookChange,
-    ) -> Result<WebhookSaved, ProviderError> {
+    async fn update_webhook(&self, change: &WebhookChange) -> Result<WebhookSaved, ProviderError> {
         let mut body = Map::new();
         if let Some(u) = &change.url {
             body.insert("url".into(), Value::from(u.trim()));

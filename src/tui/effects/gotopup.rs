@@ -7,6 +7,7 @@ use crate::domain::api_config::ApiSettingsChange;
 use crate::domain::history::HistoryQuery;
 use crate::domain::report::ReportQuery;
 use crate::domain::ProviderError;
+use crate::providers::offered;
 use crate::tui::runtime::{send, Runtime};
 
 impl Runtime {
@@ -14,7 +15,11 @@ impl Runtime {
         let acc = account.clone();
         self.ask(
             &acc,
-            move |p| async move { p.bill_inquiry(&product, &customer).await },
+            move |p| async move {
+                offered(p.bills(), "postpaid bills")?
+                    .inquiry(&product, &customer)
+                    .await
+            },
             move |result| Action::BillInquired { account, result },
         );
     }
@@ -23,7 +28,7 @@ impl Runtime {
         let (acc, q) = (account.clone(), query.clone());
         self.ask(
             &acc,
-            move |p| async move { p.history(&q).await },
+            move |p| async move { offered(p.history(), "transaction history")?.page(&q).await },
             move |result| Action::HistoryLoaded {
                 account,
                 query,
@@ -37,7 +42,7 @@ impl Runtime {
             let (acc, q) = (account.clone(), query.clone());
             return self.ask(
                 &acc,
-                move |p| async move { p.report(&q).await },
+                move |p| async move { offered(p.reports(), "reports")?.report(&q).await },
                 move |result| Action::ReportLoaded {
                     account,
                     query,
@@ -69,9 +74,10 @@ impl Runtime {
             return self.ask(
                 &acc,
                 move |p| async move {
+                    let api = offered(p.api_settings(), "API settings")?;
                     match &change {
-                        None => p.api_settings_get().await,
-                        Some(c) => p.api_settings_set(c).await,
+                        None => api.get_settings().await,
+                        Some(c) => api.set_settings(c).await,
                     }
                 },
                 move |result| reply(account, result, saved),

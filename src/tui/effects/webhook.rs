@@ -2,6 +2,7 @@
 
 use crate::app::Action;
 use crate::domain::webhook::WebhookChange;
+use crate::providers::offered;
 use crate::tui::runtime::Runtime;
 
 impl Runtime {
@@ -9,7 +10,11 @@ impl Runtime {
         let acc = account.clone();
         self.ask(
             &acc,
-            |p| async move { p.webhook_get().await },
+            |p| async move {
+                offered(p.webhooks(), "webhook settings")?
+                    .get_webhook()
+                    .await
+            },
             move |result| Action::WebhookLoaded { account, result },
         );
     }
@@ -18,7 +23,11 @@ impl Runtime {
         let acc = account.clone();
         self.ask(
             &acc,
-            move |p| async move { p.webhook_update(&change).await },
+            move |p| async move {
+                offered(p.webhooks(), "webhook settings")?
+                    .update_webhook(&change)
+                    .await
+            },
             move |result| Action::WebhookSaved {
                 account,
                 result: result.map(|s| (s.config, s.secret)),

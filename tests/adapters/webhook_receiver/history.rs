@@ -92,7 +92,9 @@ async fn with_a_bearer_key_an_unsigned_callback_ends_an_order_only_as_the_histor
     for _ in 0..50 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         let page = buyer
-            .history(&otpdeck::domain::history::HistoryQuery {
+            .history()
+            .expect("GoTopUp has history")
+            .page(&otpdeck::domain::history::HistoryQuery {
                 status: Some("success".into()),
                 page: 1,
                 limit: 100,
