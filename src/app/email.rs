@@ -45,22 +45,6 @@ pub fn cancel_refund(o: &Order) -> (Rupiah, Option<Rupiah>) {
 }
 
 impl App {
-    /// The status line of an auto-cancel: an email inbox names its refund
-    /// after the fee, since the cancel is not free there.
-    pub(super) fn auto_cancel_text(&self, id: i64) -> String {
-        match self.book.orders.get(&id).filter(|o| is_email(o)) {
-            Some(o) => match cancel_refund(o) {
-                (back, Some(fee)) => format!(
-                    "Email #{id} got no message before its window ends: cancelling, {back} back after the {fee} fee"
-                ),
-                (_, None) => format!(
-                    "Email #{id} got no message before its window ends: cancelling (the refund may be less a fee)"
-                ),
-            },
-            None => format!("Order #{id} got no SMS before expiry: cancelling for a refund"),
-        }
-    }
-
     /// `m`: the selected email order's message timeline.
     pub(super) fn open_email_detail(&mut self, o: Option<(i64, bool)>) -> Vec<Effect> {
         match o {
@@ -105,5 +89,23 @@ impl App {
             .iter()
             .any(|p| matches!(p, Popup::EmailDetail(EmailDetail { order_id, .. }) if *order_id == id))
             .then_some(Effect::LoadEmailMessages { order_id: id })
+    }
+}
+
+impl super::book::Book {
+    /// The status line of an auto-cancel: an email inbox names its refund
+    /// after the fee, since the cancel is not free there.
+    pub(crate) fn auto_cancel_text(&self, id: i64) -> String {
+        match self.orders.get(&id).filter(|o| is_email(o)) {
+            Some(o) => match cancel_refund(o) {
+                (back, Some(fee)) => format!(
+                    "Email #{id} got no message before its window ends: cancelling, {back} back after the {fee} fee"
+                ),
+                (_, None) => format!(
+                    "Email #{id} got no message before its window ends: cancelling (the refund may be less a fee)"
+                ),
+            },
+            None => format!("Order #{id} got no SMS before expiry: cancelling for a refund"),
+        }
     }
 }

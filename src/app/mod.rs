@@ -7,37 +7,32 @@
 //! arrives inside the actions. `ui::draw` reads the state only.
 
 mod action;
-mod auto_replace;
 pub mod book;
 mod buy_walk;
 pub mod catalog;
-mod clues;
-pub mod deposits;
 pub mod email;
 mod email_walk;
 mod input;
 pub mod keymap;
 pub mod layout;
 mod loads;
-mod order_notes;
 pub mod panes;
 pub(crate) mod popup_list;
 pub mod popups;
 mod postpaid;
-mod replay;
 mod settings;
 mod status;
 pub mod view;
 pub mod views;
 
 pub use action::{Action, Effect, Notification};
-pub use auto_replace::Chain;
-pub use clues::Clues;
+pub use book::Chain;
+pub use book::Clues;
+pub use book::Replay;
 pub use input::layers as key_layers;
 pub use panes::orders::{applies as command_applies, selected_order};
 pub use panes::Pane;
 pub use popups::{complete as complete_command, Popup};
-pub use replay::Replay;
 pub use settings::AppSettings;
 
 use crate::app::views::stats::Stats;
@@ -237,21 +232,20 @@ impl App {
             })
     }
 
-    /// When the provider lets order `id` be cancelled: after a cooldown it
-    /// announced (429 + Retry-After), or after the API's fixed wait from the
-    /// buy (OTPZap's two minutes). None: no wait known.
+    /// When the provider lets order `id` be cancelled (see
+    /// `Book::cancel_allowed_at`).
     pub fn cancel_allowed_at(&self, id: i64) -> Option<DateTime<Utc>> {
-        let announced = self.book.cooldown_until.get(&id).copied();
-        let fixed = self.book.orders.get(&id).and_then(|o| {
-            // The two minutes are documented for SMS orders, not email.
-            if crate::domain::email::is_email_offer(&o.offer_id) {
-                return None;
-            }
-            let secs = self.account_of(&o.account)?.info.caps.cancel_after_secs?;
-            o.created_at
-                .checked_add_signed(chrono::Duration::seconds(secs.min(86_400) as i64))
-        });
-        announced.max(fixed)
+        self.book.cancel_allowed_at(&self.accounts, id)
+    }
+
+    /// The book at work, with what it may read.
+    pub(crate) fn cx(&mut self) -> book::BookCx<'_> {
+        book::BookCx {
+            book: &mut self.book,
+            accounts: &self.accounts,
+            settings: &self.settings,
+            now: self.now,
+        }
     }
 
     pub fn sel(&self, pane: Pane) -> usize {
@@ -335,6 +329,50 @@ impl App {
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
+            // The book's actions, with what the screen adds to each.
+            Action::Tick(now) => {
+                self.now = now;
+                self.age_status();
+                self.cx().update(action)
+            }
+            Action::ClueBalance {
+                ref account,
+                ref result,
+                now,
+                ..
+            } => {
+                // The figure is the account's (shown by every screen); the
+                // clue is the book's.
+                self.balance_loaded(&account.clone(), result.clone(), now);
+                self.cx().update(action)
+            }
+            Action::OrderChanged(ref order) => {
+                let id = order.id;
+                let mut fx = self.cx().update(action);
+                fx.extend(self.email_detail_reload(id));
+                fx
+            }
+            Action::DepositChanged(ref d) => {
+                let shown = d.clone();
+                let effects = self.cx().update(action);
+                popups::deposit_qr::show_if_asked(self, &shown);
+                effects
+            }
+            Action::BuyUnclear { now, .. }
+            | Action::ReplayDone { now, .. }
+            | Action::ActionFailed { now, .. } => {
+                self.now = now;
+                self.cx().update(action)
+            }
+            Action::OrderNote { .. }
+            | Action::Restored(_)
+            | Action::OtpHistory(_)
+            | Action::SettleFailed { .. }
+            | Action::BuyFailed { .. }
+            | Action::PollStopped { .. }
+            | Action::DepositsRestored(_)
+            | Action::DepositPollStopped { .. }
+            | Action::LinksRestored(_) => self.cx().update(action),
             Action::Key(k, now) => {
                 self.now = now;
                 input::on_key(self, k)
@@ -348,11 +386,6 @@ impl App {
                 self.view.size = (w, h);
                 Vec::new()
             }
-            Action::Tick(now) => {
-                self.now = now;
-                self.age_status();
-                self.on_tick()
-            }
             Action::RefreshDue(now) => {
                 self.now = now;
                 panes::balance::refresh(self)
@@ -363,19 +396,6 @@ impl App {
                 now,
             } => {
                 self.balance_loaded(&account, result, now);
-                Vec::new()
-            }
-            Action::ClueBalance {
-                account,
-                order_id,
-                result,
-                now,
-            } => self.on_clue_balance(&account, order_id, result, now),
-            Action::SettleFailed { order_id, error } => {
-                if let Some(c) = self.book.clues.get_mut(&order_id) {
-                    c.settling = false;
-                }
-                self.set_status(format!("#{order_id}: not settled: {error}"), Level::Error);
                 Vec::new()
             }
             Action::ServicesLoaded {
@@ -404,17 +424,6 @@ impl App {
             } => {
                 self.on_offers(account, service_id, country_id, result, now);
                 Vec::new()
-            }
-            Action::OrderNote { order_id, note } => {
-                self.on_order_note(order_id, note);
-                Vec::new()
-            }
-            Action::OrderChanged(order) => {
-                let id = order.id;
-                self.forget_stale_note(&order);
-                let mut fx = self.on_order(order);
-                fx.extend(self.email_detail_reload(id));
-                fx
             }
             Action::EmailMessages { order_id, result } => self.on_email_messages(order_id, result),
             Action::OffersMore {
@@ -445,61 +454,6 @@ impl App {
                 );
                 Vec::new()
             }
-            Action::Restored(list) => self.on_restored(list),
-            Action::OtpHistory(list) => {
-                self.book.otp_log = list;
-                Vec::new()
-            }
-            Action::BuyFailed {
-                account,
-                idempotency_key,
-                error,
-            } => {
-                self.book.baselines.remove(&idempotency_key);
-                self.book
-                    .pending
-                    .retain(|p| p.idempotency_key != idempotency_key);
-                self.set_status(format!("{account}: buy failed: {error}"), Level::Error);
-                let mut effects = self.replace_buy_failed(&idempotency_key, &error);
-                effects.push(Effect::LoadBalance { account });
-                effects
-            }
-            Action::BuyUnclear {
-                account,
-                request,
-                order_id,
-                now,
-            } => {
-                self.on_buy_unclear(account, request, order_id, now);
-                Vec::new()
-            }
-            Action::ReplayDone {
-                order_id,
-                refused,
-                now,
-            } => self.on_replay_done(order_id, refused, now),
-            Action::ActionFailed {
-                order_id,
-                op,
-                error,
-                retry_after,
-                now,
-            } => {
-                self.on_action_failed(order_id, op, error, retry_after, now);
-                self.replace_cancel_failed(order_id, op);
-                Vec::new()
-            }
-            Action::PollStopped { order_id } => {
-                self.book.watched.remove(&order_id);
-                Vec::new()
-            }
-            Action::DepositChanged(d) => {
-                let shown = d.clone();
-                let effects = self.on_deposit(d);
-                popups::deposit_qr::show_if_asked(self, &shown);
-                effects
-            }
-            Action::DepositsRestored(list) => self.on_deposits_restored(list),
             Action::DepositFailed {
                 account,
                 deposit_id,
@@ -575,15 +529,10 @@ impl App {
                 account,
                 result,
             } => {
-                if let Some(effects) = self.replace_offers(ticket, &result) {
+                if let Some(effects) = self.cx().replace_offers(ticket, &result) {
                     return effects;
                 }
                 views::compare::loaded(self, ticket, account, result);
-                Vec::new()
-            }
-            Action::LinksRestored(links) => self.on_links_restored(links),
-            Action::DepositPollStopped { deposit_id } => {
-                self.book.deposits_watched.remove(&deposit_id);
                 Vec::new()
             }
             Action::Notice(text) => {

@@ -32,9 +32,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let hidden = app.accounts.len().saturating_sub(rows.max(1));
     let block = pane_block(app, theme, Pane::Balance, {
         let plain = format!("Balance · {}", app.total_balance());
-        let with = format!("{plain} · unclear {}", app.unclear_amount(None));
+        let with = format!("{plain} · unclear {}", app.book.unclear_amount(None));
         let fits = |t: &str| t.chars().count() + 4 <= area.width as usize;
-        let title = if app.unclear_amount(None).0 > 0 && fits(&with) {
+        let title = if app.book.unclear_amount(None).0 > 0 && fits(&with) {
             with
         } else {
             plain
@@ -104,7 +104,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
         // The amount still unclear (UNKNOWN orders) where it fits, else a
         // mark; the header always has the figure.
-        let unclear = app.unclear_amount(Some(&a.info.name));
+        let unclear = app.book.unclear_amount(Some(&a.info.name));
         if unclear.0 > 0 {
             let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
             let full = format!(" ?{unclear}");

@@ -116,7 +116,7 @@ fn header(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             theme.header,
         ),
     ]);
-    let unclear = app.unclear_amount(app.active_name());
+    let unclear = app.book.unclear_amount(app.active_name());
     if unclear.0 > 0 {
         // What is at stake until the UNKNOWN orders are settled.
         line.spans

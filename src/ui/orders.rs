@@ -261,7 +261,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let spans = if o.status == OrderStatus::Unknown {
             vec![Span::styled(
                 fit(
-                    &match app.clue_text(o.id) {
+                    &match app.book.clue_text(o.id) {
                         Some(clue) => format!(
                             "#{} {} {} — {} · {clue}",
                             o.id,
@@ -315,7 +315,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         // A pending order's provider note ("pending, waiting for the
         // provider's callback") takes the place of its status and the cells
         // after it, which such an order leaves empty.
-        let note = app.order_note(o.id).filter(|_| {
+        let note = app.book.order_note(o.id).filter(|_| {
             !o.status.is_final() && o.status != OrderStatus::Unknown && o.otps.is_empty()
         });
         if let Some(note) = note {
@@ -331,7 +331,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             ));
         }
         // An auto-replace chain: `#12 → #13` after the OTP cell.
-        if let Some(chain) = app.chain_text(o.id) {
+        if let Some(chain) = app.book.chain_text(o.id) {
             let sep = if o.otps.is_empty() { "" } else { " " };
             spans.push(Span::styled(format!("{sep}{chain}"), theme.dim));
         }

@@ -183,8 +183,8 @@ fn the_timer_cancels_then_a_confirmed_cancel_buys_the_next_best_with_the_chains_
     r.created_at = secs(186);
     r.updated_at = secs(186);
     a.update(Action::OrderChanged(r));
-    assert_eq!(a.chain_text(12).as_deref(), Some("#12 → #13"));
-    assert_eq!(a.chain_text(13).as_deref(), Some("#12 → #13"));
+    assert_eq!(a.book.chain_text(12).as_deref(), Some("#12 → #13"));
+    assert_eq!(a.book.chain_text(13).as_deref(), Some("#12 → #13"));
     let status = a.view.status.clone().expect("status").0;
     assert!(status.contains("Replaced #12 → #13"), "{status}");
 }
@@ -335,7 +335,7 @@ fn max_attempts_bounds_the_chain() {
         compare_ticket(&fx).is_none() && buys(&fx).is_empty(),
         "{fx:?}"
     );
-    assert_eq!(a.chain_text(21).as_deref(), Some("#20 → #21"));
+    assert_eq!(a.book.chain_text(21).as_deref(), Some("#20 → #21"));
 }
 
 #[test]
@@ -456,7 +456,7 @@ fn a_restart_resumes_a_journaled_link_with_its_own_request_and_never_one_with_a_
         }],
         "only the link without a row is bought, with its journaled request"
     );
-    assert_eq!(a.chain_text(60).as_deref(), Some("#60 → #61"));
+    assert_eq!(a.book.chain_text(60).as_deref(), Some("#60 → #61"));
     // A link still cancelling whose order ended meanwhile goes on.
     let mut b = app_ruled(rules(60, None));
     b.update(Action::Restored(vec![cancelled(waiting_nex(70), 80)]));

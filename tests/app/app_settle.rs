@@ -75,7 +75,7 @@ fn an_unchanged_balance_and_a_refused_replay_settle_a_lost_nexotp_buy() {
         "one clue settles nothing"
     );
     assert_eq!(
-        a.clue_text(5),
+        a.book.clue_text(5),
         Some("balance unchanged since the buy: likely not charged")
     );
     // A replay that is not refused (an unclear reply) is no second clue.
@@ -107,7 +107,7 @@ fn an_unchanged_balance_and_a_refused_replay_settle_a_lost_nexotp_buy() {
     settled.provider_order_id = None;
     settled.updated_at = t0() + Duration::seconds(16);
     a.update(Action::OrderChanged(settled));
-    assert_eq!(a.unclear_amount(None), Rupiah(0));
+    assert_eq!(a.book.unclear_amount(None), Rupiah(0));
     assert!(a.book.clues.is_empty());
 }
 
@@ -119,11 +119,11 @@ fn a_balance_that_fell_by_the_amount_is_only_evidence() {
     let e = clue_balance(&mut a, "gate", 6, 150_000 - req.price.0);
     assert!(!e.iter().any(|e| matches!(e, Effect::SettleByClues { .. })));
     assert_eq!(
-        a.clue_text(6),
+        a.book.clue_text(6),
         Some("balance fell by the amount since the buy: likely charged")
     );
-    assert_eq!(a.unclear_amount(Some("gate")), req.price);
-    assert_eq!(a.unclear_amount(Some("nex")), Rupiah(0));
+    assert_eq!(a.book.unclear_amount(Some("gate")), req.price);
+    assert_eq!(a.book.unclear_amount(Some("nex")), Rupiah(0));
 }
 
 #[test]
@@ -134,7 +134,7 @@ fn another_buy_in_flight_spoils_the_balance_clue() {
     let _second = confirm(&mut a, 1);
     lost(&mut a, 7, "nex", ProviderKind::NexOtp, &req);
     let e = clue_balance(&mut a, "nex", 7, 2_450_000);
-    assert!(a.clue_text(7).is_none(), "{e:?}");
+    assert!(a.book.clue_text(7).is_none(), "{e:?}");
     let e = a.update(Action::ReplayDone {
         order_id: 7,
         refused: true,

@@ -103,7 +103,7 @@ fn the_note_shows_on_the_row_and_goes_when_the_order_ends() {
     o.status = OrderStatus::Finished;
     o.sn = Some("SN123".into());
     a.update(Action::OrderChanged(o));
-    assert!(a.order_note(7).is_none());
+    assert!(a.book.order_note(7).is_none());
     assert!(!screen(&mut a, 160, 30).contains("waiting for the provider"));
 }
 

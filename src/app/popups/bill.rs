@@ -231,7 +231,7 @@ fn pay(app: &mut App) -> Vec<Effect> {
         idempotency_key: key,
         customer_number: Some(bill.customer_number.clone()),
     };
-    app.note_baseline(&account, &request.idempotency_key);
+    app.cx().note_baseline(&account, &request.idempotency_key);
     app.book.pending.push(PendingBuy {
         account: account.clone(),
         idempotency_key: request.idempotency_key.clone(),

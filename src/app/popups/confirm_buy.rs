@@ -92,7 +92,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
         })
         .collect();
     for r in &requests {
-        app.note_baseline(&account, &r.idempotency_key);
+        app.cx().note_baseline(&account, &r.idempotency_key);
         app.book.pending.push(PendingBuy {
             account: account.clone(),
             idempotency_key: r.idempotency_key.clone(),

@@ -30,7 +30,7 @@ pub fn draw(
             o.id, o.service, o.account, o.price
         )),
         Line::styled(
-            app.clue_text(order_id)
+            app.book.clue_text(order_id)
                 .map(|c| format!("clue: {c}"))
                 .unwrap_or_else(|| "no clue yet: check the provider's order list".into()),
             theme.dim,

@@ -6,7 +6,8 @@
 //! a refusal is a clue (see `clues.rs`). The schedule is decided here, in `update`; the runtime only
 //! sends what `Effect::ReplayBuy` asks.
 
-use super::{App, Effect};
+use super::BookCx;
+use crate::app::Effect;
 use crate::domain::{BuyRequest, OrderStatus};
 use chrono::{DateTime, Duration, Utc};
 
@@ -43,17 +44,16 @@ pub fn replay_deadline(order: &crate::domain::Order) -> DateTime<Utc> {
         .unwrap_or_else(|| order.created_at + LIFETIME)
 }
 
-impl App {
+impl BookCx<'_> {
     /// A buy came back unclear: schedule its first replay where the API
     /// makes that safe.
-    pub(super) fn on_buy_unclear(
+    pub(crate) fn on_buy_unclear(
         &mut self,
         account: String,
         request: BuyRequest,
         order_id: i64,
         now: DateTime<Utc>,
     ) {
-        self.now = now;
         let keyed = self.account_of(&account).is_some_and(|a| {
             a.info
                 .caps
@@ -76,13 +76,12 @@ impl App {
 
     /// A replay came back: schedule the next one, unless the order is
     /// settled or its lifetime is over; a refusal is a clue.
-    pub(super) fn on_replay_done(
+    pub(crate) fn on_replay_done(
         &mut self,
         order_id: i64,
         refused: bool,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
-        self.now = now;
         let unknown = self.still_unknown(order_id);
         let deadline = self.book.orders.get(&order_id).map(replay_deadline);
         match self.book.replays.get_mut(&order_id) {
@@ -113,7 +112,7 @@ impl App {
     }
 
     /// Replays that are due at `self.now`.
-    pub(super) fn due_replays(&mut self) -> Vec<Effect> {
+    pub(crate) fn due_replays(&mut self) -> Vec<Effect> {
         let settled: Vec<i64> = self
             .book
             .replays

@@ -12,7 +12,8 @@
 //! when a second clue agrees (a replay with the same key refused), or when
 //! the user confirms it.
 
-use super::{App, Effect, Level};
+use super::{Book, BookCx};
+use crate::app::{Effect, Level};
 use crate::domain::clues::{balance_clue, Verdict};
 use crate::domain::ProviderError;
 use crate::domain::{Order, OrderStatus};
@@ -34,77 +35,24 @@ pub struct Clues {
 
 pub const REPLAY_REFUSED: &str = "a replay with the same key was refused";
 
-impl App {
-    /// Whether nothing of `account` but order `except` can have moved its
-    /// balance since `since`: no deposit open or ended since, no buy in
-    /// flight or unclear, no order that
-    /// could still be refunded (waiting with no SMS), none created since and
-    /// none cancelled or expired since.
-    pub fn account_quiet(&self, account: &str, except: Option<i64>, since: DateTime<Utc>) -> bool {
-        if self.book.pending.iter().any(|p| p.account == account) {
-            return false;
-        }
-        // A deposit still open may be credited any moment; one that ended
-        // since may have been.
-        if self
-            .book
-            .deposits
-            .values()
-            .any(|d| d.account == account && (!d.status.is_final() || d.updated_at >= since))
-        {
-            return false;
-        }
-        self.book
-            .orders
-            .values()
-            .filter(|o| o.account == account && Some(o.id) != except)
-            .all(|o| {
-                let in_flight = matches!(o.status, OrderStatus::Buying | OrderStatus::Unknown)
-                    || (o.status == OrderStatus::Waiting && o.otps.is_empty());
-                let refunded_since =
-                    matches!(o.status, OrderStatus::Cancelled | OrderStatus::Expired)
-                        && self.book.final_since.get(&o.id).is_none_or(|t| *t >= since);
-                !in_flight && !refunded_since && o.created_at < since
-            })
-    }
-
-    /// The amount of UNKNOWN orders: of `account`, or of all accounts.
-    pub fn unclear_amount(&self, account: Option<&str>) -> Rupiah {
-        self.book
-            .orders
-            .values()
-            .filter(|o| o.status == OrderStatus::Unknown)
-            .filter(|o| account.is_none_or(|a| a == o.account))
-            .map(|o| o.price)
-            .sum()
-    }
-
-    /// The evidence shown on an UNKNOWN row, if any.
-    pub fn clue_text(&self, order_id: i64) -> Option<&'static str> {
-        self.book
-            .clues
-            .get(&order_id)
-            .and_then(|c| c.balance)
-            .map(Verdict::balance_evidence)
-    }
-
+impl BookCx<'_> {
     /// A buy is confirmed: keep the balance before it, when it can serve
     /// as a clue.
-    pub(super) fn note_baseline(&mut self, account: &str, key: &str) {
+    pub(crate) fn note_baseline(&mut self, account: &str, key: &str) {
         let Some(a) = self.account_of(account) else {
             return;
         };
         let (Some(b), Some(at)) = (a.balance, a.balance_at) else {
             return;
         };
-        if self.account_quiet(account, None, at) {
+        if self.book.account_quiet(account, None, at) {
             self.book.baselines.insert(key.to_string(), (b, at));
         }
     }
 
     /// An order is first seen UNKNOWN after a buy of this run: its clues
     /// start, and the balance is read when there is one from before.
-    pub(super) fn on_unclear_order(&mut self, order: &Order) -> Vec<Effect> {
+    pub(crate) fn on_unclear_order(&mut self, order: &Order) -> Vec<Effect> {
         let before = self.book.baselines.remove(&order.idempotency_key);
         self.book.clues.entry(order.id).or_insert(Clues {
             before,
@@ -120,14 +68,12 @@ impl App {
     }
 
     /// The balance read for an UNKNOWN order's clue.
-    pub(super) fn on_clue_balance(
+    pub(crate) fn on_clue_balance(
         &mut self,
         account: &str,
         order_id: i64,
         result: Result<Rupiah, ProviderError>,
-        now: DateTime<Utc>,
     ) -> Vec<Effect> {
-        self.balance_loaded(account, result.clone(), now);
         let Ok(after) = result else {
             return Vec::new();
         };
@@ -143,7 +89,7 @@ impl App {
         let Some((before, since)) = self.book.clues.get(&order_id).and_then(|c| c.before) else {
             return Vec::new();
         };
-        let quiet = self.account_quiet(account, Some(order_id), since);
+        let quiet = self.book.account_quiet(account, Some(order_id), since);
         let verdict = quiet.then(|| balance_clue(before, after, price)).flatten();
         let Some(c) = self.book.clues.get_mut(&order_id) else {
             return Vec::new();
@@ -177,7 +123,7 @@ impl App {
     }
 
     /// A replay of an UNKNOWN order's buy was refused.
-    pub(super) fn on_replay_refused(&mut self, order_id: i64) -> Vec<Effect> {
+    pub(crate) fn on_replay_refused(&mut self, order_id: i64) -> Vec<Effect> {
         let Some(c) = self.book.clues.get_mut(&order_id) else {
             return Vec::new();
         };
@@ -202,5 +148,56 @@ impl App {
                 REPLAY_REFUSED.to_string(),
             ],
         }]
+    }
+}
+
+impl Book {
+    /// The evidence shown on an UNKNOWN row, if any.
+    pub fn clue_text(&self, order_id: i64) -> Option<&'static str> {
+        self.clues
+            .get(&order_id)
+            .and_then(|c| c.balance)
+            .map(Verdict::balance_evidence)
+    }
+
+    /// Whether nothing of `account` but order `except` can have moved its
+    /// balance since `since`: no deposit open or ended since, no buy in
+    /// flight or unclear, no order that
+    /// could still be refunded (waiting with no SMS), none created since and
+    /// none cancelled or expired since.
+    pub fn account_quiet(&self, account: &str, except: Option<i64>, since: DateTime<Utc>) -> bool {
+        if self.pending.iter().any(|p| p.account == account) {
+            return false;
+        }
+        // A deposit still open may be credited any moment; one that ended
+        // since may have been.
+        if self
+            .deposits
+            .values()
+            .any(|d| d.account == account && (!d.status.is_final() || d.updated_at >= since))
+        {
+            return false;
+        }
+        self.orders
+            .values()
+            .filter(|o| o.account == account && Some(o.id) != except)
+            .all(|o| {
+                let in_flight = matches!(o.status, OrderStatus::Buying | OrderStatus::Unknown)
+                    || (o.status == OrderStatus::Waiting && o.otps.is_empty());
+                let refunded_since =
+                    matches!(o.status, OrderStatus::Cancelled | OrderStatus::Expired)
+                        && self.final_since.get(&o.id).is_none_or(|t| *t >= since);
+                !in_flight && !refunded_since && o.created_at < since
+            })
+    }
+
+    /// The amount of UNKNOWN orders: of `account`, or of all accounts.
+    pub fn unclear_amount(&self, account: Option<&str>) -> Rupiah {
+        self.orders
+            .values()
+            .filter(|o| o.status == OrderStatus::Unknown)
+            .filter(|o| account.is_none_or(|a| a == o.account))
+            .map(|o| o.price)
+            .sum()
     }
 }

@@ -4,13 +4,13 @@
 //! and is shown on the order's row; the journal keeps statuses, not this,
 //! so a poll that brings only the note writes nothing.
 
-use super::App;
+use super::{Book, BookCx};
 use crate::domain::Order;
 
-impl App {
+impl BookCx<'_> {
     /// A poll's note: Some sets it, None (the provider said nothing more)
     /// clears it.
-    pub(super) fn on_order_note(&mut self, order_id: i64, note: Option<String>) {
+    pub(crate) fn on_order_note(&mut self, order_id: i64, note: Option<String>) {
         match note {
             Some(n) if !n.trim().is_empty() => {
                 self.book.order_notes.insert(order_id, n);
@@ -22,14 +22,16 @@ impl App {
     }
 
     /// An order's status moved or ended: an old note no longer holds.
-    pub(super) fn forget_stale_note(&mut self, order: &Order) {
+    pub(crate) fn forget_stale_note(&mut self, order: &Order) {
         if order.status.is_final() {
             self.book.order_notes.remove(&order.id);
         }
     }
+}
 
+impl Book {
     /// The note shown on an order's row, while the order is not final.
     pub fn order_note(&self, order_id: i64) -> Option<&str> {
-        self.book.order_notes.get(&order_id).map(String::as_str)
+        self.order_notes.get(&order_id).map(String::as_str)
     }
 }

@@ -13,7 +13,8 @@
 //! derived from the chain's root and the attempt, and once a request is
 //! journaled it is the only one ever sent under that key.
 
-use super::{App, Effect, Level, PendingBuy};
+use super::{Book, BookCx};
+use crate::app::{Effect, Level, PendingBuy};
 use crate::domain::compare::{self, Row, SortBy};
 use crate::domain::{
     replacement_key, BuyRequest, Order, OrderOp, OrderStatus, ReplaceLink, ReplaceStep,
@@ -46,7 +47,7 @@ fn got_otp(o: &Order) -> bool {
     !o.otps.is_empty() || matches!(o.status, OrderStatus::OtpReceived | OrderStatus::Finished)
 }
 
-impl App {
+impl BookCx<'_> {
     /// The link whose replacement `order` is.
     fn link_to(&self, order: &Order) -> Option<&Chain> {
         self.book.chains.values().find(|c| {
@@ -64,7 +65,7 @@ impl App {
     }
 
     /// Orders whose wait is over: cancel them (the first step of a link).
-    pub(super) fn auto_replace_due(&mut self) -> Vec<Effect> {
+    pub(crate) fn auto_replace_due(&mut self) -> Vec<Effect> {
         let now = self.now;
         let rules = &self.settings.rules;
         let due: Vec<Order> = self
@@ -180,7 +181,7 @@ impl App {
     /// An order changed: a replacement's row arrived, or a replaced order
     /// ended (cancel confirmed, expired, failed: buy the next; an SMS after
     /// all: stop).
-    pub(super) fn chain_on_order(&mut self, order: &Order) -> Vec<Effect> {
+    pub(crate) fn chain_on_order(&mut self, order: &Order) -> Vec<Effect> {
         let max = self.settings.rules.max_attempts();
         if let Some(from) = self.link_to(order).map(|c| c.link.from_order) {
             if let Some(c) = self.book.chains.get_mut(&from) {
@@ -286,7 +287,7 @@ impl App {
 
     /// An account's answer to a chain's compare; None when the ticket is
     /// not a chain's (the compare view's then).
-    pub(super) fn replace_offers(
+    pub(crate) fn replace_offers(
         &mut self,
         ticket: u64,
         result: &Result<Vec<Row>, String>,
@@ -381,7 +382,7 @@ impl App {
 
     /// A replacement's buy was refused (by the rules or the provider):
     /// nothing was charged, and the chain stops there.
-    pub(super) fn replace_buy_failed(&mut self, key: &str, error: &str) -> Vec<Effect> {
+    pub(crate) fn replace_buy_failed(&mut self, key: &str, error: &str) -> Vec<Effect> {
         let Some(from) = self
             .book
             .chains
@@ -396,7 +397,7 @@ impl App {
 
     /// The rule's cancel failed: nothing is bought unless the order still
     /// ends without an SMS (expiry refunds it).
-    pub(super) fn replace_cancel_failed(&mut self, order_id: i64, op: Option<OrderOp>) {
+    pub(crate) fn replace_cancel_failed(&mut self, order_id: i64, op: Option<OrderOp>) {
         let cancelling = self
             .book
             .chains
@@ -417,7 +418,7 @@ impl App {
     /// but whose buy never got a row is bought now, with that request and
     /// key; one still cancelling asks the cancel again (or goes on, when
     /// its order has ended meanwhile).
-    pub(super) fn on_links_restored(&mut self, links: Vec<ReplaceLink>) -> Vec<Effect> {
+    pub(crate) fn on_links_restored(&mut self, links: Vec<ReplaceLink>) -> Vec<Effect> {
         let mut effects = Vec::new();
         for link in links {
             let from = link.from_order;
@@ -467,14 +468,15 @@ impl App {
         }
         effects
     }
+}
 
+impl Book {
     /// The chain an order is part of, as the orders pane shows it
     /// (`#12 → #13`, with `→ …` while a replacement is on its way).
     pub fn chain_text(&self, id: i64) -> Option<String> {
         let mut first = id;
         for _ in 0..64 {
             match self
-                .book
                 .chains
                 .values()
                 .find(|c| c.link.replacement == Some(first))
@@ -486,7 +488,7 @@ impl App {
         let mut ids = vec![format!("#{first}")];
         let mut cur = first;
         for _ in 0..64 {
-            let Some(c) = self.book.chains.get(&cur) else {
+            let Some(c) = self.chains.get(&cur) else {
                 break;
             };
             match (c.link.replacement, c.link.step) {

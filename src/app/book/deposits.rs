@@ -1,13 +1,11 @@
 //! Deposits in the book: the journal's rows, which are polled, and what
 //! the book says when one is paid, cancelled or unclear.
 
-use super::{App, Effect, Level};
+use super::BookCx;
+use crate::app::{Effect, Level};
 use crate::domain::{Deposit, DepositStatus};
 
-/// Amounts Tab cycles through in the form, in rupiah.
-pub const PRESETS: [i64; 4] = [50_000, 100_000, 200_000, 500_000];
-
-impl App {
+impl BookCx<'_> {
     fn watch_deposit(&mut self, d: &Deposit) -> Vec<Effect> {
         if d.pollable() && self.book.deposits_watched.insert(d.id) {
             return vec![Effect::WatchDeposit(d.clone())];
@@ -15,7 +13,7 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn on_deposits_restored(&mut self, list: Vec<Deposit>) -> Vec<Effect> {
+    pub(crate) fn on_deposits_restored(&mut self, list: Vec<Deposit>) -> Vec<Effect> {
         let mut effects = Vec::new();
         for d in list {
             effects.extend(self.watch_deposit(&d));
@@ -24,7 +22,7 @@ impl App {
         effects
     }
 
-    pub(super) fn on_deposit(&mut self, d: Deposit) -> Vec<Effect> {
+    pub(crate) fn on_deposit(&mut self, d: Deposit) -> Vec<Effect> {
         let before = self.book.deposits.get(&d.id).map(|p| p.status);
         let mut effects = self.watch_deposit(&d);
         if before != Some(d.status) {

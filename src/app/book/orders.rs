@@ -1,72 +1,15 @@
-//! The orders as the dashboard holds them: changes from the journal (new
-//! OTPs, finals, balances to refresh), which orders are polled, and the
-//! timed rules (auto-cancel before expiry, replays of lost buys).
+//! Orders in the book: changes from the journal (new OTPs, finals,
+//! balances to refresh), which orders are polled, and the timed rules
+//! (auto-cancel before expiry, replays of lost buys).
 
-use super::{App, Chain, Clues, Effect, Level, PendingBuy, Replay};
+use super::BookCx;
+use crate::app::{Effect, Level};
 use crate::domain::pollable;
-use crate::domain::webhook::Kept;
-use crate::domain::Deposit;
 use crate::domain::{Order, OrderOp, OrderStatus, Otp};
-use crate::money::Rupiah;
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
-/// The money book: every order, buy in flight, replay, clue, chain and
-/// deposit of this run, and nothing about the screen. Its handlers live in
-/// this file and in `replay.rs`, `clues.rs`, `auto_replace.rs`,
-/// `deposits.rs` and `order_notes.rs`.
-#[derive(Default)]
-pub struct Book {
-    pub orders: BTreeMap<i64, Order>,
-    /// When each order became final (it leaves the pane after FINAL_LINGER).
-    pub final_since: HashMap<i64, DateTime<Utc>>,
-    /// Buys sent and not yet journaled as placed ("buying…").
-    pub pending: Vec<PendingBuy>,
-    /// Cancel cooldowns and auto-cancels asked, per order.
-    pub cooldown_until: HashMap<i64, DateTime<Utc>>,
-    pub auto_cancelled: HashSet<i64>,
-    pub otp_log: Vec<Otp>,
-    /// Orders being polled.
-    pub watched: HashSet<i64>,
-    /// Lost buys waiting for a replay, by order id.
-    pub replays: BTreeMap<i64, Replay>,
-    /// Deposits from the journal, by local id.
-    pub deposits: BTreeMap<i64, Deposit>,
-    /// Deposits being polled.
-    pub deposits_watched: HashSet<i64>,
-    /// Clues about UNKNOWN orders of this run, by order id.
-    pub clues: BTreeMap<i64, Clues>,
-    /// The balance before each buy in flight that can serve as a clue
-    /// (by idempotency key) and when it was read.
-    pub baselines: HashMap<String, (Rupiah, DateTime<Utc>)>,
-    /// Auto-replace chains, by the order each link replaces.
-    pub chains: BTreeMap<i64, Chain>,
-    /// Orders whose replace waits for the provider's cancel wait (said once).
-    pub replace_waits: HashSet<i64>,
-    /// Provider notes on pending orders, shown on the row (order_notes.rs).
-    pub order_notes: HashMap<i64, String>,
-    /// Webhook deliveries kept this session, newest first (`:inbox`).
-    pub kept: Vec<Kept>,
-    /// Makes each idempotency key of this run unique.
-    pub(super) counter: u64,
-    /// The last compare request's number (the compare view's and the
-    /// auto-replace chains' share it, so replies never cross).
-    pub compare_tickets: u64,
-    /// What the book has to say since the last update, oldest first: the
-    /// view shows the newest (the book never writes the screen itself).
-    pub news: Vec<(String, Level)>,
-}
-
-impl Book {
-    /// Tells whoever shows the book: a bought number, a new code, a
-    /// settled order, a deposit paid.
-    pub fn say(&mut self, text: impl Into<String>, level: Level) {
-        self.news.push((text.into(), level));
-    }
-}
-
-impl App {
+impl BookCx<'_> {
     /// Polls a pollable order once; stops polling it once it is final.
     fn watch(&mut self, order: &Order) -> Vec<Effect> {
         if pollable(order) {
@@ -80,7 +23,7 @@ impl App {
     }
 
     /// The journal's orders at start.
-    pub(super) fn on_restored(&mut self, list: Vec<Order>) -> Vec<Effect> {
+    pub(crate) fn on_restored(&mut self, list: Vec<Order>) -> Vec<Effect> {
         let mut effects = Vec::new();
         for order in list {
             if order.status.is_final() {
@@ -95,13 +38,13 @@ impl App {
     }
 
     /// The "buying…" row of `order`'s buy goes once the journal has it.
-    pub(super) fn clear_pending(&mut self, order: &Order) {
+    pub(crate) fn clear_pending(&mut self, order: &Order) {
         self.book.pending.retain(|p| {
             !(p.idempotency_key == order.idempotency_key && p.account == order.account)
         });
     }
 
-    pub(super) fn on_action_failed(
+    pub(crate) fn on_action_failed(
         &mut self,
         order_id: i64,
         op: Option<OrderOp>,
@@ -109,7 +52,6 @@ impl App {
         retry_after: Option<Duration>,
         now: DateTime<Utc>,
     ) {
-        self.now = now;
         if let (Some(d), Some(OrderOp::Cancel)) = (retry_after, op) {
             let until = now + chrono::Duration::from_std(d).unwrap_or_default();
             self.book.cooldown_until.insert(order_id, until);
@@ -127,7 +69,7 @@ impl App {
             .say(format!("#{order_id}: {what} failed: {error}"), Level::Error);
     }
 
-    pub(super) fn on_order(&mut self, order: Order) -> Vec<Effect> {
+    pub(crate) fn on_order(&mut self, order: Order) -> Vec<Effect> {
         let mut effects = Vec::new();
         self.clear_pending(&order);
         let previous = self.book.orders.get(&order.id).cloned();
@@ -216,7 +158,7 @@ impl App {
             }
             let s = &self.settings;
             if s.notify_osc9 || s.notify_osc777 || s.notify_desktop {
-                effects.push(Effect::Notify(super::action::Notification {
+                effects.push(Effect::Notify(crate::app::Notification {
                     title: "otpdeck".into(),
                     body: format!(
                         "{name} {latest} for {} {}",
@@ -287,7 +229,7 @@ impl App {
         effects
     }
 
-    pub(super) fn on_tick(&mut self) -> Vec<Effect> {
+    pub(crate) fn on_tick(&mut self) -> Vec<Effect> {
         let mut effects = self.due_replays();
         effects.extend(self.auto_replace_due());
         let before =
@@ -305,12 +247,12 @@ impl App {
             })
             .filter(|o| !self.book.auto_cancelled.contains(&o.id))
             .filter(|o| self.cancel_allowed_at(o.id).is_none_or(|t| t <= self.now))
-            .filter(|o| self.settings.auto_cancel_email || !super::email::is_email(o))
+            .filter(|o| self.settings.auto_cancel_email || !crate::app::email::is_email(o))
             .map(|o| o.id)
             .collect();
         for id in candidates {
             self.book.auto_cancelled.insert(id);
-            let text = self.auto_cancel_text(id);
+            let text = self.book.auto_cancel_text(id);
             self.book.say(text, Level::Warn);
             effects.push(Effect::Order {
                 op: OrderOp::Cancel,
@@ -340,45 +282,5 @@ impl App {
             }
         }
         effects
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    /// The book never reads or writes the view or the catalog: its files
-    /// name neither part, nor the helpers that read them, and the book
-    /// speaks through `Book::say` only. (The names are built at run time so
-    /// this test does not find itself.)
-    #[test]
-    fn the_book_never_touches_the_view() {
-        let files = [
-            ("book.rs", include_str!("book.rs")),
-            ("clues.rs", include_str!("clues.rs")),
-            ("replay.rs", include_str!("replay.rs")),
-            ("auto_replace.rs", include_str!("auto_replace.rs")),
-            ("deposits.rs", include_str!("deposits.rs")),
-            ("order_notes.rs", include_str!("order_notes.rs")),
-        ];
-        let mut banned = Vec::new();
-        for who in ["self", "app"] {
-            for part in ["view", "catalog"] {
-                banned.push(format!("{who}.{part}"));
-            }
-            for helper in [
-                "set_status",
-                "open",
-                "close_top",
-                "sel",
-                "shows",
-                "active_name",
-            ] {
-                banned.push(format!("{who}.{helper}("));
-            }
-        }
-        for (name, src) in files {
-            for b in &banned {
-                assert!(!src.contains(b.as_str()), "{name} reaches the view: {b}");
-            }
-        }
     }
 }

@@ -1,0 +1,96 @@
+//! The book's own update: the actions that are the book's (journal news,
+//! replies to buys and order operations, deposits, the clock) and what it
+//! does with each. `App::update` hands these over and adds only what the
+//! screen does about them (a popup reloading, the status line).
+
+use super::BookCx;
+use crate::app::{Action, Effect, Level};
+
+impl BookCx<'_> {
+    /// Applies one of the book's actions; any other is not the book's and
+    /// changes nothing.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Tick(_) => self.on_tick(),
+            Action::OrderNote { order_id, note } => {
+                self.on_order_note(order_id, note);
+                Vec::new()
+            }
+            Action::OrderChanged(order) => {
+                self.forget_stale_note(&order);
+                self.on_order(order)
+            }
+            Action::Restored(list) => self.on_restored(list),
+            Action::OtpHistory(list) => {
+                self.book.otp_log = list;
+                Vec::new()
+            }
+            Action::ClueBalance {
+                account,
+                order_id,
+                result,
+                ..
+            } => self.on_clue_balance(&account, order_id, result),
+            Action::SettleFailed { order_id, error } => {
+                if let Some(c) = self.book.clues.get_mut(&order_id) {
+                    c.settling = false;
+                }
+                self.book
+                    .say(format!("#{order_id}: not settled: {error}"), Level::Error);
+                Vec::new()
+            }
+            Action::BuyFailed {
+                account,
+                idempotency_key,
+                error,
+            } => {
+                self.book.baselines.remove(&idempotency_key);
+                self.book
+                    .pending
+                    .retain(|p| p.idempotency_key != idempotency_key);
+                self.book
+                    .say(format!("{account}: buy failed: {error}"), Level::Error);
+                let mut effects = self.replace_buy_failed(&idempotency_key, &error);
+                effects.push(Effect::LoadBalance { account });
+                effects
+            }
+            Action::BuyUnclear {
+                account,
+                request,
+                order_id,
+                now,
+            } => {
+                self.on_buy_unclear(account, request, order_id, now);
+                Vec::new()
+            }
+            Action::ReplayDone {
+                order_id,
+                refused,
+                now,
+            } => self.on_replay_done(order_id, refused, now),
+            Action::ActionFailed {
+                order_id,
+                op,
+                error,
+                retry_after,
+                now,
+            } => {
+                self.on_action_failed(order_id, op, error, retry_after, now);
+                self.replace_cancel_failed(order_id, op);
+                Vec::new()
+            }
+            Action::PollStopped { order_id } => {
+                self.book.watched.remove(&order_id);
+                Vec::new()
+            }
+            Action::DepositChanged(d) => self.on_deposit(d),
+            Action::DepositsRestored(list) => self.on_deposits_restored(list),
+            Action::DepositPollStopped { deposit_id } => {
+                self.book.deposits_watched.remove(&deposit_id);
+                Vec::new()
+            }
+            Action::LinksRestored(links) => self.on_links_restored(links),
+            _ => Vec::new(),
+        }
+    }
+}
