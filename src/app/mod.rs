@@ -71,7 +71,7 @@ pub struct AccountState {
     pub services: Load<Vec<ServiceNode>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Level {
     Info,
     Ok,
@@ -301,7 +301,7 @@ impl App {
             _ => None,
         };
         let mut effects = self.apply(action);
-        self.show_news();
+        effects.extend(self.show_news());
         if let Some((account, ok)) = loaded {
             effects.extend(buy_walk::resume(self, &account, ok));
             effects.extend(email_walk::resume(self, &account, ok));

@@ -1,6 +1,7 @@
 //! The status line's message: set with a level, and gone once old.
 
-use super::{App, Level};
+use super::book::News;
+use super::{App, Effect, Level, Notification};
 
 impl App {
     pub fn set_status(&mut self, text: impl Into<String>, level: Level) {
@@ -10,12 +11,45 @@ impl App {
         self.view.status_at = self.now;
     }
 
-    /// The newest of what the book said during this update goes to the
-    /// status line (each attached screen shows the book's news this way).
-    pub(super) fn show_news(&mut self) {
-        if let Some((text, level)) = self.book.news.pop() {
-            self.set_status(text, level);
+    /// What the book said during this update, as this screen shows it: the
+    /// newest line in the status bar; a new code copied, rung and notified
+    /// as this screen's settings ask.
+    pub(super) fn show_news(&mut self) -> Vec<Effect> {
+        let news = std::mem::take(&mut self.book.news);
+        let mut effects = Vec::new();
+        for n in &news {
+            if let News::Code { name, code, .. } = n {
+                effects.extend(self.on_new_code(name, code, &n.text()));
+            }
         }
+        if let Some(last) = news.last() {
+            self.set_status(last.text(), last.level());
+        }
+        effects
+    }
+
+    fn on_new_code(&self, name: &str, code: &str, text: &str) -> Vec<Effect> {
+        let s = &self.settings;
+        let mut effects = Vec::new();
+        if s.auto_copy {
+            effects.push(Effect::Copy {
+                text: code.to_string(),
+                what: name.to_string(),
+            });
+        }
+        if s.bell {
+            effects.push(Effect::Bell);
+        }
+        if s.notify_osc9 || s.notify_osc777 || s.notify_desktop {
+            effects.push(Effect::Notify(Notification {
+                title: "otpdeck".into(),
+                body: text.trim_end().to_string(),
+                osc9: s.notify_osc9,
+                osc777: s.notify_osc777,
+                desktop: s.notify_desktop,
+            }));
+        }
+        effects
     }
 
     /// Forgets a status message past its time: news and information after

@@ -407,7 +407,7 @@ impl BookCx<'_> {
             && cancelling
             && !self.book.cooldown_until.contains_key(&order_id)
         {
-            if let Some((text, _)) = self.book.news.last() {
+            if let Some(super::News::Said(text, _)) = self.book.news.last() {
                 let text = format!("{text}; not replaced unless it ends without an SMS");
                 self.book.say(text, Level::Error);
             }

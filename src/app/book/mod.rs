@@ -65,9 +65,47 @@ pub struct Book {
     /// The last compare request's number (the compare view's and the
     /// auto-replace chains' share it, so replies never cross).
     pub compare_tickets: u64,
-    /// What the book has to say since the last update, oldest first: the
-    /// view shows the newest (the book never writes the screen itself).
-    pub news: Vec<(String, Level)>,
+    /// What the book has to say since the last update, oldest first: each
+    /// screen shows it its own way (the book never writes a screen).
+    pub news: Vec<News>,
+}
+
+/// What the book tells whoever shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum News {
+    /// A line for the status bar.
+    Said(String, Level),
+    /// A new code (OTP, SN or token) arrived on an order: said, and copied,
+    /// rung or notified as the screen's own settings ask.
+    Code {
+        /// What the code is called for this order ("OTP", "SN", "token").
+        name: String,
+        code: String,
+        service: String,
+        number: String,
+    },
+}
+
+impl News {
+    /// The status line of this news.
+    pub fn text(&self) -> String {
+        match self {
+            News::Said(text, _) => text.clone(),
+            News::Code {
+                name,
+                code,
+                service,
+                number,
+            } => format!("{name} {code} for {service} {number}"),
+        }
+    }
+
+    pub fn level(&self) -> Level {
+        match self {
+            News::Said(_, level) => *level,
+            News::Code { .. } => Level::Ok,
+        }
+    }
 }
 
 /// The book at work: the book itself, and what it may read of the rest
@@ -118,7 +156,7 @@ impl Book {
     /// Tells whoever shows the book: a bought number, a new code, a
     /// settled order, a deposit paid.
     pub fn say(&mut self, text: impl Into<String>, level: Level) {
-        self.news.push((text.into(), level));
+        self.news.push(News::Said(text.into(), level));
     }
 }
 

@@ -138,40 +138,12 @@ impl BookCx<'_> {
                 );
             }
             let latest = new_codes.last().cloned().unwrap_or_default();
-            let name = crate::domain::order_ops::code_name(&order);
-            self.book.say(
-                format!(
-                    "{name} {latest} for {} {}",
-                    order.service,
-                    order.number.as_deref().unwrap_or("")
-                ),
-                Level::Ok,
-            );
-            if self.settings.auto_copy {
-                effects.push(Effect::Copy {
-                    text: latest.clone(),
-                    what: name.into(),
-                });
-            }
-            if self.settings.bell {
-                effects.push(Effect::Bell);
-            }
-            let s = &self.settings;
-            if s.notify_osc9 || s.notify_osc777 || s.notify_desktop {
-                effects.push(Effect::Notify(crate::app::Notification {
-                    title: "otpdeck".into(),
-                    body: format!(
-                        "{name} {latest} for {} {}",
-                        order.service,
-                        order.number.as_deref().unwrap_or("")
-                    )
-                    .trim_end()
-                    .to_string(),
-                    osc9: self.settings.notify_osc9,
-                    osc777: self.settings.notify_osc777,
-                    desktop: self.settings.notify_desktop,
-                }));
-            }
+            self.book.news.push(super::News::Code {
+                name: crate::domain::order_ops::code_name(&order).into(),
+                code: latest,
+                service: order.service.clone(),
+                number: order.number.clone().unwrap_or_default(),
+            });
         }
         if order.status.is_final() && !was_final {
             self.book
