@@ -9,6 +9,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use otpdeck::app::catalog::{self, CountryNode, Load, NodeId, ServiceNode};
+use otpdeck::app::BookAction;
 use otpdeck::app::{AccountInfo, Action, App, AppSettings};
 use otpdeck::domain::*;
 use otpdeck::engine::journal::{Journal, NewOrder, OrderFilter};
@@ -190,8 +191,8 @@ fn big_app() -> App {
             order(i, OrderStatus::Waiting, otps)
         })
         .collect();
-    app.update(Action::Restored(orders));
-    app.update(Action::OtpHistory(otp_log(10_000)));
+    app.update(Action::Book(BookAction::Restored(orders)));
+    app.update(Action::Book(BookAction::OtpHistory(otp_log(10_000))));
     app.update(Action::Tick(t0() + Duration::seconds(30)));
     app
 }
@@ -294,7 +295,11 @@ fn update_stream(c: &mut Criterion) {
             } else {
                 Vec::new()
             };
-            Action::OrderChanged(order(id, OrderStatus::Waiting, otps))
+            Action::Book(BookAction::OrderChanged(order(
+                id,
+                OrderStatus::Waiting,
+                otps,
+            )))
         })
         .collect();
     c.bench_function("update over 10k poller updates (1k orders)", |b| {
@@ -411,14 +416,16 @@ fn startup(c: &mut Criterion) {
             let j = Journal::open(&path).unwrap();
             let (mut app, _effects) = App::new(accounts(), AppSettings::default(), t0());
             app.update(Action::Resize(200, 50));
-            app.update(Action::OtpHistory(j.otp_log(500).unwrap()));
+            app.update(Action::Book(BookAction::OtpHistory(
+                j.otp_log(500).unwrap(),
+            )));
             let recent = j
                 .orders(&OrderFilter {
                     limit: Some(200),
                     ..Default::default()
                 })
                 .unwrap();
-            app.update(Action::Restored(recent));
+            app.update(Action::Book(BookAction::Restored(recent)));
             let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
             terminal.draw(|f| otpdeck::ui::draw(f, &app)).unwrap();
         })

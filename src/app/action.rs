@@ -2,21 +2,21 @@
 //! Every action that moves time carries `now`; the runtime only turns
 //! effects into API calls, journal work, pollers and terminal writes.
 
+use crate::app::BookAction;
 use crate::domain::clues::Verdict;
 use crate::domain::ProviderError;
-use crate::domain::{
-    BuyRequest, Country, Deposit, DepositRequest, Offer, Order, OrderOp, Otp, Service,
-};
+use crate::domain::{BuyRequest, Country, Deposit, DepositRequest, Offer, Order, OrderOp, Service};
 use crate::money::Rupiah;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
-use std::time::Duration;
 
 // Actions are moved, not stored in bulk; boxing the big ones would only add
 // noise.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Action {
+    /// An action of the money book (`app/book/action.rs`).
+    Book(BookAction),
     Key(KeyEvent, DateTime<Utc>),
     Mouse(MouseEvent, DateTime<Utc>),
     Resize(u16, u16),
@@ -46,74 +46,9 @@ pub enum Action {
         result: Result<Vec<Offer>, ProviderError>,
         now: DateTime<Utc>,
     },
-    /// The journal's view of an order after any change.
-    OrderChanged(Order),
-    /// A poll's note on a pending order whose status did not move (None
-    /// clears it); shown on the row, never journaled.
-    OrderNote {
-        order_id: i64,
-        note: Option<String>,
-    },
-    /// The journal's orders at start: shown as they are, without the
-    /// balance refreshes and messages a live change brings.
-    Restored(Vec<Order>),
-    /// The journal's OTP history, newest first (at start).
-    OtpHistory(Vec<Otp>),
-    /// A buy that the provider refused (nothing charged).
-    BuyFailed {
-        account: String,
-        idempotency_key: String,
-        error: String,
-    },
-    /// A buy whose reply was lost (its order, journaled as Unknown, arrives
-    /// as OrderChanged too). Where the API deduplicates on the key, the app
-    /// schedules replays with the same request.
-    BuyUnclear {
-        account: String,
-        request: BuyRequest,
-        order_id: i64,
-        now: DateTime<Utc>,
-    },
-    /// A replay of a lost buy came back (its order arrives as OrderChanged).
-    /// `refused`: the provider answered it with a refusal (no order under
-    /// the key now), a clue that agrees with "not charged".
-    ReplayDone {
-        order_id: i64,
-        refused: bool,
-        now: DateTime<Utc>,
-    },
-    /// The balance read for the clue of an UNKNOWN order (asked after its
-    /// unclear reply); it also updates the account's figure.
-    ClueBalance {
-        account: String,
-        order_id: i64,
-        result: Result<Rupiah, ProviderError>,
-        now: DateTime<Utc>,
-    },
-    /// Settling an UNKNOWN order (by hand or by clues) was refused.
-    SettleFailed {
-        order_id: i64,
-        error: String,
-    },
-    /// An order operation (None: a status check) failed.
-    ActionFailed {
-        order_id: i64,
-        op: Option<OrderOp>,
-        error: String,
-        retry_after: Option<Duration>,
-        now: DateTime<Utc>,
-    },
-    /// The poller of an order ended (final status, or it gave up).
-    PollStopped {
-        order_id: i64,
-    },
     /// A webhook delivery kept for the user (nothing in the journal it is
     /// about).
     WebhookKept(crate::domain::webhook::Kept),
-    /// The journal's view of a deposit after any change.
-    DepositChanged(Deposit),
-    /// The journal's recent deposits at start.
-    DepositsRestored(Vec<Deposit>),
     /// A deposit request or a deposit's status check failed.
     DepositFailed {
         account: String,
@@ -189,13 +124,6 @@ pub enum Action {
     },
     /// The statistics view's figures, from the journal.
     StatsLoaded(Result<crate::domain::stats::Overview, String>),
-    /// The journal's auto-replace links at start (`auto_replace.rs` resumes
-    /// each chain from them).
-    LinksRestored(Vec<crate::domain::ReplaceLink>),
-    /// The poller of a deposit ended.
-    DepositPollStopped {
-        deposit_id: i64,
-    },
     Notice(String),
     Copied {
         what: String,

@@ -8,6 +8,7 @@
 
 mod action;
 pub mod book;
+mod book_view;
 mod buy_walk;
 pub mod catalog;
 pub mod email;
@@ -26,9 +27,9 @@ pub mod view;
 pub mod views;
 
 pub use action::{Action, Effect, Notification};
-pub use book::Chain;
 pub use book::Clues;
 pub use book::Replay;
+pub use book::{BookAction, Chain};
 pub use input::layers as key_layers;
 pub use panes::orders::{applies as command_applies, selected_order};
 pub use panes::Pane;
@@ -329,50 +330,12 @@ impl App {
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            // The book's actions, with what the screen adds to each.
             Action::Tick(now) => {
                 self.now = now;
                 self.age_status();
-                self.cx().update(action)
+                self.cx().on_tick()
             }
-            Action::ClueBalance {
-                ref account,
-                ref result,
-                now,
-                ..
-            } => {
-                // The figure is the account's (shown by every screen); the
-                // clue is the book's.
-                self.balance_loaded(&account.clone(), result.clone(), now);
-                self.cx().update(action)
-            }
-            Action::OrderChanged(ref order) => {
-                let id = order.id;
-                let mut fx = self.cx().update(action);
-                fx.extend(self.email_detail_reload(id));
-                fx
-            }
-            Action::DepositChanged(ref d) => {
-                let shown = d.clone();
-                let effects = self.cx().update(action);
-                popups::deposit_qr::show_if_asked(self, &shown);
-                effects
-            }
-            Action::BuyUnclear { now, .. }
-            | Action::ReplayDone { now, .. }
-            | Action::ActionFailed { now, .. } => {
-                self.now = now;
-                self.cx().update(action)
-            }
-            Action::OrderNote { .. }
-            | Action::Restored(_)
-            | Action::OtpHistory(_)
-            | Action::SettleFailed { .. }
-            | Action::BuyFailed { .. }
-            | Action::PollStopped { .. }
-            | Action::DepositsRestored(_)
-            | Action::DepositPollStopped { .. }
-            | Action::LinksRestored(_) => self.cx().update(action),
+            Action::Book(action) => self.book_action(action),
             Action::Key(k, now) => {
                 self.now = now;
                 input::on_key(self, k)

@@ -213,7 +213,7 @@ pub struct DepositUpdate {
 }
 
 /// A deposit as the journal keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deposit {
     /// Local number (journal row).
     pub id: i64,

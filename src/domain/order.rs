@@ -10,7 +10,7 @@ use std::fmt;
 /// What can be done to a placed order. One enum for the command table, the
 /// effects, the failure actions and the CLI, so no operation is ever named
 /// by a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OrderOp {
     Cancel,

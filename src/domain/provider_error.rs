@@ -5,7 +5,7 @@ use super::spending::{verdict, Failure, SpendingCall, Verdict};
 use std::time::Duration;
 use thiserror::Error;
 
-#[derive(Debug, Clone, Error, PartialEq)]
+#[derive(Debug, Clone, Error, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ProviderError {
     #[error("the API key was refused: {0}")]
     Unauthorized(String),
@@ -33,7 +33,7 @@ pub enum ProviderError {
     #[error("connection broke: {0}")]
     Network(String),
     #[error("{0} is not supported by this provider")]
-    Unsupported(&'static str),
+    Unsupported(std::borrow::Cow<'static, str>),
     /// The account has no adapter (its settings could not be read, or it
     /// is a seller key): nothing was sent. The text says why.
     #[error("{0}")]

@@ -6,7 +6,7 @@
 
 use super::BuyRequest;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReplaceStep {
     /// The cancel of the order is asked (or waits for its cooldown).
     Cancelling,
@@ -36,7 +36,7 @@ impl ReplaceStep {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceLink {
     /// The order being replaced.
     pub from_order: i64,

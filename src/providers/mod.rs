@@ -145,7 +145,9 @@ pub trait Provider: Send + Sync {
         _req: &BuyRequest,
         _created_at: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<PlacedOrder>, ProviderError> {
-        Err(ProviderError::Unsupported("looking a buy up by its key"))
+        Err(ProviderError::Unsupported(
+            "looking a buy up by its key".into(),
+        ))
     }
 
     async fn balance(&self) -> Result<Rupiah, ProviderError>;
@@ -213,17 +215,17 @@ pub trait Provider: Send + Sync {
     async fn status(&self, order: &OrderRef) -> Result<OrderUpdate, ProviderError>;
 
     async fn cancel(&self, _order: &OrderRef) -> Result<CancelOutcome, ProviderError> {
-        Err(ProviderError::Unsupported("cancel"))
+        Err(ProviderError::Unsupported("cancel".into()))
     }
     async fn finish(&self, _order: &OrderRef) -> Result<(), ProviderError> {
-        Err(ProviderError::Unsupported("finish"))
+        Err(ProviderError::Unsupported("finish".into()))
     }
     async fn resend(&self, _order: &OrderRef) -> Result<(), ProviderError> {
-        Err(ProviderError::Unsupported("resend"))
+        Err(ProviderError::Unsupported("resend".into()))
     }
     /// OTPZap S1: cancels and buys a fresh number at the same price.
     async fn replace(&self, _order: &OrderRef) -> Result<PlacedOrder, ProviderError> {
-        Err(ProviderError::Unsupported("replace"))
+        Err(ProviderError::Unsupported("replace".into()))
     }
     /// Replace, with the old order's refund as the reply states it (None:
     /// the reply named none).

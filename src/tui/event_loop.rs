@@ -7,6 +7,7 @@
 use super::clipboard::Clipboard;
 use super::clipboard::CopyTarget;
 use super::runtime::{send, Runtime, RuntimeOptions};
+use crate::app::BookAction;
 use crate::app::{Action, App};
 use crate::engine::journal::OrderFilter;
 use crate::engine::poller::PollTiming;
@@ -220,7 +221,7 @@ where
         for action in batch {
             gap = gap.min(match action {
                 Action::Key(..) | Action::Mouse(..) | Action::Resize(..) => INPUT_FRAME_GAP,
-                Action::OrderChanged(_) => NEWS_FRAME_GAP,
+                Action::Book(BookAction::OrderChanged(_)) => NEWS_FRAME_GAP,
                 _ => BACKGROUND_FRAME_GAP,
             });
             let seen = observe.as_ref().map(|_| action.clone());
@@ -247,22 +248,22 @@ where
 /// account's reconciliation and starts pollers as orders arrive.
 fn resume(rt: &Runtime, tx: &tokio::sync::mpsc::UnboundedSender<Action>) {
     if let Ok(list) = rt.journal.otp_log(500) {
-        send(tx, Action::OtpHistory(list));
+        send(tx, Action::Book(BookAction::OtpHistory(list)));
     }
     if let Ok(list) = rt.journal.orders(&OrderFilter {
         limit: Some(200),
         ..Default::default()
     }) {
-        send(tx, Action::Restored(list));
+        send(tx, Action::Book(BookAction::Restored(list)));
     }
     // After the orders: the app resumes each chain against them.
     let since = Utc::now() - super::effects::replace::RESUME_WINDOW;
     if let Ok(links) = rt.journal.links_since(since) {
         if !links.is_empty() {
-            send(tx, Action::LinksRestored(links));
+            send(tx, Action::Book(BookAction::LinksRestored(links)));
         }
     }
     if let Ok(list) = rt.journal.deposits(None, false, 100) {
-        send(tx, Action::DepositsRestored(list));
+        send(tx, Action::Book(BookAction::DepositsRestored(list)));
     }
 }

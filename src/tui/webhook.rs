@@ -3,6 +3,7 @@
 //! OTP goes through the same decisions (OTP log, auto_copy, bell).
 
 use crate::app::Action;
+use crate::app::BookAction;
 use crate::engine::journal::Journal;
 use crate::engine::webhook::apply::Pushed;
 use crate::engine::webhook::inbox::Inbox;
@@ -26,8 +27,8 @@ pub struct WebhookRun {
 /// What a delivery changed, as the Action a poller would send.
 fn action_of(p: Pushed) -> Action {
     match p {
-        Pushed::Order(o) => Action::OrderChanged(o),
-        Pushed::Deposit(d) => Action::DepositChanged(d),
+        Pushed::Order(o) => Action::Book(BookAction::OrderChanged(o)),
+        Pushed::Deposit(d) => Action::Book(BookAction::DepositChanged(d)),
         Pushed::Settlement(s) => Action::Seller {
             account: s.account.clone(),
             reply: crate::app::views::seller::SellerReply::SettlementChanged(s),

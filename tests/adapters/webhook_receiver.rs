@@ -10,6 +10,7 @@ mod history;
 
 use chrono::{Duration, Utc};
 use otpdeck::app::Action;
+use otpdeck::app::BookAction;
 use otpdeck::domain::seller::{BankAccount, SettlementRequest};
 use otpdeck::domain::*;
 use otpdeck::engine::journal::{Journal, NewDeposit, NewOrder};
@@ -302,14 +303,14 @@ async fn a_pushed_otp_reaches_the_app_state() {
     let r = rig().await;
     let o = place(&r.journal, "zap", ProviderKind::OtpZap, "k-zap-3", "OZ-900");
     let mut app = common::app();
-    app.update(Action::OrderChanged(o.clone()));
+    app.update(Action::Book(BookAction::OrderChanged(o.clone())));
     assert!(!app.book.otp_log.iter().any(|x| x.code == "731904"));
     let body = otp_body("OZ-900", "731904", Utc::now());
     assert_eq!(r.post("zap", r.zap_signed(&body), &body).await.0, 200);
     let pushed = r.orders();
     assert_eq!(pushed.len(), 1);
     for p in pushed {
-        app.update(Action::OrderChanged(p));
+        app.update(Action::Book(BookAction::OrderChanged(p)));
     }
     assert!(
         app.book

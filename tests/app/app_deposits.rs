@@ -7,6 +7,7 @@ use chrono::Duration;
 use common::*;
 use otpdeck::app::popups::DepositForm;
 use otpdeck::app::popups::DepositQr;
+use otpdeck::app::BookAction;
 use otpdeck::app::{Action, Effect, Popup};
 use otpdeck::domain::*;
 use otpdeck::money::Rupiah;
@@ -91,7 +92,7 @@ fn the_invoice_opens_its_qr_code_and_is_polled_until_paid() {
         DepositStatus::Pending,
         &key,
     );
-    let e = a.update(Action::DepositChanged(pending.clone()));
+    let e = a.update(Action::Book(BookAction::DepositChanged(pending.clone())));
     assert_eq!(e, vec![Effect::WatchDeposit(pending.clone())]);
     assert!(matches!(
         a.popup(),
@@ -110,7 +111,7 @@ fn the_invoice_opens_its_qr_code_and_is_polled_until_paid() {
     paid.status = DepositStatus::Success;
     paid.credited = Some(Rupiah(50_000));
     paid.paid_with = Some("DANA".into());
-    let e = a.update(Action::DepositChanged(paid));
+    let e = a.update(Action::Book(BookAction::DepositChanged(paid)));
     assert_eq!(
         e,
         vec![Effect::LoadBalance {
@@ -142,11 +143,11 @@ fn pending_deposits_resume_polling_and_only_gateotp_cancels() {
         DepositStatus::Success,
         "k3",
     );
-    let e = a.update(Action::DepositsRestored(vec![
+    let e = a.update(Action::Book(BookAction::DepositsRestored(vec![
         gate.clone(),
         zap.clone(),
         done,
-    ]));
+    ])));
     assert_eq!(
         e,
         vec![Effect::WatchDeposit(gate), Effect::WatchDeposit(zap)]
@@ -193,7 +194,7 @@ fn an_unclear_deposit_says_so() {
         "k4",
     );
     d.provider_id = None;
-    let e = a.update(Action::DepositChanged(d));
+    let e = a.update(Action::Book(BookAction::DepositChanged(d)));
     assert!(e.is_empty(), "not polled: the provider has no id for it");
     let (text, _) = a.view.status.clone().expect("status");
     assert!(

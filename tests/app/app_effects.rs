@@ -6,6 +6,7 @@ use crate::common;
 
 use chrono::Duration;
 use common::*;
+use otpdeck::app::BookAction;
 use otpdeck::app::{Action, Effect};
 use otpdeck::domain::*;
 
@@ -17,11 +18,11 @@ fn waiting(id: i64, account: &str, kind: ProviderKind) -> Order {
 fn an_active_order_is_watched_once_and_unwatched_when_final() {
     let mut a = app();
     let o = waiting(1, "gate", ProviderKind::GateOtp);
-    let e = a.update(Action::OrderChanged(o.clone()));
+    let e = a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     assert!(e.contains(&Effect::Watch(o.clone())), "{e:?}");
     let mut later = o.clone();
     later.updated_at += Duration::seconds(5);
-    let e = a.update(Action::OrderChanged(later.clone()));
+    let e = a.update(Action::Book(BookAction::OrderChanged(later.clone())));
     assert!(
         !e.iter().any(|e| matches!(e, Effect::Watch(_))),
         "watched once: {e:?}"
@@ -29,7 +30,7 @@ fn an_active_order_is_watched_once_and_unwatched_when_final() {
     let mut done = later.clone();
     done.status = OrderStatus::Cancelled;
     done.updated_at += Duration::seconds(5);
-    let e = a.update(Action::OrderChanged(done));
+    let e = a.update(Action::Book(BookAction::OrderChanged(done)));
     assert!(e.contains(&Effect::Unwatch { order_id: 1 }), "{e:?}");
 }
 
@@ -37,11 +38,11 @@ fn an_active_order_is_watched_once_and_unwatched_when_final() {
 fn a_poller_that_stopped_is_started_again_on_the_next_change() {
     let mut a = app();
     let o = waiting(2, "nex", ProviderKind::NexOtp);
-    a.update(Action::OrderChanged(o.clone()));
-    a.update(Action::PollStopped { order_id: 2 });
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
+    a.update(Action::Book(BookAction::PollStopped { order_id: 2 }));
     let mut later = o;
     later.updated_at += Duration::seconds(1);
-    let e = a.update(Action::OrderChanged(later.clone()));
+    let e = a.update(Action::Book(BookAction::OrderChanged(later.clone())));
     assert!(e.contains(&Effect::Watch(later)), "{e:?}");
 }
 
@@ -51,7 +52,7 @@ fn an_order_without_a_provider_id_is_not_polled() {
     let mut o = waiting(3, "gate", ProviderKind::GateOtp);
     o.status = OrderStatus::Unknown;
     o.provider_order_id = None;
-    let e = a.update(Action::OrderChanged(o));
+    let e = a.update(Action::Book(BookAction::OrderChanged(o)));
     assert!(!e.iter().any(|e| matches!(e, Effect::Watch(_))), "{e:?}");
 }
 
@@ -72,7 +73,7 @@ fn the_balance_timer_and_g_refresh_alike() {
 fn unclear(a: &mut otpdeck::app::App, account: &str, kind: ProviderKind, id: i64) -> BuyRequest {
     let mut o = waiting(id, account, kind);
     o.status = OrderStatus::Unknown;
-    a.update(Action::OrderChanged(o));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
     let request = BuyRequest {
         service_id: "wa".into(),
         service_name: "WhatsApp".into(),
@@ -84,12 +85,12 @@ fn unclear(a: &mut otpdeck::app::App, account: &str, kind: ProviderKind, id: i64
         idempotency_key: format!("k{id}"),
         customer_number: None,
     };
-    a.update(Action::BuyUnclear {
+    a.update(Action::Book(BookAction::BuyUnclear {
         account: account.into(),
         request: request.clone(),
         order_id: id,
         now: t0(),
-    });
+    }));
     request
 }
 
@@ -119,11 +120,11 @@ fn a_lost_keyed_buy_is_replayed_at_3_10_30_60_s_then_every_60_s_until_its_lifeti
     assert!(replays_at(&mut a, 100).is_empty());
     let mut at = 100;
     for pause in [10, 30, 60, 60, 60] {
-        a.update(Action::ReplayDone {
+        a.update(Action::Book(BookAction::ReplayDone {
             order_id: 7,
             refused: false,
             now: t0() + Duration::seconds(at),
-        });
+        }));
         assert!(
             replays_at(&mut a, at + pause - 1).is_empty(),
             "not before {pause}s"
@@ -134,11 +135,11 @@ fn a_lost_keyed_buy_is_replayed_at_3_10_30_60_s_then_every_60_s_until_its_lifeti
     // Every 60 s while a number bought by the lost request could still
     // exist: the order expires 20 minutes after t0 here.
     loop {
-        a.update(Action::ReplayDone {
+        a.update(Action::Book(BookAction::ReplayDone {
             order_id: 7,
             refused: false,
             now: t0() + Duration::seconds(at),
-        });
+        }));
         if a.book.replays.is_empty() {
             break;
         }
@@ -158,7 +159,7 @@ fn a_settled_buy_is_not_replayed_and_keyless_apis_never_are() {
     unclear(&mut a, "zap", ProviderKind::OtpZap, 8);
     let mut settled = waiting(8, "zap", ProviderKind::OtpZap);
     settled.updated_at += Duration::seconds(1);
-    a.update(Action::OrderChanged(settled));
+    a.update(Action::Book(BookAction::OrderChanged(settled)));
     assert!(
         replays_at(&mut a, 3).is_empty(),
         "settled before its replay"
@@ -172,11 +173,11 @@ fn a_settled_buy_is_not_replayed_and_keyless_apis_never_are() {
 #[test]
 fn the_selection_follows_a_list_that_shrinks() {
     let mut a = app();
-    a.update(Action::OrderChanged(waiting(
+    a.update(Action::Book(BookAction::OrderChanged(waiting(
         1,
         "gate",
         ProviderKind::GateOtp,
-    )));
+    ))));
     let mut done = order(
         2,
         "gate",
@@ -185,7 +186,7 @@ fn the_selection_follows_a_list_that_shrinks() {
         &["1"],
     );
     done.id = 0;
-    a.update(Action::OrderChanged(done));
+    a.update(Action::Book(BookAction::OrderChanged(done)));
     a.view.focus = otpdeck::app::Pane::Orders;
     keys(&mut a, "jj");
     assert_eq!(a.sel(otpdeck::app::Pane::Orders), 1);

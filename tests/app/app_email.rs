@@ -8,6 +8,7 @@ use crate::common;
 
 use common::*;
 use otpdeck::app::popups::ConfirmCancel;
+use otpdeck::app::BookAction;
 use otpdeck::app::{Action, App, Effect, Pane, Popup};
 use otpdeck::domain::email::{EmailSpec, EMAIL_SERVICE_ID};
 use otpdeck::domain::*;
@@ -158,11 +159,11 @@ fn an_email_inbox_is_bought_from_the_catalog_with_the_keyboard() {
 #[test]
 fn the_otp_is_copied_reorder_is_offered_and_cancel_needs_no_mail() {
     let mut a = app();
-    a.update(Action::OrderChanged(email_order(
+    a.update(Action::Book(BookAction::OrderChanged(email_order(
         1,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     a.view.focus = Pane::Orders;
     // No mail yet: finish and reorder are refused, cancel asks with the
     // refund less the fee, and no two-minute wait applies.
@@ -192,11 +193,11 @@ fn the_otp_is_copied_reorder_is_offered_and_cancel_needs_no_mail() {
     );
 
     // Mail arrives on the inbox: `c` copies its OTP, `n` the address.
-    a.update(Action::OrderChanged(email_order(
+    a.update(Action::Book(BookAction::OrderChanged(email_order(
         1,
         OrderStatus::OtpReceived,
         &["481516"],
-    )));
+    ))));
     assert_eq!(
         keys(&mut a, "c"),
         vec![Effect::Copy {
@@ -240,11 +241,11 @@ fn the_otp_is_copied_reorder_is_offered_and_cancel_needs_no_mail() {
 #[test]
 fn the_timeline_opens_with_m_and_follows_the_order() {
     let mut a = app();
-    a.update(Action::OrderChanged(email_order(
+    a.update(Action::Book(BookAction::OrderChanged(email_order(
         2,
         OrderStatus::OtpReceived,
         &["481516"],
-    )));
+    ))));
     a.view.focus = Pane::Orders;
     assert_eq!(
         keys(&mut a, "m"),
@@ -255,11 +256,11 @@ fn the_timeline_opens_with_m_and_follows_the_order() {
         result: Ok(messages()[..1].to_vec()),
     });
     // A new message: the open timeline reloads from the journal.
-    let fx = a.update(Action::OrderChanged(email_order(
+    let fx = a.update(Action::Book(BookAction::OrderChanged(email_order(
         2,
         OrderStatus::OtpReceived,
         &["481516", "Confirm your email"],
-    )));
+    ))));
     assert!(fx.contains(&Effect::LoadEmailMessages { order_id: 2 }));
     a.update(Action::EmailMessages {
         order_id: 2,
@@ -277,13 +278,13 @@ fn the_timeline_opens_with_m_and_follows_the_order() {
     keys(&mut a, "<Esc>");
     assert!(a.view.popups.is_empty());
     // `m` on an SMS order says so.
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         3,
         "zap",
         ProviderKind::OtpZap,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     a.update(Action::EmailMessages {
         order_id: 9,
         result: Err("x".into()),
@@ -293,15 +294,15 @@ fn the_timeline_opens_with_m_and_follows_the_order() {
 #[test]
 fn email_rows_show_the_address_window_and_otp() {
     let mut a = app();
-    a.update(Action::OrderChanged(email_order(
+    a.update(Action::Book(BookAction::OrderChanged(email_order(
         4,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     let mut got = email_order(5, OrderStatus::OtpReceived, &["481516"]);
     // A message extended the window.
     got.expires_at = Some(t0() + chrono::Duration::minutes(25));
-    a.update(Action::OrderChanged(got));
+    a.update(Action::Book(BookAction::OrderChanged(got)));
     a.view.focus = Pane::Orders;
     insta::assert_snapshot!("email_rows", screen(&mut a, 120, 24));
 }
@@ -389,11 +390,11 @@ fn colon_email_with_options_asks_to_confirm_that_buy() {
 #[test]
 fn r_on_an_email_row_is_hinted_as_reorder() {
     let mut a = app();
-    a.update(Action::OrderChanged(email_order(
+    a.update(Action::Book(BookAction::OrderChanged(email_order(
         1,
         OrderStatus::OtpReceived,
         &["481516"],
-    )));
+    ))));
     a.view.focus = Pane::Orders;
     let s = screen(&mut a, 160, 30);
     let bar = s.lines().rev().find(|l| l.contains(" r ")).unwrap_or("");
@@ -405,11 +406,11 @@ fn r_on_an_email_row_is_hinted_as_reorder() {
 fn auto_cancel_of_an_email_inbox_names_the_fee_and_can_be_turned_off() {
     let near = t0() + chrono::Duration::minutes(19) + chrono::Duration::seconds(5);
     let mut a = app();
-    a.update(Action::OrderChanged(email_order(
+    a.update(Action::Book(BookAction::OrderChanged(email_order(
         21,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     assert_eq!(
         a.update(Action::Tick(near)),
         vec![Effect::Order {
@@ -428,18 +429,18 @@ fn auto_cancel_of_an_email_inbox_names_the_fee_and_can_be_turned_off() {
         auto_cancel_email: false,
         ..Default::default()
     });
-    off.update(Action::OrderChanged(email_order(
+    off.update(Action::Book(BookAction::OrderChanged(email_order(
         22,
         OrderStatus::Waiting,
         &[],
-    )));
-    off.update(Action::OrderChanged(order(
+    ))));
+    off.update(Action::Book(BookAction::OrderChanged(order(
         23,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     assert_eq!(
         off.update(Action::Tick(near)),
         vec![Effect::Order {

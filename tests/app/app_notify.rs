@@ -5,20 +5,21 @@ use crate::common;
 
 use chrono::Duration;
 use common::*;
+use otpdeck::app::BookAction;
 use otpdeck::app::{Action, AppSettings, Effect};
 use otpdeck::domain::*;
 
 fn effects_for_new_otp(settings: AppSettings) -> (Vec<Effect>, Vec<Effect>) {
     let (mut a, _) = app_with(settings);
     let o = order(1, "zap", ProviderKind::OtpZap, OrderStatus::Waiting, &[]);
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     let mut got = o.clone();
     got.status = OrderStatus::OtpReceived;
     got.otps = vec!["482913".into()];
     got.updated_at += Duration::seconds(3);
-    let first = a.update(Action::OrderChanged(got.clone()));
+    let first = a.update(Action::Book(BookAction::OrderChanged(got.clone())));
     got.updated_at += Duration::seconds(3);
-    let again = a.update(Action::OrderChanged(got));
+    let again = a.update(Action::Book(BookAction::OrderChanged(got)));
     (first, again)
 }
 

@@ -6,6 +6,7 @@
 use crate::common;
 
 use common::{app_with, order, t0};
+use otpdeck::app::BookAction;
 use otpdeck::app::{Action, App, AppSettings, Effect};
 use otpdeck::domain::*;
 use otpdeck::engine::compare::Row;
@@ -123,7 +124,7 @@ fn cancelled(mut o: Order, at: i64) -> Order {
 fn the_timer_cancels_then_a_confirmed_cancel_buys_the_next_best_with_the_chains_key() {
     let mut a = app_ruled(rules(180, None));
     let o = waiting_nex(12);
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     let early = a.update(Action::Tick(secs(179)));
     assert!(
         !early.iter().any(|e| matches!(e, Effect::Order { .. })),
@@ -156,7 +157,7 @@ fn the_timer_cancels_then_a_confirmed_cancel_buys_the_next_best_with_the_chains_
     let status = a.view.status.clone().expect("status").0;
     assert!(status.contains("no SMS after 3m"), "{status}");
 
-    let fx = a.update(Action::OrderChanged(cancelled(o, 185)));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(cancelled(o, 185))));
     assert!(buys(&fx).is_empty());
     let ticket = compare_ticket(&fx).expect("offers asked once the cancel is confirmed");
     let fx = answer(&mut a, ticket);
@@ -182,7 +183,7 @@ fn the_timer_cancels_then_a_confirmed_cancel_buys_the_next_best_with_the_chains_
     r.idempotency_key = key;
     r.created_at = secs(186);
     r.updated_at = secs(186);
-    a.update(Action::OrderChanged(r));
+    a.update(Action::Book(BookAction::OrderChanged(r)));
     assert_eq!(a.book.chain_text(12).as_deref(), Some("#12 → #13"));
     assert_eq!(a.book.chain_text(13).as_deref(), Some("#12 → #13"));
     let status = a.view.status.clone().expect("status").0;
@@ -195,9 +196,12 @@ fn the_price_rule_applies_to_the_replacement() {
     r.max_price = Some(Rupiah(3200));
     let mut a = app_ruled(r);
     let o = waiting_nex(5);
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     a.update(Action::Tick(secs(60)));
-    let fx = a.update(Action::OrderChanged(cancelled(o.clone(), 61)));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(cancelled(
+        o.clone(),
+        61,
+    ))));
     let fx = answer(&mut a, compare_ticket(&fx).expect("compare"));
     match buys(&fx).as_slice() {
         [Effect::ReplaceBuy { request, .. }] => assert_eq!(request.price, Rupiah(3100)),
@@ -207,9 +211,9 @@ fn the_price_rule_applies_to_the_replacement() {
     let mut r = rules(60, None);
     r.max_price = Some(Rupiah(3000));
     let mut a = app_ruled(r);
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     a.update(Action::Tick(secs(60)));
-    let fx = a.update(Action::OrderChanged(cancelled(o, 61)));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(cancelled(o, 61))));
     let fx = answer(&mut a, compare_ticket(&fx).expect("compare"));
     assert!(buys(&fx).is_empty(), "{fx:?}");
     assert!(fx
@@ -221,15 +225,15 @@ fn the_price_rule_applies_to_the_replacement() {
 fn a_refused_cancel_buys_nothing() {
     let mut a = app_ruled(rules(60, None));
     let o = waiting_nex(7);
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     a.update(Action::Tick(secs(60)));
-    let fx = a.update(Action::ActionFailed {
+    let fx = a.update(Action::Book(BookAction::ActionFailed {
         order_id: 7,
         op: Some(OrderOp::Cancel),
         error: "the provider refused".into(),
         retry_after: None,
         now: secs(61),
-    });
+    }));
     assert!(fx.is_empty(), "{fx:?}");
     assert!(a
         .view
@@ -252,20 +256,20 @@ fn a_refused_cancel_buys_nothing() {
     // A poll that still says waiting buys nothing either.
     let mut still = o;
     still.updated_at = secs(700);
-    assert!(buys(&a.update(Action::OrderChanged(still))).is_empty());
+    assert!(buys(&a.update(Action::Book(BookAction::OrderChanged(still)))).is_empty());
 }
 
 #[test]
 fn an_otp_before_the_cancel_is_confirmed_stops_the_chain() {
     let mut a = app_ruled(rules(60, None));
     let o = waiting_nex(8);
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     a.update(Action::Tick(secs(60)));
     let mut got = o.clone();
     got.status = OrderStatus::OtpReceived;
     got.otps = vec!["123456".into()];
     got.updated_at = secs(61);
-    let fx = a.update(Action::OrderChanged(got));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(got)));
     assert!(fx
         .iter()
         .any(|e| matches!(e, Effect::ReplaceEnded { from_order: 8, .. })));
@@ -275,7 +279,7 @@ fn an_otp_before_the_cancel_is_confirmed_stops_the_chain() {
     done.status = OrderStatus::Finished;
     done.otps = vec!["123456".into()];
     done.updated_at = secs(90);
-    let fx = a.update(Action::OrderChanged(done));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(done)));
     assert!(
         compare_ticket(&fx).is_none() && buys(&fx).is_empty(),
         "{fx:?}"
@@ -286,12 +290,12 @@ fn an_otp_before_the_cancel_is_confirmed_stops_the_chain() {
 fn an_order_that_expires_instead_is_replaced_too() {
     let mut a = app_ruled(rules(60, None));
     let o = waiting_nex(9);
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     a.update(Action::Tick(secs(60)));
     let mut gone = o;
     gone.status = OrderStatus::Expired;
     gone.updated_at = secs(62);
-    let fx = a.update(Action::OrderChanged(gone));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(gone)));
     assert!(compare_ticket(&fx).is_some(), "{fx:?}");
 }
 
@@ -299,9 +303,12 @@ fn an_order_that_expires_instead_is_replaced_too() {
 fn max_attempts_bounds_the_chain() {
     let mut a = app_ruled(rules(60, Some(2)));
     let o = waiting_nex(20);
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     a.update(Action::Tick(secs(60)));
-    let fx = a.update(Action::OrderChanged(cancelled(o.clone(), 61)));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(cancelled(
+        o.clone(),
+        61,
+    ))));
     let fx = answer(&mut a, compare_ticket(&fx).expect("compare"));
     let key = match buys(&fx).as_slice() {
         [Effect::ReplaceBuy { request, .. }] => request.idempotency_key.clone(),
@@ -311,7 +318,7 @@ fn max_attempts_bounds_the_chain() {
     r.idempotency_key = key;
     r.created_at = secs(62);
     r.updated_at = secs(62);
-    a.update(Action::OrderChanged(r.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(r.clone())));
     // Attempt 2 of 2 gets no SMS either: cancelled for the refund, with no
     // link and no buy after it.
     let fx = a.update(Action::Tick(secs(122)));
@@ -330,7 +337,7 @@ fn max_attempts_bounds_the_chain() {
         .expect("status")
         .0
         .contains("max_attempts"));
-    let fx = a.update(Action::OrderChanged(cancelled(r, 123)));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(cancelled(r, 123))));
     assert!(
         compare_ticket(&fx).is_none() && buys(&fx).is_empty(),
         "{fx:?}"
@@ -342,23 +349,26 @@ fn max_attempts_bounds_the_chain() {
 fn the_third_attempt_keeps_the_roots_key_line_and_skips_every_tried_offer() {
     let mut a = app_ruled(rules(60, Some(3)));
     let o = waiting_nex(30);
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     a.update(Action::Tick(secs(60)));
-    let fx = a.update(Action::OrderChanged(cancelled(o.clone(), 61)));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(cancelled(
+        o.clone(),
+        61,
+    ))));
     answer(&mut a, compare_ticket(&fx).expect("compare"));
     let mut r = order(31, "gate", ProviderKind::GateOtp, OrderStatus::Waiting, &[]);
     r.idempotency_key = replacement_key(&o.idempotency_key, o.created_at, 2);
     r.offer_id = "3837".into();
     r.created_at = secs(62);
     r.updated_at = secs(62);
-    a.update(Action::OrderChanged(r.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(r.clone())));
     let fx = a.update(Action::Tick(secs(122)));
     let third = replacement_key(&o.idempotency_key, o.created_at, 3);
     assert!(
         fx.iter().any(|e| matches!(e, Effect::ReplaceBegin(l) if l.idempotency_key == third && l.root_order == 30 && l.attempt == 3)),
         "{fx:?}"
     );
-    let fx = a.update(Action::OrderChanged(cancelled(r, 123)));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(cancelled(r, 123))));
     let fx = answer(&mut a, compare_ticket(&fx).expect("compare"));
     match buys(&fx).as_slice() {
         [Effect::ReplaceBuy {
@@ -374,13 +384,13 @@ fn the_third_attempt_keeps_the_roots_key_line_and_skips_every_tried_offer() {
 #[test]
 fn otpzap_orders_wait_out_the_two_minute_cancel_cooldown() {
     let mut a = app_ruled(rules(60, None));
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         40,
         "zap",
         ProviderKind::OtpZap,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     let fx = a.update(Action::Tick(secs(90)));
     assert!(
         !fx.iter().any(|e| matches!(e, Effect::Order { .. })),
@@ -394,13 +404,13 @@ fn otpzap_orders_wait_out_the_two_minute_cancel_cooldown() {
         order_id: 40
     }));
     // A cooldown the API announces anyway: asked again once it ends.
-    a.update(Action::ActionFailed {
+    a.update(Action::Book(BookAction::ActionFailed {
         order_id: 40,
         op: Some(OrderOp::Cancel),
         error: "429".into(),
         retry_after: Some(Duration::from_secs(30)),
         now: secs(121),
-    });
+    }));
     assert!(!a
         .update(Action::Tick(secs(140)))
         .iter()
@@ -414,10 +424,10 @@ fn otpzap_orders_wait_out_the_two_minute_cancel_cooldown() {
 #[test]
 fn a_restart_resumes_a_journaled_link_with_its_own_request_and_never_one_with_a_row() {
     let mut a = app_ruled(rules(60, None));
-    a.update(Action::Restored(vec![
+    a.update(Action::Book(BookAction::Restored(vec![
         cancelled(waiting_nex(50), 70),
         cancelled(waiting_nex(60), 70),
-    ]));
+    ])));
     let request = BuyRequest {
         service_id: "14".into(),
         service_name: "WhatsApp".into(),
@@ -443,10 +453,10 @@ fn a_restart_resumes_a_journaled_link_with_its_own_request_and_never_one_with_a_
         replacement,
         note: None,
     };
-    let fx = a.update(Action::LinksRestored(vec![
+    let fx = a.update(Action::Book(BookAction::LinksRestored(vec![
         link(50, "otpd-link-50", None),
         link(60, "otpd-link-60", Some(61)),
-    ]));
+    ])));
     assert_eq!(
         buys(&fx),
         vec![&Effect::ReplaceBuy {
@@ -459,13 +469,16 @@ fn a_restart_resumes_a_journaled_link_with_its_own_request_and_never_one_with_a_
     assert_eq!(a.book.chain_text(60).as_deref(), Some("#60 → #61"));
     // A link still cancelling whose order ended meanwhile goes on.
     let mut b = app_ruled(rules(60, None));
-    b.update(Action::Restored(vec![cancelled(waiting_nex(70), 80)]));
-    let fx = b.update(Action::LinksRestored(vec![ReplaceLink {
+    b.update(Action::Book(BookAction::Restored(vec![cancelled(
+        waiting_nex(70),
+        80,
+    )])));
+    let fx = b.update(Action::Book(BookAction::LinksRestored(vec![ReplaceLink {
         step: ReplaceStep::Cancelling,
         account: None,
         request: None,
         ..link(70, "otpd-link-70", None)
-    }]));
+    }])));
     assert!(compare_ticket(&fx).is_some(), "{fx:?}");
 }
 
@@ -508,7 +521,7 @@ fn an_email_inbox_is_never_cancelled_by_the_replace_rule() {
     let mut a = app_ruled(rules(60, None));
     let mut o = order(41, "zap", ProviderKind::OtpZap, OrderStatus::Waiting, &[]);
     o.offer_id = "email:{\"site\":\"openai.com\",\"domains\":[\"outlook.com\"]}".into();
-    a.update(Action::OrderChanged(o));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
     for t in [150, 300, 900] {
         let fx = a.update(Action::Tick(secs(t)));
         assert!(

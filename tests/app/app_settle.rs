@@ -7,6 +7,7 @@ use crate::common;
 use chrono::Duration;
 use common::*;
 use otpdeck::app::popups::Settle;
+use otpdeck::app::BookAction;
 use otpdeck::app::{Action, App, Effect, Pane, Popup};
 use otpdeck::domain::*;
 use otpdeck::engine::orders::Verdict;
@@ -34,23 +35,23 @@ fn lost(a: &mut App, id: i64, account: &str, kind: ProviderKind, req: &BuyReques
     o.price = req.price;
     o.created_at = t0() + Duration::seconds(1);
     o.updated_at = o.created_at;
-    let mut e = a.update(Action::OrderChanged(o));
-    e.extend(a.update(Action::BuyUnclear {
+    let mut e = a.update(Action::Book(BookAction::OrderChanged(o)));
+    e.extend(a.update(Action::Book(BookAction::BuyUnclear {
         account: account.into(),
         request: req.clone(),
         order_id: id,
         now: t0() + Duration::seconds(1),
-    }));
+    })));
     e
 }
 
 fn clue_balance(a: &mut App, account: &str, id: i64, b: i64) -> Vec<Effect> {
-    a.update(Action::ClueBalance {
+    a.update(Action::Book(BookAction::ClueBalance {
         account: account.into(),
         order_id: id,
         result: Ok(Rupiah(b)),
         now: t0() + Duration::seconds(2),
-    })
+    }))
 }
 
 #[test]
@@ -80,17 +81,17 @@ fn an_unchanged_balance_and_a_refused_replay_settle_a_lost_nexotp_buy() {
     );
     // A replay that is not refused (an unclear reply) is no second clue.
     assert!(a
-        .update(Action::ReplayDone {
+        .update(Action::Book(BookAction::ReplayDone {
             order_id: 5,
             refused: false,
             now: t0() + Duration::seconds(5),
-        })
+        }))
         .is_empty());
-    let e = a.update(Action::ReplayDone {
+    let e = a.update(Action::Book(BookAction::ReplayDone {
         order_id: 5,
         refused: true,
         now: t0() + Duration::seconds(15),
-    });
+    }));
     assert_eq!(
         e,
         vec![Effect::SettleByClues {
@@ -106,7 +107,7 @@ fn an_unchanged_balance_and_a_refused_replay_settle_a_lost_nexotp_buy() {
     let mut settled = order(5, "nex", ProviderKind::NexOtp, OrderStatus::Failed, &[]);
     settled.provider_order_id = None;
     settled.updated_at = t0() + Duration::seconds(16);
-    a.update(Action::OrderChanged(settled));
+    a.update(Action::Book(BookAction::OrderChanged(settled)));
     assert_eq!(a.book.unclear_amount(None), Rupiah(0));
     assert!(a.book.clues.is_empty());
 }
@@ -135,11 +136,11 @@ fn another_buy_in_flight_spoils_the_balance_clue() {
     lost(&mut a, 7, "nex", ProviderKind::NexOtp, &req);
     let e = clue_balance(&mut a, "nex", 7, 2_450_000);
     assert!(a.book.clue_text(7).is_none(), "{e:?}");
-    let e = a.update(Action::ReplayDone {
+    let e = a.update(Action::Book(BookAction::ReplayDone {
         order_id: 7,
         refused: true,
         now: t0() + Duration::seconds(5),
-    });
+    }));
     assert!(
         e.is_empty(),
         "a refused replay alone settles nothing: {e:?}"
@@ -151,7 +152,7 @@ fn an_account_with_a_waiting_order_gives_no_baseline() {
     let mut a = app();
     let mut w = order(1, "nex", ProviderKind::NexOtp, OrderStatus::Waiting, &[]);
     w.created_at = t0() - Duration::minutes(1);
-    a.update(Action::OrderChanged(w));
+    a.update(Action::Book(BookAction::OrderChanged(w)));
     let req = confirm(&mut a, 1);
     let e = lost(&mut a, 8, "nex", ProviderKind::NexOtp, &req);
     assert!(
@@ -163,7 +164,7 @@ fn an_account_with_a_waiting_order_gives_no_baseline() {
 fn unknown_selected(a: &mut App) {
     let mut o = order(9, "gate", ProviderKind::GateOtp, OrderStatus::Unknown, &[]);
     o.provider_order_id = None;
-    a.update(Action::OrderChanged(o));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
     a.view.focus = Pane::Orders;
 }
 
@@ -212,13 +213,13 @@ fn u_on_an_unknown_row_settles_it_by_hand_either_way() {
 #[test]
 fn u_on_another_row_says_why_not() {
     let mut a = app();
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         1,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     a.view.focus = Pane::Orders;
     assert!(!otpdeck::app::command_applies(
         &a,

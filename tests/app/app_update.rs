@@ -8,6 +8,7 @@ use otpdeck::app::popups::CommandLine;
 use otpdeck::app::popups::ConfirmBuy;
 use otpdeck::app::popups::ConfirmCancel;
 use otpdeck::app::popups::Help;
+use otpdeck::app::BookAction;
 use otpdeck::app::Pane;
 use otpdeck::app::{Action, AppSettings, Effect, Popup};
 use otpdeck::domain::*;
@@ -179,18 +180,18 @@ fn each_buy_gets_its_own_key() {
 fn order_changes_arrive_out_of_order_and_for_unknown_orders() {
     let mut a = app();
     let mut o = order(7, "gate", ProviderKind::GateOtp, OrderStatus::Waiting, &[]);
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     assert_eq!(a.book.orders.len(), 1, "an unknown id is inserted");
     o.status = OrderStatus::OtpReceived;
     o.otps = vec!["949708".into()];
     o.updated_at = t0() + chrono::Duration::seconds(10);
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     // An older reply arriving late does not take the OTP away.
     let mut stale = o.clone();
     stale.status = OrderStatus::Waiting;
     stale.otps.clear();
     stale.updated_at = t0() + chrono::Duration::seconds(5);
-    a.update(Action::OrderChanged(stale));
+    a.update(Action::Book(BookAction::OrderChanged(stale)));
     assert_eq!(a.book.orders[&7].status, OrderStatus::OtpReceived);
     assert_eq!(a.book.otp_log.len(), 1);
     assert_eq!(a.book.otp_log[0].code, "949708");
@@ -198,11 +199,11 @@ fn order_changes_arrive_out_of_order_and_for_unknown_orders() {
     let mut done = o.clone();
     done.status = OrderStatus::Cancelled;
     done.updated_at = t0() + chrono::Duration::seconds(20);
-    a.update(Action::OrderChanged(done.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(done.clone())));
     let mut back = done.clone();
     back.status = OrderStatus::Waiting;
     back.updated_at = t0() + chrono::Duration::seconds(30);
-    a.update(Action::OrderChanged(back));
+    a.update(Action::Book(BookAction::OrderChanged(back)));
     assert_eq!(a.book.orders[&7].status, OrderStatus::Cancelled);
 }
 
@@ -216,7 +217,7 @@ fn placed_order_replaces_the_buying_row() {
     };
     let mut o = order(1, "gate", ProviderKind::GateOtp, OrderStatus::Waiting, &[]);
     o.idempotency_key = key;
-    let fx = a.update(Action::OrderChanged(o));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(o)));
     assert!(a.visible_pending().is_empty());
     assert!(
         fx.contains(&Effect::LoadBalance {
@@ -234,11 +235,11 @@ fn a_refused_buy_clears_the_buying_row_and_says_why() {
         Some(Effect::Buy { request, .. }) => request.idempotency_key,
         other => panic!("{other:?}"),
     };
-    a.update(Action::BuyFailed {
+    a.update(Action::Book(BookAction::BuyFailed {
         account: "gate".into(),
         idempotency_key: key,
         error: "not enough balance".into(),
-    });
+    }));
     assert!(a.visible_pending().is_empty());
     assert!(a
         .view
@@ -250,13 +251,13 @@ fn a_refused_buy_clears_the_buying_row_and_says_why() {
 #[test]
 fn copy_keys_copy_the_otp_and_the_number() {
     let mut a = app();
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         3,
         "zap",
         ProviderKind::OtpZap,
         OrderStatus::OtpReceived,
         &["111111", "222222"],
-    )));
+    ))));
     a.view.focus = Pane::Orders;
     assert_eq!(
         keys(&mut a, "c"),
@@ -304,7 +305,7 @@ fn cancel_asks_then_cancels_and_respects_cooldowns() {
     // Bought three minutes ago: OTPZap's own two-minute wait is over.
     let mut o = order(4, "zap", ProviderKind::OtpZap, OrderStatus::Waiting, &[]);
     o.created_at = t0() - chrono::Duration::minutes(3);
-    a.update(Action::OrderChanged(o));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
     a.view.focus = Pane::Orders;
     assert!(keys(&mut a, "x").is_empty());
     assert!(matches!(
@@ -318,13 +319,13 @@ fn cancel_asks_then_cancels_and_respects_cooldowns() {
             order_id: 4,
         }]
     );
-    a.update(Action::ActionFailed {
+    a.update(Action::Book(BookAction::ActionFailed {
         order_id: 4,
         op: Some(OrderOp::Cancel),
         error: "rate limited".into(),
         retry_after: Some(Duration::from_secs(87)),
         now: t0(),
-    });
+    }));
     assert!(a
         .view
         .status
@@ -345,13 +346,13 @@ fn cancel_asks_then_cancels_and_respects_cooldowns() {
 #[test]
 fn commands_only_where_the_api_has_them() {
     let mut a = app();
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         5,
         "nex",
         ProviderKind::NexOtp,
         OrderStatus::OtpReceived,
         &["1234"],
-    )));
+    ))));
     a.view.focus = Pane::Orders;
     for k in ["r", "f", "R"] {
         assert!(keys(&mut a, k).is_empty(), "{k} on NEXOTP");
@@ -370,7 +371,7 @@ fn commands_only_where_the_api_has_them() {
         &["1234"],
     );
     six.offer_id = "s1:101".into();
-    a.update(Action::OrderChanged(six));
+    a.update(Action::Book(BookAction::OrderChanged(six)));
     // Newest first: order 6 is on top.
     assert_eq!(
         keys(&mut a, "r"),
@@ -398,20 +399,20 @@ fn commands_only_where_the_api_has_them() {
 #[test]
 fn switching_accounts_filters_orders_and_otps() {
     let mut a = app();
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         1,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::OtpReceived,
         &["1"],
-    )));
-    a.update(Action::OrderChanged(order(
+    ))));
+    a.update(Action::Book(BookAction::OrderChanged(order(
         2,
         "nex",
         ProviderKind::NexOtp,
         OrderStatus::OtpReceived,
         &["2"],
-    )));
+    ))));
     assert_eq!(a.visible_orders().len(), 2);
     keys(&mut a, "]");
     assert_eq!(a.active_name(), Some("gate"));
@@ -599,7 +600,11 @@ fn restored_orders_come_back_quietly() {
     cancelled.updated_at = t0() - chrono::Duration::seconds(10);
     let active = order(3, "zap", ProviderKind::OtpZap, OrderStatus::Waiting, &[]);
     let status_before = a.view.status.clone();
-    let effects = a.update(Action::Restored(vec![old, cancelled, active.clone()]));
+    let effects = a.update(Action::Book(BookAction::Restored(vec![
+        old,
+        cancelled,
+        active.clone(),
+    ])));
     assert_eq!(
         effects,
         vec![Effect::Watch(active)],
@@ -621,7 +626,7 @@ fn restored_orders_come_back_quietly() {
         &["777111"],
     );
     got.updated_at = t0() + chrono::Duration::seconds(5);
-    a.update(Action::OrderChanged(got));
+    a.update(Action::Book(BookAction::OrderChanged(got)));
     assert_eq!(
         a.book.otp_log.first().map(|o| o.code.as_str()),
         Some("777111")
@@ -631,33 +636,33 @@ fn restored_orders_come_back_quietly() {
 #[test]
 fn poll_failures_show_and_unknown_orders_are_harmless() {
     let mut a = app();
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         1,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
-    let e = a.update(Action::ActionFailed {
+    ))));
+    let e = a.update(Action::Book(BookAction::ActionFailed {
         order_id: 1,
         op: None,
         error: "HTTP 503 (retrying)".into(),
         retry_after: None,
         now: t0(),
-    });
+    }));
     assert!(e.is_empty());
     let (text, level) = a.view.status.clone().expect("status");
     assert!(text.contains("status check failed") && text.contains("retrying"));
     assert_eq!(level, otpdeck::app::Level::Error);
     // A failure or a cooldown for an order the app never saw changes nothing else.
     for op in [Some(OrderOp::Cancel), None] {
-        a.update(Action::ActionFailed {
+        a.update(Action::Book(BookAction::ActionFailed {
             order_id: 99,
             op,
             error: "gone".into(),
             retry_after: Some(Duration::from_secs(30)),
             now: t0(),
-        });
+        }));
     }
     assert_eq!(a.book.orders.len(), 1);
     assert_eq!(a.visible_orders().len(), 1);
@@ -689,25 +694,25 @@ fn hints_offer_order_commands_only_where_the_api_has_them() {
             .map(|(_, h)| h)
             .collect()
     };
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         1,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     keys(&mut a, "<Tab>");
     assert_eq!(a.view.focus, Pane::Orders);
     let h = hints(&a);
     assert!(h.contains(&"cancel") && h.contains(&"resend") && h.contains(&"finish"));
     assert!(!h.contains(&"replace"), "GateOTP has no replace: {h:?}");
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         2,
         "nex",
         ProviderKind::NexOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     // Newest first: the NEXOTP order is selected.
     let h = hints(&a);
     assert!(h.contains(&"cancel") && !h.contains(&"resend") && !h.contains(&"finish"));
@@ -774,13 +779,13 @@ fn auto_copy_and_bell_on_a_new_otp() {
         bell: true,
         ..Default::default()
     });
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         9,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     let mut o = order(
         9,
         "gate",
@@ -789,7 +794,7 @@ fn auto_copy_and_bell_on_a_new_otp() {
         &["555111"],
     );
     o.updated_at = t0() + chrono::Duration::seconds(3);
-    let fx = a.update(Action::OrderChanged(o));
+    let fx = a.update(Action::Book(BookAction::OrderChanged(o)));
     assert!(fx.contains(&Effect::Copy {
         text: "555111".into(),
         what: "OTP".into()
@@ -800,13 +805,13 @@ fn auto_copy_and_bell_on_a_new_otp() {
 #[test]
 fn auto_cancel_fires_once_before_expiry() {
     let mut a = app();
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         11,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     assert!(a
         .update(Action::Tick(t0() + chrono::Duration::minutes(10)))
         .is_empty());
@@ -824,25 +829,25 @@ fn auto_cancel_fires_once_before_expiry() {
         "only once"
     );
     // Not for APIs without cancel, nor when turned off.
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         12,
         "pulsa",
         ProviderKind::GoTopUp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     assert!(a.update(Action::Tick(near)).is_empty());
     let (mut off, _) = app_with(AppSettings {
         auto_cancel_before: Duration::ZERO,
         ..Default::default()
     });
-    off.update(Action::OrderChanged(order(
+    off.update(Action::Book(BookAction::OrderChanged(order(
         13,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     assert!(off.update(Action::Tick(near)).is_empty());
 }
 
@@ -850,13 +855,13 @@ fn auto_cancel_fires_once_before_expiry() {
 fn needs_tick_only_while_something_counts_down() {
     let mut a = app();
     assert!(!a.needs_tick());
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         1,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     assert!(a.needs_tick());
     let mut o = order(
         1,
@@ -866,7 +871,7 @@ fn needs_tick_only_while_something_counts_down() {
         &["1"],
     );
     o.updated_at = t0() + chrono::Duration::seconds(1);
-    a.update(Action::OrderChanged(o));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
     a.update(Action::Tick(t0() + chrono::Duration::minutes(2)));
     assert!(!a.needs_tick(), "final and past its linger time");
     assert!(a.visible_orders().is_empty(), "final rows leave the pane");
@@ -875,14 +880,14 @@ fn needs_tick_only_while_something_counts_down() {
 #[test]
 fn otp_history_notice_and_resize() {
     let mut a = app();
-    a.update(Action::OtpHistory(vec![Otp {
+    a.update(Action::Book(BookAction::OtpHistory(vec![Otp {
         order_id: 1,
         account: "gate".into(),
         service: "WhatsApp".into(),
         number: "+62812".into(),
         code: "949708".into(),
         received_at: t0(),
-    }]));
+    }])));
     assert_eq!(a.visible_otps().len(), 1);
     a.update(Action::Notice("hello".into()));
     assert_eq!(a.view.status.as_ref().map(|s| s.0.as_str()), Some("hello"));
@@ -970,20 +975,20 @@ fn a_topup_asks_for_the_customer_number() {
 #[test]
 fn mouse_click_focuses_and_selects() {
     let mut a = app();
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         1,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
-    a.update(Action::OrderChanged(order(
+    ))));
+    a.update(Action::Book(BookAction::OrderChanged(order(
         2,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     let l = otpdeck::app::layout::compute(ratatui::layout::Rect::new(0, 0, 120, 40), 4)
         .expect("layout");
     let click = |x, y| MouseEvent {
@@ -1023,13 +1028,13 @@ fn key_overrides_and_their_problems() {
             .is_some_and(|(s, _)| s.contains("warp")),
         "problems are shown at start"
     );
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         1,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     a.view.focus = Pane::Orders;
     assert!(keys(&mut a, "x").is_empty());
     assert!(a.popup().is_none(), "x no longer cancels");
@@ -1052,7 +1057,7 @@ proptest! {
     fn any_key_sequence_never_panics(seq in proptest::collection::vec(0usize..40, 0..60)) {
         let mut a = app();
         open_gate_whatsapp_indonesia(&mut a);
-        a.update(Action::OrderChanged(order(1, "zap", ProviderKind::OtpZap, OrderStatus::OtpReceived, &["1"])));
+        a.update(Action::Book(BookAction::OrderChanged(order(1, "zap", ProviderKind::OtpZap, OrderStatus::OtpReceived, &["1"]))));
         let alphabet = ["j", "k", "h", "l", "<Enter>", "<Esc>", "<Tab>", "<S-Tab>", "/", "s", "c", "n", "x", "r", "f", "R", "]", "[", "a", ":", "?", "y", "<Up>", "<Down>", "<Left>", "<Right>", "<BS>", "g", "w", "1", "q", "z", "<lt>", " ", "0", "Q", "-", "#", "%", "é"];
         for i in seq {
             let k = alphabet[i % alphabet.len()];
@@ -1184,25 +1189,25 @@ fn every_key_in_every_pane_and_popup() {
         for (n, k) in keys_all.iter().enumerate() {
             let mut a = app();
             open_gate_whatsapp_indonesia(&mut a);
-            a.update(Action::OrderChanged(order(
+            a.update(Action::Book(BookAction::OrderChanged(order(
                 1,
                 "zap",
                 ProviderKind::OtpZap,
                 OrderStatus::OtpReceived,
                 &["1"],
-            )));
+            ))));
             // An UNKNOWN order, newest first, for the settle popup.
             let mut lost = order(2, "gate", ProviderKind::GateOtp, OrderStatus::Unknown, &[]);
             lost.provider_order_id = None;
-            a.update(Action::OrderChanged(lost));
-            a.update(Action::OtpHistory(vec![Otp {
+            a.update(Action::Book(BookAction::OrderChanged(lost)));
+            a.update(Action::Book(BookAction::OtpHistory(vec![Otp {
                 order_id: 1,
                 account: "zap".into(),
                 service: "WhatsApp".into(),
                 number: "+62812".into(),
                 code: "1".into(),
                 received_at: t0(),
-            }]));
+            }])));
             keys(&mut a, setup);
             step(&mut a, *k);
             // Drawing every combination at three sizes costs too much in a
@@ -1274,7 +1279,7 @@ fn resend_waits_for_the_lock_the_api_gave() {
     );
     o.resend_count = Some(1);
     o.resend_locked_until = Some(t0() + chrono::Duration::seconds(45));
-    a.update(Action::OrderChanged(o));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
     keys(&mut a, "<Tab>");
     assert!(keys(&mut a, "r").is_empty());
     let (text, _) = a.view.status.clone().expect("status");
@@ -1293,7 +1298,7 @@ fn resend_waits_for_the_lock_the_api_gave() {
         &["1", "2"],
     );
     o.resend_count = Some(1);
-    a.update(Action::OrderChanged(o));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
     assert_eq!(
         keys(&mut a, "r"),
         vec![Effect::Order {
@@ -1306,13 +1311,13 @@ fn resend_waits_for_the_lock_the_api_gave() {
 #[test]
 fn otpzap_cancel_waits_out_its_two_minutes_before_asking() {
     let mut a = app();
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         1,
         "zap",
         ProviderKind::OtpZap,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     keys(&mut a, "<Tab>");
     a.update(Action::Tick(t0() + chrono::Duration::seconds(30)));
     assert!(keys(&mut a, "x").is_empty());
@@ -1465,7 +1470,7 @@ fn c_on_a_finished_topup_copies_the_sn() {
         &[],
     );
     o.sn = Some("12345678901234567890".into());
-    a.update(Action::OrderChanged(o));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
     a.view.focus = Pane::Orders;
     assert_eq!(
         keys(&mut a, "c"),
@@ -1482,11 +1487,11 @@ fn c_on_a_finished_topup_copies_the_sn() {
         OrderStatus::Waiting,
         &[],
     );
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     o.status = OrderStatus::Finished;
     o.otps = vec!["5555".into()];
     o.updated_at = t0() + chrono::Duration::seconds(3);
-    a.update(Action::OrderChanged(o));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
     let text = a.view.status.clone().map(|(t, _)| t).unwrap_or_default();
     assert!(text.starts_with("SN 5555"), "{text}");
 }
@@ -1517,13 +1522,13 @@ fn status_messages_leave_once_old() {
 fn lists_page_and_jump() {
     let mut a = app();
     for id in 1..=25 {
-        a.update(Action::OrderChanged(order(
+        a.update(Action::Book(BookAction::OrderChanged(order(
             id,
             "nex",
             ProviderKind::NexOtp,
             OrderStatus::Waiting,
             &[],
-        )));
+        ))));
     }
     a.view.focus = Pane::Orders;
     keys(&mut a, "<End>");
@@ -1545,13 +1550,13 @@ fn lists_page_and_jump() {
 #[test]
 fn slash_anywhere_filters_and_never_drops_the_letters() {
     let mut a = app();
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(order(
         1,
         "nex",
         ProviderKind::NexOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     a.view.focus = Pane::Orders;
     let fx = keys(&mut a, "/x");
     assert!(a.view.filtering && a.view.focus == Pane::Catalog);

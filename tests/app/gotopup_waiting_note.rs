@@ -8,6 +8,7 @@ use crate::common;
 
 use common::*;
 use otpdeck::app::Action;
+use otpdeck::app::BookAction;
 use otpdeck::domain::*;
 use otpdeck::engine::journal::Journal;
 use otpdeck::engine::orders;
@@ -73,13 +74,13 @@ fn the_note_shows_on_the_row_and_goes_when_the_order_ends() {
     let mut o = order(7, "pulsa", ProviderKind::GoTopUp, OrderStatus::Waiting, &[]);
     o.service = "Pulsa".into();
     o.expires_at = None;
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     let plain = screen(&mut a, 220, 30);
     assert!(!plain.contains("waiting for the provider"), "{plain}");
-    a.update(Action::OrderNote {
+    a.update(Action::Book(BookAction::OrderNote {
         order_id: 7,
         note: Some(WAITING.into()),
-    });
+    }));
     let shown = screen(&mut a, 220, 30);
     let row = shown
         .lines()
@@ -90,19 +91,19 @@ fn the_note_shows_on_the_row_and_goes_when_the_order_ends() {
     let row = narrow.lines().find(|l| l.contains("#7")).expect("row");
     assert!(row.contains("pending, waiting"), "{row}");
     // A poll without a note clears it.
-    a.update(Action::OrderNote {
+    a.update(Action::Book(BookAction::OrderNote {
         order_id: 7,
         note: None,
-    });
+    }));
     assert!(!screen(&mut a, 160, 30).contains("waiting for the provider"));
     // An order that ends drops its note, even one set just before.
-    a.update(Action::OrderNote {
+    a.update(Action::Book(BookAction::OrderNote {
         order_id: 7,
         note: Some(WAITING.into()),
-    });
+    }));
     o.status = OrderStatus::Finished;
     o.sn = Some("SN123".into());
-    a.update(Action::OrderChanged(o));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
     assert!(a.book.order_note(7).is_none());
     assert!(!screen(&mut a, 160, 30).contains("waiting for the provider"));
 }
@@ -126,7 +127,7 @@ fn a_top_up_is_processing_and_its_result_an_sn() {
     let mut a = app();
     let mut o = order(7, "pulsa", ProviderKind::GoTopUp, OrderStatus::Waiting, &[]);
     o.service = "Pulsa".into();
-    a.update(Action::OrderChanged(o));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
     a.view.focus = otpdeck::app::Pane::Orders;
     let s = screen(&mut a, 160, 30);
     let row = s.lines().find(|l| l.contains("#7")).expect("row");

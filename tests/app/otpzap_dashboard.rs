@@ -5,6 +5,7 @@ use crate::common;
 
 use common::*;
 use otpdeck::app::popups::ConfirmBuy;
+use otpdeck::app::BookAction;
 use otpdeck::app::{Action, App, Effect, Popup};
 use otpdeck::domain::*;
 use otpdeck::money::Rupiah;
@@ -162,12 +163,12 @@ fn replace_is_offered_on_server_1_orders_only() {
     use otpdeck::app::keymap::Cmd;
     use otpdeck::app::Pane;
     let mut a = app();
-    a.update(Action::OrderChanged(zap_order(
+    a.update(Action::Book(BookAction::OrderChanged(zap_order(
         1,
         "s2:501:7",
         Some(0),
         &["1111"],
-    )));
+    ))));
     a.view.focus = Pane::Orders;
     assert!(!otpdeck::app::command_applies(
         &a,
@@ -187,12 +188,12 @@ fn replace_is_offered_on_server_1_orders_only() {
         .is_some_and(|(s, _)| s.contains("Server 1 orders only")));
 
     let mut a = app();
-    a.update(Action::OrderChanged(zap_order(
+    a.update(Action::Book(BookAction::OrderChanged(zap_order(
         2,
         "s1:101",
         Some(0),
         &["1111"],
-    )));
+    ))));
     a.view.focus = Pane::Orders;
     assert!(otpdeck::app::command_applies(
         &a,
@@ -212,12 +213,12 @@ fn replace_is_offered_on_server_1_orders_only() {
 fn r_waits_for_the_new_otp_after_a_resend_and_says_why() {
     use otpdeck::app::Pane;
     let mut a = app();
-    a.update(Action::OrderChanged(zap_order(
+    a.update(Action::Book(BookAction::OrderChanged(zap_order(
         3,
         "s1:101",
         Some(1),
         &["1111"],
-    )));
+    ))));
     a.view.focus = Pane::Orders;
     assert!(keys(&mut a, "r").is_empty(), "refused, nothing sent");
     assert!(
@@ -229,12 +230,12 @@ fn r_waits_for_the_new_otp_after_a_resend_and_says_why() {
         a.view.status
     );
     // The new OTP arrives: one more resend is allowed.
-    a.update(Action::OrderChanged(zap_order(
+    a.update(Action::Book(BookAction::OrderChanged(zap_order(
         3,
         "s1:101",
         Some(1),
         &["1111", "2222"],
-    )));
+    ))));
     assert_eq!(
         keys(&mut a, "r"),
         vec![Effect::Order {

@@ -5,6 +5,7 @@
 use crate::common;
 
 use common::*;
+use otpdeck::app::BookAction;
 use otpdeck::app::Pane;
 use otpdeck::app::{Action, App, AppSettings};
 use otpdeck::domain::*;
@@ -72,14 +73,14 @@ fn styled_screen(app: &mut App, w: u16, h: u16) -> String {
 fn busy() -> App {
     let mut a = app();
     open_gate_whatsapp_indonesia(&mut a);
-    a.update(Action::OtpHistory(vec![Otp {
+    a.update(Action::Book(BookAction::OtpHistory(vec![Otp {
         order_id: 1,
         account: "nex".into(),
         service: "Telegram".into(),
         number: "+6281298765432".into(),
         code: "482913".into(),
         received_at: t0() - chrono::Duration::minutes(3),
-    }]));
+    }])));
     let mut o1 = order(
         1,
         "nex",
@@ -89,18 +90,18 @@ fn busy() -> App {
     );
     o1.service = "Telegram".into();
     o1.expires_at = Some(t0() + chrono::Duration::seconds(95));
-    a.update(Action::OrderChanged(o1));
-    a.update(Action::OrderChanged(order(
+    a.update(Action::Book(BookAction::OrderChanged(o1)));
+    a.update(Action::Book(BookAction::OrderChanged(order(
         2,
         "gate",
         ProviderKind::GateOtp,
         OrderStatus::Waiting,
         &[],
-    )));
+    ))));
     let mut lost = order(3, "gate", ProviderKind::GateOtp, OrderStatus::Unknown, &[]);
     lost.provider_order_id = None;
     lost.price = Rupiah(4200);
-    a.update(Action::OrderChanged(lost));
+    a.update(Action::Book(BookAction::OrderChanged(lost)));
     a.update(Action::Tick(t0() + chrono::Duration::seconds(12)));
     a
 }
@@ -161,13 +162,13 @@ fn errors_everywhere() {
         }),
         now: t0(),
     });
-    a.update(Action::ActionFailed {
+    a.update(Action::Book(BookAction::ActionFailed {
         order_id: 9,
         op: Some(otpdeck::domain::OrderOp::Cancel),
         error: "conflict: order already has an SMS".into(),
         retry_after: None,
         now: t0(),
-    });
+    }));
     a.view.focus = Pane::Balance;
     keys(&mut a, "j");
     insta::assert_snapshot!(screen(&mut a, 120, 30));
@@ -183,11 +184,11 @@ fn errors_80x24() {
         )),
         now: t0(),
     });
-    a.update(Action::BuyFailed {
+    a.update(Action::Book(BookAction::BuyFailed {
         account: "gate".into(),
         idempotency_key: "k".into(),
         error: "not enough balance: Saldo tidak cukup".into(),
-    });
+    }));
     insta::assert_snapshot!(screen(&mut a, 80, 24));
 }
 
@@ -350,13 +351,13 @@ fn an_unverified_callback_end_is_said_on_its_row() {
     );
     o.sn = Some("5512345678901234".into());
     o.note = Some(otpdeck::domain::webhook::UNVERIFIED_NOTE.into());
-    a.update(Action::OrderChanged(o.clone()));
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
     let mut confirmed = o;
     confirmed.id = 8;
     confirmed.sn = Some("9988776655443322".into());
     confirmed.otps = vec!["9988776655443322".into()];
     confirmed.note = Some(otpdeck::domain::webhook::CONFIRMED_NOTE.into());
-    a.update(Action::OrderChanged(confirmed));
+    a.update(Action::Book(BookAction::OrderChanged(confirmed)));
     let s = screen(&mut a, 240, 40);
     let row = |sn: &str| {
         s.lines()
@@ -397,7 +398,7 @@ fn a_pln_token_is_never_cut() {
         t.country_name = None;
         t.number = Some("12345678901".into());
         t.sn = Some(token.into());
-        a.update(Action::OrderChanged(t));
+        a.update(Action::Book(BookAction::OrderChanged(t)));
         let s = screen(&mut a, w, h);
         assert!(s.contains(token), "{w}x{h}: the token is cut\n{s}");
         // In the OTP log too, with its number whole.

@@ -4,6 +4,7 @@
 //! clock); nothing here reads the view or the catalog, and the book speaks
 //! through `Book::say`. `update.rs` routes the book's own actions.
 
+mod action;
 mod auto_replace;
 mod clues;
 mod deposits;
@@ -12,6 +13,7 @@ mod orders;
 mod replay;
 mod update;
 
+pub use action::BookAction;
 pub use auto_replace::Chain;
 pub use clues::Clues;
 pub use replay::Replay;

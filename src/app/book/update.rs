@@ -3,35 +3,34 @@
 //! does with each. `App::update` hands these over and adds only what the
 //! screen does about them (a popup reloading, the status line).
 
+use super::BookAction;
 use super::BookCx;
-use crate::app::{Action, Effect, Level};
+use crate::app::{Effect, Level};
 
 impl BookCx<'_> {
-    /// Applies one of the book's actions; any other is not the book's and
-    /// changes nothing.
-    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+    /// Applies one of the book's actions.
+    pub fn update(&mut self, action: BookAction) -> Vec<Effect> {
         match action {
-            Action::Tick(_) => self.on_tick(),
-            Action::OrderNote { order_id, note } => {
+            BookAction::OrderNote { order_id, note } => {
                 self.on_order_note(order_id, note);
                 Vec::new()
             }
-            Action::OrderChanged(order) => {
+            BookAction::OrderChanged(order) => {
                 self.forget_stale_note(&order);
                 self.on_order(order)
             }
-            Action::Restored(list) => self.on_restored(list),
-            Action::OtpHistory(list) => {
+            BookAction::Restored(list) => self.on_restored(list),
+            BookAction::OtpHistory(list) => {
                 self.book.otp_log = list;
                 Vec::new()
             }
-            Action::ClueBalance {
+            BookAction::ClueBalance {
                 account,
                 order_id,
                 result,
                 ..
             } => self.on_clue_balance(&account, order_id, result),
-            Action::SettleFailed { order_id, error } => {
+            BookAction::SettleFailed { order_id, error } => {
                 if let Some(c) = self.book.clues.get_mut(&order_id) {
                     c.settling = false;
                 }
@@ -39,7 +38,7 @@ impl BookCx<'_> {
                     .say(format!("#{order_id}: not settled: {error}"), Level::Error);
                 Vec::new()
             }
-            Action::BuyFailed {
+            BookAction::BuyFailed {
                 account,
                 idempotency_key,
                 error,
@@ -54,7 +53,7 @@ impl BookCx<'_> {
                 effects.push(Effect::LoadBalance { account });
                 effects
             }
-            Action::BuyUnclear {
+            BookAction::BuyUnclear {
                 account,
                 request,
                 order_id,
@@ -63,12 +62,12 @@ impl BookCx<'_> {
                 self.on_buy_unclear(account, request, order_id, now);
                 Vec::new()
             }
-            Action::ReplayDone {
+            BookAction::ReplayDone {
                 order_id,
                 refused,
                 now,
             } => self.on_replay_done(order_id, refused, now),
-            Action::ActionFailed {
+            BookAction::ActionFailed {
                 order_id,
                 op,
                 error,
@@ -79,18 +78,17 @@ impl BookCx<'_> {
                 self.replace_cancel_failed(order_id, op);
                 Vec::new()
             }
-            Action::PollStopped { order_id } => {
+            BookAction::PollStopped { order_id } => {
                 self.book.watched.remove(&order_id);
                 Vec::new()
             }
-            Action::DepositChanged(d) => self.on_deposit(d),
-            Action::DepositsRestored(list) => self.on_deposits_restored(list),
-            Action::DepositPollStopped { deposit_id } => {
+            BookAction::DepositChanged(d) => self.on_deposit(d),
+            BookAction::DepositsRestored(list) => self.on_deposits_restored(list),
+            BookAction::DepositPollStopped { deposit_id } => {
                 self.book.deposits_watched.remove(&deposit_id);
                 Vec::new()
             }
-            Action::LinksRestored(links) => self.on_links_restored(links),
-            _ => Vec::new(),
+            BookAction::LinksRestored(links) => self.on_links_restored(links),
         }
     }
 }

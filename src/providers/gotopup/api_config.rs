@@ -155,7 +155,7 @@ pub(super) async fn bearer_call(
 pub(super) fn bearer_key(auth: &Auth, what: &'static str) -> Result<Secret, ProviderError> {
     match auth {
         Auth::ApiKey(k) => Ok(k.clone()),
-        Auth::Otomax { .. } => Err(ProviderError::Unsupported(what)),
+        Auth::Otomax { .. } => Err(ProviderError::Unsupported(what.into())),
     }
 }
 

@@ -19,7 +19,7 @@ impl Bills for GoTopUp {
     async fn inquiry(&self, code: &str, customer: &str) -> Result<Bill, ProviderError> {
         let Auth::ApiKey(key) = &self.auth else {
             return Err(ProviderError::Unsupported(
-                "postpaid bills on Otomax accounts",
+                "postpaid bills on Otomax accounts".into(),
             ));
         };
         let v = self

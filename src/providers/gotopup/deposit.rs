@@ -45,7 +45,9 @@ fn status_word(word: &str) -> Option<DepositStatus> {
 impl Deposits for GoTopUp {
     async fn create(&self, req: &DepositRequest) -> Result<DepositUpdate, ProviderError> {
         let Auth::ApiKey(key) = &self.auth else {
-            return Err(ProviderError::Unsupported("deposits on Otomax accounts"));
+            return Err(ProviderError::Unsupported(
+                "deposits on Otomax accounts".into(),
+            ));
         };
         let v = self
             .post_spending(

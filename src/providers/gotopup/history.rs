@@ -19,7 +19,7 @@ impl History for GoTopUp {
                 Some(k) => k,
                 None => {
                     return Err(ProviderError::Unsupported(
-                        "history on an Otomax account without an API key",
+                        "history on an Otomax account without an API key".into(),
                     ))
                 }
             },

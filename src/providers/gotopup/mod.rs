@@ -235,7 +235,7 @@ impl Provider for GoTopUp {
             }
             Auth::ApiKey(key) => self.buyer_buy(key, req, customer).await,
             Auth::Otomax { .. } if crate::domain::bill::is_bill(&req.service_id) => Err(
-                ProviderError::Unsupported("postpaid bills on Otomax accounts"),
+                ProviderError::Unsupported("postpaid bills on Otomax accounts".into()),
             ),
             Auth::Otomax { .. } => self.otomax_buy(req, customer).await,
         }
@@ -255,7 +255,7 @@ impl Provider for GoTopUp {
                     .history_key
                     .as_ref()
                     .ok_or(ProviderError::Unsupported(
-                        "looking an Otomax buy up without a Bearer key",
+                        "looking an Otomax buy up without a Bearer key".into(),
                     ))?
             }
         };

@@ -90,7 +90,7 @@ impl GoTopUp {
         retry: Retry,
     ) -> Result<Value, ProviderError> {
         let Auth::Otomax { username, sign } = &self.auth else {
-            return Err(ProviderError::Unsupported("otomax"));
+            return Err(ProviderError::Unsupported("otomax".into()));
         };
         // With a rule, `sign` holds the password the hash is made from.
         let computed = self
@@ -220,7 +220,7 @@ impl GoTopUp {
         }
         let (Some(code), Some(customer)) = (&order.offer_id, &order.customer_number) else {
             return Err(ProviderError::Unsupported(
-                "Otomax status without product and customer",
+                "Otomax status without product and customer".into(),
             ));
         };
         let r = self

@@ -395,7 +395,9 @@ impl Provider for OtpZap {
 
     async fn replace(&self, order: &OrderRef) -> Result<PlacedOrder, ProviderError> {
         if email::is_email(order) {
-            return Err(ProviderError::Unsupported("replace on an email order"));
+            return Err(ProviderError::Unsupported(
+                "replace on an email order".into(),
+            ));
         }
         self.replace_reported(order).await.map(|(p, _)| p)
     }

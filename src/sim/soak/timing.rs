@@ -13,6 +13,7 @@
 
 use super::sim_thread::SimThread;
 use super::{fault_rules, figures, Api, ChaosReport};
+use crate::app::BookAction;
 use crate::app::{Action, App, AppSettings};
 use crate::domain::{BuyRequest, ProviderKind};
 use crate::engine::journal::Journal;
@@ -272,7 +273,7 @@ pub async fn run_timing(
     // When each order's first OTP was in the app's state, by the API's id.
     let mut otp_seen: HashMap<String, Instant> = HashMap::new();
     let mut observe = |a: &Action, app: &App| {
-        if let Action::OrderChanged(o) = a {
+        if let Action::Book(BookAction::OrderChanged(o)) = a {
             let in_state = app
                 .book
                 .orders

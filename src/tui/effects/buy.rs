@@ -5,6 +5,7 @@
 //! in a clear order, since what follows would spend on top of an unknown.
 
 use crate::app::Action;
+use crate::app::BookAction;
 use crate::domain::BuyRequest;
 use crate::engine::journal::Journal;
 use crate::engine::orders::{self, EngineError};
@@ -20,11 +21,11 @@ impl Runtime {
             let idempotency_key = request.idempotency_key;
             return send(
                 &tx,
-                Action::BuyFailed {
+                Action::Book(BookAction::BuyFailed {
                     account,
                     idempotency_key,
                     error,
-                },
+                }),
             );
         };
         let offset = *chrono::Local::now().offset();
@@ -91,11 +92,11 @@ fn fail_all(tx: &UnboundedSender<Action>, account: &str, requests: &[BuyRequest]
     for r in requests {
         send(
             tx,
-            Action::BuyFailed {
+            Action::Book(BookAction::BuyFailed {
                 account: account.to_string(),
                 idempotency_key: r.idempotency_key.clone(),
                 error: why.to_string(),
-            },
+            }),
         );
     }
 }
@@ -126,42 +127,42 @@ pub(super) async fn buy_one(
         let idempotency_key = request.idempotency_key;
         send(
             tx,
-            Action::BuyFailed {
+            Action::Book(BookAction::BuyFailed {
                 account,
                 idempotency_key,
                 error,
-            },
+            }),
         );
         return false;
     }
     match orders::buy(p, journal, &account, &request).await {
         Ok(change) => {
-            send(tx, Action::OrderChanged(change.order));
+            send(tx, Action::Book(BookAction::OrderChanged(change.order)));
             true
         }
         Err(EngineError::Ambiguous { order, .. }) => {
             let order_id = order.id;
-            send(tx, Action::OrderChanged(*order));
+            send(tx, Action::Book(BookAction::OrderChanged(*order)));
             let now = Utc::now();
             send(
                 tx,
-                Action::BuyUnclear {
+                Action::Book(BookAction::BuyUnclear {
                     account,
                     request,
                     order_id,
                     now,
-                },
+                }),
             );
             false
         }
         Err(e) => {
             send(
                 tx,
-                Action::BuyFailed {
+                Action::Book(BookAction::BuyFailed {
                     account,
                     idempotency_key: request.idempotency_key,
                     error: e.to_string(),
-                },
+                }),
             );
             false
         }

@@ -2,6 +2,7 @@
 //! `engine::deposits`, each in its own task; results come back as actions.
 
 use crate::app::Action;
+use crate::app::BookAction;
 use crate::domain::{Deposit, DepositRequest};
 use crate::engine::deposits::{self, DepositError, DepositEvent};
 use crate::tui::runtime::{send, Runtime};
@@ -22,9 +23,9 @@ impl Runtime {
         };
         tokio::spawn(async move {
             match deposits::create(p.as_ref(), &journal, &account, &request).await {
-                Ok(d) => send(&tx, Action::DepositChanged(d)),
+                Ok(d) => send(&tx, Action::Book(BookAction::DepositChanged(d))),
                 Err(DepositError::Unclear { deposit, .. }) => {
-                    send(&tx, Action::DepositChanged(*deposit));
+                    send(&tx, Action::Book(BookAction::DepositChanged(*deposit)));
                 }
                 Err(e) => send(
                     &tx,
@@ -48,7 +49,7 @@ impl Runtime {
         };
         tokio::spawn(async move {
             match deposits::cancel(p.as_ref(), &journal, &d).await {
-                Ok(d) => send(&tx, Action::DepositChanged(d)),
+                Ok(d) => send(&tx, Action::Book(BookAction::DepositChanged(d))),
                 Err(e) => send(
                     &tx,
                     Action::DepositFailed {
@@ -65,7 +66,10 @@ impl Runtime {
     pub(super) fn watch_deposit(&mut self, d: Deposit) {
         self.deposit_pollers.retain(|_, h| !h.is_finished());
         let Some(p) = self.providers.get(&d.account).cloned() else {
-            return send(&self.tx, Action::DepositPollStopped { deposit_id: d.id });
+            return send(
+                &self.tx,
+                Action::Book(BookAction::DepositPollStopped { deposit_id: d.id }),
+            );
         };
         let (tx, id, account) = (self.tx.clone(), d.id, d.account.clone());
         let handle =
@@ -75,7 +79,9 @@ impl Runtime {
                 d,
                 self.timing,
                 move |ev| match ev {
-                    DepositEvent::Changed(d) => send(&tx, Action::DepositChanged(*d)),
+                    DepositEvent::Changed(d) => {
+                        send(&tx, Action::Book(BookAction::DepositChanged(*d)))
+                    }
                     DepositEvent::Failed { deposit_id, error } => send(
                         &tx,
                         Action::DepositFailed {
@@ -84,9 +90,10 @@ impl Runtime {
                             error: format!("status check failed: {error} (retrying)"),
                         },
                     ),
-                    DepositEvent::Stopped { deposit_id } => {
-                        send(&tx, Action::DepositPollStopped { deposit_id })
-                    }
+                    DepositEvent::Stopped { deposit_id } => send(
+                        &tx,
+                        Action::Book(BookAction::DepositPollStopped { deposit_id }),
+                    ),
                 },
             );
         if let Some(old) = self.deposit_pollers.insert(id, handle) {

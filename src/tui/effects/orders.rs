@@ -3,6 +3,7 @@
 //! reconcile of UNKNOWN orders at start.
 
 use crate::app::Action;
+use crate::app::BookAction;
 use crate::domain::{BuyRequest, Order, OrderOp};
 use crate::engine::journal::OrderFilter;
 use crate::engine::orders::{self, EngineError};
@@ -15,7 +16,10 @@ impl Runtime {
     pub(super) fn watch(&mut self, order: Order) {
         self.pollers.retain(|_, h| !h.is_finished());
         let Some(p) = self.provider(&order.account) else {
-            send(&self.tx, Action::PollStopped { order_id: order.id });
+            send(
+                &self.tx,
+                Action::Book(BookAction::PollStopped { order_id: order.id }),
+            );
             return;
         };
         let tx = self.tx.clone();
@@ -40,13 +44,13 @@ impl Runtime {
             match orders::run_op(op, p.as_ref(), &journal, &order).await {
                 Ok(done) => {
                     if let Some(old) = done.replaced {
-                        send(&tx, Action::OrderChanged(old));
+                        send(&tx, Action::Book(BookAction::OrderChanged(old)));
                     }
                     if op == OrderOp::Resend {
                         let text = crate::domain::order_ops::resend_done(&done.order);
                         send(&tx, Action::Notice(text));
                     }
-                    send(&tx, Action::OrderChanged(done.order));
+                    send(&tx, Action::Book(BookAction::OrderChanged(done.order)));
                 }
                 Err(e) => {
                     let retry_after = match &e {
@@ -55,13 +59,13 @@ impl Runtime {
                     };
                     send(
                         &tx,
-                        Action::ActionFailed {
+                        Action::Book(BookAction::ActionFailed {
                             order_id,
                             op: Some(op),
                             error: e.to_string(),
                             retry_after,
                             now: Utc::now(),
-                        },
+                        }),
                     );
                 }
             }
@@ -87,19 +91,19 @@ impl Runtime {
                 .unwrap_or_default();
             if let Ok(still) = orders::reconcile_unknown(p.as_ref(), &journal, &account).await {
                 for o in still {
-                    send(&tx, Action::OrderChanged(o));
+                    send(&tx, Action::Book(BookAction::OrderChanged(o)));
                 }
             }
             for id in before {
                 if let Ok(Some(o)) = journal.order(id) {
                     if o.status.is_final() {
-                        send(&tx, Action::OrderChanged(o));
+                        send(&tx, Action::Book(BookAction::OrderChanged(o)));
                     }
                 }
             }
             if let Ok(list) = journal.orders(&active) {
                 for o in list {
-                    send(&tx, Action::OrderChanged(o));
+                    send(&tx, Action::Book(BookAction::OrderChanged(o)));
                 }
             }
         });
@@ -112,11 +116,11 @@ impl Runtime {
         let Some(p) = self.provider(&account) else {
             return send(
                 &tx,
-                Action::ReplayDone {
+                Action::Book(BookAction::ReplayDone {
                     order_id,
                     refused: false,
                     now: Utc::now(),
-                },
+                }),
             );
         };
         tokio::spawn(async move {
@@ -124,16 +128,16 @@ impl Runtime {
             // settles the row, another unclear one leaves it Unknown.
             let _ = orders::buy(p.as_ref(), &journal, &account, &request).await;
             if let Ok(Some(order)) = journal.order(order_id) {
-                send(&tx, Action::OrderChanged(order));
+                send(&tx, Action::Book(BookAction::OrderChanged(order)));
             }
             let refused = orders::replay_refused(&journal, order_id).unwrap_or(false);
             send(
                 &tx,
-                Action::ReplayDone {
+                Action::Book(BookAction::ReplayDone {
                     order_id,
                     refused,
                     now: Utc::now(),
-                },
+                }),
             );
         });
     }

@@ -6,6 +6,7 @@ use crate::engine::poller::{PollEvent, UNSAVED_RETRY};
 use chrono::Utc;
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::app::BookAction;
 use crate::tui::runtime::send;
 
 /// Sends the Actions for one poll event.
@@ -13,13 +14,13 @@ pub(super) fn to_actions(tx: &UnboundedSender<Action>, ev: PollEvent) {
     match ev {
         PollEvent::Changed(c) => {
             let order_id = c.order.id;
-            send(tx, Action::OrderChanged(c.order));
+            send(tx, Action::Book(BookAction::OrderChanged(c.order)));
             send(
                 tx,
-                Action::OrderNote {
+                Action::Book(BookAction::OrderNote {
                     order_id,
                     note: c.note,
-                },
+                }),
             );
         }
         PollEvent::Failed {
@@ -28,21 +29,23 @@ pub(super) fn to_actions(tx: &UnboundedSender<Action>, ev: PollEvent) {
             retry_after,
         } => send(
             tx,
-            Action::ActionFailed {
+            Action::Book(BookAction::ActionFailed {
                 order_id,
                 op: None,
                 error: format!("{error} (retrying)"),
                 retry_after,
                 now: Utc::now(),
-            },
+            }),
         ),
-        PollEvent::Stopped { order_id } => send(tx, Action::PollStopped { order_id }),
+        PollEvent::Stopped { order_id } => {
+            send(tx, Action::Book(BookAction::PollStopped { order_id }))
+        }
         PollEvent::Unsaved { order, error } => {
             let order_id = order.id;
-            send(tx, Action::OrderChanged(*order));
+            send(tx, Action::Book(BookAction::OrderChanged(*order)));
             send(
                 tx,
-                Action::ActionFailed {
+                Action::Book(BookAction::ActionFailed {
                     order_id,
                     op: None,
                     error: format!(
@@ -51,7 +54,7 @@ pub(super) fn to_actions(tx: &UnboundedSender<Action>, ev: PollEvent) {
                     ),
                     retry_after: None,
                     now: Utc::now(),
-                },
+                }),
             );
         }
     }

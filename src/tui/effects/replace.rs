@@ -4,6 +4,7 @@
 //! `app/auto_replace.rs`'s.
 
 use crate::app::Action;
+use crate::app::BookAction;
 use crate::domain::{BuyRequest, ReplaceLink};
 use crate::tui::runtime::{send, Runtime};
 use chrono::Utc;
@@ -42,19 +43,19 @@ impl Runtime {
             })) => self.buy(a, r),
             Ok(_) => send(
                 &self.tx,
-                Action::BuyFailed {
+                Action::Book(BookAction::BuyFailed {
                     account,
                     idempotency_key: key,
                     error: format!("no replace link for #{from_order} in the journal"),
-                },
+                }),
             ),
             Err(e) => send(
                 &self.tx,
-                Action::BuyFailed {
+                Action::Book(BookAction::BuyFailed {
                     account,
                     idempotency_key: key,
                     error: format!("the replace link could not be journaled: {e}"),
-                },
+                }),
             ),
         }
     }

@@ -3,6 +3,7 @@
 //! engine's one rule (the CLI's `resolve` calls the same).
 
 use crate::app::Action;
+use crate::app::BookAction;
 use crate::engine::orders::{self, Verdict};
 use crate::tui::runtime::{send, Runtime};
 use chrono::Utc;
@@ -17,12 +18,12 @@ impl Runtime {
             let result = p.balance().await;
             send(
                 &tx,
-                Action::ClueBalance {
+                Action::Book(BookAction::ClueBalance {
                     account,
                     order_id,
                     result,
                     now: Utc::now(),
-                },
+                }),
             );
         });
     }
@@ -55,13 +56,13 @@ impl Runtime {
             Err(e) => Err(e.into()),
         };
         match result {
-            Ok(order) => send(&self.tx, Action::OrderChanged(order)),
+            Ok(order) => send(&self.tx, Action::Book(BookAction::OrderChanged(order))),
             Err(e) => send(
                 &self.tx,
-                Action::SettleFailed {
+                Action::Book(BookAction::SettleFailed {
                     order_id,
                     error: e.to_string(),
-                },
+                }),
             ),
         }
     }
