@@ -143,7 +143,7 @@ pub enum Action {
 }
 
 /// A notification and the escape kinds the user switched on.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
     pub title: String,
     pub body: String,
@@ -153,7 +153,7 @@ pub struct Notification {
     pub desktop: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Effect {
     LoadBalance {
         account: String,
@@ -321,4 +321,50 @@ pub enum Effect {
         account: String,
         call: crate::app::views::seller::SellerCall,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Effects go through JSON unchanged too: an engine carries out the
+    /// book's, a screen its own.
+    #[test]
+    fn effects_go_through_json_unchanged() {
+        let all = vec![
+            Effect::Buy {
+                account: "gate".into(),
+                request: BuyRequest {
+                    service_id: "wa".into(),
+                    service_name: "WhatsApp".into(),
+                    country_id: Some("id".into()),
+                    country_name: Some("Indonesia".into()),
+                    offer_id: "o".into(),
+                    price: Rupiah(3_300),
+                    operator: None,
+                    idempotency_key: "k".into(),
+                    customer_number: None,
+                },
+            },
+            Effect::Order {
+                op: OrderOp::Cancel,
+                order_id: 7,
+            },
+            Effect::Settle {
+                order_id: 7,
+                verdict: Verdict::NotCharged,
+                number: None,
+            },
+            Effect::Copy {
+                text: "123456".into(),
+                what: "OTP".into(),
+            },
+            Effect::Quit,
+        ];
+        for e in all {
+            let json = serde_json::to_string(&e).expect("serialises");
+            let back: Effect = serde_json::from_str(&json).expect("deserialises");
+            assert_eq!(back, e, "{json}");
+        }
+    }
 }

@@ -17,7 +17,7 @@ pub struct ApiSettings {
 }
 
 /// A change: only what is given is sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiSettingsChange {
     pub webhook_url: Option<String>,
     pub ip_whitelist: Option<Vec<String>>,

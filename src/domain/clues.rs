@@ -5,7 +5,7 @@
 use crate::money::Rupiah;
 
 /// What was found about an unclear buy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Verdict {
     Charged,
     NotCharged,

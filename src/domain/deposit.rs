@@ -185,7 +185,7 @@ pub fn check_deposit(
 
 /// A deposit request: what the user asked for and the key it is sent with
 /// (GoTopUp's `ref_id`, OTPZap's Idempotency-Key; GateOTP takes none).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DepositRequest {
     pub amount: Rupiah,
     pub method: DepositMethod,

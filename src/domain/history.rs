@@ -24,7 +24,7 @@ pub fn parse_opt_day(what: &str, text: Option<&str>) -> Result<Option<NaiveDate>
 /// The most rows the API gives per page.
 pub const HISTORY_MAX_LIMIT: u32 = 100;
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct HistoryQuery {
     /// pending, processing, success or failed.
     pub status: Option<String>,

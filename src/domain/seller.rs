@@ -21,7 +21,7 @@ pub struct SellerProduct {
 }
 
 /// A new product (`POST /api/seller/products`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductDraft {
     pub code: String,
     pub name: String,
@@ -34,21 +34,21 @@ pub struct ProductDraft {
 
 /// A change to a product (`PUT /api/seller/products/{code}`); `None` is
 /// left as it is.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductPatch {
     pub price: Option<Rupiah>,
     pub status: Option<String>,
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct BankAccount {
     pub bank_code: String,
     pub account_number: String,
     pub account_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SettlementRequest {
     pub amount: Rupiah,
     pub bank: BankAccount,
@@ -89,7 +89,7 @@ pub struct SellerSalesPage {
 }
 
 /// Filters of `POST /api/seller/transactions`, as documented.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SalesQuery {
     pub status: Option<String>,
     pub start_date: Option<chrono::NaiveDate>,

@@ -30,7 +30,7 @@ pub struct WebhookConfig {
 }
 
 /// A change: only the fields given are sent.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WebhookChange {
     pub url: Option<String>,
     pub events: Option<Vec<String>>,

@@ -21,7 +21,7 @@ use crate::domain::seller::*;
 use crate::domain::seller::{replayable, SettleOutcome};
 
 /// What the seller view asks of the runtime (one account's seller key).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SellerCall {
     Products,
     AddProduct(ProductDraft),
