@@ -2,6 +2,7 @@
 
 use super::book::News;
 use super::{App, Effect, Level, Notification};
+use crate::domain::times::local_times;
 
 impl App {
     pub fn set_status(&mut self, text: impl Into<String>, level: Level) {
@@ -23,7 +24,9 @@ impl App {
             }
         }
         if let Some(last) = news.last() {
-            self.set_status(last.text(), last.level());
+            // Stamps in the book's words (a settled note) read local here.
+            let text = local_times(&last.text(), self.now, self.settings.utc_offset);
+            self.set_status(text, last.level());
         }
         effects
     }

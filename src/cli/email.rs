@@ -406,14 +406,20 @@ async fn check(ctx: &Context, account: &str, id: &str) -> CliResult {
             order.latest_otp().unwrap_or("no mail yet"),
             order
                 .expires_at
-                .map(|t| format!(" (window ends {})", t.format("%H:%M:%S UTC")))
+                .map(|t| format!(
+                    " (window ends {})",
+                    t.with_timezone(&chrono::Local).format("%H:%M:%S")
+                ))
                 .unwrap_or_default()
         );
         for m in &messages {
             say!(
                 "  {}  {}  {}  {}",
                 m.received_at
-                    .map(|t| t.format("%H:%M:%S").to_string())
+                    .map(|t| t
+                        .with_timezone(&chrono::Local)
+                        .format("%H:%M:%S")
+                        .to_string())
                     .unwrap_or_else(|| "--:--:--".into()),
                 m.from,
                 m.subject,

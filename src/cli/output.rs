@@ -120,7 +120,14 @@ pub fn order_line(o: &Order) -> String {
             .as_deref()
             .filter(|n| n.starts_with("settled by") || n.starts_with("by callback"))
         {
-            Some(how) => format!("{s} ({how})"),
+            Some(how) => format!(
+                "{s} ({})",
+                crate::domain::times::local_times(
+                    how,
+                    chrono::Utc::now(),
+                    *chrono::Local::now().offset()
+                )
+            ),
             None if crate::domain::order_ops::refund_unknown(o) => {
                 format!("{s} (refund unknown: counted as spent)")
             }

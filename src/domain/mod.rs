@@ -24,6 +24,7 @@ mod spend_limits;
 pub mod spending;
 pub mod stats;
 pub mod text;
+pub mod times;
 pub mod webhook;
 pub use customer_number::check_customer_number;
 

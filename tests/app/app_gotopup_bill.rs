@@ -166,7 +166,7 @@ fn pln_catalog(a: &mut App) {
     keys(a, "jjj<Enter>");
     let svc = |id: &str, path: &[&str]| Service {
         id: id.into(),
-        name: "Pln PLN".into(),
+        name: "PLN".into(),
         category: None,
         path: path.iter().map(|p| p.to_string()).collect(),
     };

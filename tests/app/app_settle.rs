@@ -233,3 +233,26 @@ fn u_on_another_row_says_why_not() {
         .as_ref()
         .is_some_and(|s| s.0.contains("only an UNKNOWN")));
 }
+
+#[test]
+fn a_settled_note_reads_in_local_time_not_utc() {
+    let mut a = common::app();
+    a.settings.utc_offset = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
+    let mut o = common::order(41, "gate", ProviderKind::GateOtp, OrderStatus::Unknown, &[]);
+    a.update(Action::Book(BookAction::OrderChanged(o.clone())));
+    o.status = OrderStatus::Failed;
+    o.updated_at = common::t0() + chrono::Duration::minutes(5);
+    o.note = Some(format!(
+        "settled by hand at {}: not charged (checked on the provider)",
+        common::t0().to_rfc3339()
+    ));
+    a.update(Action::Tick(common::t0() + chrono::Duration::minutes(5)));
+    a.update(Action::Book(BookAction::OrderChanged(o)));
+    let (text, _) = a.view.status.clone().expect("said");
+    // t0 is 09:00 UTC: 16:00 at UTC+7, five minutes before now.
+    assert!(
+        text.contains("settled by hand at 16:00, 5 min ago: not charged"),
+        "{text}"
+    );
+    assert!(!text.contains("T09:00"), "{text}");
+}

@@ -23,19 +23,15 @@ pub(super) fn group_of(p: &wire::Product) -> (String, String) {
     if is_postpaid(p) {
         id.insert_str(0, BILL_SERVICE_PREFIX);
     }
-    let mut name = String::new();
-    let mut first = true;
-    for word in cat.split(['_', ' ']).chain(std::iter::once(op.as_str())) {
-        if !first {
-            name.push(' ');
-        }
-        first = false;
-        let mut cs = word.chars();
-        if let Some(c) = cs.next() {
-            name.extend(c.to_uppercase());
-            name.push_str(cs.as_str());
-        }
-    }
+    // The words as GoTopUp gives them: the group in title case (acronyms
+    // such as PLN kept), then the operator as written, unless it only
+    // repeats the group ("pln" by "PLN" is "PLN", not "Pln PLN").
+    let group = title(&cat);
+    let name = if lenient::norm(&op) == lenient::norm(&cat) || op.trim().is_empty() {
+        group
+    } else {
+        format!("{group} {}", op.trim())
+    };
     (id, name)
 }
 
@@ -148,6 +144,20 @@ mod tests {
             ("pulsa:telkomsel".to_string(), "Pulsa Telkomsel".to_string())
         );
         assert_eq!(p[1].price, Rupiah(10_500));
+    }
+
+    /// Group names read as GoTopUp writes them: an operator that only
+    /// repeats the group is not said twice, acronyms stay capitals, the
+    /// operator keeps its own spelling.
+    #[test]
+    fn group_names_read_as_gotopup_gives_them() {
+        let p: Vec<wire::Product> = ok(r#"{"status": "success", "code": "00", "data": [
+                {"code": "PLN20", "name": "Token PLN 20.000", "category": "prabayar", "subcategory": "pln", "operator": "PLN", "price": 20500, "status": "active"},
+                {"code": "DANA10", "name": "DANA 10.000", "category": "prabayar", "subcategory": "e_money", "operator": "DANA", "price": 10300, "status": "active"},
+                {"code": "XLD1", "name": "XL Data 1GB", "category": "prabayar", "subcategory": "data", "operator": "XL", "price": 15000, "status": "active"}]}"#);
+        let names: Vec<String> = p.iter().map(|x| group_of(x).1).collect();
+        assert_eq!(names, ["PLN", "E Money DANA", "Data XL"]);
+        assert_eq!(group_of(&p[0]).0, "pln:pln");
     }
 
     #[test]

@@ -218,7 +218,8 @@ fn details(app: &App, d: &Deposit, t: &Theme) -> Vec<Line<'static>> {
         out.push(Line::from(format!("paid via {p}")));
     }
     if let Some(n) = &d.note {
-        out.push(Line::styled(n.clone(), t.dim));
+        let n = crate::domain::times::local_times(n, app.now, app.settings.utc_offset);
+        out.push(Line::styled(n, t.dim));
     }
     let cancels =
         d.status == DepositStatus::Pending && deposit_rules(d.provider).is_some_and(|r| r.cancel);

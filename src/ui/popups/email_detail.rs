@@ -59,7 +59,11 @@ pub fn draw(
             for (i, m) in list.iter().enumerate() {
                 let at = m
                     .received_at
-                    .map(|t| t.format("%H:%M:%S").to_string())
+                    .map(|t| {
+                        t.with_timezone(&app.settings.utc_offset)
+                            .format("%H:%M:%S")
+                            .to_string()
+                    })
                     .unwrap_or_else(|| "--:--:--".into());
                 lines.push(Line::from(vec![
                     Span::styled(format!("{}. {at}  ", i + 1), theme.dim),
