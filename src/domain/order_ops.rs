@@ -57,13 +57,43 @@ pub fn code_name(order: &Order) -> &'static str {
     }
 }
 
-/// What the buyer waits for: a mail on an email inbox, else an SMS.
+/// What the buyer waits for: a mail on an email inbox, the SN (or token)
+/// of a top-up, else an SMS.
 pub fn awaited(order: &Order) -> &'static str {
-    if super::email::is_email_offer(&order.offer_id) {
+    if order.provider == ProviderKind::GoTopUp {
+        "the SN"
+    } else if super::email::is_email_offer(&order.offer_id) {
         "the mail"
     } else {
         "the SMS"
     }
+}
+
+/// What the status line says once a buy is placed: a number bought and
+/// waiting for its SMS or mail, or a top-up sent and processing.
+pub fn placed_words(order: &Order) -> String {
+    if order.provider == ProviderKind::GoTopUp {
+        let to = order
+            .customer_number
+            .as_deref()
+            .or(order.number.as_deref())
+            .unwrap_or("");
+        return format!(
+            "{} to {to} sent for {} on {}: processing, waiting for {}",
+            order.service,
+            order.price,
+            order.account,
+            awaited(order)
+        );
+    }
+    format!(
+        "Bought {} {} for {} on {}; waiting for {}",
+        order.service,
+        order.number.as_deref().unwrap_or(""),
+        order.price,
+        order.account,
+        awaited(order)
+    )
 }
 
 /// Why a resend must wait, or Ok. OTPZap gates resends per OTP: after one
@@ -178,5 +208,24 @@ mod tests {
         let mut locked = order("s1:1", Some(0), 1);
         locked.resend_locked_until = Some(now + chrono::Duration::seconds(30));
         assert!(resend_gate(&locked, now).unwrap_err().contains("in 30s"));
+    }
+
+    #[test]
+    fn a_top_up_is_processing_not_waiting_for_an_sms() {
+        let mut o = order("TELKOMSEL5", None, 0);
+        o.provider = ProviderKind::GoTopUp;
+        o.account = "topup".into();
+        o.service = "Pulsa Telkomsel".into();
+        o.number = None;
+        o.customer_number = Some("081234567890".into());
+        let words = placed_words(&o);
+        assert!(
+            words.contains("Pulsa Telkomsel to 081234567890 sent"),
+            "{words}"
+        );
+        assert!(words.contains("processing, waiting for the SN"), "{words}");
+        assert!(!words.contains("SMS"), "{words}");
+        let sms = order("s1:x", None, 0);
+        assert!(placed_words(&sms).ends_with("waiting for the SMS"));
     }
 }

@@ -173,17 +173,8 @@ impl BookCx<'_> {
             if order.status == OrderStatus::Waiting
                 && order.created_at >= self.now - chrono::Duration::minutes(1)
             {
-                self.book.say(
-                    format!(
-                        "Bought {} {} for {} on {}; waiting for {}",
-                        order.service,
-                        order.number.as_deref().unwrap_or(""),
-                        order.price,
-                        order.account,
-                        crate::domain::order_ops::awaited(&order)
-                    ),
-                    Level::Ok,
-                );
+                self.book
+                    .say(crate::domain::order_ops::placed_words(&order), Level::Ok);
             }
             if order.status == OrderStatus::Unknown {
                 self.book.say(
