@@ -8,7 +8,14 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupStats {
+    /// The group's key (stable for scripts: "account offer_id" by offer).
     pub group: String,
+    /// The group as people name it: account, service and country by
+    /// offer (the offer id added only where two offers would read alike).
+    pub label: String,
+    /// Top-ups (GoTopUp): their "code" is an SN, and they are shown apart
+    /// from OTP orders.
+    pub topup: bool,
     pub orders: u32,
     pub with_otp: u32,
     /// Percent of orders that got an OTP.

@@ -29,6 +29,19 @@ impl GroupBy {
         })
     }
 
+    /// How people name a group: by offer, the account, service and country.
+    fn label(self, f: &OrderFact) -> String {
+        match self {
+            GroupBy::Offer => format!(
+                "{} · {} · {}",
+                f.account,
+                f.service,
+                f.country.as_deref().unwrap_or("-")
+            ),
+            _ => self.key(f),
+        }
+    }
+
     fn key(self, f: &OrderFact) -> String {
         match self {
             GroupBy::Provider => format!("{} ({})", f.account, f.provider.as_str()),
@@ -81,6 +94,10 @@ pub fn group(facts: &[OrderFact], by: GroupBy) -> Vec<GroupStats> {
             waits.sort_unstable();
             let orders = fs.len() as u32;
             GroupStats {
+                label: by.label(fs[0]),
+                topup: fs
+                    .iter()
+                    .all(|f| f.provider == crate::domain::ProviderKind::GoTopUp),
                 group,
                 orders,
                 with_otp: waits.len() as u32,
@@ -93,6 +110,15 @@ pub fn group(facts: &[OrderFact], by: GroupBy) -> Vec<GroupStats> {
         })
         .collect();
     out.sort_by(|a, b| b.orders.cmp(&a.orders).then(a.group.cmp(&b.group)));
+    // Two offers of one account for the same service and country would
+    // read alike: those say their offer id too.
+    let labels: Vec<String> = out.iter().map(|g| g.label.clone()).collect();
+    for g in &mut out {
+        if by == GroupBy::Offer && labels.iter().filter(|l| **l == g.label).count() > 1 {
+            let id = g.group.split_once(' ').map_or("", |(_, id)| id);
+            g.label = format!("{} · {id}", g.label);
+        }
+    }
     out
 }
 
@@ -122,7 +148,11 @@ pub fn overview(
         }
     }
     let mut otp_times: Vec<(&'static str, u64)> = BUCKETS.iter().map(|(_, l)| (*l, 0)).collect();
-    for f in facts {
+    // The time to an OTP; a top-up's SN is not one (shown apart).
+    for f in facts
+        .iter()
+        .filter(|f| f.provider != crate::domain::ProviderKind::GoTopUp)
+    {
         if let Some(t) = f.first_otp_at {
             let s = (t - f.created_at).num_seconds().max(0);
             if let Some(i) = BUCKETS.iter().position(|(max, _)| s < *max) {
@@ -194,5 +224,52 @@ mod tests {
         assert!((g[0].otp_rate.expect("rate") - 66.66).abs() < 0.1);
         assert_eq!(g[1].otp_rate, Some(0.0));
         assert_eq!(group(&facts, GroupBy::Service).len(), 1);
+    }
+
+    #[test]
+    fn groups_read_by_name_and_top_ups_stand_apart() {
+        let mut second = fact("a", Some(20), OrderStatus::OtpReceived);
+        second.offer_id = "o2".into();
+        let mut topup = fact("t", Some(4), OrderStatus::Finished);
+        topup.provider = ProviderKind::GoTopUp;
+        topup.service = "Pulsa Telkomsel".into();
+        topup.country = None;
+        let facts = vec![
+            fact("a", Some(10), OrderStatus::OtpReceived),
+            second,
+            topup,
+            fact("b", Some(30), OrderStatus::OtpReceived),
+        ];
+        let groups = group(&facts, GroupBy::Offer);
+        let label = |g: &str| {
+            groups
+                .iter()
+                .find(|x| x.group == g)
+                .map(|x| (x.label.clone(), x.topup))
+                .expect(g)
+        };
+        // Two offers of one account for the same service and country say
+        // their ids; one alone does not.
+        assert_eq!(
+            label("a o1"),
+            ("a · WhatsApp · Indonesia · o1".into(), false)
+        );
+        assert_eq!(
+            label("a o2"),
+            ("a · WhatsApp · Indonesia · o2".into(), false)
+        );
+        assert_eq!(label("b o1"), ("b · WhatsApp · Indonesia".into(), false));
+        assert_eq!(label("t o1"), ("t · Pulsa Telkomsel · -".into(), true));
+        // The time to an OTP counts OTP orders only.
+        let today = facts[0].created_at.date_naive();
+        let o = overview(
+            &facts,
+            GroupBy::Offer,
+            7,
+            today,
+            chrono::FixedOffset::east_opt(0).unwrap(),
+        );
+        let counted: u64 = o.otp_times.iter().map(|(_, n)| n).sum();
+        assert_eq!(counted, 3);
     }
 }

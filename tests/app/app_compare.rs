@@ -182,16 +182,32 @@ fn the_statistics_view_loads_and_draws() {
     spend[29] = 9_900;
     spend[27] = 4_200;
     a.update(Action::StatsLoaded(Ok(Overview {
-        groups: vec![GroupStats {
-            group: "gate 340437:3837".into(),
-            orders: 3,
-            with_otp: 2,
-            otp_rate: Some(66.7),
-            median_secs: Some(12),
-            p90_secs: Some(40),
-            spent: Rupiah(9_900),
-            refunded: Rupiah(3_300),
-        }],
+        groups: vec![
+            GroupStats {
+                group: "gate 340437:3837".into(),
+                label: "gate · WhatsApp · Indonesia".into(),
+                topup: false,
+                orders: 3,
+                with_otp: 2,
+                otp_rate: Some(66.7),
+                median_secs: Some(12),
+                p90_secs: Some(40),
+                spent: Rupiah(9_900),
+                refunded: Rupiah(3_300),
+            },
+            GroupStats {
+                group: "topup TELKOMSEL5".into(),
+                label: "topup · Pulsa Telkomsel · -".into(),
+                topup: true,
+                orders: 2,
+                with_otp: 2,
+                otp_rate: Some(100.0),
+                median_secs: Some(4),
+                p90_secs: Some(9),
+                spent: Rupiah(11_000),
+                refunded: Rupiah(0),
+            },
+        ],
         spend_per_day: spend,
         otp_times: vec![
             ("<10s", 1),
@@ -205,8 +221,16 @@ fn the_statistics_view_loads_and_draws() {
     assert!(matches!(a.popup(), Some(Popup::Stats(Stats(Some(_))))));
     a.update(Action::Resize(100, 24));
     let text = screen(&a);
+    // Names, not raw ids; top-ups in their own part, their code an SN.
     assert!(
-        text.contains("gate 340437:3837") && text.contains("67%"),
+        text.contains("gate · WhatsApp · Indonesia") && text.contains("67%"),
+        "{text}"
+    );
+    assert!(!text.contains("340437"), "{text}");
+    let (otp, topups) = text.split_once("top-up ").expect("a top-up part");
+    assert!(otp.contains("WhatsApp") && !otp.contains("Pulsa"), "{text}");
+    assert!(
+        topups.contains("Pulsa Telkomsel") && topups.contains(" SN "),
         "{text}"
     );
     assert!(

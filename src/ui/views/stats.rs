@@ -58,26 +58,38 @@ pub fn draw(
     if o.groups.is_empty() {
         lines.push(Line::from("No orders in the last 30 days."));
     }
-    for g in &o.groups {
-        let secs = |s: Option<i64>| s.map(|s| format!("{s}s")).unwrap_or_else(|| "-".into());
+    let secs = |s: Option<i64>| s.map(|s| format!("{s}s")).unwrap_or_else(|| "-".into());
+    let rate = |r: Option<f64>| r.map(|r| format!("{r:.0}%")).unwrap_or_else(|| "-".into());
+    let row = |label: &str, g: &crate::domain::stats::GroupStats, rate: String| {
+        format!(
+            "{:<32} {:>6} {:>5} {:>7} {:>7} {:>12} {:>12}",
+            fit(label, 32),
+            g.orders,
+            rate,
+            secs(g.median_secs),
+            secs(g.p90_secs),
+            g.spent.to_string(),
+            g.refunded.to_string()
+        )
+    };
+    // OTP orders first; top-ups apart below, where the "code" is an SN.
+    for g in o.groups.iter().filter(|g| !g.topup) {
+        lines.push(Line::styled(fit(&row(&g.label, g, rate(g.otp_rate)), w), t.text));
+    }
+    if o.groups.iter().any(|g| g.topup) {
         lines.push(Line::styled(
             fit(
                 &format!(
                     "{:<32} {:>6} {:>5} {:>7} {:>7} {:>12} {:>12}",
-                    fit(&g.group, 32),
-                    g.orders,
-                    g.otp_rate
-                        .map(|r| format!("{r:.0}%"))
-                        .unwrap_or_else(|| "-".into()),
-                    secs(g.median_secs),
-                    secs(g.p90_secs),
-                    g.spent.to_string(),
-                    g.refunded.to_string()
+                    "top-up", "orders", "SN", "median", "p90", "spent", "refunded"
                 ),
                 w,
             ),
-            t.text,
+            t.dim,
         ));
+        for g in o.groups.iter().filter(|g| g.topup) {
+            lines.push(Line::styled(fit(&row(&g.label, g, rate(g.otp_rate)), w), t.text));
+        }
     }
     frame.render_widget(Paragraph::new(lines), parts[0]);
     let bottom = Layout::default()
