@@ -36,7 +36,6 @@ pub use panes::Pane;
 pub use popups::{complete as complete_command, Popup};
 pub use settings::AppSettings;
 
-use crate::app::views::stats::Stats;
 use crate::domain::ProviderError;
 use crate::domain::{Capabilities, Order, OrderStatus, Otp, ProviderKind};
 use crate::money::Rupiah;
@@ -476,15 +475,7 @@ impl App {
                 Vec::new()
             }
             Action::StatsLoaded(figures) => {
-                if let Some(Popup::Stats(Stats(slot))) = self
-                    .view
-                    .popups
-                    .iter_mut()
-                    .rev()
-                    .find(|p| matches!(p, Popup::Stats(Stats(None))))
-                {
-                    *slot = Some(Box::new(figures));
-                }
+                views::stats::loaded(self, figures);
                 Vec::new()
             }
             Action::CompareLoaded {

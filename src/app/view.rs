@@ -28,6 +28,11 @@ pub struct View {
 }
 
 impl View {
+    /// The whole screen, as the last resize gave it.
+    pub fn area(&self) -> ratatui::layout::Rect {
+        ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1)
+    }
+
     pub fn new(status: Option<(String, Level)>, now: DateTime<Utc>) -> View {
         View {
             active: None,

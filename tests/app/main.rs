@@ -17,6 +17,7 @@ mod app_gotopup_bill;
 mod app_gotopup_history;
 mod app_gotopup_report;
 mod app_inbox;
+mod app_list_keys;
 mod app_notify;
 mod app_replace;
 mod app_settle;

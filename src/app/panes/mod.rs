@@ -149,7 +149,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Best => super::views::compare::from_catalog(app, false),
         Cmd::BuyBest => super::views::compare::from_catalog(app, true),
         Cmd::Stats => {
-            app.open(super::popups::Popup::Stats(Stats(None)));
+            app.open(super::popups::Popup::Stats(Stats::default()));
             vec![Effect::LoadStats { days: STATS_DAYS }]
         }
         Cmd::Deposits => {
@@ -169,8 +169,6 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         | Cmd::SettleNotCharged
         | Cmd::NextOperator
         | Cmd::NextField
-        | Cmd::NextPage
-        | Cmd::PrevPage
         | Cmd::NextTab
         | Cmd::SellerAdd
         | Cmd::SellerPrice

@@ -1,11 +1,12 @@
 //! The statistics view: per offer, orders, OTP rate, median and p90 time
 //! to the OTP, spent and refunded; below, spend per day (a sparkline) and
-//! the time to the OTP (a bar chart).
+//! the time to the OTP (a bar chart). The table scrolls from the first row
+//! the view keeps.
 
 use crate::ui::popups::{boxed, centered};
 use crate::app::keymap::Cmd;
 use crate::app::App;
-use crate::domain::stats::Overview;
+use crate::app::views::stats::{box_height, Stats};
 use crate::ui::fit;
 use crate::ui::theme::Theme;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -13,17 +14,30 @@ use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph, Sparkline};
 use ratatui::Frame;
 
-pub fn draw(
-    frame: &mut Frame,
-    app: &App,
-    t: &Theme,
-    area: Rect,
-    figures: Option<&Result<Overview, String>>,
-) {
-    let r = centered(area, 100, area.height.saturating_sub(2).max(10));
+pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, s: &Stats) {
+    let figures = s.figures.as_deref();
+    let (h, shown) = box_height(area.height);
+    let r = centered(area, 100, h);
     frame.render_widget(Clear, r);
+    let groups = match figures {
+        Some(Ok(o)) => o.groups.len(),
+        _ => 0,
+    };
+    let first = s.first.min(groups.saturating_sub(shown));
+    let scroll = if groups > shown {
+        format!(
+            " · {}–{} of {} · {}/{} scroll",
+            first + 1,
+            (first + shown).min(groups),
+            groups,
+            app.keymap.label(Cmd::Down),
+            app.keymap.label(Cmd::Up)
+        )
+    } else {
+        String::new()
+    };
     let title = format!(
-        "Statistics · 30 days · {} closes",
+        "Statistics · 30 days · {} closes{scroll}",
         app.keymap.label(Cmd::Dismiss)
     );
     let block = boxed(t, &title);
@@ -58,7 +72,7 @@ pub fn draw(
     if o.groups.is_empty() {
         lines.push(Line::from("No orders in the last 30 days."));
     }
-    for g in &o.groups {
+    for g in o.groups.iter().skip(first).take(shown) {
         let secs = |s: Option<i64>| s.map(|s| format!("{s}s")).unwrap_or_else(|| "-".into());
         lines.push(Line::styled(
             fit(
@@ -117,8 +131,8 @@ pub fn draw(
     );
 }
 
-impl crate::ui::popups::Draw for crate::app::views::stats::Stats {
+impl crate::ui::popups::Draw for Stats {
     fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        draw(frame, app, theme, area, self.0.as_deref())
+        draw(frame, app, theme, area, self)
     }
 }
