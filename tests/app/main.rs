@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod app_catalog_scroll;
 mod app_compare;
 mod app_deposits;
 mod app_effects;
