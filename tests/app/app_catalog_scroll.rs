@@ -1,9 +1,12 @@
-//! The catalog pane as it scrolls: opening a node low in the pane scrolls
-//! its children into view (now, and again when they arrive).
+//! The catalog pane as it scrolls and filters: opening a node low in the
+//! pane scrolls its children into view (now, and again when they arrive),
+//! and a filter names the accounts whose services are still loading on one
+//! line instead of listing them as if they matched.
 
 use crate::common;
 
 use common::*;
+use otpdeck::app::catalog::rows;
 use otpdeck::app::{Action, App, Effect};
 use otpdeck::domain::{Country, Service};
 
@@ -120,4 +123,73 @@ fn opening_scrolls_only_as_far_as_needed() {
     keys(&mut a, "k<Left><Enter>");
     let shown = catalog_lines(&mut a);
     assert!(shown[1].contains("gate"), "{shown:#?}");
+}
+
+fn labels(a: &App) -> Vec<String> {
+    rows(a).into_iter().map(|r| r.label).collect()
+}
+
+#[test]
+fn a_filter_names_the_accounts_still_loading() {
+    let mut a = app();
+    a.update(Action::Resize(100, 30));
+    keys(&mut a, "<Enter>");
+    a.update(Action::ServicesLoaded {
+        account: "gate".into(),
+        result: Ok(services()),
+        now: a.now,
+    });
+    // gate, its three services, then nex and zap opened: both loading.
+    assert_eq!(
+        keys(&mut a, "jjjj<Enter>"),
+        vec![Effect::LoadServices {
+            account: "nex".into()
+        }]
+    );
+    assert_eq!(
+        keys(&mut a, "jj<Enter>"),
+        vec![Effect::LoadServices {
+            account: "zap".into()
+        }]
+    );
+    keys(&mut a, "/wha");
+    let l = labels(&a);
+    assert_eq!(
+        l,
+        [
+            "gate (GateOTP)",
+            "WhatsApp",
+            "still loading: nex, zap",
+            "pulsa (GoTopUp)"
+        ],
+        "nex and zap are not listed as if they matched"
+    );
+    assert!(screen(&mut a, 100, 30).contains("still loading: nex, zap"));
+    // Enter on the line keeps the filter and opens nothing.
+    keys(&mut a, "<Enter>jj");
+    assert!(keys(&mut a, "<Enter>").is_empty());
+    // nex answers: its match shows, the line names zap alone.
+    a.update(Action::ServicesLoaded {
+        account: "nex".into(),
+        result: Ok(services()),
+        now: a.now,
+    });
+    let l = labels(&a);
+    assert_eq!(
+        l,
+        [
+            "gate (GateOTP)",
+            "WhatsApp",
+            "nex (NEXOTP)",
+            "WhatsApp",
+            "still loading: zap",
+            "pulsa (GoTopUp)"
+        ]
+    );
+    // Without a filter the loading account is listed with its loading row.
+    keys(&mut a, "/<Esc>");
+    let l = labels(&a);
+    assert!(!l.iter().any(|x| x.starts_with("still loading")), "{l:?}");
+    assert!(l.iter().any(|x| x == "zap (OTPZap)"), "{l:?}");
+    assert!(l.iter().any(|x| x == "loading…"), "{l:?}");
 }

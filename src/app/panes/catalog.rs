@@ -219,6 +219,8 @@ fn expand(app: &mut App) -> Vec<Effect> {
             reveal_children(app);
             fx
         }
+        // The accounts still loading under a filter: nothing to open yet.
+        NodeId::StillLoading => Vec::new(),
         NodeId::Offer(a, sid, cid, oid) => {
             let Some(acc) = app.accounts.get(*a) else {
                 return Vec::new();
