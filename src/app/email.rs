@@ -52,6 +52,7 @@ impl App {
                 self.open(Popup::EmailDetail(EmailDetail {
                     order_id,
                     messages: None,
+                    first: 0,
                 }));
                 vec![Effect::LoadEmailMessages { order_id }]
             }
@@ -73,9 +74,9 @@ impl App {
         result: Result<Vec<EmailMessage>, String>,
     ) -> Vec<Effect> {
         for p in self.view.popups.iter_mut() {
-            if let Popup::EmailDetail(EmailDetail { order_id, messages }) = p {
-                if *order_id == id {
-                    *messages = Some(result.clone());
+            if let Popup::EmailDetail(d) = p {
+                if d.order_id == id {
+                    crate::app::popups::email_detail::loaded(d, result.clone());
                 }
             }
         }

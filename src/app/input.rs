@@ -54,9 +54,13 @@ pub fn on_mouse(app: &mut App, m: MouseEvent) {
                 // Row 0 is the border; lists in the orders/log panes have a header row.
                 let header = matches!(p, Pane::Orders | Pane::OtpLog) as u16;
                 if m.row > r.y + header {
-                    let idx = (m.row - r.y - 1 - header) as usize
-                        + super::scroll_offset(app, p, r.height);
+                    let first = super::scroll_offset(app, p, r.height);
+                    let idx = (m.row - r.y - 1 - header) as usize + first;
                     if idx < panes::pane_len(app, p) {
+                        if p == Pane::Catalog {
+                            // The rows stay where they were clicked.
+                            app.view.catalog_top = first;
+                        }
                         app.view.selected.insert(p, idx);
                     }
                 }

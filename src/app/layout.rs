@@ -39,6 +39,15 @@ impl Layout {
     }
 }
 
+/// The whole screen but the status bar: where a full-screen view goes (what
+/// a copy or a load says stays in sight).
+pub fn above_status(area: Rect, accounts: usize) -> Rect {
+    compute(area, accounts).map_or(area, |l| Rect {
+        height: l.status.y.saturating_sub(area.y),
+        ..area
+    })
+}
+
 /// None when the terminal is too small to be useful.
 pub fn compute(area: Rect, accounts: usize) -> Option<Layout> {
     if area.width < MIN_W || area.height < MIN_H {

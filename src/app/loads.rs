@@ -1,8 +1,8 @@
 //! Catalog levels arriving from the APIs: services, a service's countries,
 //! offers. Each replaces what was there (or says why it failed), stamped
-//! with the time for the cache.
+//! with the time for the cache; under the cursor, they scroll into view.
 
-use super::catalog::{CountryNode, Load, ServiceNode};
+use super::catalog::{CountryNode, Load, NodeId, ServiceNode};
 use super::App;
 use crate::domain::ProviderError;
 use crate::domain::{Country, Offer, Service};
@@ -31,6 +31,14 @@ impl App {
                 Err(e) => Load::Failed(e.to_string()),
             };
         }
+        self.reveal(&account, NodeId::Account);
+    }
+
+    /// Children of the node `id` names arrived for `account`.
+    fn reveal(&mut self, account: &str, id: impl FnOnce(usize) -> NodeId) {
+        if let Some(a) = self.account_position(account) {
+            super::panes::catalog::reveal_loaded(self, &id(a));
+        }
     }
 
     pub(super) fn on_countries(
@@ -55,6 +63,7 @@ impl App {
                 Err(e) => Load::Failed(e.to_string()),
             };
         }
+        self.reveal(&account, |a| NodeId::Service(a, service_id));
     }
 
     pub(super) fn on_offers(
@@ -83,5 +92,9 @@ impl App {
                 }
             }
         }
+        self.reveal(&account, |a| match country_id {
+            None => NodeId::Service(a, service_id),
+            Some(c) => NodeId::Country(a, service_id, c),
+        });
     }
 }

@@ -36,7 +36,6 @@ pub use panes::Pane;
 pub use popups::{complete as complete_command, Popup};
 pub use settings::AppSettings;
 
-use crate::app::views::stats::Stats;
 use crate::domain::ProviderError;
 use crate::domain::{Capabilities, Order, OrderStatus, Otp, ProviderKind};
 use crate::money::Rupiah;
@@ -476,15 +475,7 @@ impl App {
                 Vec::new()
             }
             Action::StatsLoaded(figures) => {
-                if let Some(Popup::Stats(Stats(slot))) = self
-                    .view
-                    .popups
-                    .iter_mut()
-                    .rev()
-                    .find(|p| matches!(p, Popup::Stats(Stats(None))))
-                {
-                    *slot = Some(Box::new(figures));
-                }
+                views::stats::loaded(self, figures);
                 Vec::new()
             }
             Action::CompareLoaded {
@@ -545,12 +536,28 @@ impl App {
 
 /// The first list row drawn for `pane`, so the selection stays visible;
 /// drawing and mouse hit-testing both use it. It scrolls as little as
-/// possible from the top: the selection (kept within the list) ends up on
-/// the last visible line, which is also how the catalog's tree widget
-/// scrolls a fresh `TreeState` to its selected item.
+/// possible from where the pane was (the catalog keeps where it scrolled
+/// to, `View::catalog_top`; the other panes start from the top): the
+/// selection (kept within the list) ends up on the last visible line when
+/// it is below, and the list's last row never leaves space under it.
 pub fn scroll_offset(app: &App, pane: Pane, height: u16) -> usize {
     let header = matches!(pane, Pane::Orders | Pane::OtpLog) as usize;
     let visible = (height as usize).saturating_sub(2 + header).max(1);
-    let last = panes::pane_len(app, pane).saturating_sub(1);
-    app.sel(pane).min(last).saturating_sub(visible - 1)
+    let len = panes::pane_len(app, pane);
+    let from = if pane == Pane::Catalog {
+        app.view.catalog_top
+    } else {
+        0
+    };
+    first_row(from, app.sel(pane), len, visible)
+}
+
+/// The first of `visible` rows of a list of `len` shown when it was at
+/// `from` and row `sel` is selected: `from`, moved as little as keeps the
+/// selection in sight and the list's end at the bottom.
+pub fn first_row(from: usize, sel: usize, len: usize, visible: usize) -> usize {
+    let sel = sel.min(len.saturating_sub(1));
+    let lowest = sel.saturating_sub(visible.max(1) - 1);
+    let highest = sel.min(len.saturating_sub(visible));
+    from.clamp(lowest, highest.max(lowest))
 }

@@ -13,6 +13,10 @@ pub struct View {
     pub focus: Pane,
     pub size: (u16, u16),
     pub selected: HashMap<Pane, usize>,
+    /// The first catalog row shown as it last scrolled (opening a node
+    /// scrolls its children into view; the selection stays in sight
+    /// whatever this says, see `scroll_offset`).
+    pub catalog_top: usize,
     /// Open popups, the top one last.
     pub popups: Vec<Popup>,
     /// The catalog filter line and whether it takes keys.
@@ -28,12 +32,18 @@ pub struct View {
 }
 
 impl View {
+    /// The whole screen, as the last resize gave it.
+    pub fn area(&self) -> ratatui::layout::Rect {
+        ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1)
+    }
+
     pub fn new(status: Option<(String, Level)>, now: DateTime<Utc>) -> View {
         View {
             active: None,
             focus: Pane::Catalog,
             size: (120, 40),
             selected: HashMap::new(),
+            catalog_top: 0,
             popups: Vec::new(),
             filter: Input::default(),
             filtering: false,

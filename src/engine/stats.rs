@@ -109,7 +109,8 @@ pub fn group(facts: &[OrderFact], by: GroupBy) -> Vec<GroupStats> {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.orders.cmp(&a.orders).then(a.group.cmp(&b.group)));
+    // Top-ups after OTP orders (shown apart), each busiest first.
+    out.sort_by(|a, b| (a.topup, b.orders, &a.group).cmp(&(b.topup, a.orders, &b.group)));
     // Two offers of one account for the same service and country would
     // read alike: those say their offer id too.
     let labels: Vec<String> = out.iter().map(|g| g.label.clone()).collect();

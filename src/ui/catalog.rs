@@ -2,7 +2,7 @@
 //! `tui-tree-widget`. The rows (lazy loads, filter, sort, notes, dimming)
 //! come from `app::catalog::rows`; this module only turns them into tree
 //! items and a `TreeState` built afresh each frame, so drawing stays a pure
-//! function of `&App`.
+//! function of `&App` (it scrolls to `scroll_offset`, which the app keeps).
 
 use super::{fit, pane_block, spinner, theme::Theme};
 use crate::app::catalog::{rows, Filter, Row, RowKind};
@@ -40,7 +40,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     // The rows the widget will show (it scrolls as `scroll_offset` says):
     // only those get their text built; the rest only hold their place.
     let visible = (area.height as usize).saturating_sub(2).max(1);
-    let first = sel.saturating_sub(visible - 1);
+    let first = crate::app::scroll_offset(app, Pane::Catalog, area.height);
     let look = Look {
         app,
         theme,
@@ -53,10 +53,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     // scrolling from the top, never move the rows that do: leave them out
     // (rows are in pre-order, so what is left is still a whole tree).
     let all = &all[..all.len().min(look.shown.end)];
+    // A fresh `TreeState` scrolls from the top just far enough to show the
+    // row it has selected: selecting the last row on screen makes it start
+    // at `first`. (The highlight is part of each row's text, so the
+    // widget's own selection only scrolls.)
+    let bottom = all.len() - 1;
     let mut state = TreeState::default();
     let mut path = Vec::new();
     let mut next = 0;
-    let items = build(all, &mut next, 0, &mut path, sel, &look, &mut state);
+    let items = build(all, &mut next, 0, &mut path, bottom, &look, &mut state);
     debug_assert_eq!(next, all.len(), "every row has a place in the tree");
     // Markers are part of each row's text (see `text`), so the widget's own
     // node symbols are blank; it indents two columns a level, as we did.
@@ -70,8 +75,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .node_open_symbol("")
         .node_no_children_symbol("");
     frame.render_stateful_widget(tree, area, &mut state);
-    // The widget scrolled just far enough to show the selection, starting
-    // from offset 0; mouse hit-testing assumes the same first row.
+    // The widget scrolled just far enough to show the last row on screen,
+    // starting from offset 0; mouse hit-testing assumes the same first row.
     debug_assert!(
         area.height < 3
             || state.get_offset() == crate::app::scroll_offset(app, Pane::Catalog, area.height),
@@ -120,7 +125,8 @@ fn emphasise(left: String, skip: usize, matched: &[u32], style: Style) -> Vec<Sp
 
 /// Nests the flat rows (pre-order, with depths) into tree items keyed by
 /// `NodeId::key()`, opening the expanded branches and selecting row `sel`
-/// in `state` on the way. `path` holds the keys of the current ancestors.
+/// in `state` on the way (the row the widget scrolls to). `path` holds the
+/// keys of the current ancestors.
 fn build(
     rows: &[Row],
     next: &mut usize,

@@ -177,7 +177,10 @@ fn the_statistics_view_loads_and_draws() {
     let mut a = app();
     let e = keys(&mut a, "S");
     assert_eq!(e, vec![Effect::LoadStats { days: 30 }]);
-    assert!(matches!(a.popup(), Some(Popup::Stats(Stats(None)))));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::Stats(Stats { figures: None, .. }))
+    ));
     let mut spend = vec![0; 30];
     spend[29] = 9_900;
     spend[27] = 4_200;
@@ -218,7 +221,13 @@ fn the_statistics_view_loads_and_draws() {
             ("5m+", 0),
         ],
     })));
-    assert!(matches!(a.popup(), Some(Popup::Stats(Stats(Some(_))))));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::Stats(Stats {
+            figures: Some(_),
+            ..
+        }))
+    ));
     a.update(Action::Resize(100, 24));
     let text = screen(&a);
     // Names, not raw ids; top-ups in their own part, their code an SN.
@@ -329,5 +338,52 @@ fn best_takes_a_country_of_several_words_without_a_catalog() {
             }] => assert_eq!((s.as_str(), c.as_str()), (service, country), "{typed}"),
             other => panic!("{typed}: {other:?}"),
         }
+    }
+}
+
+/// Forty offers at 100×24: the view shows seventeen, a page key moves that
+/// many, Home/End jump, and Enter buys the row drawn highlighted.
+#[test]
+fn the_compare_view_pages_and_jumps() {
+    let mut a = app();
+    a.update(Action::Resize(100, 24));
+    let ticket = match keys(&mut a, ":best whatsapp indonesia<Enter>").as_slice() {
+        [Effect::Compare { ticket, .. }] => *ticket,
+        other => panic!("{other:?}"),
+    };
+    let rows = (0..40)
+        .map(|i| {
+            let mut r = row("nex", ProviderKind::NexOtp, 1_000 + i, 0, 0);
+            r.offer.id = format!("o{i:02}");
+            r.offer.label = format!("route {i:02}");
+            r
+        })
+        .collect();
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "nex".into(),
+        result: Ok(rows),
+    });
+    let picked = |a: &otpdeck::app::App| match a.popup() {
+        Some(Popup::Compare(v)) => v.selected,
+        other => panic!("{other:?}"),
+    };
+    keys(&mut a, "<PageDown>");
+    assert_eq!(picked(&a), 17);
+    let s = common::screen(&mut a, 100, 24);
+    assert!(s.contains("route 17") && s.contains("route 01"), "{s}");
+    assert!(!s.contains("route 00"), "{s}");
+    keys(&mut a, "<End>");
+    assert_eq!(picked(&a), 39);
+    keys(&mut a, "<C-d>j");
+    assert_eq!(picked(&a), 39, "never past the last row");
+    keys(&mut a, "<C-u>");
+    assert_eq!(picked(&a), 22);
+    keys(&mut a, "<Home><PageUp>");
+    assert_eq!(picked(&a), 0);
+    keys(&mut a, "<End><Enter>");
+    match a.popup() {
+        Some(Popup::ConfirmBuy(c)) => assert_eq!(c.request.offer_id, "o39"),
+        other => panic!("{other:?}"),
     }
 }

@@ -202,3 +202,52 @@ fn an_unclear_deposit_says_so() {
         "{text}"
     );
 }
+
+fn picked_deposit(a: &otpdeck::app::App) -> usize {
+    match a.popup() {
+        Some(Popup::Deposits(d)) => d.selected,
+        other => panic!("deposits not on top: {other:?}"),
+    }
+}
+
+/// Thirty deposits at 80×24: the list shows twenty, a page key moves that
+/// many, Home/End jump, and the row picked is the one drawn.
+#[test]
+fn the_deposit_list_pages_and_jumps() {
+    let mut a = app();
+    for id in 1..=30 {
+        let d = deposit(
+            id,
+            "gate",
+            ProviderKind::GateOtp,
+            DepositStatus::Pending,
+            &format!("k{id}"),
+        );
+        a.update(Action::Book(BookAction::DepositChanged(d)));
+    }
+    a.update(Action::Resize(80, 24));
+    keys(&mut a, "D");
+    keys(&mut a, "<PageDown>");
+    assert_eq!(picked_deposit(&a), 20);
+    // Newest first: the 21st is #10, at the bottom of rows #29 to #10.
+    let s = screen(&mut a, 80, 24);
+    assert!(s.contains("#10  gate") && s.contains("#29  gate"), "{s}");
+    assert!(!s.contains("#30  gate"), "{s}");
+    keys(&mut a, "<End>");
+    assert_eq!(picked_deposit(&a), 29);
+    assert!(screen(&mut a, 80, 24).contains("#1   gate"));
+    keys(&mut a, "<C-d>");
+    assert_eq!(picked_deposit(&a), 29, "stops at the last row");
+    keys(&mut a, "<C-u>");
+    assert_eq!(picked_deposit(&a), 9);
+    keys(&mut a, "<PageUp>");
+    assert_eq!(picked_deposit(&a), 0);
+    keys(&mut a, "<C-d>k<Home>j");
+    assert_eq!(picked_deposit(&a), 1);
+    // Enter shows the picked one's code.
+    keys(&mut a, "<Enter>");
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::DepositQr(DepositQr { id: 29 }))
+    ));
+}

@@ -520,3 +520,58 @@ fn load_domains(a: &mut App) {
         now,
     });
 }
+
+fn timeline_first(a: &App) -> usize {
+    match a.popup() {
+        Some(Popup::EmailDetail(d)) => d.first,
+        other => panic!("timeline not on top: {other:?}"),
+    }
+}
+
+/// Twelve messages at 80×24: five show, the list keys scroll a message at
+/// a time or five, End shows the newest filling the box.
+#[test]
+fn a_long_timeline_scrolls_by_messages() {
+    let mut a = app();
+    a.update(Action::Book(BookAction::OrderChanged(email_order(
+        2,
+        OrderStatus::OtpReceived,
+        &["481516"],
+    ))));
+    a.view.focus = Pane::Orders;
+    a.update(Action::Resize(80, 24));
+    keys(&mut a, "m");
+    let many: Vec<EmailMessage> = (1..=12)
+        .map(|i| EmailMessage {
+            subject: format!("Message number {i:02}"),
+            ..messages()[1].clone()
+        })
+        .collect();
+    a.update(Action::EmailMessages {
+        order_id: 2,
+        result: Ok(many.clone()),
+    });
+    let s = screen(&mut a, 80, 24);
+    assert!(s.contains("number 05") && !s.contains("number 06"), "{s}");
+    assert!(s.contains("1–5 of 12"), "{s}");
+    keys(&mut a, "<PageDown>");
+    assert_eq!(timeline_first(&a), 5);
+    let s = screen(&mut a, 80, 24);
+    assert!(s.contains("number 06") && s.contains("number 10"), "{s}");
+    assert!(!s.contains("number 05") && !s.contains("number 11"), "{s}");
+    keys(&mut a, "<End>");
+    assert_eq!(timeline_first(&a), 7);
+    keys(&mut a, "j<C-d>");
+    assert_eq!(timeline_first(&a), 7, "the newest fill the box");
+    assert!(screen(&mut a, 80, 24).contains("number 12"));
+    keys(&mut a, "k<C-u>");
+    assert_eq!(timeline_first(&a), 1);
+    // A reload keeps the place, within the new list.
+    a.update(Action::EmailMessages {
+        order_id: 2,
+        result: Ok(many[..1].to_vec()),
+    });
+    assert_eq!(timeline_first(&a), 0);
+    keys(&mut a, "<Home><End>");
+    assert_eq!(timeline_first(&a), 0);
+}

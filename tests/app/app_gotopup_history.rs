@@ -1,6 +1,7 @@
 //! The GoTopUp history view through `App::update`: `:history` loads page 1
 //! (limit 100) as an Effect, filters are checked by the CLI's rule before
-//! a load, PageDown/PageUp page, a failed page says so and keeps the rows.
+//! a load, the page keys scroll the rows and, past them, page; a failed
+//! page says so and keeps the rows.
 
 use crate::common;
 
@@ -71,15 +72,19 @@ fn shown(a: &App) -> &otpdeck::app::views::history::HistoryPopup {
     }
 }
 
+/// A page down moves through the rows, and from the last one loads the
+/// next page (from its first row); a page up from the first row loads the
+/// previous page, which comes with its last row picked.
 #[test]
 fn pages_forward_and_back() {
     let mut a = opened();
-    let fx = a.update(Action::Key(
-        ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::PageDown),
-        a.now,
-    ));
+    assert!(
+        keys(&mut a, "<PageDown>").is_empty(),
+        "the three rows fit: first to the last one"
+    );
+    assert_eq!(shown(&a).selected, 2);
     assert_eq!(
-        fx,
+        keys(&mut a, "<PageDown>"),
         vec![Effect::HistoryLoad {
             account: "pulsa".into(),
             query: q(2)
@@ -91,26 +96,33 @@ fn pages_forward_and_back() {
         result: Ok(page(2, 3)),
     });
     assert_eq!(shown(&a).page.as_ref().map(|p| p.page), Some(2));
-    let fx = a.update(Action::Key(
-        ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::PageUp),
-        a.now,
-    ));
+    assert_eq!(shown(&a).selected, 0);
     assert_eq!(
-        fx,
+        keys(&mut a, "<PageUp>"),
         vec![Effect::HistoryLoad {
             account: "pulsa".into(),
             query: q(1)
         }]
+    );
+    a.update(Action::HistoryLoaded {
+        account: "pulsa".into(),
+        query: q(1),
+        result: Ok(page(1, 3)),
+    });
+    assert_eq!(shown(&a).selected, 2, "back on page 1's last row");
+    // Ctrl-u is the same key: from row 0 of page 1 there is no page before.
+    assert!(keys(&mut a, "<Home><C-u>").is_empty());
+    assert_eq!(
+        shown(&a).error.as_deref(),
+        Some("page 1 is the first"),
+        "and it says so"
     );
 }
 
 #[test]
 fn a_failed_page_says_so_and_keeps_the_rows() {
     let mut a = opened();
-    a.update(Action::Key(
-        ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::PageDown),
-        a.now,
-    ));
+    keys(&mut a, "<End><PageDown>");
     a.update(Action::HistoryLoaded {
         account: "pulsa".into(),
         query: q(2),
@@ -256,4 +268,49 @@ fn the_picked_row_scrolls_into_view() {
     }
     assert!(out.contains("ROW-060"), "{out}");
     assert!(!out.contains("ROW-000"), "{out}");
+}
+
+/// A page of 100 at 120×30: 22 rows show under the fields; the page keys
+/// move that many, Home/End jump, and the picked row is drawn.
+#[test]
+fn a_long_page_pages_and_jumps() {
+    std::env::set_var("TZ", "UTC");
+    let mut a = opened();
+    let mut long = page(1, 3);
+    long.transactions = (0..100)
+        .map(|i| Transaction {
+            reference: format!("ROW-{i:03}"),
+            ..long.transactions[0].clone()
+        })
+        .collect();
+    keys(&mut a, "<Enter>");
+    a.update(Action::HistoryLoaded {
+        account: "pulsa".into(),
+        query: q(1),
+        result: Ok(long.clone()),
+    });
+    a.update(Action::Resize(120, 30));
+    assert!(keys(&mut a, "<PageDown>").is_empty());
+    assert_eq!(shown(&a).selected, 22);
+    let out = screen(&mut a, 120, 30);
+    assert!(out.contains("ROW-022") && out.contains("ROW-001"), "{out}");
+    assert!(!out.contains("ROW-000"), "{out}");
+    keys(&mut a, "<C-d><C-u><C-d>");
+    assert_eq!(shown(&a).selected, 44);
+    assert!(keys(&mut a, "<End>").is_empty());
+    assert_eq!(shown(&a).selected, 99);
+    let out = screen(&mut a, 120, 30);
+    assert!(out.contains("ROW-099") && !out.contains("ROW-077"), "{out}");
+    assert!(keys(&mut a, "<Home>").is_empty());
+    assert_eq!(shown(&a).selected, 0);
+    // End then a page down: the next page.
+    assert_eq!(
+        keys(&mut a, "<End><PageDown>"),
+        vec![Effect::HistoryLoad {
+            account: "pulsa".into(),
+            query: q(2)
+        }]
+    );
+    // While it loads, a page down again asks nothing more.
+    assert!(keys(&mut a, "<PageDown>").is_empty());
 }

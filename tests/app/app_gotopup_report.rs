@@ -116,3 +116,39 @@ fn an_error_shows_in_the_view() {
     });
     assert!(screen(&mut a, 100, 24).contains("HTTP 500"));
 }
+
+fn report_offset(a: &otpdeck::app::App) -> usize {
+    match a.view.popups.last() {
+        Some(Popup::Report(r)) => r.offset,
+        other => panic!("report not on top: {other:?}"),
+    }
+}
+
+/// 40 rows at 120×30: 22 fit under the figures; a page key scrolls that
+/// many, End shows the last rows filling the view, never past them.
+#[test]
+fn the_report_table_pages_and_jumps() {
+    let mut a = app();
+    a.update(Action::Resize(120, 30));
+    keys(&mut a, ":report transaction 2026-11-01 2026-11-30<Enter>");
+    a.update(Action::ReportLoaded {
+        account: "pulsa".into(),
+        query: query(),
+        result: Ok(report(40)),
+    });
+    keys(&mut a, "<C-d>");
+    assert_eq!(report_offset(&a), 18, "a page, but no further than the end");
+    let out = screen(&mut a, 120, 30);
+    assert!(out.contains("TXN-039") && out.contains("TXN-018"), "{out}");
+    assert!(!out.contains("TXN-017"), "{out}");
+    keys(&mut a, "<Home>");
+    assert_eq!(report_offset(&a), 0);
+    keys(&mut a, "jjj<PageDown>");
+    assert_eq!(report_offset(&a), 18);
+    keys(&mut a, "<PageUp>");
+    assert_eq!(report_offset(&a), 0);
+    keys(&mut a, "<End>k");
+    assert_eq!(report_offset(&a), 17);
+    keys(&mut a, "<C-u>");
+    assert_eq!(report_offset(&a), 0);
+}

@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod app_catalog_scroll;
 mod app_compare;
 mod app_deposits;
 mod app_effects;
@@ -17,6 +18,7 @@ mod app_gotopup_bill;
 mod app_gotopup_history;
 mod app_gotopup_report;
 mod app_inbox;
+mod app_list_keys;
 mod app_notify;
 mod app_replace;
 mod app_settle;

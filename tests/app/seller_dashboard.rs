@@ -265,3 +265,105 @@ fn a_product_switch_waits_for_the_last_one() {
         "{fx:?}"
     );
 }
+
+fn seller_picked(app: &App) -> [usize; 3] {
+    match app.popup() {
+        Some(otpdeck::app::Popup::Seller(v)) => v.selected,
+        other => panic!("seller view not on top: {other:?}"),
+    }
+}
+
+fn sales_page(page: u32) -> SellerReply {
+    use otpdeck::domain::seller::{SalesQuery, SellerSale, SellerSalesPage};
+    SellerReply::Sales {
+        query: SalesQuery {
+            page,
+            limit: 20,
+            ..Default::default()
+        },
+        result: Ok(SellerSalesPage {
+            transactions: (0..20)
+                .map(|i| SellerSale {
+                    ref_id: Some(format!("S{page}-{i:02}")),
+                    transaction_id: None,
+                    code: Some("T5".into()),
+                    customer_number: None,
+                    price: Some(Rupiah(5_500)),
+                    status: "success".into(),
+                    sn: None,
+                    timestamp: None,
+                })
+                .collect(),
+            page,
+            total_pages: 3,
+            total: Some(60),
+        }),
+    }
+}
+
+/// Fifty products at 140×40: 33 rows show; the page keys move that many,
+/// Home/End jump. On the sales, a page down from the last row asks for the
+/// next page, a page up from the first for the previous one (its last row
+/// picked when it comes).
+#[test]
+fn the_seller_tables_page_and_the_sales_go_on_to_the_next_page() {
+    let mut app = seller_app();
+    common::keys(&mut app, ":seller<Enter>");
+    let products = (0..50)
+        .map(|i| SellerProduct {
+            code: format!("P{i:02}"),
+            name: format!("Product {i:02}"),
+            category: None,
+            subcategory: None,
+            operator: None,
+            price: Rupiah(5_500),
+            status: "active".into(),
+        })
+        .collect();
+    app.update(Action::Seller {
+        account: "shop".into(),
+        reply: SellerReply::Products(Ok(products)),
+    });
+    assert!(common::keys(&mut app, "<PageDown>").is_empty());
+    assert_eq!(seller_picked(&app)[0], 33);
+    let screen = common::screen(&mut app, 140, 40);
+    assert!(
+        screen.contains("P33 ") && screen.contains("P01 "),
+        "{screen}"
+    );
+    assert!(!screen.contains("P00 "), "{screen}");
+    common::keys(&mut app, "<End>");
+    assert_eq!(seller_picked(&app)[0], 49);
+    common::keys(&mut app, "<C-d>");
+    assert_eq!(seller_picked(&app)[0], 49, "the products have no next page");
+    common::keys(&mut app, "<C-u>k<Home>j");
+    assert_eq!(seller_picked(&app)[0], 1);
+    // The sales: 20 rows, all in sight.
+    common::keys(&mut app, "<Tab>");
+    app.update(Action::Seller {
+        account: "shop".into(),
+        reply: sales_page(1),
+    });
+    assert!(common::keys(&mut app, "<PageDown>").is_empty());
+    assert_eq!(seller_picked(&app)[1], 19);
+    let asked = |fx: &[Effect]| match fx {
+        [Effect::Seller {
+            call: SellerCall::Sales(q),
+            ..
+        }] => q.page,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(asked(&common::keys(&mut app, "<PageDown>")), 2);
+    app.update(Action::Seller {
+        account: "shop".into(),
+        reply: sales_page(2),
+    });
+    assert_eq!(seller_picked(&app)[1], 0);
+    assert_eq!(asked(&common::keys(&mut app, "<C-u>")), 1);
+    app.update(Action::Seller {
+        account: "shop".into(),
+        reply: sales_page(1),
+    });
+    assert_eq!(seller_picked(&app)[1], 19, "back on page 1's last row");
+    assert!(common::screen(&mut app, 140, 40).contains("S1-19"));
+}

@@ -1,7 +1,8 @@
 //! The GoTopUp history view, the real binary in tmux against `otpdeck sim`:
 //! 115 transactions made by "another client" (the adapter, from this test),
-//! `:history` shows page 1 of 2 newest first, PageDown the 15 oldest, and a
-//! status filter narrows to the failed ones.
+//! `:history` shows page 1 of 2 newest first, End then PageDown (a page
+//! down from the last row) the 15 oldest, and a status filter narrows to
+//! the failed ones.
 //!
 //! Needs tmux; without it the test says so and passes, unless
 //! OTPDECK_REQUIRE_TMUX is set.
@@ -96,6 +97,8 @@ fn history_pages_past_a_hundred_and_filters_in_tmux() {
     let s = t.wait_for("page 1", 20, |s| s.contains("page 1 of 2 (115 in all)"));
     println!("{s}");
     assert!(s.contains("H-114"), "newest first:\n{s}");
+    // PageDown scrolls the rows; from the last one it loads the next page.
+    t.keys(&["End"]);
     t.keys(&["PageDown"]);
     let s = t.wait_for("page 2", 20, |s| s.contains("page 2 of 2"));
     println!("{s}");

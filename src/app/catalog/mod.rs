@@ -94,6 +94,9 @@ pub enum NodeId {
     Offer(usize, String, Option<String>, String),
     /// A "loading…" or error line under a node.
     Note(Box<NodeId>),
+    /// Under a filter, the one line naming the accounts whose services are
+    /// still loading (the filter cannot look in them yet).
+    StillLoading,
 }
 
 /// Separates the parts of a key; ids never contain it.
@@ -138,12 +141,13 @@ impl NodeId {
                 k.push(SEP);
                 k.push_str("note");
             }
+            NodeId::StillLoading => k.push_str("still loading"),
         }
     }
 
     pub fn parent(&self) -> Option<NodeId> {
         match self {
-            NodeId::Account(_) => None,
+            NodeId::Account(_) | NodeId::StillLoading => None,
             NodeId::Group(a, g) => Some(match g.rsplit_once('/') {
                 Some((up, _)) => NodeId::Group(*a, up.to_string()),
                 None => NodeId::Account(*a),
@@ -373,7 +377,9 @@ fn country_matches(app: &App, sn: &ServiceNode, f: &Filter) -> Vec<CountryMatch>
 /// The visible rows of the catalog, honouring the active account, what is
 /// expanded, the sort and the filter. A filter keeps a row if it or an
 /// ancestor or a loaded descendant matches, and ranks services, countries
-/// and offers best match first.
+/// and offers best match first; an open account whose services are still
+/// loading is not listed then, one "still loading" line names them all
+/// (where the first of them would be).
 pub fn rows(app: &App) -> Vec<Row> {
     let filter = Filter::of(app);
     let f = filter.as_ref();
@@ -381,6 +387,9 @@ pub fn rows(app: &App) -> Vec<Row> {
         app.catalog.catalog_memo.clear();
     }
     let mut rows = Vec::new();
+    // Under a filter: the accounts still loading, and where their line goes.
+    let mut loading: Vec<&str> = Vec::new();
+    let mut loading_at = 0;
     for (a, acc) in app.accounts.iter().enumerate() {
         // A seller account has no catalog to buy from.
         if app.view.active.is_some_and(|x| x != a) || acc.info.seller {
@@ -388,6 +397,14 @@ pub fn rows(app: &App) -> Vec<Row> {
         }
         let aid = NodeId::Account(a);
         let a_open = app.catalog.expanded.contains(&aid.key());
+        let waiting = matches!(acc.services, Load::Loading | Load::NotLoaded);
+        if f.is_some() && a_open && waiting {
+            if loading.is_empty() {
+                loading_at = rows.len();
+            }
+            loading.push(&acc.info.name);
+            continue;
+        }
         rows.push(Row {
             id: aid.clone(),
             depth: 0,
@@ -471,6 +488,16 @@ pub fn rows(app: &App) -> Vec<Row> {
                 );
             }
         }
+    }
+    if !loading.is_empty() {
+        let line = Row {
+            id: NodeId::StillLoading,
+            depth: 0,
+            label: format!("still loading: {}", loading.join(", ")),
+            detail: String::new(),
+            kind: RowKind::Loading,
+        };
+        rows.insert(loading_at, line);
     }
     rows
 }

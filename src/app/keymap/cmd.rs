@@ -62,7 +62,8 @@ impl Layer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Cmd {
     QuitNow,
-    /// First, last, a page down or up of the focused pane's list.
+    /// First, last, a page down or up of a list: the focused pane's, or
+    /// the top popup's (a scrolled text: its first line shown).
     ListTop,
     ListBottom,
     ListPageDown,
@@ -111,9 +112,6 @@ pub enum Cmd {
     Webhook,
     /// Webhook settings: the next field.
     NextField,
-    /// History view: the next and previous page.
-    NextPage,
-    PrevPage,
     /// Seller view: the next tab, and the tabs' own commands.
     NextTab,
     SellerAdd,

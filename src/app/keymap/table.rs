@@ -14,17 +14,35 @@ const ORD: &[Layer] = &[Layer::Pane(Pane::Orders)];
 const ORD_LOG: &[Layer] = &[Layer::Pane(Pane::Orders), Layer::Pane(Pane::OtpLog)];
 const CAT: &[Layer] = &[Layer::Pane(Pane::Catalog)];
 const PANES: &[Layer] = &[Layer::Panes];
+/// Every list: the panes, and each popup or view that scrolls or picks a
+/// row. ↑/↓, Home/End and the page keys work the same in all of them.
 const LISTS: &[Layer] = &[
     Layer::Panes,
     Layer::Popup(PopupKind::AccountPicker),
     Layer::Popup(PopupKind::Help),
     Layer::Popup(PopupKind::Deposits),
-    Layer::Popup(PopupKind::DepositForm),
+    Layer::Popup(PopupKind::EmailDetail),
     Layer::Popup(PopupKind::Compare),
+    Layer::Popup(PopupKind::Stats),
     Layer::Popup(PopupKind::History),
     Layer::Popup(PopupKind::Report),
     Layer::Popup(PopupKind::Inbox),
     Layer::Popup(PopupKind::Seller),
+];
+/// ↑/↓ also change the deposit form's method.
+const LISTS_AND_FORM: &[Layer] = &[
+    Layer::Panes,
+    Layer::Popup(PopupKind::AccountPicker),
+    Layer::Popup(PopupKind::Help),
+    Layer::Popup(PopupKind::Deposits),
+    Layer::Popup(PopupKind::EmailDetail),
+    Layer::Popup(PopupKind::Compare),
+    Layer::Popup(PopupKind::Stats),
+    Layer::Popup(PopupKind::History),
+    Layer::Popup(PopupKind::Report),
+    Layer::Popup(PopupKind::Inbox),
+    Layer::Popup(PopupKind::Seller),
+    Layer::Popup(PopupKind::DepositForm),
 ];
 const SELLER: &[Layer] = &[Layer::Popup(PopupKind::Seller)];
 const DEPOSIT_VIEWS: &[Layer] = &[
@@ -196,28 +214,6 @@ pub const COMMANDS: &[CommandDef] = &[
         "Next field (Space flips active, Enter saves)",
     ),
     def(
-        Cmd::NextPage,
-        "next_page",
-        &[Key::plain(PageDown)],
-        &[
-            Layer::Popup(PopupKind::History),
-            Layer::Popup(PopupKind::Seller),
-        ],
-        "next page",
-        "Next page (history, seller's sales)",
-    ),
-    def(
-        Cmd::PrevPage,
-        "prev_page",
-        &[Key::plain(PageUp)],
-        &[
-            Layer::Popup(PopupKind::History),
-            Layer::Popup(PopupKind::Seller),
-        ],
-        "prev page",
-        "Previous page (history, seller's sales)",
-    ),
-    def(
         Cmd::Refresh,
         "refresh",
         &[Key::ch('g')],
@@ -229,7 +225,7 @@ pub const COMMANDS: &[CommandDef] = &[
         Cmd::Up,
         "up",
         &[Key::plain(Up), Key::ch('k')],
-        LISTS,
+        LISTS_AND_FORM,
         "",
         "Move up",
     ),
@@ -237,7 +233,7 @@ pub const COMMANDS: &[CommandDef] = &[
         Cmd::Down,
         "down",
         &[Key::plain(Down), Key::ch('j')],
-        LISTS,
+        LISTS_AND_FORM,
         "",
         "Move down",
     ),
@@ -245,17 +241,17 @@ pub const COMMANDS: &[CommandDef] = &[
         Cmd::ListTop,
         "list_top",
         &[Key::plain(Home)],
-        &[Layer::Panes],
+        LISTS,
         "",
-        "First row of the list",
+        "First row, or the top of a scrolled text",
     ),
     def(
         Cmd::ListBottom,
         "list_bottom",
         &[Key::plain(End)],
-        &[Layer::Panes],
+        LISTS,
         "",
-        "Last row of the list",
+        "Last row, or the end of a scrolled text",
     ),
     def(
         Cmd::ListPageDown,
@@ -267,9 +263,9 @@ pub const COMMANDS: &[CommandDef] = &[
                 mods: CTRL,
             },
         ],
-        &[Layer::Panes],
+        LISTS,
         "",
-        "A page down the list",
+        "A page down (history, sales: at the end, next page)",
     ),
     def(
         Cmd::ListPageUp,
@@ -281,9 +277,9 @@ pub const COMMANDS: &[CommandDef] = &[
                 mods: CTRL,
             },
         ],
-        &[Layer::Panes],
+        LISTS,
         "",
-        "A page up the list",
+        "A page up (history, sales: at the top, previous page)",
     ),
     def(
         Cmd::FocusNext,

@@ -51,6 +51,48 @@ pub fn filter_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
+/// How many rows the catalog pane shows at the current size.
+pub fn visible_rows(app: &App) -> usize {
+    let height = crate::app::layout::compute(app.view.area(), app.accounts.len())
+        .map_or(0, |l| l.catalog.height);
+    (height as usize).saturating_sub(2).max(1)
+}
+
+/// Scrolls the catalog so the open node under the cursor shows as many of
+/// the rows under it as the pane has room for, the node itself kept in
+/// sight: after it opens, and again when its children arrive.
+pub fn reveal_children(app: &mut App) {
+    let rows = catalog::rows(app);
+    let sel = app.sel(Pane::Catalog);
+    let Some(row) = rows.get(sel) else {
+        return;
+    };
+    if row.kind != (RowKind::Branch { expanded: true }) {
+        return;
+    }
+    let under = rows[sel + 1..]
+        .iter()
+        .take_while(|r| r.depth > row.depth)
+        .count();
+    let visible = visible_rows(app);
+    let shown = crate::app::first_row(app.view.catalog_top, sel, rows.len(), visible);
+    // The first row that shows the node's last row below (or a pane's worth).
+    let wanted = (sel + under.min(visible - 1)).saturating_sub(visible - 1);
+    app.view.catalog_top = shown.max(wanted).min(sel);
+}
+
+/// Children of `id` arrived: when it is the open node under the cursor,
+/// they scroll into view.
+pub fn reveal_loaded(app: &mut App, id: &NodeId) {
+    let rows = catalog::rows(app);
+    if rows
+        .get(app.sel(Pane::Catalog))
+        .is_some_and(|r| &r.id == id)
+    {
+        reveal_children(app);
+    }
+}
+
 fn collapse(app: &mut App) {
     let rows = catalog::rows(app);
     let Some(row) = rows.get(app.sel(Pane::Catalog)) else {
@@ -143,32 +185,42 @@ fn expand(app: &mut App) -> Vec<Effect> {
     match &row.id {
         NodeId::Account(a) => {
             app.catalog.expanded.insert(row.id.key());
-            if app
+            let fx = if app
                 .accounts
                 .get(*a)
                 .is_some_and(|acc| acc.services.needs_load(now))
             {
-                return load_services(app, *a);
-            }
-            Vec::new()
+                load_services(app, *a)
+            } else {
+                Vec::new()
+            };
+            reveal_children(app);
+            fx
         }
         NodeId::Group(..) => {
             app.catalog.expanded.insert(row.id.key());
+            reveal_children(app);
             Vec::new()
         }
         NodeId::Service(a, sid) => {
             app.catalog.expanded.insert(row.id.key());
             let has_countries = app.accounts.get(*a).is_some_and(|x| x.info.caps.countries);
-            if has_countries {
+            let fx = if has_countries {
                 load_countries(app, *a, sid)
             } else {
                 load_offers(app, *a, sid, None)
-            }
+            };
+            reveal_children(app);
+            fx
         }
         NodeId::Country(a, sid, cid) => {
             app.catalog.expanded.insert(row.id.key());
-            load_offers(app, *a, sid, Some(cid))
+            let fx = load_offers(app, *a, sid, Some(cid));
+            reveal_children(app);
+            fx
         }
+        // The accounts still loading under a filter: nothing to open yet.
+        NodeId::StillLoading => Vec::new(),
         NodeId::Offer(a, sid, cid, oid) => {
             let Some(acc) = app.accounts.get(*a) else {
                 return Vec::new();

@@ -54,15 +54,22 @@ pub fn pane_len(app: &App, pane: Pane) -> usize {
     }
 }
 
-/// Moves the selection of `pane` by `delta` rows, within the list.
+/// Moves the selection of `pane` by `delta` rows, within the list. The
+/// catalog scrolls from where it was shown, as little as keeps the new row
+/// in sight.
 pub fn move_sel(app: &mut App, pane: Pane, delta: i64) {
-    let len = pane_len(app, pane) as i64;
+    let len = pane_len(app, pane);
     if len == 0 {
         return;
     }
-    let cur = (app.sel(pane) as i64).min(len - 1);
-    let next = (cur + delta).clamp(0, len - 1);
-    app.view.selected.insert(pane, next as usize);
+    let cur = app.sel(pane).min(len - 1);
+    let next = (cur as i64 + delta).clamp(0, len as i64 - 1) as usize;
+    if pane == Pane::Catalog {
+        let visible = catalog::visible_rows(app);
+        let shown = super::first_row(app.view.catalog_top, cur, len, visible);
+        app.view.catalog_top = super::first_row(shown, next, len, visible);
+    }
+    app.view.selected.insert(pane, next);
 }
 
 /// Rows a page key moves (a pane shows about this many at 80x24).
@@ -149,7 +156,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Best => super::views::compare::from_catalog(app, false),
         Cmd::BuyBest => super::views::compare::from_catalog(app, true),
         Cmd::Stats => {
-            app.open(super::popups::Popup::Stats(Stats(None)));
+            app.open(super::popups::Popup::Stats(Stats::default()));
             vec![Effect::LoadStats { days: STATS_DAYS }]
         }
         Cmd::Deposits => {
@@ -169,8 +176,6 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         | Cmd::SettleNotCharged
         | Cmd::NextOperator
         | Cmd::NextField
-        | Cmd::NextPage
-        | Cmd::PrevPage
         | Cmd::NextTab
         | Cmd::SellerAdd
         | Cmd::SellerPrice

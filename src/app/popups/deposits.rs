@@ -4,7 +4,7 @@
 use crate::domain::Deposit;
 use crate::app::keymap::Cmd;
 use crate::app::popups::DepositQr;
-use crate::app::popups::Popup;
+use crate::app::popups::{list_move, Popup};
 use crate::app::{App, Effect, Level};
 use crate::domain::{deposit_rules, DepositStatus};
 
@@ -23,15 +23,25 @@ pub fn visible(app: &App) -> Vec<&Deposit> {
         .collect()
 }
 
+/// The list's box on a screen `screen_h` rows high, for `len` deposits:
+/// its height and how many rows it shows (the header, the keys line and the
+/// borders take four).
+pub fn list_height(len: usize, screen_h: u16) -> (u16, usize) {
+    let h = (len as u16).saturating_add(4).clamp(5, screen_h.max(5));
+    (h, (h as usize).saturating_sub(4).max(1))
+}
+
 pub fn list_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     let ids: Vec<i64> = visible(app).iter().map(|d| d.id).collect();
+    let (_, page) = list_height(ids.len(), app.view.size.1);
     let Some(Popup::Deposits(Deposits { selected })) = app.view.popups.last_mut() else {
         return Vec::new();
     };
-    let n = ids.len().max(1);
+    if let Some(to) = list_move(cmd, *selected, ids.len(), page) {
+        *selected = to;
+        return Vec::new();
+    }
     match cmd {
-        Some(Cmd::Down) => *selected = (*selected + 1).min(n - 1),
-        Some(Cmd::Up) => *selected = selected.saturating_sub(1),
         Some(Cmd::Confirm) => {
             let Some(id) = ids.get(*selected).copied() else {
                 return Vec::new();

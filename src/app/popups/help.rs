@@ -3,7 +3,7 @@
 //! `lines` and `visible_rows`.
 
 use crate::app::keymap::Cmd;
-use crate::app::popups::Popup;
+use crate::app::popups::{list_move, Popup};
 use crate::app::{App, Effect};
 
 #[derive(Debug, Clone)]
@@ -48,28 +48,19 @@ pub fn box_height(app: &App, total_lines: usize) -> (u16, usize) {
     (h, h.saturating_sub(3) as usize)
 }
 
-pub fn max_scroll(app: &App) -> u16 {
+pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    if cmd == Some(Cmd::Confirm) {
+        app.close_top();
+        return Vec::new();
+    }
+    // The list keys scroll, a page being the rows the box shows.
     let total = lines(app).len();
     let (_, visible) = box_height(app, total);
-    total.saturating_sub(visible.max(1)) as u16
-}
-
-pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
-    let max = max_scroll(app);
-    match cmd {
-        Some(Cmd::Confirm) => {
-            app.close_top();
+    let max = total.saturating_sub(visible.max(1));
+    if let Some(Popup::Help(Help { scroll })) = app.view.popups.last_mut() {
+        if let Some(to) = list_move(cmd, *scroll as usize, max + 1, visible) {
+            *scroll = to as u16;
         }
-        Some(Cmd::Up) | Some(Cmd::Down) => {
-            if let Some(Popup::Help(Help { scroll })) = app.view.popups.last_mut() {
-                *scroll = if cmd == Some(Cmd::Up) {
-                    scroll.saturating_sub(1).min(max)
-                } else {
-                    scroll.saturating_add(1).min(max)
-                };
-            }
-        }
-        _ => {}
     }
     Vec::new()
 }

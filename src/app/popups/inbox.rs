@@ -1,11 +1,11 @@
 //! The webhook inbox (`:inbox`): deliveries the receiver kept because the
 //! journal knew nothing they were about (an order made on the provider's
-//! web dashboard, another machine's top-up). Newest first; ↑/↓ pick one,
-//! `c` copies the OTP or SN it carried. The same deliveries are in
-//! `webhook-inbox.jsonl` in the data dir.
+//! web dashboard, another machine's top-up). Newest first; ↑/↓, Home/End
+//! and the page keys pick one, `c` copies the OTP or SN it carried. The
+//! same deliveries are in `webhook-inbox.jsonl` in the data dir.
 
 use crate::app::keymap::Cmd;
-use crate::app::popups::Popup;
+use crate::app::popups::{list_move, Popup};
 use crate::app::{App, Effect, Level};
 use crate::domain::webhook::Kept;
 
@@ -52,29 +52,36 @@ pub fn open(app: &mut App) -> Vec<Effect> {
     Vec::new()
 }
 
+/// How many deliveries the list shows in a view `view_h` rows high: half
+/// of what the keys line and the borders leave, the picked body below.
+pub fn list_rows(view_h: u16) -> usize {
+    ((view_h as usize).saturating_sub(3) / 2).max(1)
+}
+
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
     let n = app.book.kept.len();
+    let view_h = crate::app::layout::above_status(app.view.area(), app.accounts.len()).height;
     let Some(Popup::Inbox(p)) = app.view.popups.last_mut() else {
         return Vec::new();
     };
-    match cmd {
-        Some(Cmd::Up) => p.selected = p.selected.saturating_sub(1),
-        Some(Cmd::Down) => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
-        Some(Cmd::CopyOtp) => {
-            let picked = app.book.kept.get(p.selected);
-            match picked.and_then(|k| k.code.clone()) {
-                Some(text) => {
-                    return vec![Effect::Copy {
-                        text,
-                        what: "code".into(),
-                    }]
-                }
-                None => app.set_status("This delivery carried no OTP or SN", Level::Warn),
-            }
-        }
-        _ => {}
+    if let Some(to) = list_move(cmd, p.selected, n, list_rows(view_h)) {
+        p.selected = to;
+        return Vec::new();
     }
-    Vec::new()
+    if cmd != Some(Cmd::CopyOtp) {
+        return Vec::new();
+    }
+    let picked = app.book.kept.get(p.selected);
+    match picked.and_then(|k| k.code.clone()) {
+        Some(text) => vec![Effect::Copy {
+            text,
+            what: "code".into(),
+        }],
+        None => {
+            app.set_status("This delivery carried no OTP or SN", Level::Warn);
+            Vec::new()
+        }
+    }
 }
 
 impl crate::app::popups::PopupState for InboxPopup {

@@ -40,6 +40,25 @@ impl<T: PopupState> PopupState for Box<T> {
     }
 }
 
+/// Where a list's cursor goes on a list command: ↑/↓ one row, Home/End
+/// the first and last, a page down or up `page` rows (as many as the list
+/// shows). `len` positions: a list's rows, or the first lines a scrolled
+/// text can start at. None for any other command; else always within the
+/// list (0 when it is empty).
+pub fn list_move(cmd: Option<Cmd>, at: usize, len: usize, page: usize) -> Option<usize> {
+    let page = page.max(1);
+    let to = match cmd? {
+        Cmd::Up => at.saturating_sub(1),
+        Cmd::Down => at.saturating_add(1),
+        Cmd::ListTop => 0,
+        Cmd::ListBottom => usize::MAX,
+        Cmd::ListPageDown => at.saturating_add(page),
+        Cmd::ListPageUp => at.saturating_sub(page),
+        _ => return None,
+    };
+    Some(to.min(len.saturating_sub(1)))
+}
+
 macro_rules! define_popups {
     (
         popups { $($p:ident($pm:ident :: $pt:ident $($pb:ident)?) = $pplace:literal,)* }

@@ -6,7 +6,7 @@ use crate::app::catalog::{self, NodeId};
 use crate::app::keymap::Cmd;
 use crate::app::panes::Pane;
 use crate::app::popups::CommandLine;
-use crate::app::popups::Popup;
+use crate::app::popups::{list_move, Popup};
 use crate::app::{App, Effect, Level};
 use crate::domain::compare::{self, Row, SortBy};
 
@@ -106,14 +106,26 @@ pub fn loaded(app: &mut App, ticket: u64, account: String, result: Result<Vec<Ro
     }
 }
 
+/// The view's box on a screen `screen_h` rows high: its height and how
+/// many offers it shows (the title, the header, the keys line, the borders
+/// and up to three accounts that failed take the rest).
+pub fn box_height(v: &CompareView, screen_h: u16) -> (u16, usize) {
+    let h = screen_h.saturating_sub(2).max(8).min(screen_h);
+    let rows = (h as usize).saturating_sub(5 + v.failed.len().min(3));
+    (h, rows.max(1))
+}
+
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    let screen_h = app.view.size.1;
     let Some(Popup::Compare(view)) = app.view.popups.last_mut() else {
         return Vec::new();
     };
-    let n = view.rows.len().max(1);
+    let (_, page) = box_height(view, screen_h);
+    if let Some(to) = list_move(cmd, view.selected, view.rows.len(), page) {
+        view.selected = to;
+        return Vec::new();
+    }
     match cmd {
-        Some(Cmd::Down) => view.selected = (view.selected + 1).min(n - 1),
-        Some(Cmd::Up) => view.selected = view.selected.saturating_sub(1),
         Some(Cmd::Sort) => {
             view.sort = view.sort.next();
             compare::sort(&mut view.rows, view.sort);

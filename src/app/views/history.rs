@@ -1,14 +1,15 @@
 //! The GoTopUp history view (`:history [ACCOUNT]`): a page of
 //! `/api/buyer/transactions` as the API has it (newest first; what was
 //! bought elsewhere shows too), with status, from and to filters and a
-//! limit (Tab moves between them, Enter loads page 1 with them), PageDown
-//! and PageUp for the next and previous page. ↑/↓ pick a row (the view
-//! scrolls to it); with Tab on the rows, `c` copies its SN (a PLN token is
-//! what the customer needs). Every load is an Effect; the query is checked
+//! limit (Tab moves between them, Enter loads page 1 with them). ↑/↓,
+//! Home/End and the page keys pick a row (the view scrolls to it); a page
+//! down from the last row loads the next page, a page up from the first the
+//! previous one (its last row picked). With Tab on the rows, `c` copies its
+//! SN (a PLN token is what the customer needs). Every load is an Effect; the query is checked
 //! by `HistoryQuery::check` (the CLI's rule) first.
 
 use crate::app::keymap::Cmd;
-use crate::app::popups::Popup;
+use crate::app::popups::{list_move, Popup};
 use crate::app::{App, Effect, Level};
 use crate::domain::history::{parse_opt_day, HistoryPage, HistoryQuery, HISTORY_MAX_LIMIT};
 use crate::domain::ProviderError;
@@ -41,6 +42,9 @@ pub struct HistoryPopup {
     pub selected: usize,
     pub busy: bool,
     pub error: Option<String>,
+    /// The page being loaded is the one before: its last row is picked when
+    /// it comes, so a page up goes on from where it was.
+    pub land_at_end: bool,
 }
 
 /// The GoTopUp buyer account a view is about: the named one, else the one
@@ -90,6 +94,7 @@ pub fn open(app: &mut App, account: Option<&str>) -> Vec<Effect> {
         selected: 0,
         busy: true,
         error: None,
+        land_at_end: false,
     })));
     vec![Effect::HistoryLoad { account, query }]
 }
@@ -120,9 +125,22 @@ pub fn query_of(h: &HistoryPopup) -> Result<HistoryQuery, String> {
     Ok(q)
 }
 
+/// How many rows of the page the view shows when it is `view_h` rows
+/// high: what the lines above (fields, paging, keys, loading, error, the
+/// header), the note below and the borders leave.
+pub fn rows_shown(h: &HistoryPopup, view_h: u16) -> usize {
+    let above = 3
+        + usize::from(h.page.is_some())
+        + usize::from(h.busy)
+        + usize::from(h.error.is_some());
+    let below = h.page.as_ref().map_or(0, |p| usize::from(p.unreadable > 0));
+    (view_h as usize).saturating_sub(2 + above + below).max(1)
+}
+
 fn load(h: &mut HistoryPopup, query: HistoryQuery) -> Vec<Effect> {
     h.busy = true;
     h.error = None;
+    h.land_at_end = false;
     h.query = query.clone();
     vec![Effect::HistoryLoad {
         account: h.account.clone(),
@@ -130,10 +148,41 @@ fn load(h: &mut HistoryPopup, query: HistoryQuery) -> Vec<Effect> {
     }]
 }
 
+/// The next page, or why not.
+fn next_page(h: &mut HistoryPopup) -> Vec<Effect> {
+    let last = h.page.as_ref().map_or(1, |p| p.total_pages.max(1));
+    if h.query.page >= last {
+        h.error = Some(format!("page {} is the last", h.query.page));
+        return Vec::new();
+    }
+    let q = HistoryQuery {
+        page: h.query.page + 1,
+        ..h.query.clone()
+    };
+    load(h, q)
+}
+
+/// The previous page, its last row picked when it comes; or why not.
+fn prev_page(h: &mut HistoryPopup) -> Vec<Effect> {
+    if h.query.page <= 1 {
+        h.error = Some("page 1 is the first".into());
+        return Vec::new();
+    }
+    let q = HistoryQuery {
+        page: h.query.page - 1,
+        ..h.query.clone()
+    };
+    let fx = load(h, q);
+    h.land_at_end = true;
+    fx
+}
+
 pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
+    let view_h = crate::app::layout::above_status(app.view.area(), app.accounts.len()).height;
     let Some(h) = top(app) else {
         return Vec::new();
     };
+    let rows = h.page.as_ref().map_or(0, |p| p.transactions.len());
     match cmd {
         Some(Cmd::NextField) => {
             h.field = match h.field {
@@ -152,40 +201,29 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        Some(Cmd::NextPage) if !h.busy => {
-            let last = h.page.as_ref().map_or(1, |p| p.total_pages.max(1));
-            if h.query.page >= last {
-                h.error = Some(format!("page {} is the last", h.query.page));
-                return Vec::new();
+        // A page down from the last row goes on to the next page; a page
+        // up from the first, to the previous one.
+        Some(Cmd::ListPageDown) if h.selected + 1 >= rows => {
+            if h.busy {
+                Vec::new()
+            } else {
+                next_page(h)
             }
-            let q = HistoryQuery {
-                page: h.query.page + 1,
-                ..h.query.clone()
-            };
-            load(h, q)
         }
-        Some(Cmd::PrevPage) if !h.busy => {
-            if h.query.page <= 1 {
-                h.error = Some("page 1 is the first".into());
-                return Vec::new();
+        Some(Cmd::ListPageUp) if h.selected == 0 => {
+            if h.busy {
+                Vec::new()
+            } else {
+                prev_page(h)
             }
-            let q = HistoryQuery {
-                page: h.query.page - 1,
-                ..h.query.clone()
-            };
-            load(h, q)
-        }
-        Some(Cmd::Up) => {
-            h.selected = h.selected.saturating_sub(1);
-            Vec::new()
-        }
-        Some(Cmd::Down) => {
-            let rows = h.page.as_ref().map_or(0, |p| p.transactions.len());
-            h.selected = (h.selected + 1).min(rows.saturating_sub(1));
-            Vec::new()
         }
         Some(Cmd::CopyOtp) => copy_sn(app),
-        Some(_) => Vec::new(),
+        Some(_) => {
+            if let Some(to) = list_move(cmd, h.selected, rows, rows_shown(h, view_h)) {
+                h.selected = to;
+            }
+            Vec::new()
+        }
         None => {
             let input = match h.field {
                 Field::Status => &mut h.status,
@@ -239,10 +277,15 @@ pub fn loaded(
         return;
     };
     h.busy = false;
+    let land_at_end = std::mem::take(&mut h.land_at_end);
     match result {
         Ok(page) => {
+            h.selected = if land_at_end {
+                page.transactions.len().saturating_sub(1)
+            } else {
+                0
+            };
             h.page = Some(page);
-            h.selected = 0;
         }
         Err(e) => {
             // The page shown stays; paging goes on from it.

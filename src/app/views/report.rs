@@ -1,12 +1,13 @@
 //! The GoTopUp report view (`:report TYPE [FROM] [TO]`): a buyer report
 //! (transaction, purchase, deposit) of the shown or first GoTopUp account,
 //! or the shown seller account's (transaction, sales, product): its
-//! figures and its rows (↑/↓ scroll). The kind and the range are
-//! checked by `ReportQuery::check` (the CLI's rule) before the Effect; the
-//! CSV is the CLI's (`otpdeck report --format csv`).
+//! figures and its rows (↑/↓, Home/End and the page keys scroll). The
+//! kind and the range are checked by `ReportQuery::check` (the CLI's rule)
+//! before the Effect; the CSV is the CLI's (`otpdeck report --format
+//! csv`).
 
 use crate::app::keymap::Cmd;
-use crate::app::popups::Popup;
+use crate::app::popups::{list_move, Popup};
 use crate::app::{App, Effect, Level};
 use crate::domain::history::parse_opt_day;
 use crate::domain::report::{Report, ReportKind, ReportQuery};
@@ -66,7 +67,21 @@ pub fn open(app: &mut App, args: &[String]) -> Vec<Effect> {
     vec![Effect::ReportLoad { account, query }]
 }
 
+/// How many rows of the table the view shows when it is `view_h` rows
+/// high: what the keys line, the figures, the table's header and the
+/// borders leave.
+pub fn rows_shown(r: &ReportPopup, view_h: u16) -> usize {
+    let figures = match &r.result {
+        Some(Ok(rep)) => rep.summary.len(),
+        _ => 0,
+    };
+    (view_h as usize).saturating_sub(4 + figures).max(1)
+}
+
+/// The list keys scroll the table: a page is the rows shown, and the last
+/// rows fill the view at the end.
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    let view_h = crate::app::layout::above_status(app.view.area(), app.accounts.len()).height;
     let Some(Popup::Report(r)) = app.view.popups.last_mut() else {
         return Vec::new();
     };
@@ -74,10 +89,9 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
         Some(Ok(rep)) => rep.rows.len(),
         _ => 0,
     };
-    match cmd {
-        Some(Cmd::Up) => r.offset = r.offset.saturating_sub(1),
-        Some(Cmd::Down) => r.offset = (r.offset + 1).min(rows.saturating_sub(1)),
-        _ => {}
+    let shown = rows_shown(r, view_h);
+    if let Some(to) = list_move(cmd, r.offset, rows.saturating_sub(shown) + 1, shown) {
+        r.offset = to;
     }
     Vec::new()
 }

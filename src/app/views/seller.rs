@@ -2,8 +2,9 @@
 //! `role = "seller"`, in three tabs (Tab moves between them):
 //! - Products: the seller's own list; `a` adds one, `p` reprices the
 //!   picked one, `t` switches it active/inactive.
-//! - Sales: a page of the seller's transactions, PageDown/PageUp, `f` the
-//!   next status filter, `c` copies the picked sale's SN.
+//! - Sales: a page of the seller's transactions, `f` the next status
+//!   filter, `c` copies the picked sale's SN; a page down from the last
+//!   row loads the next page, a page up from the first the previous one.
 //! - Settlements: the journal's, newest first; `s` requests one (a form,
 //!   then the estimated fee and net to confirm), `r` replays an UNCLEAR
 //!   one with its own ref_id, amount and bank (asked first).
@@ -14,7 +15,7 @@
 
 use crate::app::popups::seller_form::{self, FormKind};
 use crate::app::keymap::Cmd;
-use crate::app::popups::Popup;
+use crate::app::popups::{list_move, Popup};
 use crate::app::{App, Effect, Level};
 use crate::domain::seller::SettlementRow;
 use crate::domain::seller::*;
@@ -97,6 +98,9 @@ pub struct SellerView {
     pub selected: [usize; 3],
     /// Product codes with a change out: a second one waits for the reply.
     pub saving: Vec<String>,
+    /// The sales page being loaded is the one before: its last row is
+    /// picked when it comes, so a page up goes on from where it was.
+    pub sales_land_at_end: bool,
 }
 
 impl SellerView {
@@ -131,6 +135,14 @@ impl SellerView {
 
     fn picked_product(&self) -> Option<&SellerProduct> {
         self.product_list().get(self.picked(Tab::Products))
+    }
+
+    /// How many rows of the tab shown fit in a view `view_h` rows high:
+    /// what the tabs, the keys line, the header, the borders and (with no
+    /// rows) the line saying why leave.
+    pub fn rows_shown(&self, view_h: u16) -> usize {
+        let note = usize::from(self.rows(self.tab) == 0);
+        (view_h as usize).saturating_sub(5 + note).max(1)
     }
 }
 
@@ -180,6 +192,7 @@ pub fn open(app: &mut App, name: Option<&str>) -> Vec<Effect> {
         settlements: None,
         selected: [0; 3],
         saving: Vec::new(),
+        sales_land_at_end: false,
     })));
     vec![
         call(&account, SellerCall::Products),
@@ -196,24 +209,35 @@ fn top(app: &mut App) -> Option<&mut SellerView> {
 }
 
 pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
+    let view_h = crate::app::layout::above_status(app.view.area(), app.accounts.len()).height;
     let Some(v) = top(app) else {
         return Vec::new();
     };
     let tab = v.tab;
+    let (picked, rows) = (v.picked(tab), v.rows(tab));
     match cmd {
         Some(Cmd::NextTab) => {
             v.tab = Tab::ALL[(tab.index() + 1) % Tab::ALL.len()];
             Vec::new()
         }
-        Some(Cmd::Up) => {
-            let s = &mut v.selected[tab.index()];
-            *s = s.saturating_sub(1);
-            Vec::new()
+        // On the sales, a page down from the last row is the next page,
+        // a page up from the first the previous one.
+        Some(Cmd::ListPageDown) if tab == Tab::Sales && picked + 1 >= rows => {
+            sales_page(app, true)
         }
-        Some(Cmd::Down) => {
-            let last = v.rows(tab).saturating_sub(1);
-            let s = &mut v.selected[tab.index()];
-            *s = (*s + 1).min(last);
+        Some(Cmd::ListPageUp) if tab == Tab::Sales && picked == 0 => sales_page(app, false),
+        Some(
+            Cmd::Up
+            | Cmd::Down
+            | Cmd::ListTop
+            | Cmd::ListBottom
+            | Cmd::ListPageDown
+            | Cmd::ListPageUp,
+        ) => {
+            let page = v.rows_shown(view_h);
+            if let Some(to) = list_move(cmd, picked, rows, page) {
+                v.selected[tab.index()] = to;
+            }
             Vec::new()
         }
         Some(Cmd::Refresh) => reload(v, tab),
@@ -259,35 +283,39 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
             };
             load_sales(v, q)
         }
-        Some(Cmd::NextPage | Cmd::PrevPage) if tab == Tab::Sales => {
-            let page = v.sales_query.page;
-            let last = match &v.sales {
-                Some(Ok(p)) => p.total_pages.max(1),
-                _ => page,
-            };
-            let next = if cmd == Some(Cmd::NextPage) {
-                page + 1
-            } else {
-                page.saturating_sub(1)
-            };
-            if next == 0 || next > last {
-                let why = if next == 0 {
-                    "Page 1 is the first".to_string()
-                } else {
-                    format!("Page {page} is the last")
-                };
-                app.set_status(why, Level::Info);
-                return Vec::new();
-            }
-            let q = SalesQuery {
-                page: next,
-                ..v.sales_query.clone()
-            };
-            load_sales(v, q)
-        }
         Some(Cmd::CopyOtp) if tab == Tab::Sales => copy_sn(app),
         _ => Vec::new(),
     }
+}
+
+/// The next (or previous) page of sales, or why not. The previous one
+/// comes with its last row picked.
+fn sales_page(app: &mut App, next: bool) -> Vec<Effect> {
+    let Some(v) = top(app) else {
+        return Vec::new();
+    };
+    let page = v.sales_query.page;
+    let last = match &v.sales {
+        Some(Ok(p)) => p.total_pages.max(1),
+        _ => page,
+    };
+    let to = if next { page + 1 } else { page.saturating_sub(1) };
+    if to == 0 || to > last {
+        let why = if to == 0 {
+            "Page 1 is the first".to_string()
+        } else {
+            format!("Page {page} is the last")
+        };
+        app.set_status(why, Level::Info);
+        return Vec::new();
+    }
+    let q = SalesQuery {
+        page: to,
+        ..v.sales_query.clone()
+    };
+    let fx = load_sales(v, q);
+    v.sales_land_at_end = !next;
+    fx
 }
 
 fn pick_first(app: &mut App, what: &str) -> Vec<Effect> {
@@ -317,6 +345,7 @@ fn load_sales(v: &mut SellerView, q: SalesQuery) -> Vec<Effect> {
     v.sales = None;
     v.sales_query = q.clone();
     v.selected[Tab::Sales.index()] = 0;
+    v.sales_land_at_end = false;
     vec![call(&v.account, SellerCall::Sales(q))]
 }
 
@@ -455,7 +484,13 @@ pub fn on_reply(app: &mut App, account: &str, reply: SellerReply) {
     };
     match reply {
         SellerReply::Products(r) => v.products = Some(r),
-        SellerReply::Sales { query, result } if query == v.sales_query => v.sales = Some(result),
+        SellerReply::Sales { query, result } if query == v.sales_query => {
+            v.sales = Some(result);
+            if std::mem::take(&mut v.sales_land_at_end) {
+                // The last row: kept within the rows just below.
+                v.selected[Tab::Sales.index()] = usize::MAX;
+            }
+        }
         SellerReply::Settlements(r) => v.settlements = Some(r),
         _ => {}
     }

@@ -122,7 +122,7 @@ fn left(app: &App, d: &Deposit) -> String {
 
 pub fn list(frame: &mut Frame, app: &App, t: &Theme, area: Rect, selected: usize) {
     let all = crate::app::popups::deposits::visible(app);
-    let h = (all.len() as u16 + 4).clamp(5, area.height);
+    let (h, visible) = crate::app::popups::deposits::list_height(all.len(), area.height);
     let r = centered(area, 78, h);
     let w = r.width.saturating_sub(2) as usize;
     let mut lines = vec![Line::styled(
@@ -135,7 +135,6 @@ pub fn list(frame: &mut Frame, app: &App, t: &Theme, area: Rect, selected: usize
     if all.is_empty() {
         lines.push(Line::from("No deposits yet: d makes one."));
     }
-    let visible = (h as usize).saturating_sub(4).max(1);
     let skip = selected.saturating_sub(visible - 1);
     for (i, d) in all.iter().enumerate().skip(skip).take(visible) {
         let row = format!(

@@ -1,25 +1,21 @@
 //! An email order's message timeline: the inbox, its site and window, then
-//! one block per message (time, from, subject, preview), oldest first.
+//! one block per message (time, from, subject, preview), oldest first,
+//! from the first one scrolled to.
 
 use super::{boxed, centered};
 use crate::app::keymap::Cmd;
 use crate::app::App;
-use crate::domain::EmailMessage;
+use crate::app::popups::email_detail::{box_height, last_first};
+use crate::app::popups::EmailDetail;
+use crate::ui::fit;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn draw(
-    frame: &mut Frame,
-    app: &App,
-    order_id: i64,
-    messages: Option<&Result<Vec<EmailMessage>, String>>,
-    theme: &Theme,
-    area: Rect,
-) {
-    let Some(o) = app.book.orders.get(&order_id) else {
+pub fn draw(frame: &mut Frame, app: &App, d: &EmailDetail, theme: &Theme, area: Rect) {
+    let Some(o) = app.book.orders.get(&d.order_id) else {
         return;
     };
     let window = match o.expires_at {
@@ -45,7 +41,17 @@ pub fn draw(
         ]),
         Line::from(""),
     ];
-    match messages {
+    let n = match &d.messages {
+        Some(Ok(list)) => list.len(),
+        _ => 0,
+    };
+    let (h, shown) = box_height(n, area.height);
+    let r = centered(area, 84, h);
+    // A message's subject and preview are cut to the box, so each takes
+    // its rows and the timeline scrolls by whole messages.
+    let w = r.width.saturating_sub(5) as usize;
+    let first = d.first.min(last_first(n, shown));
+    match &d.messages {
         None => lines.push(Line::styled("reading the journal…", theme.dim)),
         Some(Err(e)) => lines.push(Line::styled(
             format!("cannot read messages: {e}"),
@@ -56,7 +62,7 @@ pub fn draw(
             theme.dim,
         )),
         Some(Ok(list)) => {
-            for (i, m) in list.iter().enumerate() {
+            for (i, m) in list.iter().enumerate().skip(first).take(shown) {
                 let at = m
                     .received_at
                     .map(|t| {
@@ -71,22 +77,32 @@ pub fn draw(
                     Span::raw("  "),
                     Span::styled(m.headline(), theme.otp),
                 ]));
-                lines.push(Line::from(format!("   {}", m.subject)));
-                lines.push(Line::styled(format!("   {}", m.preview), theme.dim));
+                lines.push(Line::from(format!("   {}", fit(&m.subject, w))));
+                lines.push(Line::styled(format!("   {}", fit(&m.preview, w)), theme.dim));
             }
         }
     }
     lines.push(Line::from(""));
+    let scroll = if shown < n {
+        format!(
+            " · {}–{} of {} · {}/{} scroll",
+            first + 1,
+            (first + shown).min(n),
+            n,
+            app.keymap.label(Cmd::Down),
+            app.keymap.label(Cmd::Up)
+        )
+    } else {
+        String::new()
+    };
     lines.push(Line::styled(
         format!(
-            "{} copy OTP · {} close",
+            "{} copy OTP · {} close{scroll}",
             super::keys(app, Cmd::CopyOtp),
             super::keys(app, Cmd::Dismiss)
         ),
         theme.dim,
     ));
-    // As tall as its lines (a long preview may wrap once), within the screen.
-    let r = centered(area, 84, (lines.len() as u16 + 4).min(area.height));
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines)
@@ -98,6 +114,6 @@ pub fn draw(
 
 impl crate::ui::popups::Draw for crate::app::popups::EmailDetail {
     fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        draw(frame, app, self.order_id, self.messages.as_ref(), theme, area)
+        draw(frame, app, self, theme, area)
     }
 }

@@ -36,9 +36,11 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, theme: &Theme, area: Rect
         .collect();
     let more = if skip + visible < all.len() {
         format!(
-            " · {}/{} scroll",
+            " · {}/{} scroll · {}/{} a page",
             app.keymap.label(Cmd::Down),
-            app.keymap.label(Cmd::Up)
+            app.keymap.label(Cmd::Up),
+            app.keymap.label(Cmd::ListPageDown),
+            app.keymap.label(Cmd::ListPageUp)
         )
     } else {
         String::new()

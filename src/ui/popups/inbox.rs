@@ -25,15 +25,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, p: &InboxPo
         theme.dim,
     )];
     // Half the box for the list, the rest for the picked body.
-    let list_rows = (r.height as usize).saturating_sub(3) / 2;
-    let first = p.selected.saturating_sub(list_rows.saturating_sub(1));
+    let list_rows = crate::app::popups::inbox::list_rows(r.height);
+    let first = p.selected.saturating_sub(list_rows - 1);
     for (i, k) in app
         .book
         .kept
         .iter()
         .enumerate()
         .skip(first)
-        .take(list_rows.max(1))
+        .take(list_rows)
     {
         let local = k.at.with_timezone(&chrono::Local).format("%H:%M:%S");
         let text = format!(

@@ -31,10 +31,7 @@ pub fn boxed<'a>(theme: &Theme, title: &str) -> Block<'a> {
 /// The whole screen but the status bar: the area of a full-screen view
 /// (what a copy or a load says must stay in sight).
 pub fn above_status(app: &App, area: Rect) -> Rect {
-    crate::app::layout::compute(area, app.accounts.len()).map_or(area, |l| Rect {
-        height: l.status.y.saturating_sub(area.y),
-        ..area
-    })
+    crate::app::layout::above_status(area, app.accounts.len())
 }
 
 /// A form's field: marked when focused, its label padded to `width`, the

@@ -28,7 +28,8 @@ fn own(r: &crate::domain::compare::Row) -> String {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, v: &CompareView) {
-    let r = centered(area, 100, area.height.saturating_sub(2).max(8));
+    let (h, room) = crate::app::views::compare::box_height(v, area.height);
+    let r = centered(area, 100, h);
     let w = r.width.saturating_sub(2) as usize;
     let waiting = if v.waiting > 0 {
         format!(" · waiting for {}", v.waiting)
@@ -59,9 +60,6 @@ pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, v: &CompareView
             t.dim,
         ),
     ];
-    let room = (r.height as usize)
-        .saturating_sub(5 + v.failed.len().min(3))
-        .max(1);
     let skip = v.selected.saturating_sub(room - 1);
     for (i, row) in v.rows.iter().enumerate().skip(skip).take(room) {
         let text = format!(

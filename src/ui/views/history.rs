@@ -43,14 +43,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
     let mut lines = vec![Line::from(head)];
     let where_ = match &h.page {
         Some(p) => format!(
-            "page {} of {}{} · {} next · {} prev · {} load with filters · {} close",
+            "page {} of {}{} · {} load with filters · {} close",
             p.page,
             p.total_pages.max(1),
             p.total
                 .map(|t| format!(" ({t} in all)"))
                 .unwrap_or_default(),
-            keys(Cmd::NextPage),
-            keys(Cmd::PrevPage),
             keys(Cmd::Confirm),
             keys(Cmd::Dismiss)
         ),
@@ -64,9 +62,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
     if h.page.is_some() {
         lines.push(Line::styled(
             format!(
-                "{} {} pick a row · {} to the rows, then {} copies its SN",
+                "{} {} pick a row · {}/{} a screen, then next/prev page · {} to the rows, then {} copies its SN",
                 keys(Cmd::Up),
                 keys(Cmd::Down),
+                app.keymap.label(Cmd::ListPageDown),
+                app.keymap.label(Cmd::ListPageUp),
                 keys(Cmd::NextField),
                 // On the rows, where letters are commands.
                 app.keymap.labels(Cmd::CopyOtp)
@@ -95,10 +95,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
             lines.push(Line::raw("No transactions for these filters."));
         }
         // Rows that fit under the lines above (and the note below), the
-        // picked one kept in view.
-        let fit = (r.height as usize)
-            .saturating_sub(2 + lines.len() + usize::from(p.unreadable > 0))
-            .max(1);
+        // picked one kept in view: as many as a page key moves.
+        let fit = crate::app::views::history::rows_shown(h, r.height);
         let first = h.selected.saturating_sub(fit - 1);
         for (i, t) in p.transactions.iter().enumerate().skip(first).take(fit) {
             let style = if i == h.selected {

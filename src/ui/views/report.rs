@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, r: &ReportP
                         .join(" ")
                 };
                 lines.push(Line::styled(line(&header), theme.title));
-                let fit = (r_area.height as usize).saturating_sub(2 + lines.len());
+                let fit = crate::app::views::report::rows_shown(r, r_area.height);
                 for row in rows.iter().skip(r.offset).take(fit) {
                     lines.push(Line::raw(line(row)));
                 }

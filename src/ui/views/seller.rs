@@ -76,11 +76,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, v: &SellerV
                 _ => format!("page {}", v.sales_query.page),
             };
             format!(
-                "{page} · status {} · {} filter · {} next · {} prev · {} copy SN",
+                "{page} · status {} · {} filter · {}/{} a screen, then next/prev page · {} copy SN",
                 v.sales_query.status.as_deref().unwrap_or("any"),
                 keys(Cmd::SellerFilter),
-                keys(Cmd::NextPage),
-                keys(Cmd::PrevPage),
+                app.keymap.label(Cmd::ListPageDown),
+                app.keymap.label(Cmd::ListPageUp),
                 keys(Cmd::CopyOtp)
             )
         }
@@ -103,7 +103,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, v: &SellerV
         Some(Ok(_)) => {}
         None => lines.push(Line::styled("asking GoTopUp…", theme.dim)),
     }
-    let fit = (r.height as usize).saturating_sub(2 + lines.len()).max(1);
+    // As many as a page key moves.
+    let fit = v.rows_shown(r.height);
     let picked = v.picked(v.tab);
     let first = picked.saturating_sub(fit - 1);
     for (i, (row, style)) in rows.into_iter().enumerate().skip(first).take(fit) {

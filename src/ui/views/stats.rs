@@ -1,11 +1,12 @@
 //! The statistics view: per offer, orders, OTP rate, median and p90 time
 //! to the OTP, spent and refunded; below, spend per day (a sparkline) and
-//! the time to the OTP (a bar chart).
+//! the time to the OTP (a bar chart). The table scrolls from the first row
+//! the view keeps.
 
 use crate::ui::popups::{boxed, centered};
 use crate::app::keymap::Cmd;
 use crate::app::App;
-use crate::domain::stats::Overview;
+use crate::app::views::stats::{box_height, Stats};
 use crate::ui::fit;
 use crate::ui::theme::Theme;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -13,17 +14,30 @@ use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph, Sparkline};
 use ratatui::Frame;
 
-pub fn draw(
-    frame: &mut Frame,
-    app: &App,
-    t: &Theme,
-    area: Rect,
-    figures: Option<&Result<Overview, String>>,
-) {
-    let r = centered(area, 100, area.height.saturating_sub(2).max(10));
+pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, s: &Stats) {
+    let figures = s.figures.as_deref();
+    let (h, shown) = box_height(area.height);
+    let r = centered(area, 100, h);
     frame.render_widget(Clear, r);
+    let groups = match figures {
+        Some(Ok(o)) => o.groups.len(),
+        _ => 0,
+    };
+    let first = s.first.min(groups.saturating_sub(shown));
+    let scroll = if groups > shown {
+        format!(
+            " · {}–{} of {} · {}/{} scroll",
+            first + 1,
+            (first + shown).min(groups),
+            groups,
+            app.keymap.label(Cmd::Down),
+            app.keymap.label(Cmd::Up)
+        )
+    } else {
+        String::new()
+    };
     let title = format!(
-        "Statistics · 30 days · {} closes",
+        "Statistics · 30 days · {} closes{scroll}",
         app.keymap.label(Cmd::Dismiss)
     );
     let block = boxed(t, &title);
@@ -60,36 +74,41 @@ pub fn draw(
     }
     let secs = |s: Option<i64>| s.map(|s| format!("{s}s")).unwrap_or_else(|| "-".into());
     let rate = |r: Option<f64>| r.map(|r| format!("{r:.0}%")).unwrap_or_else(|| "-".into());
-    let row = |label: &str, g: &crate::domain::stats::GroupStats, rate: String| {
+    let row = |g: &crate::domain::stats::GroupStats| {
         format!(
             "{:<32} {:>6} {:>5} {:>7} {:>7} {:>12} {:>12}",
-            fit(label, 32),
+            fit(&g.label, 32),
             g.orders,
-            rate,
+            rate(g.otp_rate),
             secs(g.median_secs),
             secs(g.p90_secs),
             g.spent.to_string(),
             g.refunded.to_string()
         )
     };
-    // OTP orders first; top-ups apart below, where the "code" is an SN.
-    for g in o.groups.iter().filter(|g| !g.topup) {
-        lines.push(Line::styled(fit(&row(&g.label, g, rate(g.otp_rate)), w), t.text));
-    }
-    if o.groups.iter().any(|g| g.topup) {
-        lines.push(Line::styled(
-            fit(
-                &format!(
-                    "{:<32} {:>6} {:>5} {:>7} {:>7} {:>12} {:>12}",
-                    "top-up", "orders", "SN", "median", "p90", "spent", "refunded"
+    // OTP orders first; top-ups apart below (the engine sorts them last)
+    // under their own header, where the "code" is an SN. The header takes
+    // one of the rows shown.
+    let window: Vec<_> = o.groups.iter().skip(first).take(shown).collect();
+    let header_at = window
+        .iter()
+        .position(|g| g.topup)
+        .filter(|i| *i > 0 || first == 0 || !o.groups[first - 1].topup);
+    let take = if header_at.is_some() { shown.saturating_sub(1) } else { shown };
+    for (i, g) in window.into_iter().take(take).enumerate() {
+        if header_at == Some(i) {
+            lines.push(Line::styled(
+                fit(
+                    &format!(
+                        "{:<32} {:>6} {:>5} {:>7} {:>7} {:>12} {:>12}",
+                        "top-up", "orders", "SN", "median", "p90", "spent", "refunded"
+                    ),
+                    w,
                 ),
-                w,
-            ),
-            t.dim,
-        ));
-        for g in o.groups.iter().filter(|g| g.topup) {
-            lines.push(Line::styled(fit(&row(&g.label, g, rate(g.otp_rate)), w), t.text));
+                t.dim,
+            ));
         }
+        lines.push(Line::styled(fit(&row(g), w), t.text));
     }
     frame.render_widget(Paragraph::new(lines), parts[0]);
     let bottom = Layout::default()
@@ -129,8 +148,8 @@ pub fn draw(
     );
 }
 
-impl crate::ui::popups::Draw for crate::app::views::stats::Stats {
+impl crate::ui::popups::Draw for Stats {
     fn draw(&self, frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        draw(frame, app, theme, area, self.0.as_deref())
+        draw(frame, app, theme, area, self)
     }
 }
