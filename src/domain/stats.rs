@@ -37,3 +37,28 @@ pub struct Overview {
     /// (bucket label, orders) for the time to the first OTP.
     pub otp_times: Vec<(&'static str, u64)>,
 }
+
+/// One line of the statistics table: a group, or the header that starts
+/// the top-ups (shown apart from OTP orders).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StatsLine<'a> {
+    Group(&'a GroupStats),
+    TopUpHeader,
+}
+
+impl Overview {
+    /// The table's lines: OTP orders, then a header and the top-ups (the
+    /// engine sorts top-ups last). What the view scrolls through.
+    pub fn lines(&self) -> Vec<StatsLine<'_>> {
+        let mut out = Vec::with_capacity(self.groups.len() + 1);
+        let mut header = false;
+        for g in &self.groups {
+            if g.topup && !header {
+                out.push(StatsLine::TopUpHeader);
+                header = true;
+            }
+            out.push(StatsLine::Group(g));
+        }
+        out
+    }
+}

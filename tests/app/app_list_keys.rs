@@ -204,3 +204,30 @@ fn the_statistics_table_scrolls() {
     keys(&mut a, "<Home>");
     assert_eq!(stats_first(&a), 0);
 }
+
+/// Top-ups below OTP orders under their own header, which scrolls with
+/// them: at the end the last top-up is in sight.
+#[test]
+fn top_ups_scroll_under_their_header() {
+    let mut a = app();
+    a.update(Action::Resize(100, 30));
+    keys(&mut a, "S");
+    let mut groups: Vec<GroupStats> = (0..30).map(group).collect();
+    for g in groups.iter_mut().skip(25) {
+        g.topup = true;
+    }
+    a.update(Action::StatsLoaded(Ok(Overview {
+        groups,
+        spend_per_day: vec![0; 30],
+        otp_times: Vec::new(),
+    })));
+    keys(&mut a, "<End>");
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("offer-29") && s.contains("14–31 of 31"), "{s}");
+    let (otp, topups) = s.split_once("top-up ").expect("the top-up header");
+    assert!(otp.contains("offer-24") && !otp.contains("offer-25"), "{s}");
+    assert!(
+        topups.contains("offer-25") && topups.contains(" SN "),
+        "{s}"
+    );
+}

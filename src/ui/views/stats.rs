@@ -6,6 +6,7 @@
 use crate::ui::popups::{boxed, centered};
 use crate::app::keymap::Cmd;
 use crate::app::App;
+use crate::domain::stats::StatsLine;
 use crate::app::views::stats::{box_height, Stats};
 use crate::ui::fit;
 use crate::ui::theme::Theme;
@@ -19,8 +20,9 @@ pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, s: &Stats) {
     let (h, shown) = box_height(area.height);
     let r = centered(area, 100, h);
     frame.render_widget(Clear, r);
+    // Lines, not groups: the top-ups' header scrolls with them.
     let groups = match figures {
-        Some(Ok(o)) => o.groups.len(),
+        Some(Ok(o)) => o.lines().len(),
         _ => 0,
     };
     let first = s.first.min(groups.saturating_sub(shown));
@@ -86,18 +88,12 @@ pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, s: &Stats) {
             g.refunded.to_string()
         )
     };
-    // OTP orders first; top-ups apart below (the engine sorts them last)
-    // under their own header, where the "code" is an SN. The header takes
-    // one of the rows shown.
-    let window: Vec<_> = o.groups.iter().skip(first).take(shown).collect();
-    let header_at = window
-        .iter()
-        .position(|g| g.topup)
-        .filter(|i| *i > 0 || first == 0 || !o.groups[first - 1].topup);
-    let take = if header_at.is_some() { shown.saturating_sub(1) } else { shown };
-    for (i, g) in window.into_iter().take(take).enumerate() {
-        if header_at == Some(i) {
-            lines.push(Line::styled(
+    // OTP orders first; top-ups apart below under their own header,
+    // where the "code" is an SN.
+    for line in o.lines().into_iter().skip(first).take(shown) {
+        lines.push(match line {
+            StatsLine::Group(g) => Line::styled(fit(&row(g), w), t.text),
+            StatsLine::TopUpHeader => Line::styled(
                 fit(
                     &format!(
                         "{:<32} {:>6} {:>5} {:>7} {:>7} {:>12} {:>12}",
@@ -106,9 +102,8 @@ pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, s: &Stats) {
                     w,
                 ),
                 t.dim,
-            ));
-        }
-        lines.push(Line::styled(fit(&row(g), w), t.text));
+            ),
+        });
     }
     frame.render_widget(Paragraph::new(lines), parts[0]);
     let bottom = Layout::default()
