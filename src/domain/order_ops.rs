@@ -78,8 +78,9 @@ pub fn placed_words(order: &Order) -> String {
             .as_deref()
             .or(order.number.as_deref())
             .unwrap_or("");
+        // Short enough for an 80-column status bar with a long name.
         return format!(
-            "{} to {to} sent for {} on {}: processing, waiting for {}",
+            "{} to {to}: processing, {} on {}; {} follows",
             order.service,
             order.price,
             order.account,
@@ -219,11 +220,10 @@ mod tests {
         o.number = None;
         o.customer_number = Some("081234567890".into());
         let words = placed_words(&o);
-        assert!(
-            words.contains("Pulsa Telkomsel to 081234567890 sent"),
-            "{words}"
+        assert_eq!(
+            words,
+            "Pulsa Telkomsel to 081234567890: processing, Rp 3.500 on topup; the SN follows"
         );
-        assert!(words.contains("processing, waiting for the SN"), "{words}");
         assert!(!words.contains("SMS"), "{words}");
         let sms = order("s1:x", None, 0);
         assert!(placed_words(&sms).ends_with("waiting for the SMS"));
