@@ -250,6 +250,12 @@ impl Fitted<'_> {
             .collect()
     }
 
+    /// The columns a row takes (before any wrap): the table's width.
+    pub fn total(&self) -> usize {
+        let shown = self.inline.iter().filter(|i| **i).count();
+        self.widths().iter().sum::<usize>() + self.table.gap * shown.saturating_sub(1)
+    }
+
     /// Whether column `i` is on the row (not on the detail line).
     pub fn inline(&self, i: usize) -> bool {
         self.inline[i]
@@ -360,6 +366,7 @@ mod tests {
         let t = table();
         let f = t.fit(usize::MAX);
         assert_eq!(f.widths(), vec![3, 21, 20, 25]);
+        assert_eq!(f.total(), 72);
         let lines = f.lines();
         assert_eq!(
             lines[0],
