@@ -6,7 +6,8 @@ use crate::ui::popups::{boxed, centered};
 use crate::app::keymap::Cmd;
 use crate::app::App;
 use crate::domain::stats::Overview;
-use crate::ui::fit;
+use crate::domain::columns::{Column, Table};
+use crate::ui::table::{self, Show};
 use crate::ui::theme::Theme;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::Line;
@@ -44,40 +45,41 @@ pub fn draw(
         .direction(Direction::Vertical)
         .constraints([Constraint::Min(3), Constraint::Length(7)])
         .split(inner);
-    let w = parts[0].width as usize;
-    let mut lines = vec![Line::styled(
-        fit(
-            &format!(
-                "{:<32} {:>6} {:>5} {:>7} {:>7} {:>12} {:>12}",
-                "offer", "orders", "OTP", "median", "p90", "spent", "refunded"
-            ),
-            w,
-        ),
-        t.dim,
-    )];
-    if o.groups.is_empty() {
-        lines.push(Line::from("No orders in the last 30 days."));
-    }
+    // Columns as wide as their figures: the offer's name gives way, an
+    // amount never does.
+    let mut table = Table::new(vec![
+        Column::text("offer", 10),
+        Column::value("orders").right(),
+        Column::value("OTP").right(),
+        Column::value("median").right(),
+        Column::value("p90").right(),
+        Column::value("spent").right(),
+        Column::value("refunded").right(),
+    ]);
     for g in &o.groups {
         let secs = |s: Option<i64>| s.map(|s| format!("{s}s")).unwrap_or_else(|| "-".into());
-        lines.push(Line::styled(
-            fit(
-                &format!(
-                    "{:<32} {:>6} {:>5} {:>7} {:>7} {:>12} {:>12}",
-                    fit(&g.group, 32),
-                    g.orders,
-                    g.otp_rate
-                        .map(|r| format!("{r:.0}%"))
-                        .unwrap_or_else(|| "-".into()),
-                    secs(g.median_secs),
-                    secs(g.p90_secs),
-                    g.spent.to_string(),
-                    g.refunded.to_string()
-                ),
-                w,
-            ),
-            t.text,
-        ));
+        table.push([
+            g.group.clone(),
+            g.orders.to_string(),
+            g.otp_rate
+                .map(|r| format!("{r:.0}%"))
+                .unwrap_or_else(|| "-".into()),
+            secs(g.median_secs),
+            secs(g.p90_secs),
+            g.spent.to_string(),
+            g.refunded.to_string(),
+        ]);
+    }
+    let mut lines = table::lines(
+        &table,
+        parts[0].width as usize,
+        (parts[0].height as usize).saturating_sub(1),
+        Show::From(0),
+        [t.dim, t.text],
+        |_| None,
+    );
+    if o.groups.is_empty() {
+        lines.push(Line::from("No orders in the last 30 days."));
     }
     frame.render_widget(Paragraph::new(lines), parts[0]);
     let bottom = Layout::default()
