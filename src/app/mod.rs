@@ -552,5 +552,11 @@ pub fn scroll_offset(app: &App, pane: Pane, height: u16) -> usize {
     let header = matches!(pane, Pane::Orders | Pane::OtpLog) as usize;
     let visible = (height as usize).saturating_sub(2 + header).max(1);
     let last = panes::pane_len(app, pane).saturating_sub(1);
-    app.sel(pane).min(last).saturating_sub(visible - 1)
+    let sel = app.sel(pane).min(last);
+    if pane == Pane::OtpLog {
+        // An entry whose number does not fit beside its code takes more
+        // than one line.
+        return panes::otp_log::first_shown(app, sel, visible);
+    }
+    sel.saturating_sub(visible - 1)
 }
