@@ -62,6 +62,32 @@ pub fn wrap(s: &str, w: usize) -> Vec<String> {
     lines
 }
 
+/// Text in lines of at most `w` columns, broken at spaces; a word longer
+/// than a line (an address, a token) is broken inside, never cut. The
+/// line count is exact, so a box can be as tall as its text.
+pub fn wrap_words(s: &str, w: usize) -> Vec<String> {
+    let w = w.max(2);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ') {
+        let sep = usize::from(!line.is_empty());
+        if !line.is_empty() && width(&line) + sep + width(word) > w {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        if width(&line) > w {
+            let mut parts = wrap(&line, w);
+            line = parts.pop().unwrap_or_default();
+            lines.extend(parts);
+        }
+    }
+    lines.push(line);
+    lines
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
     Left,
@@ -444,6 +470,22 @@ mod tests {
         t.push(["3094-6595-8929-7969-2937"]);
         let f = t.fit(10);
         assert_eq!(f.row(0).concat(), "3094-6595-8929-7969-2937");
+    }
+
+    #[test]
+    fn text_wraps_at_spaces_and_long_words_inside() {
+        assert_eq!(
+            wrap_words("Your code is 734105. It expires soon.", 16),
+            vec!["Your code is", "734105. It", "expires soon."]
+        );
+        assert_eq!(
+            wrap_words("to verify.kirana.2026@inbox-kitten.example now", 16),
+            vec!["to", "verify.kirana.20", "26@inbox-kitten.", "example now"]
+        );
+        assert_eq!(wrap_words("", 10), vec![""]);
+        for l in wrap_words("東京 タワー 東京タワー東京タワー", 6) {
+            assert!(width(&l) <= 6, "{l}");
+        }
     }
 
     #[test]
