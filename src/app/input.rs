@@ -54,9 +54,14 @@ pub fn on_mouse(app: &mut App, m: MouseEvent) {
                 // Row 0 is the border; lists in the orders/log panes have a header row.
                 let header = matches!(p, Pane::Orders | Pane::OtpLog) as u16;
                 if m.row > r.y + header {
+                    let line = (m.row - r.y - 1 - header) as usize;
                     let first = super::scroll_offset(app, p, r.height);
-                    let idx = (m.row - r.y - 1 - header) as usize + first;
-                    if idx < panes::pane_len(app, p) {
+                    let idx = match p {
+                        // An entry may take more than one line.
+                        Pane::OtpLog => panes::otp_log::entry_at(app, first, line),
+                        _ => Some(first + line),
+                    };
+                    if let Some(idx) = idx.filter(|i| *i < panes::pane_len(app, p)) {
                         if p == Pane::Catalog {
                             // The rows stay where they were clicked.
                             app.view.catalog_top = first;

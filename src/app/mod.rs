@@ -544,6 +544,12 @@ pub fn scroll_offset(app: &App, pane: Pane, height: u16) -> usize {
     let header = matches!(pane, Pane::Orders | Pane::OtpLog) as usize;
     let visible = (height as usize).saturating_sub(2 + header).max(1);
     let len = panes::pane_len(app, pane);
+    if pane == Pane::OtpLog {
+        // An entry whose number does not fit beside its code takes more
+        // than one line.
+        let sel = app.sel(pane).min(len.saturating_sub(1));
+        return panes::otp_log::first_shown(app, sel, visible);
+    }
     let from = if pane == Pane::Catalog {
         app.view.catalog_top
     } else {

@@ -1,8 +1,9 @@
 //! `accounts` and `info`: what is configured and where things live.
 
 use super::context::Context;
-use super::output::print_json;
+use super::output::{print_json, print_table};
 use super::{exit, CliResult};
+use crate::domain::columns::{Column, Table};
 use crate::domain::text::url_without_userinfo;
 use serde_json::json;
 
@@ -26,20 +27,28 @@ pub(super) fn accounts(ctx: &Context) -> CliResult {
     } else if ctx.config.accounts.is_empty() {
         say!("No accounts configured. Copy config.example.toml to your config file and add one.");
     } else {
+        let mut t = Table::new(vec![
+            Column::value("name"),
+            Column::value("provider"),
+            Column::value("role"),
+            Column::value("base url"),
+            Column::value("key from"),
+        ])
+        .gap(2);
         for a in &ctx.config.accounts {
-            say!(
-                "{:<16} {:<8} {:<6} {:<40} key from {}",
-                a.name,
+            t.push([
+                a.name.as_str(),
                 a.provider.as_str(),
                 if a.role.is_seller() {
                     "seller"
                 } else {
                     "buyer"
                 },
-                url_without_userinfo(&a.base_url),
-                a.key.kind()
-            );
+                &url_without_userinfo(&a.base_url),
+                a.key.kind(),
+            ]);
         }
+        print_table(&t);
     }
     Ok(exit::OK)
 }

@@ -1,8 +1,9 @@
 //! `balance`: every account's balance, asked at once.
 
 use super::context::Context;
-use super::output::print_json;
+use super::output::{print_json, print_table};
 use super::{exit, fail, CliResult};
+use crate::domain::columns::{Column, Table};
 use serde_json::json;
 
 pub(super) async fn balance(ctx: &Context, only: Option<&str>) -> CliResult {
@@ -41,29 +42,28 @@ pub(super) async fn balance(ctx: &Context, only: Option<&str>) -> CliResult {
             .collect();
         print_json(&list);
     } else {
+        // Columns as wide as the names and figures they hold.
+        let mut t = Table::new(vec![
+            Column::value("account"),
+            Column::value("provider"),
+            Column::value("balance").right(),
+            Column::value(""),
+        ])
+        .gap(2);
         let mut total = crate::money::Rupiah::ZERO;
         for (a, r) in &results {
             match r {
                 Ok(b) => {
                     total += *b;
-                    say!(
-                        "{:<16} {:<8} {:>16}",
-                        a.name,
-                        a.provider.as_str(),
-                        b.to_string()
-                    );
+                    t.push([&a.name, a.provider.as_str(), &b.to_string(), ""]);
                 }
-                Err(e) => say!(
-                    "{:<16} {:<8} {:>16}  {e}",
-                    a.name,
-                    a.provider.as_str(),
-                    "error"
-                ),
+                Err(e) => t.push([&a.name, a.provider.as_str(), "error", e]),
             }
         }
         if results.len() > 1 {
-            say!("{:<25} {:>16}", "total", total.to_string());
+            t.push(["total", "", &total.to_string(), ""]);
         }
+        print_table(&t);
     }
     Ok(if failed > 0 { exit::ERROR } else { exit::OK })
 }

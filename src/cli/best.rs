@@ -3,8 +3,9 @@
 //! the choice `buy --best` makes from the same table.
 
 use super::context::Context;
-use super::output::print_json;
+use super::output::{print_json, print_table};
 use super::{exit, fail, CliError, CliResult};
+use crate::domain::columns::{Column, Table};
 use crate::engine::compare::{self, Row, SortBy};
 use crate::engine::journal::Journal;
 use serde::Serialize;
@@ -111,28 +112,18 @@ pub(super) async fn best(ctx: &Context, service: &str, country: &str) -> CliResu
             "unmatched": errors.iter().map(|(a, e)| json!({"account": a, "error": e})).collect::<Vec<_>>(),
         }));
     } else {
-        // Columns as wide as what they hold: a label is never cut, and the
-        // offer id is the one `buy --offer` takes.
-        let width = |f: &dyn Fn(&Row) -> usize, title: &str| {
-            rows.iter()
-                .map(f)
-                .max()
-                .unwrap_or(0)
-                .max(title.chars().count())
-        };
-        let aw = width(&|r| r.account.chars().count(), "account");
-        let iw = width(&|r| r.offer.id.chars().count(), "offer id");
-        let lw = width(&|r| r.offer.label.chars().count(), "offer");
-        say!(
-            "{:<aw$} {:<9} {:<iw$} {:<lw$} {:>11} {:>6} {:>6}  own record (30 days)",
-            "account",
-            "provider",
-            "offer id",
-            "offer",
-            "price",
-            "stock",
-            "rate"
-        );
+        // Columns as wide as what they hold (in display width): a label is
+        // never cut, and the offer id is the one `buy --offer` takes.
+        let mut t = Table::new(vec![
+            Column::value("account"),
+            Column::value("provider"),
+            Column::value("offer id"),
+            Column::value("offer"),
+            Column::value("price").right(),
+            Column::value("stock").right(),
+            Column::value("rate").right(),
+            Column::value("own record (30 days)"),
+        ]);
         for r in &rows {
             let own = match r.record.otp_rate() {
                 Some(rate) => format!(
@@ -145,12 +136,11 @@ pub(super) async fn best(ctx: &Context, service: &str, country: &str) -> CliResu
                 ),
                 None => "-".into(),
             };
-            say!(
-                "{:<aw$} {:<9} {:<iw$} {:<lw$} {:>11} {:>6} {:>6}  {own}",
-                r.account,
-                r.provider.display_name(),
-                r.offer.id,
-                r.offer.label,
+            t.push([
+                r.account.clone(),
+                r.provider.display_name().to_string(),
+                r.offer.id.clone(),
+                r.offer.label.clone(),
                 r.offer.price.to_string(),
                 r.offer
                     .stock
@@ -160,8 +150,10 @@ pub(super) async fn best(ctx: &Context, service: &str, country: &str) -> CliResu
                     .success_rate
                     .map(|x| format!("{x:.0}%"))
                     .unwrap_or_else(|| "-".into()),
-            );
+                own,
+            ]);
         }
+        print_table(&t);
         for (a, e) in &errors {
             say_err!("otpdeck: {a}: {e}");
         }

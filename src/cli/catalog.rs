@@ -2,9 +2,10 @@
 //! `domain::naming`, the rule the dashboard uses too.
 
 use super::context::Context;
-use super::output::print_json;
+use super::output::{print_json, print_table};
 use super::scripting::provider_err;
 use super::{exit, fail, CliError, CliResult};
+use crate::domain::columns::{Column, Table};
 use crate::domain::naming::{self, NameError, NameKind};
 use crate::domain::Offer;
 
@@ -53,9 +54,11 @@ pub(super) async fn catalog(
         if ctx.json {
             print_json(&services);
         } else {
+            let mut t = Table::new(vec![Column::value("id"), Column::value("name")]).gap(2);
             for s in &services {
-                say!("{:<12} {}", s.id, s.name);
+                t.push([&s.id, &s.name]);
             }
+            print_table(&t);
         }
         return Ok(exit::OK);
     };
@@ -67,16 +70,22 @@ pub(super) async fn catalog(
                 if ctx.json {
                     print_json(&countries);
                 } else {
+                    let mut t = Table::new(vec![
+                        Column::value("id"),
+                        Column::value("country"),
+                        Column::value("prefix"),
+                        Column::value("stock").right(),
+                    ])
+                    .gap(2);
                     for c in &countries {
-                        let stock = c.stock.map(|s| format!("stock {s}")).unwrap_or_default();
-                        say!(
-                            "{:<10} {:<20} {:<6} {}",
-                            c.id,
-                            c.name,
-                            c.prefix.as_deref().unwrap_or(""),
-                            stock
-                        );
+                        t.push([
+                            c.id.clone(),
+                            c.name.clone(),
+                            c.prefix.clone().unwrap_or_default(),
+                            c.stock.map(|s| s.to_string()).unwrap_or_default(),
+                        ]);
                     }
+                    print_table(&t);
                 }
                 return Ok(exit::OK);
             }
@@ -97,43 +106,47 @@ pub(super) async fn catalog(
     if ctx.json {
         print_json(&offers);
     } else {
+        let mut t = Table::new(vec![
+            Column::value("offer id"),
+            Column::value("offer"),
+            Column::value("price").right(),
+            Column::value("stock").right(),
+            Column::value("rate").right(),
+            Column::value("operators"),
+        ])
+        .gap(2);
         for o in &offers {
-            say!("{}", offer_line(o));
+            t.push(offer_cells(o));
         }
+        print_table(&t);
     }
     Ok(exit::OK)
 }
 
-fn offer_line(o: &Offer) -> String {
+/// An offer's cells: the id `buy --offer` takes, the label, the price, the
+/// stock (or SOLD OUT), the success rate and the operators.
+fn offer_cells(o: &Offer) -> [String; 6] {
     let stock = match o.stock {
-        Some(s) => format!("stock {s}"),
-        None => String::new(),
+        _ if !o.in_stock() => "SOLD OUT".to_string(),
+        Some(s) => s.to_string(),
+        None => "-".to_string(),
     };
     let rate = o
         .success_rate
-        .map(|r| format!("{r:.0}% ok"))
-        .unwrap_or_default();
-    let ops = if o.operators.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "operators {}",
-            o.operators
-                .iter()
-                .map(|op| op.id.as_str())
-                .collect::<Vec<_>>()
-                .join(",")
-        )
-    };
-    let sold_out = if o.in_stock() { "" } else { "  SOLD OUT" };
-    format!(
-        "{:<22} {:<30} {:>10}  {:<10} {:<8} {}{}",
-        o.id,
-        o.label,
+        .map(|r| format!("{r:.0}%"))
+        .unwrap_or_else(|| "-".into());
+    let ops = o
+        .operators
+        .iter()
+        .map(|op| op.id.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    [
+        o.id.clone(),
+        o.label.clone(),
         o.price.to_string(),
         stock,
         rate,
         ops,
-        sold_out
-    )
+    ]
 }

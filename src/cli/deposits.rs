@@ -4,8 +4,9 @@
 //! payload with `--json`).
 
 use super::context::Context;
-use super::output::print_json;
+use super::output::{print_json, print_table};
 use super::{exit, fail, CliError, CliResult};
+use crate::domain::columns::{Column, Table};
 use crate::domain::{
     check_deposit, idempotency_key, Deposit, DepositMethod, DepositRequest, DepositStatus,
 };
@@ -289,9 +290,39 @@ pub(super) fn list(ctx: &Context, account: Option<&str>) -> CliResult {
     } else if list.is_empty() {
         say!("No deposits yet.");
     } else {
-        for d in &list {
-            say!("{}", deposit_line(d));
-        }
+        print_table(&deposits_table(&list));
     }
     Ok(exit::OK)
+}
+
+/// The deposits for people: amounts in columns as wide as the widest, so
+/// `Rp 999.999.999.999` never runs into the next one.
+fn deposits_table(list: &[Deposit]) -> Table {
+    let money = |m: Option<Rupiah>| m.map_or("-".into(), |x| x.to_string());
+    let mut t = Table::new(vec![
+        Column::value("#"),
+        Column::value("account"),
+        Column::value("amount").right(),
+        Column::value("pay").right(),
+        Column::value("method"),
+        Column::value("status"),
+        Column::value("credited").right(),
+        Column::value("via"),
+        Column::value("note"),
+    ])
+    .gap(2);
+    for d in list {
+        t.push([
+            format!("#{}", d.id),
+            d.account.clone(),
+            d.amount.to_string(),
+            money(d.total),
+            d.method.as_str().to_string(),
+            d.status.to_string(),
+            money(d.credited),
+            d.paid_with.clone().unwrap_or_default(),
+            d.note.clone().unwrap_or_default(),
+        ]);
+    }
+    t
 }

@@ -5,9 +5,10 @@
 
 use super::context::Context;
 use super::orders::{find_order, order_op};
-use super::output::{print_json, OrderJson};
+use super::output::{print_json, print_table, OrderJson};
 use super::scripting::{engine_err, provider_err};
 use super::{exit, fail, CliError, CliResult};
+use crate::domain::columns::{Column, Table};
 use crate::domain::email::{self, EmailSpec, EMAIL_SERVICE_ID};
 use crate::domain::{idempotency_key, BuyRequest, EmailMessage, Offer, Order, OrderOp};
 use crate::engine::orders::{self, EngineError};
@@ -169,19 +170,27 @@ async fn domains(ctx: &Context, account: &str, site: &str) -> CliResult {
             .collect();
         print_json(&rows);
     } else {
+        let mut t = Table::new(vec![
+            Column::value("domain"),
+            Column::value("price").right(),
+            Column::value("stock").right(),
+            Column::value("rate").right(),
+            Column::value("cancel fee").right(),
+        ])
+        .gap(2);
         for o in &offers {
             let fee = EmailSpec::parse(&o.id)
                 .and_then(|s| s.fee())
                 .map_or("-".into(), |f| f.to_string());
-            say!(
-                "{:<22} {:>10}  stock {:>5}  rate {:>5}  cancel fee {}",
+            t.push([
                 domain_of(o),
                 o.price.to_string(),
                 o.stock.map_or("-".into(), |s| s.to_string()),
                 o.success_rate.map_or("-".into(), |r| format!("{r:.1}%")),
-                fee
-            );
+                fee,
+            ]);
         }
+        print_table(&t);
     }
     Ok(exit::OK)
 }

@@ -3,9 +3,10 @@
 //! too. Newest first; `--page`/`--limit` (≤ 100) as the API pages.
 
 use super::context::Context;
-use super::output::print_json;
+use super::output::{print_json, print_table};
 use super::scripting::provider_err;
 use super::{exit, fail, CliResult};
+use crate::domain::columns::{Column, Table};
 use crate::domain::history::{parse_opt_day, HistoryQuery, HISTORY_MAX_LIMIT};
 use crate::providers::offered;
 use clap::Args;
@@ -53,18 +54,32 @@ pub(super) async fn run(ctx: &Context, a: &HistoryArgs) -> CliResult {
         print_json(&page);
         return Ok(exit::OK);
     }
+    // Columns as wide as what they hold: a ref_id or an SN is never cut
+    // and never runs into the next column.
+    let mut rows = Table::new(vec![
+        Column::value("time"),
+        Column::value("status"),
+        Column::value("product"),
+        Column::value("customer"),
+        Column::value("price").right(),
+        Column::value("ref_id"),
+        Column::value("sn"),
+    ])
+    .gap(2);
     for t in &page.transactions {
-        say!(
-            "{}  {:<9} {:<14} {:<14} {:>10}  {}  {}",
+        rows.push([
             t.at.map(|d| d.format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_else(|| "-".into()),
             t.status.to_string(),
-            t.product.as_deref().unwrap_or("-"),
-            t.customer_number.as_deref().unwrap_or("-"),
+            t.product.clone().unwrap_or_else(|| "-".into()),
+            t.customer_number.clone().unwrap_or_else(|| "-".into()),
             t.price.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
-            t.reference,
-            t.sn.as_deref().unwrap_or("")
-        );
+            t.reference.clone(),
+            t.sn.clone().unwrap_or_default(),
+        ]);
+    }
+    if !rows.is_empty() {
+        print_table(&rows);
     }
     say!(
         "page {} of {}{}{}",

@@ -2,7 +2,7 @@
 //! (one `OrderOp` each, through `engine::orders::run_op`) and `orders`.
 
 use super::context::Context;
-use super::output::{order_line, print_json, OrderJson};
+use super::output::{orders_table, print_json, print_table, OrderJson};
 use super::scripting::engine_err;
 use super::{exit, fail, CliError, CliResult};
 use crate::domain::{Order, OrderOp};
@@ -152,9 +152,7 @@ pub(super) fn list_orders(ctx: &Context, active: bool, account: Option<&str>) ->
     } else if list.is_empty() {
         say!("No orders{}.", if active { " active" } else { "" });
     } else {
-        for o in &list {
-            say!("{}", order_line(o));
-        }
+        print_table(&orders_table(&list));
     }
     Ok(exit::OK)
 }

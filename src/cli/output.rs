@@ -1,6 +1,7 @@
 //! The stable JSON shapes of the scripting commands (documented in the
 //! README) and their human-readable counterparts.
 
+use crate::domain::columns::{Column, Table};
 use crate::domain::{Order, OrderStatus};
 use serde::Serialize;
 
@@ -98,19 +99,45 @@ pub fn print_json<T: Serialize>(value: &T) {
     }
 }
 
-/// One line per order for people.
-pub fn order_line(o: &Order) -> String {
+/// The orders for people: a table whose columns are as wide as their
+/// widest cell, nothing cut (a number, an email address, an OTP or a token
+/// is read off it), the status last.
+pub fn orders_table(list: &[Order]) -> Table {
+    let mut t = Table::new(vec![
+        Column::value("#"),
+        Column::value("account"),
+        Column::value("provider"),
+        Column::value("service"),
+        Column::value("country"),
+        Column::value("number"),
+        Column::value("price").right(),
+        Column::value("otp"),
+        Column::value("expires"),
+        Column::value("status"),
+    ])
+    .gap(2);
+    for o in list {
+        t.push(order_cells(o));
+    }
+    t
+}
+
+/// A table for people, every line through the sanitizer.
+pub fn print_table(t: &Table) {
+    for line in t.fit(usize::MAX).lines() {
+        say!("{line}");
+    }
+}
+
+/// One order's cells in `orders_table`.
+fn order_cells(o: &Order) -> [String; 10] {
     let number = o.number.as_deref().unwrap_or("-");
     let country = o
         .country_name
         .as_deref()
         .or(o.country.as_deref())
         .unwrap_or("-");
-    let otps = if o.otps.is_empty() {
-        String::new()
-    } else {
-        format!("  OTP {}", o.otps.join(", "))
-    };
+    let otps = o.otps.join(", ");
     let status = match o.status {
         OrderStatus::Unknown => "UNKNOWN (reply lost: check the provider)".to_string(),
         // Settled by hand or by clues, or ended by an unsigned callback:
@@ -138,23 +165,21 @@ pub fn order_line(o: &Order) -> String {
         .expires_at
         .filter(|_| o.status.is_active())
         .map(|t| {
-            format!(
-                "  expires {}",
-                t.with_timezone(&chrono::Local).format("%H:%M:%S")
-            )
+            t.with_timezone(&chrono::Local)
+                .format("%H:%M:%S")
+                .to_string()
         })
         .unwrap_or_default();
-    format!(
-        "#{:<4} {:<12} {:<10} {:<12} {:<7} {:<18} {:>10}  {}{}{}",
-        o.id,
-        o.account,
-        o.provider.as_str(),
-        o.service,
-        country,
-        number,
+    [
+        format!("#{}", o.id),
+        o.account.clone(),
+        o.provider.as_str().to_string(),
+        o.service.clone(),
+        country.to_string(),
+        number.to_string(),
         o.price.to_string(),
-        status,
         otps,
-        expires
-    )
+        expires,
+        status,
+    ]
 }

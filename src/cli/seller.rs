@@ -4,9 +4,10 @@
 //! seller_settle.rs.
 
 use super::context::Context;
-use super::output::print_json;
+use super::output::{print_json, print_table};
 use super::scripting::provider_err;
 use super::{exit, fail, CliError, CliResult};
+use crate::domain::columns::{Column, Table};
 use crate::domain::seller::*;
 use crate::money::Rupiah;
 use crate::providers::gotopup::GoTopUpSeller;
@@ -130,23 +131,40 @@ fn day(flag: &str, v: &Option<String>) -> Result<Option<NaiveDate>, CliError> {
     crate::domain::history::parse_opt_day(flag, v.as_deref()).map_err(fail)
 }
 
-fn print_product(p: &SellerProduct) {
-    say!(
-        "{:<16} {:<28} {:>10}  {:<11} {}",
-        p.code,
-        p.name,
-        p.price.to_string(),
-        p.status,
-        [
-            p.category.as_deref(),
-            p.subcategory.as_deref(),
-            p.operator.as_deref()
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join("/")
-    );
+/// The seller's products, in columns as wide as what they hold.
+fn products_table<'a>(list: impl IntoIterator<Item = &'a SellerProduct>) -> Table {
+    let mut t = Table::new(vec![
+        Column::value("code"),
+        Column::value("name"),
+        Column::value("price").right(),
+        Column::value("status"),
+        Column::value("group"),
+    ])
+    .gap(2);
+    for p in list {
+        t.push([
+            p.code.clone(),
+            p.name.clone(),
+            p.price.to_string(),
+            p.status.clone(),
+            [
+                p.category.as_deref(),
+                p.subcategory.as_deref(),
+                p.operator.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("/"),
+        ]);
+    }
+    t
+}
+
+/// One product, after what was done to it ("Created", "Updated").
+fn print_product(done: &str, p: &SellerProduct) {
+    say!("{done}:");
+    print_table(&products_table([p]));
 }
 
 pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
@@ -159,7 +177,7 @@ pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
             } else if list.is_empty() {
                 say!("No products yet: add one with `otpdeck seller product-add`.");
             } else {
-                list.iter().for_each(print_product);
+                print_table(&products_table(&list));
             }
             Ok(exit::OK)
         }
@@ -179,8 +197,7 @@ pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
             if ctx.json {
                 print_json(&p);
             } else {
-                say_part!("Created: ");
-                print_product(&p);
+                print_product("Created", &p);
             }
             Ok(exit::OK)
         }
@@ -206,8 +223,7 @@ pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
             if ctx.json {
                 print_json(&p);
             } else {
-                say_part!("Updated: ");
-                print_product(&p);
+                print_product("Updated", &p);
             }
             Ok(exit::OK)
         }
@@ -228,16 +244,30 @@ pub(super) async fn run(ctx: &Context, cmd: &SellerCmd) -> CliResult {
                 print_json(&page);
                 return Ok(exit::OK);
             }
+            // The ref_id and SN whole, in columns as wide as they are.
+            let mut rows = Table::new(vec![
+                Column::value("time"),
+                Column::value("status"),
+                Column::value("product"),
+                Column::value("customer"),
+                Column::value("price").right(),
+                Column::value("ref_id"),
+                Column::value("sn"),
+            ])
+            .gap(2);
             for t in &page.transactions {
-                say!(
-                    "{}  {:<10} {:<14} {:<14} {:>10}  {}",
+                rows.push([
                     t.timestamp.as_deref().unwrap_or("-"),
-                    t.status,
+                    &t.status,
                     t.code.as_deref().unwrap_or("-"),
                     t.customer_number.as_deref().unwrap_or("-"),
-                    t.price.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+                    &t.price.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
                     t.ref_id.as_deref().unwrap_or("-"),
-                );
+                    t.sn.as_deref().unwrap_or(""),
+                ]);
+            }
+            if !rows.is_empty() {
+                print_table(&rows);
             }
             say!(
                 "page {}/{}{}",

@@ -6,9 +6,10 @@
 //! bank. An unclear one is never sent again (see engine::seller).
 
 use super::context::Context;
-use super::output::print_json;
+use super::output::{print_json, print_table};
 use super::seller::client;
 use super::{exit, fail, CliResult};
+use crate::domain::columns::{Column, Table};
 use crate::domain::seller::*;
 use crate::engine::journal::SettlementRow;
 use crate::engine::seller::{self, SettleOutcome};
@@ -174,7 +175,32 @@ pub(super) fn list(ctx: &Context, account: &str) -> CliResult {
     } else if rows.is_empty() {
         say!("No settlements journaled for '{}'.", acc.name);
     } else {
-        rows.iter().for_each(|r| say!("{}", line(r)));
+        // Columns as wide as what they hold: the ref_id, the amounts and
+        // the bank account whole.
+        let mut t = Table::new(vec![
+            Column::value("ref_id"),
+            Column::value("status"),
+            Column::value("amount").right(),
+            Column::value("fee").right(),
+            Column::value("net").right(),
+            Column::value("bank"),
+            Column::value("settlement"),
+            Column::value("note"),
+        ])
+        .gap(2);
+        for r in &rows {
+            t.push([
+                r.ref_id.clone(),
+                r.status.clone(),
+                r.amount.to_string(),
+                money(r.fee),
+                money(r.net_amount),
+                format!("{} {}", r.bank.bank_code, r.bank.account_number),
+                r.settlement_id.clone().unwrap_or_else(|| "-".into()),
+                r.note.clone().unwrap_or_default(),
+            ]);
+        }
+        print_table(&t);
     }
     Ok(exit::OK)
 }

@@ -2,8 +2,9 @@
 //! per provider, offer, service or country, as text, JSON or CSV.
 
 use super::context::Context;
-use super::output::print_json;
+use super::output::{print_json, print_table};
 use super::{exit, fail, CliResult};
+use crate::domain::columns::{Column, Table};
 use crate::engine::stats::{self, GroupBy};
 use std::time::Duration;
 
@@ -38,21 +39,22 @@ pub(super) fn stats(ctx: &Context, since: Duration, by: &str, csv: bool) -> CliR
     } else if groups.is_empty() {
         say!("No orders in that period.");
     } else {
-        say!(
-            "{:<30} {:>6} {:>6} {:>8} {:>8} {:>13} {:>13}",
-            "group",
-            "orders",
-            "OTP %",
-            "median",
-            "p90",
-            "spent",
-            "refunded"
-        );
+        // The group's name whole (it was cut at 30), every figure in a
+        // column as wide as its widest.
+        let mut rows = Table::new(vec![
+            Column::value("group"),
+            Column::value("orders").right(),
+            Column::value("OTP %").right(),
+            Column::value("median").right(),
+            Column::value("p90").right(),
+            Column::value("spent").right(),
+            Column::value("refunded").right(),
+        ])
+        .gap(2);
         for g in &groups {
-            say!(
-                "{:<30} {:>6} {:>6} {:>8} {:>8} {:>13} {:>13}",
-                g.group.chars().take(30).collect::<String>(),
-                g.orders,
+            rows.push([
+                g.group.clone(),
+                g.orders.to_string(),
                 g.otp_rate
                     .map(|r| format!("{r:.0}%"))
                     .unwrap_or_else(|| "-".into()),
@@ -63,9 +65,10 @@ pub(super) fn stats(ctx: &Context, since: Duration, by: &str, csv: bool) -> CliR
                     .map(|s| format!("{s}s"))
                     .unwrap_or_else(|| "-".into()),
                 g.spent.to_string(),
-                g.refunded.to_string()
-            );
+                g.refunded.to_string(),
+            ]);
         }
+        print_table(&rows);
     }
     Ok(exit::OK)
 }

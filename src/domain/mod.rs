@@ -5,6 +5,7 @@ pub mod api_config;
 pub mod bill;
 mod catalog;
 pub mod clues;
+pub mod columns;
 pub mod compare;
 pub mod countries;
 mod customer_number;

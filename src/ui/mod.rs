@@ -8,6 +8,7 @@ mod otp_log;
 pub(crate) mod popups;
 pub mod qr;
 mod status_bar;
+pub(crate) mod table;
 mod views;
 pub use crate::theme;
 

@@ -101,8 +101,9 @@ fn width(s: &str) -> usize {
     s.chars().count()
 }
 
-/// A row whose codes do not fit beside every cell: id, service, number
-/// and status as room allows, then the codes whole.
+/// A row whose codes do not fit beside every cell: id, service, number,
+/// price and status as room allows (the number first, the price after the
+/// status and the time left), then the codes whole.
 fn compact_row(
     o: &crate::domain::Order,
     number: &str,
@@ -113,19 +114,29 @@ fn compact_row(
     theme: &Theme,
 ) -> Vec<Span<'static>> {
     let id = format!("#{} ", o.id);
-    let status = format!("{} ", status_text(o));
     let mut room = w.saturating_sub(width(&id) + width(codes));
-    let mut spans = vec![Span::styled(id, head_style)];
-    for (text, style) in [
-        (format!("{number} "), head_style),
-        (status, status_style),
-        (format!("{left} "), left_style),
-    ] {
-        if !text.trim().is_empty() && width(&text) <= room {
-            room -= width(&text);
-            spans.push(Span::styled(text, style));
+    // In the order shown; each takes room by its rank.
+    let mut cells = [
+        (format!("{number} "), head_style, 0, false),
+        (format!("{} ", o.price), head_style, 3, false),
+        (format!("{} ", status_text(o)), status_style, 1, false),
+        (format!("{left} "), left_style, 2, false),
+    ];
+    for rank in 0..4 {
+        for (text, _, r, shown) in cells.iter_mut() {
+            if *r == rank && !text.trim().is_empty() && width(text) <= room {
+                room -= width(text);
+                *shown = true;
+            }
         }
     }
+    let mut spans = vec![Span::styled(id, head_style)];
+    spans.extend(
+        cells
+            .into_iter()
+            .filter(|c| c.3)
+            .map(|(text, style, _, _)| Span::styled(text, style)),
+    );
     // The name, cut to what is left (free text: an ellipsis is fine).
     if room > 4 {
         spans.insert(
@@ -135,6 +146,35 @@ fn compact_row(
     }
     spans.push(Span::styled(codes.to_string(), theme.otp));
     spans
+}
+
+/// An UNKNOWN order's row: its id and the amount at risk are never cut.
+/// The words give way first ("check provider", then the service and the
+/// account, cut with an ellipsis), then the clue, which is cut last.
+fn unknown_row(o: &Order, clue: Option<&str>, w: usize) -> String {
+    let risk = format!("({} at risk)", o.price);
+    let with_clue = |s: String| match clue {
+        Some(c) if width(&s) + 3 < w => format!("{s} · {}", fit(c, w - width(&s) - 3)),
+        _ => s,
+    };
+    let full = format!("#{} {} {} — {}", o.id, o.service, o.account, status_text(o));
+    if width(&full) <= w {
+        return with_clue(full);
+    }
+    let short = format!("#{} {} {} — UNKNOWN {risk}", o.id, o.service, o.account);
+    if width(&short) <= w {
+        return with_clue(short);
+    }
+    // The id and the amount first, what is left for the names.
+    let values = format!("#{} UNKNOWN {risk}", o.id);
+    match w.saturating_sub(width(&values) + 1) {
+        room if room >= 4 => format!(
+            "{values} {}",
+            fit(&format!("{} {}", o.service, o.account), room)
+        ),
+        _ if width(&values) <= w => values,
+        _ => format!("#{} UNKNOWN {}", o.id, o.price),
+    }
 }
 
 /// Cells: id, account, service, country, number, price, status, time left.
@@ -260,21 +300,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let (head, status, left_s) = row_text(&cols, cells);
         let spans = if o.status == OrderStatus::Unknown {
             vec![Span::styled(
-                fit(
-                    &match app.book.clue_text(o.id) {
-                        Some(clue) => format!(
-                            "#{} {} {} — {} · {clue}",
-                            o.id,
-                            o.service,
-                            o.account,
-                            status_text(o)
-                        ),
-                        None => {
-                            format!("#{} {} {} — {}", o.id, o.service, o.account, status_text(o))
-                        }
-                    },
-                    w,
-                ),
+                unknown_row(o, app.book.clue_text(o.id), w),
                 theme.error,
             )]
         } else {

@@ -231,11 +231,11 @@ fn the_deposit_list_pages_and_jumps() {
     assert_eq!(picked_deposit(&a), 20);
     // Newest first: the 21st is #10, at the bottom of rows #29 to #10.
     let s = screen(&mut a, 80, 24);
-    assert!(s.contains("#10  gate") && s.contains("#29  gate"), "{s}");
-    assert!(!s.contains("#30  gate"), "{s}");
+    assert!(s.contains("#10 gate") && s.contains("#29 gate"), "{s}");
+    assert!(!s.contains("#30 gate"), "{s}");
     keys(&mut a, "<End>");
     assert_eq!(picked_deposit(&a), 29);
-    assert!(screen(&mut a, 80, 24).contains("#1   gate"));
+    assert!(screen(&mut a, 80, 24).contains("#1  gate"));
     keys(&mut a, "<C-d>");
     assert_eq!(picked_deposit(&a), 29, "stops at the last row");
     keys(&mut a, "<C-u>");

@@ -15,3 +15,4 @@ mod cli_seller;
 mod cli_webhook;
 mod hostile_input;
 mod secrets;
+mod values_whole;

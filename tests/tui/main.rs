@@ -11,3 +11,4 @@ mod common;
 mod event_loop;
 mod seller_view;
 mod ui_snapshots;
+mod values_whole;

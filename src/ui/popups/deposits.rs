@@ -6,11 +6,13 @@ use super::{boxed, centered};
 use crate::app::keymap::Cmd;
 use crate::app::popups::deposit_form::amount_of;
 use crate::app::App;
+use crate::domain::columns::{width, Column, Table};
 use crate::domain::{deposit_rules, Deposit, DepositRequest, DepositStatus, ProviderKind};
 use crate::money::Rupiah;
 use crate::ui::fit;
 use crate::ui::qr::{too_small, Modules};
 use crate::ui::theme::Theme;
+use crate::ui::table::{self, Show};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
@@ -122,54 +124,59 @@ fn left(app: &App, d: &Deposit) -> String {
 
 pub fn list(frame: &mut Frame, app: &App, t: &Theme, area: Rect, selected: usize) {
     let all = crate::app::popups::deposits::visible(app);
-    let (h, visible) = crate::app::popups::deposits::list_height(all.len(), area.height);
-    let r = centered(area, 78, h);
-    let w = r.width.saturating_sub(2) as usize;
-    let mut lines = vec![Line::styled(
-        fit(
-            "#    account        amount       pay          status     left ",
-            w,
-        ),
-        t.dim,
-    )];
-    if all.is_empty() {
-        lines.push(Line::from("No deposits yet: d makes one."));
-    }
-    let skip = selected.saturating_sub(visible - 1);
-    for (i, d) in all.iter().enumerate().skip(skip).take(visible) {
-        let row = format!(
-            "#{:<4}{:<15}{:<13}{:<13}{:<11}{}",
-            d.id,
-            fit(&d.account, 14),
+    // Columns as wide as their amounts: `Rp 999.999.999.999` never runs
+    // into the next cell; the account name gives way first, then the
+    // countdown and the total move under the row.
+    let mut cols = Table::new(vec![
+        Column::value("#"),
+        Column::text("account", 6),
+        Column::value("amount").right(),
+        Column::value("pay").right().leaves(2),
+        Column::value("status"),
+        Column::value("left").leaves(1),
+    ]);
+    for d in &all {
+        cols.push([
+            format!("#{}", d.id),
+            d.account.clone(),
             d.amount.to_string(),
             d.total.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
-            d.status.as_str(),
-            left(app, d)
-        );
-        let style = match d.status {
+            d.status.as_str().to_string(),
+            left(app, d),
+        ]);
+    }
+    let keys = format!(
+        "{} QR · {} · {}",
+        super::keys(app, Cmd::Confirm),
+        hint(app, Cmd::CancelDeposit, "cancel"),
+        hint(app, Cmd::Dismiss, "back")
+    );
+    let wide = cols.fit(usize::MAX).total().max(width(&keys));
+    let r_w = (wide as u16 + 2).clamp(60, area.width.max(1));
+    let w = r_w.saturating_sub(2) as usize;
+    let fitted = cols.fit(w);
+    let rows: usize = (0..cols.len()).map(|i| fitted.row(i).len()).sum();
+    let h = (rows.max(1) as u16 + 4).clamp(5, area.height);
+    let r = centered(area, r_w, h);
+    let style = |i: usize| {
+        Some(match all[i].status {
             DepositStatus::Success => t.ok,
             DepositStatus::Unknown | DepositStatus::Failed => t.error,
             _ => t.text,
-        };
-        let line = Line::styled(fit(&row, w), style);
-        lines.push(if i == selected {
-            line.style(t.highlight)
-        } else {
-            line
-        });
+        })
+    };
+    let mut lines = table::lines(
+        &cols,
+        w,
+        (h as usize).saturating_sub(4),
+        Show::Picked(selected, t.highlight),
+        [t.dim, t.text],
+        style,
+    );
+    if all.is_empty() {
+        lines.push(Line::from("No deposits yet: d makes one."));
     }
-    lines.push(Line::styled(
-        fit(
-            &format!(
-                "{} QR · {} · {}",
-                super::keys(app, Cmd::Confirm),
-                hint(app, Cmd::CancelDeposit, "cancel"),
-                hint(app, Cmd::Dismiss, "back")
-            ),
-            w,
-        ),
-        t.dim,
-    ));
+    lines.push(Line::styled(fit(&keys, w), t.dim));
     frame.render_widget(Clear, r);
     frame.render_widget(Paragraph::new(lines).block(boxed(t, "Deposits")), r);
 }

@@ -7,11 +7,13 @@ use crate::app::keymap::Cmd;
 use crate::app::App;
 use crate::app::popups::email_detail::{box_height, last_first};
 use crate::app::popups::EmailDetail;
-use crate::ui::fit;
+use crate::domain::columns::{width, wrap, wrap_words};
+use crate::domain::text::visible;
 use crate::ui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::style::Style;
+use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, app: &App, d: &EmailDetail, theme: &Theme, area: Rect) {
@@ -25,36 +27,49 @@ pub fn draw(frame: &mut Frame, app: &App, d: &EmailDetail, theme: &Theme, area: 
         }
         _ => o.status.to_string(),
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(o.number.clone().unwrap_or_else(|| "-".into()), theme.otp),
-            Span::raw(format!(
-                "  {} · #{} · {} · {}",
-                o.country_name
-                    .as_deref()
-                    .or(o.country.as_deref())
-                    .unwrap_or("-"),
-                o.id,
-                o.price,
-                window
-            )),
-        ]),
-        Line::from(""),
-    ];
-    let n = match &d.messages {
+    // The timeline scrolls by whole messages (`first`, `shown`).
+    let messages = d.messages.as_ref();
+    let n = match messages {
         Some(Ok(list)) => list.len(),
         _ => 0,
     };
-    let (h, shown) = box_height(n, area.height);
-    let r = centered(area, 84, h);
-    // A message's subject and preview are cut to the box, so each takes
-    // its rows and the timeline scrolls by whole messages.
-    let w = r.width.saturating_sub(5) as usize;
+    let (_, shown) = box_height(n, area.height);
     let first = d.first.min(last_first(n, shown));
-    match &d.messages {
+    // As wide as the screen allows; every line is laid out here, so the
+    // box is as tall as its text and an address is never cut: where it
+    // does not fit beside the rest of its line, the rest goes under it.
+    let r_w = 84.min(area.width);
+    let inner = r_w.saturating_sub(2) as usize;
+    let address = visible(o.number.as_deref().unwrap_or("-")).into_owned();
+    let about = format!(
+        "{} · #{} · {} · {}",
+        o.country_name
+            .as_deref()
+            .or(o.country.as_deref())
+            .unwrap_or("-"),
+        o.id,
+        o.price,
+        window
+    );
+    let mut lines = Vec::new();
+    if width(&address) + 2 + width(&about) <= inner {
+        lines.push(Line::from(vec![
+            Span::styled(address, theme.otp),
+            Span::raw(format!("  {about}")),
+        ]));
+    } else {
+        for part in wrap(&address, inner) {
+            lines.push(Line::styled(part, theme.otp));
+        }
+        lines.extend(text(&about, inner, "  ", Style::default()));
+    }
+    lines.push(Line::from(""));
+    match messages {
         None => lines.push(Line::styled("reading the journal…", theme.dim)),
-        Some(Err(e)) => lines.push(Line::styled(
-            format!("cannot read messages: {e}"),
+        Some(Err(e)) => lines.extend(text(
+            &format!("cannot read messages: {e}"),
+            inner,
+            "",
             theme.error,
         )),
         Some(Ok(list)) if list.is_empty() => lines.push(Line::styled(
@@ -71,14 +86,31 @@ pub fn draw(frame: &mut Frame, app: &App, d: &EmailDetail, theme: &Theme, area: 
                             .to_string()
                     })
                     .unwrap_or_else(|| "--:--:--".into());
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{}. {at}  ", i + 1), theme.dim),
-                    Span::raw(m.from.clone()),
-                    Span::raw("  "),
-                    Span::styled(m.headline(), theme.otp),
-                ]));
-                lines.push(Line::from(format!("   {}", fit(&m.subject, w))));
-                lines.push(Line::styled(format!("   {}", fit(&m.preview, w)), theme.dim));
+                let head = format!("{}. {at}  ", i + 1);
+                let from = visible(&m.from).into_owned();
+                let headline = visible(&m.headline()).into_owned();
+                if width(&head) + width(&from) + 2 + width(&headline) <= inner {
+                    lines.push(Line::from(vec![
+                        Span::styled(head, theme.dim),
+                        Span::raw(from),
+                        Span::raw("  "),
+                        Span::styled(headline, theme.otp),
+                    ]));
+                } else {
+                    // The sender on its line, the code or headline under it.
+                    if width(&head) + width(&from) <= inner {
+                        lines.push(Line::from(vec![
+                            Span::styled(head, theme.dim),
+                            Span::raw(from),
+                        ]));
+                    } else {
+                        lines.push(Line::styled(head, theme.dim));
+                        lines.extend(text(&from, inner, "   ", Style::default()));
+                    }
+                    lines.extend(text(&headline, inner, "   ", theme.otp));
+                }
+                lines.extend(text(&m.subject, inner, "   ", Style::default()));
+                lines.extend(text(&m.preview, inner, "   ", theme.dim));
             }
         }
     }
@@ -103,13 +135,22 @@ pub fn draw(frame: &mut Frame, app: &App, d: &EmailDetail, theme: &Theme, area: 
         ),
         theme.dim,
     ));
+    // Two rows to spare under the text, as before lines were counted here.
+    let r = centered(area, r_w, (lines.len() as u16 + 4).min(area.height));
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(boxed(theme, "Email messages")),
+        Paragraph::new(lines).block(boxed(theme, "Email messages")),
         r,
     );
+}
+
+/// `s` made visible and wrapped at spaces in `w` columns, each line after
+/// `indent`.
+fn text(s: &str, w: usize, indent: &str, style: Style) -> Vec<Line<'static>> {
+    wrap_words(&visible(s), w.saturating_sub(indent.len()))
+        .into_iter()
+        .map(|l| Line::styled(format!("{indent}{l}"), style))
+        .collect()
 }
 
 impl crate::ui::popups::Draw for crate::app::popups::EmailDetail {

@@ -7,7 +7,10 @@ use crate::app::keymap::Cmd;
 use crate::app::popups::inbox::InboxPopup;
 use crate::app::App;
 use crate::ui::theme::Theme;
+use crate::domain::columns::{Column, Table};
+use crate::ui::table::{self, Show};
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
@@ -25,30 +28,39 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, p: &InboxPo
         theme.dim,
     )];
     // Half the box for the list, the rest for the picked body.
-    let list_rows = crate::app::popups::inbox::list_rows(r.height);
-    let first = p.selected.saturating_sub(list_rows - 1);
-    for (i, k) in app
-        .book
-        .kept
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(list_rows)
-    {
-        let local = k.at.with_timezone(&chrono::Local).format("%H:%M:%S");
-        let text = format!(
-            "{local}  {:<14.14} {:<20.20} {:<18.18} {}",
-            k.account,
-            k.event,
-            k.code.as_deref().unwrap_or("-"),
-            k.reason
-        );
-        lines.push(if i == p.selected {
-            Line::styled(text, theme.highlight)
-        } else {
-            Line::raw(text)
-        });
+    let list_rows = (r.height as usize).saturating_sub(3) / 2;
+    // The code whole; the account, event and reason give way.
+    let mut rows = Table::new(vec![
+        Column::value("time"),
+        Column::text("account", 6),
+        Column::text("event", 8),
+        Column::value("code"),
+        Column::text("reason", 10),
+    ]);
+    for k in &app.book.kept {
+        rows.push([
+            k.at.with_timezone(&chrono::Local)
+                .format("%H:%M:%S")
+                .to_string(),
+            k.account.clone(),
+            k.event.clone(),
+            k.code.clone().unwrap_or_else(|| "-".into()),
+            k.reason.clone(),
+        ]);
     }
+    // No header: the rows under the keys line, as before.
+    lines.extend(
+        table::lines(
+            &rows,
+            r.width.saturating_sub(2) as usize,
+            list_rows.max(1),
+            Show::Picked(p.selected, theme.highlight),
+            [theme.dim, Style::default()],
+            |_| None,
+        )
+        .into_iter()
+        .skip(1),
+    );
     if let Some(k) = app.book.kept.get(p.selected) {
         lines.push(Line::styled("body:", theme.dim));
         lines.push(Line::raw(k.body.clone()));

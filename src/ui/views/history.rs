@@ -6,7 +6,10 @@ use crate::app::keymap::Cmd;
 use crate::app::views::history::{Field, HistoryPopup};
 use crate::app::App;
 use crate::ui::theme::Theme;
+use crate::domain::columns::{Column, Table};
+use crate::ui::table::{self, Show};
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
@@ -83,41 +86,49 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
     if let Some(e) = &h.error {
         lines.push(Line::styled(e.clone(), theme.error));
     }
-    lines.push(Line::styled(
-        format!(
-            "{:<16} {:<22} {:<14} {:<14} {:>12} {:<9} sn",
-            "time", "ref_id", "product", "customer", "price", "status"
-        ),
-        theme.title,
+    // Columns as wide as what they hold: where the row is too wide, the
+    // SN and then the ref_id move to a line under it, never cut.
+    let mut t = Table::new(vec![
+        Column::value("time"),
+        Column::value("ref_id").leaves(2),
+        Column::value("product"),
+        Column::value("customer"),
+        Column::value("price").right(),
+        Column::value("status"),
+        Column::value("sn").leaves(1),
+    ]);
+    let rows = h.page.as_ref().map_or(&[][..], |p| &p.transactions[..]);
+    for x in rows {
+        t.push([
+            x.at
+                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+            x.reference.clone(),
+            x.product.clone().unwrap_or_else(|| "-".into()),
+            x.customer_number.clone().unwrap_or_else(|| "-".into()),
+            x.price.map(|p| p.to_string()).unwrap_or_default(),
+            x.status.as_str().to_string(),
+            x.sn.clone().unwrap_or_default(),
+        ]);
+    }
+    let unreadable = h.page.as_ref().map_or(0, |p| p.unreadable);
+    // Rows that fit under the lines above (and the note below), the
+    // picked one kept in view.
+    let budget = (r.height as usize).saturating_sub(3 + lines.len() + usize::from(unreadable > 0));
+    lines.extend(table::lines(
+        &t,
+        r.width.saturating_sub(2) as usize,
+        budget,
+        match h.page {
+            Some(_) => Show::Picked(h.selected, theme.highlight),
+            None => Show::From(0),
+        },
+        [theme.title, Style::default()],
+        |_| None,
     ));
     if let Some(p) = &h.page {
         if p.transactions.is_empty() {
             lines.push(Line::raw("No transactions for these filters."));
-        }
-        // Rows that fit under the lines above (and the note below), the
-        // picked one kept in view: as many as a page key moves.
-        let fit = crate::app::views::history::rows_shown(h, r.height);
-        let first = h.selected.saturating_sub(fit - 1);
-        for (i, t) in p.transactions.iter().enumerate().skip(first).take(fit) {
-            let style = if i == h.selected {
-                theme.highlight
-            } else {
-                ratatui::style::Style::default()
-            };
-            lines.push(Line::styled(
-                format!(
-                    "{:<16} {:<22} {:<14} {:<14} {:>12} {:<9} {}",
-                    t.at.map(|d| d.format("%Y-%m-%d %H:%M").to_string())
-                        .unwrap_or_default(),
-                    t.reference,
-                    t.product.as_deref().unwrap_or("-"),
-                    t.customer_number.as_deref().unwrap_or("-"),
-                    t.price.map(|p| p.to_string()).unwrap_or_default(),
-                    t.status.as_str(),
-                    t.sn.as_deref().unwrap_or("")
-                ),
-                style,
-            ));
         }
         if p.unreadable > 0 {
             lines.push(Line::styled(

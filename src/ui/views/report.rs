@@ -6,7 +6,10 @@ use crate::app::keymap::Cmd;
 use crate::app::views::report::ReportPopup;
 use crate::app::App;
 use crate::ui::theme::Theme;
+use crate::domain::columns::{Column, Table};
+use crate::ui::table::{self, Show};
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
@@ -38,29 +41,36 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, r: &ReportP
             if rep.rows.is_empty() {
                 lines.push(Line::raw("No rows for this range."));
             } else {
+                // Every cell is a value (ids, amounts, dates): whole, the
+                // rightmost columns moving under their row where it is too
+                // wide.
                 let (header, rows) = rep.table();
-                let width = |i: usize| {
-                    rows.iter()
-                        .map(|row| row[i].chars().count())
-                        .chain([header[i].chars().count()])
-                        .max()
-                        .unwrap_or(0)
-                        .min(24)
-                };
-                let widths: Vec<usize> = (0..header.len()).map(width).collect();
-                let line = |cells: &[String]| {
-                    cells
+                let n = header.len();
+                let mut table = Table::new(
+                    header
                         .iter()
-                        .zip(&widths)
-                        .map(|(c, w)| format!("{:<w$.w$}", c, w = *w))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                };
-                lines.push(Line::styled(line(&header), theme.title));
-                let fit = crate::app::views::report::rows_shown(r, r_area.height);
-                for row in rows.iter().skip(r.offset).take(fit) {
-                    lines.push(Line::raw(line(row)));
+                        .enumerate()
+                        .map(|(i, h)| {
+                            let c = Column::value(h);
+                            match u8::try_from(n - i) {
+                                Ok(rank) if i > 0 => c.leaves(rank),
+                                _ => c,
+                            }
+                        })
+                        .collect(),
+                );
+                for row in &rows {
+                    table.push(row);
                 }
+                let budget = (r_area.height as usize).saturating_sub(3 + lines.len());
+                lines.extend(table::lines(
+                    &table,
+                    r_area.width.saturating_sub(2) as usize,
+                    budget,
+                    Show::From(r.offset),
+                    [theme.title, Style::default()],
+                    |_| None,
+                ));
             }
         }
     }

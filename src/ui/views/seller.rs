@@ -6,7 +6,9 @@ use crate::app::keymap::Cmd;
 use crate::app::views::seller::{SellerView, Tab};
 use crate::app::popups::seller_form::SellerForm;
 use crate::app::App;
+use crate::domain::columns::{Column, Table};
 use crate::ui::theme::Theme;
+use crate::ui::table::{self, Show};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -18,7 +20,7 @@ fn or_dash(v: Option<&str>) -> &str {
 }
 
 /// A time in the user's zone to the minute; an API time that is not
-/// RFC 3339 is shown as it came, cut to the column.
+/// RFC 3339 is shown whole, as it came.
 fn local_time(app: &App, at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&app.settings.utc_offset)
         .format("%Y-%m-%d %H:%M")
@@ -28,7 +30,7 @@ fn local_time(app: &App, at: chrono::DateTime<chrono::Utc>) -> String {
 fn api_time(app: &App, t: Option<&str>) -> String {
     match t.map(chrono::DateTime::parse_from_rfc3339) {
         Some(Ok(at)) => local_time(app, at.to_utc()),
-        _ => or_dash(t).chars().take(16).collect(),
+        _ => or_dash(t).to_string(),
     }
 }
 
@@ -91,30 +93,29 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, v: &SellerV
         ),
     };
     lines.push(Line::styled(hint, theme.dim));
-    let (header, rows, state) = match v.tab {
+    let (rows, styles, state) = match v.tab {
         Tab::Products => products(v),
         Tab::Sales => sales(app, v),
         Tab::Settlements => settlements(app, v),
     };
-    lines.push(Line::styled(header, theme.title));
-    match state {
-        Some(Err(e)) => lines.push(Line::styled(e, theme.error)),
-        Some(Ok(empty)) if rows.is_empty() => lines.push(Line::raw(empty)),
-        Some(Ok(_)) => {}
-        None => lines.push(Line::styled("asking GoTopUp…", theme.dim)),
-    }
-    // As many as a page key moves.
-    let fit = v.rows_shown(r.height);
-    let picked = v.picked(v.tab);
-    let first = picked.saturating_sub(fit - 1);
-    for (i, (row, style)) in rows.into_iter().enumerate().skip(first).take(fit) {
-        let style = if i == picked {
-            theme.highlight
-        } else {
-            style.map_or(Style::default(), |s| s(theme))
-        };
-        lines.push(Line::styled(row, style));
-    }
+    let note = match state {
+        Some(Err(e)) => Some(Line::styled(e, theme.error)),
+        Some(Ok(empty)) if rows.is_empty() => Some(Line::raw(empty)),
+        Some(Ok(_)) => None,
+        None => Some(Line::styled("asking GoTopUp…", theme.dim)),
+    };
+    // The rows that fit under the header (and the note), the picked one
+    // in view; a row too wide moves its ids under it, never cut.
+    let budget = (r.height as usize).saturating_sub(3 + lines.len() + usize::from(note.is_some()));
+    lines.extend(table::lines(
+        &rows,
+        r.width.saturating_sub(2) as usize,
+        budget,
+        Show::Picked(v.picked(v.tab), theme.highlight),
+        [theme.title, Style::default()],
+        |i| styles.get(i).copied().flatten().map(|s| s(theme)),
+    ));
+    lines.extend(note);
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines).block(boxed(theme, &format!("Seller · {}", v.account))),
@@ -122,10 +123,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, v: &SellerV
     );
 }
 
-type Styled = (String, Option<fn(&Theme) -> Style>);
-/// The header, the rows, and whether the list is here: None while asked,
-/// Err(why), or Ok(what an empty list means).
-type Table = (String, Vec<Styled>, Option<Result<String, String>>);
+type RowStyle = Option<fn(&Theme) -> Style>;
+/// The table, each row's style, and whether the list is here: None while
+/// asked, Err(why), or Ok(what an empty list means).
+type Tabled = (Table, Vec<RowStyle>, Option<Result<String, String>>);
 
 fn state<T>(v: &Option<Result<T, String>>, empty: &str) -> Option<Result<String, String>> {
     v.as_ref().map(|r| match r {
@@ -134,118 +135,108 @@ fn state<T>(v: &Option<Result<T, String>>, empty: &str) -> Option<Result<String,
     })
 }
 
-fn products(v: &SellerView) -> Table {
-    let header = format!(
-        "{:<16} {:<28} {:>12}  {:<11} group",
-        "code", "name", "price", "status"
-    );
-    let rows = v
-        .product_list()
-        .iter()
-        .map(|p| {
-            let group = [
-                p.category.as_deref(),
-                p.subcategory.as_deref(),
-                p.operator.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("/");
-            let saving = if v.saving.contains(&p.code) {
-                " …"
-            } else {
-                ""
-            };
-            let style: Option<fn(&Theme) -> Style> =
-                (p.status != "active").then_some(|t: &Theme| t.dim);
-            (
-                format!(
-                    "{:<16} {:<28.28} {:>12}  {:<11} {group}{saving}",
-                    p.code,
-                    p.name,
-                    p.price.to_string(),
-                    p.status
-                ),
-                style,
-            )
-        })
-        .collect();
+fn products(v: &SellerView) -> Tabled {
+    let mut t = Table::new(vec![
+        Column::value("code"),
+        Column::text("name", 8),
+        Column::value("price").right(),
+        Column::value("status"),
+        Column::text("group", 6),
+    ]);
+    let mut styles = Vec::new();
+    for p in v.product_list() {
+        let group = [
+            p.category.as_deref(),
+            p.subcategory.as_deref(),
+            p.operator.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("/");
+        let saving = if v.saving.contains(&p.code) {
+            " …"
+        } else {
+            ""
+        };
+        t.push([
+            p.code.clone(),
+            p.name.clone(),
+            p.price.to_string(),
+            p.status.clone(),
+            format!("{group}{saving}"),
+        ]);
+        let style: RowStyle = (p.status != "active").then_some(|t: &Theme| t.dim);
+        styles.push(style);
+    }
     let empty = "No products yet: a adds one.";
-    (header, rows, state(&v.products, empty))
+    (t, styles, state(&v.products, empty))
 }
 
-fn sales(app: &App, v: &SellerView) -> Table {
-    let header = format!(
-        "{:<16} {:<10} {:<14} {:<14} {:>12}  {:<33} sn",
-        "time", "status", "product", "customer", "price", "ref_id"
-    );
-    let rows = match &v.sales {
-        Some(Ok(p)) => p
-            .transactions
-            .iter()
-            .map(|t| {
-                (
-                    format!(
-                        "{:<16} {:<10} {:<14} {:<14} {:>12}  {:<33} {}",
-                        api_time(app, t.timestamp.as_deref()),
-                        t.status,
-                        or_dash(t.code.as_deref()),
-                        or_dash(t.customer_number.as_deref()),
-                        t.price.map(|p| p.to_string()).unwrap_or_default(),
-                        or_dash(t.ref_id.as_deref()),
-                        t.sn.as_deref().unwrap_or("")
-                    ),
-                    None,
-                )
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+fn sales(app: &App, v: &SellerView) -> Tabled {
+    let mut t = Table::new(vec![
+        Column::value("time"),
+        Column::value("status"),
+        Column::value("product"),
+        Column::value("customer"),
+        Column::value("price").right(),
+        Column::value("ref_id").leaves(2),
+        Column::value("sn").leaves(1),
+    ]);
+    if let Some(Ok(p)) = &v.sales {
+        for s in &p.transactions {
+            t.push([
+                api_time(app, s.timestamp.as_deref()),
+                s.status.clone(),
+                or_dash(s.code.as_deref()).to_string(),
+                or_dash(s.customer_number.as_deref()).to_string(),
+                s.price.map(|p| p.to_string()).unwrap_or_default(),
+                or_dash(s.ref_id.as_deref()).to_string(),
+                s.sn.clone().unwrap_or_default(),
+            ]);
+        }
+    }
+    let styles = vec![None; t.len()];
     (
-        header,
-        rows,
+        t,
+        styles,
         state(&v.sales, "No sales for this filter and page."),
     )
 }
 
-fn settlements(app: &App, v: &SellerView) -> Table {
-    let header = format!(
-        "{:<16} {:<33} {:<10} {:>12} {:>10} {:>12}  bank",
-        "asked", "ref_id", "status", "amount", "fee", "net"
-    );
+fn settlements(app: &App, v: &SellerView) -> Tabled {
+    let mut t = Table::new(vec![
+        Column::value("asked"),
+        Column::value("ref_id").leaves(2),
+        Column::value("status"),
+        Column::value("amount").right(),
+        Column::value("fee").right().leaves(3),
+        Column::value("net").right(),
+        Column::value("bank").leaves(1),
+        Column::text("note", 6),
+    ]);
     let money = |m: Option<crate::money::Rupiah>| m.map_or("-".into(), |x| x.to_string());
-    let rows = v
-        .settlement_list()
-        .iter()
-        .map(|s| {
-            let style: Option<fn(&Theme) -> Style> = match s.status.as_str() {
-                "unclear" | "sending" | "not_sent" => Some(|t: &Theme| t.warn),
-                "refused" | "failed" => Some(|t: &Theme| t.error),
-                _ => None,
-            };
-            (
-                format!(
-                    "{:<16} {:<33} {:<10} {:>12} {:>10} {:>12}  {} {}{}",
-                    local_time(app, s.created_at),
-                    s.ref_id,
-                    s.status,
-                    s.amount.to_string(),
-                    money(s.fee),
-                    money(s.net_amount),
-                    s.bank.bank_code,
-                    s.bank.account_number,
-                    s.note
-                        .as_deref()
-                        .map(|n| format!("  ({n})"))
-                        .unwrap_or_default()
-                ),
-                style,
-            )
-        })
-        .collect();
+    let mut styles = Vec::new();
+    for s in v.settlement_list() {
+        let style: RowStyle = match s.status.as_str() {
+            "unclear" | "sending" | "not_sent" => Some(|t: &Theme| t.warn),
+            "refused" | "failed" => Some(|t: &Theme| t.error),
+            _ => None,
+        };
+        styles.push(style);
+        t.push([
+            local_time(app, s.created_at),
+            s.ref_id.clone(),
+            s.status.clone(),
+            s.amount.to_string(),
+            money(s.fee),
+            money(s.net_amount),
+            format!("{} {}", s.bank.bank_code, s.bank.account_number),
+            s.note.clone().unwrap_or_default(),
+        ]);
+    }
     let empty = "No settlements in the journal: s requests one.";
-    (header, rows, state(&v.settlements, empty))
+    (t, styles, state(&v.settlements, empty))
 }
 
 pub fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, f: &SellerForm) {

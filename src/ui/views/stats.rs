@@ -6,9 +6,10 @@
 use crate::ui::popups::{boxed, centered};
 use crate::app::keymap::Cmd;
 use crate::app::App;
-use crate::domain::stats::StatsLine;
 use crate::app::views::stats::{box_height, Stats};
-use crate::ui::fit;
+use crate::domain::columns::{Column, Table};
+use crate::domain::stats::StatsLine;
+use crate::ui::table::{self, Show};
 use crate::ui::theme::Theme;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::Line;
@@ -60,50 +61,51 @@ pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, s: &Stats) {
         .direction(Direction::Vertical)
         .constraints([Constraint::Min(3), Constraint::Length(7)])
         .split(inner);
-    let w = parts[0].width as usize;
-    let mut lines = vec![Line::styled(
-        fit(
-            &format!(
-                "{:<32} {:>6} {:>5} {:>7} {:>7} {:>12} {:>12}",
-                "offer", "orders", "OTP", "median", "p90", "spent", "refunded"
+    // Columns as wide as their figures: a group's name gives way, an
+    // amount never does. OTP orders first; top-ups apart below under their
+    // own header line, where the "code" is an SN.
+    let mut table = Table::new(vec![
+        Column::text("offer", 10),
+        Column::value("orders").right(),
+        Column::value("OTP").right(),
+        Column::value("median").right(),
+        Column::value("p90").right(),
+        Column::value("spent").right(),
+        Column::value("refunded").right(),
+    ]);
+    let secs = |s: Option<i64>| s.map(|s| format!("{s}s")).unwrap_or_else(|| "-".into());
+    let stats_lines = o.lines();
+    for line in &stats_lines {
+        match line {
+            StatsLine::Group(g) => table.push([
+                g.label.clone(),
+                g.orders.to_string(),
+                g.otp_rate
+                    .map(|r| format!("{r:.0}%"))
+                    .unwrap_or_else(|| "-".into()),
+                secs(g.median_secs),
+                secs(g.p90_secs),
+                g.spent.to_string(),
+                g.refunded.to_string(),
+            ]),
+            StatsLine::TopUpHeader => table.push(
+                ["top-up", "orders", "SN", "median", "p90", "spent", "refunded"].map(String::from),
             ),
-            w,
-        ),
-        t.dim,
-    )];
+        }
+    }
+    let header = |i: usize| {
+        matches!(stats_lines.get(i), Some(StatsLine::TopUpHeader)).then_some(t.dim)
+    };
+    let mut lines = table::lines(
+        &table,
+        parts[0].width as usize,
+        shown.min((parts[0].height as usize).saturating_sub(1)),
+        Show::From(first),
+        [t.dim, t.text],
+        header,
+    );
     if o.groups.is_empty() {
         lines.push(Line::from("No orders in the last 30 days."));
-    }
-    let secs = |s: Option<i64>| s.map(|s| format!("{s}s")).unwrap_or_else(|| "-".into());
-    let rate = |r: Option<f64>| r.map(|r| format!("{r:.0}%")).unwrap_or_else(|| "-".into());
-    let row = |g: &crate::domain::stats::GroupStats| {
-        format!(
-            "{:<32} {:>6} {:>5} {:>7} {:>7} {:>12} {:>12}",
-            fit(&g.label, 32),
-            g.orders,
-            rate(g.otp_rate),
-            secs(g.median_secs),
-            secs(g.p90_secs),
-            g.spent.to_string(),
-            g.refunded.to_string()
-        )
-    };
-    // OTP orders first; top-ups apart below under their own header,
-    // where the "code" is an SN.
-    for line in o.lines().into_iter().skip(first).take(shown) {
-        lines.push(match line {
-            StatsLine::Group(g) => Line::styled(fit(&row(g), w), t.text),
-            StatsLine::TopUpHeader => Line::styled(
-                fit(
-                    &format!(
-                        "{:<32} {:>6} {:>5} {:>7} {:>7} {:>12} {:>12}",
-                        "top-up", "orders", "SN", "median", "p90", "spent", "refunded"
-                    ),
-                    w,
-                ),
-                t.dim,
-            ),
-        });
     }
     frame.render_widget(Paragraph::new(lines), parts[0]);
     let bottom = Layout::default()
