@@ -311,7 +311,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 theme.text
             };
             let room = w.saturating_sub(width(&head) + width(&status) + width(&left_s));
-            if width(&codes) <= room {
+            // An address longer than the number column (an email inbox)
+            // is never cut either: such a row is laid out like one whose
+            // codes do not fit.
+            if width(&codes) <= room && width(&number) <= 15 {
                 vec![
                     Span::styled(head, head_style),
                     Span::styled(status, status_style),

@@ -187,6 +187,8 @@ fn order_rows_and_the_otp_log_keep_every_value_whole() {
         if size.0 >= 140 {
             // Where the pane has a price column.
             whole("bill", &orders, &[BILL_TOTAL], size);
+            // Where the inbox's address fits beside its code at all.
+            whole("email inbox", &orders, &[ADDRESS], size);
         }
         let log = pane(&a, &rows, Pane::OtpLog, size);
         whole("SMS code", &log, &["482913", "+6281234567890"], size);

@@ -152,11 +152,16 @@ pub fn list(frame: &mut Frame, app: &App, t: &Theme, area: Rect, selected: usize
         hint(app, Cmd::Dismiss, "back")
     );
     let wide = cols.fit(usize::MAX).total().max(width(&keys));
-    let r_w = (wide as u16 + 2).clamp(60, area.width.max(1));
+    // At least 60 wide, never wider than the screen (which may be less).
+    let r_w = (wide.min(u16::MAX as usize - 2) as u16 + 2)
+        .max(60)
+        .min(area.width.max(1));
     let w = r_w.saturating_sub(2) as usize;
     let fitted = cols.fit(w);
     let rows: usize = (0..cols.len()).map(|i| fitted.row(i).len()).sum();
-    let h = (rows.max(1) as u16 + 4).clamp(5, area.height);
+    let h = (rows.clamp(1, u16::MAX as usize - 4) as u16 + 4)
+        .max(5)
+        .min(area.height.max(1));
     let r = centered(area, r_w, h);
     let style = |i: usize| {
         Some(match all[i].status {
