@@ -71,6 +71,11 @@ pub struct AccountState {
     pub services: Load<Vec<ServiceNode>>,
 }
 
+/// The account of that name (the view's and the book's one lookup).
+pub fn account_in<'a>(accounts: &'a [AccountState], name: &str) -> Option<&'a AccountState> {
+    accounts.iter().find(|a| a.info.name == name)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Level {
     Info,
@@ -162,7 +167,7 @@ impl App {
     }
 
     pub fn account_of(&self, name: &str) -> Option<&AccountState> {
-        self.accounts.iter().find(|a| a.info.name == name)
+        account_in(&self.accounts, name)
     }
 
     pub fn active_name(&self) -> Option<&str> {

@@ -47,6 +47,12 @@ pub enum StatsLine<'a> {
 }
 
 impl Overview {
+    /// How many lines `lines` gives (groups, and the top-ups' header if
+    /// any), without building them: asked on every key and frame.
+    pub fn line_count(&self) -> usize {
+        self.groups.len() + self.groups.iter().any(|g| g.topup) as usize
+    }
+
     /// The table's lines: OTP orders, then a header and the top-ups (the
     /// engine sorts top-ups last). What the view scrolls through.
     pub fn lines(&self) -> Vec<StatsLine<'_>> {

@@ -4,6 +4,7 @@
 use super::{fit, pane_block, spinner, theme::Theme};
 use crate::app::App;
 use crate::app::Pane;
+use crate::domain::columns::width;
 use crate::domain::{Order, OrderStatus};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -95,10 +96,6 @@ fn columns(w: usize, all_accounts: bool) -> Cols {
         price,
         status,
     }
-}
-
-fn width(s: &str) -> usize {
-    s.chars().count()
 }
 
 /// A row whose codes do not fit beside every cell: id, service, number,

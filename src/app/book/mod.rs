@@ -122,7 +122,7 @@ pub struct BookCx<'a> {
 
 impl BookCx<'_> {
     pub fn account_of(&self, name: &str) -> Option<&AccountState> {
-        self.accounts.iter().find(|a| a.info.name == name)
+        super::account_in(self.accounts, name)
     }
 
     /// When the provider lets order `id` be cancelled (see
@@ -143,9 +143,7 @@ impl Book {
             if crate::domain::email::is_email_offer(&o.offer_id) {
                 return None;
             }
-            let secs = accounts
-                .iter()
-                .find(|a| a.info.name == o.account)?
+            let secs = super::account_in(accounts, &o.account)?
                 .info
                 .caps
                 .cancel_after_secs?;

@@ -40,7 +40,7 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>) -> Vec<Effect> {
         return Vec::new();
     };
     let groups = match s.figures.as_deref() {
-        Some(Ok(o)) => o.lines().len(),
+        Some(Ok(o)) => o.line_count(),
         _ => 0,
     };
     if let Some(to) = list_move(cmd, s.first, groups.saturating_sub(shown) + 1, shown) {

@@ -8,7 +8,7 @@ use crate::domain::history::HistoryQuery;
 use crate::domain::report::ReportQuery;
 use crate::domain::ProviderError;
 use crate::providers::offered;
-use crate::tui::runtime::{send, Runtime};
+use crate::tui::runtime::Runtime;
 
 impl Runtime {
     pub(super) fn bill_inquiry(&self, account: String, product: String, customer: String) {
@@ -50,15 +50,13 @@ impl Runtime {
                 },
             );
         };
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let result = c.keys.report(&query).await;
-            let action = Action::ReportLoaded {
+        let q = query.clone();
+        self.answer(async move { c.keys.report(&q).await }, move |result| {
+            Action::ReportLoaded {
                 account,
                 query,
                 result,
-            };
-            send(&tx, action);
+            }
         });
     }
 
@@ -84,13 +82,14 @@ impl Runtime {
             );
         };
         // A seller key's own settings (`/api/seller/api/config`).
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let result = match &change {
-                None => c.keys.get().await,
-                Some(ch) => c.keys.set(ch).await,
-            };
-            send(&tx, reply(account, result, saved));
-        });
+        self.answer(
+            async move {
+                match &change {
+                    None => c.keys.get().await,
+                    Some(ch) => c.keys.set(ch).await,
+                }
+            },
+            move |result| reply(account, result, saved),
+        );
     }
 }

@@ -121,14 +121,26 @@ impl Runtime {
         T: Send + 'static,
         Fut: Future<Output = Result<T, ProviderError>> + Send + 'static,
     {
-        let tx = self.tx.clone();
         let p = self.provider(account);
-        tokio::spawn(async move {
-            let result = match p {
-                Some(p) => call(p).await,
-                None => Err(ProviderError::NoAdapter(NO_ADAPTER.into())),
-            };
-            send(&tx, reply(result));
-        });
+        self.answer(
+            async move {
+                match p {
+                    Some(p) => call(p).await,
+                    None => Err(ProviderError::NoAdapter(NO_ADAPTER.into())),
+                }
+            },
+            reply,
+        );
+    }
+
+    /// Runs `work` in its own task and sends the Action `reply` makes of
+    /// its result (what `ask` does once it has the provider).
+    pub(super) fn answer<T, Fut>(&self, work: Fut, reply: impl FnOnce(T) -> Action + Send + 'static)
+    where
+        T: Send + 'static,
+        Fut: Future<Output = T> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        tokio::spawn(async move { send(&tx, reply(work.await)) });
     }
 }

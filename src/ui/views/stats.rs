@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, s: &Stats) {
     frame.render_widget(Clear, r);
     // Lines, not groups: the top-ups' header scrolls with them.
     let groups = match figures {
-        Some(Ok(o)) => o.lines().len(),
+        Some(Ok(o)) => o.line_count(),
         _ => 0,
     };
     let first = s.first.min(groups.saturating_sub(shown));
