@@ -13,11 +13,13 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 // Actions are moved, not stored in bulk; boxing the big ones would only add
 // noise.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Action {
     /// An action of the money book (`app/book/action.rs`).
     Book(BookAction),
+    #[serde(skip)]
     Key(KeyEvent, DateTime<Utc>),
+    #[serde(skip)]
     Mouse(MouseEvent, DateTime<Utc>),
     Resize(u16, u16),
     Tick(DateTime<Utc>),
@@ -98,6 +100,9 @@ pub enum Action {
     /// returned one (shown once in the popup, kept nowhere).
     WebhookSaved {
         account: String,
+        // A signing secret stays on the engine's machine: an attached
+        // screen gets the settings without it.
+        #[serde(with = "without_secret")]
         result: Result<
             (
                 crate::domain::webhook::WebhookConfig,
@@ -140,6 +145,10 @@ pub enum Action {
         account: String,
         reply: crate::app::views::seller::SellerReply,
     },
+    /// A screen attached to an engine: its book and figures.
+    Attached(Box<crate::app::role::Snapshot>),
+    /// What the engine's book said (a screen shows it as its own news).
+    Told(Vec<crate::app::book::News>),
 }
 
 /// A notification and the escape kinds the user switched on.
@@ -321,6 +330,29 @@ pub enum Effect {
         account: String,
         call: crate::app::views::seller::SellerCall,
     },
+    /// A book action for the engine's book (a screen's buy).
+    Book(BookAction),
+    /// What the engine's book said, for the screens attached.
+    Tell(Vec<crate::app::book::News>),
+}
+
+/// `WebhookSaved`'s result on the wire: the settings, never the secret.
+mod without_secret {
+    use crate::domain::webhook::WebhookConfig;
+    use crate::domain::ProviderError;
+    use crate::secret::Secret;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Saved = Result<(WebhookConfig, Option<Secret>), ProviderError>;
+
+    pub fn serialize<S: Serializer>(r: &Saved, s: S) -> Result<S::Ok, S::Error> {
+        r.as_ref().map(|(c, _)| c).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Saved, D::Error> {
+        let r = Result::<WebhookConfig, ProviderError>::deserialize(d)?;
+        Ok(r.map(|c| (c, None)))
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod panes;
 pub(crate) mod popup_list;
 pub mod popups;
 mod postpaid;
+pub mod role;
 mod settings;
 mod status;
 pub mod view;
@@ -44,7 +45,7 @@ use chrono::{DateTime, Utc};
 use keymap::KeyMap;
 
 /// An account as the dashboard knows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountInfo {
     pub name: String,
     pub kind: ProviderKind,
@@ -85,7 +86,7 @@ pub enum Level {
 }
 
 /// A buy sent but not yet journaled as placed: shown as "buying…".
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PendingBuy {
     pub account: String,
     pub idempotency_key: String,
@@ -123,7 +124,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> (App, Vec<Effect>) {
         let (keymap, key_problems) = KeyMap::with_overrides(&settings.keys);
-        let effects = accounts
+        let effects: Vec<Effect> = accounts
             .iter()
             .filter(|a| !a.seller)
             .map(|a| Effect::LoadBalance {
@@ -139,6 +140,11 @@ impl App {
                 Level::Warn,
             )
         });
+        // A screen's engine has read the balances and reconciled.
+        let effects = match settings.role {
+            role::Role::Screen => Vec::new(),
+            role::Role::Alone | role::Role::Engine => effects,
+        };
         let app = App {
             accounts: accounts
                 .into_iter()
@@ -337,9 +343,24 @@ impl App {
             Action::Tick(now) => {
                 self.now = now;
                 self.age_status();
-                self.cx().on_tick()
+                match self.settings.role {
+                    // The engine's clock runs the book's timers.
+                    role::Role::Screen => Vec::new(),
+                    role::Role::Alone | role::Role::Engine => self.cx().on_tick(),
+                }
             }
-            Action::Book(action) => self.book_action(action),
+            Action::Book(action) => match self.settings.role {
+                role::Role::Screen => self.mirror(action),
+                role::Role::Alone | role::Role::Engine => self.book_action(action),
+            },
+            Action::Attached(snapshot) => {
+                self.attached(*snapshot);
+                Vec::new()
+            }
+            Action::Told(news) => {
+                self.told(news);
+                Vec::new()
+            }
             Action::Key(k, now) => {
                 self.now = now;
                 input::on_key(self, k)

@@ -35,6 +35,8 @@ pub struct AppSettings {
     /// A webhook receiver runs (`[webhook]` set, or the demo's): `:inbox`
     /// says so when it does not, rather than "empty".
     pub webhook_receiver: bool,
+    /// Who holds the money book (`role.rs`): alone, the engine, a screen.
+    pub role: super::role::Role,
 }
 
 impl Default for AppSettings {
@@ -54,6 +56,7 @@ impl Default for AppSettings {
             rules: Default::default(),
             utc_offset: chrono::Offset::fix(&Utc),
             webhook_receiver: false,
+            role: Default::default(),
         }
     }
 }

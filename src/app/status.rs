@@ -17,6 +17,13 @@ impl App {
     /// as this screen's settings ask.
     pub(super) fn show_news(&mut self) -> Vec<Effect> {
         let news = std::mem::take(&mut self.book.news);
+        if self.settings.role == super::role::Role::Engine {
+            // The engine shows nothing: its screens show what it says.
+            return match news.is_empty() {
+                true => Vec::new(),
+                false => vec![Effect::Tell(news)],
+            };
+        }
         let mut effects = Vec::new();
         for n in &news {
             if let News::Code { name, code, .. } = n {

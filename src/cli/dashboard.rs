@@ -29,7 +29,7 @@ fn theme_notice(cfg: &Config) -> Option<String> {
         })
 }
 
-fn settings_of(cfg: &Config) -> AppSettings {
+pub(super) fn settings_of(cfg: &Config) -> AppSettings {
     AppSettings {
         theme: cfg.theme.clone(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
@@ -45,12 +45,13 @@ fn settings_of(cfg: &Config) -> AppSettings {
         rules: cfg.rules.clone(),
         utc_offset: *chrono::Local::now().offset(),
         webhook_receiver: cfg.webhook.listen.is_some(),
+        role: Default::default(),
     }
 }
 
 /// Loads the config; on an error shows where and what, and offers to go on
 /// with built-in defaults when a person is at the keyboard.
-fn load_or_ask(cli: &Cli) -> Result<config::Loaded, super::CliError> {
+pub(super) fn load_or_ask(cli: &Cli) -> Result<config::Loaded, super::CliError> {
     match config::load(cli.config.as_deref()) {
         Ok(l) => Ok(l),
         Err(e) => {
@@ -81,6 +82,10 @@ fn load_or_ask(cli: &Cli) -> Result<config::Loaded, super::CliError> {
     }
 }
 
+/// The dashboard: attached to this data dir's engine when one runs (an
+/// `otpdeck serve`, or another dashboard hosting it), else hosting the
+/// engine in this process for itself and for screens that attach. When
+/// the engine it is attached to goes, it attaches again, or hosts.
 pub async fn dashboard(cli: &Cli) -> CliResult {
     let loaded = load_or_ask(cli)?;
     crate::domain::naming::install_aliases(&loaded.config.aliases);
@@ -89,8 +94,26 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
         .ensure()
         .map_err(|e| fail(format!("cannot create {}: {e}", paths.data_dir.display())))?;
     let _log = crate::logging::init(&paths.log_file);
+    let cfg = Arc::new(loaded.config);
+    let settings = settings_of(&cfg);
+    let warnings = loaded.warnings;
+    let io = super::engine::screen_io(&cfg);
+    let connect = super::engine::attach_or_host(cfg.clone(), paths, warnings);
+    crate::tui::run_screen_terminal(connect, settings, io)
+        .await
+        .map_err(fail)?;
+    Ok(exit::OK)
+}
+
+/// The engine's options from the config: each account's adapter (or why
+/// not), the journal, the rules, the webhook receiver, and what to say at
+/// start.
+pub(super) fn engine_options(
+    cfg: &Config,
+    paths: &Paths,
+    mut notices: Vec<String>,
+) -> Result<RuntimeOptions, super::CliError> {
     let journal = Arc::new(Journal::open(&paths.journal).map_err(|e| fail(e.to_string()))?);
-    let cfg = loaded.config;
     let accounts = cfg
         .accounts
         .iter()
@@ -102,25 +125,22 @@ pub async fn dashboard(cli: &Cli) -> CliResult {
             RuntimeAccount::new(a.name.clone(), a.provider, a.buyer_settings())
         })
         .collect();
-    let mut notices = loaded.warnings;
-    notices.extend(theme_notice(&cfg));
+    notices.extend(theme_notice(cfg));
     if cfg.accounts.is_empty() {
         notices
             .push("No accounts configured: see config.example.toml, or try `otpdeck demo`".into());
     }
-    let opts = RuntimeOptions {
+    Ok(RuntimeOptions {
         accounts,
-        settings: settings_of(&cfg),
+        settings: settings_of(cfg),
         journal,
         clipboard: cfg.clipboard,
         osc52_passthrough: cfg.osc52_passthrough,
         balance_refresh: cfg.balance_refresh,
-        webhook: super::webhook_url::receiver_of(&cfg, &paths, &mut notices),
+        webhook: super::webhook_url::receiver_of(cfg, paths, &mut notices),
         notices,
         rules: cfg.rules.clone(),
-    };
-    crate::tui::run_terminal(opts).await.map_err(fail)?;
-    Ok(exit::OK)
+    })
 }
 
 /// The demo's simulator: two accounts of one API priced differently

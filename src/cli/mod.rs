@@ -17,6 +17,7 @@ mod context;
 mod dashboard;
 mod deposits;
 mod email;
+mod engine;
 mod history;
 mod orders;
 mod output;
@@ -69,6 +70,11 @@ pub struct Cli {
     /// Print stable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Open the dashboard through CMD, which speaks to an engine on its
+    /// stdin/stdout (`ssh vps otpdeck attach --stdio`; `ssh://user@host`
+    /// is short for that). Keys and secrets stay on the engine's machine.
+    #[arg(long, value_name = "CMD")]
+    pub remote: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -77,6 +83,16 @@ pub struct Cli {
 pub enum Command {
     /// Open the dashboard against the built-in simulator: no keys, no network.
     Demo,
+    /// Run the engine (orders, pushes, rules, deposits) with no dashboard,
+    /// until SIGTERM; dashboards and scripts attach to it.
+    Serve,
+    /// Open a dashboard on the running engine.
+    Attach {
+        /// Speak the engine's protocol on stdin/stdout instead (for
+        /// `otpdeck --remote 'ssh host otpdeck attach --stdio'`).
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Run the simulator of all four APIs on a loopback port.
     Sim(simulate::SimArgs),
     /// List the configured accounts.
@@ -313,7 +329,12 @@ async fn run(cli: Cli) -> u8 {
             Some(s) => simulate::timing_soak(*chaos, *orders, *fault_rate, *s, *accounts).await,
             None => simulate::soak(*chaos, *orders, *fault_rate, *concurrency).await,
         },
-        None => dashboard::dashboard(&cli).await,
+        Some(Command::Serve) => engine::serve(&cli).await,
+        Some(Command::Attach { stdio }) => engine::attach(&cli, *stdio).await,
+        None => match &cli.remote {
+            Some(target) => engine::remote(&cli, target).await,
+            None => dashboard::dashboard(&cli).await,
+        },
         Some(cmd) => scripting::run(&cli, cmd).await,
     };
     match result {

@@ -64,9 +64,11 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
         Command::Orders { active, account } => {
             orders::list_orders(&ctx, *active, account.as_deref())
         }
-        Command::Demo | Command::Sim(_) | Command::Soak { .. } => {
-            Err(fail("internal: not a scripting command"))
-        }
+        Command::Demo
+        | Command::Sim(_)
+        | Command::Soak { .. }
+        | Command::Serve
+        | Command::Attach { .. } => Err(fail("internal: not a scripting command")),
     }
 }
 

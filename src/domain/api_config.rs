@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 /// What the API says of a key's settings. The `api_key` the API echoes is
 /// a secret and is never read into this.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ApiSettings {
     pub webhook_url: Option<String>,
     pub ip_whitelist: Vec<String>,

@@ -14,7 +14,7 @@ pub fn is_bill(service_id: &str) -> bool {
 }
 
 /// What an inquiry says a customer owes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Bill {
     pub product: String,
     pub customer_number: String,

@@ -6,7 +6,7 @@ use crate::domain::{Country, Offer, ProviderKind, Service};
 use serde::Serialize;
 
 /// An offer's record over a period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct OwnRecord {
     pub orders: u32,
     pub with_otp: u32,
@@ -22,7 +22,7 @@ impl OwnRecord {
 }
 
 /// One row of the compare table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Row {
     pub account: String,
     pub provider: ProviderKind,

@@ -61,7 +61,7 @@ impl HistoryQuery {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct HistoryPage {
     /// Newest first.
     pub transactions: Vec<Transaction>,

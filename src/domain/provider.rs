@@ -63,7 +63,7 @@ impl FromStr for ProviderKind {
 }
 
 /// What an account's API can do; the UI offers only what is supported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct Capabilities {
     /// Catalog goes service -> country -> offer (false: service -> offer).
     pub countries: bool,

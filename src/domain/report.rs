@@ -97,7 +97,7 @@ impl ReportQuery {
 
 /// A report as the API gave it: the summary's figures by name and the
 /// rows (whose fields the doc leaves open, `[...]`), fields in name order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Report {
     #[serde(rename = "type")]
     pub kind: String,

@@ -8,7 +8,7 @@ use serde::Serialize;
 /// The doc's minimum settlement: "Minimum: Rp 50,000".
 pub const MIN_SETTLEMENT: Rupiah = Rupiah(50_000);
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SellerProduct {
     pub code: String,
     pub name: String,
@@ -68,7 +68,7 @@ pub struct Settlement {
 }
 
 /// One sale of the seller's products.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SellerSale {
     pub ref_id: Option<String>,
     pub transaction_id: Option<String>,
@@ -80,7 +80,7 @@ pub struct SellerSale {
     pub timestamp: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SellerSalesPage {
     pub transactions: Vec<SellerSale>,
     pub page: u32,
@@ -267,7 +267,7 @@ pub fn settlement_summary(r: &SettlementRequest) -> String {
 }
 
 /// How a settlement request ended, for the CLI and the dashboard alike.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub enum SettleOutcome {
     /// The API answered; the row holds its id, fee, net and status.
     Sent(SettlementRow),
@@ -301,7 +301,7 @@ pub fn replayable(status: &str) -> bool {
 /// Statuses in the journal: "sending" (written, reply not in yet),
 /// "unclear" (sent, no readable reply: may have gone through), "refused"
 /// (the API said no), then the API's own "pending", "completed", "failed".
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SettlementRow {
     pub id: i64,
     pub account: String,

@@ -7,7 +7,7 @@ use crate::money::Rupiah;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rules {
     pub max_price: Option<Rupiah>,
     /// Per service, by name (any case or spacing).

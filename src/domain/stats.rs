@@ -6,7 +6,7 @@
 use crate::money::Rupiah;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct GroupStats {
     /// The group's key (stable for scripts: "account offer_id" by offer).
     pub group: String,
@@ -29,13 +29,13 @@ pub struct GroupStats {
 /// What the statistics view shows: the groups, spend per day (oldest
 /// first, `days` of them ending today in the user's zone) and a histogram
 /// of the time to the first OTP.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Overview {
     pub groups: Vec<GroupStats>,
     /// Net spend (charged minus refunded) per day, whole rupiah.
     pub spend_per_day: Vec<i64>,
     /// (bucket label, orders) for the time to the first OTP.
-    pub otp_times: Vec<(&'static str, u64)>,
+    pub otp_times: Vec<(std::borrow::Cow<'static, str>, u64)>,
 }
 
 /// One line of the statistics table: a group, or the header that starts

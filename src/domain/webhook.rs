@@ -22,7 +22,7 @@ pub const WEBHOOK_EVENTS: &[&str] = &[
 ];
 
 /// The configuration as `/webhook/get` shows it (never with the secret).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WebhookConfig {
     pub url: Option<String>,
     pub events: Vec<String>,
@@ -211,7 +211,7 @@ mod tests {
 }
 
 /// A delivery the receiver kept for the user (see `engine::webhook::inbox`).
-#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Kept {
     pub at: chrono::DateTime<chrono::Utc>,
     pub account: String,

@@ -148,7 +148,8 @@ pub fn overview(
             spend[days - 1 - back as usize] += (f.price - refund_of(f)).0;
         }
     }
-    let mut otp_times: Vec<(&'static str, u64)> = BUCKETS.iter().map(|(_, l)| (*l, 0)).collect();
+    let mut otp_times: Vec<(std::borrow::Cow<'static, str>, u64)> =
+        BUCKETS.iter().map(|(_, l)| ((*l).into(), 0)).collect();
     // The time to an OTP; a top-up's SN is not one (shown apart).
     for f in facts
         .iter()

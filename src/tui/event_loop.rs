@@ -12,13 +12,12 @@ use crate::app::{Action, App};
 use crate::engine::journal::OrderFilter;
 use crate::engine::poller::PollTiming;
 use chrono::Utc;
-use futures::{Stream, StreamExt};
+use futures::Stream;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::Event;
 use ratatui::Terminal;
 use std::collections::HashMap;
 use std::io::Write;
-use std::time::{Duration, Instant};
 use tokio::sync::mpsc::unbounded_channel;
 
 /// Where the loop's side effects go besides the API: the clipboard, and
@@ -43,15 +42,6 @@ pub async fn run_terminal(opts: RuntimeOptions) -> Result<(), String> {
     run(&mut terminal, events, opts, io).await
 }
 
-fn to_action(ev: Event) -> Option<Action> {
-    match ev {
-        Event::Key(k) => Some(Action::Key(k, Utc::now())),
-        Event::Mouse(m) => Some(Action::Mouse(m, Utc::now())),
-        Event::Resize(w, h) => Some(Action::Resize(w, h)),
-        _ => None,
-    }
-}
-
 /// Runs the loop until the app quits.
 pub async fn run<B, S>(
     terminal: &mut Terminal<B>,
@@ -70,46 +60,81 @@ where
 /// timing soak measures with it; the dashboard passes none).
 pub type Observer<'a> = &'a mut dyn FnMut(&Action, &App);
 
-/// Shortest gap between frames after a key, a click or a resize.
-const INPUT_FRAME_GAP: Duration = Duration::from_millis(10);
-/// Shortest gap between frames after an order's news (an OTP, pushed or
-/// polled; an end): what the user waits for, so an isolated OTP is drawn
-/// at once, but a thousand orders' news (30 a second in the timing soak)
-/// make at most 20 frames a second, not one each.
-const NEWS_FRAME_GAP: Duration = Duration::from_millis(50);
-/// Shortest gap between frames that only background news (poll replies,
-/// ticks, balances) asked for: a thousand pollers answer ~200 times a
-/// second, and the screen needs none of that faster than this.
-const BACKGROUND_FRAME_GAP: Duration = Duration::from_millis(200);
-
-/// [`run`], calling `observe` after every action.
+/// [`run`], calling `observe` after every action of the screen's app. The
+/// dashboard is an engine in this process and a screen attached to it, as
+/// a screen attaches to `otpdeck serve`: one way through, tested as one.
 pub async fn run_observed<B, S>(
     terminal: &mut Terminal<B>,
-    mut events: S,
+    events: S,
     opts: RuntimeOptions,
-    mut io: Io,
-    mut observe: Option<Observer<'_>>,
+    io: Io,
+    observe: Option<Observer<'_>>,
 ) -> Result<(), String>
 where
     B: Backend,
     S: Stream<Item = std::io::Result<Event>> + Unpin,
 {
-    let (tx, mut rx) = unbounded_channel::<Action>();
+    let (screen_link, joined) = super::link::in_process();
+    let (joins_tx, joins_rx) = tokio::sync::mpsc::channel(1);
+    let _ = joins_tx.try_send(joined);
+    let mut settings = opts.settings.clone();
+    // The screen's keys never meet the engine's.
+    settings.key_salt = settings.key_salt.wrapping_add(1 << 32);
+    let once = std::sync::Mutex::new(Some(screen_link));
+    let connect: super::screen::Connect = std::sync::Arc::new(move || {
+        let link = once.lock().ok().and_then(|mut l| l.take());
+        Box::pin(
+            async move { link.ok_or_else(|| "the engine in this process stopped".to_string()) },
+        )
+    });
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let screen = async {
+        let r = super::screen::run_screen(terminal, events, connect, settings, io, observe).await;
+        let _ = stop_tx.send(());
+        r
+    };
+    let engine = super::serve::run_engine(opts, joins_rx, async {
+        let _ = stop_rx.await;
+    });
+    let (result, ()) = tokio::join!(screen, engine);
+    drop(joins_tx);
+    result
+}
+
+/// The runtime and the app, started: adapters built, the journal's book
+/// sent in, the first effects carried out, the webhook receiver up.
+pub(super) struct Started {
+    pub rt: Runtime,
+    pub app: App,
+    pub rx: tokio::sync::mpsc::UnboundedReceiver<Action>,
+    pub tx: tokio::sync::mpsc::UnboundedSender<Action>,
+    pub webhook: Option<tokio::task::JoinHandle<()>>,
+}
+
+pub(super) async fn start(
+    accounts: Vec<super::RuntimeAccount>,
+    mut settings: crate::app::AppSettings,
+    journal: &std::sync::Arc<crate::engine::journal::Journal>,
+    rules: crate::domain::Rules,
+    clipboard: Box<dyn CopyTarget>,
+    webhook: Option<super::webhook::WebhookRun>,
+) -> Started {
+    let (tx, rx) = unbounded_channel::<Action>();
     let mut rt = Runtime {
         tx: tx.clone(),
         providers: HashMap::new(),
-        journal: opts.journal.clone(),
+        journal: journal.clone(),
         pollers: HashMap::new(),
         deposit_pollers: HashMap::new(),
         timing: PollTiming::from_env(),
-        clipboard: io.clipboard,
+        clipboard,
         quitting: false,
-        rules: opts.rules.clone(),
+        rules,
         sellers: HashMap::new(),
     };
     let mut infos = Vec::new();
     let mut broken = Vec::new();
-    for a in opts.accounts {
+    for a in accounts {
         match (a.provider, a.seller) {
             (_, Some(Ok(c))) => {
                 rt.sellers.insert(a.info.name.clone(), c);
@@ -121,16 +146,14 @@ where
         }
         infos.push(a.info);
     }
-    let mut settings = opts.settings;
-    settings.webhook_receiver = opts.webhook.is_some();
-    let (mut app, effects) = App::new(infos, settings, Utc::now());
-    if let Ok(size) = terminal.size() {
-        app.update(Action::Resize(size.width, size.height));
-    }
+    settings.webhook_receiver = webhook.is_some();
+    let (app, effects) = App::new(infos, settings, Utc::now());
     // The journal's view first, so the reconciliation's news lands on it.
     resume(&rt, &tx);
+    // An engine has no terminal: nothing it runs writes one.
+    let mut sink = std::io::sink();
     for e in effects {
-        rt.exec(e, &mut io.out);
+        rt.exec(e, &mut sink);
     }
     for (account, e) in broken {
         let now = Utc::now();
@@ -145,103 +168,17 @@ where
     }
     // The receiver's word first, so the last notice (the demo's hint, a
     // config warning) is the one left in the status bar.
-    let webhook = match opts.webhook {
-        Some(w) => super::webhook::start(w, opts.journal.clone(), tx.clone()).await,
+    let webhook = match webhook {
+        Some(w) => super::webhook::start(w, journal.clone(), tx.clone()).await,
         None => None,
     };
-    for n in opts.notices {
-        send(&tx, Action::Notice(n));
+    Started {
+        rt,
+        app,
+        rx,
+        tx,
+        webhook,
     }
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    // Idle (nothing counts down): one wake a minute keeps the clock the
-    // screen shows, a balance's age included, true to the minute.
-    let mut idle_tick = tokio::time::interval(Duration::from_secs(60));
-    idle_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut refresh = tokio::time::interval(opts.balance_refresh.max(Duration::from_secs(10)));
-    refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    refresh.tick().await;
-    // A journal deleted or replaced under the dashboard is said at the
-    // balance timer even when nothing is bought or polled (a buy or a
-    // poll's write refuses on its own).
-    let journal = opts.journal.clone();
-    let mut journal_gone_said = false;
-    let mut last_draw = Instant::now() - Duration::from_secs(1);
-    let mut dirty = true;
-    // How soon the next frame may follow the last: the user's own input
-    // soonest, an order's news next, other background news last.
-    let mut gap = INPUT_FRAME_GAP;
-    let mut events_open = true;
-    loop {
-        let draw_at = last_draw + gap;
-        if dirty && Instant::now() >= draw_at {
-            terminal
-                .draw(|f| crate::ui::draw(f, &app))
-                .map_err(|e| format!("cannot draw: {e}"))?;
-            last_draw = Instant::now();
-            dirty = false;
-            gap = BACKGROUND_FRAME_GAP;
-        }
-        let first = tokio::select! {
-            _ = tokio::time::sleep_until(draw_at.into()), if dirty => continue,
-            a = rx.recv() => a,
-            ev = events.next(), if events_open => match ev {
-                Some(Ok(ev)) => match to_action(ev) {
-                    Some(a) => Some(a),
-                    None => continue,
-                },
-                Some(Err(e)) => {
-                    tracing::warn!(error = %e, "terminal event error");
-                    events_open = false;
-                    continue;
-                }
-                None => {
-                    events_open = false;
-                    continue;
-                }
-            },
-            _ = tick.tick(), if app.needs_tick() => Some(Action::Tick(Utc::now())),
-            _ = idle_tick.tick(), if !app.needs_tick() => Some(Action::Tick(Utc::now())),
-            _ = refresh.tick() => {
-                if let (false, Err(e)) = (journal_gone_said, journal.check_file()) {
-                    journal_gone_said = true;
-                    tracing::error!("{e}");
-                    send(&tx, Action::Notice(format!("WARNING {e}")));
-                }
-                Some(Action::RefreshDue(Utc::now()))
-            }
-        };
-        let Some(first) = first else {
-            break;
-        };
-        let mut batch = vec![first];
-        while let Ok(a) = rx.try_recv() {
-            batch.push(a);
-        }
-        for action in batch {
-            gap = gap.min(match action {
-                Action::Key(..) | Action::Mouse(..) | Action::Resize(..) => INPUT_FRAME_GAP,
-                Action::Book(BookAction::OrderChanged(_)) => NEWS_FRAME_GAP,
-                _ => BACKGROUND_FRAME_GAP,
-            });
-            let seen = observe.as_ref().map(|_| action.clone());
-            for e in app.update(action) {
-                rt.exec(e, &mut io.out);
-            }
-            if let (Some(f), Some(a)) = (observe.as_mut(), seen) {
-                f(&a, &app);
-            }
-        }
-        dirty = true;
-        if rt.quitting {
-            break;
-        }
-    }
-    rt.stop_all();
-    if let Some(h) = webhook {
-        h.abort();
-    }
-    Ok(())
 }
 
 /// At start: the journal's OTPs and orders. The app asks for each

@@ -213,12 +213,12 @@ fn the_statistics_view_loads_and_draws() {
         ],
         spend_per_day: spend,
         otp_times: vec![
-            ("<10s", 1),
-            ("<30s", 0),
-            ("<1m", 1),
-            ("<2m", 0),
-            ("<5m", 0),
-            ("5m+", 0),
+            ("<10s".into(), 1),
+            ("<30s".into(), 0),
+            ("<1m".into(), 1),
+            ("<2m".into(), 0),
+            ("<5m".into(), 0),
+            ("5m+".into(), 0),
         ],
     })));
     assert!(matches!(

@@ -73,6 +73,14 @@ pub enum BookAction {
     /// The journal's auto-replace links at start (`auto_replace.rs` resumes
     /// each chain from them).
     LinksRestored(Vec<ReplaceLink>),
+    /// The user confirmed buys on an account (a quantity is one request
+    /// each, under its own key): shown as "buying…", sent, and each
+    /// balance figure kept as a clue should the reply be lost.
+    StartBuys {
+        account: String,
+        requests: Vec<BuyRequest>,
+        now: DateTime<Utc>,
+    },
 }
 
 #[cfg(test)]

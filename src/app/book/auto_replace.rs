@@ -22,7 +22,7 @@ use crate::domain::{
 
 /// One link of a chain as the dashboard follows it, by the order it
 /// replaces.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Chain {
     pub link: ReplaceLink,
     /// The compare asked for the replacement's offers.

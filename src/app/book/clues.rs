@@ -21,7 +21,7 @@ use crate::money::Rupiah;
 use chrono::{DateTime, Utc};
 
 /// What is known about one UNKNOWN order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Clues {
     /// The account's balance before the buy, and when it was read.
     pub before: Option<(Rupiah, DateTime<Utc>)>,

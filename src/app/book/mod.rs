@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// deposit of this run, and nothing about the screen. Its handlers live in
 /// this file and in `replay.rs`, `clues.rs`, `auto_replace.rs`,
 /// `deposits.rs` and `order_notes.rs`.
-#[derive(Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Book {
     pub orders: BTreeMap<i64, Order>,
     /// When each order became final (it leaves the pane after FINAL_LINGER).
@@ -62,13 +62,16 @@ pub struct Book {
     pub order_notes: HashMap<i64, String>,
     /// Webhook deliveries kept this session, newest first (`:inbox`).
     pub kept: Vec<Kept>,
-    /// Makes each idempotency key of this run unique.
+    /// Makes each idempotency key of this run unique (each screen its own).
+    #[serde(skip)]
     pub(super) counter: u64,
     /// The last compare request's number (the compare view's and the
     /// auto-replace chains' share it, so replies never cross).
+    #[serde(skip)]
     pub compare_tickets: u64,
     /// What the book has to say since the last update, oldest first: each
     /// screen shows it its own way (the book never writes a screen).
+    #[serde(skip)]
     pub news: Vec<News>,
 }
 

@@ -5,7 +5,7 @@
 use super::BookCx;
 use crate::app::{Effect, Level};
 use crate::domain::pollable;
-use crate::domain::{Order, OrderOp, OrderStatus, Otp};
+use crate::domain::{BuyRequest, Order, OrderOp, OrderStatus, Otp};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -190,6 +190,27 @@ impl BookCx<'_> {
         self.book.orders.insert(order.id, order.clone());
         effects.extend(self.chain_on_order(&order));
         effects
+    }
+
+    /// Buys the user confirmed: each "buying…" until its reply, its
+    /// balance baseline noted, then sent (one request, or a batch).
+    pub(crate) fn start_buys(&mut self, account: String, requests: Vec<BuyRequest>) -> Vec<Effect> {
+        for r in &requests {
+            self.note_baseline(&account, &r.idempotency_key);
+            self.book.pending.push(crate::app::PendingBuy {
+                account: account.clone(),
+                idempotency_key: r.idempotency_key.clone(),
+                service: r.service_name.clone(),
+                country: r.country_name.clone().or_else(|| r.country_id.clone()),
+                price: r.price,
+                since: self.now,
+            });
+        }
+        match <[BuyRequest; 1]>::try_from(requests) {
+            Ok([request]) => vec![Effect::Buy { account, request }],
+            Err(requests) if requests.is_empty() => Vec::new(),
+            Err(requests) => vec![Effect::BuyBatch { account, requests }],
+        }
     }
 
     pub(crate) fn on_tick(&mut self) -> Vec<Effect> {

@@ -20,7 +20,7 @@ pub const PAUSES_SECS: [i64; 4] = [3, 10, 30, 60];
 /// refunded) anyway, so replays stop.
 pub const LIFETIME: Duration = Duration::minutes(20);
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Replay {
     pub account: String,
     pub request: BuyRequest,

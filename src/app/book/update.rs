@@ -20,6 +20,9 @@ impl BookCx<'_> {
                 self.on_order(order)
             }
             BookAction::Restored(list) => self.on_restored(list),
+            BookAction::StartBuys {
+                account, requests, ..
+            } => self.start_buys(account, requests),
             BookAction::OtpHistory(list) => {
                 self.book.otp_log = list;
                 Vec::new()

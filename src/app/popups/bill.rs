@@ -9,7 +9,7 @@
 use crate::app::keymap::Cmd;
 use crate::app::panes::Pane;
 use crate::app::popups::Popup;
-use crate::app::{App, Effect, Level, PendingBuy};
+use crate::app::{App, Effect, Level};
 use crate::domain::bill::{Bill, BILL_SERVICE_PREFIX};
 use crate::domain::BuyRequest;
 use crate::domain::ProviderError;
@@ -231,21 +231,17 @@ fn pay(app: &mut App) -> Vec<Effect> {
         idempotency_key: key,
         customer_number: Some(bill.customer_number.clone()),
     };
-    app.cx().note_baseline(&account, &request.idempotency_key);
-    app.book.pending.push(PendingBuy {
-        account: account.clone(),
-        idempotency_key: request.idempotency_key.clone(),
-        service: request.service_name.clone(),
-        country: None,
-        price: request.price,
-        since: app.now,
-    });
     app.set_status(
         format!("Paying {} for {} on {account}…", bill.total, bill.product),
         Level::Info,
     );
     app.view.focus = Pane::Orders;
-    vec![Effect::Buy { account, request }]
+    let now = app.now;
+    app.book_intent(crate::app::BookAction::StartBuys {
+        account,
+        requests: vec![request],
+        now,
+    })
 }
 
 impl crate::app::popups::PopupState for BillPopup {

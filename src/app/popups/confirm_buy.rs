@@ -4,7 +4,7 @@
 use crate::app::keymap::Cmd;
 use crate::app::panes::Pane;
 use crate::app::popups::Popup;
-use crate::app::{App, Effect, Level, PendingBuy};
+use crate::app::{App, BookAction, Effect, Level};
 use crate::domain::{BuyRequest, Country, Offer, Service};
 use crate::money::Rupiah;
 use ratatui::crossterm::event::{Event, KeyEvent};
@@ -91,27 +91,18 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
             ..request.clone()
         })
         .collect();
-    for r in &requests {
-        app.cx().note_baseline(&account, &r.idempotency_key);
-        app.book.pending.push(PendingBuy {
-            account: account.clone(),
-            idempotency_key: r.idempotency_key.clone(),
-            service: r.service_name.clone(),
-            country: r.country_name.clone().or_else(|| r.country_id.clone()),
-            price: r.price,
-            since: app.now,
-        });
-    }
     let what = match qty {
         0 | 1 => request.service_name.clone(),
         n => format!("{n} × {}", request.service_name),
     };
     app.set_status(format!("Buying {what} on {account}…"), Level::Info);
     app.view.focus = Pane::Orders;
-    match <[BuyRequest; 1]>::try_from(requests) {
-        Ok([request]) => vec![Effect::Buy { account, request }],
-        Err(requests) => vec![Effect::BuyBatch { account, requests }],
-    }
+    let now = app.now;
+    app.book_intent(BookAction::StartBuys {
+        account,
+        requests,
+        now,
+    })
 }
 
 /// The operator after `current` in the list, wrapping round.

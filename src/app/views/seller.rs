@@ -42,7 +42,7 @@ pub enum SellerCall {
 }
 
 /// What came back, for the view (or the status bar once it is closed).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SellerReply {
     Products(Result<Vec<SellerProduct>, String>),
     ProductSaved {

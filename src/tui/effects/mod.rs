@@ -8,7 +8,7 @@ mod compare;
 mod deposits;
 mod gotopup;
 mod journal;
-mod local;
+pub(super) mod local;
 mod orders;
 mod poll_events;
 pub(super) mod replace;
@@ -30,6 +30,9 @@ impl Runtime {
     pub(in crate::tui) fn exec(&mut self, effect: Effect, out: &mut dyn Write) {
         match effect {
             Effect::Quit => self.quitting = true,
+            // A book alone takes its intents itself; nobody to tell.
+            Effect::Book(a) => send(&self.tx, Action::Book(a)),
+            Effect::Tell(_) => {}
             Effect::Bell => local::bell(out),
             Effect::Notify(n) => local::notify(&n, out),
             Effect::Copy { text, what } => self.copy(text, what, out),

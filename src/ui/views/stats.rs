@@ -128,7 +128,7 @@ pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, s: &Stats) {
     let bars: Vec<Bar> = o
         .otp_times
         .iter()
-        .map(|(label, n)| Bar::default().label(Line::from(*label)).value(*n))
+        .map(|(label, n)| Bar::default().label(Line::from(label.to_string())).value(*n))
         .collect();
     frame.render_widget(
         BarChart::default()
