@@ -60,6 +60,10 @@ pub struct SimArgs {
     /// escapes (a clipboard write, a title, a screen clear).
     #[arg(long)]
     hostile: bool,
+    /// Print each request's API, method and path on stderr (to see how
+    /// often a client polls).
+    #[arg(long)]
+    log_requests: bool,
     /// Print a config with one account per API on this simulator (a fixed
     /// --listen port) and exit: `otpdeck --config FILE …` then works
     /// against `otpdeck sim --listen` on the same address.
@@ -161,6 +165,7 @@ pub async fn sim(args: &SimArgs) -> CliResult {
             .collect(),
         repeat: args.repeat,
         hostile: args.hostile,
+        log_requests: args.log_requests,
     };
     let handle = sim::start(args.listen, opts).await.map_err(|e| {
         fail(format!(

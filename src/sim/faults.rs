@@ -288,11 +288,16 @@ pub struct FaultLayerState {
     pub api: Api,
     pub faults: Arc<Faults>,
     pub counter: Arc<AtomicU64>,
+    /// Print each request on stderr.
+    pub log: bool,
 }
 
 pub async fn middleware(State(st): State<FaultLayerState>, req: Request, next: Next) -> Response {
     st.counter.fetch_add(1, Ordering::Relaxed);
     let path = req.uri().path().to_string();
+    if st.log {
+        eprintln!("request {:?} {} {path}", st.api, req.method());
+    }
     let Some(fault) = st.faults.pick(st.api, &path) else {
         return next.run(req).await;
     };

@@ -57,6 +57,8 @@ pub struct SimOptions {
     pub repeat: RepeatMode,
     /// Every name, message and OTP carries terminal escapes (`hostile`).
     pub hostile: bool,
+    /// Each request's API, method and path on stderr (`sim --log-requests`).
+    pub log_requests: bool,
 }
 
 /// How a server answers a spending request sent again under a key (or
@@ -111,6 +113,7 @@ impl Default for SimOptions {
             push: Vec::new(),
             repeat: RepeatMode::Documented,
             hostile: false,
+            log_requests: false,
         }
     }
 }
@@ -230,6 +233,7 @@ pub fn router(opts: &SimOptions) -> (Router, SimStates) {
                 api,
                 faults: states.faults.clone(),
                 counter: states.requests[i].clone(),
+                log: opts.log_requests,
             },
             faults::middleware,
         )

@@ -58,7 +58,7 @@ where
 
 /// Sees each action with the app's state just after `update` took it (the
 /// timing soak measures with it; the dashboard passes none).
-pub type Observer<'a> = &'a mut dyn FnMut(&Action, &App);
+pub type Observer<'a> = &'a mut (dyn FnMut(&Action, &App) + Send);
 
 /// [`run`], calling `observe` after every action of the screen's app. The
 /// dashboard is an engine in this process and a screen attached to it, as

@@ -20,11 +20,21 @@ impl SimProcess {
 
     /// With more `otpdeck sim` flags (`--faults SPEC`, `--cancel-cooldown`).
     pub fn start_with(otp_delay: &str, extra: &[&str]) -> SimProcess {
+        SimProcess::spawn(otp_delay, extra, Stdio::null())
+    }
+
+    /// Each request the simulator answers, one line in `log`.
+    pub fn start_logging(otp_delay: &str, log: &Path) -> SimProcess {
+        let file = std::fs::File::create(log).expect("request log");
+        SimProcess::spawn(otp_delay, &["--log-requests"], Stdio::from(file))
+    }
+
+    fn spawn(otp_delay: &str, extra: &[&str], stderr: Stdio) -> SimProcess {
         let mut child = Command::new(BIN)
             .args(["sim", "--listen", "127.0.0.1:0", "--otp-delay", otp_delay])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("spawn sim");
         let mut line = String::new();

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod engine_e2e;
 mod tui_e2e;
 mod tui_gotopup;
 mod tui_gotopup_bill;

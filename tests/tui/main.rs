@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod engine_screens;
 mod event_loop;
 mod seller_view;
 mod ui_snapshots;

@@ -17,6 +17,8 @@
 pub mod lock;
 pub mod socket;
 pub mod stream;
+#[cfg(test)]
+mod tests;
 
 use crate::app::role::Snapshot;
 use crate::app::{AccountInfo, Action, BookAction, Effect};

@@ -102,8 +102,12 @@ where
         return;
     }
     let (in_tx, inbox) = mpsc::unbounded_channel();
+    // Only the engine holds the screen's queue: when it drops it (the
+    // screen dropped, or the engine ended), the writer ends and the
+    // screen reads the end of the stream.
+    let refuse = out.downgrade();
     let joined = Joined {
-        out: out.clone(),
+        out,
         inbox,
         from: from.clone(),
     };
@@ -124,7 +128,9 @@ where
             }
             Err(why) => {
                 tracing::warn!(from = %from, "screen dropped: {why}");
-                let _ = out.try_send(ToScreen::Refused(why));
+                if let Some(out) = refuse.upgrade() {
+                    let _ = out.try_send(ToScreen::Refused(why));
+                }
                 break;
             }
         }
@@ -132,7 +138,6 @@ where
     // The engine drops the screen once its inbox closes; the writer sends
     // what is queued (a refusal) and ends with it.
     drop(in_tx);
-    drop(out);
     let _ = writer.await;
 }
 
