@@ -340,3 +340,64 @@ fn a_thousand_idle_connections_starve_neither_deliveries_nor_polls() {
     let sn = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert_eq!(sn.len(), 16, "{sn:?}: {}", err(&out));
 }
+
+/// `otpdeck serve` runs the push receiver with no dashboard open: a top-up
+/// bought from the CLI ends with the pushed SN in the journal while the
+/// engine polls ten minutes apart; SIGTERM ends the engine cleanly.
+#[test]
+fn serve_applies_a_push_with_no_dashboard_open() {
+    let port = free_port();
+    let target = format!("{KEY}=http://127.0.0.1:{port}/webhook/pulsa");
+    let sim = SimProcess::start_with("3s", &["--push", &target, "--push-secret", SECRET]);
+    let env = Env::new(&sim, port);
+    let run = env.dir.path().join("run");
+    std::fs::create_dir(&run).expect("runtime dir");
+    let mut serve = env
+        .cmd(&["serve"])
+        .env("XDG_RUNTIME_DIR", &run)
+        .env("OTPDECK_POLL_INTERVAL_MS", "600000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn serve");
+    // The receiver is up once the engine's socket is.
+    let up = Instant::now();
+    while std::fs::read_dir(run.join("otpdeck"))
+        .map(|d| d.count() == 0)
+        .unwrap_or(true)
+    {
+        assert!(
+            up.elapsed() < Duration::from_secs(20),
+            "serve never listened"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let id = env.top_up();
+    let mut finished = None;
+    for _ in 0..100 {
+        let list = env.json(&["orders", "--account", "pulsa"]);
+        let o = list.as_array().and_then(|a| {
+            a.iter()
+                .find(|o| o["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id.as_str()))
+                .cloned()
+        });
+        if let Some(o) = o.filter(|o| o["status"] == "finished") {
+            finished = Some(o);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let o = finished.expect("the pushed SN ends the top-up in the journal");
+    assert_eq!(o["sn"].as_str().map(str::len), Some(16), "{o}");
+    // SIGTERM: the engine stops and says so.
+    let pid = serve.id().to_string();
+    Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    let out = serve.wait_with_output().expect("serve ends");
+    let said = err(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("engine stopped"), "{said}");
+}
