@@ -3,6 +3,7 @@
 
 use super::catalog::{find_service, name_err};
 use super::context::Context;
+use super::engine_client::Bought;
 use super::output::{print_json, OrderJson};
 use super::scripting::{engine_err, provider_err};
 use super::{exit, fail, CliError, CliResult};
@@ -267,9 +268,23 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
     if before.is_none() {
         ctx.check_rules(&journal, &acc.name, &req.service_name, req.price, 1)?;
     }
-    match orders::buy(p.as_ref(), &journal, &acc.name, &req).await {
-        Ok(change) => {
-            let o = &change.order;
+    // With an engine running, it buys (and then polls): one writer.
+    let outcome = match super::engine_client::engine(ctx).await {
+        Some(link) => match super::engine_client::buy(link, &acc.name, req).await? {
+            Bought::Order(o) => Ok(o),
+            Bought::Unclear(o) => Err(EngineError::Ambiguous {
+                order: Box::new(o),
+                reason: "the engine got no clear reply".into(),
+            }),
+            Bought::Failed(why) => return Err(fail(format!("not bought: {why}"))),
+        },
+        None => orders::buy(p.as_ref(), &journal, &acc.name, &req)
+            .await
+            .map(|c| c.order),
+    };
+    match outcome {
+        Ok(order) => {
+            let o = &order;
             if ctx.json {
                 print_json(&OrderJson::from(o));
             } else if before.is_some() {

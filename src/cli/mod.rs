@@ -18,6 +18,7 @@ mod dashboard;
 mod deposits;
 mod email;
 mod engine;
+mod engine_client;
 mod history;
 mod orders;
 mod output;
@@ -279,14 +280,6 @@ pub enum Command {
 
 /// Runs the command line; never panics on user input.
 pub fn main() -> ExitCode {
-    // `otpdeck orders --json | head` must end quietly when the reader goes,
-    // as other command-line tools do, not panic on the closed pipe.
-    #[cfg(unix)]
-    // SAFETY: called first thing, before any thread starts; restoring the
-    // default action of SIGPIPE touches no Rust state.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -299,6 +292,28 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // `otpdeck orders --json | head` must end quietly when the reader goes,
+    // as other command-line tools do, not panic on the closed pipe. Not
+    // for what serves others (the engine, a dashboard hosting it, the
+    // simulator): a screen or client going away must not end them.
+    let serves = matches!(
+        cli.command,
+        None | Some(
+            Command::Serve
+                | Command::Attach { .. }
+                | Command::Demo
+                | Command::Sim(_)
+                | Command::Soak { .. }
+        )
+    );
+    #[cfg(unix)]
+    if !serves {
+        // SAFETY: called before the async runtime or any thread starts;
+        // restoring the default action of SIGPIPE touches no Rust state.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -33,37 +33,32 @@ pub(super) fn print_order_result(ctx: &Context, o: &Order, text: String) {
 }
 
 /// Cancel, finish or resend (any `OrderOp`) through the engine's one entry
-/// point; the command only words the outcome.
+/// point (the engine process's, when one runs; replace always here); the
+/// command only words the outcome.
 pub(super) async fn order_op(ctx: &Context, account: &str, id: &str, op: OrderOp) -> CliResult {
     let acc = ctx.account(account)?;
     let p = ctx.provider(acc)?;
     let journal = ctx.journal()?;
     let order = find_order(&journal, &acc.name, id)?;
+    if op != OrderOp::Replace {
+        if let Some(link) = super::engine_client::engine(ctx).await {
+            use super::engine_client::Done;
+            return match super::engine_client::order_op(link, op, &order).await? {
+                Done::Order(o) => {
+                    print_order_result(ctx, &o, done_text(op, &order, &o));
+                    Ok(exit::OK)
+                }
+                Done::Failed {
+                    retry_after: Some(d),
+                    ..
+                } => Err(cooldown(ctx, op, &order, d)),
+                Done::Failed { error, .. } => Err(fail(error)),
+            };
+        }
+    }
     match orders::run_op(op, p.as_ref(), &journal, &order).await {
         Ok(done) => {
-            let o = &done.order;
-            let text = match op {
-                OrderOp::Cancel => match o.refunded {
-                    Some(r) => format!("Cancelled order #{}; refunded {r}.", o.id),
-                    None if crate::domain::order_ops::refund_unknown(o) => format!(
-                        "Cancelled order #{}; the provider named no refund, so it counts as spent until it does (refund unknown).",
-                        o.id
-                    ),
-                    None => format!("Cancelled order #{}.", o.id),
-                },
-                OrderOp::Finish => format!("Finished order #{}.", o.id),
-                OrderOp::Resend => format!(
-                    "{}; watch it for the new code.",
-                    crate::domain::order_ops::resend_done(o)
-                ),
-                OrderOp::Replace => format!(
-                    "Replaced order #{} with #{} ({}).",
-                    order.id,
-                    o.id,
-                    o.number.as_deref().unwrap_or("-")
-                ),
-            };
-            print_order_result(ctx, o, text);
+            print_order_result(ctx, &done.order, done_text(op, &order, &done.order));
             Ok(exit::OK)
         }
         // A cooldown is a state, not a failure: say when it ends, with its
@@ -71,28 +66,57 @@ pub(super) async fn order_op(ctx: &Context, account: &str, id: &str, op: OrderOp
         Err(EngineError::Provider(ProviderError::RateLimited {
             retry_after: Some(d),
             ..
-        })) => {
-            let secs = d.as_secs().max(1);
-            let message = match op {
-                OrderOp::Cancel => format!("the provider allows cancelling in {secs} s"),
-                OrderOp::Resend => format!("the provider allows another SMS in {secs} s"),
-                OrderOp::Finish => format!("the provider allows finishing in {secs} s"),
-                OrderOp::Replace => format!("the provider allows replacing in {secs} s"),
-            };
-            if ctx.json {
-                print_json(&json!({
-                    "id": order.id,
-                    "action": op.as_str(),
-                    "cooldown_seconds": secs,
-                    "message": message,
-                }));
-            }
-            Err(CliError {
-                message,
-                code: exit::COOLDOWN,
-            })
-        }
+        })) => Err(cooldown(ctx, op, &order, d)),
         Err(e) => Err(engine_err(e)),
+    }
+}
+
+/// What an operation that went through says (`o`: the order after it).
+fn done_text(op: OrderOp, order: &Order, o: &Order) -> String {
+    match op {
+        OrderOp::Cancel => match o.refunded {
+            Some(r) => format!("Cancelled order #{}; refunded {r}.", o.id),
+            None if crate::domain::order_ops::refund_unknown(o) => format!(
+                "Cancelled order #{}; the provider named no refund, so it counts as spent until it does (refund unknown).",
+                o.id
+            ),
+            None => format!("Cancelled order #{}.", o.id),
+        },
+        OrderOp::Finish => format!("Finished order #{}.", o.id),
+        OrderOp::Resend => format!(
+            "{}; watch it for the new code.",
+            crate::domain::order_ops::resend_done(o)
+        ),
+        OrderOp::Replace => format!(
+            "Replaced order #{} with #{} ({}).",
+            order.id,
+            o.id,
+            o.number.as_deref().unwrap_or("-")
+        ),
+    }
+}
+
+/// A cooldown is a state, not a failure: when it ends, with its own exit
+/// code.
+fn cooldown(ctx: &Context, op: OrderOp, order: &Order, d: std::time::Duration) -> CliError {
+    let secs = d.as_secs().max(1);
+    let message = match op {
+        OrderOp::Cancel => format!("the provider allows cancelling in {secs} s"),
+        OrderOp::Resend => format!("the provider allows another SMS in {secs} s"),
+        OrderOp::Finish => format!("the provider allows finishing in {secs} s"),
+        OrderOp::Replace => format!("the provider allows replacing in {secs} s"),
+    };
+    if ctx.json {
+        print_json(&json!({
+            "id": order.id,
+            "action": op.as_str(),
+            "cooldown_seconds": secs,
+            "message": message,
+        }));
+    }
+    CliError {
+        message,
+        code: exit::COOLDOWN,
     }
 }
 

@@ -9,6 +9,7 @@
 mod common;
 
 mod cli_email;
+mod cli_engine;
 mod cli_flows;
 mod cli_push;
 mod cli_seller;

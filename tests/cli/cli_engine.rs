@@ -1,0 +1,138 @@
+//! The CLI through a running engine: `buy` and `cancel` are sent to
+//! `otpdeck serve` (one writer of money decisions), which then polls what
+//! was bought, so the OTP reaches the journal with no `watch` running; a
+//! client leaving never ends the engine (it ignores SIGPIPE).
+
+use crate::common;
+
+use common::process::{write_private, SimProcess, BIN};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Env {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Env {
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--config")
+            .arg(&self.config)
+            .arg("--data-dir")
+            .arg(self.dir.path().join("data"))
+            .env("XDG_RUNTIME_DIR", self.dir.path().join("run"))
+            .args(args);
+        c
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.cmd(&all).output().expect("run otpdeck");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+    }
+
+    fn order(&self, id: i64) -> Value {
+        let list = self.json(&["orders"]);
+        list.as_array()
+            .and_then(|a| a.iter().find(|o| o["id"] == id).cloned())
+            .unwrap_or_else(|| panic!("order {id} in {list}"))
+    }
+}
+
+#[test]
+fn buy_and_cancel_go_through_a_running_engine() {
+    let sim = SimProcess::start("3s");
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    write_private(
+        &config,
+        &format!(
+            "[[accounts]]\nname = \"gate\"\nprovider = \"gateotp\"\nbase_url = \"{}\"\napi_key = \"sim-cli-engine\"\n",
+            sim.url("gateotp")
+        ),
+    );
+    std::fs::create_dir(dir.path().join("run")).expect("runtime dir");
+    let env = Env { dir, config };
+    let mut serve = env
+        .cmd(&["serve"])
+        .env("OTPDECK_POLL_INTERVAL_MS", "300")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn serve");
+    let run = env.dir.path().join("run").join("otpdeck");
+    let up = Instant::now();
+    while std::fs::read_dir(&run)
+        .map(|d| d.count() == 0)
+        .unwrap_or(true)
+    {
+        assert!(
+            up.elapsed() < Duration::from_secs(20),
+            "serve never listened"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let first = env.json(&[
+        "buy",
+        "--account",
+        "gate",
+        "--service",
+        "whatsapp",
+        "--country",
+        "id",
+    ]);
+    assert_eq!(first["status"], "waiting", "{first}");
+    let id = first["id"].as_i64().expect("id");
+    // Nobody watches: the engine polls what it bought.
+    let mut got = None;
+    for _ in 0..100 {
+        let o = env.order(id);
+        if o["otp"].is_string() {
+            got = Some(o);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let o = got.expect("the engine polled the CLI's order to its OTP");
+    assert_eq!(o["status"], "otp_received", "{o}");
+
+    let second = env.json(&[
+        "buy",
+        "--account",
+        "gate",
+        "--service",
+        "telegram",
+        "--country",
+        "id",
+    ]);
+    let id2 = second["id"].as_i64().expect("id").to_string();
+    let cancelled = env.json(&["cancel", "--account", "gate", &id2]);
+    assert_eq!(cancelled["status"], "cancelled", "{cancelled}");
+
+    let pid = serve.id().to_string();
+    Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    let out = serve.wait_with_output().expect("serve ends");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the engine outlived its clients: {said}"
+    );
+    // Three commands went through it (two buys, a cancel).
+    let log = std::fs::read_to_string(env.dir.path().join("data").join("logs").join("otpdeck.log"))
+        .unwrap_or_default();
+    let joined = log.matches("screen joined").count();
+    assert!(joined >= 3, "{joined} clients joined the engine:\n{log}");
+}
