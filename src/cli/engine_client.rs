@@ -31,6 +31,8 @@ pub async fn engine(ctx: &Context) -> Option<ScreenLink> {
 }
 
 /// How a buy sent through the engine ended.
+// Made once per command; boxing the order would only add noise.
+#[allow(clippy::large_enum_variant)]
 pub enum Bought {
     /// Placed (or an earlier order under the key).
     Order(Order),
@@ -91,6 +93,7 @@ pub async fn buy(mut link: ScreenLink, account: &str, req: BuyRequest) -> Result
 }
 
 /// How an order operation through the engine ended.
+#[allow(clippy::large_enum_variant)]
 pub enum Done {
     Order(Order),
     Failed {
