@@ -62,7 +62,7 @@ fn buy_and_cancel_go_through_a_running_engine() {
     );
     std::fs::create_dir(dir.path().join("run")).expect("runtime dir");
     let env = Env { dir, config };
-    let mut serve = env
+    let serve = env
         .cmd(&["serve"])
         .env("OTPDECK_POLL_INTERVAL_MS", "300")
         .stdout(Stdio::null())

@@ -352,7 +352,7 @@ fn serve_applies_a_push_with_no_dashboard_open() {
     let env = Env::new(&sim, port);
     let run = env.dir.path().join("run");
     std::fs::create_dir(&run).expect("runtime dir");
-    let mut serve = env
+    let serve = env
         .cmd(&["serve"])
         .env("XDG_RUNTIME_DIR", &run)
         .env("OTPDECK_POLL_INTERVAL_MS", "600000")
