@@ -8,6 +8,12 @@
 //! measures from the push request leaving the simulator to (a) the frame
 //! that shows the code being flushed and (b) the clipboard being written.
 //! Prints the figures; the README quotes them.
+//!
+//! Then the same with the engine and the screen apart, joined by the
+//! engine's Unix socket (`otpdeck serve` and an attached dashboard, in one
+//! process here): push → engine → JSON frames on the socket → screen's
+//! frame. And the attach: a screen connecting to an engine whose journal
+//! holds 10,000 orders, from the connect to the first frame with the book.
 
 use otpdeck::app::{Action, App, AppSettings};
 use otpdeck::domain::{BuyRequest, ProviderKind};
@@ -116,7 +122,9 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(run());
+    rt.block_on(run(false));
+    rt.block_on(run(true));
+    rt.block_on(attach_figures());
 }
 
 fn quantile(v: &[Duration], q: f64) -> Duration {
@@ -131,15 +139,18 @@ fn report(what: &str, mut v: Vec<Duration>) {
         return;
     }
     println!(
-        "{what}: n {}, median {:.2} ms, p90 {:.2} ms, max {:.2} ms",
+        "{what}: n {}, median {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         v.len(),
         quantile(&v, 0.5).as_secs_f64() * 1e3,
         quantile(&v, 0.9).as_secs_f64() * 1e3,
+        quantile(&v, 0.99).as_secs_f64() * 1e3,
         v.last().unwrap().as_secs_f64() * 1e3
     );
 }
 
-async fn run() {
+/// One measurement: the dashboard in one process (`socket` false) or the
+/// engine and a screen over the engine's socket.
+async fn run(socket: bool) {
     let listen = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .unwrap();
@@ -244,9 +255,20 @@ async fn run() {
     };
     use futures::StreamExt;
     let events = Box::pin(futures::stream::once(quit).chain(futures::stream::pending()));
-    run_observed(&mut terminal, events, runtime, io, Some(&mut observe))
-        .await
-        .unwrap();
+    if socket {
+        let screen_settings = runtime.settings.clone();
+        let (stop, engine) = engine_on_socket(runtime, &dir.path().join("engine.sock"));
+        let connect = connect_to(dir.path().join("engine.sock"));
+        otpdeck::tui::run_screen(&mut terminal, events, connect, screen_settings, io, None)
+            .await
+            .unwrap();
+        let _ = stop.send(());
+        engine.await.unwrap();
+    } else {
+        run_observed(&mut terminal, events, runtime, io, Some(&mut observe))
+            .await
+            .unwrap();
+    }
 
     let sent = handle.states.pushes.sent();
     let (mut screen, mut clip, mut missed) = (Vec::new(), Vec::new(), 0);
@@ -265,11 +287,204 @@ async fn run() {
         }
     }
     println!(
-        "push → screen/clipboard, {} pushes over loopback ({} OTPs not seen on screen)",
+        "push → screen/clipboard, {} pushes over loopback ({} OTPs not seen on screen), {}",
         sent.len(),
-        missed
+        missed,
+        if socket {
+            "engine and screen over the engine's Unix socket"
+        } else {
+            "engine and screen in one process"
+        }
     );
     report("push to screen (frame flushed)", screen);
     report("push to clipboard (auto_copy)", clip);
     handle.stop().await;
+}
+
+/// An engine on a Unix socket at `path`; stopped by the sender.
+fn engine_on_socket(
+    opts: RuntimeOptions,
+    path: &std::path::Path,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let listener = otpdeck::tui::link::socket::bind(path).unwrap();
+    let (joins_tx, joins_rx) = tokio::sync::mpsc::channel(16);
+    tokio::spawn(otpdeck::tui::link::socket::accept(listener, joins_tx));
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let engine = tokio::spawn(otpdeck::tui::run_engine(opts, joins_rx, async {
+        let _ = stop_rx.await;
+    }));
+    (stop_tx, engine)
+}
+
+fn connect_to(path: std::path::PathBuf) -> otpdeck::tui::Connect {
+    Arc::new(move || {
+        let path = path.clone();
+        Box::pin(async move {
+            otpdeck::tui::link::socket::connect(&path)
+                .await
+                .ok_or_else(|| "no engine".to_string())
+        })
+    })
+}
+
+/// A backend that notes when a flushed frame first shows `needle`.
+struct FirstFrame(TestBackend, &'static str, Arc<Mutex<Option<Instant>>>);
+
+impl Backend for FirstFrame {
+    type Error = std::convert::Infallible;
+    fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, content: I) -> R<()> {
+        self.0.draw(content)
+    }
+    fn hide_cursor(&mut self) -> R<()> {
+        self.0.hide_cursor()
+    }
+    fn show_cursor(&mut self) -> R<()> {
+        self.0.show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> R<Position> {
+        self.0.get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> R<()> {
+        self.0.set_cursor_position(position)
+    }
+    fn clear(&mut self) -> R<()> {
+        self.0.clear()
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> R<()> {
+        self.0.clear_region(clear_type)
+    }
+    fn size(&self) -> R<Size> {
+        self.0.size()
+    }
+    fn window_size(&mut self) -> R<WindowSize> {
+        self.0.window_size()
+    }
+    fn flush(&mut self) -> R<()> {
+        self.0.flush()?;
+        let mut seen = self.2.lock().unwrap();
+        if seen.is_none() {
+            let buf = self.0.buffer();
+            let text: String = buf.content().iter().map(|c| c.symbol()).collect();
+            if text.contains(self.1) {
+                *seen = Some(Instant::now());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A journal of 10,000 orders (the newest 100 active), an engine on it,
+/// and screens attaching one after another: connect → first frame with
+/// the newest order on it.
+async fn attach_figures() {
+    use otpdeck::domain::OrderStatus;
+    use otpdeck::domain::PlacedOrder;
+    use otpdeck::engine::journal::NewOrder;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Journal::open(&dir.path().join("journal.db")).unwrap());
+    let t0 = chrono::Utc::now();
+    for i in 0..10_000 {
+        let o = journal
+            .begin_order(
+                &NewOrder {
+                    account: "zap".into(),
+                    provider: ProviderKind::OtpZap,
+                    idempotency_key: format!("k{i}"),
+                    service_id: "s0".into(),
+                    service: "WhatsApp".into(),
+                    country: Some("c0".into()),
+                    country_name: Some("Indonesia".into()),
+                    offer_id: "o".into(),
+                    operator: None,
+                    customer_number: None,
+                    price: otpdeck::money::Rupiah(3300),
+                },
+                t0,
+            )
+            .unwrap();
+        let status = if i < 9_900 {
+            OrderStatus::Finished
+        } else {
+            OrderStatus::Waiting
+        };
+        journal
+            .record_placed(
+                o.id,
+                &PlacedOrder {
+                    provider_order_id: format!("P{i}"),
+                    number: format!("+62812{i:07}"),
+                    price: otpdeck::money::Rupiah(3300),
+                    status,
+                    expires_at: Some(t0 + chrono::Duration::minutes(20)),
+                    otps: vec![format!("{i:06}")],
+                    sn: None,
+                },
+                t0,
+            )
+            .unwrap();
+    }
+    // An account with no adapter: the engine never asks anyone, so the
+    // figure is the engine's book, the socket and the screen.
+    let opts = RuntimeOptions {
+        accounts: vec![RuntimeAccount::new(
+            "zap".into(),
+            ProviderKind::OtpZap,
+            Err("bench".into()),
+        )],
+        settings: AppSettings {
+            auto_cancel_before: Duration::ZERO,
+            ..Default::default()
+        },
+        journal,
+        clipboard: otpdeck::config::ClipboardMode::Off,
+        osc52_passthrough: false,
+        balance_refresh: Duration::from_secs(600),
+        notices: Vec::new(),
+        rules: Default::default(),
+        webhook: None,
+    };
+    let path = dir.path().join("engine.sock");
+    let (stop, engine) = engine_on_socket(opts, &path);
+    // Let the engine read its journal first.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut took = Vec::new();
+    for _ in 0..30 {
+        let seen = Arc::new(Mutex::new(None));
+        let backend = FirstFrame(TestBackend::new(200, 50), "#10000", seen.clone());
+        let mut terminal = Terminal::new(backend).unwrap();
+        let (keys, events) = futures::channel::mpsc::unbounded();
+        let connect = connect_to(path.clone());
+        let started = Instant::now();
+        let screen = otpdeck::tui::run_screen(
+            &mut terminal,
+            events,
+            connect,
+            AppSettings::default(),
+            Io {
+                clipboard: Box::new(Recorder(Arc::default())),
+                out: Box::new(std::io::sink()),
+            },
+            None,
+        );
+        let watch = async {
+            loop {
+                if let Some(t) = *seen.lock().unwrap() {
+                    took.push(t - started);
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+            keys.unbounded_send(Ok(Event::Key(q))).unwrap();
+        };
+        let (r, ()) = tokio::join!(screen, watch);
+        r.unwrap();
+    }
+    println!("attach to an engine with a 10,000-order journal → first frame with the book, over its socket");
+    report("attach to first frame", took);
+    let _ = stop.send(());
+    engine.await.unwrap();
 }

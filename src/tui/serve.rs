@@ -180,6 +180,16 @@ impl Engine {
     }
 
     fn intent(&mut self, id: u64, msg: Option<ToEngine>) {
+        if let Some(m) = msg.as_ref().filter(|m| !link::screen_may_ask(m)) {
+            tracing::warn!(screen = id, "refused from a screen: {m:?}");
+            self.send_to(
+                id,
+                ToScreen::Action(Action::Notice(
+                    "The engine refused a request only it may make".into(),
+                )),
+            );
+            return;
+        }
         match msg {
             None => {
                 if let Some(s) = self.screens.remove(&id) {

@@ -8,7 +8,7 @@ use crate::common;
 use common::driver::{press, wait_for, Keys};
 use common::shared_backend::SharedBackend;
 use futures::channel::mpsc::unbounded;
-use otpdeck::app::{AppSettings, BookAction};
+use otpdeck::app::AppSettings;
 use otpdeck::domain::ProviderKind;
 use otpdeck::engine::journal::Journal;
 use otpdeck::providers::{Auth, ProviderSettings};
@@ -231,26 +231,28 @@ async fn a_screen_that_stops_reading_is_dropped_alone() {
     joins_tx.send(joined).await.expect("join");
     let (mut reader, joined) = link::in_process();
     joins_tx.send(joined).await.expect("join");
-    // Each note is a book action every screen is sent.
+    // Each balance read is a figure every screen is sent (an account with
+    // no adapter answers at once, without a request).
     let n = link::SCREEN_QUEUE + 100;
-    for i in 0..n {
-        let note = BookAction::OrderNote {
-            order_id: 1,
-            note: Some(format!("note {i}")),
+    for _ in 0..n {
+        let ask = otpdeck::app::Effect::LoadBalance {
+            account: "nobody".into(),
         };
         reader
             .tx
-            .send(ToEngine::Book(note))
+            .send(ToEngine::Effect(ask))
             .expect("engine listening");
     }
-    let mut notes = 0;
-    while notes < n {
+    let mut figures = 0;
+    while figures < n {
         match tokio::time::timeout(Duration::from_secs(30), reader.rx.recv()).await {
-            Ok(Some(ToScreen::Action(otpdeck::app::Action::Book(BookAction::OrderNote {
-                ..
-            })))) => notes += 1,
+            Ok(Some(ToScreen::Action(otpdeck::app::Action::BalanceLoaded { account, .. })))
+                if account == "nobody" =>
+            {
+                figures += 1
+            }
             Ok(Some(_)) => {}
-            other => panic!("the reading screen was cut off after {notes} notes: {other:?}"),
+            other => panic!("the reading screen was cut off after {figures} figures: {other:?}"),
         }
     }
     // The stuck screen got what fitted in its queue, then its link closed.

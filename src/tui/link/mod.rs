@@ -105,6 +105,35 @@ impl MoneySettings {
     }
 }
 
+/// Whether the engine takes this from a screen: what a user asks for
+/// (buys, order operations, settling, deposits, loads). The book's own
+/// work (polling, replays, clue checks, settling by clues, replace chains)
+/// and any other book action are the engine's to decide, never a screen's.
+pub fn screen_may_ask(msg: &ToEngine) -> bool {
+    use crate::app::Effect as E;
+    match msg {
+        ToEngine::Hello { .. } => true,
+        ToEngine::Book(a) => matches!(a, BookAction::StartBuys { .. }),
+        ToEngine::Effect(e) => !matches!(
+            e,
+            E::Watch(_)
+                | E::Unwatch { .. }
+                | E::ReplayBuy { .. }
+                | E::Reconcile { .. }
+                | E::CheckBalance { .. }
+                | E::NoteClue { .. }
+                | E::SettleByClues { .. }
+                | E::WatchDeposit(_)
+                | E::ReplaceBegin(_)
+                | E::ReplaceBuy { .. }
+                | E::ReplaceEnded { .. }
+                | E::Book(_)
+                | E::Tell(_)
+                | E::Quit
+        ),
+    }
+}
+
 /// The hello this program sends.
 pub fn hello() -> ToEngine {
     ToEngine::Hello {

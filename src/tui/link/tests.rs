@@ -137,3 +137,29 @@ fn a_welcome_of_another_version_is_refused_by_the_screen() {
     let why = check_welcome(ToScreen::Welcome(w)).unwrap_err();
     assert!(why.contains("9.9.9"), "{why}");
 }
+
+#[test]
+fn a_screen_asks_for_what_a_user_asks_never_the_books_own_work() {
+    use crate::app::{BookAction, Effect};
+    let buy = BookAction::StartBuys {
+        account: "gate".into(),
+        requests: Vec::new(),
+        now: chrono::Utc::now(),
+    };
+    assert!(screen_may_ask(&ToEngine::Book(buy)));
+    assert!(screen_may_ask(&ToEngine::Effect(Effect::Order {
+        op: crate::domain::OrderOp::Cancel,
+        order_id: 1,
+    })));
+    assert!(!screen_may_ask(&ToEngine::Book(BookAction::PollStopped {
+        order_id: 1
+    })));
+    assert!(!screen_may_ask(&ToEngine::Effect(Effect::Unwatch {
+        order_id: 1
+    })));
+    assert!(!screen_may_ask(&ToEngine::Effect(Effect::SettleByClues {
+        order_id: 1,
+        verdict: crate::domain::clues::Verdict::NotCharged,
+        clues: Vec::new(),
+    })));
+}
