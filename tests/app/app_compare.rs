@@ -387,3 +387,65 @@ fn the_compare_view_pages_and_jumps() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Offers of one account that differ only by server (OTPZap's S1 and S2,
+/// GateOTP's servers) or by a tier at the end of a long label read apart
+/// at 80×24: the server has its own column, and the offer column leaves
+/// out the service and country the title already names.
+#[test]
+fn offers_that_differ_only_by_server_or_tier_read_apart() {
+    let mut a = app();
+    a.update(Action::Resize(80, 24));
+    let ticket = match keys(&mut a, ":best whatsapp indonesia<Enter>").as_slice() {
+        [Effect::Compare { ticket, .. }] => *ticket,
+        other => panic!("{other:?}"),
+    };
+    let offer = |acc: &str, kind, id: &str, label: &str| {
+        let mut r = row(acc, kind, 3_500, 0, 0);
+        r.offer.id = id.into();
+        r.offer.label = label.into();
+        r
+    };
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "zap".into(),
+        result: Ok(vec![
+            offer(
+                "zap",
+                ProviderKind::OtpZap,
+                "s1:101",
+                "S1 · WhatsApp Indonesia Reguler",
+            ),
+            offer(
+                "zap",
+                ProviderKind::OtpZap,
+                "s1:102",
+                "S1 · WhatsApp Indonesia Premium",
+            ),
+            offer("zap", ProviderKind::OtpZap, "s2:501:7", "S2 · WhatsApp"),
+        ]),
+    });
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "gate".into(),
+        result: Ok(vec![
+            offer("gate", ProviderKind::GateOtp, "6:1", "Server 1 · #2210"),
+            offer("gate", ProviderKind::GateOtp, "6:2", "Server 2 · #2210"),
+        ]),
+    });
+    let s = common::screen(&mut a, 80, 24);
+    let rows: Vec<&str> = s
+        .lines()
+        .filter(|l| l.contains("Rp 3.500"))
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect();
+    assert_eq!(rows.len(), 5, "{s}");
+    for (i, x) in rows.iter().enumerate() {
+        for y in &rows[i + 1..] {
+            assert_ne!(x, y, "two offers read alike:\n{s}");
+        }
+    }
+    for word in ["Reguler", "Premium", "S1", "S2", "Server 1", "Server 2"] {
+        assert!(s.contains(word), "{word} not shown:\n{s}");
+    }
+}
