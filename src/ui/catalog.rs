@@ -39,7 +39,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let sel = app.sel(Pane::Catalog).min(all.len() - 1);
     // The rows the widget will show (it scrolls as `scroll_offset` says):
     // only those get their text built; the rest only hold their place.
-    let visible = (area.height as usize).saturating_sub(2).max(1);
+    let visible = crate::app::panes::row_lines(Pane::Catalog, area.height);
     let first = crate::app::scroll_offset(app, Pane::Catalog, area.height);
     let look = Look {
         app,

@@ -1517,7 +1517,8 @@ fn status_messages_leave_once_old() {
 }
 
 /// Home, End, PageDown/Ctrl-d and PageUp/Ctrl-u move through a pane's
-/// list as in lazygit.
+/// list as in lazygit, a page being the 17 rows the orders pane shows at
+/// 120×40.
 #[test]
 fn lists_page_and_jump() {
     let mut a = app();
@@ -1536,13 +1537,13 @@ fn lists_page_and_jump() {
     keys(&mut a, "<Home>");
     assert_eq!(a.sel(Pane::Orders), 0);
     keys(&mut a, "<PageDown>");
-    assert_eq!(a.sel(Pane::Orders), 10);
-    keys(&mut a, "<C-d>");
-    assert_eq!(a.sel(Pane::Orders), 20);
+    assert_eq!(a.sel(Pane::Orders), 17);
     keys(&mut a, "<C-d>");
     assert_eq!(a.sel(Pane::Orders), 24, "stops at the last row");
-    keys(&mut a, "<C-u><PageUp>");
-    assert_eq!(a.sel(Pane::Orders), 4);
+    keys(&mut a, "<C-u>");
+    assert_eq!(a.sel(Pane::Orders), 7);
+    keys(&mut a, "<PageUp>");
+    assert_eq!(a.sel(Pane::Orders), 0, "stops at the first row");
 }
 
 /// `/` in another pane starts the catalog filter: the letters typed next
