@@ -37,6 +37,7 @@ fn deposit(
         created_at: t0(),
         updated_at: t0(),
         expires_at: Some(t0() + Duration::minutes(30)),
+        extras: Vec::new(),
     }
 }
 
@@ -250,4 +251,59 @@ fn the_deposit_list_pages_and_jumps() {
         a.popup(),
         Some(Popup::DepositQr(DepositQr { id: 29 }))
     ));
+}
+
+/// A GateOTP USDT invoice whose reply carried fields the doc does not
+/// name: the QR popup shows each one whole, labelled by its key, at every
+/// size (beside the code, under it, or in the box with the size it
+/// needs), with provider text made visible; the key line always shows.
+#[test]
+fn a_usdt_invoice_shows_its_address_and_usdt_amount_whole() {
+    const ADDRESS: &str = "TSimulatorUsdtAddressWN0000000001";
+    let mut usdt = deposit(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        DepositStatus::Pending,
+        "k1",
+    );
+    usdt.method = DepositMethod::UsdtTrc20;
+    usdt.total = Some(Rupiah(51_000));
+    usdt.payment = Some(ADDRESS.into());
+    usdt.extras = vec![
+        ("address".into(), ADDRESS.into()),
+        ("amount_usdt".into(), "3.138462".into()),
+        ("network".into(), "TRC-20 \u{1b}[31m(TRON)".into()),
+    ];
+    for (w, h) in [(80, 24), (60, 20), (140, 40)] {
+        let mut a = app();
+        a.update(Action::Book(BookAction::DepositsRestored(vec![
+            usdt.clone()
+        ])));
+        keys(&mut a, "D<Enter>");
+        assert!(
+            matches!(a.popup(), Some(Popup::DepositQr(DepositQr { id: 1 }))),
+            "{:?}",
+            a.popup().map(|p| p.kind())
+        );
+        let s = screen(&mut a, w, h);
+        for whole in [ADDRESS, "amount_usdt", "3.138462", "network", "TRC-20"] {
+            assert!(s.contains(whole), "{w}×{h}: {whole} not whole:\n{s}");
+        }
+        assert!(s.contains("address"), "{w}×{h}: labelled by key:\n{s}");
+        assert!(
+            !s.contains('\u{1b}'),
+            "{w}×{h}: an escape reached the screen"
+        );
+        assert!(
+            s.contains("[31m(TRON)"),
+            "{w}×{h}: shown, made visible:\n{s}"
+        );
+        assert!(s.contains("back"), "{w}×{h}: the key line:\n{s}");
+        assert!(!s.contains("doc names no USDT amount"), "{w}×{h}:\n{s}");
+        if (w, h) == (140, 40) {
+            std::env::set_var("TZ", "UTC");
+            insta::assert_snapshot!(s);
+        }
+    }
 }
