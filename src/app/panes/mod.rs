@@ -168,7 +168,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Order(_) | Cmd::Settle | Cmd::EmailDetail => {
             orders::run(app, cmd)
         }
-        Cmd::Refresh => balance::refresh(app),
+        Cmd::Refresh => balance::refresh_key(app),
         Cmd::Webhook => super::popups::webhook::open(app),
         Cmd::NewDeposit => {
             crate::app::popups::deposit_form::open(app);
