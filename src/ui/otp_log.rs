@@ -22,16 +22,33 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     let w = area.width.saturating_sub(2) as usize;
     let height = area.height.saturating_sub(3) as usize;
-    let mut lines = vec![Line::styled(
-        fit(
-            &format!(
-                "{:<8} {:<8} {:<10} {:<10} number",
-                "time", "code", "service", "account"
-            ),
-            w,
+    // One choice of columns for every one-line entry, from the widest
+    // number (and what a code longer than its column takes), so the
+    // header names what the rows show.
+    let widest = list
+        .iter()
+        .filter(|o| entry_lines(o, w).is_none())
+        .map(|o| {
+            let code = width(&crate::domain::text::visible(&o.code));
+            code.max(8) - 8 + width(&crate::domain::text::visible(&o.number))
+        })
+        .max()
+        .unwrap_or(0);
+    let cols = Cols::of(w, widest);
+    let head = match cols {
+        Cols::All => format!(
+            "{:<8} {:<8} {:<10} {:<10} number",
+            "time", "code", "service", "account"
         ),
-        theme.dim,
-    )];
+        Cols::NoAccount(sw) => format!(
+            "{:<8} {:<8} {} number",
+            "time",
+            "code",
+            pad(&ellipsis("service", sw), sw, Align::Left)
+        ),
+        Cols::NumberOnly => format!("{:<8} {:<8} number", "time", "code"),
+    };
+    let mut lines = vec![Line::styled(fit(&head, w), theme.dim)];
     if list.is_empty() {
         lines.push(Line::styled("No OTPs yet.", theme.dim));
     }
@@ -51,7 +68,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
         used += h;
         let mut entry_lines: Vec<Line> = match entry {
-            None => vec![one_line(o, &t.to_string(), w, theme)],
+            None => vec![one_line(o, &t.to_string(), cols, theme)],
             // The code and the number do not fit side by side: the number
             // goes under the code, both whole.
             Some((code, number)) => {
@@ -83,34 +100,54 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+/// The columns of the one-line entries: all of them; the account left
+/// out and the service in this many columns; or the number alone beside
+/// the code. The number is never cut: the account, then the service, give
+/// way first.
+#[derive(Debug, Clone, Copy)]
+enum Cols {
+    All,
+    NoAccount(usize),
+    NumberOnly,
+}
+
+impl Cols {
+    /// The columns in `w` for numbers up to `widest` wide.
+    fn of(w: usize, widest: usize) -> Cols {
+        let room = w.saturating_sub(TIME_W + 9);
+        if 22 + widest <= room {
+            Cols::All
+        } else if widest + 3 <= room {
+            Cols::NoAccount(room - widest - 1)
+        } else {
+            Cols::NumberOnly
+        }
+    }
+}
+
 /// An entry on one line: the time, the code (right after it: it must
-/// survive narrow panes), then the number, never cut (the account, then
-/// the service, give way first). `entry_lines` said it fits.
-fn one_line(o: &Otp, t: &str, w: usize, theme: &Theme) -> Line<'static> {
+/// survive narrow panes), then the columns `cols` says, the number whole.
+/// `entry_lines` said it fits.
+fn one_line(o: &Otp, t: &str, cols: Cols, theme: &Theme) -> Line<'static> {
     // Measured as drawn: a control character in them shows as a picture.
     let number = crate::domain::text::visible(&o.number).into_owned();
     let code = format!(
         "{} ",
         pad(&crate::domain::text::visible(&o.code), 8, Align::Left)
     );
-    let room = w.saturating_sub(TIME_W + width(&code));
-    let n = width(&number);
-    let rest = if 22 + n <= room {
-        format!(
+    let rest = match cols {
+        Cols::All => format!(
             "{} {} {}",
             pad(&ellipsis(&o.service, 10), 10, Align::Left),
             pad(&fit_middle(&o.account, 10), 10, Align::Left),
             number
-        )
-    } else if n < room {
-        let sw = room - n - 1;
-        format!(
+        ),
+        Cols::NoAccount(sw) => format!(
             "{} {}",
             pad(&ellipsis(&o.service, sw), sw, Align::Left),
             number
-        )
-    } else {
-        number
+        ),
+        Cols::NumberOnly => number,
     };
     Line::from(vec![
         Span::styled(format!("{t:<8} "), theme.dim),

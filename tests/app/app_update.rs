@@ -1565,3 +1565,44 @@ fn slash_anywhere_filters_and_never_drops_the_letters() {
     assert!(a.view.popups.is_empty(), "no cancel confirmation opened");
     assert!(!fx.iter().any(|e| matches!(e, Effect::Order { .. })));
 }
+
+/// The OTP log's header names only the columns its rows show: where the
+/// account gives way to a whole number (80×24), the header has no
+/// "account" over the number; where there is room (140×40), both.
+#[test]
+fn the_otp_log_header_names_the_columns_its_rows_show() {
+    for (w, h, account_shown) in [(80, 24, false), (140, 40, true)] {
+        let mut a = app();
+        a.update(Action::Book(BookAction::OrderChanged(order(
+            1,
+            "gate",
+            ProviderKind::GateOtp,
+            OrderStatus::OtpReceived,
+            &["157583"],
+        ))));
+        let s = screen(&mut a, w, h);
+        let lines: Vec<&str> = s.lines().collect();
+        let head_at = lines
+            .iter()
+            .position(|l| l.contains("time     code"))
+            .unwrap_or_else(|| panic!("no log header:\n{s}"));
+        let (head, row) = (lines[head_at], lines[head_at + 1]);
+        assert!(
+            row.contains("157583") && row.contains("+6281234567890"),
+            "{s}"
+        );
+        assert_eq!(
+            head.contains("account"),
+            account_shown,
+            "{w}×{h}:\n{head}\n{row}"
+        );
+        assert_eq!(
+            row.contains("gate"),
+            account_shown,
+            "{w}×{h}:\n{head}\n{row}"
+        );
+        // The number starts under its title.
+        let x = |l: &str, t: &str| l.find(t).map(|b| l[..b].chars().count());
+        assert_eq!(x(head, "number"), x(row, "+62"), "{w}×{h}:\n{head}\n{row}");
+    }
+}
