@@ -1606,3 +1606,23 @@ fn the_otp_log_header_names_the_columns_its_rows_show() {
         assert_eq!(x(head, "number"), x(row, "+62"), "{w}×{h}:\n{head}\n{row}");
     }
 }
+
+/// A status message wider than the screen is never cut: it goes on over
+/// the hints line, which keeps `? help` and `q quit`.
+#[test]
+fn a_long_status_message_wraps_onto_the_hints_line() {
+    let mut a = app();
+    let text = "Bought WhatsApp +62 812 5443 5761 for Rp 3.300 on gateotp-main; \
+                waiting for the SMS";
+    a.set_status(text, otpdeck::app::Level::Ok);
+    let s = screen(&mut a, 80, 24);
+    let lines: Vec<&str> = s.lines().collect();
+    let (one, two) = (lines[22], lines[23]);
+    let shown = format!("{} {}", one.trim(), two.trim());
+    assert!(shown.starts_with(text), "cut:\n{one}\n{two}");
+    assert!(two.contains("? help") && two.contains("q quit"), "{two}");
+    // A short one leaves the hints line to the hints.
+    a.set_status("Sorted by price", otpdeck::app::Level::Info);
+    let s = screen(&mut a, 80, 24);
+    assert!(s.lines().nth(23).is_some_and(|l| l.contains("Tab")), "{s}");
+}
