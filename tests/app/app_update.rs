@@ -1626,3 +1626,19 @@ fn a_long_status_message_wraps_onto_the_hints_line() {
     let s = screen(&mut a, 80, 24);
     assert!(s.lines().nth(23).is_some_and(|l| l.contains("Tab")), "{s}");
 }
+
+/// The empty orders pane's hint reads whole at 80×24 (wrapped, not cut).
+#[test]
+fn the_empty_orders_hint_is_whole_at_80x24() {
+    let mut a = app();
+    let s = screen(&mut a, 80, 24);
+    let words: String = s
+        .lines()
+        .filter_map(|l| l.split('│').nth(3))
+        .map(|l| l.trim().to_string() + " ")
+        .collect();
+    assert!(
+        words.contains("No active orders. Pick an offer in the catalog and press Enter."),
+        "{s}"
+    );
+}
