@@ -22,31 +22,45 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     let w = area.width.saturating_sub(2) as usize;
     let height = area.height.saturating_sub(3) as usize;
-    // One choice of columns for every one-line entry, from the widest
-    // number (and what a code longer than its column takes), so the
-    // header names what the rows show.
-    let widest = list
+    // One choice of columns for every one-line entry, so the header names
+    // what the rows show: the code column as wide as the widest code (a
+    // 20-digit token) where that leaves the widest number room, and the
+    // rest from the widest number (and what a code wider than its column
+    // takes).
+    let one_line_entries: Vec<(usize, usize)> = list
         .iter()
         .filter(|o| entry_lines(o, w).is_none())
         .map(|o| {
-            let code = width(&crate::domain::text::visible(&o.code));
-            code.max(8) - 8 + width(&crate::domain::text::visible(&o.number))
+            let v = |s: &str| width(&crate::domain::text::visible(s));
+            (v(&o.code), v(&o.number))
         })
+        .collect();
+    let longest =
+        |f: fn(&(usize, usize)) -> usize| one_line_entries.iter().map(f).max().unwrap_or(0);
+    let code_w = longest(|e| e.0).max(8);
+    let code_w = if TIME_W + code_w + 1 + longest(|e| e.1) <= w {
+        code_w
+    } else {
+        8
+    };
+    let widest = one_line_entries
+        .iter()
+        .map(|(c, n)| c.max(&code_w) - code_w + n)
         .max()
         .unwrap_or(0);
-    let cols = Cols::of(w, widest);
-    let head = match cols {
-        Cols::All => format!(
-            "{:<8} {:<8} {:<10} {:<10} number",
-            "time", "code", "service", "account"
+    let cols = Cols::of(w, code_w, widest);
+    let code_title = pad("code", code_w, Align::Left);
+    let head = match cols.kind {
+        Kind::All => format!(
+            "{:<8} {code_title} {:<10} {:<10} number",
+            "time", "service", "account"
         ),
-        Cols::NoAccount(sw) => format!(
-            "{:<8} {:<8} {} number",
+        Kind::NoAccount(sw) => format!(
+            "{:<8} {code_title} {} number",
             "time",
-            "code",
             pad(&ellipsis("service", sw), sw, Align::Left)
         ),
-        Cols::NumberOnly => format!("{:<8} {:<8} number", "time", "code"),
+        Kind::NumberOnly => format!("{:<8} {code_title} number", "time"),
     };
     let mut lines = vec![Line::styled(fit(&head, w), theme.dim)];
     if list.is_empty() {
@@ -100,28 +114,36 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// The columns of the one-line entries: all of them; the account left
-/// out and the service in this many columns; or the number alone beside
-/// the code. The number is never cut: the account, then the service, give
-/// way first.
+/// The columns of the one-line entries: the code's width, then all the
+/// others; the account left out and the service in this many columns; or
+/// the number alone beside the code. The number is never cut: the
+/// account, then the service, give way first.
 #[derive(Debug, Clone, Copy)]
-enum Cols {
+struct Cols {
+    code: usize,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
     All,
     NoAccount(usize),
     NumberOnly,
 }
 
 impl Cols {
-    /// The columns in `w` for numbers up to `widest` wide.
-    fn of(w: usize, widest: usize) -> Cols {
-        let room = w.saturating_sub(TIME_W + 9);
-        if 22 + widest <= room {
-            Cols::All
+    /// The columns in `w` for codes in `code` columns and numbers up to
+    /// `widest` wide.
+    fn of(w: usize, code: usize, widest: usize) -> Cols {
+        let room = w.saturating_sub(TIME_W + code + 1);
+        let kind = if 22 + widest <= room {
+            Kind::All
         } else if widest + 3 <= room {
-            Cols::NoAccount(room - widest - 1)
+            Kind::NoAccount(room - widest - 1)
         } else {
-            Cols::NumberOnly
-        }
+            Kind::NumberOnly
+        };
+        Cols { code, kind }
     }
 }
 
@@ -133,21 +155,25 @@ fn one_line(o: &Otp, t: &str, cols: Cols, theme: &Theme) -> Line<'static> {
     let number = crate::domain::text::visible(&o.number).into_owned();
     let code = format!(
         "{} ",
-        pad(&crate::domain::text::visible(&o.code), 8, Align::Left)
+        pad(
+            &crate::domain::text::visible(&o.code),
+            cols.code,
+            Align::Left
+        )
     );
-    let rest = match cols {
-        Cols::All => format!(
+    let rest = match cols.kind {
+        Kind::All => format!(
             "{} {} {}",
             pad(&ellipsis(&o.service, 10), 10, Align::Left),
             pad(&fit_middle(&o.account, 10), 10, Align::Left),
             number
         ),
-        Cols::NoAccount(sw) => format!(
+        Kind::NoAccount(sw) => format!(
             "{} {}",
             pad(&ellipsis(&o.service, sw), sw, Align::Left),
             number
         ),
-        Cols::NumberOnly => number,
+        Kind::NumberOnly => number,
     };
     Line::from(vec![
         Span::styled(format!("{t:<8} "), theme.dim),

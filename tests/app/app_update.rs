@@ -1642,3 +1642,39 @@ fn the_empty_orders_hint_is_whole_at_80x24() {
         "{s}"
     );
 }
+
+/// A top-up's 20-digit token in the OTP log: the code column is as wide
+/// as the token, so the number still starts under its title.
+#[test]
+fn a_long_token_widens_the_log_code_column() {
+    let mut a = app();
+    let mut o = order(
+        3,
+        "pulsa",
+        ProviderKind::GoTopUp,
+        OrderStatus::Finished,
+        &[],
+    );
+    o.otps = vec!["93231984852568911860".into()];
+    o.number = Some("532100012345".into());
+    a.update(Action::Book(BookAction::OrderChanged(o)));
+    for (w, h) in [(80, 24), (140, 40)] {
+        let s = screen(&mut a, w, h);
+        let lines: Vec<&str> = s.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains("time     code"))
+            .expect("log header");
+        let (head, row) = (lines[at], lines[at + 1]);
+        assert!(
+            row.contains("93231984852568911860"),
+            "{w}×{h}\n{head}\n{row}"
+        );
+        let x = |l: &str, t: &str| l.find(t).map(|b| l[..b].chars().count());
+        assert_eq!(
+            x(head, "number"),
+            x(row, "532100012345"),
+            "{w}×{h}\n{head}\n{row}"
+        );
+    }
+}
