@@ -82,7 +82,7 @@ impl Modules {
     }
 }
 
-/// The smallest terminal that shows the code beside details of
+/// The smallest area that shows the code beside details of
 /// `beside` (columns, lines), or above `above` (the columns they were laid
 /// out in, lines) of them (a code drawn smaller than its modules cannot be
 /// read by any phone).
@@ -97,10 +97,9 @@ pub fn needed_terminal(m: &Modules, beside: (u16, u16), above: (u16, u16)) -> (u
     }
 }
 
-/// What to say instead of a code that would not fit in a `w`×`h`
-/// terminal: short enough for the smallest popup.
-pub fn too_small(m: &Modules, beside: (u16, u16), above: (u16, u16), w: u16, h: u16) -> String {
-    let (nw, nh) = needed_terminal(m, beside, above);
+/// What to say instead of a code that would not fit: the terminal it
+/// needs and the one it has; short enough for the smallest popup.
+pub fn too_small((nw, nh): (u16, u16), (w, h): (u16, u16)) -> String {
     format!("The QR code needs a {nw}×{nh} terminal (now {w}×{h})")
 }
 
@@ -161,7 +160,7 @@ mod tests {
         // Details taller than the code: beside it, they set the height.
         let tall = needed_terminal(&m, (36, h + 5), (60, 40));
         assert_eq!(tall, (w + 37, h + 5));
-        let msg = too_small(&m, (36, 9), (w, 9), 60, 20);
+        let msg = too_small(need, (60, 20));
         assert!(msg.contains(&format!("{}×{}", need.0, need.1)), "{msg}");
         assert!(msg.chars().count() <= 58, "fits the popup: {msg}");
     }

@@ -300,6 +300,12 @@ fn a_usdt_invoice_shows_its_address_and_usdt_amount_whole() {
             "{w}×{h}: shown, made visible:\n{s}"
         );
         assert!(s.contains("back"), "{w}×{h}: the key line:\n{s}");
+        assert!(s.contains("c copy code"), "{w}×{h}: copy offered:\n{s}");
+        // What a copy says is seen: the status bar stays under the code.
+        a.set_status("Copied payment code", otpdeck::app::Level::Ok);
+        let s = screen(&mut a, w, h);
+        let bar = s.lines().nth(h as usize - 2).unwrap_or("");
+        assert!(bar.contains("Copied payment code"), "{w}×{h}:\n{s}");
         assert!(!s.contains("doc names no USDT amount"), "{w}×{h}:\n{s}");
         if (w, h) == (140, 40) {
             std::env::set_var("TZ", "UTC");

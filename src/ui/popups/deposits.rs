@@ -11,7 +11,7 @@ use crate::domain::text::visible;
 use crate::domain::{deposit_rules, Deposit, DepositRequest, DepositStatus, ProviderKind};
 use crate::money::Rupiah;
 use crate::ui::fit;
-use crate::ui::qr::{too_small, Modules};
+use crate::ui::qr::{needed_terminal, too_small, Modules};
 use crate::ui::theme::Theme;
 use crate::ui::table::{self, Show};
 use ratatui::layout::Rect;
@@ -274,25 +274,29 @@ fn details(app: &App, d: &Deposit, t: &Theme, w: usize) -> Vec<Line<'static>> {
         let n = crate::domain::times::local_times(n, app.now, app.settings.utc_offset);
         wrapped(&mut out, &n, w, t.dim);
     }
-    let cancels =
-        d.status == DepositStatus::Pending && deposit_rules(d.provider).is_some_and(|r| r.cancel);
-    let keys = if cancels {
-        format!(
-            "{} · {}",
-            hint(app, Cmd::CancelDeposit, "cancel"),
-            hint(app, Cmd::Dismiss, "back")
-        )
-    } else {
-        hint(app, Cmd::Dismiss, "back")
-    };
+    let pending = d.status == DepositStatus::Pending;
+    let cancels = pending && deposit_rules(d.provider).is_some_and(|r| r.cancel);
+    let mut keys = Vec::new();
+    if pending && d.payment.is_some() {
+        // The code as text: a wallet address or a payment page, whole.
+        keys.push(hint(app, Cmd::CopyOtp, "copy code"));
+    }
+    if cancels {
+        keys.push(hint(app, Cmd::CancelDeposit, "cancel"));
+    }
+    keys.push(hint(app, Cmd::Dismiss, "back"));
+    let keys = keys.join(" · ");
     wrapped(&mut out, &keys, w, t.dim);
     out
 }
 
-pub fn qr(frame: &mut Frame, app: &App, t: &Theme, area: Rect, id: i64) {
+pub fn qr(frame: &mut Frame, app: &App, t: &Theme, full: Rect, id: i64) {
     let Some(d) = app.book.deposits.get(&id) else {
         return;
     };
+    // Above the status bar, so what a copy or a cancel says is seen.
+    let area = super::above_status(app, full);
+    let status_h = full.height - area.height;
     frame.render_widget(Clear, area);
     let payment = d.payment.as_deref().unwrap_or("");
     let code = Modules::of(payment);
@@ -332,13 +336,14 @@ pub fn qr(frame: &mut Frame, app: &App, t: &Theme, area: Rect, id: i64) {
     let mut lines = details(app, d, t, inner);
     if show_code {
         let why = match &code {
-            Ok(m) => too_small(
-                m,
-                (info_w, beside.len() as u16),
-                (area.width.max(cw), under.len() as u16),
-                area.width,
-                area.height,
-            ),
+            Ok(m) => {
+                let (nw, nh) = needed_terminal(
+                    m,
+                    (info_w, beside.len() as u16),
+                    (area.width.max(cw), under.len() as u16),
+                );
+                too_small((nw, nh + status_h), (full.width, full.height))
+            }
             Err(e) => e.clone(),
         };
         let mut said = Vec::new();
