@@ -313,3 +313,28 @@ fn a_usdt_invoice_shows_its_address_and_usdt_amount_whole() {
         }
     }
 }
+
+/// `x cancel` is offered on a deposit's QR only where it works: not on
+/// OTPZap's (it cancels no deposit), on a pending GateOTP one.
+#[test]
+fn cancel_is_offered_only_where_it_works() {
+    let zap = deposit(1, "zap", ProviderKind::OtpZap, DepositStatus::Pending, "k1");
+    let gate = deposit(
+        2,
+        "gate",
+        ProviderKind::GateOtp,
+        DepositStatus::Pending,
+        "k2",
+    );
+    let mut a = app();
+    a.update(Action::Book(BookAction::DepositsRestored(vec![zap, gate])));
+    // Newest first: the GateOTP one, then OTPZap's.
+    keys(&mut a, "Dj<Enter>");
+    let hints = |a: &mut otpdeck::app::App| {
+        let s = screen(a, 80, 24);
+        s.lines().nth(23).unwrap_or("").to_string()
+    };
+    assert!(!hints(&mut a).contains("cancel"), "{}", hints(&mut a));
+    keys(&mut a, "<Esc>k<Enter>");
+    assert!(hints(&mut a).contains("x cancel"), "{}", hints(&mut a));
+}

@@ -51,6 +51,9 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
     if cmd == Cmd::Webhook {
         return crate::app::popups::webhook::applies(app);
     }
+    if cmd == Cmd::CancelDeposit {
+        return crate::app::popups::deposits::cancel_applies(app);
+    }
     if cmd == Cmd::Settle {
         return selected_order(app).is_some_and(|o| o.status == OrderStatus::Unknown);
     }
