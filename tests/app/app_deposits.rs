@@ -314,6 +314,24 @@ fn a_usdt_invoice_shows_its_address_and_usdt_amount_whole() {
     }
 }
 
+/// An OTPZap deposit's payment page: its URL on one line (beside the
+/// code where the screen allows, else under it), to read or copy whole.
+#[test]
+fn an_otpzap_payment_url_is_on_one_line() {
+    const URL: &str = "https://otpzap.sim/pay/APIDEP-3-0000000001";
+    let mut zap = deposit(1, "zap", ProviderKind::OtpZap, DepositStatus::Pending, "k1");
+    zap.payment = Some(URL.into());
+    for (w, h) in [(80, 24), (140, 40)] {
+        let mut a = app();
+        a.update(Action::Book(BookAction::DepositsRestored(
+            vec![zap.clone()],
+        )));
+        keys(&mut a, "D<Enter>");
+        let s = screen(&mut a, w, h);
+        assert!(s.contains(URL), "{w}×{h}: the URL is cut or wrapped:\n{s}");
+    }
+}
+
 /// `x cancel` is offered on a deposit's QR only where it works: not on
 /// OTPZap's (it cancels no deposit), on a pending GateOTP one.
 #[test]

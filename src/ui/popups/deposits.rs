@@ -301,7 +301,15 @@ pub fn qr(frame: &mut Frame, app: &App, t: &Theme, full: Rect, id: i64) {
     let payment = d.payment.as_deref().unwrap_or("");
     let code = Modules::of(payment);
     let (cw, ch) = code.as_ref().map(|m| m.size()).unwrap_or((0, 0));
-    let info_w: u16 = 36;
+    // 36 columns beside the code, wider where the screen has room for a
+    // payment page's URL on one line (to read or copy whole).
+    let url_w = payment
+        .starts_with("http")
+        .then(|| width(&visible(payment)))
+        .unwrap_or(0);
+    let info_w = (url_w.min(u16::MAX as usize) as u16)
+        .min(area.width.saturating_sub(cw + 2))
+        .max(36);
     let show_code = d.status == DepositStatus::Pending;
     // The details beside the code (36 columns) or under it (the screen's
     // width): laid out first, so their height decides where they go and
