@@ -449,3 +449,41 @@ fn offers_that_differ_only_by_server_or_tier_read_apart() {
         assert!(s.contains(word), "{word} not shown:\n{s}");
     }
 }
+
+/// At 80×24 the demo's account names and offer names are whole in the
+/// compare table: the "yours" column's period is said in the title line,
+/// not in a header wider than its figures.
+#[test]
+fn account_and_offer_names_are_whole_at_80x24() {
+    let mut a = app();
+    a.update(Action::Resize(80, 24));
+    let ticket = match keys(&mut a, ":best whatsapp indonesia<Enter>").as_slice() {
+        [Effect::Compare { ticket, .. }] => *ticket,
+        other => panic!("{other:?}"),
+    };
+    let mut rows = Vec::new();
+    for (acc, label) in [
+        ("gateotp-main", "Server 3 · #3837"),
+        ("nexotp-main", "Premium Route"),
+    ] {
+        let mut r = row(acc, ProviderKind::NexOtp, 7_607, 0, 0);
+        r.offer.label = label.into();
+        r.offer.stock = Some(999);
+        r.offer.success_rate = Some(92.0);
+        rows.push(r);
+    }
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "nex".into(),
+        result: Ok(rows),
+    });
+    let s = common::screen(&mut a, 80, 24);
+    for whole in [
+        "gateotp-main",
+        "nexotp-main",
+        "Premium Route",
+        "last 30 days",
+    ] {
+        assert!(s.contains(whole), "{whole} cut:\n{s}");
+    }
+}

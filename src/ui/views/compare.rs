@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, v: &CompareView
     let mut lines = vec![Line::styled(
         fit(
             &format!(
-                "{} · {} · by {}{waiting}",
+                "{} · {} · by {}{waiting} · yours: last 30 days",
                 v.service,
                 v.country,
                 v.sort.label()
@@ -62,7 +62,8 @@ pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, v: &CompareView
         Column::value("price").right(),
         Column::value("stock").right(),
         Column::value("rate").right(),
-        Column::value("yours (30d)"),
+        // Short, so names have the room: the title line says the period.
+        Column::value("yours"),
     ])
     .gap(2);
     for row in &v.rows {
