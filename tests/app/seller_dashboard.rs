@@ -408,3 +408,23 @@ fn g_and_the_catalog_on_a_seller_say_where_its_figures_are() {
     assert!(s.contains(":seller"), "{s}");
     assert!(!s.contains("ERR"), "{s}");
 }
+
+/// The seller view's hints offer a key only on the tab where it works:
+/// `c` copies a sale's SN (so it says "copy SN") on Sales, `p`/`t` are
+/// for Products.
+#[test]
+fn the_seller_hints_follow_the_tab() {
+    let mut app = seller_app();
+    common::keys(&mut app, ":seller<Enter>");
+    let hints = |app: &mut App| {
+        let s = common::screen(app, 100, 24);
+        s.lines().nth(23).unwrap_or("").to_string()
+    };
+    let products = hints(&mut app);
+    assert!(!products.contains("copy"), "{products}");
+    assert!(products.contains("p price"), "{products}");
+    common::keys(&mut app, "<Tab>");
+    let sales = hints(&mut app);
+    assert!(sales.contains("c copy SN"), "{sales}");
+    assert!(!sales.contains("p price"), "{sales}");
+}
