@@ -303,10 +303,11 @@ pub fn qr(frame: &mut Frame, app: &App, t: &Theme, full: Rect, id: i64) {
     let (cw, ch) = code.as_ref().map(|m| m.size()).unwrap_or((0, 0));
     // 36 columns beside the code, wider where the screen has room for a
     // payment page's URL on one line (to read or copy whole).
-    let url_w = payment
-        .starts_with("http")
-        .then(|| width(&visible(payment)))
-        .unwrap_or(0);
+    let url_w = if payment.starts_with("http") {
+        width(&visible(payment))
+    } else {
+        0
+    };
     let info_w = (url_w.min(u16::MAX as usize) as u16)
         .min(area.width.saturating_sub(cw + 2))
         .max(36);
