@@ -48,12 +48,19 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .map(|(c, n)| c.max(&code_w) - code_w + n)
         .max()
         .unwrap_or(0);
-    let cols = Cols::of(w, code_w, widest);
+    let accounts_w = list
+        .iter()
+        .map(|o| width(&crate::domain::text::visible(&o.account)))
+        .max()
+        .unwrap_or(0);
+    let cols = Cols::of(w, code_w, widest, accounts_w);
     let code_title = pad("code", code_w, Align::Left);
     let head = match cols.kind {
-        Kind::All => format!(
-            "{:<8} {code_title} {:<10} {:<10} number",
-            "time", "service", "account"
+        Kind::All(acc_w) => format!(
+            "{:<8} {code_title} {:<10} {} number",
+            "time",
+            "service",
+            pad("account", acc_w, Align::Left)
         ),
         Kind::NoAccount(sw) => format!(
             "{:<8} {code_title} {} number",
@@ -126,18 +133,20 @@ struct Cols {
 
 #[derive(Debug, Clone, Copy)]
 enum Kind {
-    All,
+    /// The account in this many columns (ten at least, its longest name
+    /// where there is room).
+    All(usize),
     NoAccount(usize),
     NumberOnly,
 }
 
 impl Cols {
-    /// The columns in `w` for codes in `code` columns and numbers up to
-    /// `widest` wide.
-    fn of(w: usize, code: usize, widest: usize) -> Cols {
+    /// The columns in `w` for codes in `code` columns, numbers up to
+    /// `widest` wide and account names up to `accounts` wide.
+    fn of(w: usize, code: usize, widest: usize, accounts: usize) -> Cols {
         let room = w.saturating_sub(TIME_W + code + 1);
         let kind = if 22 + widest <= room {
-            Kind::All
+            Kind::All(accounts.min(room - 12 - widest).max(10))
         } else if widest + 3 <= room {
             Kind::NoAccount(room - widest - 1)
         } else {
@@ -162,10 +171,10 @@ fn one_line(o: &Otp, t: &str, cols: Cols, theme: &Theme) -> Line<'static> {
         )
     );
     let rest = match cols.kind {
-        Kind::All => format!(
+        Kind::All(acc_w) => format!(
             "{} {} {}",
             pad(&ellipsis(&o.service, 10), 10, Align::Left),
-            pad(&fit_middle(&o.account, 10), 10, Align::Left),
+            pad(&fit_middle(&o.account, acc_w), acc_w, Align::Left),
             number
         ),
         Kind::NoAccount(sw) => format!(

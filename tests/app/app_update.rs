@@ -1678,3 +1678,32 @@ fn a_long_token_widens_the_log_code_column() {
         );
     }
 }
+
+/// Where the OTP log has the room (140×40), an account name longer than
+/// ten columns is whole, not cut in the middle.
+#[test]
+fn the_otp_log_shows_a_long_account_name_whole_where_it_fits() {
+    let (mut a, _) = otpdeck::app::App::new(
+        vec![otpdeck::app::AccountInfo {
+            name: "gotopup-main".into(),
+            kind: ProviderKind::OtpZap,
+            caps: caps(ProviderKind::OtpZap),
+            seller: false,
+        }],
+        AppSettings::default(),
+        t0(),
+    );
+    a.update(Action::Book(BookAction::OrderChanged(order(
+        1,
+        "gotopup-main",
+        ProviderKind::OtpZap,
+        OrderStatus::OtpReceived,
+        &["157583"],
+    ))));
+    let s = screen(&mut a, 140, 40);
+    let row = s
+        .lines()
+        .find(|l| l.contains("157583") && l.contains("09:00:00"))
+        .unwrap_or_else(|| panic!("no log row:\n{s}"));
+    assert!(row.contains("gotopup-main"), "{row}");
+}
