@@ -487,3 +487,27 @@ fn account_and_offer_names_are_whole_at_80x24() {
         assert!(s.contains(whole), "{whole} cut:\n{s}");
     }
 }
+
+/// At 140×40 the compare box grows past 100 columns where a long offer
+/// name needs it, so nothing is cut where the screen has room.
+#[test]
+fn the_box_grows_for_a_long_offer_name_where_the_screen_has_room() {
+    let mut a = app();
+    a.update(Action::Resize(140, 40));
+    let ticket = match keys(&mut a, ":best whatsapp indonesia<Enter>").as_slice() {
+        [Effect::Compare { ticket, .. }] => *ticket,
+        other => panic!("{other:?}"),
+    };
+    let mut r = row("otpzap-main", ProviderKind::OtpZap, 9_900, 12, 11);
+    r.offer.label = "S1 · WhatsApp Indonesia SIMULASI: tidak pernah menerima OTP".into();
+    r.offer.stock = Some(999);
+    r.offer.success_rate = Some(0.0);
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "zap".into(),
+        result: Ok(vec![r]),
+    });
+    let s = common::screen(&mut a, 140, 40);
+    assert!(s.contains("SIMULASI: tidak pernah menerima OTP"), "{s}");
+    assert!(s.contains("12× 92% 30s"), "{s}");
+}

@@ -30,27 +30,8 @@ fn own(r: &crate::domain::compare::Row) -> String {
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, v: &CompareView) {
-    let (h, room) = crate::app::views::compare::box_height(v, area.height);
-    let r = centered(area, 100, h);
-    let w = r.width.saturating_sub(2) as usize;
-    let waiting = if v.waiting > 0 {
-        format!(" · waiting for {}", v.waiting)
-    } else {
-        String::new()
-    };
-    let mut lines = vec![Line::styled(
-        fit(
-            &format!(
-                "{} · {} · by {}{waiting} · yours: last 30 days",
-                v.service,
-                v.country,
-                v.sort.label()
-            ),
-            w,
-        ),
-        t.title,
-    )];
+/// The offers as a table: columns as wide as what they hold.
+fn table_of(v: &CompareView) -> Table {
     // Columns as wide as what they hold. The server has its own column and
     // the offer leaves out the service and country named above, so offers
     // that differ only by server or tier read apart; names give way first.
@@ -85,6 +66,33 @@ pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, v: &CompareView
             own(row),
         ]);
     }
+    table
+}
+
+pub fn draw(frame: &mut Frame, app: &App, t: &Theme, area: Rect, v: &CompareView) {
+    let (h, room) = crate::app::views::compare::box_height(v, area.height);
+    let table = table_of(v);
+    // 100 wide, wider where the screen has room for every name whole.
+    let natural = table.fit(usize::MAX).total().saturating_add(2);
+    let r = centered(area, natural.clamp(100, u16::MAX as usize) as u16, h);
+    let w = r.width.saturating_sub(2) as usize;
+    let waiting = if v.waiting > 0 {
+        format!(" · waiting for {}", v.waiting)
+    } else {
+        String::new()
+    };
+    let mut lines = vec![Line::styled(
+        fit(
+            &format!(
+                "{} · {} · by {}{waiting} · yours: last 30 days",
+                v.service,
+                v.country,
+                v.sort.label()
+            ),
+            w,
+        ),
+        t.title,
+    )];
     lines.extend(table::lines(
         &table,
         w,
