@@ -567,8 +567,7 @@ impl App {
 /// selection (kept within the list) ends up on the last visible line when
 /// it is below, and the list's last row never leaves space under it.
 pub fn scroll_offset(app: &App, pane: Pane, height: u16) -> usize {
-    let header = matches!(pane, Pane::Orders | Pane::OtpLog) as usize;
-    let visible = (height as usize).saturating_sub(2 + header).max(1);
+    let visible = panes::row_lines(pane, height);
     let len = panes::pane_len(app, pane);
     if pane == Pane::OtpLog {
         // An entry whose number does not fit beside its code takes more

@@ -6,7 +6,7 @@
 use super::context::Context;
 use super::output::{print_json, print_table};
 use super::{exit, fail, CliError, CliResult};
-use crate::domain::columns::{Column, Table};
+use crate::domain::columns::{pad, width, Align, Column, Table};
 use crate::domain::{
     check_deposit, idempotency_key, Deposit, DepositMethod, DepositRequest, DepositStatus,
 };
@@ -106,11 +106,25 @@ pub fn deposit_line(d: &Deposit) -> String {
     s
 }
 
+/// The payment details the API sent beyond the documented fields (a USDT
+/// invoice's address and amount), one a line, labelled by the API's key
+/// and whole.
+pub fn extras_lines(d: &Deposit) -> Vec<String> {
+    let w = d.extras.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
+    d.extras
+        .iter()
+        .map(|(k, v)| format!("{}  {v}", pad(k, w, Align::Left)))
+        .collect()
+}
+
 fn show(ctx: &Context, d: &Deposit) {
     if ctx.json {
         print_json(d);
     } else {
         say!("{}", deposit_line(d));
+        for l in extras_lines(d) {
+            say!("{l}");
+        }
     }
 }
 
@@ -195,6 +209,9 @@ async fn create(
         return Ok(exit::OK);
     }
     say!("{}", deposit_line(&d));
+    for l in extras_lines(&d) {
+        say!("{l}");
+    }
     if let Some(payment) = d
         .payment
         .as_deref()
@@ -217,16 +234,25 @@ async fn create(
         } else {
             say!("{payment}");
         }
-        if let Some(t) = d.total {
-            say!(
-                "Pay {t} before {}.",
-                d.expires_at
-                    .map(|e| e
-                        .with_timezone(&chrono::Local)
-                        .format("%H:%M:%S")
-                        .to_string())
-                    .unwrap_or_else(|| "it expires".into())
-            );
+        let before = d
+            .expires_at
+            .map(|e| {
+                e.with_timezone(&chrono::Local)
+                    .format("%H:%M:%S")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "it expires".into());
+        match d.total {
+            // The payer sends USDT, not rupiah: the rupiah figure is how
+            // GateOTP counts it.
+            Some(t) if d.method == DepositMethod::UsdtTrc20 && !d.extras.is_empty() => say!(
+                "Send the USDT above from a TRC-20 (TRON) wallet before {before} (GateOTP counts it as {t})."
+            ),
+            Some(t) if d.method == DepositMethod::UsdtTrc20 => say!(
+                "Pay in USDT from a TRC-20 (TRON) wallet before {before}; GateOTP gave only the rupiah total, {t} (its doc names no USDT amount)."
+            ),
+            Some(t) => say!("Pay {t} before {before}."),
+            None => {}
         }
         say!(
             "`otpdeck deposit watch --account {} {}` waits for the payment.",

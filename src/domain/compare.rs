@@ -32,6 +32,50 @@ pub struct Row {
     pub record: OwnRecord,
 }
 
+/// How a row's offer reads in a table whose title already names the
+/// service and the country: `(server, name)`. The server is the part the
+/// adapters write before " · " (OTPZap's "S1", "S2", "S2 special",
+/// GateOTP's "Server 3"), in a column of its own; the name is the rest, its
+/// leading words that repeat the service's or the country's name left out
+/// ("S1 · WhatsApp Indonesia Premium" reads "S1", "Premium"). So two offers
+/// that differ only by server or by a tier at the end of a long label read
+/// apart however narrow the name column is. A name that would be left
+/// empty stays whole.
+pub fn offer_words(row: &Row) -> (String, String) {
+    let label = row.offer.label.as_str();
+    let (server, rest) = match label.split_once(" · ") {
+        Some((head, rest)) if is_server(head) => (head.to_string(), rest),
+        _ => (String::new(), label),
+    };
+    let said: Vec<String> = row
+        .service
+        .name
+        .split_whitespace()
+        .chain(row.country.name.split_whitespace())
+        .map(str::to_lowercase)
+        .collect();
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let skip = words
+        .iter()
+        .take_while(|w| said.contains(&w.to_lowercase()))
+        .count();
+    let name = if skip < words.len() {
+        words[skip..].join(" ")
+    } else {
+        rest.to_string()
+    };
+    (server, name)
+}
+
+/// "S1", "S2 special", "Server 3": where an offer is sold on its account.
+fn is_server(head: &str) -> bool {
+    let first = head.split_whitespace().next().unwrap_or("");
+    first == "Server"
+        || (first.len() > 1
+            && first.starts_with('S')
+            && first[1..].chars().all(|c| c.is_ascii_digit()))
+}
+
 /// How the table is sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortBy {
@@ -127,5 +171,30 @@ mod tests {
         assert_eq!(rows[2].account, "cheap", "no record sorts last");
         sort(&mut rows, SortBy::TimeToOtp);
         assert_eq!(rows[0].account, "good");
+    }
+
+    #[test]
+    fn offer_words_split_the_server_and_leave_out_the_title() {
+        let mut r = row("zap", 3_500, 0, 0, None);
+        let words = |r: &Row| {
+            let (a, b) = offer_words(r);
+            (a.to_string(), b.to_string())
+        };
+        r.offer.label = "S1 · WhatsApp Indonesia Premium".into();
+        assert_eq!(words(&r), ("S1".into(), "Premium".into()));
+        r.offer.label = "S2 · WhatsApp".into();
+        assert_eq!(words(&r), ("S2".into(), "WhatsApp".into()), "never empty");
+        r.offer.label = "S2 special · WhatsApp Special ID".into();
+        assert_eq!(words(&r), ("S2 special".into(), "Special ID".into()));
+        r.offer.label = "Server 3 · #3837".into();
+        assert_eq!(words(&r), ("Server 3".into(), "#3837".into()));
+        r.offer.label = "Premium Route".into();
+        assert_eq!(words(&r), ("".into(), "Premium Route".into()));
+        r.offer.label = "Fast · WhatsApp Indonesia".into();
+        assert_eq!(
+            words(&r),
+            ("".into(), "Fast · WhatsApp Indonesia".into()),
+            "not a server: the label whole"
+        );
     }
 }

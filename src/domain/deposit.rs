@@ -210,6 +210,11 @@ pub struct DepositUpdate {
     /// The wallet or bank that paid (GateOTP `brand_name`).
     pub paid_with: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// Fields of the reply beyond those the adapter reads, as (the API's
+    /// key, its value): payment details the doc does not name (a USDT
+    /// invoice's address and amount). Empty: nothing new, the kept ones
+    /// stay.
+    pub extras: Vec<(String, String)>,
 }
 
 /// A deposit as the journal keeps it.
@@ -233,6 +238,10 @@ pub struct Deposit {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// Payment details the API sent beyond the documented fields, as
+    /// (its key, the value), shown whole (`DepositUpdate::extras`).
+    #[serde(default)]
+    pub extras: Vec<(String, String)>,
 }
 
 impl Deposit {

@@ -27,19 +27,36 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let block = pane_block(app, theme, Pane::Catalog, title);
     let all = rows(app);
     if all.is_empty() {
+        // A seller account has no catalog: its products are in `:seller`.
+        let seller = app
+            .view
+            .active
+            .and_then(|i| app.accounts.get(i))
+            .filter(|a| a.info.seller);
         let why = if app.accounts.is_empty() {
-            "No accounts to browse"
+            "No accounts to browse".to_string()
+        } else if let Some(a) = seller {
+            format!(
+                "{} is a seller account: its products are in :seller",
+                a.info.name
+            )
+        } else if app.accounts.iter().all(|a| a.info.seller) {
+            "Seller accounts only: their products are in :seller".to_string()
         } else {
-            "Nothing matches the filter"
+            "Nothing matches the filter".to_string()
         };
-        let line = Line::styled(why, theme.dim);
-        frame.render_widget(Paragraph::new(line).block(block), area);
+        let w = area.width.saturating_sub(2) as usize;
+        let lines: Vec<Line> = crate::domain::columns::wrap_words(&why, w)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.dim))
+            .collect();
+        frame.render_widget(Paragraph::new(lines).block(block), area);
         return;
     }
     let sel = app.sel(Pane::Catalog).min(all.len() - 1);
     // The rows the widget will show (it scrolls as `scroll_offset` says):
     // only those get their text built; the rest only hold their place.
-    let visible = (area.height as usize).saturating_sub(2).max(1);
+    let visible = crate::app::panes::row_lines(Pane::Catalog, area.height);
     let first = crate::app::scroll_offset(app, Pane::Catalog, area.height);
     let look = Look {
         app,

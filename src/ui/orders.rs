@@ -223,10 +223,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     let mut lines = vec![Line::styled(fit(&format!("{h1}{h2}{h3}OTP"), w), theme.dim)];
     if pending.is_empty() && orders.is_empty() {
-        lines.push(Line::styled(
-            "No active orders. Pick an offer in the catalog and press Enter.",
-            theme.dim,
-        ));
+        // Wrapped to the pane, never cut mid-word.
+        let hint = "No active orders. Pick an offer in the catalog and press Enter.";
+        for l in crate::domain::columns::wrap_words(hint, w) {
+            lines.push(Line::styled(l, theme.dim));
+        }
     }
     let sel = app.sel(Pane::Orders);
     let skip = crate::app::scroll_offset(app, Pane::Orders, area.height);

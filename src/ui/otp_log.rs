@@ -22,16 +22,54 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     let w = area.width.saturating_sub(2) as usize;
     let height = area.height.saturating_sub(3) as usize;
-    let mut lines = vec![Line::styled(
-        fit(
-            &format!(
-                "{:<8} {:<8} {:<10} {:<10} number",
-                "time", "code", "service", "account"
-            ),
-            w,
+    // One choice of columns for every one-line entry, so the header names
+    // what the rows show: the code column as wide as the widest code (a
+    // 20-digit token) where that leaves the widest number room, and the
+    // rest from the widest number (and what a code wider than its column
+    // takes).
+    let one_line_entries: Vec<(usize, usize)> = list
+        .iter()
+        .filter(|o| entry_lines(o, w).is_none())
+        .map(|o| {
+            let v = |s: &str| width(&crate::domain::text::visible(s));
+            (v(&o.code), v(&o.number))
+        })
+        .collect();
+    let longest =
+        |f: fn(&(usize, usize)) -> usize| one_line_entries.iter().map(f).max().unwrap_or(0);
+    let code_w = longest(|e| e.0).max(8);
+    let code_w = if TIME_W + code_w + 1 + longest(|e| e.1) <= w {
+        code_w
+    } else {
+        8
+    };
+    let widest = one_line_entries
+        .iter()
+        .map(|(c, n)| c.max(&code_w) - code_w + n)
+        .max()
+        .unwrap_or(0);
+    let accounts_w = list
+        .iter()
+        .map(|o| width(&crate::domain::text::visible(&o.account)))
+        .max()
+        .unwrap_or(0);
+    let cols = Cols::of(w, code_w, widest, accounts_w);
+    let code_title = pad("code", code_w, Align::Left);
+    let head = match cols.kind {
+        Kind::All(acc_w) => format!(
+            "{:<8} {code_title} {:<10} {} number",
+            "time",
+            "service",
+            pad("account", acc_w, Align::Left)
         ),
-        theme.dim,
-    )];
+        Kind::NoAccount(sw) => format!(
+            "{:<8} {code_title} {} number",
+            "time",
+            pad(&ellipsis("service", sw), sw, Align::Left)
+        ),
+        Kind::NumberOnly => format!("{:<8} {code_title} number", "time"),
+    };
+    let mut lines = vec![Line::styled(fit(&head, w), theme.dim)];
     if list.is_empty() {
         lines.push(Line::styled("No OTPs yet.", theme.dim));
     }
@@ -51,7 +89,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
         used += h;
         let mut entry_lines: Vec<Line> = match entry {
-            None => vec![one_line(o, &t.to_string(), w, theme)],
+            None => vec![one_line(o, &t.to_string(), cols, theme)],
             // The code and the number do not fit side by side: the number
             // goes under the code, both whole.
             Some((code, number)) => {
@@ -83,34 +121,68 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+/// The columns of the one-line entries: the code's width, then all the
+/// others; the account left out and the service in this many columns; or
+/// the number alone beside the code. The number is never cut: the
+/// account, then the service, give way first.
+#[derive(Debug, Clone, Copy)]
+struct Cols {
+    code: usize,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// The account in this many columns (ten at least, its longest name
+    /// where there is room).
+    All(usize),
+    NoAccount(usize),
+    NumberOnly,
+}
+
+impl Cols {
+    /// The columns in `w` for codes in `code` columns, numbers up to
+    /// `widest` wide and account names up to `accounts` wide.
+    fn of(w: usize, code: usize, widest: usize, accounts: usize) -> Cols {
+        let room = w.saturating_sub(TIME_W + code + 1);
+        let kind = if 22 + widest <= room {
+            Kind::All(accounts.min(room - 12 - widest).max(10))
+        } else if widest + 3 <= room {
+            Kind::NoAccount(room - widest - 1)
+        } else {
+            Kind::NumberOnly
+        };
+        Cols { code, kind }
+    }
+}
+
 /// An entry on one line: the time, the code (right after it: it must
-/// survive narrow panes), then the number, never cut (the account, then
-/// the service, give way first). `entry_lines` said it fits.
-fn one_line(o: &Otp, t: &str, w: usize, theme: &Theme) -> Line<'static> {
+/// survive narrow panes), then the columns `cols` says, the number whole.
+/// `entry_lines` said it fits.
+fn one_line(o: &Otp, t: &str, cols: Cols, theme: &Theme) -> Line<'static> {
     // Measured as drawn: a control character in them shows as a picture.
     let number = crate::domain::text::visible(&o.number).into_owned();
     let code = format!(
         "{} ",
-        pad(&crate::domain::text::visible(&o.code), 8, Align::Left)
+        pad(
+            &crate::domain::text::visible(&o.code),
+            cols.code,
+            Align::Left
+        )
     );
-    let room = w.saturating_sub(TIME_W + width(&code));
-    let n = width(&number);
-    let rest = if 22 + n <= room {
-        format!(
+    let rest = match cols.kind {
+        Kind::All(acc_w) => format!(
             "{} {} {}",
             pad(&ellipsis(&o.service, 10), 10, Align::Left),
-            pad(&fit_middle(&o.account, 10), 10, Align::Left),
+            pad(&fit_middle(&o.account, acc_w), acc_w, Align::Left),
             number
-        )
-    } else if n < room {
-        let sw = room - n - 1;
-        format!(
+        ),
+        Kind::NoAccount(sw) => format!(
             "{} {}",
             pad(&ellipsis(&o.service, sw), sw, Align::Left),
             number
-        )
-    } else {
-        number
+        ),
+        Kind::NumberOnly => number,
     };
     Line::from(vec![
         Span::styled(format!("{t:<8} "), theme.dim),

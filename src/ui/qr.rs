@@ -82,13 +82,14 @@ impl Modules {
     }
 }
 
-/// The smallest terminal that shows the code beside `info_w` columns of
-/// details, or above `info_h` lines of them (a code drawn smaller than its
-/// modules cannot be read by any phone).
-pub fn needed_terminal(m: &Modules, info_w: u16, info_h: u16) -> (u16, u16) {
+/// The smallest area that shows the code beside details of
+/// `beside` (columns, lines), or above `above` (the columns they were laid
+/// out in, lines) of them (a code drawn smaller than its modules cannot be
+/// read by any phone).
+pub fn needed_terminal(m: &Modules, beside: (u16, u16), above: (u16, u16)) -> (u16, u16) {
     let (cw, ch) = m.size();
-    let beside = (cw + info_w + 1, ch);
-    let above = (cw, ch + info_h);
+    let beside = (cw + beside.0 + 1, ch.max(beside.1));
+    let above = (cw.max(above.0), ch + above.1);
     if u32::from(beside.0) * u32::from(beside.1) <= u32::from(above.0) * u32::from(above.1) {
         beside
     } else {
@@ -96,10 +97,9 @@ pub fn needed_terminal(m: &Modules, info_w: u16, info_h: u16) -> (u16, u16) {
     }
 }
 
-/// What to say instead of a code that would not fit in a `w`×`h`
-/// terminal: short enough for the smallest popup.
-pub fn too_small(m: &Modules, info_w: u16, info_h: u16, w: u16, h: u16) -> String {
-    let (nw, nh) = needed_terminal(m, info_w, info_h);
+/// What to say instead of a code that would not fit: the terminal it
+/// needs and the one it has; short enough for the smallest popup.
+pub fn too_small((nw, nh): (u16, u16), (w, h): (u16, u16)) -> String {
     format!("The QR code needs a {nw}×{nh} terminal (now {w}×{h})")
 }
 
@@ -155,9 +155,12 @@ mod tests {
         let m = Modules::of("https://otpzap.sim/pay/APIDEP-3-0000000001").expect("code");
         let (w, h) = m.size();
         // Beside 36 columns of details, or above 9 lines of them.
-        let need = needed_terminal(&m, 36, 9);
+        let need = needed_terminal(&m, (36, 9), (w, 9));
         assert!(need == (w + 37, h) || need == (w, h + 9), "{need:?}");
-        let msg = too_small(&m, 36, 9, 60, 20);
+        // Details taller than the code: beside it, they set the height.
+        let tall = needed_terminal(&m, (36, h + 5), (60, 40));
+        assert_eq!(tall, (w + 37, h + 5));
+        let msg = too_small(need, (60, 20));
         assert!(msg.contains(&format!("{}×{}", need.0, need.1)), "{msg}");
         assert!(msg.chars().count() <= 58, "fits the popup: {msg}");
     }

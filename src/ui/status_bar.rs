@@ -3,6 +3,8 @@
 
 use super::theme::Theme;
 use crate::app::{App, Level};
+use crate::domain::columns::{ellipsis, pad, width, wrap_words, Align};
+use crate::domain::text::visible;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -27,14 +29,42 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .into_iter()
         .map(|(k, h)| (k, crate::app::panes::orders::hint_word(app, h)))
         .collect();
-    let mut hints = Vec::new();
-    for (k, h) in fitting(pairs, area.width as usize) {
-        hints.push(Span::styled(format!(" {k}"), theme.title));
-        hints.push(Span::styled(format!(" {h} "), theme.dim));
+    let w = area.width as usize;
+    let spans = |pairs: Vec<(String, &str)>| -> Vec<Span<'static>> {
+        let mut out = Vec::new();
+        for (k, h) in pairs {
+            out.push(Span::styled(format!(" {k}"), theme.title));
+            out.push(Span::styled(format!(" {h} "), theme.dim));
+        }
+        out
+    };
+    let text = visible(&text).into_owned();
+    if width(&text) < w {
+        let lines = vec![
+            Line::from(Span::styled(format!(" {text}"), style)),
+            Line::from(spans(fitting(pairs, w))),
+        ];
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
     }
+    // Too long for a line: it goes on over the hints line, which keeps
+    // `? help` and `q quit` at its end; only what still does not fit there
+    // gives way, with an ellipsis (a message says its values first).
+    let essential: Vec<(String, &str)> = fitting(pairs, 0);
+    let keys_w: usize = essential.iter().map(|(k, h)| width(k) + width(h) + 3).sum();
+    let parts = wrap_words(&text, w.saturating_sub(1));
+    let rest = parts[1..].join(" ");
+    let room = w.saturating_sub(keys_w + 2);
+    let rest = if width(&rest) <= room {
+        pad(&rest, room, Align::Left)
+    } else {
+        ellipsis(&rest, room)
+    };
+    let mut second = vec![Span::styled(format!(" {rest} "), style)];
+    second.extend(spans(essential));
     let lines = vec![
-        Line::from(Span::styled(format!(" {text}"), style)),
-        Line::from(hints),
+        Line::from(Span::styled(format!(" {}", parts[0]), style)),
+        Line::from(second),
     ];
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -232,3 +232,48 @@ async fn a_lost_otpzap_reply_is_replayed_once_and_a_lost_gateotp_one_is_unclear(
         "never re-sent"
     );
 }
+
+/// A GateOTP USDT TRC-20 invoice from the simulator: the reply's fields
+/// beyond the doc's QRIS ones (an address, a USDT amount, a network) come
+/// back as the deposit's extras, labelled by their keys, and the journal
+/// keeps them through a status poll that carries none.
+#[tokio::test]
+async fn a_gateotp_usdt_invoice_keeps_the_fields_the_doc_does_not_name() {
+    let sim = sim_paying_after(Duration::from_secs(3600)).await;
+    let j = Journal::open_in_memory().expect("journal");
+    let p = provider(&sim, ProviderKind::GateOtp, "sim-dep-gate-usdt");
+    let d = deposits::create(
+        p.as_ref(),
+        &j,
+        "g",
+        &request(50_000, DepositMethod::UsdtTrc20, "u1"),
+    )
+    .await
+    .expect("created");
+    assert_eq!(d.total, Some(Rupiah(51_000)), "{d:?}");
+    let id = d.provider_id.clone().expect("trxId");
+    let want = vec![
+        ("address".to_string(), format!("TSimulatorUsdtAddress{id}")),
+        ("amount_usdt".into(), "3.138462".into()),
+        ("network".into(), "TRC-20 (TRON)".into()),
+    ];
+    assert_eq!(d.extras, want);
+    assert_eq!(
+        d.payment.as_deref(),
+        Some(want[0].1.as_str()),
+        "the QR is the address"
+    );
+    let polled = deposits::refresh(p.as_ref(), &j, &d).await.expect("status");
+    assert_eq!(polled.status, DepositStatus::Pending);
+    assert_eq!(polled.extras, want, "kept through a poll");
+    // A QRIS invoice carries none.
+    let q = deposits::create(
+        p.as_ref(),
+        &j,
+        "g",
+        &request(20_000, DepositMethod::Qris, "q1"),
+    )
+    .await
+    .expect("created");
+    assert!(q.extras.is_empty(), "{q:?}");
+}

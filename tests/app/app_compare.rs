@@ -387,3 +387,127 @@ fn the_compare_view_pages_and_jumps() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Offers of one account that differ only by server (OTPZap's S1 and S2,
+/// GateOTP's servers) or by a tier at the end of a long label read apart
+/// at 80×24: the server has its own column, and the offer column leaves
+/// out the service and country the title already names.
+#[test]
+fn offers_that_differ_only_by_server_or_tier_read_apart() {
+    let mut a = app();
+    a.update(Action::Resize(80, 24));
+    let ticket = match keys(&mut a, ":best whatsapp indonesia<Enter>").as_slice() {
+        [Effect::Compare { ticket, .. }] => *ticket,
+        other => panic!("{other:?}"),
+    };
+    let offer = |acc: &str, kind, id: &str, label: &str| {
+        let mut r = row(acc, kind, 3_500, 0, 0);
+        r.offer.id = id.into();
+        r.offer.label = label.into();
+        r
+    };
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "zap".into(),
+        result: Ok(vec![
+            offer(
+                "zap",
+                ProviderKind::OtpZap,
+                "s1:101",
+                "S1 · WhatsApp Indonesia Reguler",
+            ),
+            offer(
+                "zap",
+                ProviderKind::OtpZap,
+                "s1:102",
+                "S1 · WhatsApp Indonesia Premium",
+            ),
+            offer("zap", ProviderKind::OtpZap, "s2:501:7", "S2 · WhatsApp"),
+        ]),
+    });
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "gate".into(),
+        result: Ok(vec![
+            offer("gate", ProviderKind::GateOtp, "6:1", "Server 1 · #2210"),
+            offer("gate", ProviderKind::GateOtp, "6:2", "Server 2 · #2210"),
+        ]),
+    });
+    let s = common::screen(&mut a, 80, 24);
+    let rows: Vec<&str> = s
+        .lines()
+        .filter(|l| l.contains("Rp 3.500"))
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect();
+    assert_eq!(rows.len(), 5, "{s}");
+    for (i, x) in rows.iter().enumerate() {
+        for y in &rows[i + 1..] {
+            assert_ne!(x, y, "two offers read alike:\n{s}");
+        }
+    }
+    for word in ["Reguler", "Premium", "S1", "S2", "Server 1", "Server 2"] {
+        assert!(s.contains(word), "{word} not shown:\n{s}");
+    }
+}
+
+/// At 80×24 the demo's account names and offer names are whole in the
+/// compare table: the "yours" column's period is said in the title line,
+/// not in a header wider than its figures.
+#[test]
+fn account_and_offer_names_are_whole_at_80x24() {
+    let mut a = app();
+    a.update(Action::Resize(80, 24));
+    let ticket = match keys(&mut a, ":best whatsapp indonesia<Enter>").as_slice() {
+        [Effect::Compare { ticket, .. }] => *ticket,
+        other => panic!("{other:?}"),
+    };
+    let mut rows = Vec::new();
+    for (acc, label) in [
+        ("gateotp-main", "Server 3 · #3837"),
+        ("nexotp-main", "Premium Route"),
+    ] {
+        let mut r = row(acc, ProviderKind::NexOtp, 7_607, 0, 0);
+        r.offer.label = label.into();
+        r.offer.stock = Some(999);
+        r.offer.success_rate = Some(92.0);
+        rows.push(r);
+    }
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "nex".into(),
+        result: Ok(rows),
+    });
+    let s = common::screen(&mut a, 80, 24);
+    for whole in [
+        "gateotp-main",
+        "nexotp-main",
+        "Premium Route",
+        "last 30 days",
+    ] {
+        assert!(s.contains(whole), "{whole} cut:\n{s}");
+    }
+}
+
+/// At 140×40 the compare box grows past 100 columns where a long offer
+/// name needs it, so nothing is cut where the screen has room.
+#[test]
+fn the_box_grows_for_a_long_offer_name_where_the_screen_has_room() {
+    let mut a = app();
+    a.update(Action::Resize(140, 40));
+    let ticket = match keys(&mut a, ":best whatsapp indonesia<Enter>").as_slice() {
+        [Effect::Compare { ticket, .. }] => *ticket,
+        other => panic!("{other:?}"),
+    };
+    let mut r = row("otpzap-main", ProviderKind::OtpZap, 9_900, 12, 11);
+    r.offer.label = "S1 · WhatsApp Indonesia SIMULASI: tidak pernah menerima OTP".into();
+    r.offer.stock = Some(999);
+    r.offer.success_rate = Some(0.0);
+    a.update(Action::CompareLoaded {
+        ticket,
+        account: "zap".into(),
+        result: Ok(vec![r]),
+    });
+    let s = common::screen(&mut a, 140, 40);
+    assert!(s.contains("SIMULASI: tidak pernah menerima OTP"), "{s}");
+    assert!(s.contains("12× 92% 30s"), "{s}");
+}

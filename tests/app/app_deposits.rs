@@ -37,6 +37,7 @@ fn deposit(
         created_at: t0(),
         updated_at: t0(),
         expires_at: Some(t0() + Duration::minutes(30)),
+        extras: Vec::new(),
     }
 }
 
@@ -250,4 +251,108 @@ fn the_deposit_list_pages_and_jumps() {
         a.popup(),
         Some(Popup::DepositQr(DepositQr { id: 29 }))
     ));
+}
+
+/// A GateOTP USDT invoice whose reply carried fields the doc does not
+/// name: the QR popup shows each one whole, labelled by its key, at every
+/// size (beside the code, under it, or in the box with the size it
+/// needs), with provider text made visible; the key line always shows.
+#[test]
+fn a_usdt_invoice_shows_its_address_and_usdt_amount_whole() {
+    const ADDRESS: &str = "TSimulatorUsdtAddressWN0000000001";
+    let mut usdt = deposit(
+        1,
+        "gate",
+        ProviderKind::GateOtp,
+        DepositStatus::Pending,
+        "k1",
+    );
+    usdt.method = DepositMethod::UsdtTrc20;
+    usdt.total = Some(Rupiah(51_000));
+    usdt.payment = Some(ADDRESS.into());
+    usdt.extras = vec![
+        ("address".into(), ADDRESS.into()),
+        ("amount_usdt".into(), "3.138462".into()),
+        ("network".into(), "TRC-20 \u{1b}[31m(TRON)".into()),
+    ];
+    for (w, h) in [(80, 24), (60, 20), (140, 40)] {
+        let mut a = app();
+        a.update(Action::Book(BookAction::DepositsRestored(vec![
+            usdt.clone()
+        ])));
+        keys(&mut a, "D<Enter>");
+        assert!(
+            matches!(a.popup(), Some(Popup::DepositQr(DepositQr { id: 1 }))),
+            "{:?}",
+            a.popup().map(|p| p.kind())
+        );
+        let s = screen(&mut a, w, h);
+        for whole in [ADDRESS, "amount_usdt", "3.138462", "network", "TRC-20"] {
+            assert!(s.contains(whole), "{w}×{h}: {whole} not whole:\n{s}");
+        }
+        assert!(s.contains("address"), "{w}×{h}: labelled by key:\n{s}");
+        assert!(
+            !s.contains('\u{1b}'),
+            "{w}×{h}: an escape reached the screen"
+        );
+        assert!(
+            s.contains("[31m(TRON)"),
+            "{w}×{h}: shown, made visible:\n{s}"
+        );
+        assert!(s.contains("back"), "{w}×{h}: the key line:\n{s}");
+        assert!(s.contains("c copy code"), "{w}×{h}: copy offered:\n{s}");
+        // What a copy says is seen: the status bar stays under the code.
+        a.set_status("Copied payment code", otpdeck::app::Level::Ok);
+        let s = screen(&mut a, w, h);
+        let bar = s.lines().nth(h as usize - 2).unwrap_or("");
+        assert!(bar.contains("Copied payment code"), "{w}×{h}:\n{s}");
+        assert!(!s.contains("doc names no USDT amount"), "{w}×{h}:\n{s}");
+        if (w, h) == (140, 40) {
+            std::env::set_var("TZ", "UTC");
+            insta::assert_snapshot!(s);
+        }
+    }
+}
+
+/// An OTPZap deposit's payment page: its URL on one line (beside the
+/// code where the screen allows, else under it), to read or copy whole.
+#[test]
+fn an_otpzap_payment_url_is_on_one_line() {
+    const URL: &str = "https://otpzap.sim/pay/APIDEP-3-0000000001";
+    let mut zap = deposit(1, "zap", ProviderKind::OtpZap, DepositStatus::Pending, "k1");
+    zap.payment = Some(URL.into());
+    for (w, h) in [(80, 24), (140, 40)] {
+        let mut a = app();
+        a.update(Action::Book(BookAction::DepositsRestored(
+            vec![zap.clone()],
+        )));
+        keys(&mut a, "D<Enter>");
+        let s = screen(&mut a, w, h);
+        assert!(s.contains(URL), "{w}×{h}: the URL is cut or wrapped:\n{s}");
+    }
+}
+
+/// `x cancel` is offered on a deposit's QR only where it works: not on
+/// OTPZap's (it cancels no deposit), on a pending GateOTP one.
+#[test]
+fn cancel_is_offered_only_where_it_works() {
+    let zap = deposit(1, "zap", ProviderKind::OtpZap, DepositStatus::Pending, "k1");
+    let gate = deposit(
+        2,
+        "gate",
+        ProviderKind::GateOtp,
+        DepositStatus::Pending,
+        "k2",
+    );
+    let mut a = app();
+    a.update(Action::Book(BookAction::DepositsRestored(vec![zap, gate])));
+    // Newest first: the GateOTP one, then OTPZap's.
+    keys(&mut a, "Dj<Enter>");
+    let hints = |a: &mut otpdeck::app::App| {
+        let s = screen(a, 80, 24);
+        s.lines().nth(23).unwrap_or("").to_string()
+    };
+    assert!(!hints(&mut a).contains("cancel"), "{}", hints(&mut a));
+    keys(&mut a, "<Esc>k<Enter>");
+    assert!(hints(&mut a).contains("x cancel"), "{}", hints(&mut a));
 }

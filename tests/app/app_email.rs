@@ -528,8 +528,9 @@ fn timeline_first(a: &App) -> usize {
     }
 }
 
-/// Twelve messages at 80×24: five show, the list keys scroll a message at
-/// a time or five, End shows the newest filling the box.
+/// Fourteen messages at 80×24: six show (the box is as tall as its
+/// lines), the list keys scroll a message at a time or six, End shows the
+/// newest filling the box.
 #[test]
 fn a_long_timeline_scrolls_by_messages() {
     let mut a = app();
@@ -541,7 +542,7 @@ fn a_long_timeline_scrolls_by_messages() {
     a.view.focus = Pane::Orders;
     a.update(Action::Resize(80, 24));
     keys(&mut a, "m");
-    let many: Vec<EmailMessage> = (1..=12)
+    let many: Vec<EmailMessage> = (1..=14)
         .map(|i| EmailMessage {
             subject: format!("Message number {i:02}"),
             ..messages()[1].clone()
@@ -552,18 +553,18 @@ fn a_long_timeline_scrolls_by_messages() {
         result: Ok(many.clone()),
     });
     let s = screen(&mut a, 80, 24);
-    assert!(s.contains("number 05") && !s.contains("number 06"), "{s}");
-    assert!(s.contains("1–5 of 12"), "{s}");
+    assert!(s.contains("number 06") && !s.contains("number 07"), "{s}");
+    assert!(s.contains("1–6 of 14"), "{s}");
     keys(&mut a, "<PageDown>");
-    assert_eq!(timeline_first(&a), 5);
+    assert_eq!(timeline_first(&a), 6);
     let s = screen(&mut a, 80, 24);
-    assert!(s.contains("number 06") && s.contains("number 10"), "{s}");
-    assert!(!s.contains("number 05") && !s.contains("number 11"), "{s}");
+    assert!(s.contains("number 07") && s.contains("number 12"), "{s}");
+    assert!(!s.contains("number 06") && !s.contains("number 13"), "{s}");
     keys(&mut a, "<End>");
-    assert_eq!(timeline_first(&a), 7);
+    assert_eq!(timeline_first(&a), 8);
     keys(&mut a, "j<C-d>");
-    assert_eq!(timeline_first(&a), 7, "the newest fill the box");
-    assert!(screen(&mut a, 80, 24).contains("number 12"));
+    assert_eq!(timeline_first(&a), 8, "the newest fill the box");
+    assert!(screen(&mut a, 80, 24).contains("number 14"));
     keys(&mut a, "k<C-u>");
     assert_eq!(timeline_first(&a), 1);
     // A reload keeps the place, within the new list.
@@ -574,4 +575,84 @@ fn a_long_timeline_scrolls_by_messages() {
     assert_eq!(timeline_first(&a), 0);
     keys(&mut a, "<Home><End>");
     assert_eq!(timeline_first(&a), 0);
+}
+
+/// The popup's lines from its title to its bottom border, or panics when
+/// the bottom border is not on the screen.
+fn timeline_box(s: &str) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.contains("┌ Email messages"))
+        .unwrap_or_else(|| panic!("no timeline:\n{s}"));
+    let x = lines[top].chars().position(|c| c == '┌').expect("corner");
+    let bottom = (top + 1..lines.len())
+        .find(|&y| lines[y].chars().nth(x) == Some('└'))
+        .unwrap_or_else(|| panic!("the timeline's bottom is cut off:\n{s}"));
+    lines[top..=bottom].join("\n")
+}
+
+/// A long sender and subject wrap onto more lines at 60 columns: paging
+/// and End count the lines as drawn, so every message in the box is whole
+/// (its subject's and preview's last words drawn), the newest one shows at
+/// the end, the keys line is never clipped, and a page down from the top
+/// starts at the first message that was not drawn.
+#[test]
+fn a_timeline_of_long_senders_and_subjects_is_never_clipped() {
+    let long: Vec<EmailMessage> = (1..=8)
+        .map(|i| EmailMessage {
+            from: format!("no-reply.verification.team.{i:02}@accounts.identity.example.org"),
+            subject: format!(
+                "Your verification code for the account you opened a minute ago S-END-{i:02}"
+            ),
+            received_at: Some(t0() + chrono::Duration::seconds(40 * i)),
+            preview: format!(
+                "Enter the code on the page where you signed up; it expires soon P-END-{i:02}"
+            ),
+            otp: Some(format!("4815{i:02}")),
+        })
+        .collect();
+    for (w, h) in [(60, 20), (80, 24), (140, 40)] {
+        let mut a = app();
+        a.update(Action::Book(BookAction::OrderChanged(email_order(
+            2,
+            OrderStatus::OtpReceived,
+            &["481501"],
+        ))));
+        a.view.focus = Pane::Orders;
+        a.update(Action::Resize(w, h));
+        keys(&mut a, "m");
+        a.update(Action::EmailMessages {
+            order_id: 2,
+            result: Ok(long.clone()),
+        });
+        // Every message whose number is drawn is drawn whole.
+        let check = |a: &mut App| -> Vec<usize> {
+            let b = timeline_box(&screen(a, w, h));
+            assert!(b.contains("close"), "{w}×{h}: the keys line is cut:\n{b}");
+            let drawn: Vec<usize> = (1..=8).filter(|i| b.contains(&format!("{i}. 0"))).collect();
+            assert!(!drawn.is_empty(), "{w}×{h}: no message drawn:\n{b}");
+            for i in &drawn {
+                for end in [format!("S-END-{i:02}"), format!("P-END-{i:02}")] {
+                    assert!(b.contains(&end), "{w}×{h}: message {i} cut:\n{b}");
+                }
+            }
+            drawn
+        };
+        let first_page = check(&mut a);
+        assert_eq!(first_page[0], 1, "{w}×{h}");
+        if first_page.len() < 8 {
+            keys(&mut a, "<PageDown>");
+            assert_eq!(timeline_first(&a), first_page.len(), "{w}×{h}");
+            check(&mut a);
+        }
+        keys(&mut a, "<End>");
+        let last_page = check(&mut a);
+        assert_eq!(last_page.last(), Some(&8), "{w}×{h}: the newest at the end");
+        let at_end = timeline_first(&a);
+        keys(&mut a, "j<C-d>");
+        assert_eq!(timeline_first(&a), at_end, "{w}×{h}: never past the end");
+        keys(&mut a, "<Home>");
+        assert_eq!(check(&mut a), first_page, "{w}×{h}");
+    }
 }

@@ -140,13 +140,14 @@ fn a_failed_page_says_so_and_keeps_the_rows() {
 #[test]
 fn filters_are_checked_then_sent() {
     let mut a = opened();
-    // status field: a word the API does not know is refused.
-    assert!(keys(&mut a, "done<Enter>").is_empty());
+    // Tab from the rows to the status field: a word the API does not know
+    // is refused.
+    assert!(keys(&mut a, "<Tab>done<Enter>").is_empty());
     assert!(shown(&a).error.as_deref().unwrap_or("").contains("status"));
     let mut a = opened();
     let fx = keys(
         &mut a,
-        "success<Tab>2026-11-01<Tab>2026-11-30<Tab><BS><BS><BS>50<Enter>",
+        "<Tab>success<Tab>2026-11-01<Tab>2026-11-30<Tab><BS><BS><BS>50<Enter>",
     );
     let want = HistoryQuery {
         status: Some("success".into()),
@@ -164,7 +165,7 @@ fn filters_are_checked_then_sent() {
     );
     // from after to is refused.
     let mut a = opened();
-    assert!(keys(&mut a, "<Tab>2026-12-01<Tab>2026-11-01<Enter>").is_empty());
+    assert!(keys(&mut a, "<Tab><Tab>2026-12-01<Tab>2026-11-01<Enter>").is_empty());
     assert!(shown(&a).error.is_some());
 }
 
@@ -193,12 +194,13 @@ fn history_view_snapshot() {
 }
 
 /// ↑/↓ pick a row from any field; in a text field `c` is a letter, with
-/// Tab on the rows it copies the picked row's SN (or says there is none).
+/// Tab back on the rows it copies the picked row's SN (or says there is
+/// none).
 #[test]
 fn a_row_is_picked_and_its_sn_copied() {
     let mut a = opened();
-    // In the status field, `c` is typed.
-    assert!(keys(&mut a, "c").is_empty());
+    // Tab to the status field, where `c` is typed.
+    assert!(keys(&mut a, "<Tab>c").is_empty());
     assert_eq!(shown(&a).status.value(), "c");
     keys(&mut a, "<BS><Tab><Tab><Tab><Tab>");
     assert_eq!(shown(&a).field, otpdeck::app::views::history::Field::Rows);
@@ -313,4 +315,54 @@ fn a_long_page_pages_and_jumps() {
     );
     // While it loads, a page down again asks nothing more.
     assert!(keys(&mut a, "<PageDown>").is_empty());
+}
+
+fn field_text(a: &App) -> String {
+    let h = shown(a);
+    format!(
+        "{}|{}|{}|{}",
+        h.status.value(),
+        h.from.value(),
+        h.to.value(),
+        h.limit.value()
+    )
+}
+
+/// The view opens on the rows, where Home/End and Ctrl-u/Ctrl-d move them
+/// as in every list. In a text field they edit the field, as a user of
+/// text inputs expects: Home/Ctrl-a to its start, End/Ctrl-e to its end,
+/// ←/→ by a character, Ctrl-u clears it, Ctrl-d deletes the character
+/// under the cursor; ↑/↓ and PageUp/PageDown still pick rows. The
+/// keys line says which keys do what where the focus is.
+#[test]
+fn a_text_field_takes_the_line_editing_keys_the_rows_take_the_list_keys() {
+    let mut a = opened();
+    let s = screen(&mut a, 120, 30);
+    assert!(s.contains("▸rows"), "opens on the rows:\n{s}");
+    assert!(s.contains("Home End"), "the rows' keys are named:\n{s}");
+    keys(&mut a, "<End>");
+    assert_eq!(shown(&a).selected, 2, "End: the last row");
+    keys(&mut a, "<C-u>");
+    assert_eq!(shown(&a).selected, 0, "Ctrl-u: a page up");
+    // Tab to the status field, where the same keys edit the text.
+    keys(&mut a, "<Tab>");
+    assert!(otpdeck::app::Popup::takes_text(
+        a.view.popups.last().expect("view")
+    ));
+    keys(&mut a, "faild<Home>x<End>y<Left><Left>e");
+    assert_eq!(field_text(&a), "xfailedy|||100", "Home, End and ← edit");
+    keys(&mut a, "<C-a><Right><C-d><C-e>");
+    assert_eq!(field_text(&a), "xailedy|||100", "Ctrl-a, →, Ctrl-d edit");
+    keys(&mut a, "<Left><C-u>");
+    assert_eq!(field_text(&a), "|||100", "Ctrl-u clears the field");
+    assert_eq!(shown(&a).selected, 0, "no key above moved the rows");
+    keys(&mut a, "<PageDown>");
+    assert_eq!(shown(&a).selected, 2, "PageDown still picks rows");
+    keys(&mut a, "<Up>");
+    assert_eq!(shown(&a).selected, 1, "and ↑");
+    let s = screen(&mut a, 120, 30);
+    assert!(
+        s.contains("Ctrl-a/e/u") && s.contains("edit the field"),
+        "the keys line says the field takes them:\n{s}"
+    );
 }

@@ -231,3 +231,91 @@ fn top_ups_scroll_under_their_header() {
         "{s}"
     );
 }
+
+/// The text inside `pane`'s borders on a screen drawn at `w`×`h`.
+fn pane_text(a: &mut App, pane: otpdeck::app::Pane, w: u16, h: u16) -> String {
+    let s = screen(a, w, h);
+    let area = ratatui::layout::Rect::new(0, 0, w, h);
+    let l = otpdeck::app::layout::compute(area, a.accounts.len()).expect("a layout");
+    let r = l.pane(pane);
+    s.lines()
+        .skip(r.y as usize + 1)
+        .take(r.height.saturating_sub(2) as usize)
+        .map(|line| {
+            let cells: String = line
+                .chars()
+                .skip(r.x as usize + 1)
+                .take(r.width.saturating_sub(2) as usize)
+                .collect();
+            cells + "\n"
+        })
+        .collect()
+}
+
+/// Each of the four panes pages by what it shows at the screen's size,
+/// not a fixed ten rows: from the top, a page down picks the first row
+/// that was not drawn, and a page up from there comes back to the top.
+#[test]
+fn the_panes_page_by_what_they_show() {
+    use otpdeck::app::book::BookAction;
+    use otpdeck::app::Pane;
+    use otpdeck::domain::OrderStatus;
+    let accounts = (0..40)
+        .map(|i| AccountInfo {
+            name: format!("acc{i:02}"),
+            kind: ProviderKind::NexOtp,
+            caps: caps(ProviderKind::NexOtp),
+            seller: false,
+        })
+        .collect();
+    let (mut a, _) = App::new(accounts, AppSettings::default(), t0());
+    for i in 0..40 {
+        a.update(Action::BalanceLoaded {
+            account: format!("acc{i:02}"),
+            result: Ok(Rupiah(100_000 + i)),
+            now: t0(),
+        });
+        let code = format!("7000{i:02}");
+        a.update(Action::Book(BookAction::OrderChanged(order(
+            100 + i,
+            &format!("acc{i:02}"),
+            ProviderKind::NexOtp,
+            OrderStatus::OtpReceived,
+            &[code.as_str()],
+        ))));
+    }
+    let markers = |pane: Pane| -> Vec<String> {
+        (0..40)
+            .map(|i| match pane {
+                Pane::Balance | Pane::Catalog => format!("acc{i:02}"),
+                Pane::Orders => format!("#{}", 139 - i),
+                Pane::OtpLog => format!("7000{:02}", 39 - i),
+            })
+            .collect()
+    };
+    for (w, h) in [(80, 24), (120, 40), (140, 40), (70, 30)] {
+        for pane in Pane::ALL {
+            a.view.focus = pane;
+            keys(&mut a, "<Home>");
+            let before = pane_text(&mut a, pane, w, h);
+            let marks = markers(pane);
+            let shown = marks.iter().filter(|m| before.contains(m.as_str())).count();
+            assert!(
+                (2..40).contains(&shown)
+                    && marks[..shown].iter().all(|m| before.contains(m.as_str())),
+                "{pane:?} at {w}×{h}: the first {shown} rows shown\n{before}"
+            );
+            keys(&mut a, "<PageDown>");
+            assert_eq!(a.sel(pane), shown, "{pane:?} at {w}×{h}\n{before}");
+            let after = pane_text(&mut a, pane, w, h);
+            assert!(
+                after.contains(marks[shown].as_str()),
+                "{pane:?} at {w}×{h}\n{after}"
+            );
+            keys(&mut a, "<C-u>");
+            assert_eq!(a.sel(pane), 0, "{pane:?} at {w}×{h}");
+            keys(&mut a, "<C-d><C-d>");
+            assert_eq!(a.sel(pane), (2 * shown).min(39), "{pane:?} at {w}×{h}");
+        }
+    }
+}

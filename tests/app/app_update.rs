@@ -1517,7 +1517,8 @@ fn status_messages_leave_once_old() {
 }
 
 /// Home, End, PageDown/Ctrl-d and PageUp/Ctrl-u move through a pane's
-/// list as in lazygit.
+/// list as in lazygit, a page being the 17 rows the orders pane shows at
+/// 120×40.
 #[test]
 fn lists_page_and_jump() {
     let mut a = app();
@@ -1536,13 +1537,13 @@ fn lists_page_and_jump() {
     keys(&mut a, "<Home>");
     assert_eq!(a.sel(Pane::Orders), 0);
     keys(&mut a, "<PageDown>");
-    assert_eq!(a.sel(Pane::Orders), 10);
-    keys(&mut a, "<C-d>");
-    assert_eq!(a.sel(Pane::Orders), 20);
+    assert_eq!(a.sel(Pane::Orders), 17);
     keys(&mut a, "<C-d>");
     assert_eq!(a.sel(Pane::Orders), 24, "stops at the last row");
-    keys(&mut a, "<C-u><PageUp>");
-    assert_eq!(a.sel(Pane::Orders), 4);
+    keys(&mut a, "<C-u>");
+    assert_eq!(a.sel(Pane::Orders), 7);
+    keys(&mut a, "<PageUp>");
+    assert_eq!(a.sel(Pane::Orders), 0, "stops at the first row");
 }
 
 /// `/` in another pane starts the catalog filter: the letters typed next
@@ -1563,4 +1564,146 @@ fn slash_anywhere_filters_and_never_drops_the_letters() {
     assert_eq!(a.view.filter.value(), "x");
     assert!(a.view.popups.is_empty(), "no cancel confirmation opened");
     assert!(!fx.iter().any(|e| matches!(e, Effect::Order { .. })));
+}
+
+/// The OTP log's header names only the columns its rows show: where the
+/// account gives way to a whole number (80×24), the header has no
+/// "account" over the number; where there is room (140×40), both.
+#[test]
+fn the_otp_log_header_names_the_columns_its_rows_show() {
+    for (w, h, account_shown) in [(80, 24, false), (140, 40, true)] {
+        let mut a = app();
+        a.update(Action::Book(BookAction::OrderChanged(order(
+            1,
+            "gate",
+            ProviderKind::GateOtp,
+            OrderStatus::OtpReceived,
+            &["157583"],
+        ))));
+        let s = screen(&mut a, w, h);
+        let lines: Vec<&str> = s.lines().collect();
+        let head_at = lines
+            .iter()
+            .position(|l| l.contains("time     code"))
+            .unwrap_or_else(|| panic!("no log header:\n{s}"));
+        let (head, row) = (lines[head_at], lines[head_at + 1]);
+        assert!(
+            row.contains("157583") && row.contains("+6281234567890"),
+            "{s}"
+        );
+        assert_eq!(
+            head.contains("account"),
+            account_shown,
+            "{w}×{h}:\n{head}\n{row}"
+        );
+        assert_eq!(
+            row.contains("gate"),
+            account_shown,
+            "{w}×{h}:\n{head}\n{row}"
+        );
+        // The number starts under its title.
+        let x = |l: &str, t: &str| l.find(t).map(|b| l[..b].chars().count());
+        assert_eq!(x(head, "number"), x(row, "+62"), "{w}×{h}:\n{head}\n{row}");
+    }
+}
+
+/// A status message wider than the screen is never cut: it goes on over
+/// the hints line, which keeps `? help` and `q quit`.
+#[test]
+fn a_long_status_message_wraps_onto_the_hints_line() {
+    let mut a = app();
+    let text = "Bought WhatsApp +62 812 5443 5761 for Rp 3.300 on gateotp-main; \
+                waiting for the SMS";
+    a.set_status(text, otpdeck::app::Level::Ok);
+    let s = screen(&mut a, 80, 24);
+    let lines: Vec<&str> = s.lines().collect();
+    let (one, two) = (lines[22], lines[23]);
+    let shown = format!("{} {}", one.trim(), two.trim());
+    assert!(shown.starts_with(text), "cut:\n{one}\n{two}");
+    assert!(two.contains("? help") && two.contains("q quit"), "{two}");
+    // A short one leaves the hints line to the hints.
+    a.set_status("Sorted by price", otpdeck::app::Level::Info);
+    let s = screen(&mut a, 80, 24);
+    assert!(s.lines().nth(23).is_some_and(|l| l.contains("Tab")), "{s}");
+}
+
+/// The empty orders pane's hint reads whole at 80×24 (wrapped, not cut).
+#[test]
+fn the_empty_orders_hint_is_whole_at_80x24() {
+    let mut a = app();
+    let s = screen(&mut a, 80, 24);
+    let words: String = s
+        .lines()
+        .filter_map(|l| l.split('│').nth(3))
+        .map(|l| l.trim().to_string() + " ")
+        .collect();
+    assert!(
+        words.contains("No active orders. Pick an offer in the catalog and press Enter."),
+        "{s}"
+    );
+}
+
+/// A top-up's 20-digit token in the OTP log: the code column is as wide
+/// as the token, so the number still starts under its title.
+#[test]
+fn a_long_token_widens_the_log_code_column() {
+    let mut a = app();
+    let mut o = order(
+        3,
+        "pulsa",
+        ProviderKind::GoTopUp,
+        OrderStatus::Finished,
+        &[],
+    );
+    o.otps = vec!["93231984852568911860".into()];
+    o.number = Some("532100012345".into());
+    a.update(Action::Book(BookAction::OrderChanged(o)));
+    for (w, h) in [(80, 24), (140, 40)] {
+        let s = screen(&mut a, w, h);
+        let lines: Vec<&str> = s.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains("time     code"))
+            .expect("log header");
+        let (head, row) = (lines[at], lines[at + 1]);
+        assert!(
+            row.contains("93231984852568911860"),
+            "{w}×{h}\n{head}\n{row}"
+        );
+        let x = |l: &str, t: &str| l.find(t).map(|b| l[..b].chars().count());
+        assert_eq!(
+            x(head, "number"),
+            x(row, "532100012345"),
+            "{w}×{h}\n{head}\n{row}"
+        );
+    }
+}
+
+/// Where the OTP log has the room (140×40), an account name longer than
+/// ten columns is whole, not cut in the middle.
+#[test]
+fn the_otp_log_shows_a_long_account_name_whole_where_it_fits() {
+    let (mut a, _) = otpdeck::app::App::new(
+        vec![otpdeck::app::AccountInfo {
+            name: "gotopup-main".into(),
+            kind: ProviderKind::OtpZap,
+            caps: caps(ProviderKind::OtpZap),
+            seller: false,
+        }],
+        AppSettings::default(),
+        t0(),
+    );
+    a.update(Action::Book(BookAction::OrderChanged(order(
+        1,
+        "gotopup-main",
+        ProviderKind::OtpZap,
+        OrderStatus::OtpReceived,
+        &["157583"],
+    ))));
+    let s = screen(&mut a, 140, 40);
+    let row = s
+        .lines()
+        .find(|l| l.contains("157583") && l.contains("09:00:00"))
+        .unwrap_or_else(|| panic!("no log row:\n{s}"));
+    assert!(row.contains("gotopup-main"), "{row}");
 }

@@ -367,3 +367,64 @@ fn the_seller_tables_page_and_the_sales_go_on_to_the_next_page() {
     assert_eq!(seller_picked(&app)[1], 19, "back on page 1's last row");
     assert!(common::screen(&mut app, 140, 40).contains("S1-19"));
 }
+
+/// The demo's seller account: a balance refresh (`g` or the timer) never
+/// asks a seller key for a buyer balance, so its row never turns `ERR`;
+/// `g` on its row says what a seller key shows and where; with it shown,
+/// the catalog says its products are in `:seller`, not that nothing
+/// matches a filter.
+#[test]
+fn g_and_the_catalog_on_a_seller_say_where_its_figures_are() {
+    use otpdeck::app::Pane;
+    let now = chrono::Utc::now();
+    let (mut app, _) = App::new(
+        vec![account("topup", false), account("shop", true)],
+        AppSettings::default(),
+        now,
+    );
+    app.view.focus = Pane::Balance;
+    common::keys(&mut app, "j");
+    assert_eq!(app.sel(Pane::Balance), 1, "on the seller's row");
+    let fx = common::keys(&mut app, "g");
+    assert_eq!(
+        fx,
+        vec![Effect::LoadBalance {
+            account: "topup".into()
+        }],
+        "no buyer balance asked of a seller key"
+    );
+    let said = app.view.status.clone().map(|s| s.0).unwrap_or_default();
+    assert!(
+        said.contains("shop") && said.contains("seller") && said.contains(":seller"),
+        "{said}"
+    );
+    let fx = app.update(Action::RefreshDue(now));
+    assert_eq!(fx.len(), 1, "the timer leaves the seller out too: {fx:?}");
+    // The seller shown: its catalog says where its products are.
+    common::keys(&mut app, "]]");
+    assert_eq!(app.view.active, Some(1));
+    let s = common::screen(&mut app, 80, 24);
+    assert!(!s.contains("Nothing matches the filter"), "{s}");
+    assert!(s.contains(":seller"), "{s}");
+    assert!(!s.contains("ERR"), "{s}");
+}
+
+/// The seller view's hints offer a key only on the tab where it works:
+/// `c` copies a sale's SN (so it says "copy SN") on Sales, `p`/`t` are
+/// for Products.
+#[test]
+fn the_seller_hints_follow_the_tab() {
+    let mut app = seller_app();
+    common::keys(&mut app, ":seller<Enter>");
+    let hints = |app: &mut App| {
+        let s = common::screen(app, 100, 24);
+        s.lines().nth(23).unwrap_or("").to_string()
+    };
+    let products = hints(&mut app);
+    assert!(!products.contains("copy"), "{products}");
+    assert!(products.contains("p price"), "{products}");
+    common::keys(&mut app, "<Tab>");
+    let sales = hints(&mut app);
+    assert!(sales.contains("c copy SN"), "{sales}");
+    assert!(!sales.contains("p price"), "{sales}");
+}

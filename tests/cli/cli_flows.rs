@@ -1104,6 +1104,48 @@ fn deposits_from_the_command_line() {
     assert_eq!(c["status"].as_str(), Some("cancelled"), "{c}");
 }
 
+/// A GateOTP USDT TRC-20 invoice: the fields its reply carries beyond the
+/// doc's QRIS ones (the simulator sends an address, a USDT amount and a
+/// network) are printed whole, each labelled by its key, and `deposit
+/// status` prints them again from the journal; `--json` has them too.
+#[test]
+fn a_usdt_deposit_prints_the_address_and_usdt_amount() {
+    let sim = SimProcess::start_with("1s", &["--deposit-paid-after", "1h"]);
+    let env = Env::new(&sim);
+    let out = env.run(&[
+        "deposit",
+        "create",
+        "--account",
+        "gate",
+        "--amount",
+        "50000",
+        "--method",
+        "usdt-trc-20",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    // Rp 51.000 at the simulator's Rp 16.250 to the USDT.
+    for line in [
+        "address      TSimulatorUsdtAddressWN",
+        "amount_usdt  3.138462",
+        "network      TRC-20 (TRON)",
+    ] {
+        assert!(text.contains(line), "{line:?} missing:\n{text}");
+    }
+    let status = stdout(&env.run(&["deposit", "status", "--account", "gate", "1"]));
+    assert!(
+        status.contains("amount_usdt  3.138462"),
+        "kept in the journal:\n{status}"
+    );
+    let d = env.json(&["deposit", "status", "--account", "gate", "1"]);
+    assert!(d["extras"].to_string().contains("3.138462"), "{d}");
+}
+
 /// `best` lists the offers of every OTP account cheapest first; `buy
 /// --best` buys on the cheapest account; after its OTP, `best` shows the
 /// user's own record of that offer.

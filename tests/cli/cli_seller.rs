@@ -3,54 +3,34 @@
 //! never show in output or in the data dir.
 
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use crate::common;
 
-use common::process::{walk, SimProcess, BIN};
+use common::process::{account_toml, walk, CliEnv, SimProcess};
 
 const MARKER: &str = "sim-MARKERKEY-5e11e7";
 
-struct Env {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-}
+struct Env(CliEnv);
 
 impl Env {
+    /// A buyer and a seller key on the simulator's GoTopUp.
     fn new(sim: &SimProcess) -> Env {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let config = dir.path().join("config.toml");
-        let text = format!(
-            r#"
-[[accounts]]
-name = "topup"
-provider = "gotopup"
-base_url = "{t}"
-api_key = "{MARKER}-b"
-
-[[accounts]]
-name = "shop"
-provider = "gotopup"
-role = "seller"
-base_url = "{t}"
-api_key = "{MARKER}-s"
-"#,
-            t = sim.url("gotopup"),
-        );
-        common::process::write_private(&config, &text);
-        Env { dir, config }
+        let t = sim.url("gotopup");
+        Env(CliEnv::new(
+            &[
+                account_toml("topup", "gotopup", t, &format!("{MARKER}-b"), None),
+                account_toml("shop", "gotopup", t, &format!("{MARKER}-s"), Some("seller")),
+            ]
+            .concat(),
+        ))
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        let out = Command::new(BIN)
-            .arg("--config")
-            .arg(&self.config)
-            .arg("--data-dir")
-            .arg(self.dir.path().join("data"))
-            .args(args)
+        let out = self
+            .0
+            .command(args)
             .env("OTPDECK_LOG", "trace")
-            .stdin(Stdio::null())
             .output()
             .expect("run otpdeck");
         let all = format!(
@@ -281,7 +261,7 @@ fn a_settlement_needs_confirming_is_journaled_and_not_repeated() {
         "--yes",
     ]);
     assert!(e.contains("only one whose request never left"), "{e}");
-    for f in walk(env.dir.path()) {
+    for f in walk(env.0.dir.path()) {
         let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap_or_default()).to_string();
         assert!(
             !text.contains("MARKERKEY") || f.ends_with("config.toml"),
@@ -396,7 +376,7 @@ fn reports_as_json_and_csv() {
         ]);
         refs.push(o["idempotency_key"].as_str().expect("key").to_string());
     }
-    let csv_path = env.dir.path().join("report.csv");
+    let csv_path = env.0.dir.path().join("report.csv");
     let out = env.run(&[
         "report",
         "--account",

@@ -8,12 +8,10 @@
 //! its title ends.
 
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use crate::common;
 
-use common::process::{SimProcess, BIN};
+use common::process::{account_toml, CliEnv, SimProcess};
 
 const PLN_REF: &str = "otpdeck-cli-20261123-0900-4f0c9e2a17b3d5";
 const SALE_REF: &str = "BUYER-REF-20261123-0000000000000042";
@@ -21,53 +19,28 @@ const SETTLE_REF: &str = "otpdeck-settle-20261123-7f3a9c0d1e2b";
 const GAME_ID: &str = "12345678901234567890123456789012";
 const METER: &str = "532100012345";
 
-struct Env {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-}
+struct Env(CliEnv);
 
 impl Env {
+    /// An OTPZap account, a GoTopUp buyer and a GoTopUp seller.
     fn new(sim: &SimProcess) -> Env {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let config = dir.path().join("config.toml");
-        let text = format!(
-            r#"
-[[accounts]]
-name = "zap"
-provider = "otpzap"
-base_url = "{z}"
-api_key = "sim-values-whole-z"
-
-[[accounts]]
-name = "pulsa"
-provider = "gotopup"
-base_url = "{t}"
-api_key = "sim-values-whole-p"
-
-[[accounts]]
-name = "shop"
-provider = "gotopup"
-role = "seller"
-base_url = "{t}"
-api_key = "sim-values-whole-s"
-"#,
-            z = sim.url("otpzap"),
-            t = sim.url("gotopup"),
-        );
-        common::process::write_private(&config, &text);
-        Env { dir, config }
+        let (z, t) = (sim.url("otpzap"), sim.url("gotopup"));
+        Env(CliEnv::new(
+            &[
+                account_toml("zap", "otpzap", z, "sim-values-whole-z", None),
+                account_toml("pulsa", "gotopup", t, "sim-values-whole-p", None),
+                account_toml("shop", "gotopup", t, "sim-values-whole-s", Some("seller")),
+            ]
+            .concat(),
+        ))
     }
 
     /// stdout of a command that must succeed.
     fn ok(&self, args: &[&str]) -> String {
-        let out = Command::new(BIN)
-            .arg("--config")
-            .arg(&self.config)
-            .arg("--data-dir")
-            .arg(self.dir.path().join("data"))
-            .args(args)
+        let out = self
+            .0
+            .command(args)
             .env("OTPDECK_POLL_INTERVAL_MS", "200")
-            .stdin(Stdio::null())
             .output()
             .expect("run otpdeck");
         assert!(

@@ -116,6 +116,8 @@ pub fn parse_keys(s: &str) -> Vec<KeyEvent> {
                 "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
                 "C-d" => (KeyCode::Char('d'), KeyModifiers::CONTROL),
                 "C-u" => (KeyCode::Char('u'), KeyModifiers::CONTROL),
+                "C-a" => (KeyCode::Char('a'), KeyModifiers::CONTROL),
+                "C-e" => (KeyCode::Char('e'), KeyModifiers::CONTROL),
                 "Home" => (KeyCode::Home, KeyModifiers::NONE),
                 "End" => (KeyCode::End, KeyModifiers::NONE),
                 "PageDown" => (KeyCode::PageDown, KeyModifiers::NONE),

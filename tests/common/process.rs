@@ -83,3 +83,50 @@ pub fn write_private(path: &Path, text: &str) {
         let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
     }
 }
+
+/// One `[[accounts]]` block of a config against the simulator; `role`
+/// "seller" for a seller key.
+pub fn account_toml(
+    name: &str,
+    provider: &str,
+    base_url: &str,
+    api_key: &str,
+    role: Option<&str>,
+) -> String {
+    let role = role
+        .map(|r| format!("role = \"{r}\"\n"))
+        .unwrap_or_default();
+    format!(
+        "\n[[accounts]]\nname = \"{name}\"\nprovider = \"{provider}\"\n{role}base_url = \"{base_url}\"\napi_key = \"{api_key}\"\n"
+    )
+}
+
+/// A temporary directory with a config in it (owner-only) and a data dir
+/// of its own: where a CLI test runs the binary.
+pub struct CliEnv {
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+}
+
+impl CliEnv {
+    /// A config of `text` (`account_toml` blocks, say).
+    pub fn new(text: &str) -> CliEnv {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config.toml");
+        write_private(&config, text);
+        CliEnv { dir, config }
+    }
+
+    /// `otpdeck --config C --data-dir D ARGS`, stdin closed; the caller
+    /// adds its environment and runs it.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--config")
+            .arg(&self.config)
+            .arg("--data-dir")
+            .arg(self.dir.path().join("data"))
+            .args(args)
+            .stdin(Stdio::null());
+        c
+    }
+}

@@ -259,6 +259,7 @@ fn deposit(id: i64, amount: i64, total: i64, status: DepositStatus) -> Deposit {
         created_at: t0(),
         updated_at: t0(),
         expires_at: Some(t0() + chrono::Duration::minutes(30)),
+        extras: Vec::new(),
     }
 }
 

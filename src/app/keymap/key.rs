@@ -142,6 +142,27 @@ impl Key {
                 .mods
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
     }
+
+    /// A key that edits a line of text, as in readline and every text
+    /// input: Home/End, ←/→, Backspace/Delete, Ctrl-a/e (start, end),
+    /// Ctrl-u/k/w (clear the line, delete to its end, a word), Ctrl-d (the
+    /// character under the cursor), Ctrl-b/f/h. Where a popup's field
+    /// takes typing these are the field's, not a list's.
+    pub fn edits_line(&self) -> bool {
+        match (self.code, self.mods) {
+            (
+                KeyCode::Home
+                | KeyCode::End
+                | KeyCode::Left
+                | KeyCode::Right
+                | KeyCode::Backspace
+                | KeyCode::Delete,
+                KeyModifiers::NONE,
+            ) => true,
+            (KeyCode::Char(c), KeyModifiers::CONTROL) => "aeukwdbfh".contains(c),
+            _ => false,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -148,13 +148,14 @@ impl KeyMap {
     }
 
     /// The keys of `cmd` that work now: while a text field takes the
-    /// typing, a letter bound to it (`y`, `n`) types itself instead, so
-    /// it is not offered.
+    /// typing, a letter bound to it (`y`, `n`) types itself and a
+    /// line-editing key (Home, Ctrl-u) edits the field instead, so
+    /// neither is offered.
     pub fn labels_when(&self, cmd: Cmd, typing: bool) -> String {
         let keys: Vec<String> = self
             .keys(cmd)
             .iter()
-            .filter(|k| !(typing && k.is_text()))
+            .filter(|k| !(typing && (k.is_text() || k.edits_line())))
             .map(Key::label)
             .collect();
         if keys.is_empty() {

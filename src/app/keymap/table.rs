@@ -243,7 +243,7 @@ pub const COMMANDS: &[CommandDef] = &[
         &[Key::plain(Home)],
         LISTS,
         "",
-        "First row, or the top of a scrolled text",
+        "First row or top (in a text field: its start)",
     ),
     def(
         Cmd::ListBottom,
@@ -251,7 +251,7 @@ pub const COMMANDS: &[CommandDef] = &[
         &[Key::plain(End)],
         LISTS,
         "",
-        "Last row, or the end of a scrolled text",
+        "Last row or end (in a text field: its end)",
     ),
     def(
         Cmd::ListPageDown,

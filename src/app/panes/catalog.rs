@@ -55,7 +55,7 @@ pub fn filter_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
 pub fn visible_rows(app: &App) -> usize {
     let height = crate::app::layout::compute(app.view.area(), app.accounts.len())
         .map_or(0, |l| l.catalog.height);
-    (height as usize).saturating_sub(2).max(1)
+    super::row_lines(Pane::Catalog, height)
 }
 
 /// Scrolls the catalog so the open node under the cursor shows as many of

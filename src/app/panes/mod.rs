@@ -72,8 +72,28 @@ pub fn move_sel(app: &mut App, pane: Pane, delta: i64) {
     app.view.selected.insert(pane, next);
 }
 
-/// Rows a page key moves (a pane shows about this many at 80x24).
-const PAGE: i64 = 10;
+/// The lines of rows `pane` shows in `height` rows of screen: less the
+/// borders and, in the orders and the OTP log, the header line. Drawing
+/// scrolls by it (`scroll_offset`) and a page key moves by it.
+pub fn row_lines(pane: Pane, height: u16) -> usize {
+    let header = matches!(pane, Pane::Orders | Pane::OtpLog) as usize;
+    (height as usize).saturating_sub(2 + header).max(1)
+}
+
+/// The rows a page key moves in `pane`: what the pane shows at the app's
+/// size (`View::size`, from the last resize, through the layout `ui::draw`
+/// uses), so a page down from the top picks the first row not shown. In
+/// the OTP log an entry may take more than one line: the entries that fit
+/// from the selection on (down) or before it (up).
+pub fn page(app: &App, pane: Pane, down: bool) -> usize {
+    let height = super::layout::compute(app.view.area(), app.accounts.len())
+        .map_or(0, |l| l.pane(pane).height);
+    let lines = row_lines(pane, height);
+    match pane {
+        Pane::OtpLog => otp_log::entries_in(app, app.sel(pane), lines, down),
+        _ => lines,
+    }
+}
 
 /// Days the statistics view covers.
 pub const STATS_DAYS: usize = 30;
@@ -133,11 +153,12 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             Vec::new()
         }
         Cmd::ListTop | Cmd::ListBottom | Cmd::ListPageDown | Cmd::ListPageUp => {
+            let focus = app.view.focus;
             let delta = match cmd {
                 Cmd::ListTop => i64::MIN / 2,
                 Cmd::ListBottom => i64::MAX / 2,
-                Cmd::ListPageDown => PAGE,
-                _ => -PAGE,
+                Cmd::ListPageDown => page(app, focus, true) as i64,
+                _ => -(page(app, focus, false) as i64),
             };
             move_sel(app, app.view.focus, delta);
             Vec::new()
@@ -147,7 +168,7 @@ pub fn run(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::CopyOtp | Cmd::CopyNumber | Cmd::Order(_) | Cmd::Settle | Cmd::EmailDetail => {
             orders::run(app, cmd)
         }
-        Cmd::Refresh => balance::refresh(app),
+        Cmd::Refresh => balance::refresh_key(app),
         Cmd::Webhook => super::popups::webhook::open(app),
         Cmd::NewDeposit => {
             crate::app::popups::deposit_form::open(app);

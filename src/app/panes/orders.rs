@@ -51,6 +51,12 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
     if cmd == Cmd::Webhook {
         return crate::app::popups::webhook::applies(app);
     }
+    if let Some(on_tab) = crate::app::views::seller::applies(app, cmd) {
+        return on_tab;
+    }
+    if cmd == Cmd::CancelDeposit {
+        return crate::app::popups::deposits::cancel_applies(app);
+    }
     if cmd == Cmd::Settle {
         return selected_order(app).is_some_and(|o| o.status == OrderStatus::Unknown);
     }
@@ -83,6 +89,10 @@ pub fn hint_word(app: &App, hint: &'static str) -> &'static str {
         )
     {
         return "copy payment code";
+    }
+    // A sale's code in the seller view is its SN.
+    if hint == "copy OTP" && matches!(app.view.popups.last(), Some(Popup::Seller(_))) {
+        return "copy SN";
     }
     // A top-up's result is its SN (a PLN token), not an OTP.
     if hint == "copy OTP"

@@ -76,6 +76,30 @@ pub fn first_shown(app: &App, sel: usize, lines: usize) -> usize {
     first
 }
 
+/// How many entries a page key passes from entry `sel` in `lines` lines:
+/// those that fit from `sel` on (down) or before it (up), at least one.
+pub fn entries_in(app: &App, sel: usize, lines: usize, down: bool) -> usize {
+    let (list, w) = (app.visible_otps(), inner_width(app));
+    let heights: Vec<usize> = if down {
+        list.iter().skip(sel).map(|o| entry_height(o, w)).collect()
+    } else {
+        list[..sel.min(list.len())]
+            .iter()
+            .rev()
+            .map(|o| entry_height(o, w))
+            .collect()
+    };
+    let mut used = 0;
+    let n = heights
+        .iter()
+        .take_while(|h| {
+            used += **h;
+            used <= lines
+        })
+        .count();
+    n.max(1)
+}
+
 /// The entry drawn on line `line` under the header, `first` being the
 /// first one drawn.
 pub fn entry_at(app: &App, first: usize, line: usize) -> Option<usize> {

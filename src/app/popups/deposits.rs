@@ -23,6 +23,22 @@ pub fn visible(app: &App) -> Vec<&Deposit> {
         .collect()
 }
 
+/// Whether `x` can cancel the deposit the top popup is about (the QR's,
+/// or the list's selected one): pending, on an API that cancels. The
+/// hints offer `x` only then.
+pub fn cancel_applies(app: &App) -> bool {
+    let id = match app.view.popups.last() {
+        Some(Popup::DepositQr(DepositQr { id })) => Some(*id),
+        Some(Popup::Deposits(Deposits { selected })) => {
+            visible(app).get(*selected).map(|d| d.id)
+        }
+        _ => None,
+    };
+    id.and_then(|id| app.book.deposits.get(&id)).is_some_and(|d| {
+        d.status == DepositStatus::Pending && deposit_rules(d.provider).is_some_and(|r| r.cancel)
+    })
+}
+
 /// The list's box on a screen `screen_h` rows high, for `len` deposits:
 /// its height and how many rows it shows (the header, the keys line and the
 /// borders take four).

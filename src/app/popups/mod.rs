@@ -109,7 +109,9 @@ pub fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     let key = Key::of(&k);
-    let cmd = if top.takes_text() && key.is_text() {
+    // Where a field takes typing, letters and the line-editing keys are
+    // its own (Home is the field's start, not the first row).
+    let cmd = if top.takes_text() && (key.is_text() || key.edits_line()) {
         None
     } else {
         app.keymap

@@ -1,21 +1,24 @@
 //! The GoTopUp history view (`:history [ACCOUNT]`): a page of
 //! `/api/buyer/transactions` as the API has it (newest first; what was
 //! bought elsewhere shows too), with status, from and to filters and a
-//! limit (Tab moves between them, Enter loads page 1 with them). ↑/↓,
-//! Home/End and the page keys pick a row (the view scrolls to it); a page
-//! down from the last row loads the next page, a page up from the first the
-//! previous one (its last row picked). With Tab on the rows, `c` copies its
-//! SN (a PLN token is what the customer needs). Every load is an Effect; the query is checked
-//! by `HistoryQuery::check` (the CLI's rule) first.
+//! limit (Tab moves from the rows to them and on, Enter loads page 1 with
+//! them). It opens on the rows: ↑/↓, Home/End and the page keys pick a
+//! row (the view scrolls to it); a page down from the last row loads the
+//! next page, a page up from the first the previous one (its last row
+//! picked); `c` copies the row's SN (a PLN token is what the customer
+//! needs). In a field, the line-editing keys are the field's (Home/End,
+//! ←/→, Ctrl-a/e/u/d: `Key::edits_line`), while ↑/↓ and PageUp/PageDown
+//! still pick rows. Every load is an Effect; the query is checked by
+//! `HistoryQuery::check` (the CLI's rule) first.
 
 use crate::app::keymap::Cmd;
 use crate::app::popups::{list_move, Popup};
 use crate::app::{App, Effect, Level};
 use crate::domain::history::{parse_opt_day, HistoryPage, HistoryQuery, HISTORY_MAX_LIMIT};
 use crate::domain::ProviderError;
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
-use tui_input::Input;
+use tui_input::{Input, InputRequest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -88,7 +91,8 @@ pub fn open(app: &mut App, account: Option<&str>) -> Vec<Effect> {
         from: Input::default(),
         to: Input::default(),
         limit: Input::new(HISTORY_MAX_LIMIT.to_string()),
-        field: Field::Status,
+        // On the rows, where the list keys work; Tab goes to the filters.
+        field: Field::Rows,
         query: query.clone(),
         page: None,
         selected: 0,
@@ -232,7 +236,13 @@ pub fn on_key(app: &mut App, cmd: Option<Cmd>, k: KeyEvent) -> Vec<Effect> {
                 Field::Limit => &mut h.limit,
                 Field::Rows => return Vec::new(),
             };
-            input.handle_event(&Event::Key(k));
+            // Ctrl-d deletes the character under the cursor, as in readline
+            // (tui-input leaves it unbound).
+            if k.code == KeyCode::Char('d') && k.modifiers == KeyModifiers::CONTROL {
+                input.handle(InputRequest::DeleteNextChar);
+            } else {
+                input.handle_event(&Event::Key(k));
+            }
             Vec::new()
         }
     }

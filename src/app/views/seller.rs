@@ -201,6 +201,22 @@ pub fn open(app: &mut App, name: Option<&str>) -> Vec<Effect> {
     ]
 }
 
+/// Whether a seller-view key does something on the tab shown, for the
+/// hints (`c` copies a sale's SN on Sales only; `p`/`t` work on
+/// Products, `f` on Sales, `r` on Settlements; `a` and `s` from any tab).
+/// None when the seller view is not on top.
+pub fn applies(app: &App, cmd: Cmd) -> Option<bool> {
+    let Some(Popup::Seller(v)) = app.view.popups.last() else {
+        return None;
+    };
+    Some(match cmd {
+        Cmd::CopyOtp | Cmd::SellerFilter => v.tab == Tab::Sales,
+        Cmd::SellerPrice | Cmd::SellerToggle => v.tab == Tab::Products,
+        Cmd::SellerReplay => v.tab == Tab::Settlements,
+        _ => true,
+    })
+}
+
 fn top(app: &mut App) -> Option<&mut SellerView> {
     match app.view.popups.last_mut() {
         Some(Popup::Seller(v)) => Some(v),

@@ -19,7 +19,7 @@ pub struct NewDeposit {
 }
 
 const COLUMNS: &str = "id, account, provider, key, provider_id, amount, method, status, total, \
-     fee, credited, payment, paid_with, note, created_at, updated_at, expires_at";
+     fee, credited, payment, paid_with, note, created_at, updated_at, expires_at, extras";
 
 fn deposit_of(r: &Row) -> rusqlite::Result<Deposit> {
     let provider: String = r.get(2)?;
@@ -46,6 +46,11 @@ fn deposit_of(r: &Row) -> rusqlite::Result<Deposit> {
         created_at: from_ms(r.get(14)?),
         updated_at: from_ms(r.get(15)?),
         expires_at: r.get::<_, Option<i64>>(16)?.map(from_ms),
+        // Written by otpdeck itself; an unreadable one shows as none.
+        extras: r
+            .get::<_, Option<String>>(17)?
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default(),
     })
 }
 
@@ -118,7 +123,8 @@ impl Journal {
             "UPDATE deposits SET provider_id = COALESCE(?2, provider_id), status = ?3, \
              total = COALESCE(?4, total), fee = COALESCE(?5, fee), credited = COALESCE(?6, credited), \
              payment = COALESCE(?7, payment), paid_with = COALESCE(?8, paid_with), \
-             note = COALESCE(?9, note), expires_at = COALESCE(?10, expires_at), updated_at = ?11 \
+             note = COALESCE(?9, note), expires_at = COALESCE(?10, expires_at), updated_at = ?11, \
+             extras = COALESCE(?12, extras) \
              WHERE id = ?1",
             params![
                 id,
@@ -131,7 +137,10 @@ impl Journal {
                 u.paid_with,
                 u.note,
                 u.expires_at.map(ms),
-                ms(now)
+                ms(now),
+                // A reply with none keeps those an earlier one gave.
+                (!u.extras.is_empty())
+                    .then(|| serde_json::to_string(&u.extras).unwrap_or_default()),
             ],
         )?;
         if status != before.status || kind != "poll" {

@@ -128,6 +128,9 @@ CREATE TABLE deposit_events (
          created_at    INTEGER NOT NULL, \
          updated_at    INTEGER NOT NULL, \
          UNIQUE (account, ref_id));",
+    // A deposit reply's fields beyond the documented ones (a USDT
+    // invoice's address and amount), as a JSON list of [key, value].
+    "ALTER TABLE deposits ADD COLUMN extras TEXT;",
 ];
 
 /// Sets the connection up and applies the migrations this file lacks; a

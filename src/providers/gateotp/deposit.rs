@@ -7,6 +7,13 @@
 //!   "failed" accepted). `detail.diterima` is what was credited.
 //! * A refusal (under the minimum, more than 3 pending) is `success:false`
 //!   with a message, shown as the API wrote it.
+//! * A USDT TRC-20 invoice (`method: usdt-trc-20`): the doc shows only the
+//!   QRIS reply. We assume the same shape plus fields it does not name
+//!   (an address, a USDT amount, a network, under keys we cannot know), at
+//!   the top level or inside `detail`. Every string or number field the
+//!   structs below do not read is kept as (its key, its value), one level
+//!   of nested object as `key.inner`, and shown whole, labelled by its key
+//!   (`DepositUpdate::extras`): never guessed into a known meaning.
 //!
 //! Create carries no idempotency key, so it is never retried
 //! (`Retry::Never`): a lost reply is "unclear, check the provider", never a
@@ -19,7 +26,56 @@ use crate::providers::{Deposits, ProviderError};
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
+
+/// Fields the structs below read (or, `success`/`message`/`amount`, the
+/// doc names): the rest of a reply is kept as extras.
+const KNOWN: &[&str] = &[
+    "success",
+    "message",
+    "trxId",
+    "qr_string",
+    "qr_image",
+    "total",
+    "expired_at",
+    "status",
+    "amount",
+    "detail",
+    "data",
+    "created_at",
+    "fee",
+    "diterima",
+    "brand_name",
+    "buyer_reff",
+];
+
+/// The string and number fields of `rest` no struct reads, as (key, value)
+/// in key order; one level of nested object as `key.inner`. Arrays, bools
+/// and nulls say nothing to pay with and are left out.
+fn extras(rest: &Map<String, Value>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (k, v) in rest.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())) {
+        match v {
+            Value::Object(inner) => {
+                for (ik, iv) in inner {
+                    if let Some(s) = scalar(iv) {
+                        out.push((format!("{k}.{ik}"), s));
+                    }
+                }
+            }
+            other => out.extend(scalar(other).map(|s| (k.clone(), s))),
+        }
+    }
+    out
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
 
 #[derive(Deserialize)]
 struct Created {
@@ -34,6 +90,9 @@ struct Created {
     /// Milliseconds since the epoch.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     expired_at: Option<String>,
+    /// What the doc does not name (a USDT invoice's details).
+    #[serde(flatten)]
+    rest: Map<String, Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -46,6 +105,8 @@ struct Detail {
     diterima: Option<Rupiah>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     brand_name: Option<String>,
+    #[serde(flatten)]
+    rest: Map<String, Value>,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +114,8 @@ struct Status {
     status: String,
     #[serde(default)]
     detail: Option<Detail>,
+    #[serde(flatten)]
+    rest: Map<String, Value>,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +148,7 @@ fn epoch_ms(s: &str) -> Option<DateTime<Utc>> {
 
 fn with_detail(mut u: DepositUpdate, d: Option<Detail>) -> DepositUpdate {
     if let Some(d) = d {
+        u.extras.extend(extras(&d.rest));
         u.total = d.total.or(u.total);
         u.fee = d.fee.or(u.fee);
         u.paid_with = d.brand_name.filter(|b| !b.trim().is_empty() && b != "-");
@@ -108,6 +172,7 @@ impl Deposits for GateOtp {
             total: c.total,
             payment: c.qr_string.or(c.qr_image),
             expires_at: c.expired_at.as_deref().and_then(epoch_ms),
+            extras: extras(&c.rest),
             ..Default::default()
         })
     }
@@ -120,6 +185,7 @@ impl Deposits for GateOtp {
         let u = DepositUpdate {
             provider_id: Some(id.to_string()),
             status: Some(status_word(&s.status)?),
+            extras: extras(&s.rest),
             ..Default::default()
         };
         Ok(with_detail(u, s.detail))
@@ -187,6 +253,53 @@ mod tests {
         .unwrap();
         assert_eq!(c.message.as_deref(), Some("Deposit dibatalkan"));
         assert!(status_word("weird").is_err());
+        assert!(
+            with_detail(DepositUpdate::default(), Some(Detail::default()))
+                .extras
+                .is_empty(),
+            "the documented fields are no extras"
+        );
         assert_eq!(status_word("cancel").unwrap(), DepositStatus::Cancelled);
+    }
+
+    /// A USDT reply with fields the doc does not name: each string or
+    /// number kept under its key, a nested object's as `key.inner`; the
+    /// documented ones, bools, nulls and arrays left out.
+    #[test]
+    fn a_usdt_reply_keeps_what_the_doc_does_not_name() {
+        let c: Created = parse(
+            body(200, r#"{"success": true, "trxId": "WN1", "qr_string": "TAddr", "total": 51000, "expired_at": 1775022865340, "address": "TXYZ123", "amount_usdt": 3.138462, "network": "TRC-20", "paid": false, "chain": {"name": "TRON", "confirmations": 19}, "tags": ["a"], "memo": null}"#),
+            "c",
+        )
+        .unwrap();
+        assert_eq!(
+            extras(&c.rest),
+            vec![
+                ("address".to_string(), "TXYZ123".to_string()),
+                ("amount_usdt".into(), "3.138462".into()),
+                ("chain.confirmations".into(), "19".into()),
+                ("chain.name".into(), "TRON".into()),
+                ("network".into(), "TRC-20".into()),
+            ]
+        );
+        let s: Status = parse(
+            body(200, r#"{"success": true, "status": "pending", "amount": 50000, "usdt": "3.14", "detail": {"total": 51000, "wallet_address": "TXYZ123"}}"#),
+            "s",
+        )
+        .unwrap();
+        let u = with_detail(
+            DepositUpdate {
+                extras: extras(&s.rest),
+                ..Default::default()
+            },
+            s.detail,
+        );
+        assert_eq!(
+            u.extras,
+            vec![
+                ("usdt".to_string(), "3.14".to_string()),
+                ("wallet_address".into(), "TXYZ123".into()),
+            ]
+        );
     }
 }

@@ -72,15 +72,36 @@ pub async fn create(
         );
     }
     let d = g.deposits.open(&key, "WN", None, Rupiah(amount), fee);
-    Json(json!({
+    let mut reply = json!({
         "success": true,
         "trxId": d.id,
         "qr_string": qris(&d),
         "qr_image": format!("https://qris.sim/img/{}.png", d.id),
         "total": (d.amount + d.fee).0,
         "expired_at": d.expires_at(&opts).timestamp_millis(),
-    }))
-    .into_response()
+    });
+    if method == "usdt-trc-20" {
+        usdt_invoice(&mut reply, &d);
+    }
+    Json(reply).into_response()
+}
+
+/// Rupiah to one USDT in the simulator (a fixed, made-up rate).
+const IDR_PER_USDT: f64 = 16_250.0;
+
+/// A USDT TRC-20 invoice's payment details. GateOTP's doc shows only the
+/// QRIS reply ("Create Deposit (V2)"); it is silent on what a USDT invoice
+/// carries. This is an assumption, so the demo has something to show: the
+/// wallet address to send to (also the QR's payload, as a wallet app scans
+/// an address), the USDT amount (the rupiah total at the rate above, six
+/// decimals) and the network. The adapter keeps whatever such fields come.
+fn usdt_invoice(reply: &mut Value, d: &SimDeposit) {
+    let address = format!("TSimulatorUsdtAddress{}", d.id);
+    let usdt = ((d.amount + d.fee).0 as f64 / IDR_PER_USDT * 1e6).round() / 1e6;
+    reply["qr_string"] = json!(address);
+    reply["address"] = json!(address);
+    reply["amount_usdt"] = json!(usdt);
+    reply["network"] = json!("TRC-20 (TRON)");
 }
 
 /// Settles deposit `id` and credits the wallet when it was paid just now.

@@ -6,16 +6,18 @@ use super::{boxed, centered};
 use crate::app::keymap::Cmd;
 use crate::app::popups::deposit_form::amount_of;
 use crate::app::App;
-use crate::domain::columns::{width, Column, Table};
+use crate::domain::columns::{pad, width, wrap, wrap_words, Align, Column, Table};
+use crate::domain::text::visible;
 use crate::domain::{deposit_rules, Deposit, DepositRequest, DepositStatus, ProviderKind};
 use crate::money::Rupiah;
 use crate::ui::fit;
-use crate::ui::qr::{too_small, Modules};
+use crate::ui::qr::{needed_terminal, too_small, Modules};
 use crate::ui::theme::Theme;
 use crate::ui::table::{self, Show};
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 use tui_input::Input;
 
@@ -186,107 +188,176 @@ pub fn list(frame: &mut Frame, app: &App, t: &Theme, area: Rect, selected: usize
     frame.render_widget(Paragraph::new(lines).block(boxed(t, "Deposits")), r);
 }
 
-/// Details beside (or below) the code.
-fn details(app: &App, d: &Deposit, t: &Theme) -> Vec<Line<'static>> {
-    let mut out = vec![
-        Line::styled(format!("Deposit #{} · {}", d.id, d.account), t.title),
-        Line::from(format!("amount   {}", d.amount)),
-    ];
+/// `text` made visible and wrapped at spaces in `w` columns (a word
+/// longer than a line broken inside, never cut), in `style`.
+fn wrapped(out: &mut Vec<Line<'static>>, text: &str, w: usize, style: Style) {
+    for l in wrap_words(&visible(text), w) {
+        out.push(Line::styled(l, style));
+    }
+}
+
+/// Details beside (or below) the code, laid out in `w` columns so their
+/// line count is the height they take.
+fn details(app: &App, d: &Deposit, t: &Theme, w: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    wrapped(&mut out, &format!("Deposit #{} · {}", d.id, d.account), w, t.title);
+    wrapped(&mut out, &format!("amount   {}", d.amount), w, t.text);
     let usdt = d.method == crate::domain::DepositMethod::UsdtTrc20;
     if let Some(total) = d.total {
         out.push(Line::from(vec![
             Span::raw("pay      "),
             Span::styled(total.to_string(), t.price),
         ]));
-        if usdt {
+        if usdt && d.extras.is_empty() {
             // GateOTP's doc shows a USDT invoice's fields for QRIS only.
-            out.push(Line::styled(
+            wrapped(
+                &mut out,
                 "(as GateOTP gave it: its doc names no USDT amount)",
+                w,
                 t.dim,
-            ));
+            );
         }
     }
-    out.push(Line::from(format!("status   {}", d.status)));
+    // What the API sent beyond the documented fields (a USDT invoice's
+    // address and amount), labelled by its key and whole: beside its
+    // label where it fits, else under it.
+    if !d.extras.is_empty() {
+        wrapped(
+            &mut out,
+            &format!("sent by {}, not in its doc:", d.provider.display_name()),
+            w,
+            t.dim,
+        );
+        let label_w = d.extras.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
+        for (k, v) in &d.extras {
+            let (k, v) = (visible(k), visible(v));
+            if label_w + 2 + width(&v) <= w {
+                out.push(Line::from(vec![
+                    Span::styled(format!("{}  ", pad(&k, label_w, Align::Left)), t.dim),
+                    Span::styled(v.into_owned(), t.otp),
+                ]));
+            } else {
+                wrapped(&mut out, &k, w, t.dim);
+                for part in wrap(&v, w.saturating_sub(2)) {
+                    out.push(Line::styled(format!("  {part}"), t.otp));
+                }
+            }
+        }
+    }
+    wrapped(&mut out, &format!("status   {}", d.status), w, t.text);
     if d.status == DepositStatus::Pending {
-        out.push(Line::from(format!("expires  in {}", left(app, d))));
-        out.push(Line::styled(
+        wrapped(&mut out, &format!("expires  in {}", left(app, d)), w, t.text);
+        wrapped(
+            &mut out,
             if usdt {
                 "Pay in USDT from a TRC-20 (TRON) wallet app."
             } else {
                 "Scan with a banking or e-wallet app."
             },
+            w,
             t.dim,
-        ));
+        );
         // A payment page can also be opened by hand from its address.
         if let Some(url) = d.payment.as_deref().filter(|p| p.starts_with("http")) {
-            out.push(Line::from(url.to_string()));
+            for part in wrap(&visible(url), w) {
+                out.push(Line::from(part));
+            }
         }
     }
     if let Some(c) = d.credited {
-        out.push(Line::styled(format!("credited {c}"), t.ok));
+        wrapped(&mut out, &format!("credited {c}"), w, t.ok);
     }
     if let Some(p) = &d.paid_with {
-        out.push(Line::from(format!("paid via {p}")));
+        wrapped(&mut out, &format!("paid via {p}"), w, t.text);
     }
     if let Some(n) = &d.note {
         let n = crate::domain::times::local_times(n, app.now, app.settings.utc_offset);
-        out.push(Line::styled(n, t.dim));
+        wrapped(&mut out, &n, w, t.dim);
     }
-    let cancels =
-        d.status == DepositStatus::Pending && deposit_rules(d.provider).is_some_and(|r| r.cancel);
-    let keys = if cancels {
-        format!(
-            "{} · {}",
-            hint(app, Cmd::CancelDeposit, "cancel"),
-            hint(app, Cmd::Dismiss, "back")
-        )
-    } else {
-        hint(app, Cmd::Dismiss, "back")
-    };
-    out.push(Line::styled(keys, t.dim));
+    let pending = d.status == DepositStatus::Pending;
+    let cancels = pending && deposit_rules(d.provider).is_some_and(|r| r.cancel);
+    let mut keys = Vec::new();
+    if pending && d.payment.is_some() {
+        // The code as text: a wallet address or a payment page, whole.
+        keys.push(hint(app, Cmd::CopyOtp, "copy code"));
+    }
+    if cancels {
+        keys.push(hint(app, Cmd::CancelDeposit, "cancel"));
+    }
+    keys.push(hint(app, Cmd::Dismiss, "back"));
+    let keys = keys.join(" · ");
+    wrapped(&mut out, &keys, w, t.dim);
     out
 }
 
-pub fn qr(frame: &mut Frame, app: &App, t: &Theme, area: Rect, id: i64) {
+pub fn qr(frame: &mut Frame, app: &App, t: &Theme, full: Rect, id: i64) {
     let Some(d) = app.book.deposits.get(&id) else {
         return;
     };
+    // Above the status bar, so what a copy or a cancel says is seen.
+    let area = super::above_status(app, full);
+    let status_h = full.height - area.height;
     frame.render_widget(Clear, area);
-    let info = details(app, d, t);
     let payment = d.payment.as_deref().unwrap_or("");
     let code = Modules::of(payment);
     let (cw, ch) = code.as_ref().map(|m| m.size()).unwrap_or((0, 0));
-    let info_w: u16 = 36;
+    // 36 columns beside the code, wider where the screen has room for a
+    // payment page's URL on one line (to read or copy whole).
+    let url_w = if payment.starts_with("http") {
+        width(&visible(payment))
+    } else {
+        0
+    };
+    let info_w = (url_w.min(u16::MAX as usize) as u16)
+        .min(area.width.saturating_sub(cw + 2))
+        .max(36);
     let show_code = d.status == DepositStatus::Pending;
+    // The details beside the code (36 columns) or under it (the screen's
+    // width): laid out first, so their height decides where they go and
+    // what size to ask for.
+    let beside = details(app, d, t, info_w as usize);
+    let under = details(app, d, t, area.width.max(cw) as usize);
     if let (true, Ok(m)) = (show_code, &code) {
-        if area.width > cw + info_w && area.height >= ch {
+        if area.width > cw + info_w && area.height >= ch.max(beside.len() as u16) {
             let x = area.x + (area.width - cw - info_w) / 2;
             let y = area.y + (area.height - ch) / 2;
             frame.render_widget(Paragraph::new(m.lines()), Rect::new(x, y, cw, ch));
+            let h = beside.len() as u16;
             let r = Rect::new(
                 x + cw + 1,
-                y,
-                info_w.min(area.width - cw - 1),
-                ch.max(info.len() as u16).min(area.height),
+                y.min(area.y + area.height - h),
+                info_w,
+                ch.max(h),
             );
-            frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: false }), r);
+            frame.render_widget(Paragraph::new(beside), r);
             return;
         }
-        if area.width >= cw && area.height >= ch + info.len() as u16 {
+        if area.width >= cw && area.height >= ch + under.len() as u16 {
             let x = area.x + (area.width - cw) / 2;
             frame.render_widget(Paragraph::new(m.lines()), Rect::new(x, area.y, cw, ch));
             let r = Rect::new(area.x, area.y + ch, area.width, area.height - ch);
-            frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: false }), r);
+            frame.render_widget(Paragraph::new(under), r);
             return;
         }
     }
-    let mut lines = info;
+    // In a box: 60 wide where the screen allows.
+    let inner = 60.min(area.width).saturating_sub(2) as usize;
+    let mut lines = details(app, d, t, inner);
     if show_code {
         let why = match &code {
-            Ok(m) => too_small(m, info_w, lines.len() as u16, area.width, area.height),
+            Ok(m) => {
+                let (nw, nh) = needed_terminal(
+                    m,
+                    (info_w, beside.len() as u16),
+                    (area.width.max(cw), under.len() as u16),
+                );
+                too_small((nw, nh + status_h), (full.width, full.height))
+            }
             Err(e) => e.clone(),
         };
-        lines.insert(1, Line::styled(why, t.warn));
+        let mut said = Vec::new();
+        wrapped(&mut said, &why, inner, t.warn);
+        lines.splice(1..1, said);
     }
     let r = centered(area, 60, lines.len() as u16 + 2);
     frame.render_widget(Paragraph::new(lines).block(boxed(t, "Deposit")), r);

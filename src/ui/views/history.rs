@@ -44,15 +44,25 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
     ));
     head.push(Span::raw("rows"));
     let mut lines = vec![Line::from(head)];
+    // The keys where the focus is: on the rows the list keys; in a field
+    // the line-editing keys are the field's (`Key::edits_line`), only
+    // ↑/↓ and the page keys still pick rows.
+    let typing = h.field != Field::Rows;
+    let label = |c: Cmd| app.keymap.label(c);
     let where_ = match &h.page {
         Some(p) => format!(
-            "page {} of {}{} · {} load with filters · {} close",
+            "page {} of {}{} · {} load with filters{} · {} close",
             p.page,
             p.total_pages.max(1),
             p.total
                 .map(|t| format!(" ({t} in all)"))
                 .unwrap_or_default(),
             keys(Cmd::Confirm),
+            if typing {
+                format!(" · {} next field", keys(Cmd::NextField))
+            } else {
+                String::new()
+            },
             keys(Cmd::Dismiss)
         ),
         None => format!(
@@ -63,19 +73,28 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, h: &History
     };
     lines.push(Line::styled(where_, theme.dim));
     if h.page.is_some() {
-        lines.push(Line::styled(
+        let text = if typing {
             format!(
-                "{} {} pick a row · {}/{} a screen, then next/prev page · {} to the rows, then {} copies its SN",
+                "← → Home End Ctrl-a/e/u edit the field · {} {} {} {} pick a row",
                 keys(Cmd::Up),
                 keys(Cmd::Down),
-                app.keymap.label(Cmd::ListPageDown),
-                app.keymap.label(Cmd::ListPageUp),
-                keys(Cmd::NextField),
-                // On the rows, where letters are commands.
-                app.keymap.labels(Cmd::CopyOtp)
-            ),
-            theme.dim,
-        ));
+                keys(Cmd::ListPageUp),
+                keys(Cmd::ListPageDown)
+            )
+        } else {
+            format!(
+                "{} {} {} {} {} {}: rows, then pages · {} copy SN · {} filters",
+                label(Cmd::Up),
+                label(Cmd::Down),
+                label(Cmd::ListTop),
+                label(Cmd::ListBottom),
+                label(Cmd::ListPageUp),
+                label(Cmd::ListPageDown),
+                label(Cmd::CopyOtp),
+                label(Cmd::NextField)
+            )
+        };
+        lines.push(Line::styled(text, theme.dim));
     }
     if h.busy {
         lines.push(Line::styled(
