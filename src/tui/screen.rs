@@ -91,13 +91,22 @@ where
     B: Backend,
     S: Stream<Item = std::io::Result<Event>> + Unpin,
 {
-    let (link, welcome) = attach(&connect).await?;
-    let mut link = Some(link);
+    let (mut first_link, welcome) = attach(&connect).await?;
+    // The book follows the welcome: taken before the first frame, so the
+    // first frame shows it.
+    let book = tokio::time::timeout(WELCOME_WAIT, first_link.rx.recv()).await;
+    let mut link = Some(first_link);
     let mut settings = settings;
     welcome.money.clone().apply(&mut settings);
     let (mut app, _) = App::new(welcome.accounts.clone(), settings, Utc::now());
     if let Ok(size) = terminal.size() {
         app.update(Action::Resize(size.width, size.height));
+    }
+    match book {
+        Ok(Some(ToScreen::Action(a))) => {
+            app.update(a);
+        }
+        _ => tracing::warn!("the engine's book did not follow its welcome"),
     }
     let mut local: VecDeque<Action> = welcome.notices.into_iter().map(Action::Notice).collect();
     let mut engine_pid = welcome.pid;
@@ -172,7 +181,10 @@ where
         }
         for action in batch {
             gap = gap.min(match action {
-                Action::Key(..) | Action::Mouse(..) | Action::Resize(..) => INPUT_FRAME_GAP,
+                // The user's input, and the book on attaching, come soonest.
+                Action::Key(..) | Action::Mouse(..) | Action::Resize(..) | Action::Attached(_) => {
+                    INPUT_FRAME_GAP
+                }
                 Action::Book(BookAction::OrderChanged(_)) => NEWS_FRAME_GAP,
                 _ => BACKGROUND_FRAME_GAP,
             });

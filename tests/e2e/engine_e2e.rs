@@ -2,8 +2,10 @@
 //! `otpdeck sim`: a second engine is refused; the socket is 0600; two
 //! dashboards on one data dir poll an order once; closing one leaves the
 //! other's updates; `c` copies on the screen's side; with no dashboard at
-//! all the engine gets the OTP into the journal; an engine SIGKILLed
-//! under a screen comes back and the screen attaches again, nothing lost.
+//! all the engine gets the OTP into the journal; a remote screen (through
+//! `attach --stdio`) shows the engine's orders and copies on its own side;
+//! an engine SIGKILLed under two screens comes back and both attach
+//! again, nothing lost.
 
 use crate::common;
 
@@ -174,8 +176,42 @@ fn serve_and_two_screens_in_tmux() {
         "order #2's OTP journaled with no dashboard open"
     );
 
-    // An engine killed under a screen: the screen says so, the engine
-    // comes back, the screen attaches again with nothing lost.
+    // A remote screen: the dashboard through a command that speaks the
+    // protocol on its stdin/stdout (`attach --stdio`, run here as ssh
+    // would run it on the engine's machine). The client has its own empty
+    // runtime dir and no config: everything comes through the command.
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).expect("client dir");
+    let remote = Tmux::new("remote");
+    remote.start(&format!(
+        "env XDG_RUNTIME_DIR={e} XDG_CONFIG_HOME={e} XDG_STATE_HOME={e} TERM=xterm-256color \
+         {BIN} --remote \"{env} {base} attach --stdio\"",
+        e = elsewhere.display()
+    ));
+    let s = remote.wait_for("the engine's orders and their OTPs", 15, |s| {
+        line_with(s, "#2").contains("otp") && line_with(s, "#1").contains("otp")
+    });
+    let codes: Vec<String> = ["#1", "#2"]
+        .iter()
+        .filter_map(|id| {
+            line_with(&s, id)
+                .split_whitespace()
+                .rev()
+                .find(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_digit()))
+                .map(str::to_string)
+        })
+        .collect();
+    remote.keys(&["Tab"]);
+    remote.keys(&["c"]);
+    remote.wait_for("the copy on the client", 5, |s| s.contains("Copied"));
+    let buffer = remote.cmd(&["show-buffer"]);
+    assert!(
+        codes.iter().any(|c| buffer.contains(c.as_str())),
+        "the client's own tmux buffer has a code of {codes:?}: {buffer:?}"
+    );
+
+    // An engine killed under two screens: both say so, the engine comes
+    // back, both attach again with nothing lost.
     let two = Tmux::new("screen-two-again");
     two.start(&format!("{env} {base} attach"));
     two.wait_for("both orders", 10, |s| s.contains("#2"));
@@ -185,15 +221,21 @@ fn serve_and_two_screens_in_tmux() {
         .status()
         .expect("kill");
     two.wait_for("the engine gone", 10, |s| s.contains("engine is gone"));
+    remote.wait_for("the engine gone, remotely", 10, |s| {
+        s.contains("engine is gone")
+    });
     drop(engine);
     let engine = Tmux::new("engine-again");
     engine.start(&format!("{env} {base} serve"));
-    two.wait_for("attached again", 15, |s| {
-        s.contains("Attached") && s.contains("engine")
-    });
-    two.wait_for("the orders back", 10, |s| {
-        s.contains("#1") && s.contains("#2")
-    });
+    for (screen, name) in [(&two, "two"), (&remote, "remote")] {
+        screen.wait_for(&format!("{name} attached again"), 15, |s| {
+            s.contains("Attached") && s.contains("engine")
+        });
+        screen.wait_for(&format!("the orders back on {name}"), 10, |s| {
+            s.contains("#1") && s.contains("#2")
+        });
+    }
+    remote.quit();
     two.quit();
     drop(engine);
     drop(sim);
