@@ -59,9 +59,12 @@ impl CopyTarget for Recorder {
     }
 }
 
-/// A `TestBackend` that, at each flush (the frame is out), notes the
-/// time every 6-digit code on screen was first seen.
-struct Timed(TestBackend, Seen);
+/// A `TestBackend` that hands each flushed frame's text, and the time it
+/// went out, to `on_flush`.
+/// What a `Timed` backend does with each flushed frame and its time.
+type OnFlush = Box<dyn FnMut(&str, Instant) + Send>;
+
+struct Timed(TestBackend, OnFlush);
 
 type R<T> = Result<T, std::convert::Infallible>;
 
@@ -105,14 +108,21 @@ impl Backend for Timed {
             }
             text.push('\n');
         }
-        let mut seen = self.1.lock().unwrap();
+        (self.1)(&text, now);
+        Ok(())
+    }
+}
+
+/// Notes when each 6-digit code was first on a flushed frame.
+fn codes_into(seen: Seen) -> OnFlush {
+    Box::new(move |text, now| {
+        let mut seen = seen.lock().unwrap();
         for w in text.split_whitespace() {
             if w.len() == 6 && w.chars().all(|c| c.is_ascii_digit()) {
                 seen.entry(w.to_string()).or_insert(now);
             }
         }
-        Ok(())
-    }
+    })
 }
 
 fn main() {
@@ -219,7 +229,11 @@ async fn run(socket: bool) {
 
     let copied: Seen = Arc::default();
     let on_screen: Seen = Arc::default();
-    let mut terminal = Terminal::new(Timed(TestBackend::new(200, 50), on_screen.clone())).unwrap();
+    let mut terminal = Terminal::new(Timed(
+        TestBackend::new(200, 50),
+        codes_into(on_screen.clone()),
+    ))
+    .unwrap();
     let runtime = RuntimeOptions {
         accounts: vec![RuntimeAccount::new(
             "zap".into(),
@@ -340,52 +354,6 @@ fn connect_to(path: std::path::PathBuf) -> otpdeck::tui::Connect {
     })
 }
 
-/// A backend that notes when a flushed frame first shows `needle`.
-struct FirstFrame(TestBackend, &'static str, Arc<Mutex<Option<Instant>>>);
-
-impl Backend for FirstFrame {
-    type Error = std::convert::Infallible;
-    fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, content: I) -> R<()> {
-        self.0.draw(content)
-    }
-    fn hide_cursor(&mut self) -> R<()> {
-        self.0.hide_cursor()
-    }
-    fn show_cursor(&mut self) -> R<()> {
-        self.0.show_cursor()
-    }
-    fn get_cursor_position(&mut self) -> R<Position> {
-        self.0.get_cursor_position()
-    }
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> R<()> {
-        self.0.set_cursor_position(position)
-    }
-    fn clear(&mut self) -> R<()> {
-        self.0.clear()
-    }
-    fn clear_region(&mut self, clear_type: ClearType) -> R<()> {
-        self.0.clear_region(clear_type)
-    }
-    fn size(&self) -> R<Size> {
-        self.0.size()
-    }
-    fn window_size(&mut self) -> R<WindowSize> {
-        self.0.window_size()
-    }
-    fn flush(&mut self) -> R<()> {
-        self.0.flush()?;
-        let mut seen = self.2.lock().unwrap();
-        if seen.is_none() {
-            let buf = self.0.buffer();
-            let text: String = buf.content().iter().map(|c| c.symbol()).collect();
-            if text.contains(self.1) {
-                *seen = Some(Instant::now());
-            }
-        }
-        Ok(())
-    }
-}
-
 /// A journal of 10,000 orders (the newest 100 active), an engine on it,
 /// and screens attaching one after another: connect → first frame with
 /// the newest order on it.
@@ -470,7 +438,16 @@ async fn attach_figures() {
     for _ in 0..30 {
         let seen = Arc::new(Mutex::new(None));
         // An active order's row: ids 9901 to 10000 are the active ones.
-        let backend = FirstFrame(TestBackend::new(200, 50), "#99", seen.clone());
+        let first = seen.clone();
+        let backend = Timed(
+            TestBackend::new(200, 50),
+            Box::new(move |text, now| {
+                let mut first = first.lock().unwrap();
+                if first.is_none() && text.contains("#99") {
+                    *first = Some(now);
+                }
+            }),
+        );
         let mut terminal = Terminal::new(backend).unwrap();
         let (keys, events) = futures::channel::mpsc::unbounded();
         let connect = connect_to(path.clone());

@@ -5,26 +5,18 @@
 
 use crate::common;
 
-use common::process::{write_private, SimProcess, BIN};
+use common::process::{account_toml, CliEnv, SimProcess};
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-struct Env {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-}
+/// A CLI set-up whose commands find the engine in its own runtime dir.
+struct Env(CliEnv);
 
 impl Env {
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.arg("--config")
-            .arg(&self.config)
-            .arg("--data-dir")
-            .arg(self.dir.path().join("data"))
-            .env("XDG_RUNTIME_DIR", self.dir.path().join("run"))
-            .args(args);
+        let mut c = self.0.command(args);
+        c.env("XDG_RUNTIME_DIR", self.0.dir.path().join("run"));
         c
     }
 
@@ -51,17 +43,14 @@ impl Env {
 #[test]
 fn buy_and_cancel_go_through_a_running_engine() {
     let sim = SimProcess::start("3s");
-    let dir = tempfile::tempdir().expect("tmp");
-    let config = dir.path().join("config.toml");
-    write_private(
-        &config,
-        &format!(
-            "[[accounts]]\nname = \"gate\"\nprovider = \"gateotp\"\nbase_url = \"{}\"\napi_key = \"sim-cli-engine\"\n",
-            sim.url("gateotp")
-        ),
-    );
-    std::fs::create_dir(dir.path().join("run")).expect("runtime dir");
-    let env = Env { dir, config };
+    let env = Env(CliEnv::new(&account_toml(
+        "gate",
+        "gateotp",
+        sim.url("gateotp"),
+        "sim-cli-engine",
+        None,
+    )));
+    std::fs::create_dir(env.0.dir.path().join("run")).expect("runtime dir");
     let serve = env
         .cmd(&["serve"])
         .env("OTPDECK_POLL_INTERVAL_MS", "300")
@@ -69,19 +58,7 @@ fn buy_and_cancel_go_through_a_running_engine() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn serve");
-    let run = env.dir.path().join("run").join("otpdeck");
-    let up = Instant::now();
-    while std::fs::read_dir(&run)
-        .map(|d| d.count() == 0)
-        .unwrap_or(true)
-    {
-        assert!(
-            up.elapsed() < Duration::from_secs(20),
-            "serve never listened"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-
+    common::process::wait_for_engine(&env.0.dir.path().join("run"));
     let first = env.json(&[
         "buy",
         "--account",
@@ -131,8 +108,15 @@ fn buy_and_cancel_go_through_a_running_engine() {
         "the engine outlived its clients: {said}"
     );
     // Three commands went through it (two buys, a cancel).
-    let log = std::fs::read_to_string(env.dir.path().join("data").join("logs").join("otpdeck.log"))
-        .unwrap_or_default();
+    let log = std::fs::read_to_string(
+        env.0
+            .dir
+            .path()
+            .join("data")
+            .join("logs")
+            .join("otpdeck.log"),
+    )
+    .unwrap_or_default();
     let joined = log.matches("screen joined").count();
     assert!(joined >= 3, "{joined} clients joined the engine:\n{log}");
 }

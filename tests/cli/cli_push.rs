@@ -361,17 +361,7 @@ fn serve_applies_a_push_with_no_dashboard_open() {
         .spawn()
         .expect("spawn serve");
     // The receiver is up once the engine's socket is.
-    let up = Instant::now();
-    while std::fs::read_dir(run.join("otpdeck"))
-        .map(|d| d.count() == 0)
-        .unwrap_or(true)
-    {
-        assert!(
-            up.elapsed() < Duration::from_secs(20),
-            "serve never listened"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    common::process::wait_for_engine(&run);
     std::thread::sleep(Duration::from_millis(300));
     let id = env.top_up();
     let mut finished = None;

@@ -130,3 +130,19 @@ impl CliEnv {
         c
     }
 }
+
+/// Waits until an `otpdeck serve` with `XDG_RUNTIME_DIR=run` has its
+/// socket (then it takes screens and clients, and its receiver is up).
+pub fn wait_for_engine(run: &Path) {
+    let started = std::time::Instant::now();
+    while std::fs::read_dir(run.join("otpdeck"))
+        .map(|d| d.count() == 0)
+        .unwrap_or(true)
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the engine never listened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
