@@ -10,7 +10,7 @@ use super::scripting::{engine_err, provider_err};
 use super::{exit, fail, CliResult};
 use crate::domain::bill::{Bill, BILL_SERVICE_PREFIX};
 use crate::domain::{idempotency_key, BuyRequest};
-use crate::engine::orders::{self, EngineError};
+use crate::engine::orders::EngineError;
 use crate::providers::offered;
 use clap::{Args, Subcommand};
 use std::io::{BufRead, IsTerminal, Write};
@@ -114,9 +114,12 @@ pub(super) async fn run(ctx: &Context, cmd: &BillCmd) -> CliResult {
     let journal = ctx.journal()?;
     // The rules on spending, checked before anything is sent.
     ctx.check_rules(&journal, &acc.name, &req.service_name, req.price, 1)?;
-    match orders::buy(p.as_ref(), &journal, &acc.name, &req).await {
-        Ok(change) => {
-            let o = &change.order;
+    // With an engine running, it pays (and then polls): one writer.
+    let outcome =
+        super::engine_client::buy_here_or_there(ctx, p.as_ref(), &journal, &acc.name, req).await?;
+    match outcome {
+        Ok(order) => {
+            let o = &order;
             if ctx.json {
                 print_json(&OrderJson::from(o));
             } else {

@@ -3,13 +3,12 @@
 
 use super::catalog::{find_service, name_err};
 use super::context::Context;
-use super::engine_client::Bought;
 use super::output::{print_json, OrderJson};
 use super::scripting::{engine_err, provider_err};
 use super::{exit, fail, CliError, CliResult};
 use crate::domain::naming;
 use crate::domain::{idempotency_key, BuyRequest, Offer};
-use crate::engine::orders::{self, EngineError};
+use crate::engine::orders::EngineError;
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -269,19 +268,8 @@ pub(super) async fn buy(ctx: &Context, args: &BuyArgs) -> CliResult {
         ctx.check_rules(&journal, &acc.name, &req.service_name, req.price, 1)?;
     }
     // With an engine running, it buys (and then polls): one writer.
-    let outcome = match super::engine_client::engine(ctx).await {
-        Some(link) => match super::engine_client::buy(link, &acc.name, req).await? {
-            Bought::Order(o) => Ok(o),
-            Bought::Unclear(o) => Err(EngineError::Ambiguous {
-                order: Box::new(o),
-                reason: "the engine got no clear reply".into(),
-            }),
-            Bought::Failed(why) => return Err(fail(format!("not bought: {why}"))),
-        },
-        None => orders::buy(p.as_ref(), &journal, &acc.name, &req)
-            .await
-            .map(|c| c.order),
-    };
+    let outcome =
+        super::engine_client::buy_here_or_there(ctx, p.as_ref(), &journal, &acc.name, req).await?;
     match outcome {
         Ok(order) => {
             let o = &order;

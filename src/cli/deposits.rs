@@ -152,9 +152,15 @@ pub(super) async fn run(ctx: &Context, cmd: &DepositCmd) -> CliResult {
             let p = ctx.provider(acc)?;
             let journal = ctx.journal()?;
             let d = find(&journal, &acc.name, id)?;
-            let d = deposits::cancel(p.as_ref(), &journal, &d)
-                .await
-                .map_err(deposit_err)?;
+            // With an engine running, it cancels: one writer.
+            let d = match super::engine_client::engine(ctx).await {
+                Some(link) => super::engine_client::cancel_deposit(link, &d)
+                    .await?
+                    .map_err(fail)?,
+                None => deposits::cancel(p.as_ref(), &journal, &d)
+                    .await
+                    .map_err(deposit_err)?,
+            };
             show(ctx, &d);
             Ok(exit::OK)
         }
@@ -191,7 +197,19 @@ async fn create(
         method,
         key: key.unwrap_or_else(|| idempotency_key(chrono::Utc::now(), rand::random())),
     };
-    let d = match deposits::create(p.as_ref(), &journal, &acc.name, &req).await {
+    // With an engine running, it creates the invoice and watches it.
+    let made = match super::engine_client::engine(ctx).await {
+        Some(link) => match super::engine_client::create_deposit(link, &acc.name, req).await? {
+            Ok(d) if d.status == DepositStatus::Unknown => Err(DepositError::Unclear {
+                deposit: Box::new(d),
+                reason: "the engine got no clear reply".into(),
+            }),
+            Ok(d) => Ok(d),
+            Err(why) => return Err(fail(format!("no deposit: {why}"))),
+        },
+        None => deposits::create(p.as_ref(), &journal, &acc.name, &req).await,
+    };
+    let d = match made {
         Ok(d) => d,
         Err(DepositError::Unclear { deposit, reason }) => {
             if ctx.json {

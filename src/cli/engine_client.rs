@@ -1,7 +1,9 @@
 //! The CLI through the engine: when an engine runs on the data dir, the
-//! commands that spend (`buy`, `cancel`, `finish`, `resend`) ask it rather
-//! than the provider, so one process writes every money decision and the
-//! engine polls what the CLI bought. With no engine, the CLI works alone.
+//! commands that spend (`buy`, `bill pay`, `cancel`, `finish`, `resend`,
+//! `resolve`, `deposit create/cancel`, `seller settle`) ask it rather than
+//! the provider, so one process writes every money decision and the engine
+//! polls what the CLI bought; `watch` takes its news. With no engine, the
+//! CLI works alone.
 
 use super::context::Context;
 use super::fail;
@@ -27,6 +29,15 @@ pub async fn engine(ctx: &Context) -> Option<ScreenLink> {
             say_err!("otpdeck: the engine is there but {e}; going on alone");
             None
         }
+    }
+}
+
+/// The engine with its book (the snapshot that follows its welcome).
+pub async fn engine_with_book(ctx: &Context) -> Option<(ScreenLink, crate::app::book::Book)> {
+    let mut link = engine(ctx).await?;
+    match tokio::time::timeout(Duration::from_secs(10), link.rx.recv()).await {
+        Ok(Some(ToScreen::Action(Action::Attached(s)))) => Some((link, s.book)),
+        _ => None,
     }
 }
 
@@ -60,36 +71,78 @@ async fn next(link: &mut ScreenLink, what: &str) -> Result<Action, CliError> {
     }
 }
 
+/// Sends `msg` and waits for the action `answer` recognises as its reply
+/// (anything else, a poll of another order say, is passed over).
+async fn ask<T>(
+    mut link: ScreenLink,
+    msg: ToEngine,
+    what: &str,
+    mut answer: impl FnMut(Action) -> Option<T>,
+) -> Result<T, CliError> {
+    link.tx.send(msg).map_err(|_| {
+        fail(format!(
+            "the engine went before {what} was sent: nothing was sent"
+        ))
+    })?;
+    loop {
+        if let Some(t) = answer(next(&mut link, what).await?) {
+            return Ok(t);
+        }
+    }
+}
+
 /// A buy through the engine's book (it journals, sends, and polls).
-pub async fn buy(mut link: ScreenLink, account: &str, req: BuyRequest) -> Result<Bought, CliError> {
+pub async fn buy(link: ScreenLink, account: &str, req: BuyRequest) -> Result<Bought, CliError> {
     let key = req.idempotency_key.clone();
     let start = BookAction::StartBuys {
         account: account.to_string(),
         requests: vec![req],
         now: chrono::Utc::now(),
     };
-    link.tx
-        .send(ToEngine::Book(start))
-        .map_err(|_| fail("the engine went before the buy was sent; nothing was bought"))?;
-    loop {
-        match next(&mut link, "the buy").await? {
-            Action::Book(BookAction::OrderChanged(o))
-                if o.idempotency_key == key && o.account == account =>
-            {
-                match o.status {
-                    OrderStatus::Buying => {}
-                    OrderStatus::Unknown => return Ok(Bought::Unclear(o)),
-                    _ => return Ok(Bought::Order(o)),
-                }
+    ask(link, ToEngine::Book(start), "the buy", |a| match a {
+        Action::Book(BookAction::OrderChanged(o))
+            if o.idempotency_key == key && o.account == account =>
+        {
+            match o.status {
+                OrderStatus::Buying => None,
+                OrderStatus::Unknown => Some(Bought::Unclear(o)),
+                _ => Some(Bought::Order(o)),
             }
-            Action::Book(BookAction::BuyFailed {
-                idempotency_key,
-                error,
-                ..
-            }) if idempotency_key == key => return Ok(Bought::Failed(error)),
-            _ => {}
         }
-    }
+        Action::Book(BookAction::BuyFailed {
+            idempotency_key,
+            error,
+            ..
+        }) if idempotency_key == key => Some(Bought::Failed(error)),
+        _ => None,
+    })
+    .await
+}
+
+/// A buy (or a bill's payment) by the rules every spending command
+/// follows: through the engine's book when one runs, else here through
+/// `orders::buy`; the journal's order, or why not.
+pub async fn buy_here_or_there(
+    ctx: &Context,
+    p: &dyn crate::providers::Provider,
+    journal: &crate::engine::journal::Journal,
+    account: &str,
+    req: BuyRequest,
+) -> Result<Result<Order, crate::engine::orders::EngineError>, CliError> {
+    use crate::engine::orders::{self, EngineError};
+    Ok(match engine(ctx).await {
+        Some(link) => match buy(link, account, req).await? {
+            Bought::Order(o) => Ok(o),
+            Bought::Unclear(o) => Err(EngineError::Ambiguous {
+                order: Box::new(o),
+                reason: "the engine got no clear reply".into(),
+            }),
+            Bought::Failed(why) => return Err(fail(format!("not bought: {why}"))),
+        },
+        None => orders::buy(p, journal, account, &req)
+            .await
+            .map(|c| c.order),
+    })
 }
 
 /// How an order operation through the engine ended.
@@ -103,34 +156,131 @@ pub enum Done {
 }
 
 /// Cancel, finish or resend through the engine.
-pub async fn order_op(mut link: ScreenLink, op: OrderOp, order: &Order) -> Result<Done, CliError> {
+pub async fn order_op(link: ScreenLink, op: OrderOp, order: &Order) -> Result<Done, CliError> {
     let id = order.id;
-    link.tx
-        .send(ToEngine::Effect(crate::app::Effect::Order {
-            op,
-            order_id: id,
-        }))
-        .map_err(|_| fail("the engine went before the request was sent; nothing changed"))?;
+    let msg = ToEngine::Effect(crate::app::Effect::Order { op, order_id: id });
     // A poll of the same order may report first: the answer is the order
     // ended (cancel, finish) or the engine's word on the resend.
     let mut resent = false;
-    loop {
-        match next(&mut link, "the request").await? {
-            Action::Book(BookAction::ActionFailed {
-                order_id,
-                op: Some(failed),
-                error,
-                retry_after,
-                ..
-            }) if order_id == id && failed == op => return Ok(Done::Failed { error, retry_after }),
-            Action::Notice(_) if op == OrderOp::Resend => resent = true,
-            Action::Book(BookAction::OrderChanged(o)) if o.id == id => {
-                let ended = o.status.is_final();
-                if (op == OrderOp::Resend && resent) || (op != OrderOp::Resend && ended) {
-                    return Ok(Done::Order(o));
-                }
-            }
-            _ => {}
+    ask(link, msg, "the request", |a| match a {
+        Action::Book(BookAction::ActionFailed {
+            order_id,
+            op: Some(failed),
+            error,
+            retry_after,
+            ..
+        }) if order_id == id && failed == op => Some(Done::Failed { error, retry_after }),
+        Action::Notice(_) if op == OrderOp::Resend => {
+            resent = true;
+            None
         }
-    }
+        Action::Book(BookAction::OrderChanged(o)) if o.id == id => {
+            let ended = o.status.is_final();
+            let done = (op == OrderOp::Resend && resent) || (op != OrderOp::Resend && ended);
+            done.then_some(Done::Order(o))
+        }
+        _ => None,
+    })
+    .await
+}
+
+/// Settles an UNKNOWN order by hand through the engine: the order as
+/// settled, or why the engine refused.
+pub async fn settle(
+    link: ScreenLink,
+    order: &Order,
+    verdict: crate::domain::clues::Verdict,
+    number: Option<String>,
+) -> Result<Result<Order, String>, CliError> {
+    let id = order.id;
+    let msg = ToEngine::Effect(crate::app::Effect::Settle {
+        order_id: id,
+        verdict,
+        number,
+    });
+    ask(link, msg, "settling the order", |a| match a {
+        Action::Book(BookAction::SettleFailed { order_id, error }) if order_id == id => {
+            Some(Err(error))
+        }
+        Action::Book(BookAction::OrderChanged(o))
+            if o.id == id && o.status != OrderStatus::Unknown =>
+        {
+            Some(Ok(o))
+        }
+        _ => None,
+    })
+    .await
+}
+
+/// Creates a deposit through the engine (it journals it, then watches it
+/// for the payment): the deposit, or why not.
+pub async fn create_deposit(
+    link: ScreenLink,
+    account: &str,
+    request: crate::domain::DepositRequest,
+) -> Result<Result<crate::domain::Deposit, String>, CliError> {
+    let key = request.key.clone();
+    let msg = ToEngine::Effect(crate::app::Effect::CreateDeposit {
+        account: account.to_string(),
+        request,
+    });
+    ask(link, msg, "the deposit", |a| match a {
+        Action::Book(BookAction::DepositChanged(d))
+            if d.key == key
+                && d.account == account
+                && d.status != crate::domain::DepositStatus::Creating =>
+        {
+            Some(Ok(d))
+        }
+        Action::DepositFailed {
+            account: a,
+            deposit_id: None,
+            error,
+        } if a == account => Some(Err(error)),
+        _ => None,
+    })
+    .await
+}
+
+/// Cancels a deposit through the engine: the deposit after, or why not.
+pub async fn cancel_deposit(
+    link: ScreenLink,
+    deposit: &crate::domain::Deposit,
+) -> Result<Result<crate::domain::Deposit, String>, CliError> {
+    let id = deposit.id;
+    let msg = ToEngine::Effect(crate::app::Effect::CancelDeposit { deposit_id: id });
+    ask(link, msg, "the cancel", |a| match a {
+        Action::Book(BookAction::DepositChanged(d)) if d.id == id && d.status.is_final() => {
+            Some(Ok(d))
+        }
+        Action::DepositFailed {
+            deposit_id: Some(d),
+            error,
+            ..
+        } if d == id => Some(Err(error)),
+        _ => None,
+    })
+    .await
+}
+
+/// A seller's settlement (or its resumption) through the engine: how it
+/// ended, or why not.
+pub async fn seller_settle(
+    link: ScreenLink,
+    account: &str,
+    call: crate::app::views::seller::SellerCall,
+) -> Result<Result<crate::domain::seller::SettleOutcome, String>, CliError> {
+    use crate::app::views::seller::SellerReply;
+    let msg = ToEngine::Effect(crate::app::Effect::Seller {
+        account: account.to_string(),
+        call,
+    });
+    ask(link, msg, "the settlement", |a| match a {
+        Action::Seller {
+            account: a,
+            reply: SellerReply::Settled(r),
+        } if a == account => Some(r),
+        _ => None,
+    })
+    .await
 }

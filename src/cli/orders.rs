@@ -123,7 +123,7 @@ fn cooldown(ctx: &Context, op: OrderOp, order: &Order, d: std::time::Duration) -
 /// `resolve`: the user checked the provider; the engine's one "settle by
 /// hand" rule closes the UNKNOWN order (the dashboard's popup calls the
 /// same function).
-pub(super) fn resolve(
+pub(super) async fn resolve(
     ctx: &Context,
     account: &str,
     id: &str,
@@ -138,8 +138,16 @@ pub(super) fn resolve(
     } else {
         Verdict::NotCharged
     };
-    let o = orders::settle_by_hand(&journal, &order, verdict, number, chrono::Utc::now())
-        .map_err(engine_err)?;
+    // With an engine running, it settles (its book then knows): one writer.
+    let o = match super::engine_client::engine(ctx).await {
+        Some(link) => {
+            super::engine_client::settle(link, &order, verdict, number.map(str::to_string))
+                .await?
+                .map_err(fail)?
+        }
+        None => orders::settle_by_hand(&journal, &order, verdict, number, chrono::Utc::now())
+            .map_err(engine_err)?,
+    };
     let text = if charged {
         format!(
             "Order #{} settled by hand: charged {}{}.",

@@ -60,7 +60,7 @@ pub async fn run(cli: &Cli, cmd: &Command) -> CliResult {
             charged,
             number,
             ..
-        } => orders::resolve(&ctx, account, id, *charged, number.as_deref()),
+        } => orders::resolve(&ctx, account, id, *charged, number.as_deref()).await,
         Command::Orders { active, account } => {
             orders::list_orders(&ctx, *active, account.as_deref())
         }

@@ -9,6 +9,7 @@ use super::context::Context;
 use super::output::{print_json, print_table};
 use super::seller::client;
 use super::{exit, fail, CliResult};
+use crate::app::views::seller::SellerCall;
 use crate::domain::columns::{Column, Table};
 use crate::domain::seller::*;
 use crate::engine::journal::SettlementRow;
@@ -114,7 +115,16 @@ pub(super) async fn settle(ctx: &Context, a: &SettleArgs) -> CliResult {
         }
         say_err!("{}", settlement_summary(&row.request()));
         confirm(a.yes, row.amount)?;
-        seller::resume(&journal, &s, &name, ref_id).await
+        // With an engine running, it sends: one writer.
+        match super::engine_client::engine(ctx).await {
+            Some(link) => {
+                let call = SellerCall::Resume {
+                    ref_id: ref_id.clone(),
+                };
+                super::engine_client::seller_settle(link, &name, call).await?
+            }
+            None => seller::resume(&journal, &s, &name, ref_id).await,
+        }
     } else {
         let req = SettlementRequest {
             amount: Rupiah(a.amount.unwrap_or_default()),
@@ -131,7 +141,13 @@ pub(super) async fn settle(ctx: &Context, a: &SettleArgs) -> CliResult {
         let (name, s) = client(ctx, &a.account)?;
         say_err!("{}", settlement_summary(&req));
         confirm(a.yes, req.amount)?;
-        seller::settle(&journal, &s, &name, &req).await
+        match super::engine_client::engine(ctx).await {
+            Some(link) => {
+                let call = SellerCall::Settle(req);
+                super::engine_client::seller_settle(link, &name, call).await?
+            }
+            None => seller::settle(&journal, &s, &name, &req).await,
+        }
     }
     .map_err(fail)?;
     if ctx.json {

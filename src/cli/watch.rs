@@ -42,6 +42,17 @@ pub(super) async fn watch(
             order.id, order.status
         )));
     }
+    // An engine that polls the order sends its news: no polls of our own.
+    if let Some((link, book)) = super::engine_client::engine_with_book(ctx).await {
+        if book.watched.contains(&order.id) {
+            // The newer of the journal's and the engine's view.
+            let latest = match book.orders.get(&order.id) {
+                Some(b) if b.updated_at >= order.updated_at => b.clone(),
+                _ => order,
+            };
+            return watch_through(ctx, link, latest, timeout).await;
+        }
+    }
     let mut pushes = super::watch_push::start(ctx, journal.clone()).await;
     let started = Instant::now();
     // The dashboard's back-off: 4–5 s with jitter, doubling on errors,
@@ -99,52 +110,8 @@ pub(super) async fn watch(
                 Err(e) => return Err(engine_err(e)),
             }
         }
-        match verdict(&order, chrono::Utc::now(), timeout) {
-            None => {}
-            Some(Verdict::Code(code)) => {
-                print_order_result(ctx, &order, code);
-                return Ok(exit::OK);
-            }
-            Some(Verdict::FinishedWithoutCode) => {
-                // A top-up (or an order closed by hand) that succeeded
-                // without an SN is still a success; stdout stays empty so a
-                // script never mistakes the sentence for a code.
-                if ctx.json {
-                    print_json(&OrderJson::from(&order));
-                }
-                say_err!(
-                    "otpdeck: order #{} finished; the provider gave no {}",
-                    order.id,
-                    if order.provider == crate::domain::ProviderKind::GoTopUp {
-                        "SN"
-                    } else {
-                        "OTP"
-                    }
-                );
-                return Ok(exit::OK);
-            }
-            Some(Verdict::Ended) => {
-                print_order_result(
-                    ctx,
-                    &order,
-                    format!("order #{} ended {} without an OTP", order.id, order.status),
-                );
-                if !ctx.json {
-                    say_err!(
-                        "otpdeck: order #{} ended {} without an OTP",
-                        order.id,
-                        order.status
-                    );
-                }
-                return Ok(exit::NO_OTP);
-            }
-            Some(Verdict::PastExpiry) => {
-                say_err!(
-                    "otpdeck: order #{} is 5 minutes past its expiry and still has no OTP",
-                    order.id
-                );
-                return Ok(exit::NO_OTP);
-            }
+        if let Some(v) = verdict(&order, chrono::Utc::now(), timeout) {
+            return conclude(ctx, &order, v);
         }
         let wait = schedule.after(PollOutcome::Answered, rand::random());
         match wait_within(wait, started, timeout, pushes.as_mut(), order.id).await {
@@ -155,6 +122,92 @@ pub(super) async fn watch(
                 skip_poll = verdict(&order, chrono::Utc::now(), timeout).is_some();
             }
             Woke::Time => {}
+        }
+    }
+}
+
+/// What `watch` prints and returns once the order has its verdict.
+fn conclude(ctx: &Context, order: &Order, v: Verdict) -> CliResult {
+    match v {
+        Verdict::Code(code) => {
+            print_order_result(ctx, order, code);
+            Ok(exit::OK)
+        }
+        Verdict::FinishedWithoutCode => {
+            // A top-up (or an order closed by hand) that succeeded
+            // without an SN is still a success; stdout stays empty so a
+            // script never mistakes the sentence for a code.
+            if ctx.json {
+                print_json(&OrderJson::from(order));
+            }
+            say_err!(
+                "otpdeck: order #{} finished; the provider gave no {}",
+                order.id,
+                if order.provider == crate::domain::ProviderKind::GoTopUp {
+                    "SN"
+                } else {
+                    "OTP"
+                }
+            );
+            Ok(exit::OK)
+        }
+        Verdict::Ended => {
+            print_order_result(
+                ctx,
+                order,
+                format!("order #{} ended {} without an OTP", order.id, order.status),
+            );
+            if !ctx.json {
+                say_err!(
+                    "otpdeck: order #{} ended {} without an OTP",
+                    order.id,
+                    order.status
+                );
+            }
+            Ok(exit::NO_OTP)
+        }
+        Verdict::PastExpiry => {
+            say_err!(
+                "otpdeck: order #{} is 5 minutes past its expiry and still has no OTP",
+                order.id
+            );
+            Ok(exit::NO_OTP)
+        }
+    }
+}
+
+/// With an engine polling the order: its news, not polls of our own.
+async fn watch_through(
+    ctx: &Context,
+    mut link: crate::tui::link::ScreenLink,
+    mut order: Order,
+    timeout: Option<Duration>,
+) -> CliResult {
+    use crate::app::{Action, BookAction};
+    use crate::tui::link::ToScreen;
+    let started = Instant::now();
+    loop {
+        if let Some(v) = verdict(&order, chrono::Utc::now(), timeout) {
+            return conclude(ctx, &order, v);
+        }
+        // A wake at least every 30 s, to judge the expiry.
+        let wait = Duration::from_secs(30);
+        tokio::select! {
+            m = link.rx.recv() => match m {
+                Some(ToScreen::Action(Action::Book(BookAction::OrderChanged(o)))) if o.id == order.id => {
+                    order = o;
+                }
+                Some(_) => {}
+                None => {
+                    return Err(fail(format!(
+                        "the engine went while watching order #{}: `otpdeck watch` again",
+                        order.id
+                    )))
+                }
+            },
+            slept = sleep_within(wait, started, timeout) => if !slept {
+                return timed_out(ctx, &order);
+            },
         }
     }
 }

@@ -82,6 +82,30 @@ fn buy_and_cancel_go_through_a_running_engine() {
     }
     let o = got.expect("the engine polled the CLI's order to its OTP");
     assert_eq!(o["status"], "otp_received", "{o}");
+    // `watch` takes the engine's news instead of polling: the code.
+    let w = env
+        .cmd(&["watch", "--account", "gate", &id.to_string()])
+        .output()
+        .expect("watch");
+    assert!(w.status.success(), "{}", String::from_utf8_lossy(&w.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&w.stdout).trim(),
+        o["otp"].as_str().unwrap_or_default()
+    );
+
+    // A deposit made and cancelled through the engine.
+    let d = env.json(&[
+        "deposit",
+        "create",
+        "--account",
+        "gate",
+        "--amount",
+        "20000",
+    ]);
+    assert_eq!(d["status"], "pending", "{d}");
+    let did = d["id"].as_i64().expect("deposit id").to_string();
+    let c = env.json(&["deposit", "cancel", "--account", "gate", &did]);
+    assert_eq!(c["status"], "cancelled", "{c}");
 
     let second = env.json(&[
         "buy",
@@ -107,7 +131,8 @@ fn buy_and_cancel_go_through_a_running_engine() {
         out.status.success(),
         "the engine outlived its clients: {said}"
     );
-    // Three commands went through it (two buys, a cancel).
+    // Six commands went through it (two buys, watch, a deposit made and
+    // cancelled, a cancel).
     let log = std::fs::read_to_string(
         env.0
             .dir
@@ -118,5 +143,5 @@ fn buy_and_cancel_go_through_a_running_engine() {
     )
     .unwrap_or_default();
     let joined = log.matches("screen joined").count();
-    assert!(joined >= 3, "{joined} clients joined the engine:\n{log}");
+    assert!(joined >= 6, "{joined} clients joined the engine:\n{log}");
 }
