@@ -240,3 +240,58 @@ fn serve_and_two_screens_in_tmux() {
     drop(engine);
     drop(sim);
 }
+
+/// No `serve`: the first dashboard hosts the engine, a second attaches to
+/// it; the host quits and the second takes the engine over, its order's
+/// OTP arriving all the same.
+#[test]
+fn a_dashboard_takes_the_engine_over_when_its_host_quits() {
+    if !tmux_ready("the engine take-over test") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let sim = SimProcess::start("12s");
+    let cfg = dir.path().join("config.toml");
+    write_private(
+        &cfg,
+        &format!(
+            "clipboard = \"osc52\"\n[[accounts]]\nname = \"gate\"\nprovider = \"gateotp\"\nbase_url = \"{}\"\napi_key = \"sim-e2e-takeover\"\n",
+            sim.url("gateotp")
+        ),
+    );
+    let data = dir.path().join("data");
+    let run = dir.path().join("run");
+    std::fs::create_dir(&run).expect("runtime dir");
+    let command = format!(
+        "env XDG_RUNTIME_DIR={} TERM=xterm-256color {BIN} --config {} --data-dir {}",
+        run.display(),
+        cfg.display(),
+        data.display()
+    );
+    let host = Tmux::new("host");
+    host.start(&command);
+    host.wait_for("the host's balance", 10, |s| s.contains("Rp 500.000"));
+    let host_pid = engine_pid(&data);
+    let other = Tmux::new("other");
+    other.start(&command);
+    other.wait_for("the other's balance", 10, |s| s.contains("Rp 500.000"));
+    assert_eq!(engine_pid(&data), host_pid, "the second dashboard attached");
+    host.keys(&[":"]);
+    host.type_text("buy whatsapp id");
+    host.keys(&["Enter"]);
+    host.wait_for("the confirmation", 10, |s| s.contains("Buy?"));
+    host.keys(&["y"]);
+    other.wait_for("the order on the other", 10, |s| {
+        line_with(s, "#1").contains("waiting")
+    });
+    host.quit();
+    other.wait_for("the take-over", 10, |s| {
+        s.contains("Attached to the engine")
+    });
+    assert_ne!(engine_pid(&data), host_pid, "the other dashboard hosts now");
+    other.wait_for("the OTP after the take-over", 30, |s| {
+        line_with(s, "#1").contains("otp")
+    });
+    other.quit();
+    drop(sim);
+}
