@@ -120,17 +120,8 @@ fn buy_and_cancel_go_through_a_running_engine() {
     let cancelled = env.json(&["cancel", "--account", "gate", &id2]);
     assert_eq!(cancelled["status"], "cancelled", "{cancelled}");
 
-    let pid = serve.id().to_string();
-    Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill");
-    let out = serve.wait_with_output().expect("serve ends");
-    let said = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "the engine outlived its clients: {said}"
-    );
+    let (ended_well, said) = common::process::stop_engine(serve);
+    assert!(ended_well, "the engine outlived its clients: {said}");
     // Six commands went through it (two buys, watch, a deposit made and
     // cancelled, a cancel).
     let log = std::fs::read_to_string(

@@ -381,13 +381,7 @@ fn serve_applies_a_push_with_no_dashboard_open() {
     let o = finished.expect("the pushed SN ends the top-up in the journal");
     assert_eq!(o["sn"].as_str().map(str::len), Some(16), "{o}");
     // SIGTERM: the engine stops and says so.
-    let pid = serve.id().to_string();
-    Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill");
-    let out = serve.wait_with_output().expect("serve ends");
-    let said = err(&out);
-    assert!(out.status.success(), "{said}");
+    let (ended_well, said) = common::process::stop_engine(serve);
+    assert!(ended_well, "{said}");
     assert!(said.contains("engine stopped"), "{said}");
 }

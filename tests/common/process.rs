@@ -146,3 +146,18 @@ pub fn wait_for_engine(run: &Path) {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// Sends SIGTERM to an `otpdeck serve` and waits for it: whether it ended
+/// well, and what it said on stderr.
+pub fn stop_engine(serve: std::process::Child) -> (bool, String) {
+    let pid = serve.id().to_string();
+    Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    let out = serve.wait_with_output().expect("serve ends");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
