@@ -152,7 +152,11 @@ where
                     link = Some(l);
                     let again = if w.pid == engine_pid { "again " } else { "" };
                     engine_pid = w.pid;
-                    Action::Notice(format!("Attached {again}to the engine (PID {})", w.pid))
+                    Action::Notice(if w.pid == std::process::id() {
+                        format!("This dashboard now runs the engine (PID {}); other screens attach to it", w.pid)
+                    } else {
+                        format!("Attached {again}to the engine (PID {})", w.pid)
+                    })
                 }
                 ev = events.next(), if events_open => match ev {
                     Some(Ok(ev)) => match to_action(ev) {

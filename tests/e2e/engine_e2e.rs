@@ -286,7 +286,7 @@ fn a_dashboard_takes_the_engine_over_when_its_host_quits() {
     });
     host.quit();
     other.wait_for("the take-over", 10, |s| {
-        s.contains("Attached to the engine")
+        s.contains("This dashboard now runs the engine")
     });
     assert_ne!(engine_pid(&data), host_pid, "the other dashboard hosts now");
     other.wait_for("the OTP after the take-over", 30, |s| {
