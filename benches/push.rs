@@ -59,11 +59,11 @@ impl CopyTarget for Recorder {
     }
 }
 
-/// A `TestBackend` that hands each flushed frame's text, and the time it
-/// went out, to `on_flush`.
 /// What a `Timed` backend does with each flushed frame and its time.
 type OnFlush = Box<dyn FnMut(&str, Instant) + Send>;
 
+/// A `TestBackend` that hands each flushed frame's text, and the time it
+/// went out, to its `OnFlush`.
 struct Timed(TestBackend, OnFlush);
 
 type R<T> = Result<T, std::convert::Infallible>;
@@ -282,7 +282,7 @@ async fn run(socket: bool) {
     if socket {
         let screen_settings = runtime.settings.clone();
         let (stop, engine) = engine_on_socket(runtime, &dir.path().join("engine.sock"));
-        let connect = connect_to(dir.path().join("engine.sock"));
+        let connect = otpdeck::tui::link::socket::connector(dir.path().join("engine.sock"));
         otpdeck::tui::run_screen(&mut terminal, events, connect, screen_settings, io, None)
             .await
             .unwrap();
@@ -341,17 +341,6 @@ fn engine_on_socket(
         let _ = stop_rx.await;
     }));
     (stop_tx, engine)
-}
-
-fn connect_to(path: std::path::PathBuf) -> otpdeck::tui::Connect {
-    Arc::new(move || {
-        let path = path.clone();
-        Box::pin(async move {
-            otpdeck::tui::link::socket::connect(&path)
-                .await
-                .ok_or_else(|| "no engine".to_string())
-        })
-    })
 }
 
 /// A journal of 10,000 orders (the newest 100 active), an engine on it,
@@ -450,7 +439,7 @@ async fn attach_figures() {
         );
         let mut terminal = Terminal::new(backend).unwrap();
         let (keys, events) = futures::channel::mpsc::unbounded();
-        let connect = connect_to(path.clone());
+        let connect = otpdeck::tui::link::socket::connector(path.clone());
         let started = Instant::now();
         let screen = otpdeck::tui::run_screen(
             &mut terminal,

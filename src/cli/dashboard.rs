@@ -49,6 +49,17 @@ pub(super) fn settings_of(cfg: &Config) -> AppSettings {
     }
 }
 
+/// The user's config where one loads (defaults otherwise) and the paths
+/// it gives: what a screen that is not the engine (the demo, `attach`,
+/// `--remote`) takes its look and reactions from.
+pub(super) fn look_and_feel(cli: &Cli) -> (Config, Paths) {
+    let loaded = config::load(cli.config.as_deref()).ok();
+    let config_path = loaded.as_ref().and_then(|l| l.path.clone());
+    let cfg = loaded.map(|l| l.config).unwrap_or_default();
+    let paths = Paths::resolve(config_path, cli.data_dir.clone(), &cfg);
+    (cfg, paths)
+}
+
 /// Loads the config; on an error shows where and what, and offers to go on
 /// with built-in defaults when a person is at the keyboard.
 pub(super) fn load_or_ask(cli: &Cli) -> Result<config::Loaded, super::CliError> {
@@ -219,11 +230,8 @@ fn demo_key(kind: ProviderKind, suffix: &str) -> String {
 pub async fn demo(cli: &Cli) -> CliResult {
     // The demo uses the user's look-and-feel settings when a config loads,
     // but never their accounts.
-    let loaded = config::load(cli.config.as_deref()).ok();
-    let config_path = loaded.as_ref().and_then(|l| l.path.clone());
-    let cfg = loaded.map(|l| l.config).unwrap_or_default();
+    let (cfg, paths) = look_and_feel(cli);
     crate::domain::naming::install_aliases(&cfg.aliases);
-    let paths = Paths::resolve(config_path, cli.data_dir.clone(), &cfg);
     // The demo's journal is in memory, but its log goes where otpdeck's does.
     let _log = crate::logging::init(&paths.log_file);
     let (push, webhook) = demo_push();

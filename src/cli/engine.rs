@@ -20,10 +20,6 @@ fn socket_path(paths: &Paths) -> PathBuf {
     socket::path_for(&paths.data_dir, &paths.state_dir)
 }
 
-fn resolve(cli: &Cli, cfg: &Config, config_path: Option<PathBuf>) -> Paths {
-    Paths::resolve(config_path, cli.data_dir.clone(), cfg)
-}
-
 /// A screen's clipboard and terminal output, as the config asks.
 pub(super) fn screen_io(cfg: &Config) -> Io {
     let (clipboard, note) =
@@ -40,7 +36,7 @@ pub async fn serve(cli: &Cli) -> CliResult {
     let loaded = crate::config::load(cli.config.as_deref())
         .map_err(|e| fail(format!("config error: {e}")))?;
     crate::domain::naming::install_aliases(&loaded.config.aliases);
-    let paths = resolve(cli, &loaded.config, loaded.path.clone());
+    let paths = Paths::resolve(loaded.path.clone(), cli.data_dir.clone(), &loaded.config);
     paths
         .ensure()
         .map_err(|e| fail(format!("cannot create {}: {e}", paths.data_dir.display())))?;
@@ -92,34 +88,17 @@ async fn stop_signal() {
 /// `otpdeck attach`: a dashboard on the running engine; `--stdio`: the
 /// protocol carried between stdin/stdout and the engine's socket.
 pub async fn attach(cli: &Cli, stdio: bool) -> CliResult {
-    let loaded = crate::config::load(cli.config.as_deref()).ok();
-    let config_path = loaded.as_ref().and_then(|l| l.path.clone());
-    let cfg = loaded.map(|l| l.config).unwrap_or_default();
-    let paths = resolve(cli, &cfg, config_path);
+    let (cfg, paths) = super::dashboard::look_and_feel(cli);
     let path = socket_path(&paths);
     if stdio {
         return carry_stdio(&path).await;
     }
     let _log = crate::logging::init(&paths.log_file);
-    let connect: Connect = Arc::new(move || {
-        let path = path.clone();
-        Box::pin(async move {
-            socket::connect(&path)
-                .await
-                .ok_or_else(|| format!("no engine answers on {}", path.display()))
-        })
-    });
     let io = screen_io(&cfg);
-    crate::tui::run_screen_terminal(connect, screen_settings(&cfg), io)
+    crate::tui::run_screen_terminal(socket::connector(path), settings_of(&cfg), io)
         .await
         .map_err(fail)?;
     Ok(exit::OK)
-}
-
-/// A screen's own settings: its look and reactions from the local config
-/// (or defaults); the money settings come from the engine.
-fn screen_settings(cfg: &Config) -> crate::app::AppSettings {
-    settings_of(cfg)
 }
 
 /// Copies bytes both ways between stdin/stdout and the engine's socket
@@ -149,10 +128,7 @@ async fn carry_stdio(path: &std::path::Path) -> CliResult {
 /// protocol on its stdin/stdout (`ssh vps otpdeck attach --stdio`;
 /// `ssh://user@host[:port]` is short for that).
 pub async fn remote(cli: &Cli, target: &str) -> CliResult {
-    let loaded = crate::config::load(cli.config.as_deref()).ok();
-    let config_path = loaded.as_ref().and_then(|l| l.path.clone());
-    let cfg = loaded.map(|l| l.config).unwrap_or_default();
-    let paths = resolve(cli, &cfg, config_path);
+    let (cfg, paths) = super::dashboard::look_and_feel(cli);
     let _log = crate::logging::init(&paths.log_file);
     let command = remote_command(target);
     let said = Arc::new(Mutex::new(String::new()));
@@ -163,7 +139,7 @@ pub async fn remote(cli: &Cli, target: &str) -> CliResult {
         Box::pin(async move { spawn_remote(&command, said) })
     });
     let io = screen_io(&cfg);
-    let result = crate::tui::run_screen_terminal(connect, screen_settings(&cfg), io).await;
+    let result = crate::tui::run_screen_terminal(connect, settings_of(&cfg), io).await;
     result.map_err(|e| {
         let stderr = said
             .lock()
@@ -283,10 +259,11 @@ fn host(cfg: &Config, paths: &Paths, notices: Vec<String>) -> Result<ScreenLink,
     };
     let (screen, joined) = link::in_process();
     let _ = joins_tx.try_send(joined);
+    // The engine runs as long as this process: the task holds the lock
+    // and the accept loop's handle until then.
     tokio::spawn(async move {
+        let _held = (lock, accept);
         crate::tui::run_engine(opts, joins_rx, std::future::pending()).await;
-        drop(accept);
-        drop(lock);
     });
     Ok(screen)
 }

@@ -1,24 +1,18 @@
-//! The dashboard's loop: terminal events, ticks, the balance timer, poller
-//! updates and API replies become `Action`s for the pure `App::update`;
-//! its effects are carried out; one frame is drawn after each batch. The
-//! event source and the backend are parameters, so a test drives the whole
-//! loop on ratatui's `TestBackend` with a scripted stream.
+//! The dashboard in one process: an engine (`serve.rs`) and a screen
+//! (`screen.rs`) joined by in-process channels, as `otpdeck demo`, the soak
+//! and the tests run it. The event source and the backend are parameters,
+//! so a test drives the whole thing on ratatui's `TestBackend` with a
+//! scripted stream.
 
 use super::clipboard::Clipboard;
 use super::clipboard::CopyTarget;
-use super::runtime::{send, Runtime, RuntimeOptions};
-use crate::app::BookAction;
+use super::runtime::RuntimeOptions;
 use crate::app::{Action, App};
-use crate::engine::journal::OrderFilter;
-use crate::engine::poller::PollTiming;
-use chrono::Utc;
 use futures::Stream;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::Event;
 use ratatui::Terminal;
-use std::collections::HashMap;
 use std::io::Write;
-use tokio::sync::mpsc::unbounded_channel;
 
 /// Where the loop's side effects go besides the API: the clipboard, and
 /// the terminal's own output (bell, OSC 52).
@@ -99,108 +93,4 @@ where
     let (result, ()) = tokio::join!(screen, engine);
     drop(joins_tx);
     result
-}
-
-/// The runtime and the app, started: adapters built, the journal's book
-/// sent in, the first effects carried out, the webhook receiver up.
-pub(super) struct Started {
-    pub rt: Runtime,
-    pub app: App,
-    pub rx: tokio::sync::mpsc::UnboundedReceiver<Action>,
-    pub tx: tokio::sync::mpsc::UnboundedSender<Action>,
-    pub webhook: Option<tokio::task::JoinHandle<()>>,
-}
-
-pub(super) async fn start(
-    accounts: Vec<super::RuntimeAccount>,
-    mut settings: crate::app::AppSettings,
-    journal: &std::sync::Arc<crate::engine::journal::Journal>,
-    rules: crate::domain::Rules,
-    clipboard: Box<dyn CopyTarget>,
-    webhook: Option<super::webhook::WebhookRun>,
-) -> Started {
-    let (tx, rx) = unbounded_channel::<Action>();
-    let mut rt = Runtime {
-        tx: tx.clone(),
-        providers: HashMap::new(),
-        journal: journal.clone(),
-        pollers: HashMap::new(),
-        deposit_pollers: HashMap::new(),
-        timing: PollTiming::from_env(),
-        clipboard,
-        quitting: false,
-        rules,
-        sellers: HashMap::new(),
-    };
-    let mut infos = Vec::new();
-    let mut broken = Vec::new();
-    for a in accounts {
-        match (a.provider, a.seller) {
-            (_, Some(Ok(c))) => {
-                rt.sellers.insert(a.info.name.clone(), c);
-            }
-            (_, Some(Err(e))) | (Err(e), None) => broken.push((a.info.name.clone(), e)),
-            (Ok(p), None) => {
-                rt.providers.insert(a.info.name.clone(), p);
-            }
-        }
-        infos.push(a.info);
-    }
-    settings.webhook_receiver = webhook.is_some();
-    let (app, effects) = App::new(infos, settings, Utc::now());
-    // The journal's view first, so the reconciliation's news lands on it.
-    resume(&rt, &tx);
-    // An engine has no terminal: nothing it runs writes one.
-    let mut sink = std::io::sink();
-    for e in effects {
-        rt.exec(e, &mut sink);
-    }
-    for (account, e) in broken {
-        let now = Utc::now();
-        send(
-            &tx,
-            Action::BalanceLoaded {
-                account,
-                result: Err(crate::domain::ProviderError::NoAdapter(e)),
-                now,
-            },
-        );
-    }
-    // The receiver's word first, so the last notice (the demo's hint, a
-    // config warning) is the one left in the status bar.
-    let webhook = match webhook {
-        Some(w) => super::webhook::start(w, journal.clone(), tx.clone()).await,
-        None => None,
-    };
-    Started {
-        rt,
-        app,
-        rx,
-        tx,
-        webhook,
-    }
-}
-
-/// At start: the journal's OTPs and orders. The app asks for each
-/// account's reconciliation and starts pollers as orders arrive.
-fn resume(rt: &Runtime, tx: &tokio::sync::mpsc::UnboundedSender<Action>) {
-    if let Ok(list) = rt.journal.otp_log(500) {
-        send(tx, Action::Book(BookAction::OtpHistory(list)));
-    }
-    if let Ok(list) = rt.journal.orders(&OrderFilter {
-        limit: Some(200),
-        ..Default::default()
-    }) {
-        send(tx, Action::Book(BookAction::Restored(list)));
-    }
-    // After the orders: the app resumes each chain against them.
-    let since = Utc::now() - super::effects::replace::RESUME_WINDOW;
-    if let Ok(links) = rt.journal.links_since(since) {
-        if !links.is_empty() {
-            send(tx, Action::Book(BookAction::LinksRestored(links)));
-        }
-    }
-    if let Ok(list) = rt.journal.deposits(None, false, 100) {
-        send(tx, Action::Book(BookAction::DepositsRestored(list)));
-    }
 }

@@ -1,8 +1,8 @@
 //! The runtime: what carries out the app's effects. It holds each
-//! account's adapter, the journal, the pollers and the clipboard; the
+//! account's adapter, the journal and the pollers (the engine's: copy,
+//! bell and notifications are each screen's, `screen.rs`); the
 //! effects themselves are in `effects/`, one file per feature.
 
-use super::clipboard::CopyTarget;
 use crate::app::{AccountInfo, Action, AppSettings};
 use crate::domain::{Order, ProviderKind};
 use crate::engine::journal::Journal;
@@ -91,9 +91,6 @@ pub(super) struct Runtime {
     pub pollers: HashMap<i64, JoinHandle<()>>,
     pub deposit_pollers: HashMap<i64, JoinHandle<()>>,
     pub timing: PollTiming,
-    pub clipboard: Box<dyn CopyTarget>,
-    /// Set once the app asked to quit.
-    pub quitting: bool,
     pub rules: crate::domain::Rules,
     /// Seller keys' clients by account name.
     pub sellers: HashMap<String, Arc<SellerClients>>,
@@ -117,7 +114,7 @@ impl SellerClients {
 }
 
 pub(super) fn send(tx: &UnboundedSender<Action>, a: Action) {
-    // The loop is gone only while quitting; nothing left to tell it then.
+    // The loop is gone only while the engine stops; nothing left to tell.
     let _ = tx.send(a);
 }
 

@@ -6,17 +6,19 @@
 //! every book action and figure; what a screen asks is carried out here and
 //! its replies go back to that screen alone.
 
-use super::clipboard::Recorder;
-use super::event_loop::{start, Started};
 use super::link::{self, Joined, ToEngine, ToScreen, Welcome};
-use super::runtime::{Runtime, RuntimeOptions};
+use super::runtime::{send, Runtime, RuntimeOptions};
 use crate::app::role::Role;
+use crate::app::BookAction;
 use crate::app::{Action, App, Effect};
+use crate::engine::journal::OrderFilter;
+use crate::engine::poller::PollTiming;
 use chrono::Utc;
 use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio::sync::mpsc::unbounded_channel;
 
 /// One screen joined.
 struct Screen {
@@ -51,7 +53,6 @@ pub async fn run_engine(
 ) {
     let mut settings = opts.settings;
     settings.role = Role::Engine;
-    // An engine has no clipboard of its own: screens copy on their side.
     let Started {
         rt,
         app,
@@ -63,7 +64,6 @@ pub async fn run_engine(
         settings,
         &opts.journal,
         opts.rules,
-        Box::new(Recorder::default()),
         opts.webhook,
     )
     .await;
@@ -162,17 +162,16 @@ impl Engine {
                 // A screen's own: the engine has no terminal or clipboard.
                 Effect::Copy { .. } | Effect::Bell | Effect::Notify(_) | Effect::Quit => {}
                 Effect::Tell(news) => self.broadcast(ToScreen::Action(Action::Told(news))),
-                Effect::Book(a) => self.route(None, Action::Book(a)),
                 effect => {
                     let replies = origin.and_then(|id| self.screens.get(&id));
                     match replies {
                         Some(s) => {
                             self.rt.tx = s.replies.clone();
-                            self.rt.exec(effect, &mut std::io::sink());
+                            self.rt.exec(effect);
                             self.rt.tx = self.tx.clone();
                         }
                         None if origin.is_some() => {}
-                        None => self.rt.exec(effect, &mut std::io::sink()),
+                        None => self.rt.exec(effect),
                     }
                 }
             }
@@ -283,5 +282,104 @@ impl Engine {
                 }
             }
         }
+    }
+}
+
+/// The runtime and the app, started: adapters built, the journal's book
+/// sent in, the first effects carried out, the webhook receiver up.
+struct Started {
+    pub rt: Runtime,
+    pub app: App,
+    pub rx: tokio::sync::mpsc::UnboundedReceiver<Action>,
+    pub tx: tokio::sync::mpsc::UnboundedSender<Action>,
+    pub webhook: Option<tokio::task::JoinHandle<()>>,
+}
+
+async fn start(
+    accounts: Vec<super::RuntimeAccount>,
+    mut settings: crate::app::AppSettings,
+    journal: &std::sync::Arc<crate::engine::journal::Journal>,
+    rules: crate::domain::Rules,
+    webhook: Option<super::webhook::WebhookRun>,
+) -> Started {
+    let (tx, rx) = unbounded_channel::<Action>();
+    let mut rt = Runtime {
+        tx: tx.clone(),
+        providers: HashMap::new(),
+        journal: journal.clone(),
+        pollers: HashMap::new(),
+        deposit_pollers: HashMap::new(),
+        timing: PollTiming::from_env(),
+        rules,
+        sellers: HashMap::new(),
+    };
+    let mut infos = Vec::new();
+    let mut broken = Vec::new();
+    for a in accounts {
+        match (a.provider, a.seller) {
+            (_, Some(Ok(c))) => {
+                rt.sellers.insert(a.info.name.clone(), c);
+            }
+            (_, Some(Err(e))) | (Err(e), None) => broken.push((a.info.name.clone(), e)),
+            (Ok(p), None) => {
+                rt.providers.insert(a.info.name.clone(), p);
+            }
+        }
+        infos.push(a.info);
+    }
+    settings.webhook_receiver = webhook.is_some();
+    let (app, effects) = App::new(infos, settings, Utc::now());
+    // The journal's view first, so the reconciliation's news lands on it.
+    resume(&rt, &tx);
+    for e in effects {
+        rt.exec(e);
+    }
+    for (account, e) in broken {
+        let now = Utc::now();
+        send(
+            &tx,
+            Action::BalanceLoaded {
+                account,
+                result: Err(crate::domain::ProviderError::NoAdapter(e)),
+                now,
+            },
+        );
+    }
+    // The receiver's word first, so the last notice (the demo's hint, a
+    // config warning) is the one left in the status bar.
+    let webhook = match webhook {
+        Some(w) => super::webhook::start(w, journal.clone(), tx.clone()).await,
+        None => None,
+    };
+    Started {
+        rt,
+        app,
+        rx,
+        tx,
+        webhook,
+    }
+}
+
+/// At start: the journal's OTPs and orders. The app asks for each
+/// account's reconciliation and starts pollers as orders arrive.
+fn resume(rt: &Runtime, tx: &tokio::sync::mpsc::UnboundedSender<Action>) {
+    if let Ok(list) = rt.journal.otp_log(500) {
+        send(tx, Action::Book(BookAction::OtpHistory(list)));
+    }
+    if let Ok(list) = rt.journal.orders(&OrderFilter {
+        limit: Some(200),
+        ..Default::default()
+    }) {
+        send(tx, Action::Book(BookAction::Restored(list)));
+    }
+    // After the orders: the app resumes each chain against them.
+    let since = Utc::now() - super::effects::replace::RESUME_WINDOW;
+    if let Ok(links) = rt.journal.links_since(since) {
+        if !links.is_empty() {
+            send(tx, Action::Book(BookAction::LinksRestored(links)));
+        }
+    }
+    if let Ok(list) = rt.journal.deposits(None, false, 100) {
+        send(tx, Action::Book(BookAction::DepositsRestored(list)));
     }
 }

@@ -21,15 +21,9 @@ impl Env {
     }
 
     fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = self.cmd(&all).output().expect("run otpdeck");
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+        let all = common::process::json_args(args);
+        let out = common::process::stdout_of(self.cmd(&all), args);
+        serde_json::from_str(&out).expect("JSON on stdout")
     }
 
     fn order(&self, id: i64) -> Value {

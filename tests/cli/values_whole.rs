@@ -37,24 +37,14 @@ impl Env {
 
     /// stdout of a command that must succeed.
     fn ok(&self, args: &[&str]) -> String {
-        let out = self
-            .0
-            .command(args)
-            .env("OTPDECK_POLL_INTERVAL_MS", "200")
-            .output()
-            .expect("run otpdeck");
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).to_string()
+        let mut c = self.0.command(args);
+        c.env("OTPDECK_POLL_INTERVAL_MS", "200");
+        common::process::stdout_of(c, args)
     }
 
     fn json(&self, args: &[&str]) -> Value {
-        let mut a = vec!["--json"];
-        a.extend_from_slice(args);
-        serde_json::from_str(&self.ok(&a)).expect("valid JSON")
+        let all = common::process::json_args(args);
+        serde_json::from_str(&self.ok(&all)).expect("valid JSON")
     }
 
     /// Buys, waits for the end, gives the order as journaled.

@@ -161,3 +161,22 @@ pub fn stop_engine(serve: std::process::Child) -> (bool, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The stdout of a command that must succeed (the test fails with its
+/// stderr otherwise).
+pub fn stdout_of(mut c: Command, what: &[&str]) -> String {
+    let out = c.output().expect("run otpdeck");
+    assert!(
+        out.status.success(),
+        "{what:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// `--json` added before `args`: the arguments to run for JSON output.
+pub fn json_args<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    all
+}

@@ -16,7 +16,7 @@ use otpdeck::secret::Secret;
 use otpdeck::sim::{self, SimOptions};
 use otpdeck::tui::clipboard::Recorder;
 use otpdeck::tui::link::{self, socket, ToEngine, ToScreen};
-use otpdeck::tui::{self, Connect, Io, RuntimeAccount, RuntimeOptions};
+use otpdeck::tui::{self, Io, RuntimeAccount, RuntimeOptions};
 use ratatui::Terminal;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -46,17 +46,6 @@ fn options(handle: &sim::SimHandle, journal: Arc<Journal>) -> RuntimeOptions {
     }
 }
 
-fn socket_connect(path: PathBuf) -> Connect {
-    Arc::new(move || {
-        let path = path.clone();
-        Box::pin(async move {
-            socket::connect(&path)
-                .await
-                .ok_or_else(|| "no engine".to_string())
-        })
-    })
-}
-
 /// A screen on a `TestBackend`: its keys, its screen, its clipboard, and
 /// its run (ends when it quits).
 struct TestScreen {
@@ -81,7 +70,15 @@ fn screen_on(path: PathBuf) -> TestScreen {
             key_salt: rand_salt(),
             ..Default::default()
         };
-        tui::run_screen(&mut terminal, rx, socket_connect(path), settings, io, None).await
+        tui::run_screen(
+            &mut terminal,
+            rx,
+            socket::connector(path),
+            settings,
+            io,
+            None,
+        )
+        .await
     });
     TestScreen {
         keys,

@@ -63,6 +63,12 @@ pub fn visible_rows(app: &App) -> usize {
 /// sight: after it opens, and again when its children arrive.
 pub fn reveal_children(app: &mut App) {
     let rows = catalog::rows(app);
+    reveal_children_in(app, &rows);
+}
+
+/// `reveal_children` on rows already built (they are the catalog's
+/// costliest work: built once per key or load).
+fn reveal_children_in(app: &mut App, rows: &[catalog::Row]) {
     let sel = app.sel(Pane::Catalog);
     let Some(row) = rows.get(sel) else {
         return;
@@ -89,7 +95,7 @@ pub fn reveal_loaded(app: &mut App, id: &NodeId) {
         .get(app.sel(Pane::Catalog))
         .is_some_and(|r| &r.id == id)
     {
-        reveal_children(app);
+        reveal_children_in(app, &rows);
     }
 }
 

@@ -2,7 +2,6 @@
 
 use crate::app::{Action, Notification};
 use crate::tui::clipboard::CopyTarget;
-use crate::tui::runtime::{send, Runtime};
 use std::io::Write;
 
 pub(in crate::tui) fn bell(out: &mut dyn Write) {
@@ -33,12 +32,5 @@ pub(in crate::tui) fn copy(
             how: how.into(),
         },
         Err(e) => Action::CopyFailed(e),
-    }
-}
-
-impl Runtime {
-    pub(super) fn copy(&mut self, text: String, what: String, out: &mut dyn Write) {
-        let action = copy(self.clipboard.as_mut(), text, what, out);
-        send(&self.tx, action);
     }
 }

@@ -21,21 +21,21 @@ use crate::app::{Action, Effect};
 use crate::domain::ProviderError;
 use crate::providers::SharedProvider;
 use std::future::Future;
-use std::io::Write;
 
 /// Why an account's call was not sent: it has no adapter.
 pub(super) const NO_ADAPTER: &str = "no provider for this account";
 
 impl Runtime {
-    pub(in crate::tui) fn exec(&mut self, effect: Effect, out: &mut dyn Write) {
+    pub(in crate::tui) fn exec(&mut self, effect: Effect) {
         match effect {
-            Effect::Quit => self.quitting = true,
-            // A book alone takes its intents itself; nobody to tell.
-            Effect::Book(a) => send(&self.tx, Action::Book(a)),
-            Effect::Tell(_) => {}
-            Effect::Bell => local::bell(out),
-            Effect::Notify(n) => local::notify(&n, out),
-            Effect::Copy { text, what } => self.copy(text, what, out),
+            // A screen's own (`screen.rs`) or the engine loop's (`serve.rs`):
+            // never the runtime's.
+            Effect::Quit
+            | Effect::Book(_)
+            | Effect::Tell(_)
+            | Effect::Bell
+            | Effect::Notify(_)
+            | Effect::Copy { .. } => {}
             Effect::Watch(order) => self.watch(order),
             Effect::Unwatch { order_id } => {
                 if let Some(h) = self.pollers.remove(&order_id) {

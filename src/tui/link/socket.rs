@@ -88,3 +88,15 @@ pub async fn connect(path: &Path) -> Option<super::ScreenLink> {
     let (read, write) = stream.into_split();
     Some(super::stream::attach(read, write))
 }
+
+/// How a screen reaches the engine of this socket, each time it tries.
+pub fn connector(path: PathBuf) -> crate::tui::Connect {
+    std::sync::Arc::new(move || {
+        let path = path.clone();
+        Box::pin(async move {
+            connect(&path)
+                .await
+                .ok_or_else(|| format!("no engine answers on {}", path.display()))
+        })
+    })
+}
