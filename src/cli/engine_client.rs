@@ -54,10 +54,13 @@ pub enum Bought {
 }
 
 /// Waits for the next action from the engine, or says why none comes.
-async fn next(link: &mut ScreenLink, what: &str) -> Result<Action, CliError> {
+/// The next action from the engine, and whether it answers this client's
+/// own request (rather than being what every screen is sent).
+async fn next(link: &mut ScreenLink, what: &str) -> Result<(Action, bool), CliError> {
     match tokio::time::timeout(REPLY_WAIT, link.rx.recv()).await {
-        Ok(Some(ToScreen::Action(a))) => Ok(a),
-        Ok(Some(ToScreen::Welcome(_))) => Ok(Action::Notice(String::new())),
+        Ok(Some(ToScreen::Action(a))) => Ok((a, false)),
+        Ok(Some(ToScreen::Reply(a))) => Ok((a, true)),
+        Ok(Some(ToScreen::Welcome(_))) => Ok((Action::Told(Vec::new()), false)),
         Ok(Some(ToScreen::Refused(why))) => Err(fail(format!(
             "the engine dropped this command before {what} was answered ({why}): see `otpdeck orders`"
         ))),
@@ -77,7 +80,7 @@ async fn ask<T>(
     mut link: ScreenLink,
     msg: ToEngine,
     what: &str,
-    mut answer: impl FnMut(Action) -> Option<T>,
+    mut answer: impl FnMut(Action, bool) -> Option<T>,
 ) -> Result<T, CliError> {
     link.tx.send(msg).map_err(|_| {
         fail(format!(
@@ -85,7 +88,8 @@ async fn ask<T>(
         ))
     })?;
     loop {
-        if let Some(t) = answer(next(&mut link, what).await?) {
+        let (action, reply) = next(&mut link, what).await?;
+        if let Some(t) = answer(action, reply) {
             return Ok(t);
         }
     }
@@ -99,7 +103,7 @@ pub async fn buy(link: ScreenLink, account: &str, req: BuyRequest) -> Result<Bou
         requests: vec![req],
         now: chrono::Utc::now(),
     };
-    ask(link, ToEngine::Book(start), "the buy", |a| match a {
+    ask(link, ToEngine::Book(start), "the buy", |a, _| match a {
         Action::Book(BookAction::OrderChanged(o))
             if o.idempotency_key == key && o.account == account =>
         {
@@ -162,7 +166,7 @@ pub async fn order_op(link: ScreenLink, op: OrderOp, order: &Order) -> Result<Do
     // A poll of the same order may report first: the answer is the order
     // ended (cancel, finish) or the engine's word on the resend.
     let mut resent = false;
-    ask(link, msg, "the request", |a| match a {
+    ask(link, msg, "the request", |a, reply| match a {
         Action::Book(BookAction::ActionFailed {
             order_id,
             op: Some(failed),
@@ -170,7 +174,8 @@ pub async fn order_op(link: ScreenLink, op: OrderOp, order: &Order) -> Result<Do
             retry_after,
             ..
         }) if order_id == id && failed == op => Some(Done::Failed { error, retry_after }),
-        Action::Notice(_) if op == OrderOp::Resend => {
+        // The engine's word on the resend is this client's own reply.
+        Action::Notice(_) if reply && op == OrderOp::Resend => {
             resent = true;
             None
         }
@@ -198,7 +203,7 @@ pub async fn settle(
         verdict,
         number,
     });
-    ask(link, msg, "settling the order", |a| match a {
+    ask(link, msg, "settling the order", |a, _| match a {
         Action::Book(BookAction::SettleFailed { order_id, error }) if order_id == id => {
             Some(Err(error))
         }
@@ -224,7 +229,7 @@ pub async fn create_deposit(
         account: account.to_string(),
         request,
     });
-    ask(link, msg, "the deposit", |a| match a {
+    ask(link, msg, "the deposit", |a, _| match a {
         Action::Book(BookAction::DepositChanged(d))
             if d.key == key
                 && d.account == account
@@ -249,7 +254,7 @@ pub async fn cancel_deposit(
 ) -> Result<Result<crate::domain::Deposit, String>, CliError> {
     let id = deposit.id;
     let msg = ToEngine::Effect(crate::app::Effect::CancelDeposit { deposit_id: id });
-    ask(link, msg, "the cancel", |a| match a {
+    ask(link, msg, "the cancel", |a, _| match a {
         Action::Book(BookAction::DepositChanged(d)) if d.id == id && d.status.is_final() => {
             Some(Ok(d))
         }
@@ -275,7 +280,7 @@ pub async fn seller_settle(
         account: account.to_string(),
         call,
     });
-    ask(link, msg, "the settlement", |a| match a {
+    ask(link, msg, "the settlement", |a, _| match a {
         Action::Seller {
             account: a,
             reply: SellerReply::Settled(r),

@@ -143,7 +143,7 @@ where
             tokio::select! {
                 _ = tokio::time::sleep_until(draw_at.into()), if dirty => continue,
                 m = recv(&mut link) => match m {
-                    Some(ToScreen::Action(a)) => a,
+                    Some(ToScreen::Action(a) | ToScreen::Reply(a)) => a,
                     Some(ToScreen::Welcome(_)) => continue,
                     Some(ToScreen::Refused(why)) => {
                         gone(&mut link, &mut reattaching, &connect, &mut local, &why);
@@ -186,7 +186,7 @@ where
         };
         let mut batch = vec![first];
         if let Some(l) = link.as_mut() {
-            while let Ok(ToScreen::Action(a)) = l.rx.try_recv() {
+            while let Ok(ToScreen::Action(a) | ToScreen::Reply(a)) = l.rx.try_recv() {
                 batch.push(a);
             }
         }

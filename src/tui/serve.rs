@@ -148,7 +148,7 @@ impl Engine {
             self.broadcast(ToScreen::Action(action.clone()));
         }
         match origin {
-            Some(id) if !shared => self.send_to(id, ToScreen::Action(action)),
+            Some(id) if !shared => self.send_to(id, ToScreen::Reply(action)),
             _ => {
                 let effects = self.app.update(action);
                 self.exec(effects, None);
@@ -183,7 +183,7 @@ impl Engine {
             tracing::warn!(screen = id, "refused from a screen: {m:?}");
             self.send_to(
                 id,
-                ToScreen::Action(Action::Notice(
+                ToScreen::Reply(Action::Notice(
                     "The engine refused a request only it may make".into(),
                 )),
             );

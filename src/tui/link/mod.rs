@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 /// The protocol's version: both sides name theirs in the handshake and a
 /// mismatch is refused (no guessing at another version's messages).
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame either side accepts.
 pub const MAX_FRAME: usize = 8 * 1024 * 1024;
@@ -56,8 +56,13 @@ pub enum ToScreen {
     Welcome(Welcome),
     /// The engine will not serve this screen, and why; the link closes.
     Refused(String),
-    /// An action for the screen's app (the book's, a figure, a reply).
+    /// An action for every screen's app (the book's, a figure, a word of
+    /// the engine's).
     Action(Action),
+    /// An action that answers this screen's own request (a catalog page,
+    /// the word on a resend): a client waiting for its answer tells it from
+    /// what every screen is sent.
+    Reply(Action),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -167,7 +172,9 @@ pub fn check_welcome(first: ToScreen) -> Result<Welcome, String> {
             env!("CARGO_PKG_VERSION")
         )),
         ToScreen::Refused(why) => Err(format!("the engine refused: {why}")),
-        ToScreen::Action(_) => Err("the engine did not start with its welcome".into()),
+        ToScreen::Action(_) | ToScreen::Reply(_) => {
+            Err("the engine did not start with its welcome".into())
+        }
     }
 }
 
